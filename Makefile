@@ -1,0 +1,46 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is their plumbing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+.PHONY: run test install test-deps translations chromium e2e-node clean
+
+run: install translations
+	$(BIN)/python -m fair.devserver
+
+test: test-deps translations chromium e2e-node
+	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python requirements.txt
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
+	$(BIN)/pip install --quiet -r requirements-test.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+test-deps: $(VENV)/.installed-test
+
+# Compiled catalogues (.mo) are built from the .po files in each domain, never committed.
+translations: install
+	@for po in $$(find fair -path '*/LC_MESSAGES/messages.po'); do \
+		$(BIN)/pybabel compile --use-fuzzy -i $$po -o $${po%.po}.mo >/dev/null || exit 1; \
+	done
+
+# Browser tests drive Debian's Chromium; never a browser downloaded by a test tool.
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+# axe-core (accessibility checks) and other Node pieces the tests use, pinned by package-lock.json.
+e2e-node:
+	@cd tests/node && npm ci --silent --no-audit --no-fund
+
+clean:
+	rm -rf $(VENV) tests/node/node_modules

@@ -1,0 +1,78 @@
+"""fair: online recruitment fairs and job dating."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+
+from fair.config import PROJECT_ROOT, load_config
+
+# Every domain package that carries its own translation catalogue.
+TRANSLATION_DIRS = ["translations", "accounts/translations", "fairs/translations",
+                    "companies/translations", "public/translations", "notify/translations"]
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    config = load_config(overrides)
+    app = Flask(
+        __name__,
+        instance_path=config["INSTANCE_PATH"],
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(config)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(
+        str(PROJECT_ROOT / "fair" / d) for d in TRANSLATION_DIRS
+    )
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", "fair-limits")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    from fair import models  # noqa: F401  (complete metadata)
+    from fair.extensions import babel, csrf, db, limiter, login_manager, select_locale, socketio
+
+    db.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "UTC")
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    socketio.init_app(
+        app,
+        message_queue=app.config["REDIS_URL"] or None,
+        async_mode=app.config.get("SOCKETIO_ASYNC_MODE") or _async_mode(),
+        cors_allowed_origins=app.config.get("SOCKETIO_ALLOWED_ORIGINS") or [],
+    )
+
+    from fair import web
+
+    web.init_app(app)
+
+    from fair.accounts.views import bp as accounts_bp
+    from fair.companies.views import bp as companies_bp
+    from fair.fairs.views import bp as fairs_bp
+    from fair.notify.views import bp as notify_bp
+    from fair.public.views import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(fairs_bp)
+    app.register_blueprint(companies_bp)
+    app.register_blueprint(notify_bp)
+
+    from fair import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _async_mode() -> str:
+    """gevent when the entry point has patched the standard library (wsgi.py does it first)."""
+    try:
+        from gevent import monkey
+
+        if monkey.is_module_patched("socket"):
+            return "gevent"
+    except ImportError:
+        pass
+    return "threading"

@@ -1,0 +1,139 @@
+"""People and the organisations they act for."""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, Enum, ForeignKey, Index, String, UniqueConstraint, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from fair.db import Base, UTCDateTime, utcnow
+
+
+class OrganisationKind(str, enum.Enum):
+    organiser = "organiser"
+    company = "company"
+    partner = "partner"
+
+
+class PartnerType(str, enum.Enum):
+    association = "association"
+    mission_locale = "mission_locale"
+    employment_agency = "employment_agency"
+    other = "other"
+
+
+class MembershipRole(str, enum.Enum):
+    admin = "admin"  # manages the organisation and its people
+    member = "member"  # recruiter of a company, organiser staff, adviser of a partner
+
+
+def enum_column(enum_cls: type[enum.Enum], name: str) -> Enum:
+    """Enums stored as their value in a VARCHAR with a CHECK, identical on SQLite and PostgreSQL."""
+    return Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )
+
+
+class User(UserMixin, Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    full_name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    locale: Mapped[str] = mapped_column(String(8), default="fr")
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)
+    email_confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # Bumped when the password changes: it invalidates reset links and other sessions.
+    security_stamp: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.is_active_account
+
+    def get_id(self) -> str:  # Flask-Login: the stamp logs out old sessions after a password change
+        return f"{self.id}:{self.security_stamp}"
+
+    def organisations_of_kind(self, kind: OrganisationKind) -> list[Organisation]:
+        return [m.organisation for m in self.memberships if m.organisation.kind == kind]
+
+    @property
+    def is_organiser(self) -> bool:
+        return bool(self.organisations_of_kind(OrganisationKind.organiser))
+
+    @property
+    def is_recruiter(self) -> bool:
+        return bool(self.organisations_of_kind(OrganisationKind.company))
+
+    @property
+    def is_adviser(self) -> bool:
+        return bool(self.organisations_of_kind(OrganisationKind.partner))
+
+    @property
+    def is_candidate(self) -> bool:
+        return not self.memberships and not self.is_admin
+
+
+# Case-insensitive uniqueness of emails, held by the database on SQLite and PostgreSQL alike.
+Index("uq_users_email_lower", func.lower(User.email), unique=True)
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[OrganisationKind] = mapped_column(enum_column(OrganisationKind, "organisation_kind"))
+    partner_type: Mapped[PartnerType | None] = mapped_column(enum_column(PartnerType, "partner_type"))
+    name: Mapped[str] = mapped_column(String(200))
+    city: Mapped[str | None] = mapped_column(String(120))
+    website: Mapped[str | None] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(String(4000))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="organisation", cascade="all, delete-orphan"
+    )
+
+
+class Membership(Base):
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("user_id", "organisation_id", name="uq_memberships_user_org"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    role: Mapped[MembershipRole] = mapped_column(
+        enum_column(MembershipRole, "membership_role"), default=MembershipRole.member
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    organisation: Mapped[Organisation] = relationship(back_populates="memberships")
+
+
+class PasswordResetToken(Base):
+    """Single use: the row is marked used; expiry is checked against created_at."""
+
+    __tablename__ = "password_reset_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()

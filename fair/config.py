@@ -1,0 +1,78 @@
+"""Settings, all read from the environment so that production replaces every embedded default."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """Raised when the app must refuse to start, with a message an operator can act on."""
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def instance_path() -> Path:
+    return Path(os.environ.get("FAIR_INSTANCE_PATH") or PROJECT_ROOT / "instance")
+
+
+def load_config(overrides: dict | None = None) -> dict:
+    env = os.environ
+    instance = instance_path()
+    production = env.get("FAIR_ENV", "development") == "production"
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'fair.sqlite3'}"
+    secret = env.get("SECRET_KEY")
+    config = {
+        "ENV_NAME": "production" if production else "development",
+        "INSTANCE_PATH": str(instance),
+        "SECRET_KEY": secret,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": env.get("REDIS_URL") or "",
+        "MAIL_URL": env.get("MAIL_URL") or "",
+        "MAIL_FROM": env.get("MAIL_FROM") or "fair <no-reply@fair.localhost>",
+        "BASE_URL": (env.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
+        "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), production),
+        "REMEMBER_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), production),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_ENABLED": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "fr",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
+        "LANGUAGES": ("fr", "en"),
+        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT") or "5 per minute",
+        "PASSWORD_RESET_MAX_AGE": int(env.get("PASSWORD_RESET_MAX_AGE") or 3600),
+        "EMAIL_CONFIRM_MAX_AGE": int(env.get("EMAIL_CONFIRM_MAX_AGE") or 7 * 24 * 3600),
+        "INVITATION_MAX_AGE": int(env.get("INVITATION_MAX_AGE") or 30 * 24 * 3600),
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "PAGE_SIZE": 20,
+    }
+    if overrides:
+        config.update(overrides)
+    if not config["SECRET_KEY"]:
+        if production:
+            raise ConfigError(
+                "SECRET_KEY is not set. In production (FAIR_ENV=production) fair refuses to start "
+                "without it: set SECRET_KEY to a long random value, e.g. "
+                "`python -c 'import secrets; print(secrets.token_hex(32))'`."
+            )
+        config["SECRET_KEY"] = _development_secret(instance)
+    return config
+
+
+def _development_secret(instance: Path) -> str:
+    """A random key kept under instance/, so that development sessions survive restarts."""
+    instance.mkdir(parents=True, exist_ok=True)
+    key_file = instance / "secret_key"
+    if not key_file.exists():
+        import secrets
+
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()

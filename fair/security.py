@@ -1,0 +1,51 @@
+"""Passwords, tokens and redirects: the few rules every domain must apply the same way."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from urllib.parse import urlsplit
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+# A hash to verify against when the email is unknown, so both answers take the same time.
+DUMMY_PASSWORD_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+def new_token() -> tuple[str, str]:
+    """A URL-safe secret for the user and the SHA-256 we keep of it."""
+    token = secrets.token_urlsafe(32)
+    return token, hash_token(token)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def safe_next_url(target: str | None) -> str | None:
+    """Only a path on this site: no scheme, no host, no `//` or `/\\` that browsers read as a host."""
+    if not target:
+        return None
+    target = target.strip()
+    if any(ch in target for ch in ("\\", "\r", "\n", "\t")) or any(ord(ch) < 32 for ch in target):
+        return None
+    if not target.startswith("/") or target.startswith("//"):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target

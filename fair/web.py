@@ -1,0 +1,139 @@
+"""What every page shares: the signed-in user, locale and time-zone display, errors, headers."""
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime, format_time
+from flask import Flask, make_response, redirect, render_template, request, url_for
+from flask_babel import get_locale, lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import select
+
+from fair.extensions import db, login_manager
+from fair.security import safe_next_url
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(session_id: str):
+        from fair.accounts.models import User
+
+        user_id, _, stamp = session_id.partition(":")
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or user.security_stamp != stamp or not user.is_active:
+            return None
+        return user
+
+    app.jinja_env.filters["local_dt"] = local_datetime
+    app.jinja_env.filters["local_date"] = local_date
+    app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "fr")
+
+    @app.route("/lang/<code>")
+    def set_language(code: str):
+        target = safe_next_url(request.args.get("next")) or url_for("public.home")
+        response = make_response(redirect(target))
+        if code in app.config["LANGUAGES"]:
+            response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="Lax",
+                                secure=app.config["SESSION_COOKIE_SECURE"], httponly=True)
+        return response
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+        )
+        return response
+
+    for code in (400, 403, 404, 405, 413, 429, 500):
+        app.register_error_handler(code, _error_page)
+    app.register_error_handler(CSRFError, _csrf_error)
+
+    @app.context_processor
+    def inject_navigation():
+        return {"nav_roles": _nav_roles()}
+
+
+_ERROR_TEXT = {
+    400: (_l("Bad request"), _l("The request could not be understood.")),
+    403: (_l("Not allowed"), _l("You are not allowed to do this.")),
+    404: (_l("Page not found"), _l("This page does not exist or is not available to you.")),
+    405: (_l("Not allowed"), _l("This action is not possible here.")),
+    413: (_l("Too large"), _l("What you sent is too large.")),
+    429: (_l("Too many attempts"), _l("Too many attempts. Please wait a minute and try again.")),
+    500: (_l("Something went wrong"), _l("Something went wrong on our side. Please try again later.")),
+}
+
+
+def _error_page(error):
+    code = getattr(error, "code", 500) or 500
+    title, text = _ERROR_TEXT.get(code, _ERROR_TEXT[500])
+    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+        return {"error": str(text)}, code
+    return render_template("error.html", title=title, text=text, code=code), code
+
+
+def _csrf_error(error):
+    title = _l("Form expired")
+    text = _l("The form was out of date or incomplete. Please go back, reload the page and try again.")
+    return render_template("error.html", title=title, text=text, code=400), 400
+
+
+def _nav_roles() -> dict[str, bool]:
+    from flask_login import current_user
+
+    if not current_user.is_authenticated:
+        return {}
+    return {
+        "organiser": current_user.is_organiser,
+        "recruiter": current_user.is_recruiter,
+        "adviser": current_user.is_adviser,
+        "admin": current_user.is_admin,
+    }
+
+
+def _zone(tz: str | None) -> ZoneInfo:
+    return ZoneInfo(tz or "Europe/Paris")
+
+
+def local_datetime(value: dt.datetime | None, tz: str | None = None, fmt: str = "medium") -> str:
+    if value is None:
+        return ""
+    return format_datetime(value, format=fmt, tzinfo=_zone(tz), locale=str(get_locale() or "fr"))
+
+
+def local_date(value: dt.datetime | None, tz: str | None = None, fmt: str = "long") -> str:
+    if value is None:
+        return ""
+    return format_date(value.astimezone(_zone(tz)).date(), format=fmt, locale=str(get_locale() or "fr"))
+
+
+def local_time(value: dt.datetime | None, tz: str | None = None, fmt: str = "short") -> str:
+    if value is None:
+        return ""
+    return format_time(value, format=fmt, tzinfo=_zone(tz), locale=str(get_locale() or "fr"))
+
+
+def first_or_404(statement):
+    from flask import abort
+
+    obj = db.session.execute(statement).scalars().first()
+    if obj is None:
+        abort(404)
+    return obj
+
+
+__all__ = ["init_app", "first_or_404", "select"]

@@ -1,0 +1,249 @@
+"""Fixtures: every test that touches the database runs on SQLite *and* PostgreSQL, with real
+Valkey and a real SMTP server."""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from typing import Any, Iterator
+
+import pytest
+from sqlalchemy import text
+
+from tests.servers import PostgresCluster, SmtpSink, ValkeyProcess
+
+PASSWORD = "correct horse battery staple"
+
+
+# ---------------------------------------------------------------- servers (one per test session)
+
+@pytest.fixture(scope="session")
+def valkey(tmp_path_factory) -> Iterator[ValkeyProcess]:
+    server = ValkeyProcess(tmp_path_factory.mktemp("valkey")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresCluster]:
+    cluster = PostgresCluster().start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def smtp() -> Iterator[SmtpSink]:
+    sink = SmtpSink().start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory) -> str:
+    from fair.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'fair.sqlite3'}"
+    upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgresql_url(postgres) -> str:
+    from fair.migrate import upgrade
+
+    url = postgres.create_database("fair_test")
+    upgrade(url)
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request) -> str:
+    return request.getfixturevalue(f"{request.param}_url")
+
+
+# ---------------------------------------------------------------- the app
+
+def _empty_database(engine) -> None:
+    from fair.db import Base
+
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f'DELETE FROM "{table}"'))
+
+
+@pytest.fixture
+def app_config(database_url, valkey, smtp, tmp_path) -> dict[str, Any]:
+    return {
+        "DATABASE_URL": database_url,
+        "REDIS_URL": valkey.url,
+        "MAIL_URL": smtp.url,
+        "SECRET_KEY": "test-secret-key",
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "BASE_URL": "http://fair.test",
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+        "TESTING": True,
+    }
+
+
+@pytest.fixture
+def app(app_config, valkey, smtp):
+    from fair import create_app
+    from fair.extensions import db
+    from fair.redis_conn import redis_for
+
+    application = create_app(app_config)
+    redis_for(valkey.url).flushdb()
+    smtp.clear()
+    _empty_database(db.engine)
+    with application.app_context():
+        yield application
+    db.session.remove()
+    db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def session(app):
+    from fair.extensions import db
+
+    return db.session
+
+
+# ---------------------------------------------------------------- helpers
+
+def csrf_token(client, path: str) -> str:
+    """The CSRF token of the form on `path`, as a browser would read it."""
+    page = client.get(path)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.get_data(as_text=True)) or \
+        re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
+    assert match, f"no CSRF token on {path} ({page.status_code})"
+    return match.group(1)
+
+
+def post_form(client, path: str, data: dict[str, Any], form_page: str | None = None, **kwargs):
+    """Submit a form the way a browser does: read the page first for its CSRF token."""
+    data = dict(data)
+    data["csrf_token"] = csrf_token(client, form_page or path)
+    return client.post(path, data=data, **kwargs)
+
+
+def login(client, email: str, password: str = PASSWORD):
+    response = post_form(client, "/login", {"email": email, "password": password})
+    assert response.status_code == 302, f"login of {email} failed: {response.status_code}"
+    return response
+
+
+def run_jobs(app, queues: tuple[str, ...] = ("mail", "default", "bulk")) -> None:
+    """Run what is queued, in this process, with RQ's own SimpleWorker against the real Valkey."""
+    from rq import SimpleWorker
+
+    from fair.redis_conn import get_redis
+
+    worker = SimpleWorker(list(queues), connection=get_redis())
+    worker.work(burst=True, logging_level="WARNING")
+
+
+class Factory:
+    """Builds realistic rows with sensible defaults; each call commits, as a finished request would."""
+
+    _seq = itertools.count(1)
+
+    def __init__(self, session) -> None:
+        self.session = session
+
+    def _n(self) -> int:
+        return next(self._seq)
+
+    def user(self, email: str | None = None, password: str = PASSWORD, confirmed: bool = True, **kw):
+        from fair.accounts.models import User
+        from fair.db import utcnow
+        from fair.security import hash_password
+
+        n = self._n()
+        user = User(
+            email=email or f"user{n}@example.org",
+            password_hash=hash_password(password),
+            full_name=kw.pop("full_name", f"User {n}"),
+            security_stamp=f"stamp{n}",
+            email_confirmed_at=utcnow() if confirmed else None,
+            locale=kw.pop("locale", "fr"),
+            **kw,
+        )
+        self.session.add(user)
+        self.session.commit()
+        return user
+
+    def organisation(self, kind: str, name: str | None = None, **kw):
+        from fair.accounts.models import Organisation, OrganisationKind
+
+        org = Organisation(kind=OrganisationKind(kind), name=name or f"{kind.title()} {self._n()}", **kw)
+        self.session.add(org)
+        self.session.commit()
+        return org
+
+    def member(self, organisation, email: str | None = None, role: str = "member", **kw):
+        from fair.accounts.models import Membership, MembershipRole
+
+        user = self.user(email=email, **kw)
+        self.session.add(Membership(user=user, organisation=organisation, role=MembershipRole(role)))
+        self.session.commit()
+        return user
+
+    def edition(self, organiser, status: str = "published", **kw):
+        from fair.fairs.models import Edition, EditionStatus
+
+        n = self._n()
+        start = kw.pop("starts_at", dt.datetime(2030, 3, 12, 8, 0, tzinfo=dt.timezone.utc))
+        edition = Edition(
+            organiser=organiser,
+            slug=kw.pop("slug", f"salon-{n}"),
+            title=kw.pop("title", f"Salon de l'emploi {n}"),
+            description=kw.pop("description", "Rencontres pour l'emploi"),
+            starts_at=start,
+            ends_at=kw.pop("ends_at", start + dt.timedelta(hours=8)),
+            registration_opens_at=kw.pop("registration_opens_at", start - dt.timedelta(days=30)),
+            registration_closes_at=kw.pop("registration_closes_at", start + dt.timedelta(hours=6)),
+            status=EditionStatus(status),
+            **kw,
+        )
+        self.session.add(edition)
+        self.session.commit()
+        return edition
+
+    def booth(self, edition, company, **kw):
+        from fair.companies.models import Booth
+
+        booth = Booth(edition=edition, company=company, pitch=kw.pop("pitch", f"{company.name} recrute"), **kw)
+        self.session.add(booth)
+        self.session.commit()
+        return booth
+
+    def offer(self, booth, title: str | None = None, contract_type: str = "cdi", **kw):
+        from fair.companies.models import ContractType, Offer, RemoteMode
+
+        offer = Offer(
+            booth=booth,
+            title=title or f"Offre {self._n()}",
+            contract_type=ContractType(contract_type),
+            place=kw.pop("place", "Lille"),
+            remote=RemoteMode(kw.pop("remote", "none")),
+            description=kw.pop("description", "Une offre"),
+            **kw,
+        )
+        self.session.add(offer)
+        self.session.commit()
+        return offer
+
+
+@pytest.fixture
+def factory(session) -> Factory:
+    return Factory(session)
