@@ -31,7 +31,7 @@ test-deps: $(VENV)/.installed-test
 # Compiled catalogues (.mo) are built from the .po files in each domain, never committed.
 translations: install
 	@for po in $$(find fair -path '*/LC_MESSAGES/messages.po'); do \
-		$(BIN)/pybabel compile --use-fuzzy -i $$po -o $${po%.po}.mo >/dev/null || exit 1; \
+		$(BIN)/pybabel -q compile --use-fuzzy -i $$po -o $${po%.po}.mo || exit 1; \
 	done
 
 # Browser tests drive Debian's Chromium; never a browser downloaded by a test tool.

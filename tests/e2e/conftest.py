@@ -1,0 +1,107 @@
+"""Browser tests: a real server process (wsgi.py, gevent) and Debian's Chromium driven by Playwright."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from tests.servers import free_port, wait_for_port
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
+AXE_SOURCE = ROOT / "tests" / "node" / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(params=["postgresql"])
+def database_url(request) -> str:
+    """Browser tests are slow: they run on PostgreSQL, the production database, only."""
+    return request.getfixturevalue(f"{request.param}_url")
+
+
+@pytest.fixture(scope="module")
+def live_server(request, tmp_path_factory) -> Iterator[str]:
+    """`python wsgi.py` on a free port, sharing the test database, Valkey and SMTP sink."""
+    database_url = request.getfixturevalue("postgresql_url")
+    valkey = request.getfixturevalue("valkey")
+    smtp = request.getfixturevalue("smtp")
+    port = free_port()
+    env = dict(os.environ)
+    env.update({
+        "DATABASE_URL": database_url,
+        "REDIS_URL": valkey.url,
+        "MAIL_URL": smtp.url,
+        "SECRET_KEY": "e2e-secret-key",
+        "FAIR_INSTANCE_PATH": str(tmp_path_factory.mktemp("e2e-instance")),
+        "BASE_URL": f"http://127.0.0.1:{port}",
+        "LOGIN_RATE_LIMIT": "1000 per minute",
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+    })
+    log_path = tmp_path_factory.mktemp("e2e-log") / "server.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen([sys.executable, "wsgi.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_for_port(port, timeout=30)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, request) -> Iterator:
+    """A fresh browser profile per test, phone-sized; a screenshot is kept when the test fails."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR", bypass_csp=True)
+    context.set_default_timeout(15_000)
+    pg = context.new_page()
+    yield pg
+    if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core in the page for WCAG 2.0/2.1 A and AA; return the violations."""
+    page.add_script_tag(path=str(AXE_SOURCE))
+    result = page.evaluate(
+        """async () => await axe.run(document, {runOnly: {type: 'tag',
+             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']})"""
+    )
+    return result["violations"]
+
+
+def describe(violations: list[dict]) -> str:
+    return "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} — " + "; ".join(n["target"][0] for n in v["nodes"][:5])
+        for v in violations
+    )
