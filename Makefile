@@ -4,12 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test install test-deps translations chromium e2e-node clean
+.PHONY: run test install test-deps translations chromium postgresql e2e-node clean
 
 run: install translations
 	$(BIN)/python -m fair.devserver
 
-test: test-deps translations chromium e2e-node
+test: test-deps translations chromium postgresql e2e-node
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 $(BIN)/python:
@@ -37,6 +37,11 @@ translations: install
 # Browser tests drive Debian's Chromium; never a browser downloaded by a test tool.
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+# The tests make and stop their own throw-away cluster with initdb/pg_ctl from Debian's package.
+postgresql:
+	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+		(apt-get update -qq && apt-get install -y -qq postgresql >/dev/null)
 
 # axe-core (accessibility checks) and other Node pieces the tests use, pinned by package-lock.json.
 e2e-node:

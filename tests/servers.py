@@ -70,6 +70,17 @@ class ValkeyProcess:
                 self.proc.kill()
 
 
+def postgres_tool(name: str) -> str:
+    """initdb/pg_ctl from PATH, else from Debian's versioned directory."""
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))
+    if not candidates:
+        raise RuntimeError(f"{name} not found: `make test` installs Debian's postgresql package")
+    return str(candidates[-1])
+
+
 class PostgresCluster:
     """initdb + pg_ctl in a temporary directory; as root, the server runs as the `postgres` user."""
 
@@ -80,7 +91,7 @@ class PostgresCluster:
         self.as_root = os.geteuid() == 0
 
     def _run(self, *args: str) -> None:
-        cmd = list(args)
+        cmd = [postgres_tool(args[0]), *args[1:]]
         if self.as_root:
             cmd = ["runuser", "-u", "postgres", "--", *cmd]
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
