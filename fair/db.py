@@ -6,6 +6,7 @@ transaction.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from typing import Any
 
 from sqlalchemy import DateTime, MetaData, create_engine, event
@@ -66,6 +67,9 @@ class Database:
         self.session.remove()
         self.session.configure(bind=self.engine)
         app.extensions["fair_db"] = self
+        # RQ forks a work horse per job: the child must not reuse the parent's pooled connections.
+        engine = self.engine
+        os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
 
         @app.teardown_appcontext
         def _remove_session(_exc: BaseException | None) -> None:
