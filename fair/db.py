@@ -61,15 +61,18 @@ class Database:
     def __init__(self) -> None:
         self.engine: Engine | None = None
         self.session = scoped_session(sessionmaker(expire_on_commit=False))
+        # RQ forks a work horse per job: the child must not reuse the parent's pooled connections.
+        os.register_at_fork(after_in_child=self._forget_inherited_connections)
+
+    def _forget_inherited_connections(self) -> None:
+        if self.engine is not None:
+            self.engine.dispose(close=False)
 
     def init_app(self, app: Any) -> None:
         self.engine = make_engine(app.config["DATABASE_URL"])
         self.session.remove()
         self.session.configure(bind=self.engine)
         app.extensions["fair_db"] = self
-        # RQ forks a work horse per job: the child must not reuse the parent's pooled connections.
-        engine = self.engine
-        os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
 
         @app.teardown_appcontext
         def _remove_session(_exc: BaseException | None) -> None:
