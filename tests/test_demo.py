@@ -1,0 +1,139 @@
+"""The demo fair: what a newcomer sees after `make run`, on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+import datetime as dt
+import random
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from fair.accounts.models import Membership, Organisation, OrganisationKind, PartnerType, User
+from fair.companies.models import Booth, BoothStaff, ContractType, Offer, RemoteMode
+from fair.demo import DEMO_LOGINS, DEMO_PASSWORD, DEMO_SLUG, DEMO_TITLE, DRAFT_SLUG, SEED, load_demo, offer_rows
+from fair.fairs.models import Edition, EditionFormat, EditionPartner, EditionStatus
+from fair.security import verify_password
+from tests.conftest import login
+
+METROPOLE_PLACES = {
+    "Lille", "Lomme", "Lambersart", "La Madeleine", "Marcq-en-Barœul", "Hellemmes", "Roubaix", "Tourcoing",
+    "Wattrelos", "Croix", "Halluin", "Hem", "Lesquin", "Seclin", "Ronchin", "Faches-Thumesnil", "Loos",
+    "Haubourdin", "Villeneuve-d'Ascq", "Mons-en-Barœul", "Wasquehal", "Roncq", "Englos", "Marquette-lez-Lille",
+    "Saint-André-lez-Lille", "Santes", "Leers", "Forest-sur-Marque",
+}
+
+
+def count(session, statement) -> int:
+    return session.execute(statement).scalar_one()
+
+
+@pytest.fixture
+def demo(app, session):
+    assert load_demo(only_if_empty=True) is True
+    return session.execute(select(Edition).where(Edition.slug == DEMO_SLUG)).scalar_one()
+
+
+def test_the_demo_fair_is_a_published_hybrid_fair_in_the_coming_weeks(demo):
+    now = dt.datetime.now(dt.timezone.utc)
+    assert demo.title == DEMO_TITLE
+    assert demo.status is EditionStatus.published and demo.is_public
+    assert demo.timezone == "Europe/Paris"
+    assert demo.format is EditionFormat.hybrid and demo.venue
+    assert now + dt.timedelta(days=13) < demo.starts_at < now + dt.timedelta(days=22)
+    assert demo.starts_at < demo.ends_at
+    assert demo.registration_opens_at < now < demo.registration_closes_at <= demo.ends_at
+    assert len(demo.description) > 300
+
+
+def test_the_demo_has_many_employers_offers_of_every_contract_and_three_partners(demo, session):
+    booths = count(session, select(func.count(Booth.id)).where(Booth.edition_id == demo.id))
+    offers = count(session, select(func.count(Offer.id)).join(Booth).where(Booth.edition_id == demo.id))
+    contracts = set(session.execute(select(Offer.contract_type).distinct()).scalars())
+    partner_types = set(session.execute(
+        select(Organisation.partner_type).join(EditionPartner, EditionPartner.organisation_id == Organisation.id)
+        .where(EditionPartner.edition_id == demo.id)
+    ).scalars())
+
+    assert booths >= 20
+    assert offers >= 600
+    assert contracts == set(ContractType)
+    assert partner_types == {PartnerType.association, PartnerType.mission_locale, PartnerType.employment_agency}
+    # Every booth has a pitch, a stand and offers.
+    for booth in session.execute(select(Booth).where(Booth.edition_id == demo.id)).scalars():
+        assert booth.pitch and booth.stand_number and booth.offers
+
+
+def test_demo_offers_look_real(demo, session):
+    offers = session.execute(select(Offer)).scalars().all()
+    places = {o.place for o in offers}
+    assert places <= METROPOLE_PLACES
+    assert {"Lille", "Roubaix", "Tourcoing", "Villeneuve-d'Ascq", "Lomme"} <= places
+    assert sum(o.open_to_beginners for o in offers) > len(offers) / 3
+    assert {o.remote for o in offers} == set(RemoteMode)
+    assert all(o.description and o.requirements and o.positions >= 1 for o in offers)
+    codes = [o.rome_code for o in offers if o.rome_code]
+    assert len(codes) > len(offers) * 0.9 and all(re.fullmatch(r"[A-N]\d{4}", c) for c in codes)
+    assert len({o.title for o in offers}) > 150
+
+
+def test_the_offers_are_the_same_at_every_load():
+    assert offer_rows([1, 2, 3] + list(range(4, 40)), random.Random(SEED)) == \
+        offer_rows([1, 2, 3] + list(range(4, 40)), random.Random(SEED))
+
+
+def test_a_second_edition_waits_in_draft(demo, session):
+    draft = session.execute(select(Edition).where(Edition.slug == DRAFT_SLUG)).scalar_one()
+    assert draft.status is EditionStatus.draft and not draft.is_public
+    assert draft.organiser_id == demo.organiser_id
+
+
+def test_the_demo_logins_have_their_roles(demo, session):
+    users = {role: session.execute(select(User).where(User.email == email)).scalar_one()
+             for role, email, _ in DEMO_LOGINS}
+    assert all(u.email_confirmed_at is not None for u in users.values())
+    assert all(verify_password(u.password_hash, DEMO_PASSWORD) for u in users.values())
+
+    assert users["organiser"].is_organiser
+    assert users["organiser"].organisations_of_kind(OrganisationKind.organiser)[0].id == demo.organiser_id
+    company = users["recruiter"].organisations_of_kind(OrganisationKind.company)[0]
+    booth = session.execute(select(Booth).where(Booth.edition_id == demo.id, Booth.company_id == company.id)).scalar_one()
+    assert session.execute(select(BoothStaff).where(BoothStaff.booth_id == booth.id,
+                                                    BoothStaff.user_id == users["recruiter"].id)).scalar_one()
+    partner = users["adviser"].organisations_of_kind(OrganisationKind.partner)[0]
+    assert partner.partner_type is PartnerType.association
+    assert users["candidate"].is_candidate
+
+
+@pytest.mark.parametrize("role", [role for role, _, _ in DEMO_LOGINS])
+def test_each_demo_login_works_on_the_login_page(demo, client, role):
+    email = dict((r, e) for r, e, _ in DEMO_LOGINS)[role]
+    login(client, email, DEMO_PASSWORD)
+    assert "demo-fair-2026" not in client.get("/").get_data(as_text=True)
+    assert client.get("/account").status_code == 200
+
+
+def test_loading_again_adds_nothing(demo, session):
+    def totals() -> tuple[int, ...]:
+        return tuple(count(session, select(func.count()).select_from(model))
+                     for model in (Edition, Organisation, User, Membership, Booth, Offer, EditionPartner))
+
+    before = totals()
+    assert load_demo(only_if_empty=True) is False
+    assert load_demo() is False  # the demo is there already
+    assert totals() == before
+
+
+def test_no_demo_in_a_database_that_already_holds_a_fair(app, session, factory):
+    factory.edition(factory.organisation("organiser"))
+    assert load_demo(only_if_empty=True) is False
+    assert count(session, select(func.count(Offer.id))) == 0
+    assert count(session, select(func.count(User.id))) == 0
+
+
+def test_the_flask_command_loads_the_demo_once(app, session):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["fair", "demo", "--if-empty"])
+    second = runner.invoke(args=["fair", "demo", "--if-empty"])
+    assert first.exit_code == 0 and "demo data loaded" in first.output
+    assert second.exit_code == 0 and "already present" in second.output
+    assert count(session, select(func.count(Edition.id)).where(Edition.slug == DEMO_SLUG)) == 1
