@@ -162,6 +162,18 @@ class EmbeddedValkey:
         """Start the server and return its URL once it answers PING."""
         binary = valkey_binary()
         self.port = self._choose_port()
+        try:
+            self._launch(binary, timeout)
+        except EmbeddedValkeyError:
+            if self.requested_port:
+                raise
+            # Someone took the port between our check and the server's bind: once more, elsewhere.
+            self.port = free_port()
+            self._launch(binary, timeout)
+        log.info("embedded Valkey server listening on 127.0.0.1:%s (data in %s)", self.port, self.data_dir)
+        return self.url
+
+    def _launch(self, binary: str, timeout: float) -> None:
         config = self._write_config()
         self.process = subprocess.Popen(
             [binary, str(config)],
@@ -174,8 +186,6 @@ class EmbeddedValkey:
         except BaseException:
             self.stop()
             raise
-        log.info("embedded Valkey server listening on 127.0.0.1:%s (data in %s)", self.port, self.data_dir)
-        return self.url
 
     def _wait_ready(self, timeout: float) -> None:
         from redis import Redis

@@ -27,6 +27,8 @@ from tests.servers import free_port
 
 STARTUP_TIMEOUT = 120
 
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the process tree from /proc")
+
 
 # ---------------------------------------------------------------- the process tree, read from /proc
 
