@@ -985,6 +985,32 @@ COMPANIES: list[Company] = [
              "Accompagnement jusqu'à l'embauche."), (1500, 1500), kind="training"),
 ]
 
+# Teams or sites that tell apart the offers a company publishes several times for the same job.
+COMPANY_QUALIFIERS: dict[str, tuple[str, ...]] = {
+    "Nordlog Entrepôts": ("entrepôt e-commerce", "entrepôt produits frais", "entrepôt grande distribution"),
+    "Marché Frais Lomme": ("rayon frais", "drive", "rayon épicerie"),
+    "Hôtels du Vieux-Lille": ("Hôtel de la Treille", "Hôtel du Beffroi", "Hôtel des Remparts"),
+    "Brasseries des Beffrois": ("brasserie de la Grand-Place", "brasserie de la gare", "restaurant du parc"),
+    "Bâtir Nord Construction": ("chantier de logements", "réhabilitation", "équipements publics"),
+    "Conserverie des Hauts-de-Flandre": ("atelier légumes", "atelier plats cuisinés"),
+    "Mécanique de précision de Wattrelos": ("ferroviaire", "aéronautique"),
+    "Numérik Nord": ("pôle santé", "pôle collectivités", "pôle industrie"),
+    "Relais Client Tourcoing": ("service énergie", "service télécoms"),
+    "Propreté Services Flandres": ("bureaux", "établissements de santé", "commerces"),
+    "Vigilance Sécurité Nord": ("site industriel", "centre commercial", "événementiel"),
+}
+
+# Ways job boards tell apart offers of the same contract; none contradicts the offer's text.
+CONTRACT_QUALIFIERS: dict[ContractType, tuple[str, ...]] = {
+    C.cdi: ("création de poste", "démarrage immédiat", "poste évolutif"),
+    C.cdd: ("remplacement", "renfort", "démarrage immédiat"),
+    C.interim: ("démarrage immédiat", "renfort", "possibilité d'embauche"),
+    C.alternance: ("rentrée de septembre", "rentrée de janvier"),
+    C.stage: ("printemps", "été", "fin d'études"),
+    C.insertion: ("entrée immédiate", "entrée en septembre"),
+    C.training: ("session de janvier", "session de mars", "session de septembre"),
+}
+
 PARTNERS = [
     ("Association Tremplin Emploi Nord", PartnerType.association, "Roubaix", "https://tremplin-emploi-nord.example",
      "Association d'accompagnement vers l'emploi des habitants des quartiers prioritaires."),
@@ -1044,16 +1070,17 @@ SOFT_SKILLS = ("Ponctualité et fiabilité.", "Goût du travail en équipe.", "S
                "Envie d'apprendre.", "Respect des consignes de sécurité.")
 
 
-def _title(job: Job, contract: ContractType) -> str:
+def _title(job: Job, contract: ContractType, qualifier: str | None = None) -> str:
+    more = f" — {qualifier}" if qualifier else ""
     if contract is C.alternance:
-        return f"{job.title} en alternance H/F"
+        return f"{job.title} en alternance{more} H/F"
     if contract is C.stage:
-        return f"Stage — {job.title} H/F"
+        return f"Stage — {job.title}{f' ({qualifier})' if qualifier else ''} H/F"
     if contract is C.insertion:
-        return f"{job.title} en parcours d'insertion H/F"
+        return f"{job.title} en parcours d'insertion{more} H/F"
     if contract is C.training:
-        return f"{job.title} — formation financée (POEC) H/F"
-    return f"{job.title} H/F"
+        return f"{job.title} — formation financée (POEC){f', {qualifier}' if qualifier else ''} H/F"
+    return f"{job.title}{more} H/F"
 
 
 def _euros(amount: int) -> str:
@@ -1146,15 +1173,27 @@ def _remote(job: Job, contract: ContractType, rng: random.Random) -> RemoteMode:
     return rng.choices((RemoteMode.none, RemoteMode.partial, RemoteMode.full), weights=(3, 6, 2))[0]
 
 
-def offer_rows(booth_ids: list[int], rng: random.Random) -> list[dict]:
+def offer_rows(booth_ids: list[int], rng: random.Random, now: dt.datetime | None = None) -> list[dict]:
     """The offers of every demo booth, as plain rows for one bulk insert."""
+    now = now or utcnow()
     rows: list[dict] = []
     for company, booth_id in zip(COMPANIES, booth_ids):
+        taken: set[tuple[str, str]] = set()
         for index in range(company.offers):
-            # Every job of the company appears once before any repeats, then at random.
-            job = company.jobs[index] if index < len(company.jobs) else rng.choice(company.jobs)
-            contract = _pick_contract(company, job, rng)
-            place = rng.choice(company.places)
+            # Every job of the company appears once before any repeats; repeats get told apart by
+            # a team, a site or a start date, and never share a title and a place.
+            for _attempt in range(20):
+                job = company.jobs[index] if index < len(company.jobs) else rng.choice(company.jobs)
+                contract = _pick_contract(company, job, rng)
+                place = rng.choice(company.places)
+                qualifier = None
+                if index >= len(company.jobs) and rng.random() < 0.7:
+                    choices = COMPANY_QUALIFIERS.get(company.name, ()) + CONTRACT_QUALIFIERS[contract]
+                    qualifier = rng.choice(choices)
+                title = _title(job, contract, qualifier)
+                if (title, place) not in taken:
+                    break
+            taken.add((title, place))
             positions = rng.choices((1, 2, 3, 4, 5, 8, 10), weights=(40, 20, 12, 8, 6, 4, 3))[0]
             if contract is C.interim:
                 positions = max(positions, rng.choice((2, 3, 5, 10)))
@@ -1166,9 +1205,13 @@ def offer_rows(booth_ids: list[int], rng: random.Random) -> list[dict]:
             if contract in (C.insertion, C.training, C.alternance, C.stage):
                 beginners = True  # these contracts exist for people who are learning the job
             description, requirements = _offer_texts(company, job, contract, place, positions, beginners, rng)
+            published = now - dt.timedelta(minutes=rng.randrange(5, 21 * 24 * 60))
             rows.append({
                 "booth_id": booth_id,
-                "title": _title(job, contract),
+                "title": title,
+                # Published over the last three weeks, as offers arrive before a fair.
+                "created_at": published,
+                "updated_at": published,
                 "contract_type": contract,
                 "positions": positions,
                 "place": place,
@@ -1287,7 +1330,7 @@ def load_demo(only_if_empty: bool = False) -> bool:
         BoothDocument(booth=booth, title="Nos métiers en vidéo et en images", url=f"{company.website}/metiers")
         for booth, company in zip(booths, COMPANIES) if company.offers >= 20
     ])
-    session.execute(insert(Offer), offer_rows([b.id for b in booths], rng))
+    session.execute(insert(Offer), offer_rows([b.id for b in booths], rng, now))
     session.commit()
     log.info("demo fair loaded: %d booths, %d offers", len(booths), sum(c.offers for c in COMPANIES))
     return True

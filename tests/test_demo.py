@@ -73,12 +73,18 @@ def test_demo_offers_look_real(demo, session):
     assert all(o.description and o.requirements and o.positions >= 1 for o in offers)
     codes = [o.rome_code for o in offers if o.rome_code]
     assert len(codes) > len(offers) * 0.9 and all(re.fullmatch(r"[A-N]\d{4}", c) for c in codes)
-    assert len({o.title for o in offers}) > 150
+    assert len({o.title for o in offers}) > 300
+    per_booth = {}
+    for o in offers:  # a company never lists the same job twice at the same place
+        per_booth.setdefault(o.booth_id, []).append((o.title, o.place))
+    assert all(len(pairs) == len(set(pairs)) for pairs in per_booth.values())
+    assert all(o.created_at < dt.datetime.now(dt.timezone.utc) for o in offers)
 
 
 def test_the_offers_are_the_same_at_every_load():
-    assert offer_rows([1, 2, 3] + list(range(4, 40)), random.Random(SEED)) == \
-        offer_rows([1, 2, 3] + list(range(4, 40)), random.Random(SEED))
+    now = dt.datetime(2030, 1, 7, 9, 0, tzinfo=dt.timezone.utc)
+    booth_ids = list(range(1, 40))
+    assert offer_rows(booth_ids, random.Random(SEED), now) == offer_rows(booth_ids, random.Random(SEED), now)
 
 
 def test_a_second_edition_waits_in_draft(demo, session):
