@@ -1,14 +1,16 @@
 """The development mail viewer: what the app would have sent, kept when MAIL_URL is unset.
 
 It lets a developer (or someone trying the demo) follow a confirmation link or open an .ics
-invitation without a mail server. It exists only while mail is not really sent and never in
-production: otherwise every page answers 404. Mail HTML is untrusted content: it is shown only in a
-sandboxed frame, served from its own route with a CSP that allows no script and no request.
+invitation without a mail server. It exists only while mail is not really sent, never in
+production, and only for requests from this machine: otherwise every page answers 404. Mail HTML
+is untrusted content: it is shown only in a sandboxed frame, served from its own route with a CSP
+that allows no script and no request.
 """
 from __future__ import annotations
 
 import email
 import email.policy
+import ipaddress
 import logging
 import re
 from dataclasses import dataclass
@@ -37,9 +39,17 @@ def viewer_enabled() -> bool:
     return not current_app.config.get("MAIL_URL") and current_app.config.get("ENV_NAME") != "production"
 
 
+def _from_this_machine() -> bool:
+    """Kept mail holds live reset links: a development server reachable from a network keeps it to itself."""
+    try:
+        return ipaddress.ip_address(request.remote_addr or "").is_loopback
+    except ValueError:
+        return False
+
+
 @bp.before_request
 def only_while_mail_is_kept():
-    if not viewer_enabled():
+    if not viewer_enabled() or not _from_this_machine():
         abort(404)
 
 

@@ -110,3 +110,10 @@ def test_the_viewer_does_not_exist_when_mail_is_really_sent_or_in_production(cli
     for client in (sending, production):
         for path in paths:
             assert client.get(path).status_code == 404, path
+
+
+def test_the_viewer_answers_only_requests_from_this_machine(client, session):
+    mail = keep(session, "x@example.org", "Réinitialisez votre mot de passe", "http://fair.test/reset/secret")
+    for path in ("/dev/mail/", f"/dev/mail/{mail.id}"):
+        assert client.get(path, environ_base={"REMOTE_ADDR": "192.168.1.20"}).status_code == 404
+        assert client.get(path, environ_base={"REMOTE_ADDR": "::1"}).status_code == 200
