@@ -8,6 +8,7 @@ import re
 from typing import Any, Iterator
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from tests.servers import PostgresCluster, SmtpSink, ValkeyProcess
@@ -90,6 +91,19 @@ def app_config(database_url, valkey, smtp, tmp_path) -> dict[str, Any]:
     }
 
 
+class _OwnContextClient(FlaskClient):
+    """Each request in its own app context, hence its own `g`, as in production.
+
+    Without it Flask reuses the fixture's long-lived app context for every request, so `g` leaks
+    from one request (and one client) to the next: Flask-Login's cached user, Flask-WTF's CSRF
+    token, Flask-Babel's locale. An anonymous client would then see the previous client's user.
+    """
+
+    def open(self, *args: Any, **kwargs: Any):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(app_config, valkey, smtp):
     from fair import create_app
@@ -97,6 +111,7 @@ def app(app_config, valkey, smtp):
     from fair.redis_conn import redis_for
 
     application = create_app(app_config)
+    application.test_client_class = _OwnContextClient
     redis_for(valkey.url).flushdb()
     smtp.clear()
     _empty_database(db.engine)
