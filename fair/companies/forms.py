@@ -56,7 +56,7 @@ def _given() -> InputRequired:
 
 class BoothForm(FlaskForm):
     pitch = TextAreaField(
-        _l("Pitch"), filters=[_strip],
+        _l("Pitch"), filters=[_strip], render_kw={"rows": 8},
         validators=[Optional(), Length(max=4000, message=_l("At most %(max)d characters."))],
     )
     video_url = StringField(
@@ -115,15 +115,15 @@ class OfferForm(FlaskForm):
     remote = ListField(_l("Remote work"), validators=[_given()], default="none",
                        invalid_message=_l("Choose an option from the list."))
     description = TextAreaField(
-        _l("Description"), filters=[_strip],
+        _l("Description"), filters=[_strip], render_kw={"rows": 10},
         validators=[_required(), Length(max=10000, message=_l("At most %(max)d characters."))],
     )
     requirements = TextAreaField(
-        _l("Requirements"), filters=[_strip],
+        _l("Requirements"), filters=[_strip], render_kw={"rows": 5},
         validators=[Optional(), Length(max=10000, message=_l("At most %(max)d characters."))],
     )
     rome_code = StringField(
-        _l("ROME code (optional)"), filters=[_strip, _upper],
+        _l("ROME code"), filters=[_strip, _upper], render_kw={"autocapitalize": "characters", "maxlength": 5},
         validators=[Optional(), Regexp(ROME_CODE_PATTERN, message=_l(
             "A ROME code is one letter followed by 4 digits, for example N1103."))],
     )

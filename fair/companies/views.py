@@ -52,14 +52,14 @@ def _member_choices(booth: Booth) -> list[tuple[int, str]]:
     return [(u.id, u.full_name) for u in services.company_members(booth.company_id)]
 
 
-def _render_booth(booth: Booth, booth_form=None, document_form=None, staff_form=None, status: int = 200):
+def _render_booth(booth: Booth, booth_form=None, document_form=None, staff_form=None):
     booth_form = booth_form or BoothForm(obj=booth, formdata=None)
     document_form = document_form or DocumentForm(formdata=None)
     staff_form = staff_form or StaffForm(_member_choices(booth), formdata=None)
     return render_template(
         "companies/booth.html", booth=booth, edition=booth.edition, locked=services.is_locked(booth.edition),
         booth_form=booth_form, document_form=document_form, staff_form=staff_form,
-    ), status
+    )
 
 
 @bp.route("/")
@@ -81,7 +81,7 @@ def edit_booth(booth_id: int):
         return refused
     form = BoothForm()
     if not form.validate():
-        return _render_booth(booth, booth_form=form, status=422)
+        return _render_booth(booth, booth_form=form)
     services.update_booth(booth, pitch=form.pitch.data, video_url=form.video_url.data,
                           stand_number=form.stand_number.data)
     db.session.commit()
@@ -99,7 +99,7 @@ def add_document(booth_id: int):
         return refused
     form = DocumentForm()
     if not form.validate():
-        return _render_booth(booth, document_form=form, status=422)
+        return _render_booth(booth, document_form=form)
     services.add_document(booth, title=form.title.data, url=form.url.data)
     db.session.commit()
     flash(_("The document has been added."), "success")
@@ -131,7 +131,7 @@ def set_staff(booth_id: int):
         return refused
     form = StaffForm(_member_choices(booth))
     if not form.validate():
-        return _render_booth(booth, staff_form=form, status=422)
+        return _render_booth(booth, staff_form=form)
     services.set_staff(booth, user_id=form.user_id.data, job_title=form.job_title.data)
     db.session.commit()
     flash(_("The booth team has been updated."), "success")
@@ -176,7 +176,7 @@ def new_offer(booth_id: int):
             flash(_("The offer “%(title)s” has been published.", title=offer.title), "success")
             return redirect(url_for(".offers", booth_id=booth.id))
     return render_template("companies/offer_form.html", booth=booth, edition=booth.edition, form=form,
-                           offer=None, locked=services.is_locked(booth.edition)), (422 if form.errors else 200)
+                           offer=None, locked=services.is_locked(booth.edition))
 
 
 @bp.route("/booths/<int:booth_id>/offers/<int:offer_id>/edit", methods=["GET", "POST"])
@@ -199,7 +199,7 @@ def edit_offer(booth_id: int, offer_id: int):
         form.contract_type.data = offer.contract_type.value
         form.remote.data = offer.remote.value
     return render_template("companies/offer_form.html", booth=booth, edition=booth.edition, form=form,
-                           offer=offer, locked=services.is_locked(booth.edition)), (422 if form.errors else 200)
+                           offer=offer, locked=services.is_locked(booth.edition))
 
 
 @bp.route("/booths/<int:booth_id>/offers/<int:offer_id>/publish", methods=["POST"])
