@@ -20,7 +20,7 @@ class OfferSearchForm(Form):
         super().__init__(formdata)
         self.contract.choices = [("", str(_l("All contract types")))] + contract_choices()
         self.place.choices = [("", str(_l("All places")))] + [(p, p) for p in places]
-        self.remote.choices = [("", str(_l("With or without remote work")))] + remote_choices()
+        self.remote.choices = [("", str(_l("On site or remote")))] + remote_choices()
 
     def filters(self) -> OfferFilters:
         """What was asked, ignoring values that are not on offer (an old or hand-edited link)."""

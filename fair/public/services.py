@@ -17,7 +17,7 @@ from fair.companies.models import Booth, BoothStaff, ContractType, Offer, Remote
 from fair.db import utcnow
 from fair.extensions import db
 from fair.fairs.models import PUBLIC_STATUSES, Edition, EditionStatus
-from fair.public.search import fold, search_terms
+from fair.public.search import fold, fold_text, search_terms
 
 log = logging.getLogger("fair.public")
 
@@ -137,6 +137,8 @@ def edition_booths(edition: Edition) -> list[BoothSummary]:
         .order_by(Organisation.name, Booth.id)
     ).scalars().all()
     counts = _published_offer_counts(Offer.booth_id, Booth.edition_id == edition.id)
+    # Alphabetical as people read it: "Bâtir" before "Brasseries", whatever the database collation.
+    booths = sorted(booths, key=lambda b: (fold_text(b.company.name), b.id))
     return [BoothSummary(b, counts.get(b.id, 0)) for b in booths]
 
 
@@ -149,11 +151,11 @@ def edition_offer_count(edition: Edition) -> int:
 
 def edition_places(edition: Edition) -> list[str]:
     """The places of the fair's published offers, for the place filter."""
-    return list(db.session.execute(
+    places = db.session.execute(
         select(Offer.place).distinct().join(Booth, Booth.id == Offer.booth_id)
         .where(Booth.edition_id == edition.id, Offer.is_published.is_(True))
-        .order_by(Offer.place)
-    ).scalars())
+    ).scalars()
+    return sorted(places, key=lambda place: (fold_text(place), place))
 
 
 def _filtered_offers(statement: Select, edition: Edition, filters: OfferFilters) -> Select:
@@ -203,7 +205,7 @@ def search_offers(edition: Edition, filters: OfferFilters, page: int, per_page: 
     items = db.session.execute(
         _filtered_offers(base, edition, filters)
         .options(contains_eager(Offer.booth).contains_eager(Booth.company))
-        .order_by(Offer.title, Offer.id)
+        .order_by(fold(Offer.title), Offer.id)
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).scalars().all()
@@ -223,7 +225,8 @@ def booth_in_edition(edition: Edition, booth_id: int) -> Booth | None:
 
 def booth_published_offers(booth: Booth) -> list[Offer]:
     return list(db.session.execute(
-        select(Offer).where(Offer.booth_id == booth.id, Offer.is_published.is_(True)).order_by(Offer.title, Offer.id)
+        select(Offer).where(Offer.booth_id == booth.id, Offer.is_published.is_(True))
+        .order_by(fold(Offer.title), Offer.id)
     ).scalars())
 
 
