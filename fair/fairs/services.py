@@ -192,7 +192,8 @@ def edition_errors(data: EditionData, edition_id: int | None = None) -> tuple[di
 
     slug = _clean(data.slug) or slugify(title)
     if not slug:
-        add("slug", _("Enter the web address of the fair."))
+        if title:  # without a title, its own error already says what to do
+            add("slug", _("Enter the web address of the fair."))
     elif len(slug) > 80:
         add("slug", _("The web address must be at most %(n)d characters long.", n=80))
     elif not SLUG_RE.match(slug):

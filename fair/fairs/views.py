@@ -12,7 +12,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from fair.access import member_org_ids, role_required
 from fair.accounts.models import Organisation, OrganisationKind
@@ -271,9 +271,15 @@ def accept_invitation(token: str):
             except services.InvitationUnusable as exc:
                 db.session.rollback()
                 return _unusable_invitation(exc)
-            except IntegrityError:  # a second click racing the first one: it already did the work
+            except (IntegrityError, OperationalError):
+                # A second click racing the first one (SQLite reports a stale snapshot, PostgreSQL a
+                # duplicate): if the other one accepted, say so; anything else is a real failure.
                 db.session.rollback()
-                return _unusable_invitation(services.InvitationUnusable("used", invitation))
+                try:
+                    services.invitation_from_token(token)
+                except services.InvitationUnusable as exc:
+                    return _unusable_invitation(exc)
+                raise
             flash(_("Welcome! You are now a member of %(organisation)s for “%(fair)s”.",
                     organisation=accepted.organisation.name, fair=invitation.edition.title), "success")
             if accepted.booth is not None and "companies.dashboard" in current_app.view_functions:

@@ -60,6 +60,8 @@ def test_the_slug_is_built_from_the_title_when_left_empty(client, session, world
     data = dict(VALID_EDITION, slug="", title="Job dating Quartiers Nord — Été 2030")
     assert post_form(client, "/console/editions/new", data).status_code == 302
     assert _edition_by_slug(session, "job-dating-quartiers-nord-ete-2030") is not None
+    response = post_form(client, "/console/editions/new", dict(data, title="«  »"))
+    assert field_errors(response, "slug") == ["Indiquez l'adresse web du salon."]
 
 
 INVALID_CASES = {
@@ -123,8 +125,10 @@ def test_every_problem_is_shown_at_once(client, session, world):
 
     login(client, "organiser.f@example.org")
     response = post_form(client, "/console/editions/new",
-                         dict(VALID_EDITION, title="", ends_at="2030-06-11T17:00", default_slot_minutes="500"))
+                         dict(VALID_EDITION, title="", slug="", ends_at="2030-06-11T17:00",
+                              default_slot_minutes="500"))
     assert field_errors(response, "title") == ["Indiquez le titre du salon."]
+    assert field_errors(response, "slug") == []
     assert field_errors(response, "ends_at") == ["Le salon doit finir après avoir commencé."]
     assert field_errors(response, "default_slot_minutes") == [
         "La durée d'un créneau doit être comprise entre 5 et 120 minutes."]

@@ -338,3 +338,38 @@ def test_accepting_without_csrf_token_is_refused(app, client, session, world, sm
     before = _rows(session)
     assert client.post(link).status_code == 400
     assert _rows(session) == before
+
+
+def test_two_people_accepting_the_same_link_at_once_make_one_membership(app, client, session, world, smtp,
+                                                                        factory):
+    """Both requests race for the invitation; the database lets exactly one of them claim it."""
+    import threading
+
+    from fair.accounts.models import Membership
+    from fair.companies.models import Booth
+
+    login(client, "organiser.f@example.org")
+    link = _create_invitation(client, app, smtp, world)
+    clients = []
+    for email in ("first@example.org", "second@example.org"):
+        factory.user(email=email)
+        other = app.test_client()
+        login(other, email)
+        clients.append((other, _csrf(other, link)))
+    memberships, booths = count(session, Membership), count(session, Booth)
+    session.remove()
+    barrier = threading.Barrier(len(clients))
+    statuses: list[int] = []
+
+    def accept(other, token):
+        barrier.wait()
+        statuses.append(other.post(link, data={"csrf_token": token}).status_code)
+
+    threads = [threading.Thread(target=accept, args=pair) for pair in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(statuses) == [302, 410]
+    assert count(session, Membership) == memberships + 1
+    assert count(session, Booth) == booths + 1
