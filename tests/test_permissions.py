@@ -6,17 +6,15 @@ Outcomes: a status code, or LOGIN (a redirect to the login page). Objects of ano
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from dataclasses import dataclass
-from typing import Callable
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from tests.conftest import PASSWORD, csrf_token
-
-ROLES = ("anonymous", "candidate", "recruiter_a", "recruiter_b", "organiser_f", "organiser_g", "adviser")
-SIGNED_IN = ROLES[1:]
-LOGIN = "login"
+from tests.matrix import LOGIN, ROLES, Check, anonymous_only, everyone, only, signed_in
 
 
 @dataclass
@@ -61,7 +59,7 @@ def build_world(factory, session) -> World:
     mail = DevMail(to_address="x@example.org", subject="Hello", text_body="Hello", raw=b"Subject: Hello\n\nHello")
     session.add_all([document_a, staff_a, invitation, mail])
     session.commit()
-    return World(
+    world = World(
         ids={
             "edition_f": edition_f.id, "edition_g": edition_g.id, "draft_f": draft_f.id,
             "slug_f": edition_f.slug, "slug_draft_f": draft_f.slug, "slug_g": edition_g.slug,
@@ -71,31 +69,11 @@ def build_world(factory, session) -> World:
         },
         users=users,
     )
-
-
-def everyone(code: int) -> dict[str, object]:
-    return {role: code for role in ROLES}
-
-
-def signed_in(code: int) -> dict[str, object]:
-    return {"anonymous": LOGIN, **{role: code for role in SIGNED_IN}}
-
-
-def only(allowed: dict[str, int]) -> dict[str, object]:
-    """Signed-in roles not listed get 404; anonymous is sent to log in."""
-    return {"anonymous": LOGIN, **{role: allowed.get(role, 404) for role in SIGNED_IN}}
-
-
-def anonymous_only(anon: int, others: int) -> dict[str, object]:
-    return {"anonymous": anon, **{role: others for role in SIGNED_IN}}
-
-
-@dataclass
-class Check:
-    method: str
-    path: Callable[[dict], str]
-    expected: dict[str, object]
-    data: dict | None = None
+    for rules in DOMAIN_RULES:
+        if hasattr(rules, "build"):
+            rules.build(factory, session, world)
+    session.commit()
+    return world
 
 
 F = "/console/editions/{edition_f}"
@@ -188,6 +166,18 @@ EXPECTED: dict[str, list[Check]] = {
 # Requests that change what later requests see run last, in this order.
 RUN_LAST = ["companies.remove_staff", "companies.remove_document", "companies.delete_offer",
             "fairs.accept_invitation", "accounts.logout"]
+
+# Each domain may add its own routes and objects in tests/<domain>/permission_rules.py (see tests/matrix.py).
+DOMAIN_RULES = [
+    importlib.import_module(f"tests.{path.parent.name}.permission_rules")
+    for path in sorted(Path(__file__).parent.glob("*/permission_rules.py"))
+]
+for rules in DOMAIN_RULES:
+    overlap = set(EXPECTED) & set(rules.EXPECTED)
+    assert not overlap, f"{rules.__name__} repeats endpoints of the matrix: {sorted(overlap)}"
+    EXPECTED.update(rules.EXPECTED)
+# Logging out stays the very last request.
+RUN_LAST = [e for rules in DOMAIN_RULES for e in getattr(rules, "RUN_LAST", [])] + RUN_LAST
 
 
 def test_every_route_has_an_expected_outcome(app):
