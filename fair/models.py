@@ -4,3 +4,4 @@ from fair.companies.models import Booth, BoothDocument, BoothStaff, Offer  # noq
 from fair.db import Base  # noqa: F401
 from fair.fairs.models import Edition, EditionPartner, Invitation  # noqa: F401
 from fair.notify.models import DevMail  # noqa: F401
+from fair.notify.models import OutboxMessage  # noqa: F401

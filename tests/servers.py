@@ -133,15 +133,41 @@ class SmtpSink:
     port: int = field(default_factory=free_port)
     messages: list[EmailMessage] = field(default_factory=list)
     replies: list[str] = field(default_factory=list)
+    rcpt_replies: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # `hold()`: the next DATA waits, with the message received, until `release()` (a send caught mid-way).
+    holding: threading.Event = field(default_factory=threading.Event)
+    held: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
+    connections: int = 0
 
     def start(self) -> "SmtpSink":
+        import asyncio
+
         from aiosmtpd.controller import Controller
 
         sink = self
 
         class Handler:
+            async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802
+                with sink.lock:
+                    sink.connections += 1
+                session.host_name = hostname
+                return responses
+
+            async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+                with sink.lock:
+                    if sink.rcpt_replies:
+                        return sink.rcpt_replies.pop(0)
+                envelope.rcpt_tos.append(address)
+                return "250 OK"
+
             async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+                if sink.holding.is_set():
+                    sink.holding.clear()
+                    sink.held.set()
+                    while not sink.released.is_set():
+                        await asyncio.sleep(0.02)
                 with sink.lock:
                     if sink.replies:
                         return sink.replies.pop(0)
@@ -161,6 +187,20 @@ class SmtpSink:
         with self.lock:
             self.messages.clear()
             self.replies.clear()
+            self.rcpt_replies.clear()
+            self.connections = 0
+        self.holding.clear()
+        self.held.clear()
+        self.released.clear()
+
+    def hold(self) -> None:
+        """The next message is received but not answered until `release()`."""
+        self.released.clear()
+        self.held.clear()
+        self.holding.set()
+
+    def release(self) -> None:
+        self.released.set()
 
     def to(self, address: str) -> list[EmailMessage]:
         with self.lock:
@@ -176,4 +216,5 @@ class SmtpSink:
         raise AssertionError(f"expected {count} message(s) to {address}, got {len(self.to(address))}")
 
     def stop(self) -> None:
+        self.released.set()
         self.controller.stop()

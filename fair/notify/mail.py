@@ -8,7 +8,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from flask import current_app, render_template
+from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale
 
 from fair.extensions import db
@@ -17,7 +17,14 @@ log = logging.getLogger("fair.notify")
 
 
 def render_mail(template: str, locale: str, **context) -> tuple[str, str, str]:
-    """Subject, text and HTML of `templates/mail/<template>.{subject,txt,html}` in the recipient's language."""
+    """Subject, text and HTML of `templates/mail/<template>.{subject,txt,html}` in the recipient's language.
+
+    Works in a job as in a request: outside a request, templates see one made on BASE_URL.
+    """
+    if not has_request_context():
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        with app.test_request_context(base_url=app.config.get("BASE_URL") or None):
+            return render_mail(template, locale, **context)
     with force_locale(locale or "fr"):
         subject = render_template(f"mail/{template}.subject.txt", **context).strip()
         text = render_template(f"mail/{template}.txt", **context)

@@ -6,6 +6,7 @@ import datetime as dt
 from sqlalchemy import LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from fair.accounts.models import enum_column
 from fair.db import Base, UTCDateTime, utcnow
 
 
@@ -19,3 +20,59 @@ class DevMail(Base):
     html_body: Mapped[str | None] = mapped_column(Text)
     raw: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+# ---------------------------------------------------------------- outbox
+
+import enum as _enum  # noqa: E402
+
+from sqlalchemy import ForeignKey as _ForeignKey, Integer as _Integer  # noqa: E402
+
+
+class OutboxStatus(str, _enum.Enum):
+    queued = "queued"
+    sending = "sending"
+    sent = "sent"
+    failed_temporary = "failed_temporary"
+    failed_permanent = "failed_permanent"
+
+
+# A send job may take a row only from these states (and a failed_temporary one only once its time has come).
+CLAIMABLE_STATUSES = (OutboxStatus.queued, OutboxStatus.failed_temporary)
+
+
+class OutboxMessage(Base):
+    """One email, rendered when it was queued, written in the transaction of the change that caused it.
+
+    `idempotency_key` is unique: queueing the same key again returns this row and sends nothing
+    more. A send job first claims the row (a conditional UPDATE to `sending` with a lease until
+    `claimed_until` and a fresh `claim_token`), so two jobs for one row send it once; the sweeper
+    gives back rows whose lease ran out (a worker that died mid-send).
+    """
+
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    to_address: Mapped[str] = mapped_column(String(254))
+    template: Mapped[str] = mapped_column(String(100))
+    locale: Mapped[str] = mapped_column(String(8))
+    subject: Mapped[str] = mapped_column(String(300))
+    text_body: Mapped[str] = mapped_column(Text)
+    html_body: Mapped[str | None] = mapped_column(Text)
+    calendar_method: Mapped[str | None] = mapped_column(String(16))
+    calendar_ics: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Kept from the first attempt, so a message delivered twice (worker killed after DATA) can be
+    # recognised as one by the receiving side.
+    message_id: Mapped[str] = mapped_column(String(250))
+    edition_id: Mapped[int | None] = mapped_column(_ForeignKey("editions.id", ondelete="SET NULL"), index=True)
+    status: Mapped[OutboxStatus] = mapped_column(enum_column(OutboxStatus, "outbox_status"),
+                                                 default=OutboxStatus.queued, index=True)
+    attempts: Mapped[int] = mapped_column(_Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    claim_token: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
