@@ -52,6 +52,13 @@ def load_config(overrides: dict | None = None) -> dict:
         "INVITATION_MAX_AGE": int(env.get("INVITATION_MAX_AGE") or 30 * 24 * 3600),
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "PAGE_SIZE": 20,
+        # Candidates' CVs, never under static/: empty means <instance folder>/uploads.
+        "UPLOAD_FOLDER": env.get("UPLOAD_FOLDER") or "",
+        "CV_MAX_BYTES": 5 * 1024 * 1024,
+        # Reminder mails, in minutes before a calendar entry (an edition may override them).
+        "REMINDER_OFFSETS": tuple(int(m) for m in (env.get("REMINDER_OFFSETS") or "1440,60").split(",") if m.strip()),
+        "REMINDER_NOTICE_MINUTES": int(env.get("REMINDER_NOTICE_MINUTES") or 5),
+        "BULK_BATCH_SIZE": int(env.get("BULK_BATCH_SIZE") or 50),
     }
     if overrides:
         config.update(overrides)

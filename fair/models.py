@@ -1,7 +1,11 @@
 """Imports every model so that the metadata is complete (Alembic, tests, create_all)."""
 from fair.accounts.models import Membership, Organisation, PasswordResetToken, User  # noqa: F401
+from fair.candidates.models import Application, CandidateCv, CandidateProfile, Referral  # noqa: F401
 from fair.companies.models import Booth, BoothDocument, BoothStaff, Offer  # noqa: F401
 from fair.db import Base  # noqa: F401
 from fair.fairs.models import Edition, EditionPartner, Invitation  # noqa: F401
 from fair.notify.models import DevMail  # noqa: F401
 from fair.notify.models import OutboxMessage  # noqa: F401
+from fair.notify.models import (  # noqa: F401
+    BulkInvitation, BulkRecipient, CalendarEntry, CalendarFeed, ReminderOffsets,
+)

@@ -1,0 +1,73 @@
+"""Socket.IO for notices and bulk progress: rooms `user:<id>` and `bulk:<id>`.
+
+On connect a signed-in user joins their own room `user:<id>` (anonymous connections are refused).
+Joining a `bulk:<id>` room is an event of its own, authorised each time: only organisers of that
+bulk invitation's edition may follow it. Workers emit through the Redis message queue with
+`emitter()`, a SocketIO built without an app, never by importing the web server.
+"""
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+
+from flask_login import current_user
+from flask_socketio import SocketIO, join_room
+
+from fair.extensions import socketio
+
+log = logging.getLogger("fair.notify")
+
+
+def user_room(user_id: int) -> str:
+    return f"user:{user_id}"
+
+
+def bulk_room(bulk_id: int) -> str:
+    return f"bulk:{bulk_id}"
+
+
+@lru_cache(maxsize=4)
+def emitter(redis_url: str) -> SocketIO:
+    """Emit from a worker: publishes on the message queue that the web nodes listen to."""
+    return SocketIO(message_queue=redis_url)
+
+
+def emit_from_worker(redis_url: str, event: str, data: dict, room: str) -> None:
+    if not redis_url:
+        return
+    emitter(redis_url).emit(event, data, to=room)
+
+
+def bulk_state(bulk) -> dict:
+    return {"id": bulk.id, "status": bulk.status.value, "total": bulk.total, "sent": bulk.sent,
+            "percent": percent(bulk.sent, bulk.total), "rejected": len(bulk.rejected or [])}
+
+
+def percent(done: int, total: int) -> int:
+    return 100 if total <= 0 else min(100, (done * 100) // total)
+
+
+@socketio.on("connect")
+def _connect(auth=None):
+    if not current_user.is_authenticated:
+        return False  # refused: nothing here for anonymous visitors
+    join_room(user_room(current_user.id))
+    return True
+
+
+@socketio.on("follow_bulk")
+def _follow_bulk(data):
+    """Join `bulk:<id>` if the user organises that edition; answer the current state (not a replay)."""
+    from fair.notify.bulk import bulk_for_organiser
+
+    if not current_user.is_authenticated:
+        return {"ok": False}
+    try:
+        bulk_id = int((data or {}).get("id"))
+    except (TypeError, ValueError):
+        return {"ok": False}
+    bulk = bulk_for_organiser(bulk_id, current_user.id)
+    if bulk is None:
+        return {"ok": False}
+    join_room(bulk_room(bulk.id))
+    return {"ok": True, "state": bulk_state(bulk)}

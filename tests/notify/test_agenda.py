@@ -1,0 +1,161 @@
+"""Calendar entries: each change mails the user an iTIP message through the outbox (REQUEST, REQUEST
+with a higher SEQUENCE, CANCEL, same UID), and the owner can download the entry's current .ics."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from icalendar import Calendar
+
+from tests.conftest import login, run_jobs
+
+START = dt.datetime(2030, 3, 12, 9, 0, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture
+def app_config(app_config, smtp):
+    """These tests read what the SMTP sink received (the notify folder otherwise keeps mail for the viewer)."""
+    return {**app_config, "MAIL_URL": smtp.url}
+
+
+@pytest.fixture
+def world(factory):
+    organiser = factory.organisation("organiser", "Métropole emploi")
+    edition = factory.edition(organiser, title="Rencontres pour l'emploi")
+    candidate = factory.user(email="candidate@example.org", full_name="Camille Martin")
+    return edition, candidate
+
+
+def _schedule(session, edition, user, ref_id=42, start=START):
+    from fair.notify.agenda import schedule_entry
+
+    entry = schedule_entry(session, user_id=user.id, edition_id=edition.id, kind="booking", ref_id=ref_id,
+                           starts_at=start, ends_at=start + dt.timedelta(minutes=20),
+                           summary="Entretien avec Nordlog", description="Le recruteur vous appellera.",
+                           location="Téléphone", join_url="https://visio.example.org/r/abc")
+    session.commit()
+    return entry
+
+
+def _calendar_of(message) -> tuple[str, Calendar]:
+    part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+    return part.get_param("method"), Calendar.from_ical(part.get_payload(decode=True))
+
+
+def _event(calendar: Calendar):
+    return next(iter(calendar.walk("VEVENT")))
+
+
+def test_schedule_move_cancel_send_request_update_and_cancel_with_one_uid(app, session, smtp, world):
+    from fair.notify.agenda import cancel_entry, move_entry
+
+    edition, candidate = world
+    entry = _schedule(session, edition, candidate)
+    run_jobs(app)
+    moved_start = START + dt.timedelta(hours=2)
+    move_entry(session, entry, starts_at=moved_start, ends_at=moved_start + dt.timedelta(minutes=30),
+               location="Stand 12")
+    session.commit()
+    run_jobs(app)
+    cancel_entry(session, entry)
+    session.commit()
+    run_jobs(app)
+
+    mails = smtp.wait_for("candidate@example.org", 3)
+    assert len(mails) == 3
+    shapes = [_calendar_of(m) for m in mails]
+    methods = [method for method, _ in shapes]
+    assert methods == ["REQUEST", "REQUEST", "CANCEL"]
+    events = [_event(cal) for _, cal in shapes]
+    assert [str(cal["METHOD"]) for _, cal in shapes] == methods
+    assert len({str(e["UID"]) for e in events}) == 1
+    assert [int(e["SEQUENCE"]) for e in events] == [0, 1, 2]
+    assert events[0].decoded("DTSTART") == START
+    assert events[1].decoded("DTSTART") == moved_start
+    assert str(events[1]["LOCATION"]) == "Stand 12"
+    assert str(events[2]["STATUS"]) == "CANCELLED"
+    assert "Annulé" in str(mails[2]["Subject"]) or "Cancelled" in str(mails[2]["Subject"])
+    # The fair's local time (Paris, UTC+1 in March) is written in the French text.
+    assert "10:00" in mails[0].get_body(("plain",)).get_content()
+
+
+def test_the_same_change_is_mailed_once(app, session, smtp, world):
+    """The outbox key is per entry and sequence: a second outbox write for the same change sends nothing more."""
+    from fair.notify.agenda import _mail_change
+
+    edition, candidate = world
+    entry = _schedule(session, edition, candidate)
+    _mail_change(session, entry, "REQUEST")
+    session.commit()
+    run_jobs(app)
+    run_jobs(app)
+    assert len(smtp.wait_for("candidate@example.org", 1)) == 1
+    assert len(smtp.to("candidate@example.org")) == 1
+
+
+def test_moving_to_the_same_time_sends_nothing(app, session, smtp, world):
+    from fair.notify.agenda import move_entry
+
+    edition, candidate = world
+    entry = _schedule(session, edition, candidate)
+    move_entry(session, entry, starts_at=START, ends_at=START + dt.timedelta(minutes=20))
+    session.commit()
+    assert entry.sequence == 0
+    run_jobs(app)
+    smtp.wait_for("candidate@example.org", 1)
+    assert len(smtp.to("candidate@example.org")) == 1
+
+
+def test_times_out_of_order_are_refused_and_change_nothing(app, session, world):
+    from fair.notify.agenda import EntryError, schedule_entry
+    from fair.notify.models import CalendarEntry, OutboxMessage
+
+    edition, candidate = world
+    with pytest.raises(EntryError):
+        schedule_entry(session, user_id=candidate.id, edition_id=edition.id, kind="booking", ref_id=1,
+                       starts_at=START, ends_at=START, summary="x", description="", location="")
+    session.rollback()
+    assert session.query(CalendarEntry).count() == 0
+    assert session.query(OutboxMessage).count() == 0
+
+
+def test_the_owner_downloads_the_current_ics_and_others_get_404(app, session, factory, world):
+    from fair.notify.agenda import move_entry
+
+    edition, candidate = world
+    other = factory.user(email="other@example.org")
+    entry = _schedule(session, edition, candidate)
+    move_entry(session, entry, starts_at=START + dt.timedelta(days=1), ends_at=START + dt.timedelta(days=1, hours=1))
+    session.commit()
+
+    owner = app.test_client()
+    login(owner, "candidate@example.org")
+    response = owner.get(f"/calendar/entries/{entry.id}.ics")
+    assert response.status_code == 200
+    assert response.mimetype == "text/calendar"
+    assert "attachment" in response.headers["Content-Disposition"]
+    calendar = Calendar.from_ical(response.data)
+    event = _event(calendar)
+    assert str(calendar["METHOD"]) == "REQUEST"
+    assert int(event["SEQUENCE"]) == 1
+    assert event.decoded("DTSTART") == START + dt.timedelta(days=1)
+
+    stranger = app.test_client()
+    login(stranger, other.email)
+    assert stranger.get(f"/calendar/entries/{entry.id}.ics").status_code == 404
+    assert stranger.get("/calendar/entries/999999.ics").status_code == 404
+    assert app.test_client().get(f"/calendar/entries/{entry.id}.ics").status_code == 302
+
+
+def test_scheduling_again_after_a_cancel_keeps_the_uid_and_raises_the_sequence(app, session, world):
+    from fair.notify.agenda import cancel_entry
+    from fair.notify.models import EntryStatus
+
+    edition, candidate = world
+    entry = _schedule(session, edition, candidate)
+    uid = entry.uid
+    cancel_entry(session, entry)
+    session.commit()
+    again = _schedule(session, edition, candidate)
+    assert again.id == entry.id and again.uid == uid
+    assert again.sequence == 2 and again.status == EntryStatus.active
