@@ -62,6 +62,29 @@ def test_invitation_has_the_structure_outlook_gmail_and_apple_mail_accept(ical_j
     assert seen["method"] == "REQUEST" and seen["events"][0]["uid"] == "booking-42@fair.example"
 
 
+def test_the_message_object_itself_reads_like_the_parsed_one():
+    """The sender and the dev mail viewer use the returned object without parsing it again."""
+    ics = request_ics(make_event())
+    message = calendar_message("candidate@example.org", "Entretien", TEXT + "\r\nFin.", HTML, ics, "REQUEST")
+    assert message.get_body(("plain",)).get_content() == TEXT + "\nFin.\n"
+    assert message.get_body(("html",)).get_content().strip() == HTML
+    (attachment,) = message.iter_attachments()
+    assert attachment.get_content() == ics
+    assert [p.get_content_type() for p in message.walk()] == [
+        "multipart/mixed", "multipart/alternative", "text/plain", "text/html", "text/calendar",
+        "application/ics"]
+
+
+def test_long_lines_and_dots_survive_quoted_printable():
+    text = "Une ligne très longue " * 20 + "\n.\n. point\nfin avec espace \n=égal=\n"
+    received = reparse(calendar_message("candidate@example.org", "Entretien", text, None,
+                                        request_ics(make_event()), "REQUEST"))
+    plain = received.get_body(("plain",))
+    assert plain["Content-Transfer-Encoding"] == "quoted-printable"
+    assert plain.get_content() == text
+    assert all(len(line) <= 78 for line in received.as_string().splitlines())
+
+
 def test_cancellation_mail_says_cancel_in_both_places():
     ics = cancel_ics(make_event(sequence=1))
     received = reparse(calendar_message("candidate@example.org", "Entretien annulé", TEXT, HTML, ics,
@@ -92,9 +115,10 @@ def test_a_method_that_disagrees_with_the_calendar_is_refused():
     with pytest.raises(ValueError, match="METHOD:None"):
         calendar_message("candidate@example.org", "Entretien", TEXT, HTML,
                          b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "REQUEST")
-    with pytest.raises(ValueError, match=".ics"):
-        calendar_message("candidate@example.org", "Entretien", TEXT, HTML, ics, "REQUEST",
-                         filename="../invitation.txt")
+    for filename in ("../invitation.ics", "invitation.txt", 'in"vitation.ics', "invitation é.ics", ".ics"):
+        with pytest.raises(ValueError, match="file name"):
+            calendar_message("candidate@example.org", "Entretien", TEXT, HTML, ics, "REQUEST",
+                             filename=filename)
 
 
 def test_ics_method_reads_the_calendar_level_method():
