@@ -148,6 +148,21 @@ def email_confirmation_token(user: User) -> str:
     return _confirm_serializer().dumps({"uid": user.id, "email": user.email.lower()})
 
 
+def queue_email_confirmation(user: User) -> None:
+    """Write the confirmation mail to the outbox in the caller's transaction (sent after commit).
+
+    The key is the token's digest: a double submit within the same second queues one mail, a
+    later request for a new link queues another.
+    """
+    from fair.notify.mail import mail_url
+    from fair.notify.outbox import queue_mail
+
+    token = email_confirmation_token(user)
+    link = mail_url("accounts.confirm_email", token=token)
+    queue_mail(db.session, to=user.email, template="confirm_email", locale=user.locale,
+               context={"user": user, "link": link}, key=f"confirm-email:{user.id}:{hash_token(token)[:32]}")
+
+
 class ConfirmOutcome(Enum):
     confirmed = "confirmed"
     already_confirmed = "already_confirmed"

@@ -108,7 +108,7 @@ def register():
             db.session.rollback()
             form.email.errors.append(EMAIL_TAKEN)
         else:
-            enqueue_after_commit(db.session, "workers.mail.send_email_confirmation", user.id, queue="mail")
+            services.queue_email_confirmation(user)
             db.session.commit()
             _start_session(user)
             flash(_("Your account is created. We sent you an email: open the link inside to confirm "
@@ -149,8 +149,7 @@ def resend_confirmation():
         if current_user.email_confirmed_at is not None:
             flash(_("Your email address is already confirmed."), "info")
         else:
-            enqueue_after_commit(db.session, "workers.mail.send_email_confirmation", current_user.id,
-                                 queue="mail")
+            services.queue_email_confirmation(current_user)
             db.session.commit()
             flash(_("We sent a new confirmation link to %(email)s.", email=current_user.email), "success")
     return redirect(url_for("accounts.account"))

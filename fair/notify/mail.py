@@ -8,7 +8,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from flask import current_app, has_request_context, render_template
+from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
 
 from fair.extensions import db
@@ -30,6 +30,20 @@ def render_mail(template: str, locale: str, **context) -> tuple[str, str, str]:
         text = render_template(f"mail/{template}.txt", **context)
         html = render_template(f"mail/{template}.html", **context)
     return subject, text, html
+
+
+def mail_url(endpoint: str, **values) -> str:
+    """An absolute link for a mail: on BASE_URL (the public address), wherever it is built.
+
+    A request's own host may be an internal one (a proxy, a test client); mail must point at the
+    address people use.
+    """
+    base = current_app.config.get("BASE_URL")
+    if not base:
+        return url_for(endpoint, _external=True, **values)
+    parts = urlsplit(base)
+    adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme)
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def build_message(to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
