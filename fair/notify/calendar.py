@@ -52,9 +52,11 @@ def clean_text(value: str) -> str:
 
 
 def clean_name(value: str) -> str:
-    """A display name as a CN parameter can carry it: one line, straight quotes made typographic."""
+    """A display name as a CN parameter can carry it: one line, straight quotes made typographic,
+    backslashes made slashes (parameter values have no escaping, yet readers disagree about them).
+    """
     value = value.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
-    value = value.replace('"', "\u201d")
+    value = value.replace('"', "\u201d").replace("\\", "/")
     return _PARAM_FORBIDDEN.sub("", value).strip()
 
 
