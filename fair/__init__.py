@@ -10,7 +10,9 @@ from fair.config import PROJECT_ROOT, load_config
 
 # Every domain package that carries its own translation catalogue.
 TRANSLATION_DIRS = ["translations", "accounts/translations", "fairs/translations",
-                    "companies/translations", "public/translations", "notify/translations"]
+                    "companies/translations", "public/translations", "notify/translations",
+                    "candidates/translations",
+                    "notify/agenda_translations"]
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -59,6 +61,17 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(fairs_bp)
     app.register_blueprint(companies_bp)
     app.register_blueprint(notify_bp)
+
+    from fair.candidates.views import bp as candidates_bp
+
+    app.register_blueprint(candidates_bp)
+
+    from fair.notify import sockets as notify_sockets
+
+    notify_sockets.register(socketio)  # socket events of notices and bulk sends
+    from fair.notify.agenda_views import bp as agenda_bp
+
+    app.register_blueprint(agenda_bp)
 
     from fair import cli
 

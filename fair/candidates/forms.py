@@ -1,0 +1,155 @@
+"""Forms of the candidates' pages; every message is translated and shown next to its field."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from fair.candidates.labels import CONTACT_LABELS, REASON_LABELS, SITUATION_LABELS
+from fair.companies.forms import ListField
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _max(n: int) -> Length:
+    return Length(max=n, message=_l("At most %(max)d characters."))
+
+
+def _required() -> DataRequired:
+    return DataRequired(message=_l("This field is required."))
+
+
+class CheckboxList(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form) -> None:
+        values = {value for value, _label in self.choices}
+        if any(item not in values for item in self.data or []):
+            raise ValidationError(_l("Choose from the list."))
+
+
+class ProfileForm(FlaskForm):
+    full_name = StringField(_l("First name and last name"), filters=[_strip], validators=[_required(), _max(200)])
+    phone = StringField(_l("Phone number"), filters=[_strip], validators=[
+        Optional(), _max(32),
+        Regexp(r"^\+?[0-9 .()-]{6,}$", message=_l("Enter a phone number, for example 06 12 34 56 78.")),
+    ])
+    preferred_contact = ListField(_l("How should recruiters contact you?"), validators=[InputRequired(
+        message=_l("This field is required."))], invalid_message=_l("Choose from the list."))
+    postcode = StringField(_l("Postcode"), filters=[_strip], validators=[
+        Optional(), Regexp(r"^[0-9][0-9AB][0-9]{3}$", message=_l("A postcode has 5 digits, for example 59000."))])
+    city = StringField(_l("Town"), filters=[_strip], validators=[Optional(), _max(120)])
+    birth_year = IntegerField(_l("Year of birth"), validators=[Optional()])
+    skills = TextAreaField(_l("Skills, licences and certificates"), filters=[_strip], render_kw={"rows": 4},
+                           validators=[Optional(), _max(4000)])
+    languages = StringField(_l("Languages you speak"), filters=[_strip], validators=[Optional(), _max(500)])
+    mobility = StringField(_l("Towns where you can work"), filters=[_strip], validators=[Optional(), _max(500)])
+    availability = StringField(_l("Availability"), filters=[_strip], validators=[Optional(), _max(500)])
+    prefers_phone_interview = BooleanField(_l("I prefer a phone interview"))
+    needs_interpreter = BooleanField(_l("I need an interpreter (including sign language)"))
+    accessibility_needs = TextAreaField(_l("Other needs for the interview"), filters=[_strip],
+                                        render_kw={"rows": 3}, validators=[Optional(), _max(1000)])
+    situations = CheckboxList(_l("My situation (optional)"))
+    situation_consent = BooleanField(_l("I agree to the text above"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.preferred_contact.choices = [(k.value, str(v)) for k, v in CONTACT_LABELS.items()]
+        self.situations.choices = [(k.value, str(v)) for k, v in SITUATION_LABELS.items()]
+
+    def validate_birth_year(self, field) -> None:
+        if field.data is None and field.raw_data and field.raw_data[0].strip():
+            field.errors[:] = []
+            raise ValidationError(_l("Enter a year, for example 1990."))
+        if field.data is not None and not 1900 <= field.data <= dt.date.today().year - 14:
+            raise ValidationError(_l("Enter a year, for example 1990."))
+
+    def validate_situation_consent(self, field) -> None:
+        if self.situations.data and not field.data:
+            raise ValidationError(_l("To keep your situation, tick this box; or untick the situations."))
+
+    def profile_fields(self) -> dict:
+        return {
+            "full_name": self.full_name.data, "phone": self.phone.data or None,
+            "preferred_contact": self.preferred_contact.data, "postcode": self.postcode.data or None,
+            "city": self.city.data or None, "birth_year": self.birth_year.data,
+            "skills": self.skills.data or "", "languages": self.languages.data or "",
+            "mobility": self.mobility.data or "", "availability": self.availability.data or "",
+            "prefers_phone_interview": bool(self.prefers_phone_interview.data),
+            "needs_interpreter": bool(self.needs_interpreter.data),
+            "accessibility_needs": self.accessibility_needs.data or "",
+            "situations": list(self.situations.data or []),
+            "situation_consent": bool(self.situation_consent.data),
+        }
+
+
+class CvForm(FlaskForm):
+    file = FileField(_l("Your CV (PDF, Word or OpenDocument, 5 MB at most)"))
+
+
+class ApplyForm(FlaskForm):
+    cv_id = SelectField(_l("CV to send"), coerce=str, validate_choice=False)
+    message = TextAreaField(_l("Message to the recruiter (optional)"), filters=[_strip], render_kw={"rows": 5},
+                            validators=[Optional(), _max(2000)])
+
+    def __init__(self, cvs, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.cv_id.choices = [("", str(_l("No CV")))] + [(str(cv.id), cv.original_name) for cv in cvs]
+
+    def validate_cv_id(self, field) -> None:
+        if field.data not in {value for value, _label in self.cv_id.choices}:
+            raise ValidationError(_l("Choose one of your CVs."))
+
+
+class RejectForm(FlaskForm):
+    reason = ListField(_l("Reason given to the candidate"), validators=[InputRequired(
+        message=_l("Choose a reason from the list."))], invalid_message=_l("Choose a reason from the list."))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.reason.choices = [("", str(_l("Choose a reason")))] + [(k.value, str(v)) for k, v in REASON_LABELS.items()]
+
+    def validate_reason(self, field) -> None:
+        if not field.data:
+            raise ValidationError(_l("Choose a reason from the list."))
+
+
+class ReferralForm(FlaskForm):
+    full_name = StringField(_l("Candidate's first name and last name"), filters=[_strip],
+                            validators=[_required(), _max(200)])
+    email = StringField(_l("Candidate's email address"), filters=[_strip], validators=[
+        _required(), _max(254), Email(message=_l("Enter a valid email address."))])
+    partner_id = SelectField(_l("On behalf of"), coerce=int, validate_choice=False)
+    note = TextAreaField(_l("Note for your own follow-up (optional)"), filters=[_strip], render_kw={"rows": 3},
+                         validators=[Optional(), _max(2000)])
+
+    def __init__(self, partners, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.partner_id.choices = [(p.id, p.name) for p in partners]
+
+    def validate_partner_id(self, field) -> None:
+        if field.data not in {value for value, _label in self.partner_id.choices}:
+            raise ValidationError(_l("Choose from the list."))
+
+
+class OnBehalfForm(FlaskForm):
+    offer_id = SelectField(_l("Offer"), coerce=str, validate_choice=False)
+    message = TextAreaField(_l("Message to the recruiter (optional)"), filters=[_strip], render_kw={"rows": 4},
+                            validators=[Optional(), _max(2000)])
+
+    def __init__(self, offers, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.offer_id.choices = [("", str(_l("Choose an offer")))] + [
+            (str(o.id), f"{o.title} · {o.booth.company.name} · {o.place}") for o in offers]
+
+    def validate_offer_id(self, field) -> None:
+        if not field.data or field.data not in {value for value, _label in self.offer_id.choices}:
+            raise ValidationError(_l("Choose an offer from the list."))

@@ -1,0 +1,70 @@
+"""Words shown for the stored codes of the candidates' domain."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from fair.candidates.models import ApplicationStatus, PreferredContact, RejectionReason, ReferralStatus, Situation
+
+CONTACT_LABELS = {
+    PreferredContact.email: _l("Email"),
+    PreferredContact.sms: _l("Text message (SMS)"),
+    PreferredContact.phone: _l("Phone call"),
+}
+
+SITUATION_LABELS = {
+    Situation.qpv: _l("I live in a priority neighbourhood (QPV)"),
+    Situation.under_26: _l("I am under 26"),
+    Situation.rsa: _l("I receive the RSA"),
+    Situation.rqth: _l("I have a recognised disability (RQTH)"),
+    Situation.over_50: _l("I am 50 or over"),
+    Situation.long_term_unemployed: _l("I have been looking for work for more than a year"),
+}
+
+STATUS_LABELS = {
+    ApplicationStatus.submitted: _l("Sent"),
+    ApplicationStatus.shortlisted: _l("Shortlisted"),
+    ApplicationStatus.invited: _l("Invited to book an interview"),
+    ApplicationStatus.rejected: _l("Not selected"),
+    ApplicationStatus.withdrawn: _l("Withdrawn"),
+}
+
+REASON_LABELS = {
+    RejectionReason.position_filled: _l("The position has been filled"),
+    RejectionReason.experience: _l("The experience asked for does not match"),
+    RejectionReason.qualification: _l("A qualification or licence is required"),
+    RejectionReason.location: _l("The place of work is too far"),
+    RejectionReason.availability: _l("The hours or start date do not match"),
+    RejectionReason.other_candidates: _l("Other profiles were closer to the needs"),
+}
+
+REFERRAL_LABELS = {
+    ReferralStatus.pending: _l("Waiting for the candidate's agreement"),
+    ReferralStatus.confirmed: _l("Agreed by the candidate"),
+    ReferralStatus.revoked: _l("Ended"),
+}
+
+# Shown to the candidate before they agree, and kept word for word with the referral.
+CONSENT_TEXT = _l(
+    "I agree that %(adviser)s, of %(partner)s, follows my applications, interviews and their outcomes "
+    "in fair, and may apply or book an interview on my behalf. I can end this at any time from my space."
+)
+SITUATION_CONSENT_TEXT = _l(
+    "I agree that the situations I tick are kept to count, anonymously, the people the fair reaches. "
+    "They are never shown to recruiters. I can untick them or withdraw this agreement at any time."
+)
+
+
+def status_label(value: ApplicationStatus | str) -> str:
+    return str(STATUS_LABELS[ApplicationStatus(value)])
+
+
+def reason_label(value: RejectionReason | str | None) -> str:
+    return str(REASON_LABELS[RejectionReason(value)]) if value else ""
+
+
+def referral_label(value: ReferralStatus | str) -> str:
+    return str(REFERRAL_LABELS[ReferralStatus(value)])
+
+
+def contact_label(value: PreferredContact | str) -> str:
+    return str(CONTACT_LABELS[PreferredContact(value)])

@@ -1,0 +1,64 @@
+"""Mail to candidates, always through the outbox (one row in the request's transaction, sent after commit).
+
+Contexts are plain values: the outbox renders the templates now, in the recipient's language.
+"""
+from __future__ import annotations
+
+from flask import url_for
+
+from fair.candidates.labels import reason_label
+from fair.candidates.models import Application, Referral
+from fair.candidates.services import referral_token
+from fair.extensions import db
+
+
+def _queue(**kwargs):
+    from fair.notify.outbox import queue_mail
+
+    return queue_mail(db.session, **kwargs)
+
+
+def application_rejected(application: Application) -> None:
+    from flask_babel import force_locale
+
+    candidate = application.candidate
+    offer = application.offer
+    edition = offer.booth.edition
+    locale = candidate.locale or "fr"
+    with force_locale(locale):
+        reason = reason_label(application.rejection_reason)
+    _queue(
+        to=candidate.email, template="application_rejected", locale=locale,
+        context={"name": candidate.full_name, "offer_title": offer.title, "company": offer.booth.company.name,
+                 "fair": edition.title, "reason": reason,
+                 "offers_link": url_for("public.fair", slug=edition.slug, _external=True) + "#offers",
+                 "applications_link": url_for("candidates.applications", _external=True)},
+        key=f"application-rejected:{application.id}:{application.status_changed_at.isoformat()}",
+        edition_id=edition.id,
+    )
+
+
+def application_invited(application: Application) -> None:
+    candidate = application.candidate
+    offer = application.offer
+    edition = offer.booth.edition
+    _queue(
+        to=candidate.email, template="application_invited", locale=candidate.locale or "fr",
+        context={"name": candidate.full_name, "offer_title": offer.title, "company": offer.booth.company.name,
+                 "fair": edition.title,
+                 "booth_link": url_for("public.booth", slug=edition.slug, booth_id=offer.booth_id, _external=True),
+                 "applications_link": url_for("candidates.applications", _external=True)},
+        key=f"application-invited:{application.id}:{application.status_changed_at.isoformat()}",
+        edition_id=edition.id,
+    )
+
+
+def referral_confirmation(referral: Referral) -> None:
+    candidate = referral.candidate
+    _queue(
+        to=candidate.email, template="referral_confirm", locale=candidate.locale or "fr",
+        context={"name": candidate.full_name, "adviser": referral.adviser.full_name,
+                 "partner": referral.partner.name,
+                 "link": url_for("candidates.confirm_referral", token=referral_token(referral), _external=True)},
+        key=f"referral-confirm:{referral.id}:{referral.created_at.isoformat()}",
+    )

@@ -1,0 +1,452 @@
+"""Candidates: profiles and CVs, pre-applications, the recruiter's inbox, referrals by advisers.
+
+Services take plain arguments and never commit: the request that calls them owns the transaction.
+Look-ups are scoped to who asks (the candidate, the recruiter's companies, the adviser), so another
+owner's object is simply not found and the view answers 404.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from fair.accounts.models import Membership, Organisation, OrganisationKind, User
+from fair.candidates import storage
+from fair.candidates.models import (
+    Application, ApplicationStatus, CandidateCv, CandidateProfile, RejectionReason, Referral, ReferralStatus,
+)
+from fair.companies.models import Booth, Offer
+from fair.db import utcnow
+from fair.extensions import db
+from fair.fairs.models import Edition, EditionStatus
+from fair.security import hash_password
+
+log = logging.getLogger("fair.candidates")
+
+# Fairs whose offers take applications: announced or running, not closed.
+APPLYING_STATUSES = (EditionStatus.published, EditionStatus.live)
+ACTIVE_STATUSES = (ApplicationStatus.submitted, ApplicationStatus.shortlisted, ApplicationStatus.invited)
+# What a recruiter may turn an application into, from each status.
+RECRUITER_MOVES: dict[ApplicationStatus, tuple[ApplicationStatus, ...]] = {
+    ApplicationStatus.submitted: (ApplicationStatus.shortlisted, ApplicationStatus.invited, ApplicationStatus.rejected),
+    ApplicationStatus.shortlisted: (ApplicationStatus.invited, ApplicationStatus.rejected),
+    ApplicationStatus.invited: (ApplicationStatus.rejected,),
+    ApplicationStatus.rejected: (ApplicationStatus.shortlisted,),
+    ApplicationStatus.withdrawn: (),
+}
+REFERRAL_SALT = "fair.candidates.referral-confirmation"
+REFERRAL_MAX_AGE = 30 * 24 * 3600
+
+
+class AlreadyApplied(Exception):
+    """The candidate already has an application to this offer (the database said so)."""
+
+
+class NotApplicable(Exception):
+    """The offer takes no application now (hidden, or its fair is not open)."""
+
+
+class MoveRefused(Exception):
+    """This status change is not possible from the application's current status."""
+
+
+class ReferralRefused(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+# ---------------------------------------------------------------- profiles
+
+def profile_of(user: User) -> CandidateProfile | None:
+    return db.session.execute(select(CandidateProfile).where(CandidateProfile.user_id == user.id)).scalars().first()
+
+
+def ensure_profile(user: User) -> CandidateProfile:
+    profile = profile_of(user)
+    if profile is None:
+        profile = CandidateProfile(user=user, situations=[])
+        db.session.add(profile)
+    return profile
+
+
+def update_profile(user: User, *, full_name: str, phone: str | None, situations: Iterable[str],
+                   situation_consent: bool, **fields) -> CandidateProfile:
+    """Situations are kept only with the consent to the statistics text; withdrawing it clears them."""
+    profile = ensure_profile(user)
+    user.full_name = full_name
+    user.phone = phone or None
+    for name, value in fields.items():
+        setattr(profile, name, value)
+    if situation_consent and list(situations):
+        profile.situations = sorted(set(situations))
+        if profile.situation_consent_at is None:
+            profile.situation_consent_at = utcnow()
+    else:
+        profile.situations = []
+        profile.situation_consent_at = None
+    return profile
+
+
+# ---------------------------------------------------------------- CVs
+
+def candidate_cvs(user_id: int) -> list[CandidateCv]:
+    return list(db.session.execute(
+        select(CandidateCv).where(CandidateCv.user_id == user_id).order_by(CandidateCv.created_at.desc(),
+                                                                             CandidateCv.id.desc())
+    ).scalars())
+
+
+def cv_of_candidate(user_id: int, cv_id: int) -> CandidateCv | None:
+    return db.session.execute(
+        select(CandidateCv).where(CandidateCv.id == cv_id, CandidateCv.user_id == user_id)
+    ).scalars().first()
+
+
+def add_cv(user: User, checked: storage.CheckedCv) -> CandidateCv:
+    """Stores the file and adds its row. The caller removes the file if its commit fails."""
+    storage_name = storage.store(checked.data)
+    cv = CandidateCv(user=user, kind=checked.kind, original_name=checked.display_name,
+                     storage_name=storage_name, size=len(checked.data), sha256=checked.sha256)
+    db.session.add(cv)
+    return cv
+
+
+def delete_cv(cv: CandidateCv) -> str:
+    """Deletes the row; returns the storage name, whose file the caller removes after commit."""
+    storage_name = cv.storage_name
+    db.session.delete(cv)
+    return storage_name
+
+
+# ---------------------------------------------------------------- applications
+
+def applicable_offer(offer_id: int) -> Offer | None:
+    return db.session.execute(
+        select(Offer).join(Booth, Booth.id == Offer.booth_id).join(Edition, Edition.id == Booth.edition_id)
+        .where(Offer.id == offer_id, Offer.is_published.is_(True), Edition.status.in_(APPLYING_STATUSES))
+        .options(joinedload(Offer.booth).joinedload(Booth.company), joinedload(Offer.booth).joinedload(Booth.edition))
+    ).scalars().first()
+
+
+def existing_application(candidate_id: int, offer_id: int) -> Application | None:
+    return db.session.execute(
+        select(Application).where(Application.candidate_id == candidate_id, Application.offer_id == offer_id)
+    ).scalars().first()
+
+
+def apply(candidate: User, offer: Offer, *, message: str = "", cv: CandidateCv | None = None,
+          applied_by: User | None = None) -> Application:
+    """One application per candidate and offer: the unique constraint decides between racing requests.
+
+    A withdrawn application may be sent again (the same row comes back to life). On AlreadyApplied
+    the session must be rolled back by the caller.
+    """
+    if cv is not None and cv.user_id != candidate.id:
+        raise ValueError("a CV of another candidate")
+    offer_id = offer.id  # read now: after a failed flush the session cannot load attributes
+    now = utcnow()
+    revived = db.session.execute(
+        update(Application)
+        .where(Application.candidate_id == candidate.id, Application.offer_id == offer.id,
+               Application.status == ApplicationStatus.withdrawn)
+        .values(status=ApplicationStatus.submitted, message=message, cv_id=cv.id if cv else None,
+                applied_by_id=applied_by.id if applied_by else None, rejection_reason=None,
+                status_changed_at=now, created_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if revived:
+        application = existing_application(candidate.id, offer.id)
+        db.session.refresh(application)
+        return application
+    application = Application(candidate_id=candidate.id, offer_id=offer.id, message=message,
+                              cv_id=cv.id if cv else None, applied_by_id=applied_by.id if applied_by else None,
+                              status=ApplicationStatus.submitted, created_at=now, status_changed_at=now)
+    db.session.add(application)
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        raise AlreadyApplied(offer_id) from error
+    return application
+
+
+def candidate_applications(candidate_id: int) -> list[Application]:
+    return list(db.session.execute(
+        select(Application).where(Application.candidate_id == candidate_id)
+        .options(joinedload(Application.offer).joinedload(Offer.booth).joinedload(Booth.company),
+                 joinedload(Application.offer).joinedload(Offer.booth).joinedload(Booth.edition),
+                 joinedload(Application.cv))
+        .order_by(Application.created_at.desc(), Application.id.desc())
+    ).scalars().unique())
+
+
+def application_of_candidate(candidate_id: int, application_id: int) -> Application | None:
+    return db.session.execute(
+        select(Application).where(Application.id == application_id, Application.candidate_id == candidate_id)
+    ).scalars().first()
+
+
+def withdraw(application: Application) -> Application:
+    if application.status not in ACTIVE_STATUSES:
+        raise MoveRefused(application.status.value)
+    application.status = ApplicationStatus.withdrawn
+    application.status_changed_at = utcnow()
+    return application
+
+
+# ---------------------------------------------------------------- the recruiter's inbox
+
+def is_anonymised(application: Application) -> bool:
+    """Anonymised fairs hide who applied until an interview is booked."""
+    return bool(application.offer.booth.edition.anonymised_applications) and application.interview_booked_at is None
+
+
+def pseudonym(application: Application) -> str:
+    return f"{application.id:05d}"
+
+
+@dataclass
+class InboxFilters:
+    offer_id: int | None = None
+    status: ApplicationStatus | None = None
+    with_cv: bool = False
+
+
+def inbox(booth: Booth, filters: InboxFilters) -> list[Application]:
+    """Applications to the booth's offers, oldest first, withdrawn ones left out."""
+    statement = (
+        select(Application).join(Offer, Offer.id == Application.offer_id)
+        .where(Offer.booth_id == booth.id, Application.status != ApplicationStatus.withdrawn)
+        .options(joinedload(Application.offer), joinedload(Application.candidate), joinedload(Application.cv))
+        .order_by(Application.created_at, Application.id)
+    )
+    if filters.offer_id is not None:
+        statement = statement.where(Application.offer_id == filters.offer_id)
+    if filters.status is not None:
+        statement = statement.where(Application.status == filters.status)
+    if filters.with_cv:
+        statement = statement.where(Application.cv_id.is_not(None))
+    return list(db.session.execute(statement).scalars().unique())
+
+
+def inbox_counts(booth: Booth) -> dict[int, int]:
+    from sqlalchemy import func
+
+    rows = db.session.execute(
+        select(Application.offer_id, func.count(Application.id)).join(Offer, Offer.id == Application.offer_id)
+        .where(Offer.booth_id == booth.id, Application.status != ApplicationStatus.withdrawn)
+        .group_by(Application.offer_id)
+    )
+    return {offer_id: n for offer_id, n in rows}
+
+
+def application_of_booth(booth: Booth, application_id: int) -> Application | None:
+    return db.session.execute(
+        select(Application).join(Offer, Offer.id == Application.offer_id)
+        .where(Application.id == application_id, Offer.booth_id == booth.id,
+               Application.status != ApplicationStatus.withdrawn)
+        .options(joinedload(Application.offer).joinedload(Offer.booth).joinedload(Booth.edition),
+                 joinedload(Application.candidate), joinedload(Application.cv))
+    ).scalars().first()
+
+
+def move(application: Application, target: ApplicationStatus, reason: RejectionReason | None = None) -> Application:
+    if target not in RECRUITER_MOVES[application.status]:
+        raise MoveRefused(application.status.value)
+    if target is ApplicationStatus.rejected and reason is None:
+        raise MoveRefused("no_reason")
+    application.status = target
+    application.rejection_reason = reason if target is ApplicationStatus.rejected else None
+    application.status_changed_at = utcnow()
+    return application
+
+
+# ---------------------------------------------------------------- who may read a CV
+
+def cv_for_recruiter(booth: Booth, application: Application) -> CandidateCv | None:
+    return application.cv if application.cv is not None and application.offer.booth_id == booth.id else None
+
+
+# ---------------------------------------------------------------- referrals
+
+def adviser_partners(user: User) -> list[Organisation]:
+    return list(db.session.execute(
+        select(Organisation).join(Membership, Membership.organisation_id == Organisation.id)
+        .where(Membership.user_id == user.id, Organisation.kind == OrganisationKind.partner)
+        .order_by(Organisation.name)
+    ).scalars())
+
+
+def refer(adviser: User, partner: Organisation, *, email: str, full_name: str, note: str = "") -> Referral:
+    """Links (or creates) the candidate's account and opens a referral waiting for their consent."""
+    from fair.accounts.services import find_user_by_email, new_security_stamp, normalise_email
+
+    candidate = find_user_by_email(email)
+    if candidate is None:
+        candidate = User(email=normalise_email(email), full_name=full_name,
+                         password_hash=hash_password(secrets.token_urlsafe(32)),
+                         security_stamp=new_security_stamp(), locale="fr")
+        db.session.add(candidate)
+        db.session.flush()
+    elif not candidate.is_candidate:
+        raise ReferralRefused("not_a_candidate")
+    if candidate.id == adviser.id:
+        raise ReferralRefused("not_a_candidate")
+    referral = db.session.execute(
+        select(Referral).where(Referral.adviser_id == adviser.id, Referral.candidate_id == candidate.id)
+    ).scalars().first()
+    if referral is not None:
+        if referral.status is not ReferralStatus.revoked:
+            raise ReferralRefused("already_referred")
+        referral.status = ReferralStatus.pending
+        referral.partner_id = partner.id
+        referral.note = note
+        referral.revoked_at = None
+        referral.confirmed_at = None
+        referral.consent_text = None
+        referral.created_at = utcnow()
+        return referral
+    referral = Referral(adviser_id=adviser.id, partner_id=partner.id, candidate_id=candidate.id, note=note,
+                        status=ReferralStatus.pending)
+    db.session.add(referral)
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        raise ReferralRefused("already_referred") from error
+    return referral
+
+
+def _referral_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=REFERRAL_SALT)
+
+
+def referral_token(referral: Referral) -> str:
+    # The creation time is in the token, so a link from before a revocation and new referral is dead.
+    return _referral_serializer().dumps([referral.id, int(referral.created_at.timestamp())])
+
+
+def referral_from_token(token: str) -> Referral | None:
+    try:
+        referral_id, created = _referral_serializer().loads(token, max_age=REFERRAL_MAX_AGE)
+    except (BadSignature, SignatureExpired, ValueError, TypeError):
+        return None
+    referral = db.session.get(Referral, referral_id) if isinstance(referral_id, int) else None
+    if referral is None or int(referral.created_at.timestamp()) != created:
+        return None
+    return referral
+
+
+def confirm_referral(referral: Referral, consent_text: str) -> Referral:
+    if referral.status is not ReferralStatus.pending:
+        raise ReferralRefused(referral.status.value)
+    referral.status = ReferralStatus.confirmed
+    referral.confirmed_at = utcnow()
+    referral.consent_text = consent_text
+    candidate = referral.candidate
+    if candidate.email_confirmed_at is None:  # the link reached their mailbox: the address is theirs
+        candidate.email_confirmed_at = referral.confirmed_at
+    return referral
+
+
+def revoke_referral(referral: Referral) -> Referral:
+    if referral.status is ReferralStatus.revoked:
+        raise ReferralRefused("revoked")
+    referral.status = ReferralStatus.revoked
+    referral.revoked_at = utcnow()
+    return referral
+
+
+def adviser_referrals(adviser_id: int) -> list[Referral]:
+    return list(db.session.execute(
+        select(Referral).where(Referral.adviser_id == adviser_id)
+        .options(joinedload(Referral.candidate), joinedload(Referral.partner))
+        .order_by(Referral.created_at.desc(), Referral.id.desc())
+    ).scalars())
+
+
+def referral_of_adviser(adviser_id: int, referral_id: int) -> Referral | None:
+    return db.session.execute(
+        select(Referral).where(Referral.id == referral_id, Referral.adviser_id == adviser_id)
+        .options(joinedload(Referral.candidate), joinedload(Referral.partner))
+    ).scalars().first()
+
+
+def candidate_referrals(candidate_id: int) -> list[Referral]:
+    return list(db.session.execute(
+        select(Referral).where(Referral.candidate_id == candidate_id)
+        .options(joinedload(Referral.adviser), joinedload(Referral.partner))
+        .order_by(Referral.created_at.desc(), Referral.id.desc())
+    ).scalars())
+
+
+def referral_of_candidate(candidate_id: int, referral_id: int) -> Referral | None:
+    return db.session.execute(
+        select(Referral).where(Referral.id == referral_id, Referral.candidate_id == candidate_id)
+    ).scalars().first()
+
+
+def open_offers() -> list[Offer]:
+    """Offers that take applications now, across every open fair."""
+    return list(db.session.execute(
+        select(Offer).join(Booth, Booth.id == Offer.booth_id).join(Edition, Edition.id == Booth.edition_id)
+        .where(Offer.is_published.is_(True), Edition.status.in_(APPLYING_STATUSES))
+        .options(joinedload(Offer.booth).joinedload(Booth.company), joinedload(Offer.booth).joinedload(Booth.edition))
+        .order_by(Edition.starts_at, Offer.title, Offer.id)
+    ).scalars().unique())
+
+
+# ---------------------------------------------------------------- suggestions
+
+@dataclass
+class Suggestion:
+    offer: Offer
+    score: int
+    reasons: list[tuple[str, str]] = field(default_factory=list)  # (kind, detail) worded by the template
+
+
+def _plain(text: str | None) -> str:
+    decomposed = unicodedata.normalize("NFKD", (text or "").lower())
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", "".join(c for c in decomposed if not unicodedata.combining(c))).split())
+
+
+def _terms(text: str) -> list[str]:
+    """Skills and places as the candidate listed them: one per line or comma."""
+    return [t.strip() for t in re.split(r"[,;\n]+", text or "") if t.strip()]
+
+
+def suggestions(profile: CandidateProfile | None, offers: Iterable[Offer], exclude_offer_ids: set[int],
+                limit: int = 10) -> list[Suggestion]:
+    """Offers ranked by reasons the candidate can read and check: each point of score has its reason."""
+    if profile is None:
+        return []
+    skills = [(s, _plain(s)) for s in _terms(profile.skills) if len(_plain(s)) >= 3]
+    places = {_plain(p) for p in [profile.city or "", *_terms(profile.mobility)] if _plain(p)}
+    found: list[Suggestion] = []
+    for offer in offers:
+        if offer.id in exclude_offer_ids:
+            continue
+        suggestion = Suggestion(offer=offer, score=0)
+        haystack = f" {_plain(' '.join([offer.title, offer.description or '', offer.requirements or '']))} "
+        matched = [label for label, plain in skills if f" {plain} " in haystack]
+        if matched:
+            suggestion.score += 3 * len(matched)
+            suggestion.reasons.append(("skills", ", ".join(matched)))
+        if _plain(offer.place) in places:
+            suggestion.score += 2
+            suggestion.reasons.append(("near", offer.place))
+        if offer.open_to_beginners:
+            suggestion.score += 1
+            suggestion.reasons.append(("beginners", ""))
+        if suggestion.score:
+            found.append(suggestion)
+    found.sort(key=lambda s: (-s.score, s.offer.title.lower(), s.offer.id))
+    return found[:limit]

@@ -1,0 +1,539 @@
+"""Candidates' pages (profile, CVs, applications, referrals), the recruiter's inbox, the adviser's pages.
+
+Every object is looked up among those of the person asking: another owner's CV, application or
+referral answers 404, for GET and POST alike.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from functools import wraps
+from typing import Any, Callable
+
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file,
+                   url_for)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from fair.access import role_required
+from fair.accounts.models import OrganisationKind
+from fair.candidates import labels, mailing, services, storage
+from fair.candidates.forms import ApplyForm, CvForm, OnBehalfForm, ProfileForm, RejectForm, ReferralForm
+from fair.candidates.models import ApplicationStatus, CandidateCv, ReferralStatus, RejectionReason
+from fair.companies import services as company_services
+from fair.companies.models import Booth
+from fair.extensions import db
+from fair.tasks import enqueue_after_commit
+
+log = logging.getLogger("fair.candidates")
+
+bp = Blueprint("candidates", __name__)
+
+recruiter_only = role_required(OrganisationKind.company)
+adviser_only = role_required(OrganisationKind.partner)
+
+CV_REFUSALS = {
+    "no_name": lambda: _("Choose a file to send."),
+    "empty": lambda: _("This file is empty."),
+    "bad_name": lambda: _("The file name is not valid: rename the file, for example cv.pdf, and send it again."),
+    "too_large": lambda: _("This file is too large: a CV may weigh 5 MB at most."),
+    "bad_type": lambda: _("This file is not a PDF, Word (.docx) or OpenDocument (.odt) document. "
+                          "Save your CV in one of these formats and send it again."),
+    "zip_bomb": lambda: _("This document could not be read safely. Save it again as PDF and send it again."),
+}
+
+
+@bp.app_context_processor
+def candidate_labels() -> dict[str, Any]:
+    return {"status_label": labels.status_label, "reason_label": labels.reason_label,
+            "referral_label": labels.referral_label, "contact_label": labels.contact_label,
+            "situation_labels": labels.SITUATION_LABELS, "situation_consent_text": labels.SITUATION_CONSENT_TEXT}
+
+
+def candidate_only(view: Callable) -> Callable:
+    """Signed-in people without any organisation role; others get 404."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_candidate:
+            abort(404)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(_error):
+    """A body over MAX_CONTENT_LENGTH is refused before it is read: say so in words, store nothing."""
+    if request.endpoint == "candidates.cvs" and current_user.is_authenticated and current_user.is_candidate:
+        flash(CV_REFUSALS["too_large"](), "error")
+        return _render_cvs(CvForm(formdata=None), status=413)
+    return render_template("error.html", title=_("Too large"), text=CV_REFUSALS["too_large"](), code=413), 413
+
+
+def _send_cv(cv: CandidateCv, download_name: str) -> Response:
+    try:
+        path = storage.path_of(cv.storage_name)
+    except ValueError:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=storage.MIME_TYPES[cv.kind], as_attachment=True,
+                         download_name=download_name, max_age=0, conditional=False, etag=False)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ================================================================ candidate
+
+@bp.route("/candidate/")
+@candidate_only
+def dashboard():
+    profile = services.profile_of(current_user)
+    applications = services.candidate_applications(current_user.id)
+    applied = {a.offer_id for a in applications}
+    suggested = services.suggestions(profile, services.open_offers(), applied)
+    return render_template("candidates/dashboard.html", profile=profile, applications=applications,
+                           cvs=services.candidate_cvs(current_user.id), suggestions=suggested,
+                           pending_referrals=[r for r in services.candidate_referrals(current_user.id)
+                                              if r.status is ReferralStatus.pending])
+
+
+@bp.route("/candidate/profile", methods=["GET", "POST"])
+@candidate_only
+def profile():
+    existing = services.profile_of(current_user)
+    if request.method == "GET":
+        form = ProfileForm(formdata=None, obj=existing)
+        form.full_name.data = current_user.full_name
+        form.phone.data = current_user.phone
+        if existing is not None:
+            form.situation_consent.data = existing.situation_consent_at is not None
+        else:
+            form.preferred_contact.data = "email"
+        return render_template("candidates/profile.html", form=form, profile=existing)
+    form = ProfileForm()
+    if not form.validate():
+        return render_template("candidates/profile.html", form=form, profile=existing)
+    services.update_profile(current_user, **form.profile_fields())
+    db.session.commit()
+    flash(_("Your profile has been saved."), "success")
+    return redirect(url_for(".profile"))
+
+
+def _render_cvs(form: CvForm, status: int = 200):
+    return render_template("candidates/cvs.html", form=form, cvs=services.candidate_cvs(current_user.id)), status
+
+
+@bp.route("/candidate/cvs", methods=["GET", "POST"])
+@candidate_only
+def cvs():
+    if request.method == "GET":
+        return _render_cvs(CvForm(formdata=None))
+    form = CvForm()
+    if not form.validate():
+        return _render_cvs(form)
+    upload = request.files.get("file")
+    try:
+        if upload is None or not upload.filename:
+            raise storage.CvRefused("no_name")
+        name = storage.display_name(upload.filename)
+        data = storage.read_limited(upload.stream, current_app.config["CV_MAX_BYTES"])
+        checked = storage.check_cv(name, data, current_app.config["CV_MAX_BYTES"])
+    except storage.CvRefused as refused:
+        form.file.errors = [CV_REFUSALS[refused.reason]()]
+        log.info("CV refused for user %s: %s", current_user.id, refused.reason)
+        return _render_cvs(form)
+    cv = services.add_cv(current_user, checked)
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        storage.remove(cv.storage_name)
+        raise
+    flash(_("Your CV “%(name)s” has been saved.", name=cv.original_name), "success")
+    return redirect(url_for(".cvs"))
+
+
+@bp.route("/candidate/cvs/<int:cv_id>")
+@candidate_only
+def download_cv(cv_id: int):
+    cv = services.cv_of_candidate(current_user.id, cv_id)
+    if cv is None:
+        abort(404)
+    return _send_cv(cv, cv.original_name)
+
+
+@bp.route("/candidate/cvs/<int:cv_id>/delete", methods=["POST"])
+@candidate_only
+def delete_cv(cv_id: int):
+    cv = services.cv_of_candidate(current_user.id, cv_id)
+    if cv is None:
+        abort(404)
+    name = cv.original_name
+    storage_name = services.delete_cv(cv)
+    enqueue_after_commit(db.session, "workers.candidates.remove_cv_file", storage_name, queue="default")
+    db.session.commit()
+    flash(_("Your CV “%(name)s” has been deleted.", name=name), "success")
+    return redirect(url_for(".cvs"))
+
+
+@bp.route("/candidate/applications")
+@candidate_only
+def applications():
+    return render_template("candidates/applications.html",
+                           applications=services.candidate_applications(current_user.id),
+                           active=services.ACTIVE_STATUSES)
+
+
+@bp.route("/candidate/offers/<int:offer_id>/apply", methods=["GET", "POST"])
+@candidate_only
+def apply(offer_id: int):
+    offer = services.applicable_offer(offer_id)
+    if offer is None:
+        abort(404)
+    existing = services.existing_application(current_user.id, offer.id)
+    cvs = services.candidate_cvs(current_user.id)
+    if request.method == "GET":
+        form = ApplyForm(cvs, formdata=None)
+        if cvs:
+            form.cv_id.data = str(cvs[0].id)
+        return render_template("candidates/apply.html", form=form, offer=offer, existing=existing, cvs=cvs)
+    form = ApplyForm(cvs)
+    if not form.validate():
+        return render_template("candidates/apply.html", form=form, offer=offer, existing=existing, cvs=cvs)
+    cv = next((c for c in cvs if str(c.id) == form.cv_id.data), None)
+    try:
+        application = services.apply(current_user, offer, message=form.message.data or "", cv=cv)
+        db.session.commit()
+    except (services.AlreadyApplied, IntegrityError):
+        db.session.rollback()
+        flash(_("You have already applied to this offer. Its status is in your applications."), "info")
+        return redirect(url_for(".applications")), 303
+    flash(_("Your application to “%(title)s” has been sent to %(company)s.", title=offer.title,
+            company=offer.booth.company.name), "success")
+    return redirect(url_for(".applications") + f"#application-{application.id}")
+
+
+@bp.route("/candidate/applications/<int:application_id>/withdraw", methods=["POST"])
+@candidate_only
+def withdraw(application_id: int):
+    application = services.application_of_candidate(current_user.id, application_id)
+    if application is None:
+        abort(404)
+    try:
+        services.withdraw(application)
+    except services.MoveRefused:
+        flash(_("This application can no longer be withdrawn."), "error")
+        return redirect(url_for(".applications"))
+    db.session.commit()
+    flash(_("Your application has been withdrawn."), "success")
+    return redirect(url_for(".applications"))
+
+
+@bp.route("/candidate/referrals")
+@candidate_only
+def referrals():
+    return render_template("candidates/referrals.html", referrals=services.candidate_referrals(current_user.id))
+
+
+@bp.route("/candidate/referrals/<int:referral_id>/revoke", methods=["POST"])
+@candidate_only
+def revoke_referral(referral_id: int):
+    referral = services.referral_of_candidate(current_user.id, referral_id)
+    if referral is None:
+        abort(404)
+    try:
+        services.revoke_referral(referral)
+    except services.ReferralRefused:
+        flash(_("This follow-up has already ended."), "info")
+        return redirect(url_for(".referrals"))
+    db.session.commit()
+    flash(_("%(adviser)s no longer follows your applications.", adviser=referral.adviser.full_name), "success")
+    return redirect(url_for(".referrals"))
+
+
+@bp.route("/referrals/confirm/<token>", methods=["GET", "POST"])
+def confirm_referral(token: str):
+    """The emailed link: the candidate reads what the adviser will see and agrees (or not)."""
+    referral = services.referral_from_token(token)
+    if referral is None:
+        abort(404)
+    consent = str(labels.CONSENT_TEXT % {"adviser": referral.adviser.full_name, "partner": referral.partner.name})
+    if request.method == "POST" and referral.status is ReferralStatus.pending:
+        services.confirm_referral(referral, consent)
+        db.session.commit()
+        flash(_("Thank you: %(adviser)s can now follow your applications.", adviser=referral.adviser.full_name),
+              "success")
+        return redirect(url_for(".confirm_referral", token=token))
+    return render_template("candidates/confirm_referral.html", referral=referral, consent=consent)
+
+
+# ================================================================ recruiter: the inbox
+
+def _my_booth(booth_id: int) -> Booth:
+    booth = company_services.booth_for_companies(booth_id, company_services.recruiter_company_ids())
+    if booth is None:
+        abort(404)
+    return booth
+
+
+def _inbox_filters(booth: Booth) -> services.InboxFilters:
+    filters = services.InboxFilters()
+    offer = request.args.get("offer", "")
+    if offer.isdigit() and int(offer) in {o.id for o in booth.offers}:
+        filters.offer_id = int(offer)
+    status = request.args.get("status", "")
+    if status in {s.value for s in ApplicationStatus if s is not ApplicationStatus.withdrawn}:
+        filters.status = ApplicationStatus(status)
+    filters.with_cv = request.args.get("cv") == "1"
+    return filters
+
+
+@bp.route("/recruiter/booths/<int:booth_id>/applications")
+@recruiter_only
+def inbox(booth_id: int):
+    booth = _my_booth(booth_id)
+    filters = _inbox_filters(booth)
+    items = services.inbox(booth, filters)
+    return render_template("candidates/inbox.html", booth=booth, edition=booth.edition, filters=filters,
+                           applications=items, counts=services.inbox_counts(booth),
+                           statuses=[s for s in ApplicationStatus if s is not ApplicationStatus.withdrawn],
+                           anonymised=services.is_anonymised, pseudonym=services.pseudonym,
+                           profiles=_profiles_of(items))
+
+
+def _profiles_of(applications) -> dict:
+    from sqlalchemy import select
+
+    from fair.candidates.models import CandidateProfile
+
+    ids = {a.candidate_id for a in applications}
+    if not ids:
+        return {}
+    rows = db.session.execute(select(CandidateProfile).where(CandidateProfile.user_id.in_(ids))).scalars()
+    return {p.user_id: p for p in rows}
+
+
+@bp.route("/recruiter/booths/<int:booth_id>/applications.csv")
+@recruiter_only
+def inbox_csv(booth_id: int):
+    booth = _my_booth(booth_id)
+    items = services.inbox(booth, _inbox_filters(booth))
+    profiles = _profiles_of(items)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_("Application"), _("Candidate"), _("Email"), _("Phone"), _("Offer"), _("Status"),
+                     _("Skills"), _("Languages"), _("Availability"), _("Sent on")])
+    for application in items:
+        hidden = services.is_anonymised(application)
+        profile = profiles.get(application.candidate_id)
+        candidate = application.candidate
+        writer.writerow([
+            services.pseudonym(application),
+            _("Anonymous candidate") if hidden else candidate.full_name,
+            "" if hidden else candidate.email,
+            "" if hidden else (candidate.phone or ""),
+            application.offer.title, labels.status_label(application.status),
+            profile.skills if profile else "", profile.languages if profile else "",
+            profile.availability if profile else "", application.created_at.date().isoformat(),
+        ])
+    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="applications-booth-{booth.id}.csv"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _my_application(booth: Booth, application_id: int):
+    application = services.application_of_booth(booth, application_id)
+    if application is None:
+        abort(404)
+    return application
+
+
+@bp.route("/recruiter/booths/<int:booth_id>/applications/<int:application_id>")
+@recruiter_only
+def inbox_application(booth_id: int, application_id: int):
+    booth = _my_booth(booth_id)
+    application = _my_application(booth, application_id)
+    return _render_application(booth, application)
+
+
+def _render_application(booth, application, reject_form=None, status: int = 200):
+    return render_template(
+        "candidates/inbox_application.html", booth=booth, edition=booth.edition, application=application,
+        profile=services.profile_of(application.candidate), hidden=services.is_anonymised(application),
+        pseudonym=services.pseudonym(application), moves=services.RECRUITER_MOVES[application.status],
+        reject_form=reject_form or RejectForm(formdata=None), ApplicationStatus=ApplicationStatus,
+    ), status
+
+
+@bp.route("/recruiter/booths/<int:booth_id>/applications/<int:application_id>/cv")
+@recruiter_only
+def inbox_cv(booth_id: int, application_id: int):
+    booth = _my_booth(booth_id)
+    application = _my_application(booth, application_id)
+    cv = services.cv_for_recruiter(booth, application)
+    if cv is None:
+        abort(404)
+    if services.is_anonymised(application):
+        name = f"cv-{services.pseudonym(application)}.{cv.kind.value}"
+    else:
+        name = cv.original_name
+    return _send_cv(cv, name)
+
+
+def _moved(booth: Booth, application, message: str):
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for(".inbox_application", booth_id=booth.id, application_id=application.id))
+
+
+def _refused_move(booth: Booth, application):
+    flash(_("This change is not possible from the application's current status."), "error")
+    return redirect(url_for(".inbox_application", booth_id=booth.id, application_id=application.id))
+
+
+@bp.route("/recruiter/booths/<int:booth_id>/applications/<int:application_id>/shortlist", methods=["POST"])
+@recruiter_only
+def shortlist(booth_id: int, application_id: int):
+    booth = _my_booth(booth_id)
+    application = _my_application(booth, application_id)
+    try:
+        services.move(application, ApplicationStatus.shortlisted)
+    except services.MoveRefused:
+        return _refused_move(booth, application)
+    return _moved(booth, application, _("The application is on your shortlist."))
+
+
+@bp.route("/recruiter/booths/<int:booth_id>/applications/<int:application_id>/invite", methods=["POST"])
+@recruiter_only
+def invite(booth_id: int, application_id: int):
+    booth = _my_booth(booth_id)
+    application = _my_application(booth, application_id)
+    try:
+        services.move(application, ApplicationStatus.invited)
+    except services.MoveRefused:
+        return _refused_move(booth, application)
+    mailing.application_invited(application)
+    return _moved(booth, application, _("The candidate is invited to book an interview; they will be told by email."))
+
+
+@bp.route("/recruiter/booths/<int:booth_id>/applications/<int:application_id>/reject", methods=["POST"])
+@recruiter_only
+def reject(booth_id: int, application_id: int):
+    booth = _my_booth(booth_id)
+    application = _my_application(booth, application_id)
+    form = RejectForm()
+    if not form.validate():
+        return _render_application(booth, application, reject_form=form)
+    try:
+        services.move(application, ApplicationStatus.rejected, reason=RejectionReason(form.reason.data))
+    except services.MoveRefused:
+        return _refused_move(booth, application)
+    mailing.application_rejected(application)
+    return _moved(booth, application, _("The application is declined; the candidate will get a kind message."))
+
+
+# ================================================================ adviser
+
+@bp.route("/adviser/")
+@adviser_only
+def adviser_home():
+    return render_template("candidates/adviser_home.html", referrals=services.adviser_referrals(current_user.id),
+                           applications=_applications_by_candidate(services.adviser_referrals(current_user.id)))
+
+
+def _applications_by_candidate(referrals) -> dict:
+    """Applications only of candidates who agreed: nothing is shown while the referral waits."""
+    result = {}
+    for referral in referrals:
+        if referral.status is ReferralStatus.confirmed:
+            result[referral.candidate_id] = services.candidate_applications(referral.candidate_id)
+    return result
+
+
+@bp.route("/adviser/referrals/new", methods=["GET", "POST"])
+@adviser_only
+def new_referral():
+    partners = services.adviser_partners(current_user)
+    if request.method == "GET":
+        return render_template("candidates/referral_form.html", form=ReferralForm(partners, formdata=None))
+    form = ReferralForm(partners)
+    if not form.validate():
+        return render_template("candidates/referral_form.html", form=form)
+    partner = next(p for p in partners if p.id == form.partner_id.data)
+    try:
+        referral = services.refer(current_user, partner, email=form.email.data, full_name=form.full_name.data,
+                                  note=form.note.data or "")
+        mailing.referral_confirmation(referral)
+        db.session.commit()
+    except (services.ReferralRefused, IntegrityError) as refused:
+        db.session.rollback()
+        reason = getattr(refused, "reason", "already_referred")
+        if reason == "not_a_candidate":
+            form.email.errors = [_("This address belongs to an account that cannot be referred as a candidate.")]
+        else:
+            form.email.errors = [_("You already follow this candidate.")]
+        return render_template("candidates/referral_form.html", form=form)
+    flash(_("We have emailed %(name)s a link to agree to your follow-up.", name=referral.candidate.full_name),
+          "success")
+    return redirect(url_for(".adviser_referral", referral_id=referral.id))
+
+
+def _my_referral(referral_id: int):
+    referral = services.referral_of_adviser(current_user.id, referral_id)
+    if referral is None:
+        abort(404)
+    return referral
+
+
+@bp.route("/adviser/referrals/<int:referral_id>", methods=["GET", "POST"])
+@adviser_only
+def adviser_referral(referral_id: int):
+    """The candidate's path, once they agreed; POST applies to an offer on their behalf."""
+    referral = _my_referral(referral_id)
+    confirmed = referral.status is ReferralStatus.confirmed
+    offers = services.open_offers() if confirmed else []
+    form = OnBehalfForm(offers) if request.method == "POST" else OnBehalfForm(offers, formdata=None)
+    if request.method == "POST":
+        if not confirmed:
+            abort(404)
+        if form.validate():
+            offer = services.applicable_offer(int(form.offer_id.data))
+            if offer is None:
+                abort(404)
+            cvs = services.candidate_cvs(referral.candidate_id)
+            try:
+                services.apply(referral.candidate, offer, message=form.message.data or "",
+                               cv=cvs[0] if cvs else None, applied_by=current_user)
+                db.session.commit()
+            except (services.AlreadyApplied, IntegrityError):
+                db.session.rollback()
+                flash(_("%(name)s has already applied to this offer.", name=referral.candidate.full_name), "info")
+                return redirect(url_for(".adviser_referral", referral_id=referral.id))
+            flash(_("The application to “%(title)s” has been sent for %(name)s.", title=offer.title,
+                    name=referral.candidate.full_name), "success")
+            return redirect(url_for(".adviser_referral", referral_id=referral.id))
+    applications = services.candidate_applications(referral.candidate_id) if confirmed else []
+    cvs = services.candidate_cvs(referral.candidate_id) if confirmed else []
+    return render_template("candidates/adviser_referral.html", referral=referral, applications=applications,
+                           cvs=cvs, form=form, confirmed=confirmed)
+
+
+@bp.route("/adviser/referrals/<int:referral_id>/cvs/<int:cv_id>")
+@adviser_only
+def adviser_cv(referral_id: int, cv_id: int):
+    referral = _my_referral(referral_id)
+    if referral.status is not ReferralStatus.confirmed:
+        abort(404)
+    cv = services.cv_of_candidate(referral.candidate_id, cv_id)
+    if cv is None:
+        abort(404)
+    return _send_cv(cv, cv.original_name)
