@@ -43,6 +43,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _PARAM_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f\"]")
 
 
+def _unprintable(character: str) -> bool:
+    return character < " " or character == "\x7f"
+
+
 def clean_text(value: str) -> str:
     """The text as a calendar stores it: new lines as LF, other control characters dropped.
 
@@ -69,7 +73,7 @@ class Attendee:
     rsvp: bool = True
 
     def __post_init__(self) -> None:
-        if "@" not in self.email or _CONTROL.search(self.email) or any(c in self.email for c in ' \n\r"<>'):
+        if "@" not in self.email or any(c.isspace() or _unprintable(c) or c in '"<>' for c in self.email):
             raise ValueError(f"not an email address: {self.email!r}")
         if self.role not in ROLES:
             raise ValueError(f"ROLE must be one of {sorted(ROLES)}, not {self.role!r}")
@@ -94,7 +98,7 @@ class CalendarEvent:
     stamp: datetime | None = None   # DTSTAMP (now when None)
 
     def __post_init__(self) -> None:
-        if not self.uid or self.uid != self.uid.strip() or _CONTROL.search(self.uid) or "\n" in self.uid:
+        if not self.uid or self.uid != self.uid.strip() or any(_unprintable(c) for c in self.uid):
             raise ValueError(f"UID must be a non-empty single line without surrounding spaces: {self.uid!r}")
         if isinstance(self.sequence, bool) or not isinstance(self.sequence, int) or self.sequence < 0:
             raise ValueError(f"SEQUENCE must be an integer ≥ 0, not {self.sequence!r}")

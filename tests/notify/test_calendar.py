@@ -207,6 +207,8 @@ def test_no_alarm_when_the_caller_wants_none(ical_js):
     assert ical_js.read(ics)["events"][0]["alarms"] == []
     one_day = ical_js.read(request_ics(make_event(alarm_minutes=24 * 60)))["events"][0]["alarms"]
     assert one_day[0]["trigger"] == "-P1D"
+    at_start = ical_js.read(request_ics(make_event(alarm_minutes=0)))["events"][0]["alarms"]
+    assert at_start[0]["trigger"] == "PT0S"
 
 
 def test_dtstamp_is_now_when_not_given():
@@ -366,6 +368,8 @@ def test_names_read_the_same_in_both_parsers(ical_js):
     ({"sequence": -1}, "SEQUENCE"),
     ({"uid": ""}, "UID"),
     ({"uid": "booking\n42"}, "UID"),
+    ({"uid": "booking\t42"}, "UID"),
+    ({"uid": " booking-42"}, "UID"),
     ({"alarm_minutes": -5}, "alarm"),
     ({"url": "https://fair.example/a b"}, "URL"),
 ])
@@ -377,6 +381,9 @@ def test_bad_events_are_refused(changes, message):
 @pytest.mark.parametrize(("kwargs", "message"), [
     ({"email": "not-an-address"}, "email"),
     ({"email": "a@b.fr\r\nBCC:x@y"}, "email"),
+    ({"email": "a b@b.fr"}, "email"),
+    ({"email": "a@b.fr\t"}, "email"),
+    ({"email": "A <a@b.fr>"}, "email"),
     ({"email": "a@b.fr", "role": "GUEST"}, "ROLE"),
     ({"email": "a@b.fr", "partstat": "MAYBE"}, "PARTSTAT"),
 ])
