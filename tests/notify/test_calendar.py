@@ -436,8 +436,7 @@ INSTANTS = st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2099,
 TEXTS = st.text(max_size=300)
 
 
-@settings(max_examples=200, deadline=None, database=None,  # no .hypothesis/ folder in the tree
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(summary=TEXTS, description=TEXTS, location=TEXTS, name=st.text(max_size=80),
        start=INSTANTS, minutes=st.integers(min_value=1, max_value=60 * 24 * 3), zone=ZONES,
        sequence=st.integers(min_value=0, max_value=10_000))
@@ -470,7 +469,6 @@ def test_round_trip_of_any_text_and_instant(ical_js, summary, description, locat
     assert (seen["attendees"][0]["cn"] or "") == clean_name(name)
 
 
-@settings(database=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=["Cc", "Cs"]) | st.sampled_from("\n\t")))
 def test_clean_text_keeps_every_character_a_calendar_may_hold(text):
     assert clean_text(text) == text
