@@ -115,7 +115,12 @@ class CalendarEvent:
 
 
 def request_ics(event: CalendarEvent) -> bytes:
-    """METHOD:REQUEST, for a new event and for every change of it (with a higher SEQUENCE)."""
+    """METHOD:REQUEST, for a new event and for every change of it (with a higher SEQUENCE).
+
+    A REQUEST invites someone (RFC 5546 3.2.2: one ATTENDEE or more); use `feed_ics` to publish.
+    """
+    if not event.attendees:
+        raise ValueError("a REQUEST needs at least one attendee (RFC 5546 3.2.2)")
     return _calendar("REQUEST", [_vevent(event, status="CONFIRMED", with_attendees=True, rsvp=True)],
                      uid=_calendar_uid("event", event.uid)).to_ical()
 

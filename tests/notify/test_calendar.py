@@ -286,6 +286,11 @@ def test_cancel_has_the_same_uid_a_higher_sequence_and_status_cancelled(ical_js)
     assert after["events"][0]["alarms"] == []
 
 
+def test_a_request_without_attendees_is_refused():
+    with pytest.raises(ValueError, match="attendee"):
+        request_ics(make_event(attendees=()))
+
+
 def test_a_cancel_without_a_higher_sequence_is_refused():
     with pytest.raises(ValueError, match="SEQUENCE"):
         cancel_ics(make_event(sequence=0))
