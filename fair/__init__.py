@@ -12,7 +12,7 @@ from fair.config import PROJECT_ROOT, load_config
 TRANSLATION_DIRS = ["translations", "accounts/translations", "fairs/translations",
                     "companies/translations", "public/translations", "notify/translations",
                     "candidates/translations",
-                    "notify/agenda_translations"]
+                    "notify/agenda_translations", "notify/outbox_translations"]
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -54,6 +54,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from fair.companies.views import bp as companies_bp
     from fair.fairs.views import bp as fairs_bp
     from fair.notify.views import bp as notify_bp
+    from fair.notify.views import console_bp as outbox_console_bp
     from fair.public.views import bp as public_bp
 
     app.register_blueprint(public_bp)
@@ -61,6 +62,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(fairs_bp)
     app.register_blueprint(companies_bp)
     app.register_blueprint(notify_bp)
+    app.register_blueprint(outbox_console_bp)
 
     from fair.candidates.views import bp as candidates_bp
 

@@ -47,7 +47,12 @@ def percent(done: int, total: int) -> int:
     return 100 if total <= 0 else min(100, (done * 100) // total)
 
 
-@socketio.on("connect")
+def register(server: SocketIO = socketio) -> None:
+    """Attach the handlers to the server that `init_app` just built (each app builds its own)."""
+    server.on_event("connect", _connect)
+    server.on_event("follow_bulk", _follow_bulk)
+
+
 def _connect(auth=None):
     if not current_user.is_authenticated:
         return False  # refused: nothing here for anonymous visitors
@@ -55,7 +60,6 @@ def _connect(auth=None):
     return True
 
 
-@socketio.on("follow_bulk")
 def _follow_bulk(data):
     """Join `bulk:<id>` if the user organises that edition; answer the current state (not a replay)."""
     from fair.notify.bulk import bulk_for_organiser
