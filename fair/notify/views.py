@@ -21,6 +21,8 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
 
+from fair.access import member_org_ids, role_required
+from fair.accounts.models import OrganisationKind
 from fair.extensions import db
 from fair.notify.models import DevMail
 
@@ -164,3 +166,26 @@ def part(mail_id: int, index: int):
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+# ---------------------------------------------------------------- organiser console: mail that did not go
+
+console_bp = Blueprint("outbox", __name__)
+
+
+@console_bp.route("/console/editions/<int:edition_id>/mail")
+@role_required(OrganisationKind.organiser)
+def failed_mail(edition_id: int):
+    """The edition's mail that was refused for good or is waiting for a retry, for its organiser.
+
+    A refused address (550) is something only a person can fix: the organiser sees who did not
+    get what, and why, in the server's own words. Another organiser's edition answers 404.
+    """
+    from fair.fairs.services import edition_of_organisers
+    from fair.notify.outbox import failed_for_edition
+
+    edition = edition_of_organisers(edition_id, member_org_ids(OrganisationKind.organiser))
+    if edition is None:
+        abort(404)
+    messages = failed_for_edition(db.session, edition.id)
+    return render_template("notify/failed_mail.html", edition=edition, messages=messages)
