@@ -59,6 +59,12 @@ def load_config(overrides: dict | None = None) -> dict:
         "REMINDER_OFFSETS": tuple(int(m) for m in (env.get("REMINDER_OFFSETS") or "1440,60").split(",") if m.strip()),
         "REMINDER_NOTICE_MINUTES": int(env.get("REMINDER_NOTICE_MINUTES") or 5),
         "BULK_BATCH_SIZE": int(env.get("BULK_BATCH_SIZE") or 50),
+        # Job dating: booking closes N minutes before a slot; cancel / reschedule until a cut-off;
+        # a freed slot is held for the next person of the waitlist for a set time.
+        "BOOKING_CLOSES_MINUTES": int(env.get("BOOKING_CLOSES_MINUTES") or 30),
+        "BOOKING_CHANGE_CUTOFF_MINUTES": int(env.get("BOOKING_CHANGE_CUTOFF_MINUTES") or 120),
+        "WAITLIST_HOLD_MINUTES": int(env.get("WAITLIST_HOLD_MINUTES") or 30),
+        "NO_SHOW_FLAG_COUNT": int(env.get("NO_SHOW_FLAG_COUNT") or 2),
     }
     if overrides:
         config.update(overrides)

@@ -4,6 +4,7 @@ from fair.candidates.models import Application, CandidateCv, CandidateProfile, R
 from fair.companies.models import Booth, BoothDocument, BoothStaff, Offer  # noqa: F401
 from fair.db import Base  # noqa: F401
 from fair.fairs.models import Edition, EditionPartner, Invitation  # noqa: F401
+from fair.jobdating.models import Availability, Booking, Slot, WaitlistEntry  # noqa: F401
 from fair.notify.models import DevMail  # noqa: F401
 from fair.notify.models import OutboxMessage  # noqa: F401
 from fair.notify.models import (  # noqa: F401

@@ -1,0 +1,699 @@
+"""Job-dating rules: availability cut into slots, booking, cancel / reschedule, waitlist, outcomes.
+
+Services never commit: the request or the job owns the transaction. A booking never sends mail
+itself; it creates, moves or cancels calendar entries through `fair.notify.agenda`, which queues the
+invitations and keeps the reminders in step.
+
+Concurrency. `book` and `reschedule` first call `lock_candidate`: on SQLite it opens the transaction
+with BEGIN IMMEDIATE (one writer at a time, so "check then insert" cannot interleave); on PostgreSQL it
+locks the candidate's row, so one candidate's bookings run one after the other. The database then
+holds both invariants whatever the code did: the partial unique index on the active booking of a
+slot, and (PostgreSQL) the exclusion constraint on a candidate's overlapping active bookings.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, event, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from fair.accounts.models import User
+from fair.companies.models import Booth
+from fair.fairs.models import BookingPolicy, Edition, EditionStatus
+from fair.jobdating import clock
+from fair.jobdating.models import (
+    Attendance, Availability, Booking, BookingStatus, Outcome, Slot, SlotMode, WaitlistEntry, WaitlistStatus,
+)
+
+log = logging.getLogger("fair.jobdating")
+
+BOOKING_KIND = "booking"
+BOOKABLE_STATUSES = (EditionStatus.published, EditionStatus.live)
+WAITLIST_JOB = "workers.jobdating.expire_waitlist_offer"
+
+
+class BookingError(Exception):
+    """A refusal the user is told about in words; `status` is what the JSON API answers."""
+
+    status = 422
+    code = "refused"
+
+    def __init__(self, message) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+class SlotTaken(BookingError):
+    status = 409
+    code = "slot_taken"
+
+
+class Overlap(BookingError):
+    status = 409
+    code = "overlap"
+
+
+class AvailabilityError(ValueError):
+    def __init__(self, message) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+# ---------------------------------------------------------------- time helpers
+
+
+def zone(edition: Edition) -> ZoneInfo:
+    return ZoneInfo(edition.timezone or "Europe/Paris")
+
+
+def local_to_utc(day: dt.date, time: dt.time, tz: ZoneInfo) -> dt.datetime:
+    """A wall-clock time of the fair's zone as an aware UTC instant (the first of a repeated hour)."""
+    return dt.datetime.combine(day, time).replace(tzinfo=tz, fold=0).astimezone(dt.timezone.utc)
+
+
+def local_day_bounds(day: dt.date, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
+    """[midnight, next midnight) of a local day, in UTC: 23 or 25 hours on a daylight-saving change."""
+    start = local_to_utc(day, dt.time(0, 0), tz)
+    end = local_to_utc(day + dt.timedelta(days=1), dt.time(0, 0), tz)
+    return start, end
+
+
+def cut_slots(starts_at: dt.datetime, ends_at: dt.datetime, minutes: int, buffer: int) -> list[tuple[dt.datetime, dt.datetime]]:
+    """Slots of `minutes` real minutes with `buffer` between them, cut in UTC so that a
+    daylight-saving change inside the range neither loses nor doubles an interview."""
+    slots = []
+    length, gap = dt.timedelta(minutes=minutes), dt.timedelta(minutes=buffer)
+    start = starts_at
+    while start + length <= ends_at:
+        slots.append((start, start + length))
+        start = start + length + gap
+    return slots
+
+
+# ---------------------------------------------------------------- availability
+
+
+def open_availability(session: Session, *, booth: Booth, recruiter_id: int, mode: SlotMode, starts_at: dt.datetime,
+                      ends_at: dt.datetime, slot_minutes: int | None, buffer_minutes: int,
+                      location: str = "") -> Availability:
+    edition = booth.edition
+    if ends_at <= starts_at:
+        raise AvailabilityError(_l("The end must come after the start."))
+    tz = zone(edition)
+    first_day, last_day = edition.starts_at.astimezone(tz).date(), edition.ends_at.astimezone(tz).date()
+    day_start, _ = local_day_bounds(first_day, tz)
+    _, day_end = local_day_bounds(last_day, tz)
+    if starts_at < day_start or ends_at > day_end:
+        raise AvailabilityError(_l("Choose times on the days of the fair."))
+    minutes = slot_minutes or edition.default_slot_minutes
+    pieces = cut_slots(starts_at, ends_at, minutes, buffer_minutes)
+    if not pieces:
+        raise AvailabilityError(_l("This range is shorter than one interview."))
+    clash = session.execute(
+        select(Availability.id).where(Availability.recruiter_id == recruiter_id,
+                                      Availability.starts_at < ends_at, Availability.ends_at > starts_at)
+    ).first()
+    if clash:
+        raise AvailabilityError(_l("You already have availability at these times."))
+    availability = Availability(booth_id=booth.id, recruiter_id=recruiter_id, mode=mode, starts_at=starts_at,
+                                ends_at=ends_at, slot_minutes=slot_minutes, buffer_minutes=buffer_minutes,
+                                location=location or "")
+    session.add(availability)
+    session.flush()
+    session.add_all([
+        Slot(availability_id=availability.id, booth_id=booth.id, edition_id=edition.id, recruiter_id=recruiter_id,
+             mode=mode, location=location or "", starts_at=start, ends_at=end)
+        for start, end in pieces
+    ])
+    session.flush()
+    return availability
+
+
+def remove_availability(session: Session, availability: Availability) -> None:
+    booked = session.execute(
+        select(func.count(Booking.id)).join(Slot, Slot.id == Booking.slot_id)
+        .where(Slot.availability_id == availability.id, Booking.status == BookingStatus.active)
+    ).scalar_one()
+    if booked:
+        raise AvailabilityError(_l("Candidates have booked slots in this range: cancel their bookings first."))
+    session.delete(availability)
+    session.flush()
+
+
+def booth_availabilities(session: Session, booth_id: int) -> list[Availability]:
+    return list(session.execute(
+        select(Availability).where(Availability.booth_id == booth_id).order_by(Availability.starts_at)
+    ).scalars())
+
+
+# ---------------------------------------------------------------- locking
+
+
+def lock_candidate(session: Session, candidate_id: int) -> None:
+    """Serialise the bookings of one candidate (and, on SQLite, every writer) until commit."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        if not connection.connection.dbapi_connection.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        connection.execute(select(User.id).where(User.id == candidate_id).with_for_update())
+
+
+# ---------------------------------------------------------------- reading slots
+
+
+def active_booking_of_slot(session: Session, slot_id: int) -> Booking | None:
+    return session.execute(
+        select(Booking).where(Booking.slot_id == slot_id, Booking.status == BookingStatus.active)
+    ).scalar_one_or_none()
+
+
+def _closes_delta() -> dt.timedelta:
+    return dt.timedelta(minutes=current_app.config["BOOKING_CLOSES_MINUTES"])
+
+
+def _cutoff_delta() -> dt.timedelta:
+    return dt.timedelta(minutes=current_app.config["BOOKING_CHANGE_CUTOFF_MINUTES"])
+
+
+def _free_condition(now: dt.datetime, candidate_id: int | None):
+    taken = select(Booking.id).where(Booking.slot_id == Slot.id, Booking.status == BookingStatus.active).exists()
+    not_held = or_(Slot.held_for_id.is_(None), Slot.held_until <= now)
+    if candidate_id is not None:
+        not_held = or_(not_held, Slot.held_for_id == candidate_id)
+    return and_(~taken, not_held, Slot.starts_at > now + _closes_delta())
+
+
+def free_slots(session: Session, booth_id: int, *, now: dt.datetime | None = None,
+               candidate_id: int | None = None) -> list[Slot]:
+    now = now or clock.now()
+    return list(session.execute(
+        select(Slot).where(Slot.booth_id == booth_id, _free_condition(now, candidate_id))
+        .order_by(Slot.starts_at, Slot.id)
+    ).scalars())
+
+
+def nearest_free_slots(session: Session, slot: Slot, *, now: dt.datetime | None = None,
+                       candidate_id: int | None = None, limit: int = 3) -> list[Slot]:
+    """The free slots of the same booth closest in time to the one that could not be had."""
+    slots = [s for s in free_slots(session, slot.booth_id, now=now, candidate_id=candidate_id) if s.id != slot.id]
+    slots.sort(key=lambda s: (abs((s.starts_at - slot.starts_at).total_seconds()), s.starts_at))
+    return sorted(slots[:limit], key=lambda s: s.starts_at)
+
+
+def booth_is_full(session: Session, booth_id: int, now: dt.datetime | None = None) -> bool:
+    now = now or clock.now()
+    has_slots = session.execute(
+        select(Slot.id).where(Slot.booth_id == booth_id, Slot.starts_at > now + _closes_delta()).limit(1)
+    ).first()
+    return bool(has_slots) and not free_slots(session, booth_id, now=now)
+
+
+# ---------------------------------------------------------------- booking rules
+
+
+def _check_policy(session: Session, edition: Edition, booth_id: int, candidate_id: int) -> None:
+    from fair.candidates.models import Application, ApplicationStatus
+    from fair.companies.models import Offer
+
+    if edition.booking_policy == BookingPolicy.open:
+        return
+    wanted = ((ApplicationStatus.invited,) if edition.booking_policy == BookingPolicy.invitation
+              else (ApplicationStatus.shortlisted, ApplicationStatus.invited))
+    found = session.execute(
+        select(Application.id).join(Offer, Offer.id == Application.offer_id)
+        .where(Offer.booth_id == booth_id, Application.candidate_id == candidate_id, Application.status.in_(wanted))
+        .limit(1)
+    ).first()
+    if not found:
+        if edition.booking_policy == BookingPolicy.invitation:
+            raise BookingError(_l("Only candidates invited by this company can book its interviews."))
+        raise BookingError(_l("Only candidates shortlisted by this company can book its interviews."))
+
+
+def _check_slot_open(slot: Slot, edition: Edition, now: dt.datetime) -> None:
+    if edition.status not in BOOKABLE_STATUSES:
+        raise BookingError(_l("This fair does not take bookings."))
+    if slot.starts_at <= now + _closes_delta():
+        raise BookingError(_l("Booking for this slot has closed: it starts too soon."))
+
+
+def _check_free(session: Session, slot: Slot, candidate_id: int, now: dt.datetime, own: Booking | None = None) -> None:
+    current = active_booking_of_slot(session, slot.id)
+    if current is not None and current is not own:
+        raise SlotTaken(_l("This slot has just been booked by someone else."))
+    if slot.held_for_id and slot.held_for_id != candidate_id and slot.held_until and slot.held_until > now:
+        raise SlotTaken(_l("This slot is held for a person of the waiting list."))
+
+
+def _check_overlap(session: Session, candidate_id: int, starts_at: dt.datetime, ends_at: dt.datetime,
+                   ignore_id: int | None = None) -> None:
+    query = select(Booking.id).where(
+        Booking.candidate_id == candidate_id, Booking.status == BookingStatus.active,
+        Booking.starts_at < ends_at, Booking.ends_at > starts_at,
+    )
+    if ignore_id is not None:
+        query = query.where(Booking.id != ignore_id)
+    if session.execute(query.limit(1)).first():
+        raise Overlap(_l("You already have an interview at this time."))
+
+
+def _check_quota(session: Session, edition: Edition, candidate_id: int) -> None:
+    count = session.execute(
+        select(func.count(Booking.id)).where(Booking.edition_id == edition.id, Booking.candidate_id == candidate_id,
+                                             Booking.status == BookingStatus.active)
+    ).scalar_one()
+    if count >= edition.max_bookings_per_candidate:
+        raise BookingError(_l("You have reached the maximum of %(n)d interviews for this fair.",
+                              n=edition.max_bookings_per_candidate))
+
+
+def _flush_guarded(session: Session) -> None:
+    """Flush inside a savepoint, so that the database's refusal becomes a worded error."""
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as error:
+        text = str(error.orig)
+        if "ex_jobdating_bookings_candidate_overlap" in text or "exclusion" in text.lower():
+            raise Overlap(_l("You already have an interview at this time.")) from error
+        raise SlotTaken(_l("This slot has just been booked by someone else.")) from error
+
+
+def book(session: Session, *, slot_id: int, candidate_id: int, booked_by_id: int | None = None,
+         now: dt.datetime | None = None) -> Booking:
+    """Book `slot_id` for the candidate, or raise a `BookingError` saying why not."""
+    lock_candidate(session, candidate_id)
+    now = now or clock.now()
+    slot = session.execute(select(Slot).where(Slot.id == slot_id).execution_options(populate_existing=True)
+                           ).scalar_one_or_none()
+    if slot is None:
+        raise BookingError(_l("This slot does not exist."))
+    candidate = session.get(User, candidate_id)
+    if candidate is None or not candidate.is_candidate:
+        raise BookingError(_l("Only candidates can book interviews."))
+    edition = session.get(Edition, slot.edition_id)
+    _check_slot_open(slot, edition, now)
+    _check_free(session, slot, candidate_id, now)
+    _check_policy(session, edition, slot.booth_id, candidate_id)
+    _check_overlap(session, candidate_id, slot.starts_at, slot.ends_at)
+    _check_quota(session, edition, candidate_id)
+    booking = Booking(slot_id=slot.id, booth_id=slot.booth_id, edition_id=slot.edition_id, candidate_id=candidate_id,
+                      booked_by_id=booked_by_id or candidate_id, starts_at=slot.starts_at, ends_at=slot.ends_at,
+                      status=BookingStatus.active)
+    session.add(booking)
+    _flush_guarded(session)
+    if slot.held_for_id == candidate_id:
+        slot.held_for_id, slot.held_until = None, None
+        entry = _waitlist_entry(session, slot.booth_id, candidate_id)
+        if entry is not None and entry.status == WaitlistStatus.offered:
+            entry.status = WaitlistStatus.booked
+    _mark_applications_booked(session, slot.booth_id, candidate_id, now)
+    _schedule_calendar(session, booking, slot)
+    log.info("booking %s: slot %s for candidate %s", booking.id, slot.id, candidate_id)
+    return booking
+
+
+def _mark_applications_booked(session: Session, booth_id: int, candidate_id: int, now: dt.datetime) -> None:
+    from fair.candidates.models import Application
+    from fair.companies.models import Offer
+
+    for application in session.execute(
+        select(Application).join(Offer, Offer.id == Application.offer_id)
+        .where(Offer.booth_id == booth_id, Application.candidate_id == candidate_id,
+               Application.interview_booked_at.is_(None))
+    ).scalars():
+        application.interview_booked_at = now
+
+
+def cancel_booking(session: Session, booking: Booking, *, by_user_id: int, now: dt.datetime | None = None,
+                   reason: str | None = None, by_recruiter: bool = False) -> Booking:
+    now = now or clock.now()
+    if booking.status != BookingStatus.active:
+        raise BookingError(_l("This booking is already cancelled."))
+    if booking.starts_at <= now:
+        raise BookingError(_l("This interview has already started."))
+    if not by_recruiter and booking.starts_at - now < _cutoff_delta():
+        raise BookingError(_l("It is too late to cancel or move this interview: please contact the company."))
+    if by_recruiter and not (reason or "").strip():
+        raise BookingError(_l("Give the candidate a reason."))
+    booking.status = BookingStatus.cancelled
+    booking.cancelled_at, booking.cancelled_by_id = now, by_user_id
+    booking.cancel_reason = (reason or "").strip() or None
+    session.flush()
+    _cancel_calendar(session, booking)
+    slot = session.get(Slot, booking.slot_id)
+    offer_freed_slot(session, slot, now=now, excluding=booking.candidate_id)
+    return booking
+
+
+def reschedule(session: Session, booking: Booking, new_slot_id: int, *, now: dt.datetime | None = None) -> Booking:
+    """Move a booking to another free slot of the same booth, until the cut-off."""
+    lock_candidate(session, booking.candidate_id)
+    now = now or clock.now()
+    session.refresh(booking)
+    if booking.status != BookingStatus.active:
+        raise BookingError(_l("This booking is already cancelled."))
+    if booking.starts_at - now < _cutoff_delta():
+        raise BookingError(_l("It is too late to cancel or move this interview: please contact the company."))
+    new_slot = session.get(Slot, new_slot_id)
+    if new_slot is None or new_slot.booth_id != booking.booth_id:
+        raise BookingError(_l("Choose another slot of the same company."))
+    if new_slot.id == booking.slot_id:
+        return booking
+    edition = session.get(Edition, new_slot.edition_id)
+    _check_slot_open(new_slot, edition, now)
+    _check_free(session, new_slot, booking.candidate_id, now)
+    _check_overlap(session, booking.candidate_id, new_slot.starts_at, new_slot.ends_at, ignore_id=booking.id)
+    old_slot = session.get(Slot, booking.slot_id)
+    booking.slot_id, booking.starts_at, booking.ends_at = new_slot.id, new_slot.starts_at, new_slot.ends_at
+    _flush_guarded(session)
+    if new_slot.held_for_id == booking.candidate_id:
+        new_slot.held_for_id, new_slot.held_until = None, None
+    _move_calendar(session, booking, old_slot, new_slot)
+    offer_freed_slot(session, old_slot, now=now, excluding=booking.candidate_id)
+    return booking
+
+
+def record_outcome(session: Session, booking: Booking, *, attendance: Attendance, outcome: Outcome | None,
+                   now: dt.datetime | None = None) -> Booking:
+    now = now or clock.now()
+    if booking.status != BookingStatus.active:
+        raise BookingError(_l("This booking was cancelled."))
+    if booking.starts_at > now:
+        raise BookingError(_l("You can record the outcome once the interview has started."))
+    if attendance == Attendance.no_show and outcome is not None:
+        raise BookingError(_l("A candidate who did not come has no outcome."))
+    booking.attendance, booking.outcome = attendance, outcome
+    session.flush()
+    return booking
+
+
+def no_show_count(session: Session, candidate_id: int, edition_id: int | None = None) -> int:
+    query = select(func.count(Booking.id)).where(Booking.candidate_id == candidate_id,
+                                                 Booking.attendance == Attendance.no_show)
+    if edition_id is not None:
+        query = query.where(Booking.edition_id == edition_id)
+    return session.execute(query).scalar_one()
+
+
+def phone_visible(slot: Slot, now: dt.datetime | None = None) -> bool:
+    """The recruiter sees the candidate's number only while the slot runs."""
+    now = now or clock.now()
+    return slot.mode == SlotMode.phone and slot.starts_at <= now < slot.ends_at
+
+
+# ---------------------------------------------------------------- waitlist
+
+
+def _waitlist_entry(session: Session, booth_id: int, candidate_id: int) -> WaitlistEntry | None:
+    return session.execute(
+        select(WaitlistEntry).where(WaitlistEntry.booth_id == booth_id, WaitlistEntry.candidate_id == candidate_id)
+    ).scalar_one_or_none()
+
+
+def join_waitlist(session: Session, booth: Booth, candidate_id: int, now: dt.datetime | None = None) -> WaitlistEntry:
+    now = now or clock.now()
+    candidate = session.get(User, candidate_id)
+    if candidate is None or not candidate.is_candidate:
+        raise BookingError(_l("Only candidates can book interviews."))
+    _check_policy(session, booth.edition, booth.id, candidate_id)
+    entry = _waitlist_entry(session, booth.id, candidate_id)
+    if entry is not None and entry.status in (WaitlistStatus.waiting, WaitlistStatus.offered):
+        return entry
+    if entry is None:
+        entry = WaitlistEntry(booth_id=booth.id, candidate_id=candidate_id)
+        session.add(entry)
+    entry.status, entry.joined_at, entry.offered_slot_id, entry.offer_expires_at = WaitlistStatus.waiting, now, None, None
+    session.flush()
+    return entry
+
+
+def leave_waitlist(session: Session, entry: WaitlistEntry, now: dt.datetime | None = None) -> None:
+    now = now or clock.now()
+    was_offered = entry.status == WaitlistStatus.offered
+    slot = session.get(Slot, entry.offered_slot_id) if entry.offered_slot_id else None
+    entry.status, entry.offered_slot_id, entry.offer_expires_at = WaitlistStatus.left, None, None
+    if was_offered and slot is not None:
+        slot.held_for_id, slot.held_until = None, None
+        session.flush()
+        offer_freed_slot(session, slot, now=now, excluding=entry.candidate_id)
+    session.flush()
+
+
+def offer_freed_slot(session: Session, slot: Slot, *, now: dt.datetime | None = None,
+                     excluding: int | None = None) -> WaitlistEntry | None:
+    """Hold a freed slot for the first person waiting at its booth, for WAITLIST_HOLD_MINUTES."""
+    now = now or clock.now()
+    if slot is None or slot.starts_at <= now + _closes_delta() or active_booking_of_slot(session, slot.id):
+        return None
+    query = (select(WaitlistEntry).where(WaitlistEntry.booth_id == slot.booth_id,
+                                         WaitlistEntry.status == WaitlistStatus.waiting)
+             .order_by(WaitlistEntry.joined_at, WaitlistEntry.id))
+    if excluding is not None:
+        query = query.where(WaitlistEntry.candidate_id != excluding)
+    for entry in session.execute(query).scalars():
+        # The next person must be able to take it: no clash with what they hold already.
+        clash = session.execute(select(Booking.id).where(
+            Booking.candidate_id == entry.candidate_id, Booking.status == BookingStatus.active,
+            Booking.starts_at < slot.ends_at, Booking.ends_at > slot.starts_at).limit(1)).first()
+        if clash:
+            continue
+        hold_until = min(now + dt.timedelta(minutes=current_app.config["WAITLIST_HOLD_MINUTES"]),
+                         slot.starts_at - _closes_delta())
+        slot.held_for_id, slot.held_until = entry.candidate_id, hold_until
+        entry.status, entry.offered_slot_id, entry.offer_expires_at = WaitlistStatus.offered, slot.id, hold_until
+        session.flush()
+        _schedule_expiry(session, entry)
+        log.info("waitlist %s: slot %s held until %s", entry.id, slot.id, hold_until.isoformat())
+        return entry
+    slot.held_for_id, slot.held_until = None, None
+    session.flush()
+    return None
+
+
+def _schedule_expiry(session: Session, entry: WaitlistEntry) -> None:
+    pending = session.info.setdefault(_EXPIRIES_KEY, [])
+    pending.append((current_app.config["REDIS_URL"], entry.id, entry.offer_expires_at))
+
+
+_EXPIRIES_KEY = "fair_waitlist_expiries"
+
+
+@event.listens_for(Session, "after_commit")
+def _enqueue_expiries(session: Session) -> None:
+    from fair.tasks import get_queue
+
+    for redis_url, entry_id, at in session.info.pop(_EXPIRIES_KEY, []):
+        try:
+            get_queue("default", redis_url).enqueue_at(
+                at, WAITLIST_JOB, entry_id, job_id=f"waitlist-offer-{entry_id}-{int(at.timestamp())}")
+        except Exception:  # committed already; the offer also lapses by itself when read after held_until
+            log.exception("could not schedule the expiry of waitlist offer %s", entry_id)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_expiries(session: Session) -> None:
+    session.info.pop(_EXPIRIES_KEY, None)
+
+
+def accept_offer(session: Session, entry: WaitlistEntry, now: dt.datetime | None = None) -> Booking:
+    now = now or clock.now()
+    if entry.status != WaitlistStatus.offered or entry.offer_expires_at is None or entry.offer_expires_at <= now:
+        raise BookingError(_l("This offer has expired."))
+    return book(session, slot_id=entry.offered_slot_id, candidate_id=entry.candidate_id, now=now)
+
+
+def expire_offer(session: Session, entry_id: int, now: dt.datetime | None = None) -> bool:
+    """An unanswered offer goes to the next person. Does nothing if the offer was answered."""
+    now = now or clock.now()
+    entry = session.get(WaitlistEntry, entry_id)
+    if entry is None or entry.status != WaitlistStatus.offered or entry.offer_expires_at > now:
+        return False
+    slot = session.get(Slot, entry.offered_slot_id) if entry.offered_slot_id else None
+    entry.status, entry.offered_slot_id, entry.offer_expires_at = WaitlistStatus.expired, None, None
+    if slot is not None and slot.held_for_id == entry.candidate_id:
+        slot.held_for_id, slot.held_until = None, None
+    session.flush()
+    if slot is not None:
+        offer_freed_slot(session, slot, now=now, excluding=entry.candidate_id)
+    return True
+
+
+def candidate_waitlist(session: Session, candidate_id: int) -> list[WaitlistEntry]:
+    return list(session.execute(
+        select(WaitlistEntry).where(WaitlistEntry.candidate_id == candidate_id,
+                                    WaitlistEntry.status.in_((WaitlistStatus.waiting, WaitlistStatus.offered)))
+        .order_by(WaitlistEntry.joined_at)
+    ).scalars())
+
+
+# ---------------------------------------------------------------- calendar entries
+
+
+def _texts(booking: Booking, slot: Slot, for_recruiter: bool) -> tuple[str, str, str, str | None]:
+    from fair.notify.calendar import local_span_text  # noqa: F401
+
+    booth = slot.booth
+    company = booth.company.name
+    edition = booth.edition
+    candidate = booking.candidate
+    if for_recruiter:
+        summary = f"Entretien — {candidate.full_name}"
+    else:
+        summary = f"Entretien — {company}"
+    if slot.mode == SlotMode.phone:
+        local = slot.starts_at.astimezone(zone(edition)).strftime("%H:%M")
+        description = (f"Entretien téléphonique. Le recruteur appellera {candidate.full_name} à {local}"
+                       + (f" au {candidate.phone}." if candidate.phone and not for_recruiter else "."))
+        location = "Téléphone"
+        join_url = None
+    elif slot.mode == SlotMode.video:
+        description = "Entretien en visio."
+        location = "Visio"
+        join_url = slot.location if slot.location.startswith("https://") else None
+    else:
+        description = "Entretien sur place."
+        location = slot.location or (f"Stand {booth.stand_number}" if booth.stand_number else edition.venue or "")
+        join_url = None
+    return summary, f"{edition.title} — {company}. {description}", location, join_url
+
+
+def _entry(session: Session, booking: Booking, user_id: int):
+    from fair.notify.models import CalendarEntry
+
+    return session.execute(select(CalendarEntry).where(
+        CalendarEntry.user_id == user_id, CalendarEntry.kind == BOOKING_KIND, CalendarEntry.ref_id == booking.id)
+    ).scalar_one_or_none()
+
+
+def _schedule_calendar(session: Session, booking: Booking, slot: Slot) -> None:
+    from fair.notify.agenda import schedule_entry
+
+    for user_id, for_recruiter in ((booking.candidate_id, False), (slot.recruiter_id, True)):
+        summary, description, location, join_url = _texts(booking, slot, for_recruiter)
+        schedule_entry(session, user_id=user_id, edition_id=booking.edition_id, kind=BOOKING_KIND, ref_id=booking.id,
+                       starts_at=slot.starts_at, ends_at=slot.ends_at, summary=summary, description=description,
+                       location=location, join_url=join_url)
+
+
+def _cancel_calendar(session: Session, booking: Booking) -> None:
+    from fair.notify.agenda import cancel_entry
+    from fair.notify.models import CalendarEntry
+
+    for entry in session.execute(select(CalendarEntry).where(
+            CalendarEntry.kind == BOOKING_KIND, CalendarEntry.ref_id == booking.id)).scalars():
+        cancel_entry(session, entry)
+
+
+def _move_calendar(session: Session, booking: Booking, old_slot: Slot, new_slot: Slot) -> None:
+    from fair.notify.agenda import cancel_entry, move_entry
+
+    candidate_entry = _entry(session, booking, booking.candidate_id)
+    _, _, location, _ = _texts(booking, new_slot, False)
+    if candidate_entry is not None:
+        move_entry(session, candidate_entry, starts_at=new_slot.starts_at, ends_at=new_slot.ends_at, location=location)
+    if old_slot.recruiter_id == new_slot.recruiter_id:
+        recruiter_entry = _entry(session, booking, new_slot.recruiter_id)
+        if recruiter_entry is not None:
+            _, _, location, _ = _texts(booking, new_slot, True)
+            move_entry(session, recruiter_entry, starts_at=new_slot.starts_at, ends_at=new_slot.ends_at,
+                       location=location)
+            return
+    old_entry = _entry(session, booking, old_slot.recruiter_id)
+    if old_entry is not None:
+        cancel_entry(session, old_entry)
+    from fair.notify.agenda import schedule_entry
+
+    summary, description, location, join_url = _texts(booking, new_slot, True)
+    schedule_entry(session, user_id=new_slot.recruiter_id, edition_id=booking.edition_id, kind=BOOKING_KIND,
+                   ref_id=booking.id, starts_at=new_slot.starts_at, ends_at=new_slot.ends_at, summary=summary,
+                   description=description, location=location, join_url=join_url)
+
+
+# ---------------------------------------------------------------- agendas
+
+
+def candidate_bookings(session: Session, candidate_id: int, *, start: dt.datetime | None = None,
+                       end: dt.datetime | None = None) -> list[Booking]:
+    query = select(Booking).where(Booking.candidate_id == candidate_id, Booking.status == BookingStatus.active)
+    if start is not None:
+        query = query.where(Booking.starts_at >= start)
+    if end is not None:
+        query = query.where(Booking.starts_at < end)
+    return list(session.execute(query.order_by(Booking.starts_at)).scalars())
+
+
+def recruiter_day(session: Session, recruiter_id: int, start: dt.datetime, end: dt.datetime) -> list[tuple[Slot, Booking | None]]:
+    slots = list(session.execute(
+        select(Slot).where(Slot.recruiter_id == recruiter_id, Slot.starts_at >= start, Slot.starts_at < end)
+        .order_by(Slot.starts_at)
+    ).scalars())
+    bookings = {b.slot_id: b for b in session.execute(
+        select(Booking).where(Booking.slot_id.in_([s.id for s in slots]), Booking.status == BookingStatus.active)
+    ).scalars()} if slots else {}
+    return [(slot, bookings.get(slot.id)) for slot in slots]
+
+
+def recruiter_days(session: Session, recruiter_id: int, tz: ZoneInfo) -> list[dt.date]:
+    starts = session.execute(select(Slot.starts_at).where(Slot.recruiter_id == recruiter_id)).scalars()
+    return sorted({s.astimezone(tz).date() for s in starts})
+
+
+@dataclass
+class FillRate:
+    label: str
+    slots: int
+    booked: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.booked / self.slots) if self.slots else 0
+
+
+def edition_overview(session: Session, edition: Edition) -> dict:
+    """Fill rate per booth and per local hour, and the candidates with repeated no-shows."""
+    tz = zone(edition)
+    rows = session.execute(
+        select(Slot, Booking.id).outerjoin(Booking, and_(Booking.slot_id == Slot.id, Booking.status == BookingStatus.active))
+        .where(Slot.edition_id == edition.id).order_by(Slot.starts_at)
+    ).all()
+    per_booth: dict[int, FillRate] = {}
+    per_hour: dict[tuple[dt.date, int, int], FillRate] = {}
+    for slot, booking_id in rows:
+        booth_rate = per_booth.setdefault(slot.booth_id, FillRate(slot.booth.company.name, 0, 0))
+        local = slot.starts_at.astimezone(tz)
+        # The UTC offset is part of the key: the repeated autumn hour shows as two rows.
+        key = (local.date(), local.hour, int(local.utcoffset().total_seconds()))
+        hour_rate = per_hour.setdefault(key, FillRate(local.strftime("%d/%m %H:00 (UTC%z)"), 0, 0))
+        for rate in (booth_rate, hour_rate):
+            rate.slots += 1
+            rate.booked += 1 if booking_id else 0
+    threshold = current_app.config["NO_SHOW_FLAG_COUNT"]
+    flagged = session.execute(
+        select(User, func.count(Booking.id)).join(Booking, Booking.candidate_id == User.id)
+        .where(Booking.edition_id == edition.id, Booking.attendance == Attendance.no_show)
+        .group_by(User.id).having(func.count(Booking.id) >= threshold).order_by(User.full_name)
+    ).all()
+    total_slots = sum(r.slots for r in per_booth.values())
+    total_booked = sum(r.booked for r in per_booth.values())
+    return {
+        "booths": sorted(per_booth.values(), key=lambda r: r.label.lower()),
+        "hours": [per_hour[k] for k in sorted(per_hour, key=lambda k: (k[0], k[1], -k[2]))],
+        "total": FillRate("", total_slots, total_booked),
+        "flagged": flagged,
+    }
+
+
+def slots_by_day(slots: list[Slot], tz: ZoneInfo) -> dict[dt.date, list[Slot]]:
+    days: dict[dt.date, list[Slot]] = defaultdict(list)
+    for slot in slots:
+        days[slot.starts_at.astimezone(tz).date()].append(slot)
+    return dict(days)
