@@ -28,7 +28,7 @@ log = logging.getLogger("fair.notify")
 
 bp = Blueprint("agenda", __name__)
 
-SCRIPTS = {"live": "notify/agenda/live.js"}
+SCRIPTS = {"live": "notify/agenda/live.js", "socket": "notify/agenda/socket.js", "notices": "notify/agenda/notices.js"}
 
 REASON_LABELS = {
     bulk_service.BAD_EMAIL: _l("this is not a valid email address"),
@@ -87,8 +87,16 @@ def my_calendar():
     zones = dict(db.session.execute(
         select(Edition.id, Edition.timezone).where(Edition.id.in_({e.edition_id for e in entries}))
     ).all())
+    from flask_babel import get_locale
+
+    from fair.notify.calendar import local_span_text
+
+    def entry_when(entry) -> str:
+        return local_span_text(entry.starts_at, entry.ends_at, zones.get(entry.edition_id) or agenda.DEFAULT_TIMEZONE,
+                               str(get_locale() or "fr"))
+
     return render_template(
-        "notify/agenda/calendar.html", entries=entries, zones=zones,
+        "notify/agenda/calendar.html", entries=entries, entry_when=entry_when,
         feed=feed, feed_url=feed_url, webcal_url=feeds.webcal_url(feed_url) if feed_url else None,
         form=EmptyForm(),
     )
@@ -265,5 +273,5 @@ def script(name: str):
     if template is None:
         abort(404)
     response = Response(render_template(template), mimetype="text/javascript")
-    response.headers["Cache-Control"] = "public, max-age=300"
+    response.headers["Cache-Control"] = "no-cache"  # its words follow the reader's language
     return response

@@ -1,6 +1,6 @@
-"""An organiser uploads a list of people to invite, in Chromium against `python wsgi.py`, and watches
+"""Live pages in Chromium against `python wsgi.py`: an organiser uploads a list of people to invite and watches
 the progress bar fill live (Socket.IO, fed by a real RQ worker through the Redis message queue) while
-the SMTP sink receives the invitations."""
+the SMTP sink receives the invitations; a candidate gets the 5-minute notice of an appointment."""
 from __future__ import annotations
 
 import os
@@ -72,3 +72,40 @@ def test_an_organiser_uploads_a_list_and_watches_the_invitations_go(live_server,
         assert len(smtp.wait_for(address)) == 1
     assert smtp.to("pas-une-adresse") == []
     assert "Rencontres pour l'emploi de Roubaix" in str(smtp.to("lea.martin@example.org")[0]["Subject"])
+
+
+def test_a_signed_in_candidate_sees_the_five_minute_notice_live(live_server, page, factory, session):
+    """The same live channel carries the reminder worker's notice to the room `user:<id>`."""
+    import datetime as dt
+
+    from fair.notify.agenda import schedule_entry
+    from workers.reminders import send_notice
+
+    organiser = factory.organisation("organiser", "Métropole de Lille")
+    edition = factory.edition(organiser)
+    candidate = factory.user(email="camille@example.org", full_name="Camille Martin")
+    other = factory.user(email="other@example.org")
+    start = dt.datetime(2030, 3, 12, 9, 0, tzinfo=dt.timezone.utc)
+    entry = schedule_entry(session, user_id=candidate.id, edition_id=edition.id, kind="booking", ref_id=1,
+                           starts_at=start, ends_at=start + dt.timedelta(minutes=20),
+                           summary="Entretien avec Nordlog", description="", location="Stand 12",
+                           join_url="https://visio.example.org/r/abc")
+    someone_else = schedule_entry(session, user_id=other.id, edition_id=edition.id, kind="booking", ref_id=2,
+                                  starts_at=start, ends_at=start + dt.timedelta(minutes=20),
+                                  summary="Rendez-vous d'un autre", description="", location="Stand 3")
+    session.commit()
+
+    log_in(page, live_server, "camille@example.org")
+    page.goto(f"{live_server}/calendar/")
+    page.wait_for_selector("body[data-notices=connected]")
+    assert send_notice(someone_else.id, someone_else.starts_at.isoformat())
+    assert send_notice(entry.id, entry.starts_at.isoformat())
+
+    notice = page.get_by_role("alert")
+    notice.wait_for()
+    assert "Ça commence bientôt : Entretien avec Nordlog" in notice.inner_text()
+    assert page.get_by_role("link", name="Rejoindre maintenant").get_attribute("href") == "https://visio.example.org/r/abc"
+    assert "Rendez-vous d'un autre" not in page.locator("body").inner_text()
+    assert not axe_violations(page), describe(axe_violations(page))
+    page.get_by_role("button", name="Fermer").click()
+    assert page.get_by_role("alert").count() == 0

@@ -52,6 +52,7 @@ EXPECTED = {
     "agenda.resume_bulk": [Check("POST", lambda i: (B + "/{bulk_g}/resume").format(**i), only({}), {})],
     "agenda.script": [
         Check("GET", lambda i: "/notify/js/live.js", everyone(200)),
+        Check("GET", lambda i: "/notify/js/notices.js", everyone(200)),
         Check("GET", lambda i: "/notify/js/other.js", everyone(404)),
     ],
 }
