@@ -4,7 +4,7 @@ Contexts are plain values: the outbox renders the templates now, in the recipien
 """
 from __future__ import annotations
 
-from flask import url_for
+from fair.notify.mail import mail_url
 
 from fair.candidates.labels import reason_label
 from fair.candidates.models import Application, Referral
@@ -31,8 +31,8 @@ def application_rejected(application: Application) -> None:
         to=candidate.email, template="application_rejected", locale=locale,
         context={"name": candidate.full_name, "offer_title": offer.title, "company": offer.booth.company.name,
                  "fair": edition.title, "reason": reason,
-                 "offers_link": url_for("public.fair", slug=edition.slug, _external=True) + "#offers",
-                 "applications_link": url_for("candidates.applications", _external=True)},
+                 "offers_link": mail_url("public.fair", slug=edition.slug) + "#offers",
+                 "applications_link": mail_url("candidates.applications")},
         key=f"application-rejected:{application.id}:{application.status_changed_at.isoformat()}",
         edition_id=edition.id,
     )
@@ -46,8 +46,8 @@ def application_invited(application: Application) -> None:
         to=candidate.email, template="application_invited", locale=candidate.locale or "fr",
         context={"name": candidate.full_name, "offer_title": offer.title, "company": offer.booth.company.name,
                  "fair": edition.title,
-                 "booth_link": url_for("public.booth", slug=edition.slug, booth_id=offer.booth_id, _external=True),
-                 "applications_link": url_for("candidates.applications", _external=True)},
+                 "booth_link": mail_url("public.booth", slug=edition.slug, booth_id=offer.booth_id),
+                 "applications_link": mail_url("candidates.applications")},
         key=f"application-invited:{application.id}:{application.status_changed_at.isoformat()}",
         edition_id=edition.id,
     )
@@ -59,6 +59,6 @@ def referral_confirmation(referral: Referral) -> None:
         to=candidate.email, template="referral_confirm", locale=candidate.locale or "fr",
         context={"name": candidate.full_name, "adviser": referral.adviser.full_name,
                  "partner": referral.partner.name,
-                 "link": url_for("candidates.confirm_referral", token=referral_token(referral), _external=True)},
+                 "link": mail_url("candidates.confirm_referral", token=referral_token(referral))},
         key=f"referral-confirm:{referral.id}:{referral.created_at.isoformat()}",
     )
