@@ -159,3 +159,45 @@ def test_scheduling_again_after_a_cancel_keeps_the_uid_and_raises_the_sequence(a
     again = _schedule(session, edition, candidate)
     assert again.id == entry.id and again.uid == uid
     assert again.sequence == 2 and again.status == EntryStatus.active
+
+
+def _ical_js(ics: bytes, tmp_path) -> dict:
+    """What Mozilla's ical.js (Thunderbird's reader) understands of a calendar file."""
+    import json
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    node_dir = Path(__file__).resolve().parents[1] / "node"
+    node = shutil.which("node")
+    if node is None or not (node_dir / "node_modules" / "ical.js").is_dir():
+        pytest.fail("ical.js is missing: run `make e2e-node` (npm ci in tests/node)")
+    path = tmp_path / "entry.ics"
+    path.write_bytes(ics)
+    answer = json.loads(subprocess.run([node, str(node_dir / "read_ics.mjs"), str(path)], cwd=node_dir,
+                                       capture_output=True, check=True, text=True).stdout)
+    assert "error" not in answer, answer
+    return answer
+
+
+def test_ical_js_reads_the_mailed_request_update_and_cancel_of_an_entry(app, session, smtp, world, tmp_path):
+    from fair.notify.agenda import cancel_entry, move_entry
+
+    edition, candidate = world
+    entry = _schedule(session, edition, candidate)
+    moved_start = START + dt.timedelta(days=1)
+    move_entry(session, entry, starts_at=moved_start, ends_at=moved_start + dt.timedelta(minutes=20))
+    cancel_entry(session, entry)
+    session.commit()
+    run_jobs(app)
+    read = []
+    for message in smtp.wait_for("candidate@example.org", 3):
+        part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+        read.append(_ical_js(part.get_payload(decode=True), tmp_path))
+    assert [r["method"] for r in read] == ["REQUEST", "REQUEST", "CANCEL"]
+    assert len({r["events"][0]["uid"] for r in read}) == 1
+    assert [r["events"][0]["sequence"] for r in read] == [0, 1, 2]
+    assert read[0]["events"][0]["dtstart"] == {"iso": "2030-03-12T09:00:00.000Z", "utc": True}
+    assert read[1]["events"][0]["dtstart"]["iso"] == "2030-03-13T09:00:00.000Z"
+    assert read[2]["events"][0]["status"] == "CANCELLED"
+    assert read[0]["events"][0]["attendees"][0]["value"] == "mailto:candidate@example.org"

@@ -162,3 +162,19 @@ def test_only_the_editions_organisers_follow_the_progress_room(app, app_config, 
     assert answers["organiser@example.org"]["ok"] is True
     assert answers["organiser@example.org"]["state"]["total"] == 3
     assert answers["other.organiser@example.org"] == {"ok": False}
+
+
+def test_addresses_refused_by_the_mail_server_appear_in_the_failure_report(app, session, smtp, world):
+    from fair.notify.models import BulkInvitation, OutboxMessage, OutboxStatus
+
+    client = app.test_client()
+    login(client, "organiser@example.org")
+    _upload(client, world, b"ana@example.org;Ana;fr\n")
+    bulk = session.query(BulkInvitation).one()
+    smtp.replies.append("550 5.1.1 Mailbox unavailable")
+    run_jobs(app)
+    session.expire_all()
+    assert session.query(OutboxMessage).one().status == OutboxStatus.failed_permanent
+    page = client.get(f"/console/editions/{world.id}/bulk-invitations/{bulk.id}").get_data(as_text=True)
+    assert "Refusées par le serveur de messagerie (1)" in page
+    assert "ana@example.org" in page.split('id="failures-heading"')[1]
