@@ -12,7 +12,8 @@ from fair.config import PROJECT_ROOT, load_config
 TRANSLATION_DIRS = ["translations", "accounts/translations", "fairs/translations",
                     "companies/translations", "public/translations", "notify/translations",
                     "candidates/translations",
-                    "notify/agenda_translations", "notify/outbox_translations"]
+                    "notify/agenda_translations", "notify/outbox_translations",
+                    "jobdating/translations"]
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -67,6 +68,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from fair.candidates.views import bp as candidates_bp
 
     app.register_blueprint(candidates_bp)
+
+    from fair.jobdating.views import bp as jobdating_bp
+
+    app.register_blueprint(jobdating_bp)
 
     from fair.notify import sockets as notify_sockets
 

@@ -1,0 +1,490 @@
+"""Job-dating pages and the small JSON API.
+
+Candidates book from a booth's interview page and find their bookings in "my day"; advisers book for
+a candidate they refer (confirmed referral); recruiters open availability and run their day; the
+organiser reads the fill rates. Every object is looked up among those of the person asking:
+another owner's booking, range or edition answers 404.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from functools import wraps
+from typing import Any, Callable
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from fair.access import member_org_ids, role_required
+from fair.accounts.models import OrganisationKind, User
+from fair.companies.models import Booth
+from fair.extensions import db
+from fair.fairs.models import Edition, PUBLIC_STATUSES
+from fair.jobdating import clock, services
+from fair.jobdating.forms import (ATTENDANCE_LABELS, MODE_LABELS, OUTCOME_LABELS, AvailabilityForm, OutcomeForm,
+                                  RecruiterCancelForm)
+from fair.jobdating.models import (Attendance, Availability, Booking, BookingStatus, Outcome, Slot, SlotMode,
+                                   WaitlistEntry, WaitlistStatus)
+from fair.web import local_time
+
+bp = Blueprint("jobdating", __name__)
+
+recruiter_only = role_required(OrganisationKind.company)
+organiser_only = role_required(OrganisationKind.organiser)
+
+
+@bp.app_context_processor
+def jobdating_labels() -> dict[str, Any]:
+    return {"mode_label": lambda m: MODE_LABELS.get(SlotMode(m), m),
+            "attendance_label": lambda a: ATTENDANCE_LABELS.get(Attendance(a), a) if a else "",
+            "outcome_label": lambda o: OUTCOME_LABELS.get(Outcome(o), o) if o else ""}
+
+
+def candidate_or_adviser(view: Callable) -> Callable:
+    @wraps(view)
+    @login_required
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not (current_user.is_candidate or current_user.is_adviser):
+            abort(404)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def candidate_only(view: Callable) -> Callable:
+    @wraps(view)
+    @login_required
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_candidate:
+            abort(404)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _public_booth(slug: str, booth_id: int) -> Booth:
+    booth = db.session.execute(
+        select(Booth).join(Edition, Edition.id == Booth.edition_id)
+        .where(Booth.id == booth_id, Edition.slug == slug, Edition.status.in_(PUBLIC_STATUSES))
+    ).scalar_one_or_none()
+    if booth is None:
+        abort(404)
+    return booth
+
+
+def _referred_candidates() -> list[User]:
+    """Candidates who confirmed that this adviser may act for them."""
+    from fair.candidates.models import Referral, ReferralStatus
+
+    if not current_user.is_authenticated or not current_user.is_adviser:
+        return []
+    return list(db.session.execute(
+        select(User).join(Referral, Referral.candidate_id == User.id)
+        .where(Referral.adviser_id == current_user.id, Referral.status == ReferralStatus.confirmed)
+        .order_by(User.full_name)
+    ).scalars())
+
+
+def _acting_for() -> int | None:
+    """The candidate the request books for: the signed-in candidate, or one the adviser refers."""
+    if current_user.is_candidate:
+        return current_user.id
+    wanted = request.form.get("candidate_id", "")
+    for person in _referred_candidates():
+        if str(person.id) == wanted:
+            return person.id
+    return None
+
+
+def _slot_words(slots: list[Slot], tz: str) -> str:
+    return ", ".join(local_time(s.starts_at, tz) for s in slots)
+
+
+# ---------------------------------------------------------------- candidates (and advisers)
+
+
+@bp.route("/fairs/<slug>/booths/<int:booth_id>/interviews")
+def booth_slots(slug: str, booth_id: int):
+    booth = _public_booth(slug, booth_id)
+    edition = booth.edition
+    tz = services.zone(edition)
+    viewer = current_user.id if current_user.is_authenticated and current_user.is_candidate else None
+    slots = services.free_slots(db.session, booth.id, candidate_id=viewer)
+    waitlist = None
+    if viewer:
+        waitlist = db.session.execute(select(WaitlistEntry).where(
+            WaitlistEntry.booth_id == booth.id, WaitlistEntry.candidate_id == viewer,
+            WaitlistEntry.status.in_((WaitlistStatus.waiting, WaitlistStatus.offered)))).scalar_one_or_none()
+    return render_template("jobdating/booth_slots.html", booth=booth, edition=edition,
+                           days=services.slots_by_day(slots, tz), full=services.booth_is_full(db.session, booth.id),
+                           waitlist=waitlist, referred=_referred_candidates())
+
+
+def _conflict_page(error: services.BookingError, slot: Slot | None, candidate_id: int | None):
+    nearest = services.nearest_free_slots(db.session, slot, candidate_id=candidate_id) if slot else []
+    booth = db.session.get(Booth, slot.booth_id) if slot else None
+    return render_template("jobdating/conflict.html", error=error, slot=slot, booth=booth,
+                           edition=booth.edition if booth else None, nearest=nearest,
+                           referred=_referred_candidates(), candidate_id=candidate_id), error.status
+
+
+@bp.route("/interviews/slots/<int:slot_id>/book", methods=["POST"])
+@candidate_or_adviser
+def book(slot_id: int):
+    chosen = request.form.get("slot_id") or str(slot_id)
+    if not chosen.isdigit():
+        abort(404)
+    slot = db.session.get(Slot, int(chosen))
+    if slot is None or slot.booth.edition.status not in PUBLIC_STATUSES:
+        abort(404)
+    candidate_id = _acting_for()
+    if candidate_id is None:
+        flash(_("Choose the candidate you are booking for."), "error")
+        return redirect(url_for(".booth_slots", slug=slot.booth.edition.slug, booth_id=slot.booth_id))
+    try:
+        booking = services.book(db.session, slot_id=slot.id, candidate_id=candidate_id, booked_by_id=current_user.id)
+        db.session.commit()
+    except services.BookingError as error:
+        db.session.rollback()
+        return _conflict_page(error, db.session.get(Slot, slot.id), candidate_id)
+    tz = slot.booth.edition.timezone
+    flash(_("Your interview with %(company)s is booked for %(time)s.", company=slot.booth.company.name,
+            time=local_time(booking.starts_at, tz)), "success")
+    if current_user.is_candidate:
+        return redirect(url_for(".my_day"))
+    return redirect(url_for(".booth_slots", slug=slot.booth.edition.slug, booth_id=slot.booth_id))
+
+
+def _my_booking(booking_id: int) -> Booking:
+    booking = db.session.execute(select(Booking).where(
+        Booking.id == booking_id, Booking.candidate_id == current_user.id)).scalar_one_or_none()
+    if booking is None:
+        abort(404)
+    return booking
+
+
+@bp.route("/interviews/my-day")
+@candidate_only
+def my_day():
+    now = clock.now()
+    bookings = services.candidate_bookings(db.session, current_user.id,
+                                           start=now - dt.timedelta(hours=12))
+    days: dict[tuple[dt.date, str], list[Booking]] = {}
+    for booking in bookings:
+        tz = booking.booth.edition.timezone
+        day = booking.starts_at.astimezone(services.zone(booking.booth.edition)).date()
+        days.setdefault((day, tz), []).append(booking)
+    return render_template("jobdating/my_day.html", days=days, now=now,
+                           waitlist=services.candidate_waitlist(db.session, current_user.id),
+                           cutoff=dt.timedelta(minutes=_cfg("BOOKING_CHANGE_CUTOFF_MINUTES")))
+
+
+def _cfg(name: str) -> Any:
+    from flask import current_app
+
+    return current_app.config[name]
+
+
+@bp.route("/interviews/bookings/<int:booking_id>/cancel", methods=["POST"])
+@candidate_only
+def cancel(booking_id: int):
+    booking = _my_booking(booking_id)
+    try:
+        services.cancel_booking(db.session, booking, by_user_id=current_user.id)
+        db.session.commit()
+        flash(_("Your interview has been cancelled."), "success")
+    except services.BookingError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    return redirect(url_for(".my_day"))
+
+
+@bp.route("/interviews/bookings/<int:booking_id>/reschedule", methods=["GET", "POST"])
+@candidate_only
+def reschedule(booking_id: int):
+    booking = _my_booking(booking_id)
+    error = None
+    if request.method == "POST":
+        chosen = request.form.get("slot_id", "")
+        if not chosen.isdigit():
+            error = _("Choose a slot from the list.")
+        else:
+            try:
+                services.reschedule(db.session, booking, int(chosen))
+                db.session.commit()
+                flash(_("Your interview has been moved to %(time)s.",
+                        time=local_time(booking.starts_at, booking.booth.edition.timezone)), "success")
+                return redirect(url_for(".my_day"))
+            except services.BookingError as refused:
+                db.session.rollback()
+                error = str(refused.message)
+    slots = [s for s in services.free_slots(db.session, booking.booth_id, candidate_id=current_user.id)
+             if s.id != booking.slot_id]
+    edition = booking.booth.edition
+    return render_template("jobdating/reschedule.html", booking=booking, edition=edition, error=error,
+                           days=services.slots_by_day(slots, services.zone(edition))), (422 if error else 200)
+
+
+@bp.route("/interviews/booths/<int:booth_id>/waitlist", methods=["POST"])
+@candidate_only
+def join_waitlist(booth_id: int):
+    booth = db.session.get(Booth, booth_id)
+    if booth is None or booth.edition.status not in PUBLIC_STATUSES:
+        abort(404)
+    try:
+        services.join_waitlist(db.session, booth, current_user.id)
+        db.session.commit()
+        flash(_("You are on the waiting list: if a slot frees up, it will be kept for you for a while."), "success")
+    except services.BookingError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    return redirect(url_for(".booth_slots", slug=booth.edition.slug, booth_id=booth.id))
+
+
+def _my_waitlist(entry_id: int) -> WaitlistEntry:
+    entry = db.session.execute(select(WaitlistEntry).where(
+        WaitlistEntry.id == entry_id, WaitlistEntry.candidate_id == current_user.id)).scalar_one_or_none()
+    if entry is None:
+        abort(404)
+    return entry
+
+
+@bp.route("/interviews/waitlist/<int:entry_id>/accept", methods=["POST"])
+@candidate_only
+def accept_offer(entry_id: int):
+    entry = _my_waitlist(entry_id)
+    try:
+        services.accept_offer(db.session, entry)
+        db.session.commit()
+        flash(_("The slot is yours: your interview is booked."), "success")
+    except services.BookingError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    return redirect(url_for(".my_day"))
+
+
+@bp.route("/interviews/waitlist/<int:entry_id>/leave", methods=["POST"])
+@candidate_only
+def leave_waitlist(entry_id: int):
+    entry = _my_waitlist(entry_id)
+    services.leave_waitlist(db.session, entry)
+    db.session.commit()
+    flash(_("You have left the waiting list."), "success")
+    return redirect(url_for(".my_day"))
+
+
+# ---------------------------------------------------------------- recruiters
+
+
+def _my_booth(booth_id: int) -> Booth:
+    booth = db.session.execute(select(Booth).where(
+        Booth.id == booth_id, Booth.company_id.in_(member_org_ids(OrganisationKind.company)))).scalar_one_or_none()
+    if booth is None:
+        abort(404)
+    return booth
+
+
+def _fair_days(edition: Edition) -> list[tuple[str, str]]:
+    from fair.web import local_date
+
+    tz = services.zone(edition)
+    first, last = edition.starts_at.astimezone(tz).date(), edition.ends_at.astimezone(tz).date()
+    days = []
+    day = first
+    while day <= last:
+        start, _end = services.local_day_bounds(day, tz)
+        days.append((day.isoformat(), local_date(start, edition.timezone, "full")))
+        day += dt.timedelta(days=1)
+    return days
+
+
+@bp.route("/recruiter/booths/<int:booth_id>/availability", methods=["GET", "POST"])
+@recruiter_only
+def availability(booth_id: int):
+    booth = _my_booth(booth_id)
+    edition = booth.edition
+    form = AvailabilityForm(_fair_days(edition), formdata=request.form if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.validate():
+            tz = services.zone(edition)
+            day = dt.date.fromisoformat(form.day.data)
+            try:
+                created = services.open_availability(
+                    db.session, booth=booth, recruiter_id=current_user.id, mode=SlotMode(form.mode.data),
+                    starts_at=services.local_to_utc(day, form.start.data, tz),
+                    ends_at=services.local_to_utc(day, form.end.data, tz), slot_minutes=form.slot_minutes.data,
+                    buffer_minutes=form.buffer_minutes.data or 0, location=form.location.data or "")
+                db.session.commit()
+                flash(_("%(n)d interview slots are open.", n=len(created.slots)), "success")
+                return redirect(url_for(".availability", booth_id=booth.id))
+            except services.AvailabilityError as error:
+                db.session.rollback()
+                form.end.errors = list(form.end.errors) + [str(error.message)]
+        status = 200
+    ranges = services.booth_availabilities(db.session, booth.id)
+    booked = {s.id for r in ranges for s in r.slots if services.active_booking_of_slot(db.session, s.id)}
+    return render_template("jobdating/availability.html", booth=booth, edition=edition, form=form, ranges=ranges,
+                           booked=booked), status
+
+
+@bp.route("/recruiter/booths/<int:booth_id>/availability/<int:availability_id>/delete", methods=["POST"])
+@recruiter_only
+def delete_availability(booth_id: int, availability_id: int):
+    booth = _my_booth(booth_id)
+    found = db.session.execute(select(Availability).where(
+        Availability.id == availability_id, Availability.booth_id == booth.id)).scalar_one_or_none()
+    if found is None:
+        abort(404)
+    try:
+        services.remove_availability(db.session, found)
+        db.session.commit()
+        flash(_("The time range has been removed."), "success")
+    except services.AvailabilityError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    return redirect(url_for(".availability", booth_id=booth.id))
+
+
+@bp.route("/recruiter/interviews")
+@recruiter_only
+def recruiter_day():
+    now = clock.now()
+    booths = list(db.session.execute(select(Booth).where(
+        Booth.company_id.in_(member_org_ids(OrganisationKind.company)))).scalars())
+    edition = booths[0].edition if booths else None
+    tz = services.zone(edition) if edition else services.zone(Edition(timezone="Europe/Paris"))
+    days = services.recruiter_days(db.session, current_user.id, tz)
+    wanted = request.args.get("day", "")
+    try:
+        day = dt.date.fromisoformat(wanted) if wanted else None
+    except ValueError:
+        day = None
+    if day is None:
+        today = now.astimezone(tz).date()
+        day = next((d for d in days if d >= today), days[-1] if days else today)
+    start, end = services.local_day_bounds(day, tz)
+    rows = services.recruiter_day(db.session, current_user.id, start, end)
+    return render_template("jobdating/recruiter_day.html", rows=rows, day=day, day_start=start, days=days,
+                           timezone=tz.key, now=now, phone_visible=services.phone_visible,
+                           outcome_form=OutcomeForm(formdata=None), cancel_form=RecruiterCancelForm(formdata=None),
+                           booths=booths)
+
+
+def _recruiter_booking(booking_id: int) -> Booking:
+    booking = db.session.execute(
+        select(Booking).join(Booth, Booth.id == Booking.booth_id)
+        .where(Booking.id == booking_id, Booth.company_id.in_(member_org_ids(OrganisationKind.company)))
+    ).scalar_one_or_none()
+    if booking is None:
+        abort(404)
+    return booking
+
+
+def _back_to_day(booking: Booking):
+    tz = services.zone(booking.booth.edition)
+    return redirect(url_for(".recruiter_day", day=booking.starts_at.astimezone(tz).date().isoformat()))
+
+
+@bp.route("/recruiter/interviews/<int:booking_id>/cancel", methods=["POST"])
+@recruiter_only
+def recruiter_cancel(booking_id: int):
+    booking = _recruiter_booking(booking_id)
+    form = RecruiterCancelForm()
+    if not form.validate():
+        flash(_("Give the candidate a reason."), "error")
+        return _back_to_day(booking)
+    try:
+        services.cancel_booking(db.session, booking, by_user_id=current_user.id, reason=form.reason.data,
+                                by_recruiter=True)
+        db.session.commit()
+        flash(_("The interview has been cancelled; the candidate is told why and offered other slots."), "success")
+    except services.BookingError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    return _back_to_day(booking)
+
+
+@bp.route("/recruiter/interviews/<int:booking_id>/outcome", methods=["POST"])
+@recruiter_only
+def record_outcome(booking_id: int):
+    booking = _recruiter_booking(booking_id)
+    form = OutcomeForm()
+    if not form.validate():
+        flash(_("Choose whether the candidate came."), "error")
+        return _back_to_day(booking)
+    try:
+        services.record_outcome(db.session, booking, attendance=Attendance(form.attendance.data),
+                                outcome=Outcome(form.outcome.data) if form.outcome.data else None)
+        db.session.commit()
+        flash(_("The outcome has been recorded."), "success")
+    except services.BookingError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    return _back_to_day(booking)
+
+
+# ---------------------------------------------------------------- organisers
+
+
+@bp.route("/console/editions/<int:edition_id>/interviews")
+@organiser_only
+def overview(edition_id: int):
+    edition = db.session.execute(select(Edition).where(
+        Edition.id == edition_id, Edition.organiser_id.in_(member_org_ids(OrganisationKind.organiser)))
+    ).scalar_one_or_none()
+    if edition is None:
+        abort(404)
+    return render_template("jobdating/overview.html", edition=edition,
+                           overview=services.edition_overview(db.session, edition))
+
+
+# ---------------------------------------------------------------- JSON API
+
+
+def _slot_json(slot: Slot, tz: str) -> dict[str, Any]:
+    return {"id": slot.id, "booth_id": slot.booth_id, "mode": slot.mode.value,
+            "starts_at": slot.starts_at.isoformat(), "ends_at": slot.ends_at.isoformat(),
+            "local_time": local_time(slot.starts_at, tz)}
+
+
+@bp.route("/api/jobdating/booths/<int:booth_id>/slots")
+def api_free_slots(booth_id: int):
+    booth = db.session.get(Booth, booth_id)
+    if booth is None or booth.edition.status not in PUBLIC_STATUSES:
+        abort(404)
+    tz = booth.edition.timezone
+    return jsonify({"booth_id": booth.id, "timezone": tz,
+                    "slots": [_slot_json(s, tz) for s in services.free_slots(db.session, booth.id)]})
+
+
+@bp.route("/api/jobdating/slots/<int:slot_id>/bookings", methods=["POST"])
+def api_book(slot_id: int):
+    if not current_user.is_authenticated:
+        return jsonify({"error": _("Please log in to see this page.")}), 401
+    if not (current_user.is_candidate or current_user.is_adviser):
+        abort(404)
+    slot = db.session.get(Slot, slot_id)
+    if slot is None or slot.booth.edition.status not in PUBLIC_STATUSES:
+        abort(404)
+    payload = request.get_json(silent=True) or {}
+    if current_user.is_candidate:
+        candidate_id = current_user.id
+    else:
+        wanted = str(payload.get("candidate_id", ""))
+        candidate_id = next((p.id for p in _referred_candidates() if str(p.id) == wanted), None)
+        if candidate_id is None:
+            return jsonify({"error": _("Choose the candidate you are booking for.")}), 422
+    tz = slot.booth.edition.timezone
+    try:
+        booking = services.book(db.session, slot_id=slot.id, candidate_id=candidate_id, booked_by_id=current_user.id)
+        db.session.commit()
+    except services.BookingError as error:
+        db.session.rollback()
+        body: dict[str, Any] = {"error": str(error.message), "code": error.code}
+        if error.status == 409:
+            nearest = services.nearest_free_slots(db.session, db.session.get(Slot, slot_id), candidate_id=candidate_id)
+            body["nearest"] = [_slot_json(s, tz) for s in nearest]
+        return jsonify(body), error.status
+    return jsonify({"id": booking.id, "slot": _slot_json(slot, tz), "status": booking.status.value}), 201
