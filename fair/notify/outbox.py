@@ -20,19 +20,21 @@ erased from the row.
 from __future__ import annotations
 
 import datetime as dt
+import email.policy
 import logging
 import smtplib
 import socket
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app
-from sqlalchemy import and_, event, or_, select, update
+from sqlalchemy import and_, bindparam, event, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -57,6 +59,7 @@ MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 SECRET_TEMPLATES = frozenset({"reset_password"})
 ERASED = "[erased once sent: this mail held a secret link]"
 
+SMTP_POLICY = email.policy.default.clone(linesep="\r\n")
 _PENDING_KEY = "fair_outbox_pending"
 _SWEEP_FLAG = "fair:outbox:sweep-scheduled"
 
@@ -225,15 +228,19 @@ def build_email(row: OutboxMessage) -> EmailMessage:
         message.set_content(row.text_body)
         if row.html_body:
             message.add_alternative(row.html_body, subtype="html")
-    if "From" in message:
-        del message["From"]
-    message["From"] = current_app.config["MAIL_FROM"]
-    for header in ("Date", "Message-ID"):
+    for header in ("From", "Date", "Message-ID"):
         if header in message:
             del message[header]
+    message["From"] = _parsed_header("From", current_app.config["MAIL_FROM"])
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = row.message_id
     return message
+
+
+@lru_cache(maxsize=16)
+def _parsed_header(name: str, value: str):
+    """A header parsed once: the same sender on every message need not be parsed again each time."""
+    return email.policy.default.header_factory(name, value)
 
 
 def _calendar_message(row: OutboxMessage) -> EmailMessage:
@@ -267,9 +274,10 @@ class Transport:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.url = current_app.config["MAIL_URL"]
+        self.sender = parseaddr(current_app.config["MAIL_FROM"])[1]
         self.client: smtplib.SMTP | None = None
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: EmailMessage, to: str) -> None:
         if not self.url:
             from fair.notify.mail import _keep_for_viewer
 
@@ -280,7 +288,11 @@ class Transport:
         except (OSError, smtplib.SMTPException) as exc:
             raise ConnectionFailure(f"cannot reach the mail server: {_describe(exc)}") from exc
         try:
-            client.send_message(message)
+            if to.isascii() and self.sender.isascii():
+                # The envelope is known: flatten once, without send_message's header re-parsing.
+                client.sendmail(self.sender, [to], message.as_bytes(policy=SMTP_POLICY))
+            else:
+                client.send_message(message)  # SMTPUTF8 when the server offers it
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
             self._reset(client)
@@ -377,11 +389,12 @@ def send_batch(session: Session, ids: Sequence[int]) -> dict[str, int]:
         return counts
     transport = Transport(session)
     retries: dict[int, list[int]] = defaultdict(list)
+    sent: list[OutboxMessage] = []
     unrecorded = 0
     try:
         for index, row in enumerate(rows):
             try:
-                transport.send(build_email(row))
+                transport.send(build_email(row), row.to_address)
             except ConnectionFailure as exc:
                 for pending in rows[index:]:
                     _record_failure(session, pending, token, str(exc), retries, counts)
@@ -392,15 +405,17 @@ def send_batch(session: Session, ids: Sequence[int]) -> dict[str, int]:
             except TemporaryFailure as exc:
                 _record_failure(session, row, token, str(exc), retries, counts)
             else:
-                _record_sent(session, row, token)
+                sent.append(row)
                 counts["sent"] += 1
             unrecorded += 1
             if unrecorded >= COMMIT_EVERY:
+                _record_sent(session, sent, token)
                 session.commit()
                 unrecorded = 0
     finally:
         transport.close()
-    session.commit()
+        _record_sent(session, sent, token)
+        session.commit()
     for delay, delayed in retries.items():
         _queue("mail").enqueue_in(dt.timedelta(seconds=delay), SEND_JOB, delayed, failure_ttl=7 * 86400)
     log.info("outbox batch: %s", counts)
@@ -417,12 +432,27 @@ def _finish(session: Session, row: OutboxMessage, token: str, **values: Any) -> 
         set_committed_value(row, name, value)  # the object follows the row without a second UPDATE
 
 
-def _record_sent(session: Session, row: OutboxMessage, token: str) -> None:
-    values: dict[str, Any] = {"status": OutboxStatus.sent, "sent_at": now(), "last_error": None,
-                              "next_attempt_at": None}
-    if row.template in SECRET_TEMPLATES:
-        values.update(text_body=ERASED, html_body=None)
-    _finish(session, row, token, **values)
+def _record_sent(session: Session, rows: list[OutboxMessage], token: str) -> None:
+    """Mark `rows` sent in one executemany UPDATE (still only where this job's claim holds); empties `rows`."""
+    if not rows:
+        return
+    at = now()
+    table = OutboxMessage.__table__
+    common = {"status": OutboxStatus.sent.value, "sent_at": at, "updated_at": at, "last_error": None,
+              "next_attempt_at": None, "claim_token": None, "claimed_until": None}
+    statement = (update(table).where(table.c.id == bindparam("row_id"), table.c.claim_token == token)
+                 .values(**common))
+    session.execute(statement, [{"row_id": row.id} for row in rows])
+    secret = [row.id for row in rows if row.template in SECRET_TEMPLATES]
+    if secret:
+        session.execute(update(table).where(table.c.id.in_(secret)).values(text_body=ERASED, html_body=None))
+    for row in rows:
+        for name, value in common.items():
+            set_committed_value(row, name, OutboxStatus.sent if name == "status" else value)
+        if row.template in SECRET_TEMPLATES:
+            set_committed_value(row, "text_body", ERASED)
+            set_committed_value(row, "html_body", None)
+    rows.clear()
 
 
 def _record_permanent(session: Session, row: OutboxMessage, token: str, error: str) -> None:

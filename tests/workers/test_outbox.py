@@ -132,7 +132,7 @@ def test_the_same_send_job_run_twice_sends_once(app, session, fresh_smtp, mail_t
 
 def test_a_claimed_row_cannot_be_claimed_again(app, session, clock):
     from fair.notify.models import OutboxStatus
-    from fair.notify.outbox import claim
+    from fair.notify.outbox import LEASE, claim
 
     row = queue(session)
     session.commit()
@@ -140,7 +140,7 @@ def test_a_claimed_row_cannot_be_claimed_again(app, session, clock):
     _, second = claim(session, [row.id])
     assert [r.id for r in first] == [row.id] and second == []
     assert rows(session)[0].status is OutboxStatus.sending
-    assert rows(session)[0].claimed_until == clock.current + __import__("fair.notify.outbox").notify.outbox.LEASE
+    assert rows(session)[0].claimed_until == clock.current + LEASE
 
 
 def test_a_transaction_with_many_mails_sends_them_in_batches_over_one_connection(app, session, fresh_smtp,
