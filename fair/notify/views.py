@@ -73,14 +73,23 @@ def _leaf_parts(message: EmailMessage) -> list[EmailMessage]:
 
 
 def downloads(message: EmailMessage) -> list[Download]:
-    """Calendar parts (inline invitations included) and attachments, numbered by their place in the message."""
+    """Calendar parts (inline invitations included) and attachments, numbered by their place in the message.
+
+    An invitation carries its calendar twice (inline text/calendar for the mail client, and an .ics
+    attachment): the same bytes are offered once, as the inline part, which knows its METHOD.
+    """
     found = []
+    calendars: set[bytes] = set()
     for index, part in enumerate(_leaf_parts(message)):
         content_type = part.get_content_type()
         is_calendar = content_type in CALENDAR_TYPES
         if not is_calendar and part.get_content_disposition() != "attachment":
             continue
         payload = part.get_payload(decode=True) or b""
+        if is_calendar:
+            if payload in calendars:
+                continue
+            calendars.add(payload)
         found.append(Download(index, _filename(part, index, is_calendar), content_type, len(payload), is_calendar))
     return found
 
