@@ -221,8 +221,13 @@ class InboxFilters:
     with_cv: bool = False
 
 
-def inbox(booth: Booth, filters: InboxFilters) -> list[Application]:
-    """Applications to the booth's offers, oldest first, withdrawn ones left out."""
+def inbox(booth: Booth, filters: InboxFilters, page: int | None = None,
+          per_page: int = 50) -> tuple[list[Application], int]:
+    """Applications to the booth's offers, oldest first, withdrawn ones left out, and their total.
+
+    `page` None gives them all (the export)."""
+    from sqlalchemy import func
+
     statement = (
         select(Application).join(Offer, Offer.id == Application.offer_id)
         .where(Offer.booth_id == booth.id, Application.status != ApplicationStatus.withdrawn)
@@ -235,7 +240,14 @@ def inbox(booth: Booth, filters: InboxFilters) -> list[Application]:
         statement = statement.where(Application.status == filters.status)
     if filters.with_cv:
         statement = statement.where(Application.cv_id.is_not(None))
-    return list(db.session.execute(statement).scalars().unique())
+    if page is None:
+        items = list(db.session.execute(statement).scalars().unique())
+        return items, len(items)
+    total = db.session.execute(
+        statement.with_only_columns(func.count(Application.id)).order_by(None)
+    ).scalar_one()
+    items = list(db.session.execute(statement.limit(per_page).offset((page - 1) * per_page)).scalars().unique())
+    return items, total
 
 
 def inbox_counts(booth: Booth) -> dict[int, int]:

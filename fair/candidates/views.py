@@ -33,6 +33,7 @@ log = logging.getLogger("fair.candidates")
 bp = Blueprint("candidates", __name__)
 
 recruiter_only = role_required(OrganisationKind.company)
+INBOX_PAGE_SIZE = 50
 adviser_only = role_required(OrganisationKind.partner)
 
 CV_REFUSALS = {
@@ -301,9 +302,15 @@ def _inbox_filters(booth: Booth) -> services.InboxFilters:
 def inbox(booth_id: int):
     booth = _my_booth(booth_id)
     filters = _inbox_filters(booth)
-    items = services.inbox(booth, filters)
+    raw = request.args.get("page", "1")
+    page = int(raw) if raw.isdigit() and 0 < len(raw) < 6 and int(raw) > 0 else 1
+    per_page = INBOX_PAGE_SIZE
+    items, total = services.inbox(booth, filters, page, per_page)
+    pages = max(1, -(-total // per_page))
     return render_template("candidates/inbox.html", booth=booth, edition=booth.edition, filters=filters,
-                           applications=items, counts=services.inbox_counts(booth),
+                           applications=items, total=total, page=page, pages=pages,
+                           query={k: v for k, v in request.args.items() if k in ("offer", "status", "cv")},
+                           counts=services.inbox_counts(booth),
                            statuses=[s for s in ApplicationStatus if s is not ApplicationStatus.withdrawn],
                            anonymised=services.is_anonymised, pseudonym=services.pseudonym,
                            profiles=_profiles_of(items))
@@ -325,7 +332,7 @@ def _profiles_of(applications) -> dict:
 @recruiter_only
 def inbox_csv(booth_id: int):
     booth = _my_booth(booth_id)
-    items = services.inbox(booth, _inbox_filters(booth))
+    items, _total = services.inbox(booth, _inbox_filters(booth))
     profiles = _profiles_of(items)
     out = io.StringIO()
     writer = csv.writer(out)

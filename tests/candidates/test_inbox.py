@@ -138,3 +138,18 @@ def test_csv_export_of_the_inbox(app, client, world, applied):
     assert response.status_code == 200 and response.mimetype == "text/csv"
     text = response.get_data(as_text=True)
     assert "Camille Candidate" in text and "candidate@example.org" in text
+
+
+def test_the_inbox_is_paged_and_keeps_its_filters(app, client, world, applied, monkeypatch):
+    from fair.candidates import views
+
+    monkeypatch.setattr(views, "INBOX_PAGE_SIZE", 2)
+    login(client, world.recruiter_a.email)
+    first_page = client.get(inbox_path(world, "?cv=0"))
+    text = page_text(first_page)
+    assert "3 candidatures" in text and "Page 1 sur 2" in text
+    assert text.count("Conducteur poids lourd ·") + text.count("Cariste ·") == 2
+    assert "page=2" in first_page.get_data(as_text=True)
+    second = page_text(client.get(inbox_path(world, "?page=2")))
+    assert "Page 2 sur 2" in second and "Dominique Other" in second
+    assert client.get(inbox_path(world, "?page=abc")).status_code == 200

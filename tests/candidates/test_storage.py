@@ -85,3 +85,8 @@ def test_names_with_a_path_or_control_characters_are_refused(name):
 def test_a_storage_name_is_only_hex():
     with pytest.raises(ValueError):
         storage.path_of("../../secret_key")
+
+
+def test_a_docx_of_very_repetitive_text_is_not_taken_for_a_bomb():
+    data = docx_bytes("Cariste, préparateur de commandes. " * 60_000)  # 2 MB of XML packed in a few KB
+    assert storage.check_cv("cv.docx", data, 5 * 1024 * 1024).kind is CvKind.docx
