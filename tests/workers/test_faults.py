@@ -300,3 +300,13 @@ def test_a_worker_killed_mid_send_is_followed_by_at_most_one_more_send(app, sess
         assert len(fresh_smtp.to("candidate@example.org")) == before + 1
     finally:
         outbox.set_clock(None)
+
+
+def test_each_sweep_schedules_the_next_one(app, session, fresh_smtp, mail_to, clock):
+    from fair.tasks import get_queue
+
+    mail_to(fresh_smtp.url)
+    get_queue("default").enqueue("workers.outbox.sweep")
+    run_jobs(app, ("default",))
+    [(job, delay)] = scheduled("default")
+    assert job.func_name == "workers.outbox.sweep" and dt.timedelta(seconds=50) < delay <= dt.timedelta(minutes=1)
