@@ -53,6 +53,30 @@ def application_invited(application: Application) -> None:
     )
 
 
+def advisers_of_status(application: Application) -> None:
+    """Each adviser the candidate agreed to is told of the new status (they follow the outcomes)."""
+    from flask_babel import force_locale
+
+    from fair.candidates.labels import status_label
+    from fair.candidates.services import confirmed_referrals_of
+
+    offer = application.offer
+    for referral in confirmed_referrals_of(application.candidate_id):
+        adviser = referral.adviser
+        locale = adviser.locale or "fr"
+        with force_locale(locale):
+            status = status_label(application.status)
+            reason = reason_label(application.rejection_reason)
+        _queue(
+            to=adviser.email, template="adviser_status", locale=locale,
+            context={"adviser": adviser.full_name, "candidate": application.candidate.full_name,
+                     "offer_title": offer.title, "company": offer.booth.company.name, "status": status,
+                     "reason": reason, "link": mail_url("candidates.adviser_referral", referral_id=referral.id)},
+            key=f"adviser-status:{referral.id}:{application.id}:{application.status_changed_at.isoformat()}",
+            edition_id=offer.booth.edition_id,
+        )
+
+
 def referral_confirmation(referral: Referral) -> None:
     candidate = referral.candidate
     _queue(

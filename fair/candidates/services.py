@@ -210,6 +210,13 @@ def is_anonymised(application: Application) -> bool:
     return bool(application.offer.booth.edition.anonymised_applications) and application.interview_booked_at is None
 
 
+def mark_interview_booked(application: Application) -> Application:
+    """Called by the booking of an interview: from then on the recruiter sees who the candidate is."""
+    if application.interview_booked_at is None:
+        application.interview_booked_at = utcnow()
+    return application
+
+
 def pseudonym(application: Application) -> str:
     return f"{application.id:05d}"
 
@@ -390,6 +397,13 @@ def referral_of_adviser(adviser_id: int, referral_id: int) -> Referral | None:
         select(Referral).where(Referral.id == referral_id, Referral.adviser_id == adviser_id)
         .options(joinedload(Referral.candidate), joinedload(Referral.partner))
     ).scalars().first()
+
+
+def confirmed_referrals_of(candidate_id: int) -> list[Referral]:
+    return list(db.session.execute(
+        select(Referral).where(Referral.candidate_id == candidate_id, Referral.status == ReferralStatus.confirmed)
+        .options(joinedload(Referral.adviser))
+    ).scalars())
 
 
 def candidate_referrals(candidate_id: int) -> list[Referral]:

@@ -397,6 +397,7 @@ def inbox_cv(booth_id: int, application_id: int):
 
 
 def _moved(booth: Booth, application, message: str):
+    mailing.advisers_of_status(application)
     db.session.commit()
     flash(message, "success")
     return redirect(url_for(".inbox_application", booth_id=booth.id, application_id=application.id))

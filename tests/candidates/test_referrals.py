@@ -129,3 +129,22 @@ def test_the_candidate_revokes_and_the_adviser_sees_nothing_more(app, client, wo
     token = csrf_token(adviser, "/adviser/referrals/new")
     assert adviser.post(f"/adviser/referrals/{referral.id}",
                         data={"csrf_token": token, "offer_id": str(world.offer_b.id)}).status_code == 404
+
+
+def test_the_adviser_is_told_of_a_new_status_by_mail(app, client, world, session, smtp):
+    _confirmed(session, world)
+    application = Application(candidate_id=world.candidate.id, offer_id=world.offer_a.id, message="")
+    other = Application(candidate_id=world.other_candidate.id, offer_id=world.offer_a.id, message="")
+    session.add_all([application, other])
+    session.commit()
+    login(client, world.recruiter_a.email)
+    inbox = f"/recruiter/booths/{world.booth_a.id}/applications"
+    token = csrf_token(client, inbox)
+    client.post(f"{inbox}/{application.id}/shortlist", data={"csrf_token": token})
+    client.post(f"{inbox}/{other.id}/shortlist", data={"csrf_token": token})  # not followed by this adviser
+    run_jobs(app)
+    [message] = smtp.wait_for(world.adviser.email)
+    assert message["Subject"] == "Camille Candidate : Présélectionnée"
+    body = message.get_body(("plain",)).get_content()
+    assert "La candidature de Camille Candidate à « Conducteur poids lourd » (Transports Rapides)" in body
+    assert smtp.to(world.other_adviser.email) == []
