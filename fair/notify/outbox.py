@@ -394,7 +394,15 @@ def send_batch(session: Session, ids: Sequence[int]) -> dict[str, int]:
     try:
         for index, row in enumerate(rows):
             try:
-                transport.send(build_email(row), row.to_address)
+                message = build_email(row)
+            except Exception as exc:  # a row that cannot be built never will be: do not retry it
+                log.exception("outbox message %s cannot be built", row.id)
+                _record_permanent(session, row, token, f"cannot build the message: {_describe(exc)}")
+                counts["failed_permanent"] += 1
+                unrecorded += 1
+                continue
+            try:
+                transport.send(message, row.to_address)
             except ConnectionFailure as exc:
                 for pending in rows[index:]:
                     _record_failure(session, pending, token, str(exc), retries, counts)
@@ -486,6 +494,15 @@ def sweep(session: Session) -> list[int]:
     Enqueueing a row twice is harmless: only one job can claim it.
     """
     at = now()
+    # A row that killed its worker MAX_ATTEMPTS times (a message too big for memory, say) stops here.
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.sending, OutboxMessage.claimed_until < at,
+               OutboxMessage.attempts >= MAX_ATTEMPTS)
+        .values(status=OutboxStatus.failed_permanent, claim_token=None, claimed_until=None, updated_at=at,
+                last_error=f"gave up after {MAX_ATTEMPTS} attempts: the worker stopped while sending")
+        .execution_options(synchronize_session=False)
+    )
     stale = session.execute(
         select(OutboxMessage.id).where(OutboxMessage.status == OutboxStatus.sending,
                                        OutboxMessage.claimed_until < at)

@@ -310,3 +310,35 @@ def test_each_sweep_schedules_the_next_one(app, session, fresh_smtp, mail_to, cl
     run_jobs(app, ("default",))
     [(job, delay)] = scheduled("default")
     assert job.func_name == "workers.outbox.sweep" and dt.timedelta(seconds=50) < delay <= dt.timedelta(minutes=1)
+
+
+def test_a_message_that_cannot_be_built_fails_for_good_and_the_batch_goes_on(app, session, fresh_smtp, mail_to):
+    from fair.notify.models import OutboxStatus
+
+    mail_to(fresh_smtp.url)
+    ics = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
+    broken = queue(session, key="broken", to="a@example.org", calendar=("CANCEL", ics)).id  # METHOD disagrees
+    fine = queue(session, key="fine", to="b@example.org").id
+    session.commit()
+    run_jobs(app)
+    fresh_smtp.wait_for("b@example.org")
+    row = row_of(session, broken)
+    assert row.status is OutboxStatus.failed_permanent and row.last_error.startswith("cannot build the message")
+    assert row_of(session, fine).status is OutboxStatus.sent
+    assert scheduled() == []
+
+
+def test_a_row_that_keeps_killing_its_worker_is_given_up(app, session, clock):
+    from fair.notify import outbox
+    from fair.notify.models import OutboxStatus
+
+    row_id = queue(session).id
+    session.commit()
+    for attempt in range(outbox.MAX_ATTEMPTS):
+        _, claimed = outbox.claim(session, [row_id])  # taken by a worker that then dies
+        assert [r.id for r in claimed] == [row_id]
+        clock.advance(seconds=outbox.LEASE.total_seconds() + 1)
+        outbox.sweep(session)
+    row = row_of(session, row_id)
+    assert row.status is OutboxStatus.failed_permanent and row.attempts == outbox.MAX_ATTEMPTS
+    assert "the worker stopped while sending" in row.last_error
