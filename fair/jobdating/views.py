@@ -175,7 +175,10 @@ def my_day():
         tz = booking.booth.edition.timezone
         day = booking.starts_at.astimezone(services.zone(booking.booth.edition)).date()
         days.setdefault((day, tz), []).append(booking)
-    return render_template("jobdating/my_day.html", days=days, now=now,
+    cancelled_for_me = list(db.session.execute(select(Booking).where(
+        Booking.candidate_id == current_user.id, Booking.status == BookingStatus.cancelled,
+        Booking.cancelled_by_id != current_user.id, Booking.starts_at > now).order_by(Booking.starts_at)).scalars())
+    return render_template("jobdating/my_day.html", days=days, now=now, cancelled_for_me=cancelled_for_me,
                            waitlist=services.candidate_waitlist(db.session, current_user.id),
                            cutoff=dt.timedelta(minutes=_cfg("BOOKING_CHANGE_CUTOFF_MINUTES")))
 
@@ -426,6 +429,28 @@ def record_outcome(booking_id: int):
 
 
 # ---------------------------------------------------------------- organisers
+
+
+@bp.route("/console/interviews")
+@organiser_only
+def organiser_index():
+    editions = list(db.session.execute(select(Edition).where(
+        Edition.organiser_id.in_(member_org_ids(OrganisationKind.organiser))).order_by(Edition.starts_at.desc())
+    ).scalars())
+    return render_template("jobdating/organiser_index.html",
+                           rows=[(e, services.edition_overview(db.session, e)["total"]) for e in editions])
+
+
+@bp.route("/adviser/interviews")
+@role_required(OrganisationKind.partner)
+def adviser_interviews():
+    """The interviews of the candidates this adviser refers: no-shows and outcomes included."""
+    people = _referred_candidates()
+    bookings = list(db.session.execute(
+        select(Booking).where(Booking.candidate_id.in_([p.id for p in people])).order_by(Booking.starts_at)
+    ).scalars()) if people else []
+    return render_template("jobdating/adviser_interviews.html", bookings=bookings,
+                           no_shows={p.id: services.no_show_count(db.session, p.id) for p in people})
 
 
 @bp.route("/console/editions/<int:edition_id>/interviews")

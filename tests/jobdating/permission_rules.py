@@ -53,6 +53,9 @@ _add("jobdating.record_outcome",
      Check("POST", lambda i: "/recruiter/interviews/{jd_booking_c}/outcome".format(**i), only({RA: 302}), {}))
 _add("jobdating.overview",
      Check("GET", lambda i: "/console/editions/{edition_f}/interviews".format(**i), only({"organiser_f": 200})))
+_add("jobdating.organiser_index",
+     Check("GET", lambda i: "/console/interviews", only({"organiser_f": 200, "organiser_g": 200})))
+_add("jobdating.adviser_interviews", Check("GET", lambda i: "/adviser/interviews", only({"adviser": 200})))
 _add("jobdating.api_free_slots",
      Check("GET", lambda i: "/api/jobdating/booths/{booth_a}/slots".format(**i), everyone(200)),
      Check("GET", lambda i: "/api/jobdating/booths/999999/slots", everyone(404)))

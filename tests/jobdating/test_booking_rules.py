@@ -1,4 +1,4 @@
-"""Booking rules of an edition, cancel / reschedule with their cut-off, the calendar entries a
+"""(Messages are checked in French, the default language.) Booking rules of an edition, cancel / reschedule with their cut-off, the calendar entries a
 booking keeps in step, attendance and outcomes, and the phone number shown only during the slot."""
 from __future__ import annotations
 
@@ -36,11 +36,11 @@ def test_slots_are_cut_with_the_edition_length_or_the_override_and_the_buffer(se
 def test_availability_outside_the_fair_days_or_overlapping_is_refused(session, world):
     from fair.jobdating.services import AvailabilityError
 
-    with pytest.raises(AvailabilityError, match="days of the fair"):
+    with pytest.raises(AvailabilityError, match="jours du salon"):
         open_range(session, world.booth_a, world.recruiter_a, FAIR_DAY + dt.timedelta(days=1), "09:00", "10:00")
-    with pytest.raises(AvailabilityError, match="already have availability"):
+    with pytest.raises(AvailabilityError, match="déjà des disponibilités"):
         open_range(session, world.booth_a, world.recruiter_a, FAIR_DAY, "11:00", "13:00")
-    with pytest.raises(AvailabilityError, match="shorter than one interview"):
+    with pytest.raises(AvailabilityError, match="plus courte qu’un entretien"):
         open_range(session, world.booth_a, world.recruiter_a, FAIR_DAY, "13:00", "13:10")
 
 
@@ -61,9 +61,9 @@ def test_booking_closes_before_the_slot_and_only_candidates_book(app, session, w
     from fair.jobdating.services import BookingError, book
 
     slot = world.slots[0]
-    with pytest.raises(BookingError, match="closed"):
+    with pytest.raises(BookingError, match="est close"):
         book(session, slot_id=slot.id, candidate_id=world.candidate.id, now=slot.starts_at - dt.timedelta(minutes=29))
-    with pytest.raises(BookingError, match="Only candidates"):
+    with pytest.raises(BookingError, match="Seuls les candidats"):
         book(session, slot_id=slot.id, candidate_id=world.recruiter_b.id, now=EARLY)
     session.rollback()
     book(session, slot_id=slot.id, candidate_id=world.candidate.id, now=slot.starts_at - dt.timedelta(minutes=31))
@@ -78,7 +78,7 @@ def test_a_candidate_gets_at_most_the_edition_maximum(app, session, world):
     for slot in world.slots[:2]:
         book(session, slot_id=slot.id, candidate_id=world.candidate.id, now=EARLY)
         session.commit()
-    with pytest.raises(BookingError, match="maximum of 2"):
+    with pytest.raises(BookingError, match="maximum de 2"):
         book(session, slot_id=world.slots[2].id, candidate_id=world.candidate.id, now=EARLY)
     session.rollback()
 
@@ -93,13 +93,13 @@ def test_shortlisted_only_and_invitation_only(app, session, world):
                               status=ApplicationStatus.submitted)
     session.add(application)
     session.commit()
-    with pytest.raises(BookingError, match="shortlisted"):
+    with pytest.raises(BookingError, match="présélectionnés"):
         book(session, slot_id=world.slots[0].id, candidate_id=world.candidate.id, now=EARLY)
     session.rollback()
     application.status = ApplicationStatus.shortlisted
     world.edition.booking_policy = BookingPolicy.invitation
     session.commit()
-    with pytest.raises(BookingError, match="invited"):
+    with pytest.raises(BookingError, match="invités"):
         book(session, slot_id=world.slots[0].id, candidate_id=world.candidate.id, now=EARLY)
     session.rollback()
     world.edition.booking_policy = BookingPolicy.shortlisted
@@ -117,7 +117,7 @@ def test_cancel_until_the_cut_off_sends_the_cancellation_and_frees_the_slot(app,
     slot = world.slots[0]
     booking = book(session, slot_id=slot.id, candidate_id=world.candidate.id, now=EARLY)
     session.commit()
-    with pytest.raises(BookingError, match="too late"):
+    with pytest.raises(BookingError, match="trop tard"):
         cancel_booking(session, booking, by_user_id=world.candidate.id, now=slot.starts_at - dt.timedelta(minutes=90))
     session.rollback()
     cancel_booking(session, booking, by_user_id=world.candidate.id, now=EARLY)
@@ -135,7 +135,7 @@ def test_reschedule_moves_the_calendar_entry_with_a_higher_sequence(app, session
     session.commit()
     taken = book(session, slot_id=world.slots[1].id, candidate_id=world.other.id, now=EARLY)
     session.commit()
-    with pytest.raises(BookingError, match="just been booked"):
+    with pytest.raises(BookingError, match="vient d’être réservé"):
         reschedule(session, booking, taken.slot_id, now=EARLY)
     session.rollback()
     reschedule(session, booking, world.slots[3].id, now=EARLY)
@@ -151,7 +151,7 @@ def test_a_recruiter_cancels_with_a_reason(app, session, world):
     slot = world.slots[0]
     booking = book(session, slot_id=slot.id, candidate_id=world.candidate.id, now=EARLY)
     session.commit()
-    with pytest.raises(BookingError, match="reason"):
+    with pytest.raises(BookingError, match="motif"):
         cancel_booking(session, booking, by_user_id=world.recruiter_a.id, by_recruiter=True, reason=" ", now=EARLY)
     session.rollback()
     # A recruiter may cancel after the candidate's cut-off.
@@ -168,9 +168,9 @@ def test_outcome_after_the_slot_and_no_show_without_outcome(app, session, world)
     slot = world.slots[0]
     booking = book(session, slot_id=slot.id, candidate_id=world.candidate.id, now=EARLY)
     session.commit()
-    with pytest.raises(BookingError, match="once the interview has started"):
+    with pytest.raises(BookingError, match="une fois l’entretien commencé"):
         record_outcome(session, booking, attendance=Attendance.attended, outcome=Outcome.hired, now=EARLY)
-    with pytest.raises(BookingError, match="no outcome"):
+    with pytest.raises(BookingError, match="pas de suite donnée"):
         record_outcome(session, booking, attendance=Attendance.no_show, outcome=Outcome.hired, now=slot.ends_at)
     record_outcome(session, booking, attendance=Attendance.no_show, outcome=None, now=slot.ends_at)
     session.commit()

@@ -168,3 +168,48 @@ def test_the_organiser_sees_fill_rates_and_repeated_no_shows(app, session, world
     page = client.get(f"/console/editions/{world.edition.id}/interviews").get_data(as_text=True)
     assert "2 créneaux réservés sur 9 (22 %)." in page
     assert "Candidate One" in page and "2 absences" in page
+
+
+def test_a_recruiter_cancels_with_a_reason_and_the_candidate_is_offered_other_slots(app, session, world):
+    from fair.jobdating.services import book
+
+    booking = book(session, slot_id=world.slots[0].id, candidate_id=world.candidate.id)
+    session.commit()
+    booking_id = booking.id
+    recruiter, candidate = app.test_client(), app.test_client()
+    login(recruiter, world.recruiter_a.email)
+    login(candidate, world.candidate.email)
+    day = f"/recruiter/interviews?day={FAIR_DAY.isoformat()}"
+    response = post_form(recruiter, f"/recruiter/interviews/{booking_id}/cancel", {"reason": ""}, form_page=day)
+    assert "Donnez un motif au candidat." in recruiter.get(response.headers["Location"]).get_data(as_text=True)
+    assert len(active_bookings(session, candidate_id=world.candidate.id)) == 1
+    post_form(recruiter, f"/recruiter/interviews/{booking_id}/cancel", {"reason": "Poste pourvu ce matin"},
+              form_page=day)
+    assert active_bookings(session, candidate_id=world.candidate.id) == []
+    page = candidate.get("/interviews/my-day").get_data(as_text=True)
+    assert "Transports Rapides a annulé votre entretien de 09:00." in page
+    assert "Motif : Poste pourvu ce matin" in page and "Choisir un autre créneau" in page
+
+
+def test_the_referring_adviser_sees_no_shows_and_outcomes(app, session, factory, world):
+    from fair.accounts.models import PartnerType
+    from fair.candidates.models import Referral, ReferralStatus
+    from fair.db import utcnow
+    from fair.jobdating.models import Attendance, Outcome
+    from fair.jobdating.services import book
+
+    partner = factory.organisation("partner", name="Mission locale", partner_type=PartnerType.mission_locale)
+    adviser = factory.member(partner, email="adviser@example.org")
+    session.add(Referral(adviser_id=adviser.id, partner_id=partner.id, candidate_id=world.candidate.id,
+                         status=ReferralStatus.confirmed, confirmed_at=utcnow(), consent_text="ok"))
+    first = book(session, slot_id=world.slots[0].id, candidate_id=world.candidate.id)
+    second = book(session, slot_id=world.slots[1].id, candidate_id=world.candidate.id)
+    third = book(session, slot_id=world.slots[2].id, candidate_id=world.other.id)  # not referred
+    first.attendance = second.attendance = Attendance.no_show
+    third.attendance, third.outcome = Attendance.attended, Outcome.hired
+    session.commit()
+    client = app.test_client()
+    login(client, adviser.email)
+    page = client.get("/adviser/interviews").get_data(as_text=True)
+    assert page.count("Absent") == 2 and "(2 absences)" in page
+    assert "Candidate Two" not in page
