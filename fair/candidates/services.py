@@ -430,6 +430,51 @@ def open_offers() -> list[Offer]:
     ).scalars().unique())
 
 
+# ---------------------------------------------------------------- the organiser's statistics
+
+# Counts under this are shown as "fewer than …": a small group could point at a person.
+SMALL_COUNT = 5
+
+
+@dataclass
+class EditionStatistics:
+    candidates: int
+    applications_by_status: dict[str, int]
+    referred: int
+    consenting: int
+    situations: dict[str, int | None]  # None: fewer than SMALL_COUNT
+
+
+def edition_statistics(edition: Edition) -> EditionStatistics:
+    """Who the fair reached, from the applications to its offers; situations only of consenting candidates."""
+    from sqlalchemy import func
+
+    from fair.candidates.models import Situation
+
+    applied = (select(Application.candidate_id).join(Offer, Offer.id == Application.offer_id)
+               .join(Booth, Booth.id == Offer.booth_id).where(Booth.edition_id == edition.id))
+    by_status = dict(db.session.execute(
+        select(Application.status, func.count(Application.id)).join(Offer, Offer.id == Application.offer_id)
+        .join(Booth, Booth.id == Offer.booth_id).where(Booth.edition_id == edition.id).group_by(Application.status)
+    ).all())
+    candidate_ids = set(db.session.execute(applied.distinct()).scalars())
+    referred = db.session.execute(
+        select(func.count(func.distinct(Referral.candidate_id)))
+        .where(Referral.candidate_id.in_(candidate_ids), Referral.status == ReferralStatus.confirmed)
+    ).scalar_one() if candidate_ids else 0
+    profiles = list(db.session.execute(
+        select(CandidateProfile).where(CandidateProfile.user_id.in_(candidate_ids),
+                                       CandidateProfile.situation_consent_at.is_not(None))
+    ).scalars()) if candidate_ids else []
+    counts = {s.value: sum(1 for p in profiles if s.value in (p.situations or [])) for s in Situation}
+    return EditionStatistics(
+        candidates=len(candidate_ids),
+        applications_by_status={s.value: by_status.get(s, 0) for s in ApplicationStatus},
+        referred=referred, consenting=len(profiles),
+        situations={k: (v if v == 0 or v >= SMALL_COUNT else None) for k, v in counts.items()},
+    )
+
+
 # ---------------------------------------------------------------- suggestions
 
 @dataclass

@@ -449,6 +449,22 @@ def reject(booth_id: int, application_id: int):
     return _moved(booth, application, _("The application is declined; the candidate will get a kind message."))
 
 
+# ================================================================ organiser: who the fair reached
+
+@bp.route("/console/editions/<int:edition_id>/candidates")
+@role_required(OrganisationKind.organiser)
+def edition_statistics(edition_id: int):
+    from fair.access import member_org_ids
+    from fair.fairs.services import edition_of_organisers
+
+    edition = edition_of_organisers(edition_id, member_org_ids(OrganisationKind.organiser))
+    if edition is None:
+        abort(404)
+    return render_template("candidates/statistics.html", edition=edition,
+                           stats=services.edition_statistics(edition), small=services.SMALL_COUNT,
+                           statuses=list(ApplicationStatus))
+
+
 # ================================================================ adviser
 
 @bp.route("/adviser/")
