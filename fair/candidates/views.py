@@ -342,7 +342,7 @@ def inbox_csv(booth_id: int):
         hidden = services.is_anonymised(application)
         profile = profiles.get(application.candidate_id)
         candidate = application.candidate
-        writer.writerow([
+        writer.writerow([_cell(value) for value in [
             services.pseudonym(application),
             _("Anonymous candidate") if hidden else candidate.full_name,
             "" if hidden else candidate.email,
@@ -350,11 +350,17 @@ def inbox_csv(booth_id: int):
             application.offer.title, labels.status_label(application.status),
             profile.skills if profile else "", profile.languages if profile else "",
             profile.availability if profile else "", application.created_at.date().isoformat(),
-        ])
+        ]])
     response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="applications-booth-{booth.id}.csv"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def _cell(value: object) -> str:
+    """A spreadsheet reads a cell starting with = + - @ (or a tab/return) as a formula: neutralise it."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _my_application(booth: Booth, application_id: int):

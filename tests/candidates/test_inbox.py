@@ -153,3 +153,15 @@ def test_the_inbox_is_paged_and_keeps_its_filters(app, client, world, applied, m
     second = page_text(client.get(inbox_path(world, "?page=2")))
     assert "Page 2 sur 2" in second and "Dominique Other" in second
     assert client.get(inbox_path(world, "?page=abc")).status_code == 200
+
+
+def test_the_csv_export_neutralises_formulas(app, client, world, applied, session):
+    from fair.candidates.models import CandidateProfile
+
+    session.add(CandidateProfile(user_id=world.candidate.id, skills='=HYPERLINK("http://evil.example","x")',
+                                 languages="+33 français", situations=[]))
+    session.commit()
+    login(client, world.recruiter_a.email)
+    text = client.get(inbox_path(world, ".csv")).get_data(as_text=True)
+    assert "'=HYPERLINK" in text and "'+33 français" in text
+    assert ',=HYPERLINK' not in text and ',"=HYPERLINK' not in text
