@@ -46,8 +46,12 @@ class BookingError(Exception):
     code = "refused"
 
     def __init__(self, message) -> None:
-        super().__init__(str(message))
+        # Kept lazy: worded in the reader's language when shown, never while the session is broken.
+        super().__init__(message)
         self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 class SlotTaken(BookingError):
@@ -275,10 +279,13 @@ def _check_quota(session: Session, edition: Edition, candidate_id: int) -> None:
                               n=edition.max_bookings_per_candidate))
 
 
-def _flush_guarded(session: Session) -> None:
-    """Flush inside a savepoint, so that the database's refusal becomes a worded error."""
+def _write_guarded(session: Session, change) -> None:
+    """Make `change` (add or move a booking) inside a savepoint, so that the database's refusal rolls
+    back only that and becomes a worded error. Whatever was pending is flushed before the savepoint."""
+    session.flush()
     try:
         with session.begin_nested():
+            change()
             session.flush()
     except IntegrityError as error:
         text = str(error.orig)
@@ -308,8 +315,7 @@ def book(session: Session, *, slot_id: int, candidate_id: int, booked_by_id: int
     booking = Booking(slot_id=slot.id, booth_id=slot.booth_id, edition_id=slot.edition_id, candidate_id=candidate_id,
                       booked_by_id=booked_by_id or candidate_id, starts_at=slot.starts_at, ends_at=slot.ends_at,
                       status=BookingStatus.active)
-    session.add(booking)
-    _flush_guarded(session)
+    _write_guarded(session, lambda: session.add(booking))
     if slot.held_for_id == candidate_id:
         slot.held_for_id, slot.held_until = None, None
         entry = _waitlist_entry(session, slot.booth_id, candidate_id)
@@ -373,8 +379,16 @@ def reschedule(session: Session, booking: Booking, new_slot_id: int, *, now: dt.
     _check_free(session, new_slot, booking.candidate_id, now)
     _check_overlap(session, booking.candidate_id, new_slot.starts_at, new_slot.ends_at, ignore_id=booking.id)
     old_slot = session.get(Slot, booking.slot_id)
-    booking.slot_id, booking.starts_at, booking.ends_at = new_slot.id, new_slot.starts_at, new_slot.ends_at
-    _flush_guarded(session)
+    old_times = (booking.slot_id, booking.starts_at, booking.ends_at)
+
+    def move() -> None:
+        booking.slot_id, booking.starts_at, booking.ends_at = new_slot.id, new_slot.starts_at, new_slot.ends_at
+
+    try:
+        _write_guarded(session, move)
+    except BookingError:
+        booking.slot_id, booking.starts_at, booking.ends_at = old_times
+        raise
     if new_slot.held_for_id == booking.candidate_id:
         new_slot.held_for_id, new_slot.held_until = None, None
     _move_calendar(session, booking, old_slot, new_slot)

@@ -213,3 +213,28 @@ def test_the_referring_adviser_sees_no_shows_and_outcomes(app, session, factory,
     page = client.get("/adviser/interviews").get_data(as_text=True)
     assert page.count("Absent") == 2 and "(2 absences)" in page
     assert "Candidate Two" not in page
+
+
+def test_when_the_checks_are_outrun_the_database_refusal_still_answers_409(app, session, world, monkeypatch):
+    """The service checks first, but two requests can pass the checks together: the database's own
+    refusal (unique index; exclusion constraint on PostgreSQL) must give the same worded 409."""
+    from fair.extensions import db
+    from fair.jobdating import services
+
+    other = open_range(session, world.booth_b, world.recruiter_b, FAIR_DAY, "09:10", "10:10")
+    session.commit()
+    other_slot, taken = other.slots[0].id, world.slots[0].id
+    first, second = app.test_client(), app.test_client()
+    login(first, world.candidate.email)
+    login(second, world.other.email)
+    assert _api_book(first, taken).status_code == 201
+    monkeypatch.setattr(services, "_check_free", lambda *a, **k: None)
+    monkeypatch.setattr(services, "_check_overlap", lambda *a, **k: None)
+    response = _api_book(second, taken)
+    assert response.status_code == 409
+    assert response.get_json()["error"] == "Ce créneau vient d’être réservé par quelqu’un d’autre."
+    assert len(response.get_json()["nearest"]) == 3
+    if db.engine.dialect.name == "postgresql":
+        response = _api_book(first, other_slot)
+        assert response.status_code == 409 and response.get_json()["code"] == "overlap"
+        assert len(active_bookings(session, candidate_id=world.candidate.id)) == 1

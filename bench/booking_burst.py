@@ -1,0 +1,254 @@
+"""Benchmark: a burst of job-dating bookings through the HTTP API of a running server.
+
+500 simulated candidates make 2,000 booking attempts on 400 slots (20 booths × 20 slots of 20
+minutes, the booths' slots at the same times) through `POST /api/jobdating/slots/<id>/bookings` of
+`python wsgi.py` (one gevent process), first on SQLite, then on PostgreSQL. Every candidate signs in
+first (not timed). Each attempt picks a slot that the candidate believes free (what the page showed
+them, refreshed by what the answers said) and that does not clash with their own interviews; on a
+409 the answer's nearest free slots become what they believe free at that booth. Attempts run from
+--concurrency threads at once.
+
+It needs nothing running: it starts a throw-away PostgreSQL cluster (initdb from Debian's package)
+and a Valkey server, as the tests do. The last lines are one JSON object per backend, PostgreSQL last:
+{"backend", "attempts", "booked", "double_bookings", "bookings_per_s", "p50_ms", "p99_ms"}.
+
+    .venv/bin/python bench/booking_burst.py [--candidates 500] [--attempts 2000] [--concurrency 32]
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.servers import PostgresCluster, ValkeyProcess, free_port, wait_for_port  # noqa: E402
+
+PASSWORD = "burst password 2026"
+BOOTHS, SLOTS_PER_BOOTH = 20, 20
+
+
+def seed(database_url: str, redis_url: str, candidates: int) -> tuple[list[str], list[int]]:
+    """A published fair, 20 booths with 20 video slots each, and the candidates' accounts."""
+    from fair import create_app
+    from fair.accounts.models import Membership, Organisation, OrganisationKind, User
+    from fair.companies.models import Booth
+    from fair.db import utcnow
+    from fair.extensions import db
+    from fair.fairs.models import Edition, EditionStatus
+    from fair.jobdating.models import SlotMode
+    from fair.jobdating.services import open_availability
+    from fair.migrate import upgrade
+    from fair.security import hash_password
+
+    upgrade(database_url)
+    app = create_app({"DATABASE_URL": database_url, "REDIS_URL": redis_url, "SECRET_KEY": "bench",
+                      "INSTANCE_PATH": tempfile.mkdtemp(prefix="fair-bench-")})
+    with app.app_context(), app.test_request_context():
+        s = db.session
+        password_hash = hash_password(PASSWORD)
+        organiser = Organisation(kind=OrganisationKind.organiser, name="Bench organiser")
+        start = dt.datetime(2030, 3, 12, 7, 0, tzinfo=dt.timezone.utc)
+        edition = Edition(organiser=organiser, slug="bench-burst", title="Bench burst", starts_at=start,
+                          ends_at=start + dt.timedelta(hours=10), registration_opens_at=start - dt.timedelta(days=30),
+                          registration_closes_at=start, status=EditionStatus.published,
+                          default_slot_minutes=20, max_bookings_per_candidate=4)
+        s.add(edition)
+        s.flush()
+        booth_ids = []
+        for n in range(BOOTHS):
+            company = Organisation(kind=OrganisationKind.company, name=f"Company {n}")
+            recruiter = User(email=f"recruiter{n}@bench.example.org", password_hash=password_hash,
+                             full_name=f"Recruiter {n}", security_stamp=f"r{n}", email_confirmed_at=utcnow())
+            s.add_all([company, recruiter, Membership(user=recruiter, organisation=company)])
+            booth = Booth(edition=edition, company=company)
+            s.add(booth)
+            s.flush()
+            booth_ids.append(booth.id)
+            open_availability(s, booth=booth, recruiter_id=recruiter.id, mode=SlotMode.video,
+                              starts_at=start + dt.timedelta(hours=1),
+                              ends_at=start + dt.timedelta(hours=1, minutes=20 * SLOTS_PER_BOOTH),
+                              slot_minutes=None, buffer_minutes=0, location="https://visio.example.org/bench")
+        emails = [f"candidate{n}@bench.example.org" for n in range(candidates)]
+        s.add_all([User(email=e, password_hash=password_hash, full_name=f"Candidate {n}", security_stamp=f"c{n}",
+                        email_confirmed_at=utcnow()) for n, e in enumerate(emails)])
+        s.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return emails, booth_ids
+
+
+def count_double_bookings(database_url: str) -> tuple[int, int]:
+    """(active bookings, slots booked twice + overlapping pairs of one candidate), read from the database."""
+    from sqlalchemy import create_engine, text
+
+    from fair.db import normalise_url
+
+    engine = create_engine(normalise_url(database_url))
+    with engine.connect() as c:
+        booked = c.execute(text("SELECT count(*) FROM jobdating_bookings WHERE status = 'active'")).scalar_one()
+        twice = c.execute(text(
+            "SELECT count(*) FROM (SELECT slot_id FROM jobdating_bookings WHERE status = 'active' "
+            "GROUP BY slot_id HAVING count(*) > 1) AS doubled")).scalar_one()
+        overlaps = c.execute(text(
+            "SELECT count(*) FROM jobdating_bookings a JOIN jobdating_bookings b ON a.candidate_id = b.candidate_id "
+            "AND a.id < b.id AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at "
+            "WHERE a.status = 'active' AND b.status = 'active'")).scalar_one()
+    engine.dispose()
+    return booked, twice + overlaps
+
+
+class Candidate:
+    def __init__(self, base: str, email: str) -> None:
+        self.base, self.email = base, email
+        self.http = requests.Session()
+        self.token = ""
+        self.held: list[tuple[str, str]] = []  # (starts_at, ends_at) of their bookings
+        self.lock = threading.Lock()
+
+    def sign_in(self) -> None:
+        page = self.http.get(f"{self.base}/login").text
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        answer = self.http.post(f"{self.base}/login", data={"email": self.email, "password": PASSWORD,
+                                                            "csrf_token": token}, allow_redirects=False)
+        assert answer.status_code == 302, f"{self.email} could not sign in: {answer.status_code}"
+        page = self.http.get(f"{self.base}/interviews/my-day").text
+        self.token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def burst(base: str, emails: list[str], booth_ids: list[int], attempts: int, concurrency: int,
+          seed_value: int = 7) -> dict:
+    rng = random.Random(seed_value)
+    people = [Candidate(base, e) for e in emails]
+    with ThreadPoolExecutor(max_workers=min(16, concurrency)) as pool:
+        list(pool.map(lambda c: c.sign_in(), people))
+    catalogue = {}
+    for booth in booth_ids:
+        for slot in requests.get(f"{base}/api/jobdating/booths/{booth}/slots").json()["slots"]:
+            catalogue[slot["id"]] = slot
+    believed_free = set(catalogue)  # what the pages showed, refreshed by the answers
+    knowledge = threading.Lock()
+    queue_lock = threading.Lock()
+    ready = list(range(len(people)))
+    rng.shuffle(ready)
+    latencies: list[float] = []
+    outcomes: dict[int, int] = {}
+    remaining = [attempts]
+
+    def next_candidate() -> Candidate | None:
+        with queue_lock:
+            if remaining[0] <= 0:
+                return None
+            remaining[0] -= 1
+            for _ in range(len(ready)):
+                index = ready.pop(0)
+                ready.append(index)
+                person = people[index]
+                if len(person.held) < 4 and person.lock.acquire(blocking=False):
+                    return person
+            return None
+
+    def attempt() -> None:
+        while True:
+            person = next_candidate()
+            if person is None:
+                return
+            try:
+                with knowledge:
+                    options = [i for i in believed_free if not any(
+                        catalogue[i]["starts_at"] < end and start < catalogue[i]["ends_at"] for start, end in person.held)]
+                    slot_id = rng.choice(options) if options else rng.choice(list(catalogue))
+                began = time.perf_counter()
+                answer = person.http.post(f"{base}/api/jobdating/slots/{slot_id}/bookings", json={},
+                                          headers={"X-CSRFToken": person.token})
+                latencies.append((time.perf_counter() - began) * 1000)
+                outcomes[answer.status_code] = outcomes.get(answer.status_code, 0) + 1
+                with knowledge:
+                    if answer.status_code == 201:
+                        believed_free.discard(slot_id)
+                        person.held.append((catalogue[slot_id]["starts_at"], catalogue[slot_id]["ends_at"]))
+                    elif answer.status_code == 409:
+                        body = answer.json()
+                        if body.get("code") == "slot_taken":
+                            believed_free.discard(slot_id)
+                        for near in body.get("nearest", []):
+                            believed_free.add(near["id"])
+            finally:
+                person.lock.release()
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        for future in [pool.submit(attempt) for _ in range(concurrency)]:
+            future.result()
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {"elapsed_s": elapsed, "latencies": latencies, "outcomes": outcomes}
+
+
+def run_backend(backend: str, database_url: str, redis_url: str, args) -> dict:
+    emails, booth_ids = seed(database_url, redis_url, args.candidates)
+    port = free_port()
+    env = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=redis_url, SECRET_KEY="bench-secret",
+               FAIR_INSTANCE_PATH=tempfile.mkdtemp(prefix="fair-bench-"), BASE_URL=f"http://127.0.0.1:{port}",
+               LOGIN_RATE_LIMIT="100000 per minute", HOST="127.0.0.1", PORT=str(port), MAIL_URL="")
+    log = open(Path(tempfile.mkdtemp(prefix="fair-bench-log-")) / "server.log", "wb")
+    server = subprocess.Popen([sys.executable, "wsgi.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for_port(port, timeout=60)
+        result = burst(f"http://127.0.0.1:{port}", emails, booth_ids, args.attempts, args.concurrency)
+    finally:
+        server.terminate()
+        try:
+            server.wait(15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+    booked, doubles = count_double_bookings(database_url)
+    lat = result["latencies"]
+    figures = {
+        "backend": backend, "attempts": len(lat), "booked": booked, "free_slots": BOOTHS * SLOTS_PER_BOOTH,
+        "double_bookings": doubles,
+        "bookings_per_s": round(booked / result["elapsed_s"], 1),
+        "attempts_per_s": round(len(lat) / result["elapsed_s"], 1),
+        "p50_ms": round(lat[len(lat) // 2], 1), "p99_ms": round(lat[min(len(lat) - 1, int(len(lat) * 0.99))], 1),
+        "answers": {str(k): v for k, v in sorted(result["outcomes"].items())},
+    }
+    print(f"# {backend}: {json.dumps(figures)}", file=sys.stderr, flush=True)
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--candidates", type=int, default=500)
+    parser.add_argument("--attempts", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=32)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="fair-bench-"))
+    valkey = ValkeyProcess(work / "valkey").start()
+    cluster = PostgresCluster().start()
+    try:
+        results = [run_backend("sqlite", f"sqlite:///{work / 'bench.sqlite3'}", valkey.url, args)]
+        results.append(run_backend("postgresql", cluster.create_database("bench_burst"), valkey.url, args))
+    finally:
+        cluster.stop()
+        valkey.stop()
+    for figures in results:
+        print(json.dumps({k: figures[k] for k in ("backend", "attempts", "booked", "double_bookings",
+                                                   "bookings_per_s", "p50_ms", "p99_ms")}))
+
+
+if __name__ == "__main__":
+    main()
