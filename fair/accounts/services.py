@@ -151,16 +151,18 @@ def email_confirmation_token(user: User) -> str:
 def queue_email_confirmation(user: User) -> None:
     """Write the confirmation mail to the outbox in the caller's transaction (sent after commit).
 
-    The key is the token's digest: a double submit within the same second queues one mail, a
-    later request for a new link queues another.
+    Each call is a new request for a link, so each gets its own key (the signed token alone
+    would repeat within one second).
     """
+    import uuid
+
     from fair.notify.mail import mail_url
     from fair.notify.outbox import queue_mail
 
     token = email_confirmation_token(user)
     link = mail_url("accounts.confirm_email", token=token)
     queue_mail(db.session, to=user.email, template="confirm_email", locale=user.locale,
-               context={"user": user, "link": link}, key=f"confirm-email:{user.id}:{hash_token(token)[:32]}")
+               context={"user": user, "link": link}, key=f"confirm-email:{user.id}:{uuid.uuid4().hex}")
 
 
 class ConfirmOutcome(Enum):
