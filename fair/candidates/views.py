@@ -476,8 +476,9 @@ def edition_statistics(edition_id: int):
 @bp.route("/adviser/")
 @adviser_only
 def adviser_home():
-    return render_template("candidates/adviser_home.html", referrals=services.adviser_referrals(current_user.id),
-                           applications=_applications_by_candidate(services.adviser_referrals(current_user.id)))
+    referrals = services.adviser_referrals(current_user.id)
+    return render_template("candidates/adviser_home.html", referrals=referrals,
+                           applications=_applications_by_candidate(referrals))
 
 
 def _applications_by_candidate(referrals) -> dict:
