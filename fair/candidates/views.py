@@ -73,7 +73,7 @@ def _too_large(_error):
     if request.endpoint == "candidates.cvs" and current_user.is_authenticated and current_user.is_candidate:
         flash(CV_REFUSALS["too_large"](), "error")
         return _render_cvs(CvForm(formdata=None), status=413)
-    return render_template("error.html", title=_("Too large"), text=CV_REFUSALS["too_large"](), code=413), 413
+    return render_template("error.html", title=_("Too large"), text=_("What you sent is too large."), code=413), 413
 
 
 def _send_cv(cv: CandidateCv, download_name: str) -> Response:

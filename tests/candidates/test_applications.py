@@ -129,3 +129,15 @@ def test_twenty_parallel_identical_applications_make_one_row(app, client, world,
     assert len(created) == 1 and len(already) == 19, results
     for i in already:
         assert "Vous avez déjà candidaté à cette offre." in page_text(clients[i].get("/candidate/applications"))
+
+
+def test_the_offer_page_invites_to_apply(app, client, world, session):
+    path = f"/fairs/{world.edition.slug}/offers/{world.offer_a.id}"
+    anonymous = page_text(client.get(path))
+    assert "Se connecter pour candidater" in anonymous
+    login(client, world.candidate.email)
+    body = client.get(path).get_data(as_text=True)
+    assert f'href="/candidate/offers/{world.offer_a.id}/apply"' in body and "Candidater à cette offre" in body
+    recruiter = app.test_client()
+    login(recruiter, world.recruiter_a.email)
+    assert "Candidater à cette offre" not in page_text(recruiter.get(path))
