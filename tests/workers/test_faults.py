@@ -342,3 +342,17 @@ def test_a_row_that_keeps_killing_its_worker_is_given_up(app, session, clock):
     row = row_of(session, row_id)
     assert row.status is OutboxStatus.failed_permanent and row.attempts == outbox.MAX_ATTEMPTS
     assert "the worker stopped while sending" in row.last_error
+
+
+def test_after_a_421_the_rest_of_the_batch_goes_over_a_new_connection(app, session, fresh_smtp, mail_to, clock):
+    from fair.notify.models import OutboxStatus
+
+    mail_to(fresh_smtp.url)
+    fresh_smtp.replies.append("421 4.3.2 Closing connection")
+    ids = [queue(session, key=f"k{n}", to=f"p{n}@example.org").id for n in range(3)]
+    session.commit()
+    run_jobs(app)
+    fresh_smtp.wait_for("p2@example.org")
+    assert [row_of(session, i).status for i in ids] == [OutboxStatus.failed_temporary, OutboxStatus.sent,
+                                                        OutboxStatus.sent]
+    assert fresh_smtp.connections == 2
