@@ -15,7 +15,7 @@ import time
 from sqlalchemy import select
 
 from fair.db import utcnow
-from tests.conftest import login, run_jobs
+from tests.conftest import run_jobs
 from tests.workers.conftest import Clock, person
 
 
