@@ -234,13 +234,14 @@ def _change_bulk(edition_id: int, bulk_id: int, change):
     bulk = _bulk_or_404(edition.id, bulk_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if change(db.session, bulk):
+    changed = change(db.session, bulk)
+    if changed:
         db.session.commit()
         _announce(bulk)
-    else:
-        flash(_("This sending can no longer be paused or resumed."), "info")
     if request.accept_mimetypes.best == "application/json":
         return bulk_state(bulk)
+    if not changed:
+        flash(_("This sending can no longer be paused or resumed."), "info")
     return redirect(url_for("agenda.bulk_invitation", edition_id=edition.id, bulk_id=bulk.id))
 
 

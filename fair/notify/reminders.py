@@ -110,6 +110,8 @@ def apply_plan(plan: Plan) -> None:
     for job in plan.jobs:
         queue.enqueue_at(job.run_at, job.func, *job.args, job_id=job.job_id)
         redis.sadd(key, job.job_id)
+    if plan.jobs:  # the list of an entry's jobs outlives its last one by a day, not forever
+        redis.expireat(key, int(max(job.run_at for job in plan.jobs).timestamp()) + 86400)
     log.info("calendar entry %s: %d reminder job(s) scheduled", plan.entry_id, len(plan.jobs))
 
 

@@ -58,6 +58,15 @@ def test_an_organiser_uploads_a_list_and_watches_the_invitations_go(live_server,
     page.wait_for_selector("#bulk-progress[data-status]")
     assert not axe_violations(page), describe(axe_violations(page))
 
+    # Pause, then resume, without leaving the page.
+    page.get_by_role("button", name="Mettre en pause").click()
+    page.wait_for_selector("#bulk-progress[data-status=paused]")
+    assert page.locator("#bulk-status").inner_text() == "En pause"
+    assert page.get_by_role("button", name="Mettre en pause").is_hidden()
+    page.get_by_role("button", name="Reprendre").click()
+    page.wait_for_selector("#bulk-progress[data-status=queued]")
+    assert page.get_by_role("button", name="Reprendre").is_hidden()
+
     worker = run_worker(postgresql_url, valkey, smtp, live_server)
     assert worker.returncode == 0, worker.stderr.decode()[-2000:]
 
