@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from email.utils import parseaddr
-from typing import Iterable
 from urllib.parse import urlsplit
 
 from flask import current_app

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from fair.access import role_required
 from fair.accounts.models import OrganisationKind
