@@ -1,8 +1,9 @@
 """Job-dating rules: availability cut into slots, booking, cancel / reschedule, waitlist, outcomes.
 
 Services never commit: the request or the job owns the transaction. A booking never sends mail
-itself; it creates, moves or cancels calendar entries through `fair.notify.agenda`, which queues the
-invitations and keeps the reminders in step.
+itself: once it is committed, a job (`sync_calendar`) creates, moves or cancels both people's
+calendar entries through `fair.notify.agenda`, which queues the invitations and keeps the reminders
+in step.
 
 Concurrency. `book` and `reschedule` first call `lock_candidate`: on SQLite it opens the transaction
 with BEGIN IMMEDIATE (one writer at a time, so "check then insert" cannot interleave); on PostgreSQL it
@@ -322,7 +323,7 @@ def book(session: Session, *, slot_id: int, candidate_id: int, booked_by_id: int
         if entry is not None and entry.status == WaitlistStatus.offered:
             entry.status = WaitlistStatus.booked
     _mark_applications_booked(session, slot.booth_id, candidate_id, now)
-    _schedule_calendar(session, booking, slot)
+    sync_calendar_later(session, booking)
     log.info("booking %s: slot %s for candidate %s", booking.id, slot.id, candidate_id)
     return booking
 
@@ -354,7 +355,7 @@ def cancel_booking(session: Session, booking: Booking, *, by_user_id: int, now: 
     booking.cancelled_at, booking.cancelled_by_id = now, by_user_id
     booking.cancel_reason = (reason or "").strip() or None
     session.flush()
-    _cancel_calendar(session, booking)
+    sync_calendar_later(session, booking)
     slot = session.get(Slot, booking.slot_id)
     offer_freed_slot(session, slot, now=now, excluding=booking.candidate_id)
     return booking
@@ -391,7 +392,7 @@ def reschedule(session: Session, booking: Booking, new_slot_id: int, *, now: dt.
         raise
     if new_slot.held_for_id == booking.candidate_id:
         new_slot.held_for_id, new_slot.held_until = None, None
-    _move_calendar(session, booking, old_slot, new_slot)
+    sync_calendar_later(session, booking)
     offer_freed_slot(session, old_slot, now=now, excluding=booking.candidate_id)
     return booking
 
@@ -580,56 +581,52 @@ def _texts(booking: Booking, slot: Slot, for_recruiter: bool) -> tuple[str, str,
     return summary, f"{edition.title} — {company}. {description}", location, join_url
 
 
-def _entry(session: Session, booking: Booking, user_id: int):
-    from fair.notify.models import CalendarEntry
+def sync_calendar_later(session: Session, booking: Booking) -> None:
+    """Once the booking is committed, a job brings both people's calendars in line with it.
 
-    return session.execute(select(CalendarEntry).where(
-        CalendarEntry.user_id == user_id, CalendarEntry.kind == BOOKING_KIND, CalendarEntry.ref_id == booking.id)
-    ).scalar_one_or_none()
+    The booking request stays short (it writes one row); the invitations, their .ics files and the
+    reminders are made by `sync_calendar` in the worker, which reads the booking as it then is.
+    """
+    from fair.tasks import enqueue_after_commit
+
+    enqueue_after_commit(session, "workers.jobdating.sync_booking_calendar", booking.id)
 
 
-def _schedule_calendar(session: Session, booking: Booking, slot: Slot) -> None:
-    from fair.notify.agenda import schedule_entry
+def sync_calendar(session: Session, booking_id: int) -> list[str]:
+    """Make the calendar entries of a booking match it: scheduled for the candidate and the slot's
+    recruiter while active (moved if the slot changed), cancelled otherwise. Idempotent: running it
+    twice, or after a later change, sends nothing more than the state calls for."""
+    from fair.notify.agenda import cancel_entry, move_entry, schedule_entry
+    from fair.notify.models import CalendarEntry, EntryStatus
 
-    for user_id, for_recruiter in ((booking.candidate_id, False), (slot.recruiter_id, True)):
+    booking = session.get(Booking, booking_id)
+    if booking is None:
+        return []
+    lock_candidate(session, booking.candidate_id)
+    session.refresh(booking)
+    slot = session.get(Slot, booking.slot_id)
+    entries = {e.user_id: e for e in session.execute(select(CalendarEntry).where(
+        CalendarEntry.kind == BOOKING_KIND, CalendarEntry.ref_id == booking.id)).scalars()}
+    wanted = {}
+    if booking.status == BookingStatus.active:
+        wanted = {booking.candidate_id: False, slot.recruiter_id: True}
+    done = []
+    for user_id, entry in entries.items():
+        if user_id not in wanted and entry.status == EntryStatus.active:
+            cancel_entry(session, entry)
+            done.append(f"cancel:{user_id}")
+    for user_id, for_recruiter in wanted.items():
         summary, description, location, join_url = _texts(booking, slot, for_recruiter)
-        schedule_entry(session, user_id=user_id, edition_id=booking.edition_id, kind=BOOKING_KIND, ref_id=booking.id,
-                       starts_at=slot.starts_at, ends_at=slot.ends_at, summary=summary, description=description,
-                       location=location, join_url=join_url)
-
-
-def _cancel_calendar(session: Session, booking: Booking) -> None:
-    from fair.notify.agenda import cancel_entry
-    from fair.notify.models import CalendarEntry
-
-    for entry in session.execute(select(CalendarEntry).where(
-            CalendarEntry.kind == BOOKING_KIND, CalendarEntry.ref_id == booking.id)).scalars():
-        cancel_entry(session, entry)
-
-
-def _move_calendar(session: Session, booking: Booking, old_slot: Slot, new_slot: Slot) -> None:
-    from fair.notify.agenda import cancel_entry, move_entry
-
-    candidate_entry = _entry(session, booking, booking.candidate_id)
-    _, _, location, _ = _texts(booking, new_slot, False)
-    if candidate_entry is not None:
-        move_entry(session, candidate_entry, starts_at=new_slot.starts_at, ends_at=new_slot.ends_at, location=location)
-    if old_slot.recruiter_id == new_slot.recruiter_id:
-        recruiter_entry = _entry(session, booking, new_slot.recruiter_id)
-        if recruiter_entry is not None:
-            _, _, location, _ = _texts(booking, new_slot, True)
-            move_entry(session, recruiter_entry, starts_at=new_slot.starts_at, ends_at=new_slot.ends_at,
-                       location=location)
-            return
-    old_entry = _entry(session, booking, old_slot.recruiter_id)
-    if old_entry is not None:
-        cancel_entry(session, old_entry)
-    from fair.notify.agenda import schedule_entry
-
-    summary, description, location, join_url = _texts(booking, new_slot, True)
-    schedule_entry(session, user_id=new_slot.recruiter_id, edition_id=booking.edition_id, kind=BOOKING_KIND,
-                   ref_id=booking.id, starts_at=new_slot.starts_at, ends_at=new_slot.ends_at, summary=summary,
-                   description=description, location=location, join_url=join_url)
+        entry = entries.get(user_id)
+        if entry is None or entry.status != EntryStatus.active:
+            schedule_entry(session, user_id=user_id, edition_id=booking.edition_id, kind=BOOKING_KIND,
+                           ref_id=booking.id, starts_at=slot.starts_at, ends_at=slot.ends_at, summary=summary,
+                           description=description, location=location, join_url=join_url)
+            done.append(f"schedule:{user_id}")
+        elif (entry.starts_at, entry.ends_at, entry.location) != (slot.starts_at, slot.ends_at, location):
+            move_entry(session, entry, starts_at=slot.starts_at, ends_at=slot.ends_at, location=location)
+            done.append(f"move:{user_id}")
+    return done
 
 
 # ---------------------------------------------------------------- agendas

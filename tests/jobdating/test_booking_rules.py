@@ -7,15 +7,18 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from tests.conftest import run_jobs
 from tests.jobdating.conftest import FAIR_DAY
 from tests.jobdating.helpers import active_bookings, local, open_range
 
 EARLY = dt.datetime(2030, 3, 1, 9, 0, tzinfo=dt.timezone.utc)
 
 
-def _entries(session, booking_id):
+def _entries(app, session, booking_id):
+    """The booking's calendar entries, once the jobs queued by the booking have run."""
     from fair.notify.models import CalendarEntry
 
+    run_jobs(app)
     session.expire_all()
     return {e.user_id: e for e in session.execute(
         select(CalendarEntry).where(CalendarEntry.kind == "booking", CalendarEntry.ref_id == booking_id)).scalars()}
@@ -49,7 +52,7 @@ def test_a_booking_puts_the_interview_in_both_calendars(app, session, world):
 
     booking = book(session, slot_id=world.slots[0].id, candidate_id=world.candidate.id, now=EARLY)
     session.commit()
-    entries = _entries(session, booking.id)
+    entries = _entries(app, session, booking.id)
     assert set(entries) == {world.candidate.id, world.recruiter_a.id}
     assert entries[world.candidate.id].starts_at == world.slots[0].starts_at
     assert entries[world.candidate.id].join_url == "https://visio.example.org/a"
@@ -122,7 +125,7 @@ def test_cancel_until_the_cut_off_sends_the_cancellation_and_frees_the_slot(app,
     session.rollback()
     cancel_booking(session, booking, by_user_id=world.candidate.id, now=EARLY)
     session.commit()
-    assert all(e.status == EntryStatus.cancelled for e in _entries(session, booking.id).values())
+    assert all(e.status == EntryStatus.cancelled for e in _entries(app, session, booking.id).values())
     again = book(session, slot_id=slot.id, candidate_id=world.other.id, now=EARLY)
     session.commit()
     assert active_bookings(session, slot_id=slot.id)[0].id == again.id
@@ -131,18 +134,23 @@ def test_cancel_until_the_cut_off_sends_the_cancellation_and_frees_the_slot(app,
 def test_reschedule_moves_the_calendar_entry_with_a_higher_sequence(app, session, world):
     from fair.jobdating.services import BookingError, book, reschedule
 
-    booking = book(session, slot_id=world.slots[0].id, candidate_id=world.candidate.id, now=EARLY)
+    from fair.jobdating.models import Booking
+
+    slot_ids = [slot.id for slot in world.slots]
+    new_start, candidate_id = world.slots[3].starts_at, world.candidate.id
+    booking_id = book(session, slot_id=slot_ids[0], candidate_id=candidate_id, now=EARLY).id
     session.commit()
-    taken = book(session, slot_id=world.slots[1].id, candidate_id=world.other.id, now=EARLY)
+    taken = book(session, slot_id=slot_ids[1], candidate_id=world.other.id, now=EARLY).slot_id
     session.commit()
+    assert _entries(app, session, booking_id)[candidate_id].sequence == 0  # the invitation went out
     with pytest.raises(BookingError, match="vient d’être réservé"):
-        reschedule(session, booking, taken.slot_id, now=EARLY)
+        reschedule(session, session.get(Booking, booking_id), taken, now=EARLY)
     session.rollback()
-    reschedule(session, booking, world.slots[3].id, now=EARLY)
+    reschedule(session, session.get(Booking, booking_id), slot_ids[3], now=EARLY)
     session.commit()
-    entry = _entries(session, booking.id)[world.candidate.id]
-    assert (entry.starts_at, entry.sequence) == (world.slots[3].starts_at, 1)
-    assert active_bookings(session, slot_id=world.slots[0].id) == []
+    entry = _entries(app, session, booking_id)[candidate_id]
+    assert (entry.starts_at, entry.sequence) == (new_start, 1)
+    assert active_bookings(session, slot_id=slot_ids[0]) == []
 
 
 def test_a_recruiter_cancels_with_a_reason(app, session, world):
@@ -187,3 +195,23 @@ def test_the_phone_number_is_visible_only_within_the_slot(session, world):
     assert phone_visible(phone, phone.ends_at - dt.timedelta(seconds=1))
     assert not phone_visible(phone, phone.ends_at)
     assert not phone_visible(world.slots[0], world.slots[0].starts_at)  # video: never
+
+
+def test_the_calendar_job_is_idempotent_and_follows_the_latest_state(app, session, smtp, world):
+    from fair.jobdating.services import book, cancel_booking, sync_calendar
+    from fair.notify.models import EntryStatus
+
+    booking = book(session, slot_id=world.slots[0].id, candidate_id=world.candidate.id, now=EARLY)
+    session.commit()
+    booking_id = booking.id
+    assert set(_entries(app, session, booking_id)) == {world.candidate.id, world.recruiter_a.id}
+    # Run again: nothing left to do, nothing more queued.
+    assert sync_calendar(session, booking_id) == []
+    session.commit()
+    # Cancelled before its job ran: the job cancels both entries, whatever order the jobs ran in.
+    cancel_booking(session, session.get(type(booking), booking_id), by_user_id=world.candidate.id, now=EARLY)
+    session.commit()
+    entries = _entries(app, session, booking_id)
+    assert {e.status for e in entries.values()} == {EntryStatus.cancelled}
+    assert sync_calendar(session, booking_id) == []
+    session.rollback()
