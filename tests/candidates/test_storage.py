@@ -90,3 +90,15 @@ def test_a_storage_name_is_only_hex():
 def test_a_docx_of_very_repetitive_text_is_not_taken_for_a_bomb():
     data = docx_bytes("Cariste, préparateur de commandes. " * 60_000)  # 2 MB of XML packed in a few KB
     assert storage.check_cv("cv.docx", data, 5 * 1024 * 1024).kind is CvKind.docx
+
+
+def test_a_bomb_spread_over_many_honest_members_is_refused_by_the_unpacked_budget():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w/>")
+        for n in range(10):  # 10 × 5 MB: each under the limit, together over it
+            z.writestr(f"word/media/image{n}.bmp", b"\0" * (5 * 1024 * 1024))
+    with pytest.raises(storage.CvRefused) as refused:
+        storage.sniff_kind(out.getvalue())
+    assert refused.value.reason == "zip_bomb"
