@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from wtforms import StringField
 from sqlalchemy import select
 
 from fair.access import role_required
@@ -263,6 +264,52 @@ def _send_failures(bulk) -> list:
                                     OutboxMessage.status == OutboxStatus.failed_permanent)
         .order_by(OutboxMessage.id)
     ).scalars())
+
+
+# ---------------------------------------------------------------- reminder times of an edition
+
+OFFSET_ERRORS = {
+    "not_a_number": _l("“%(value)s” is not a number of hours. Write for example: 24, 1"),
+    "out_of_range": _l("“%(value)s”: a reminder goes between 5 minutes (0.1) and 30 days (720) before."),
+    "too_many": _l("At most 5 reminders."),
+}
+
+
+class OffsetsForm(FlaskForm):
+    hours = StringField(_l("Reminder emails, in hours before the appointment"))
+
+
+def hours_text(minutes: list[int]) -> str:
+    return ", ".join(f"{m / 60:g}" for m in minutes)
+
+
+@bp.route("/console/editions/<int:edition_id>/reminders", methods=["GET", "POST"])
+@organiser_required
+def reminder_settings(edition_id: int):
+    from fair.notify import reminders
+
+    edition = _edition_or_404(edition_id)
+    current = reminders.reminder_offsets(db.session, edition.id)
+    form = OffsetsForm(hours=hours_text(current))
+    error = None
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            minutes = reminders.parse_offsets(form.hours.data or "")
+        except reminders.OffsetsError as problem:
+            error = str(OFFSET_ERRORS[problem.code]) % {"value": problem.value}
+        else:
+            reminders.set_reminder_offsets(db.session, edition.id, minutes)
+            db.session.flush()
+            replanned = reminders.replan_edition(db.session, edition.id)
+            db.session.commit()
+            log.info("edition %s: reminders at %s minutes, %s entries re-planned", edition.id, minutes, replanned)
+            flash(_("Reminder times saved. Appointments already booked follow them too.") if minutes
+                  else _("No reminder email will be sent for this fair."), "success")
+            return redirect(url_for("agenda.reminder_settings", edition_id=edition.id))
+    return render_template("notify/agenda/reminders.html", edition=edition, form=form, error=error,
+                           notice_minutes=current_app.config["REMINDER_NOTICE_MINUTES"]), 400 if error else 200
 
 
 # ---------------------------------------------------------------- page scripts

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 from dataclasses import dataclass
 
 from flask import current_app
@@ -44,6 +45,53 @@ def set_reminder_offsets(session: Session, edition_id: int, minutes: list[int]) 
         session.add(ReminderOffsets(edition_id=edition_id, minutes=list(minutes)))
     else:
         override.minutes = list(minutes)
+
+
+MAX_OFFSET_MINUTES = 30 * 24 * 60
+MAX_OFFSETS = 5
+
+
+class OffsetsError(ValueError):
+    """Reminder times an organiser typed that cannot be used; `code` says why."""
+
+    def __init__(self, code: str, value: str = "") -> None:
+        super().__init__(code)
+        self.code, self.value = code, value
+
+
+def parse_offsets(text: str) -> list[int]:
+    """"24, 1, 0.5" or "24; 1; 0,5" (hours before) → [1440, 60, 30] minutes; empty: no reminder mail at all."""
+    minutes: set[int] = set()
+    # Semicolons, when there are any, separate the times and leave the comma to French decimals ("48; 0,5").
+    for piece in (text.split(";") if ";" in text else text.split(",")):
+        piece = piece.strip().replace(" ", "")
+        if not piece:
+            continue
+        try:
+            hours = float(piece.replace("h", "").replace(",", "."))
+        except ValueError:
+            raise OffsetsError("not_a_number", piece) from None
+        if not math.isfinite(hours) or not 5 <= round(hours * 60) <= MAX_OFFSET_MINUTES:
+            raise OffsetsError("out_of_range", piece)
+        value = round(hours * 60)
+        minutes.add(value)
+    if len(minutes) > MAX_OFFSETS:
+        raise OffsetsError("too_many")
+    return sorted(minutes, reverse=True)
+
+
+def replan_edition(session: Session, edition_id: int) -> int:
+    """After the edition's offsets change: plan again the reminders of its active entries still to come."""
+    from sqlalchemy import select
+
+    entries = session.execute(
+        select(CalendarEntry).where(CalendarEntry.edition_id == edition_id,
+                                    CalendarEntry.status == EntryStatus.active,
+                                    CalendarEntry.starts_at > utcnow())
+    ).scalars().all()
+    for entry in entries:
+        plan_reminders(session, entry)
+    return len(entries)
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,12 @@ EXPECTED = {
     ],
     "agenda.pause_bulk": [Check("POST", lambda i: (B + "/{bulk_f}/pause").format(**i), only({"organiser_f": 302}), {})],
     "agenda.resume_bulk": [Check("POST", lambda i: (B + "/{bulk_g}/resume").format(**i), only({}), {})],
+    "agenda.reminder_settings": [
+        Check("GET", lambda i: "/console/editions/{edition_f}/reminders".format(**i), only({"organiser_f": 200})),
+        Check("POST", lambda i: "/console/editions/{edition_f}/reminders".format(**i), only({"organiser_f": 400}),
+              {"hours": "soon"}),
+        Check("GET", lambda i: "/console/editions/{edition_g}/reminders".format(**i), only({"organiser_g": 200})),
+    ],
     "agenda.script": [
         Check("GET", lambda i: "/notify/js/live.js", everyone(200)),
         Check("GET", lambda i: "/notify/js/notices.js", everyone(200)),

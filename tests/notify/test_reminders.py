@@ -187,3 +187,40 @@ def test_signed_in_users_join_their_own_room_and_anonymous_sockets_are_refused(a
         assert f"user:{candidate.id + 1}" not in socketio.server.manager.rooms["/"]
     finally:
         signed_in.disconnect()
+
+
+def test_an_organiser_sets_the_reminder_times_and_booked_entries_follow(app, session, factory, world):
+    from tests.conftest import post_form
+
+    edition, candidate = world
+    factory.member(edition.organiser, email="organiser@example.org")
+    _schedule(session, edition, candidate)
+    client = app.test_client()
+    login(client, "organiser@example.org")
+    path = f"/console/editions/{edition.id}/reminders"
+    assert 'value="24, 1"' in client.get(path).get_data(as_text=True)
+
+    refused = post_form(client, path, {"hours": "24, demain"})
+    assert refused.status_code == 400
+    assert "« demain » n’est pas un nombre d’heures" in refused.get_data(as_text=True)
+    assert post_form(client, path, {"hours": "0"}).status_code == 400
+    assert sorted(scheduled(app).values())[0] == START - dt.timedelta(hours=24)  # unchanged
+
+    assert post_form(client, path, {"hours": "48; 0,5"}).status_code == 302
+    assert sorted(scheduled(app).values()) == [START - dt.timedelta(hours=48), START - dt.timedelta(minutes=30),
+                                               START - dt.timedelta(minutes=5)]
+    assert 'value="48, 0.5"' in client.get(path).get_data(as_text=True)
+
+    assert post_form(client, path, {"hours": ""}).status_code == 302  # no reminder mail, the notice stays
+    assert list(scheduled(app).values()) == [START - dt.timedelta(minutes=5)]
+
+
+def test_parse_offsets():
+    from fair.notify.reminders import OffsetsError, parse_offsets
+
+    assert parse_offsets("24, 1") == [1440, 60]
+    assert parse_offsets("1, 24, 1") == [1440, 60]
+    assert parse_offsets(" ") == []
+    for bad in ("nan", "inf", "-1", "0.01", "721", "1,2,3,4,5,6"):
+        with pytest.raises(OffsetsError):
+            parse_offsets(bad)
