@@ -158,6 +158,7 @@ def burst(base: str, emails: list[str], booth_ids: list[int], attempts: int, con
     latencies: list[float] = []
     outcomes: dict[int, int] = {}
     remaining = [attempts]
+    last_booking = [0.0]
 
     def next_candidate() -> Candidate | None:
         with queue_lock:
@@ -189,6 +190,7 @@ def burst(base: str, emails: list[str], booth_ids: list[int], attempts: int, con
                 outcomes[answer.status_code] = outcomes.get(answer.status_code, 0) + 1
                 with knowledge:
                     if answer.status_code == 201:
+                        last_booking[0] = time.perf_counter()
                         believed_free.discard(slot_id)
                         person.held.append((catalogue[slot_id]["starts_at"], catalogue[slot_id]["ends_at"]))
                     elif answer.status_code == 409:
@@ -206,7 +208,8 @@ def burst(base: str, emails: list[str], booth_ids: list[int], attempts: int, con
             future.result()
     elapsed = time.perf_counter() - started
     latencies.sort()
-    return {"elapsed_s": elapsed, "latencies": latencies, "outcomes": outcomes}
+    return {"elapsed_s": elapsed, "fill_s": max(0.0, last_booking[0] - started), "latencies": latencies,
+            "outcomes": outcomes}
 
 
 def run_backend(backend: str, database_url: str, redis_url: str, args) -> dict:
@@ -237,6 +240,9 @@ def run_backend(backend: str, database_url: str, redis_url: str, args) -> dict:
         "double_bookings": doubles,
         "bookings_per_s": round(booked / result["elapsed_s"], 1),
         "attempts_per_s": round(len(lat) / result["elapsed_s"], 1),
+        # Until the last slot was taken: after it every attempt can only get a 409.
+        "fill_s": round(result["fill_s"], 2), "bookings_per_s_until_full": round(booked / result["fill_s"], 1)
+        if result["fill_s"] else 0.0,
         "p50_ms": round(lat[len(lat) // 2], 1), "p99_ms": round(lat[min(len(lat) - 1, int(len(lat) * 0.99))], 1),
         "answers": {str(k): v for k, v in sorted(result["outcomes"].items())},
     }

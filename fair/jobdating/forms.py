@@ -40,7 +40,7 @@ class AvailabilityForm(FlaskForm):
                       render_kw={"step": 300})
     end = TimeField(_l("To"), validators=[InputRequired(message=_l("This field is required."))],
                     render_kw={"step": 300})
-    mode = ChoiceField(_l("Interview mode"), choices=[(m.value, str(label)) for m, label in MODE_LABELS.items()],
+    mode = ChoiceField(_l("Interview mode"), choices=[(m.value, label) for m, label in MODE_LABELS.items()],
                        validators=[InputRequired(message=_l("This field is required."))])
     slot_minutes = IntegerField(
         _l("Length of an interview, in minutes"),
@@ -72,9 +72,9 @@ class RecruiterCancelForm(FlaskForm):
 
 class OutcomeForm(FlaskForm):
     attendance = ChoiceField(_l("Attendance"),
-                             choices=[(a.value, str(label)) for a, label in ATTENDANCE_LABELS.items()],
+                             choices=[(a.value, label) for a, label in ATTENDANCE_LABELS.items()],
                              validators=[InputRequired(message=_l("This field is required."))])
-    outcome = SelectField(_l("Outcome"), choices=[("", "—")] + [(o.value, str(label)) for o, label in OUTCOME_LABELS.items()],
+    outcome = SelectField(_l("Outcome"), choices=[("", "—")] + [(o.value, label) for o, label in OUTCOME_LABELS.items()],
                           validate_choice=False)
 
     def validate_outcome(self, field) -> None:

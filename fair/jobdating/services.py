@@ -683,10 +683,18 @@ def edition_overview(session: Session, edition: Edition) -> dict:
         local = slot.starts_at.astimezone(tz)
         # The UTC offset is part of the key: the repeated autumn hour shows as two rows.
         key = (local.date(), local.hour, int(local.utcoffset().total_seconds()))
-        hour_rate = per_hour.setdefault(key, FillRate(local.strftime("%d/%m %H:00 (UTC%z)"), 0, 0))
+        hour_rate = per_hour.setdefault(key, FillRate(local.strftime("%d/%m %H:00"), 0, 0))
         for rate in (booth_rate, hour_rate):
             rate.slots += 1
             rate.booked += 1 if booking_id else 0
+    # The hour repeated when clocks go back shows its UTC offset, so that its two rows can be told apart.
+    repeated = defaultdict(int)
+    for day, hour, _offset in per_hour:
+        repeated[(day, hour)] += 1
+    for (day, hour, offset), rate in per_hour.items():
+        if repeated[(day, hour)] > 1:
+            sign = "+" if offset >= 0 else "-"
+            rate.label += f" (UTC{sign}{abs(offset) // 3600:02d}:{abs(offset) % 3600 // 60:02d})"
     threshold = current_app.config["NO_SHOW_FLAG_COUNT"]
     flagged = session.execute(
         select(User, func.count(Booking.id)).join(Booking, Booking.candidate_id == User.id)

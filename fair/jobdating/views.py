@@ -97,10 +97,6 @@ def _acting_for() -> int | None:
     return None
 
 
-def _slot_words(slots: list[Slot], tz: str) -> str:
-    return ", ".join(local_time(s.starts_at, tz) for s in slots)
-
-
 # ---------------------------------------------------------------- candidates (and advisers)
 
 

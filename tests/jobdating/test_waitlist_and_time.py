@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
 
 from tests.conftest import login, post_form, run_jobs
-from tests.jobdating.conftest import FAIR_DAY
 from tests.jobdating.helpers import active_bookings, candidates, local
 
 EARLY = dt.datetime(2030, 3, 1, 9, 0, tzinfo=dt.timezone.utc)
@@ -160,8 +158,8 @@ def test_slots_across_the_last_sunday_of_october_in_paris_keep_their_wall_clock_
     organiser_email = factory.member(organiser, email="autumn.organiser@example.org").email
     rates = edition_overview(session, edition)
     assert [r.label for r in rates["hours"]] == [
-        "24/10 10:00 (UTC+0200)", "25/10 01:00 (UTC+0200)", "25/10 02:00 (UTC+0200)", "25/10 02:00 (UTC+0100)", "25/10 03:00 (UTC+0100)",
-        "25/10 10:00 (UTC+0100)"]
+        "24/10 10:00", "25/10 01:00", "25/10 02:00 (UTC+02:00)", "25/10 02:00 (UTC+01:00)", "25/10 03:00",
+        "25/10 10:00"]
     from fair.jobdating import clock
 
     client = app.test_client()
@@ -174,5 +172,4 @@ def test_slots_across_the_last_sunday_of_october_in_paris_keep_their_wall_clock_
     assert "samedi 24 octobre 2026" in page and "dimanche 25 octobre 2026" in page
     login(client, organiser_email)
     overview = client.get(f"/console/editions/{edition.id}/interviews").get_data(as_text=True)
-    assert "25/10 02:00 (UTC+0200)" in overview and "25/10 02:00 (UTC+0100)" in overview
-    _ = select
+    assert "25/10 02:00 (UTC+02:00)" in overview and "25/10 02:00 (UTC+01:00)" in overview
