@@ -5,7 +5,7 @@ PostgreSQL of --database-url), an aiosmtpd sink on loopback, and real RQ worker 
 
 1. The outbox way: rows are written by `queue_mail` (not timed), then their send jobs are
    enqueued as the after-commit hook does (one job per BATCH_SIZE rows, each sending its rows
-   over one SMTP connection), run by `rq worker` processes with RQ's non-forking SimpleWorker.
+   over one SMTP connection), run by `flask fair worker --no-fork` processes (RQ's SimpleWorker, no fork per job).
 2. The naive way, for comparison: one RQ job per message, on RQ's default forking worker (a fork
    and a new SMTP connection per message), on a sample of --naive-messages rows.
 
@@ -239,9 +239,9 @@ def run(args: argparse.Namespace) -> None:
         ids = write_rows(app, args.messages, "bench")
         print(f"{len(ids)} outbox rows written by queue_mail in {time.perf_counter() - started:.1f}s "
               f"(not timed below)", flush=True)
-        # `rq worker` with RQ's SimpleWorker: jobs run in the worker process itself, no fork.
-        simple = [sys.executable, "-m", "rq.cli", "worker", "bulk", "--url", redis_url, "--quiet",
-                  "--worker-class", "rq.worker.SimpleWorker"]
+        # The product's worker command without fork (RQ's SimpleWorker): jobs run in the worker itself.
+        simple = [sys.executable, "-m", "flask", "--app", "fair:create_app", "fair", "worker", "--queues", "bulk",
+                  "--no-fork"]
         workers = start_workers(app, env, args.workers, simple, work, "outbox", "bulk")
         with app.app_context():
             begin = time.perf_counter()

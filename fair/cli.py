@@ -12,9 +12,12 @@ fair_cli = AppGroup("fair", help="fair's own commands.")
 @click.option("--queues", default="mail,default,bulk", show_default=True, help="Comma-separated queue names.")
 @click.option("--burst", is_flag=True, help="Stop once the queues are empty.")
 @click.option("--with-scheduler", is_flag=True, help="Also run RQ's scheduler (timed jobs and retries).")
-def worker_command(queues: str, burst: bool, with_scheduler: bool) -> None:
+@click.option("--fork/--no-fork", default=True, show_default=True,
+              help="Run each job in a forked work horse (isolated), or in the worker itself (fast: for "
+                   "the mail and bulk queues, whose jobs send many messages over one connection).")
+def worker_command(queues: str, burst: bool, with_scheduler: bool, fork: bool) -> None:
     """Run an RQ worker whose jobs see this app's configuration."""
-    from rq import Worker
+    from rq import SimpleWorker, Worker
 
     from fair.redis_conn import get_redis
 
@@ -22,7 +25,8 @@ def worker_command(queues: str, burst: bool, with_scheduler: bool) -> None:
     import workers.app as job_app_module
 
     job_app_module._app = app  # jobs reuse this app instead of building another
-    worker = Worker([q.strip() for q in queues.split(",") if q.strip()], connection=get_redis())
+    worker_class = Worker if fork else SimpleWorker
+    worker = worker_class([q.strip() for q in queues.split(",") if q.strip()], connection=get_redis())
     worker.work(burst=burst, with_scheduler=with_scheduler, logging_level="INFO")
 
 
