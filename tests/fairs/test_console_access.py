@@ -112,12 +112,13 @@ def test_an_organiser_of_two_organisations_chooses_which_one_organises(client, s
     assert count(session, Edition, Edition.organiser_id == other.id) == 0
 
 
-def test_the_edition_page_leads_to_its_mail_and_reminder_pages(client, world):
+def test_the_edition_page_leads_to_its_other_pages(client, world):
     """Pages reachable only by typing their address do not exist for an organiser."""
     login(client, "organiser.f@example.org")
     base = f"/console/editions/{world.edition_f.id}"
     body = client.get(base).get_data(as_text=True)
-    for path, heading in ((f"{base}/bulk-invitations", "Inviter des candidats à partir d'une liste (CSV)"),
+    for path, heading in ((f"{base}/candidates", "Candidats et candidatures : les chiffres"),
+                          (f"{base}/bulk-invitations", "Inviter des candidats à partir d'une liste (CSV)"),
                           (f"{base}/reminders", "Rappels avant les rendez-vous"),
                           (f"{base}/mail", "Courriels non distribués")):
         assert f'href="{path}"' in body
