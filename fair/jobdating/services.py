@@ -613,6 +613,10 @@ def sync_calendar(session: Session, booking_id: int) -> list[str]:
     done = []
     for user_id, entry in entries.items():
         if user_id not in wanted and entry.status == EntryStatus.active:
+            if (user_id == booking.candidate_id and booking.cancel_reason
+                    and booking.cancelled_by_id != booking.candidate_id):
+                # The cancellation the candidate receives says why the company cancelled.
+                entry.summary = f"{entry.summary} — annulé par l’entreprise : {booking.cancel_reason}"[:300]
             cancel_entry(session, entry)
             done.append(f"cancel:{user_id}")
     for user_id, for_recruiter in wanted.items():

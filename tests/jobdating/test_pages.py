@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.conftest import login, post_form
+from tests.conftest import login, post_form, run_jobs
 from tests.jobdating.conftest import FAIR_DAY
 from tests.jobdating.helpers import active_bookings, open_range
 
@@ -170,12 +170,13 @@ def test_the_organiser_sees_fill_rates_and_repeated_no_shows(app, session, world
     assert "Candidate One" in page and "2 absences" in page
 
 
-def test_a_recruiter_cancels_with_a_reason_and_the_candidate_is_offered_other_slots(app, session, world):
+def test_a_recruiter_cancels_with_a_reason_and_the_candidate_is_offered_other_slots(app, session, smtp, world):
     from fair.jobdating.services import book
 
     booking = book(session, slot_id=world.slots[0].id, candidate_id=world.candidate.id)
     session.commit()
     booking_id = booking.id
+    run_jobs(app)  # the invitations go out
     recruiter, candidate = app.test_client(), app.test_client()
     login(recruiter, world.recruiter_a.email)
     login(candidate, world.candidate.email)
@@ -189,6 +190,11 @@ def test_a_recruiter_cancels_with_a_reason_and_the_candidate_is_offered_other_sl
     page = candidate.get("/interviews/my-day").get_data(as_text=True)
     assert "Transports Rapides a annulé votre entretien de 09:00." in page
     assert "Motif : Poste pourvu ce matin" in page and "Choisir un autre créneau" in page
+    # The calendar job sends the invitation, then the cancellation that says why.
+    run_jobs(app)
+    run_jobs(app)
+    subjects = [m["Subject"] for m in smtp.wait_for("candidate@example.org", 2)]
+    assert "Annulé : Entretien — Transports Rapides — annulé par l’entreprise : Poste pourvu ce matin" in subjects
 
 
 def test_the_referring_adviser_sees_no_shows_and_outcomes(app, session, factory, world):
