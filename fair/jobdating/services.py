@@ -554,31 +554,35 @@ def candidate_waitlist(session: Session, candidate_id: int) -> list[WaitlistEntr
 
 
 def _texts(booking: Booking, slot: Slot, for_recruiter: bool) -> tuple[str, str, str, str | None]:
-    from fair.notify.calendar import local_span_text  # noqa: F401
+    """What the calendar entry says, in the language of the person whose calendar it is."""
+    from flask_babel import force_locale, gettext as _
 
     booth = slot.booth
     company = booth.company.name
     edition = booth.edition
     candidate = booking.candidate
-    if for_recruiter:
-        summary = f"Entretien — {candidate.full_name}"
-    else:
-        summary = f"Entretien — {company}"
-    if slot.mode == SlotMode.phone:
-        local = slot.starts_at.astimezone(zone(edition)).strftime("%H:%M")
-        description = (f"Entretien téléphonique. Le recruteur appellera {candidate.full_name} à {local}"
-                       + (f" au {candidate.phone}." if candidate.phone and not for_recruiter else "."))
-        location = "Téléphone"
+    reader = slot.recruiter if for_recruiter else candidate
+    with force_locale(reader.locale or "fr"):
+        name = candidate.full_name if for_recruiter else company
+        summary = _("Interview — %(name)s", name=name)
         join_url = None
-    elif slot.mode == SlotMode.video:
-        description = "Entretien en visio."
-        location = "Visio"
-        join_url = slot.location if slot.location.startswith("https://") else None
-    else:
-        description = "Entretien sur place."
-        location = slot.location or (f"Stand {booth.stand_number}" if booth.stand_number else edition.venue or "")
-        join_url = None
-    return summary, f"{edition.title} — {company}. {description}", location, join_url
+        if slot.mode == SlotMode.phone:
+            local = slot.starts_at.astimezone(zone(edition)).strftime("%H:%M")
+            if for_recruiter:
+                description = _("Phone interview: call %(name)s at %(time)s.", name=candidate.full_name, time=local)
+            else:
+                description = _("Phone interview: the recruiter will call you at %(time)s on %(phone)s.", time=local,
+                                phone=candidate.phone or _("the number of your account"))
+            location = _("Phone")
+        elif slot.mode == SlotMode.video:
+            description = _("Video interview.")
+            location = _("Video")
+            join_url = slot.location if slot.location.startswith("https://") else None
+        else:
+            description = _("On-site interview.")
+            location = slot.location or (_("Stand %(n)s", n=booth.stand_number) if booth.stand_number
+                                         else edition.venue or "")
+        return summary, f"{edition.title} — {company}. {description}", location, join_url
 
 
 def sync_calendar_later(session: Session, booking: Booking) -> None:
@@ -616,7 +620,11 @@ def sync_calendar(session: Session, booking_id: int) -> list[str]:
             if (user_id == booking.candidate_id and booking.cancel_reason
                     and booking.cancelled_by_id != booking.candidate_id):
                 # The cancellation the candidate receives says why the company cancelled.
-                entry.summary = f"{entry.summary} — annulé par l’entreprise : {booking.cancel_reason}"[:300]
+                from flask_babel import force_locale, gettext
+
+                with force_locale(booking.candidate.locale or "fr"):
+                    entry.summary = gettext("%(summary)s — cancelled by the company: %(reason)s",
+                                            summary=entry.summary, reason=booking.cancel_reason)[:300]
             cancel_entry(session, entry)
             done.append(f"cancel:{user_id}")
     for user_id, for_recruiter in wanted.items():

@@ -56,8 +56,8 @@ def test_a_booking_puts_the_interview_in_both_calendars(app, session, world):
     assert set(entries) == {world.candidate.id, world.recruiter_a.id}
     assert entries[world.candidate.id].starts_at == world.slots[0].starts_at
     assert entries[world.candidate.id].join_url == "https://visio.example.org/a"
-    assert "Transports Rapides" in entries[world.candidate.id].summary
-    assert "Candidate One" in entries[world.recruiter_a.id].summary
+    assert entries[world.candidate.id].summary == "Entretien — Transports Rapides"
+    assert entries[world.recruiter_a.id].summary == "Entretien — Candidate One"
 
 
 def test_booking_closes_before_the_slot_and_only_candidates_book(app, session, world):
@@ -183,6 +183,23 @@ def test_outcome_after_the_slot_and_no_show_without_outcome(app, session, world)
     record_outcome(session, booking, attendance=Attendance.no_show, outcome=None, now=slot.ends_at)
     session.commit()
     assert no_show_count(session, world.candidate.id) == 1
+
+
+def test_calendar_texts_are_in_the_language_of_each_person(app, session, world):
+    from fair.jobdating.services import book
+
+    phone = open_range(session, world.booth_b, world.recruiter_b, FAIR_DAY, "14:00", "15:00", mode="phone", location="")
+    world.recruiter_b.locale = "en"
+    session.commit()
+    booking = book(session, slot_id=phone.slots[0].id, candidate_id=world.candidate.id, now=EARLY)
+    session.commit()
+    recruiter_id, candidate_id = world.recruiter_b.id, world.candidate.id
+    entries = _entries(app, session, booking.id)
+    assert entries[candidate_id].description.endswith(
+        "Entretien téléphonique : le recruteur vous appellera à 14:00 au 06 12 34 56 78.")
+    assert entries[candidate_id].location == "Téléphone"
+    assert entries[recruiter_id].summary == "Interview — Candidate One"
+    assert entries[recruiter_id].description.endswith("Phone interview: call Candidate One at 14:00.")
 
 
 def test_the_phone_number_is_visible_only_within_the_slot(session, world):
