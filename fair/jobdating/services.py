@@ -298,8 +298,11 @@ def _write_guarded(session: Session, change) -> None:
 def book(session: Session, *, slot_id: int, candidate_id: int, booked_by_id: int | None = None,
          now: dt.datetime | None = None) -> Booking:
     """Book `slot_id` for the candidate, or raise a `BookingError` saying why not."""
-    lock_candidate(session, candidate_id)
     now = now or clock.now()
+    # A slot already taken is refused before taking any lock: most attempts of a rush end here.
+    if active_booking_of_slot(session, slot_id) is not None:
+        raise SlotTaken(_l("This slot has just been booked by someone else."))
+    lock_candidate(session, candidate_id)
     slot = session.execute(select(Slot).where(Slot.id == slot_id).execution_options(populate_existing=True)
                            ).scalar_one_or_none()
     if slot is None:
