@@ -332,7 +332,9 @@ def book(session: Session, *, slot_id: int, candidate_id: int, booked_by_id: int
 
 
 def _mark_applications_booked(session: Session, booth_id: int, candidate_id: int, now: dt.datetime) -> None:
+    """The candidate's applications to this booth's offers: the recruiter now sees who they are."""
     from fair.candidates.models import Application
+    from fair.candidates.services import mark_interview_booked
     from fair.companies.models import Offer
 
     for application in session.execute(
@@ -340,7 +342,7 @@ def _mark_applications_booked(session: Session, booth_id: int, candidate_id: int
         .where(Offer.booth_id == booth_id, Application.candidate_id == candidate_id,
                Application.interview_booked_at.is_(None))
     ).scalars():
-        application.interview_booked_at = now
+        mark_interview_booked(application)
 
 
 def cancel_booking(session: Session, booking: Booking, *, by_user_id: int, now: dt.datetime | None = None,
