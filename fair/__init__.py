@@ -11,9 +11,7 @@ from fair.config import PROJECT_ROOT, load_config
 # Every domain package that carries its own translation catalogue.
 TRANSLATION_DIRS = ["translations", "accounts/translations", "fairs/translations",
                     "companies/translations", "public/translations", "notify/translations",
-                    "candidates/translations",
-                    "notify/agenda_translations", "notify/outbox_translations",
-                    "jobdating/translations"]
+                    "candidates/translations", "jobdating/translations"]
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:

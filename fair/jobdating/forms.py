@@ -36,9 +36,9 @@ class ChoiceField(SelectField):
 
 class AvailabilityForm(FlaskForm):
     day = ChoiceField(_l("Day"), validators=[InputRequired(message=_l("This field is required."))])
-    start = TimeField(_l("From"), validators=[InputRequired(message=_l("This field is required."))],
+    start = TimeField(_l("Start time"), validators=[InputRequired(message=_l("This field is required."))],
                       render_kw={"step": 300})
-    end = TimeField(_l("To"), validators=[InputRequired(message=_l("This field is required."))],
+    end = TimeField(_l("End time"), validators=[InputRequired(message=_l("This field is required."))],
                     render_kw={"step": 300})
     mode = ChoiceField(_l("Interview mode"), choices=[(m.value, label) for m, label in MODE_LABELS.items()],
                        validators=[InputRequired(message=_l("This field is required."))])
