@@ -40,3 +40,19 @@ def role_required(kind: OrganisationKind) -> Callable:
         return wrapped
 
     return decorator
+
+
+def candidate_required(view: Callable) -> Callable:
+    """Signed-in people without any organisation role (candidates); others get 404."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            from fair.extensions import login_manager
+
+            return login_manager.unauthorized()
+        if not current_user.is_candidate:
+            abort(404)
+        return view(*args, **kwargs)
+
+    return wrapped

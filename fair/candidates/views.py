@@ -8,17 +8,16 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from functools import wraps
-from typing import Any, Callable
+from typing import Any
 
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file,
                    url_for)
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from fair.access import role_required
+from fair.access import candidate_required, role_required
 from fair.accounts.models import OrganisationKind
 from fair.candidates import labels, mailing, services, storage
 from fair.candidates.forms import ApplyForm, CvForm, OnBehalfForm, ProfileForm, RejectForm, ReferralForm
@@ -54,19 +53,6 @@ def candidate_labels() -> dict[str, Any]:
             "situation_labels": labels.SITUATION_LABELS, "situation_consent_text": labels.SITUATION_CONSENT_TEXT}
 
 
-def candidate_only(view: Callable) -> Callable:
-    """Signed-in people without any organisation role; others get 404."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if not current_user.is_candidate:
-            abort(404)
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
 @bp.errorhandler(RequestEntityTooLarge)
 def _too_large(_error):
     """A body over MAX_CONTENT_LENGTH is refused before it is read: say so in words, store nothing."""
@@ -94,7 +80,7 @@ def _send_cv(cv: CandidateCv, download_name: str) -> Response:
 # ================================================================ candidate
 
 @bp.route("/candidate/")
-@candidate_only
+@candidate_required
 def dashboard():
     profile = services.profile_of(current_user)
     applications = services.candidate_applications(current_user.id)
@@ -107,7 +93,7 @@ def dashboard():
 
 
 @bp.route("/candidate/profile", methods=["GET", "POST"])
-@candidate_only
+@candidate_required
 def profile():
     existing = services.profile_of(current_user)
     if request.method == "GET":
@@ -133,7 +119,7 @@ def _render_cvs(form: CvForm, status: int = 200):
 
 
 @bp.route("/candidate/cvs", methods=["GET", "POST"])
-@candidate_only
+@candidate_required
 def cvs():
     if request.method == "GET":
         return _render_cvs(CvForm(formdata=None))
@@ -163,7 +149,7 @@ def cvs():
 
 
 @bp.route("/candidate/cvs/<int:cv_id>")
-@candidate_only
+@candidate_required
 def download_cv(cv_id: int):
     cv = services.cv_of_candidate(current_user.id, cv_id)
     if cv is None:
@@ -172,7 +158,7 @@ def download_cv(cv_id: int):
 
 
 @bp.route("/candidate/cvs/<int:cv_id>/delete", methods=["POST"])
-@candidate_only
+@candidate_required
 def delete_cv(cv_id: int):
     cv = services.cv_of_candidate(current_user.id, cv_id)
     if cv is None:
@@ -186,7 +172,7 @@ def delete_cv(cv_id: int):
 
 
 @bp.route("/candidate/applications")
-@candidate_only
+@candidate_required
 def applications():
     return render_template("candidates/applications.html",
                            applications=services.candidate_applications(current_user.id),
@@ -194,7 +180,7 @@ def applications():
 
 
 @bp.route("/candidate/offers/<int:offer_id>/apply", methods=["GET", "POST"])
-@candidate_only
+@candidate_required
 def apply(offer_id: int):
     offer = services.applicable_offer(offer_id)
     if offer is None:
@@ -223,7 +209,7 @@ def apply(offer_id: int):
 
 
 @bp.route("/candidate/applications/<int:application_id>/withdraw", methods=["POST"])
-@candidate_only
+@candidate_required
 def withdraw(application_id: int):
     application = services.application_of_candidate(current_user.id, application_id)
     if application is None:
@@ -239,13 +225,13 @@ def withdraw(application_id: int):
 
 
 @bp.route("/candidate/referrals")
-@candidate_only
+@candidate_required
 def referrals():
     return render_template("candidates/referrals.html", referrals=services.candidate_referrals(current_user.id))
 
 
 @bp.route("/candidate/referrals/<int:referral_id>/revoke", methods=["POST"])
-@candidate_only
+@candidate_required
 def revoke_referral(referral_id: int):
     referral = services.referral_of_candidate(current_user.id, referral_id)
     if referral is None:

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from fair.access import member_org_ids, role_required
+from fair.access import candidate_required, member_org_ids, role_required
 from fair.accounts.models import OrganisationKind, User
 from fair.companies.models import Booth
 from fair.extensions import db
@@ -46,17 +46,6 @@ def candidate_or_adviser(view: Callable) -> Callable:
     @login_required
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         if not (current_user.is_candidate or current_user.is_adviser):
-            abort(404)
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
-def candidate_only(view: Callable) -> Callable:
-    @wraps(view)
-    @login_required
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if not current_user.is_candidate:
             abort(404)
         return view(*args, **kwargs)
 
@@ -161,7 +150,7 @@ def _my_booking(booking_id: int) -> Booking:
 
 
 @bp.route("/interviews/my-day")
-@candidate_only
+@candidate_required
 def my_day():
     now = clock.now()
     bookings = services.candidate_bookings(db.session, current_user.id,
@@ -186,7 +175,7 @@ def _cfg(name: str) -> Any:
 
 
 @bp.route("/interviews/bookings/<int:booking_id>/cancel", methods=["POST"])
-@candidate_only
+@candidate_required
 def cancel(booking_id: int):
     booking = _my_booking(booking_id)
     try:
@@ -200,7 +189,7 @@ def cancel(booking_id: int):
 
 
 @bp.route("/interviews/bookings/<int:booking_id>/reschedule", methods=["GET", "POST"])
-@candidate_only
+@candidate_required
 def reschedule(booking_id: int):
     booking = _my_booking(booking_id)
     error = None
@@ -226,7 +215,7 @@ def reschedule(booking_id: int):
 
 
 @bp.route("/interviews/booths/<int:booth_id>/waitlist", methods=["POST"])
-@candidate_only
+@candidate_required
 def join_waitlist(booth_id: int):
     booth = db.session.get(Booth, booth_id)
     if booth is None or booth.edition.status not in PUBLIC_STATUSES:
@@ -250,7 +239,7 @@ def _my_waitlist(entry_id: int) -> WaitlistEntry:
 
 
 @bp.route("/interviews/waitlist/<int:entry_id>/accept", methods=["POST"])
-@candidate_only
+@candidate_required
 def accept_offer(entry_id: int):
     entry = _my_waitlist(entry_id)
     try:
@@ -264,7 +253,7 @@ def accept_offer(entry_id: int):
 
 
 @bp.route("/interviews/waitlist/<int:entry_id>/leave", methods=["POST"])
-@candidate_only
+@candidate_required
 def leave_waitlist(entry_id: int):
     entry = _my_waitlist(entry_id)
     services.leave_waitlist(db.session, entry)

@@ -9,6 +9,7 @@ from typing import Iterator
 
 import pytest
 
+from tests.conftest import PASSWORD
 from tests.servers import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -105,3 +106,12 @@ def describe(violations: list[dict]) -> str:
         f"{v['id']} ({v['impact']}): {v['help']} — " + "; ".join(n["target"][0] for n in v["nodes"][:5])
         for v in violations
     )
+
+
+def log_in(page, base: str, email: str, password: str = PASSWORD) -> None:
+    """Sign in through the login page, as a person does."""
+    page.goto(f"{base}/login")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe", exact=True).fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()

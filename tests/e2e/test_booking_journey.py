@@ -6,18 +6,9 @@ import datetime as dt
 
 import pytest
 
-from tests.conftest import PASSWORD
-from tests.e2e.conftest import axe_violations, describe
+from tests.e2e.conftest import axe_violations, describe, log_in
 
 pytestmark = pytest.mark.e2e
-
-
-def log_in(page, base: str, email: str) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
 
 
 def test_a_candidate_books_a_slot_and_both_see_it_in_their_day(live_server, page, browser, factory, session):

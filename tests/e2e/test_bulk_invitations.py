@@ -9,8 +9,7 @@ import sys
 
 import pytest
 
-from tests.e2e.conftest import ROOT, axe_violations, describe
-from tests.e2e.test_journeys import log_in
+from tests.e2e.conftest import ROOT, axe_violations, describe, log_in
 
 pytestmark = pytest.mark.e2e
 

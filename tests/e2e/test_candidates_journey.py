@@ -9,17 +9,9 @@ import pytest
 
 from tests.candidates.helpers import pdf_bytes
 from tests.conftest import PASSWORD, run_jobs
-from tests.e2e.conftest import axe_violations, describe
+from tests.e2e.conftest import axe_violations, describe, log_in
 
 pytestmark = pytest.mark.e2e
-
-
-def log_in(page, base: str, email: str) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
 
 
 def no_violations(page) -> None:

@@ -9,13 +9,7 @@ import pytest
 from icalendar import Calendar
 
 from tests.conftest import login, post_form
-
-START = dt.datetime(2030, 3, 12, 9, 0, tzinfo=dt.timezone.utc)
-
-
-@pytest.fixture
-def app_config(app_config, smtp):
-    return {**app_config, "MAIL_URL": smtp.url}
+from tests.notify.entries import START, app_config  # noqa: F401  (a fixture used by name)
 
 
 def _entry(session, edition, user, ref_id, start):

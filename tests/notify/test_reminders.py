@@ -10,21 +10,8 @@ import json
 import pytest
 
 from tests.conftest import login, run_jobs
+from tests.notify.entries import START, app_config, world  # noqa: F401  (fixtures used by name)
 
-START = dt.datetime(2030, 3, 12, 9, 0, tzinfo=dt.timezone.utc)
-
-
-@pytest.fixture
-def app_config(app_config, smtp):
-    return {**app_config, "MAIL_URL": smtp.url}
-
-
-@pytest.fixture
-def world(factory):
-    organiser = factory.organisation("organiser", "Métropole emploi")
-    edition = factory.edition(organiser, title="Rencontres pour l'emploi")
-    candidate = factory.user(email="candidate@example.org", full_name="Camille Martin")
-    return edition, candidate
 
 
 def _schedule(session, edition, user, start=START):
