@@ -31,14 +31,21 @@ def pdf_bytes(text: str = "CV") -> bytes:
     return out.getvalue()
 
 
+def _member(name: str) -> zipfile.ZipInfo:
+    """A zip entry with a fixed date: the same document gives the same bytes whenever it is made."""
+    info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
+
+
 def docx_bytes(text: str = "CV") -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+        z.writestr(_member("[Content_Types].xml"), '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
                    'package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/'
                    'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
-        z.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships/>')
-        z.writestr("word/document.xml", f'<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats'
+        z.writestr(_member("_rels/.rels"), '<?xml version="1.0"?><Relationships/>')
+        z.writestr(_member("word/document.xml"), f'<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats'
                    f'.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body>'
                    f'</w:document>')
     return out.getvalue()
@@ -48,10 +55,10 @@ def odt_bytes(text: str = "CV") -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
-        z.writestr("content.xml", f'<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:'
+        z.writestr(_member("content.xml"), f'<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:'
                    f'tc:opendocument:xmlns:office:1.0"><office:body><office:text>{text}</office:text></office:body>'
                    f'</office:document-content>')
-        z.writestr("META-INF/manifest.xml", '<?xml version="1.0"?><manifest/>')
+        z.writestr(_member("META-INF/manifest.xml"), '<?xml version="1.0"?><manifest/>')
     return out.getvalue()
 
 
