@@ -3,7 +3,9 @@
 Services never commit: the request or the job owns the transaction. A booking never sends mail
 itself: once it is committed, a job (`sync_calendar`) creates, moves or cancels both people's
 calendar entries through `fair.notify.agenda`, which queues the invitations and keeps the reminders
-in step.
+in step. Two mails are written straight into the outbox, in the transaction of their cause: the
+slot held for the next person of a waitlist (`offer_freed_slot`) and a no-show told to the advisers
+the candidate consented to (`record_outcome`); each has its own idempotency key.
 
 Concurrency. `book` and `reschedule` first call `lock_candidate`: on SQLite it opens the transaction
 with BEGIN IMMEDIATE (one writer at a time, so "check then insert" cannot interleave); on PostgreSQL it
@@ -413,7 +415,40 @@ def record_outcome(session: Session, booking: Booking, *, attendance: Attendance
         raise BookingError(_l("A candidate who did not come has no outcome."))
     booking.attendance, booking.outcome = attendance, outcome
     session.flush()
+    if attendance == Attendance.no_show:
+        _mail_advisers_of_no_show(session, booking)
     return booking
+
+
+def _mail_advisers_of_no_show(session: Session, booking: Booking) -> None:
+    """Each adviser the candidate agreed to (confirmed referral, not revoked) hears of the no-show,
+    in the adviser's language, once per booking (the outbox key), whatever the recruiter changes after."""
+    from fair.candidates.models import Referral, ReferralStatus
+    from fair.notify.calendar import local_span_text
+    from fair.notify.mail import mail_url
+    from fair.notify.outbox import queue_mail
+
+    referrals = session.execute(
+        select(Referral).where(Referral.candidate_id == booking.candidate_id,
+                               Referral.status == ReferralStatus.confirmed).order_by(Referral.id)
+    ).scalars().all()
+    if not referrals:
+        return
+    booth = session.get(Booth, booking.booth_id)
+    edition = session.get(Edition, booking.edition_id)
+    candidate = session.get(User, booking.candidate_id)
+    tz = edition.timezone or "Europe/Paris"
+    for referral in referrals:
+        adviser = session.get(User, referral.adviser_id)
+        locale = adviser.locale or "fr"
+        queue_mail(
+            session, to=adviser.email, template="no_show_adviser", locale=locale,
+            context={"adviser": adviser.full_name, "candidate": candidate.full_name,
+                     "company": booth.company.name, "fair": edition.title,
+                     "when": local_span_text(booking.starts_at, booking.ends_at, tz, locale),
+                     "link": mail_url("candidates.adviser_referral", referral_id=referral.id)},
+            key=f"no-show:{booking.id}:{referral.id}", edition_id=edition.id,
+        )
 
 
 def no_show_count(session: Session, candidate_id: int, edition_id: int | None = None) -> int:
@@ -492,6 +527,7 @@ def offer_freed_slot(session: Session, slot: Slot, *, now: dt.datetime | None = 
         entry.status, entry.offered_slot_id, entry.offer_expires_at = WaitlistStatus.offered, slot.id, hold_until
         session.flush()
         _schedule_expiry(session, entry)
+        _mail_waitlist_hold(session, entry, slot)
         log.info("waitlist %s: slot %s held until %s", entry.id, slot.id, hold_until.isoformat())
         return entry
     slot.held_for_id, slot.held_until = None, None
@@ -505,6 +541,28 @@ def _schedule_expiry(session: Session, entry: WaitlistEntry) -> None:
 
 
 _EXPIRIES_KEY = "fair_waitlist_expiries"
+
+
+def _mail_waitlist_hold(session: Session, entry: WaitlistEntry, slot: Slot) -> None:
+    """Tell the person a slot is held for them: the company, when (the fair's zone), until when, and
+    "my day", where they take it. One mail per hold: the key names the entry, the slot and the end."""
+    from fair.notify.calendar import local_span_text, local_time_text
+    from fair.notify.mail import mail_url
+    from fair.notify.outbox import queue_mail
+
+    candidate = session.get(User, entry.candidate_id)
+    booth = session.get(Booth, slot.booth_id)
+    edition = booth.edition
+    tz = edition.timezone or "Europe/Paris"
+    locale = candidate.locale or "fr"
+    until = entry.offer_expires_at
+    queue_mail(
+        session, to=candidate.email, template="waitlist_hold", locale=locale,
+        context={"name": candidate.full_name, "company": booth.company.name, "fair": edition.title,
+                 "when": local_span_text(slot.starts_at, slot.ends_at, tz, locale),
+                 "until": local_time_text(until, tz, locale), "link": mail_url("jobdating.my_day")},
+        key=f"waitlist-hold-{entry.id}-{slot.id}-{int(until.timestamp())}", edition_id=edition.id,
+    )
 
 
 @event.listens_for(Session, "after_commit")
