@@ -12,10 +12,12 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import StringField
+from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from sqlalchemy import select
 
 from fair.access import role_required
@@ -47,6 +49,11 @@ FILE_ERRORS = {
     "missing": _l("Choose a CSV file to upload."),
     "not_csv": _l("The file must be a CSV file (.csv or .txt)."),
 }
+PARTNER_ERRORS = {
+    bulk_service.NO_PARTNER: _l("Choose a partner of this fair."),
+    bulk_service.UNKNOWN_PARTNER: _l("This organisation is not a partner of this fair. Choose one from the list."),
+    bulk_service.NO_CANDIDATE: _l("This partner has no candidate who agreed to be referred yet: nobody to invite."),
+}
 STATUS_LABELS = {
     BulkStatus.queued: _l("Waiting to start"),
     BulkStatus.running: _l("Sending"),
@@ -63,9 +70,23 @@ class UploadForm(FlaskForm):
     file = FileField(_l("CSV file"))
 
 
+class PartnerForm(FlaskForm):
+    # The choices are the edition's partners; the view checks the value itself to word its errors.
+    partner = SelectField(_l("Partner"), choices=[], validate_choice=False)
+
+
 @bp.context_processor
 def _labels():
-    return {"BULK_STATUS_LABELS": STATUS_LABELS, "BULK_STATUS": BulkStatus, "reason_label": reason_label}
+    return {"BULK_STATUS_LABELS": STATUS_LABELS, "BULK_STATUS": BulkStatus, "reason_label": reason_label,
+            "bulk_label": bulk_label, "bulk_partner": bulk_service.partner_label}
+
+
+def bulk_label(bulk) -> str:
+    """How a list is named on the pages: its file name, or the partner whose candidates it holds."""
+    partner = bulk_service.partner_label(bulk)
+    if partner is not None:
+        return _("Candidates referred by %(partner)s", partner=partner)
+    return bulk.filename or _("List %(id)s", id=bulk.id)
 
 
 def reason_label(row: dict) -> str:
@@ -204,9 +225,48 @@ def bulk_invitations(edition_id: int):
                 db.session.commit()
                 log.info("bulk invitation %s: %s recipients for edition %s", created.id, created.total, edition.id)
                 return redirect(url_for("agenda.bulk_invitation", edition_id=edition.id, bulk_id=created.id))
-    status = 400 if error else 200
-    return render_template("notify/agenda/bulk_list.html", edition=edition, form=form, error=error,
-                           rejected=rejected, bulks=bulk_service.bulks_of_edition(db.session, edition.id)), status
+    return _bulk_list_page(edition, form=form, error=error, rejected=rejected)
+
+
+def _bulk_list_page(edition, form=None, error=None, rejected=(), partner_form=None, partner_error=None):
+    partners = bulk_service.edition_partners(db.session, edition.id)
+    partner_form = partner_form or PartnerForm()
+    partner_form.partner.choices = [SelectChoice("", _("Choose a partner"))] + [
+        SelectChoice(str(partner.id), ngettext("%(name)s (%(num)s candidate)", "%(name)s (%(num)s candidates)",
+                                               count, name=partner.organisation.name))
+        for partner, count in partners]
+    status = 400 if error or partner_error else 200
+    return render_template("notify/agenda/bulk_list.html", edition=edition, form=form or UploadForm(), error=error,
+                           rejected=rejected, partners=partners, partner_form=partner_form,
+                           partner_error=partner_error,
+                           bulks=bulk_service.bulks_of_edition(db.session, edition.id)), status
+
+
+@bp.route("/console/editions/<int:edition_id>/bulk-invitations/from-partner", methods=["POST"])
+@organiser_required
+def bulk_from_partner(edition_id: int):
+    """A list made of the consenting candidates one of the edition's partners referred."""
+    edition = _edition_or_404(edition_id)
+    form = PartnerForm()
+    if not form.validate_on_submit():
+        abort(400)
+    raw = (form.partner.data or "").strip()
+    try:
+        chosen = int(raw) if raw else None
+    except ValueError:
+        chosen = -1  # not an id: answered as an unknown partner
+    if chosen is not None and not 0 < chosen < 2**31:
+        chosen = -1  # beyond an integer column, PostgreSQL would refuse the query
+    try:
+        created = bulk_service.create_bulk_from_partner(db.session, edition=edition, user_id=current_user.id,
+                                                        edition_partner_id=chosen)
+    except bulk_service.BulkFileError as problem:
+        db.session.rollback()
+        return _bulk_list_page(edition, partner_form=form, partner_error=PARTNER_ERRORS[problem.code])
+    bulk_service.start_bulk(db.session, created)
+    db.session.commit()
+    log.info("bulk invitation %s: %s candidates of a partner for edition %s", created.id, created.total, edition.id)
+    return redirect(url_for("agenda.bulk_invitation", edition_id=edition.id, bulk_id=created.id))
 
 
 @bp.route("/console/editions/<int:edition_id>/bulk-invitations/<int:bulk_id>")

@@ -1,4 +1,6 @@
-"""Bulk invitations: an organiser uploads a list (CSV) of people invited to register for an edition.
+"""Bulk invitations: an organiser invites a list of people to register for an edition, either an
+uploaded CSV file or the candidates one of the edition's partners referred (only those who confirmed
+the referral and did not revoke it).
 
 Every row is checked before anything is sent: a bad row is reported with its line number and the
 reason, and nothing is sent to it; an address met twice is sent once. The valid rows are kept as
@@ -17,8 +19,9 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fair.accounts.models import Membership, Organisation, OrganisationKind
-from fair.fairs.models import Edition
+from fair.accounts.models import Membership, Organisation, OrganisationKind, User
+from fair.candidates.models import Referral, ReferralStatus
+from fair.fairs.models import Edition, EditionPartner
 from fair.notify.models import BulkInvitation, BulkRecipient, BulkStatus
 
 log = logging.getLogger("fair.notify")
@@ -118,10 +121,18 @@ def create_bulk(session: Session, *, edition: Edition, user_id: int, filename: s
 
     Raises BulkFileError when the file cannot be used at all, or holds no valid row.
     """
-    default_locale = next((code for code in (edition.languages or []) if code in LOCALES), "fr")
-    parsed = parse_csv(data, default_locale)
+    parsed = parse_csv(data, default_locale_of(edition))
     if not parsed.rows:
         raise BulkFileError("no_valid_row")
+    return record_bulk(session, edition=edition, user_id=user_id, filename=filename, parsed=parsed)
+
+
+def default_locale_of(edition: Edition) -> str:
+    return next((code for code in (edition.languages or []) if code in LOCALES), "fr")
+
+
+def record_bulk(session: Session, *, edition: Edition, user_id: int, filename: str, parsed: ParsedList) -> BulkInvitation:
+    """Store a checked list (CSV or a partner's candidates) and its recipients, ready for `start_bulk`."""
     bulk = BulkInvitation(edition_id=edition.id, created_by_id=user_id, filename=(filename or "")[:255],
                           status=BulkStatus.queued, total=len(parsed.rows), sent=0, rejected=parsed.rejected)
     session.add(bulk)
@@ -130,6 +141,95 @@ def create_bulk(session: Session, *, edition: Edition, user_id: int, filename: s
                     for line, email, name, locale in parsed.rows)
     session.flush()
     return bulk
+
+
+# ---------------------------------------------------------------- a partner's candidates
+
+# A list made from a partner's candidates is labelled with this prefix and the partner's name; a
+# browser's file name (kept as `Path(...).name`) never holds a "/", so no CSV list can look like one.
+PARTNER_LABEL_PREFIX = "partner/"
+NO_PARTNER = "no_partner"
+UNKNOWN_PARTNER = "unknown_partner"
+NO_CANDIDATE = "no_candidate"
+
+
+def partner_label(bulk: BulkInvitation) -> str | None:
+    """The partner's name when the list was made from its candidates, else None."""
+    name = bulk.filename or ""
+    return name[len(PARTNER_LABEL_PREFIX):] if name.startswith(PARTNER_LABEL_PREFIX) else None
+
+
+def _consenting_referrals():
+    """Referrals the candidate confirmed and did not revoke, of an active account."""
+    return (select(Referral.partner_id, User.id, User.email, User.full_name, User.locale)
+            .join(User, User.id == Referral.candidate_id)
+            .where(Referral.status == ReferralStatus.confirmed, Referral.revoked_at.is_(None),
+                   User.is_active_account.is_(True)))
+
+
+def edition_partners(session: Session, edition_id: int) -> list[tuple[EditionPartner, int]]:
+    """The edition's partners by name, each with its number of consenting referred candidates."""
+    partners = list(session.execute(
+        select(EditionPartner).join(Organisation, Organisation.id == EditionPartner.organisation_id)
+        .where(EditionPartner.edition_id == edition_id).order_by(Organisation.name, EditionPartner.id)
+    ).scalars())
+    counts: dict[int, int] = {}
+    if partners:
+        referrals = _consenting_referrals().where(
+            Referral.partner_id.in_([p.organisation_id for p in partners])).subquery()
+        counts = dict(session.execute(
+            select(referrals.c.partner_id, func.count(func.distinct(referrals.c.id))).group_by(referrals.c.partner_id)
+        ).all())
+    return [(partner, counts.get(partner.organisation_id, 0)) for partner in partners]
+
+
+def partner_candidates(session: Session, organisation_id: int, default_locale: str = "fr") -> ParsedList:
+    """The partner organisation's consenting referred candidates as list rows (one per person)."""
+    parsed = ParsedList()
+    seen: dict[str, int] = {}
+    people = session.execute(
+        _consenting_referrals().where(Referral.partner_id == organisation_id).order_by(User.full_name, User.id)
+    ).all()
+    seen_ids: set[int] = set()
+    for _partner_id, user_id, email_raw, name, locale in people:
+        if user_id in seen_ids:  # referred by two advisers of the same partner
+            continue
+        seen_ids.add(user_id)
+        line = len(seen_ids)
+        try:
+            email = validate_email(email_raw or "", check_deliverability=False).normalized
+        except EmailNotValidError:
+            parsed.rejected.append({"line": line, "reason": BAD_EMAIL, "value": email_raw or ""})
+            continue
+        key = email.lower()
+        if key in seen:
+            parsed.rejected.append({"line": line, "reason": DUPLICATE, "value": email, "other_line": seen[key]})
+            continue
+        seen[key] = line
+        locale = (locale or "").lower()
+        parsed.rows.append((line, email, (name or "")[:NAME_MAX], locale if locale in LOCALES else default_locale))
+    return parsed
+
+
+def create_bulk_from_partner(session: Session, *, edition: Edition, user_id: int,
+                             edition_partner_id: int | None) -> BulkInvitation:
+    """A list of the consenting candidates of one of the edition's partners; the caller commits and starts it.
+
+    Raises BulkFileError(NO_PARTNER) when none is chosen, (UNKNOWN_PARTNER) when the id is not one of
+    this edition's partners, (NO_CANDIDATE) when the partner has no consenting candidate.
+    """
+    if not edition_partner_id:
+        raise BulkFileError(NO_PARTNER)
+    partner = session.execute(
+        select(EditionPartner).where(EditionPartner.id == edition_partner_id, EditionPartner.edition_id == edition.id)
+    ).scalar_one_or_none()
+    if partner is None:
+        raise BulkFileError(UNKNOWN_PARTNER)
+    parsed = partner_candidates(session, partner.organisation_id, default_locale_of(edition))
+    if not parsed.rows:
+        raise BulkFileError(NO_CANDIDATE)
+    return record_bulk(session, edition=edition, user_id=user_id,
+                       filename=PARTNER_LABEL_PREFIX + partner.organisation.name, parsed=parsed)
 
 
 def start_bulk(session: Session, bulk: BulkInvitation) -> None:
