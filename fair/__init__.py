@@ -50,33 +50,20 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     web.init_app(app)
 
     from fair.accounts.views import bp as accounts_bp
+    from fair.candidates.views import bp as candidates_bp
     from fair.companies.views import bp as companies_bp
     from fair.fairs.views import bp as fairs_bp
+    from fair.jobdating.views import bp as jobdating_bp
+    from fair.notify import sockets as notify_sockets
+    from fair.notify.agenda_views import bp as agenda_bp
     from fair.notify.views import bp as notify_bp
     from fair.notify.views import console_bp as outbox_console_bp
     from fair.public.views import bp as public_bp
 
-    app.register_blueprint(public_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(fairs_bp)
-    app.register_blueprint(companies_bp)
-    app.register_blueprint(notify_bp)
-    app.register_blueprint(outbox_console_bp)
-
-    from fair.candidates.views import bp as candidates_bp
-
-    app.register_blueprint(candidates_bp)
-
-    from fair.jobdating.views import bp as jobdating_bp
-
-    app.register_blueprint(jobdating_bp)
-
-    from fair.notify import sockets as notify_sockets
-
-    notify_sockets.register(socketio)  # socket events of notices and bulk sends
-    from fair.notify.agenda_views import bp as agenda_bp
-
-    app.register_blueprint(agenda_bp)
+    for blueprint in (public_bp, accounts_bp, fairs_bp, companies_bp, notify_bp, outbox_console_bp,
+                      candidates_bp, jobdating_bp, agenda_bp):
+        app.register_blueprint(blueprint)
+    notify_sockets.register(socketio)  # live notices and bulk-send progress
 
     from fair import cli
 
