@@ -3,13 +3,14 @@ Valkey and a real SMTP server."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import itertools
 import re
 from typing import Any, Iterator
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
 from tests.servers import PostgresCluster, SmtpSink, ValkeyProcess
 
@@ -155,6 +156,22 @@ def login(client, email: str, password: str = PASSWORD):
     response = post_form(client, "/login", {"email": email, "password": password})
     assert response.status_code == 302, f"login of {email} failed: {response.status_code}"
     return response
+
+
+def page_text(response) -> str:
+    """The page as a person reads it: tags dropped, entities decoded, spaces collapsed."""
+    body = response.get_data(as_text=True)
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body))).strip()
+
+
+def count(session, model, *where) -> int:
+    """Rows of `model` matching `where`, read afresh from the database."""
+    session.expire_all()
+    statement = select(func.count()).select_from(model)
+    for clause in where:
+        statement = statement.where(clause)
+    return session.execute(statement).scalar_one()
 
 
 def run_jobs(app, queues: tuple[str, ...] = ("mail", "default", "bulk")) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import func, select
+from tests.conftest import count, page_text  # noqa: F401  (shared helpers, re-exported)
 
 
 def mail_link(message, path_prefix: str) -> str:
@@ -14,18 +14,6 @@ def mail_link(message, path_prefix: str) -> str:
     return match.group(1)
 
 
-def count(session, model) -> int:
-    session.expire_all()
-    return session.execute(select(func.count()).select_from(model)).scalar_one()
-
-
-def page_text(response) -> str:
-    """The page as a person reads it: tags dropped, entities kept simple, spaces collapsed."""
-    import html
-
-    body = response.get_data(as_text=True)
-    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body))).strip()
 
 
 def is_logged_in(client) -> bool:

@@ -4,9 +4,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from sqlalchemy import func, select
-
-from tests.conftest import csrf_token
+from tests.conftest import count, csrf_token  # noqa: F401  (count: a shared helper, re-exported)
 
 
 def pdf_bytes(text: str = "CV") -> bytes:
@@ -84,9 +82,3 @@ def upload(client, data: bytes, filename: str, path: str = "/candidate/cvs"):
                        content_type="multipart/form-data")
 
 
-def count(session, model, *where) -> int:
-    session.expire_all()
-    statement = select(func.count()).select_from(model)
-    for clause in where:
-        statement = statement.where(clause)
-    return session.execute(statement).scalar_one()

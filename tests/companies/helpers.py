@@ -4,22 +4,7 @@ from __future__ import annotations
 import html
 import re
 
-from sqlalchemy import func, select
-
-
-def page_text(response) -> str:
-    """The page as a person reads it: tags dropped, entities decoded, spaces collapsed."""
-    body = response.get_data(as_text=True)
-    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body))).strip()
-
-
-def count(session, model, *where) -> int:
-    session.expire_all()
-    statement = select(func.count()).select_from(model)
-    for clause in where:
-        statement = statement.where(clause)
-    return session.execute(statement).scalar_one()
+from tests.conftest import count, page_text  # noqa: F401  (shared helpers, re-exported)
 
 
 def field_errors(response, field_id: str) -> list[str]:
