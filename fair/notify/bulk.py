@@ -53,6 +53,25 @@ class BulkFileError(ValueError):
 class ParsedList:
     rows: list[tuple[int, str, str, str]] = field(default_factory=list)   # line, email, name, locale
     rejected: list[dict] = field(default_factory=list)                    # {line, reason, value, other_line?}
+    lines_by_email: dict[str, int] = field(default_factory=dict)          # lower-cased email -> its first line
+
+    def valid_email(self, line: int, raw: str) -> str | None:
+        """The normalised address, or None with the line rejected as a bad address."""
+        try:
+            return validate_email(raw, check_deliverability=False).normalized
+        except EmailNotValidError:
+            self.rejected.append({"line": line, "reason": BAD_EMAIL, "value": raw})
+            return None
+
+    def keep(self, line: int, email: str, name: str, locale: str) -> None:
+        """Keep the row, unless its address came earlier (case aside): then it is rejected as a duplicate."""
+        key = email.lower()
+        if key in self.lines_by_email:
+            self.rejected.append({"line": line, "reason": DUPLICATE, "value": email,
+                                  "other_line": self.lines_by_email[key]})
+            return
+        self.lines_by_email[key] = line
+        self.rows.append((line, email, name, locale))
 
 
 def _decode(data: bytes) -> str:
@@ -72,7 +91,6 @@ def parse_csv(data: bytes, default_locale: str = "fr") -> ParsedList:
     first_line = text.lstrip().splitlines()[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     parsed = ParsedList()
-    seen: dict[str, int] = {}
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     count = 0
     for cells in reader:
@@ -94,10 +112,8 @@ def parse_csv(data: bytes, default_locale: str = "fr") -> ParsedList:
         if not email_raw:
             parsed.rejected.append({"line": line, "reason": MISSING_EMAIL, "value": ""})
             continue
-        try:
-            email = validate_email(email_raw, check_deliverability=False).normalized
-        except EmailNotValidError:
-            parsed.rejected.append({"line": line, "reason": BAD_EMAIL, "value": email_raw})
+        email = parsed.valid_email(line, email_raw)
+        if email is None:
             continue
         if locale not in LOCALES:
             parsed.rejected.append({"line": line, "reason": BAD_LOCALE, "value": locale})
@@ -105,12 +121,7 @@ def parse_csv(data: bytes, default_locale: str = "fr") -> ParsedList:
         if len(name) > NAME_MAX:
             parsed.rejected.append({"line": line, "reason": NAME_TOO_LONG, "value": email})
             continue
-        key = email.lower()
-        if key in seen:
-            parsed.rejected.append({"line": line, "reason": DUPLICATE, "value": email, "other_line": seen[key]})
-            continue
-        seen[key] = line
-        parsed.rows.append((line, email, name, locale))
+        parsed.keep(line, email, name, locale)
     if not parsed.rows and not parsed.rejected:
         raise BulkFileError("empty")
     return parsed
@@ -186,7 +197,6 @@ def edition_partners(session: Session, edition_id: int) -> list[tuple[EditionPar
 def partner_candidates(session: Session, organisation_id: int, default_locale: str = "fr") -> ParsedList:
     """The partner organisation's consenting referred candidates as list rows (one per person)."""
     parsed = ParsedList()
-    seen: dict[str, int] = {}
     people = session.execute(
         _consenting_referrals().where(Referral.partner_id == organisation_id).order_by(User.full_name, User.id)
     ).all()
@@ -196,18 +206,11 @@ def partner_candidates(session: Session, organisation_id: int, default_locale: s
             continue
         seen_ids.add(user_id)
         line = len(seen_ids)
-        try:
-            email = validate_email(email_raw or "", check_deliverability=False).normalized
-        except EmailNotValidError:
-            parsed.rejected.append({"line": line, "reason": BAD_EMAIL, "value": email_raw or ""})
+        email = parsed.valid_email(line, email_raw or "")
+        if email is None:
             continue
-        key = email.lower()
-        if key in seen:
-            parsed.rejected.append({"line": line, "reason": DUPLICATE, "value": email, "other_line": seen[key]})
-            continue
-        seen[key] = line
         locale = (locale or "").lower()
-        parsed.rows.append((line, email, (name or "")[:NAME_MAX], locale if locale in LOCALES else default_locale))
+        parsed.keep(line, email, (name or "")[:NAME_MAX], locale if locale in LOCALES else default_locale)
     return parsed
 
 
