@@ -10,3 +10,4 @@ from fair.notify.models import OutboxMessage  # noqa: F401
 from fair.notify.models import (  # noqa: F401
     BulkInvitation, BulkRecipient, CalendarEntry, CalendarFeed, ReminderOffsets,
 )
+from fair.video.models import CallRoom  # noqa: F401
