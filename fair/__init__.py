@@ -43,7 +43,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app,
         message_queue=app.config["REDIS_URL"] or None,
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE") or _async_mode(),
-        cors_allowed_origins=app.config.get("SOCKETIO_ALLOWED_ORIGINS") or [],
+        # None = the page's own origin only ([] would switch the Origin check off).
+        cors_allowed_origins=app.config.get("SOCKETIO_ALLOWED_ORIGINS") or None,
+        max_http_buffer_size=100_000,  # one frame; each event has its own, smaller limit
     )
 
     from fair import web
@@ -71,6 +73,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     for blueprint in (public_bp, accounts_bp, fairs_bp, companies_bp, notify_bp, outbox_console_bp,
                       candidates_bp, jobdating_bp, agenda_bp, live_bp, video_bp, webinars_bp, ops_bp):
         app.register_blueprint(blueprint)
+    from fair import sockets
+
+    sockets.register(socketio)  # connect (signed-in users only) and disconnect, shared by all domains
     notify_sockets.register(socketio)  # live notices and bulk-send progress
     live_sockets.register(socketio)  # booths, queues, chat, announcements
     video_sockets.register(socketio)  # call rooms: signalling and in-call chat

@@ -65,6 +65,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "BOOKING_CHANGE_CUTOFF_MINUTES": int(env.get("BOOKING_CHANGE_CUTOFF_MINUTES") or 120),
         "WAITLIST_HOLD_MINUTES": int(env.get("WAITLIST_HOLD_MINUTES") or 30),
         "NO_SHOW_FLAG_COUNT": int(env.get("NO_SHOW_FLAG_COUNT") or 2),
+        # Socket.IO: origins allowed to open a socket (comma-separated); unset, the page's own origin.
+        "SOCKETIO_ALLOWED_ORIGINS": [o.strip() for o in (env.get("SOCKETIO_ALLOWED_ORIGINS") or "").split(",")
+                                     if o.strip()] or None,
     }
     if overrides:
         config.update(overrides)

@@ -182,6 +182,10 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     """POST only, with CSRF: a link or an image elsewhere cannot log people out."""
+    from fair.sockets import disconnect_user
+
+    if current_user.is_authenticated:
+        disconnect_user(current_user.id)  # their live pages stop too, on every node
     logout_user()
     session.clear()
     flash(_("You are logged out."), "success")

@@ -1,7 +1,6 @@
 """Socket.IO for notices and bulk progress: rooms `user:<id>` and `bulk:<id>`.
 
-On connect a signed-in user joins their own room `user:<id>` (anonymous connections are refused).
-Joining a `bulk:<id>` room is an event of its own, authorised each time: only organisers of that
+On connect a signed-in user joins their own room `user:<id>` (see fair/sockets.py). Joining a `bulk:<id>` room is an event of its own, authorised each time: only organisers of that
 bulk invitation's edition may follow it. Workers emit through the Redis message queue with
 `emitter()`, a SocketIO built without an app, never by importing the web server.
 """
@@ -14,12 +13,9 @@ from flask_login import current_user
 from flask_socketio import SocketIO, join_room
 
 from fair.extensions import socketio
+from fair.sockets import handle, user_room  # noqa: F401  (user_room: re-exported for the notify jobs)
 
 log = logging.getLogger("fair.notify")
-
-
-def user_room(user_id: int) -> str:
-    return f"user:{user_id}"
 
 
 def bulk_room(bulk_id: int) -> str:
@@ -49,23 +45,13 @@ def percent(done: int, total: int) -> int:
 
 def register(server: SocketIO = socketio) -> None:
     """Attach the handlers to the server that `init_app` just built (each app builds its own)."""
-    server.on_event("connect", _connect)
-    server.on_event("follow_bulk", _follow_bulk)
-
-
-def _connect(auth=None):
-    if not current_user.is_authenticated:
-        return False  # refused: nothing here for anonymous visitors
-    join_room(user_room(current_user.id))
-    return True
+    handle(server, "follow_bulk", _follow_bulk, max_bytes=200, per_minute=60)
 
 
 def _follow_bulk(data):
     """Join `bulk:<id>` if the user organises that edition; answer the current state (not a replay)."""
     from fair.notify.bulk import bulk_for_organiser
 
-    if not current_user.is_authenticated:
-        return {"ok": False}
     try:
         bulk_id = int((data or {}).get("id"))
     except (TypeError, ValueError):

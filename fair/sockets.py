@@ -1,0 +1,166 @@
+"""The Socket.IO edge every domain shares: who may connect, and what every event goes through.
+
+- A connection is tied to the Flask login session: anonymous connections are refused, and a
+  signed-in user joins their own room `user:<id>`. The `Origin` is checked by Engine.IO against
+  `SOCKETIO_ALLOWED_ORIGINS` (unset: the page's own origin only).
+- Every event is registered with `handle()`, which refuses it unless the user is still signed in
+  (a changed password or a logout ends the session), the payload is a JSON object under the event's
+  size limit, and the user is under the event's per-minute rate (counted in Redis, so it holds
+  across web nodes). A refusal is an acknowledgement `{"ok": False, "error": <translated>, "code": …}`;
+  the handler itself is never called.
+- Each connection's sid is kept in Redis under its user, so that logging out disconnects that user's
+  sockets on whichever node holds them (python-socketio forwards the disconnect on the message queue).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from flask import current_app, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_socketio import SocketIO, join_room
+from redis.exceptions import RedisError
+
+from fair.extensions import db, socketio
+from fair.redis_conn import get_redis
+
+log = logging.getLogger("fair.sockets")
+
+Handler = Callable[[dict[str, Any]], dict[str, Any] | None]
+DisconnectHook = Callable[[int, str], None]
+
+_disconnect_hooks: list[DisconnectHook] = []
+
+
+class Refused(Exception):
+    """Raised by a handler to answer `{"ok": False, "error": message, "code": code}` (and roll back)."""
+
+    def __init__(self, message: str, code: str = "refused", status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.status = status
+
+
+def user_room(user_id: int) -> str:
+    return f"user:{user_id}"
+
+
+def refusal(message: str, code: str) -> dict[str, Any]:
+    return {"ok": False, "error": message, "code": code}
+
+
+def handle(server: SocketIO, event: str, handler: Handler, *, max_bytes: int = 4000,
+           per_minute: int = 120, bucket: str | None = None) -> None:
+    """Register `handler(data) -> ack` for `event`, behind the checks every event must pass.
+
+    `bucket` lets several events share one rate (e.g. every chat message, public or private).
+    """
+    bucket = bucket or event
+
+    def authorised(data: Any = None) -> dict[str, Any]:
+        if not current_user.is_authenticated:
+            return refusal(_("Your session has ended. Please log in again."), "signed_out")
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            return refusal(_("This request is not valid."), "invalid")
+        if len(json.dumps(data, separators=(",", ":"))) > max_bytes:
+            return refusal(_("This message is too long."), "too_large")
+        if not within_rate(current_user.id, bucket, per_minute):
+            return refusal(_("You are sending too many messages. Please wait a moment."), "rate_limited")
+        try:
+            answer = handler(data)
+        except Refused as refused:
+            db.session.rollback()
+            return refusal(refused.message, refused.code)
+        except Exception:
+            db.session.rollback()
+            log.exception("socket event %s failed", event)
+            return refusal(_("Something went wrong on our side. Please try again later."), "error")
+        return {"ok": True} if answer is None else answer
+
+    authorised.__name__ = f"socket_{event}"
+    server.on_event(event, authorised)
+
+
+def on_disconnect(hook: DisconnectHook) -> None:
+    """Run `hook(user_id, sid)` when one of a user's sockets goes away (presence, queues…)."""
+    if hook not in _disconnect_hooks:
+        _disconnect_hooks.append(hook)
+
+
+def within_rate(user_id: int, bucket: str, per_minute: int) -> bool:
+    """A fixed one-minute window per user and bucket. If Redis is down the event is let through."""
+    if not current_app.config.get("REDIS_URL"):
+        return True
+    key = f"fair:sockets:rate:{bucket}:{user_id}:{int(time.time() // 60)}"
+    try:
+        pipe = get_redis().pipeline()
+        pipe.incr(key)
+        pipe.expire(key, 70)
+        count, _expiry = pipe.execute()
+    except RedisError:
+        log.warning("rate limit not checked: Redis unavailable")
+        return True
+    return int(count) <= per_minute
+
+
+def _sids_key(user_id: int) -> str:
+    return f"fair:sockets:user:{user_id}"
+
+
+def disconnect_user(user_id: int) -> int:
+    """Close every socket of this user, on every node. Returns how many were asked to close."""
+    if not current_app.config.get("REDIS_URL"):
+        return 0
+    try:
+        sids = [sid.decode() for sid in get_redis().smembers(_sids_key(user_id))]
+        get_redis().delete(_sids_key(user_id))
+    except RedisError:
+        log.warning("sockets of user %s not closed: Redis unavailable", user_id)
+        return 0
+    for sid in sids:
+        socketio.server.disconnect(sid, namespace="/")
+    return len(sids)
+
+
+def _connect(auth: Any = None) -> bool:
+    if not current_user.is_authenticated:
+        return False  # the client gets a connect_error; nothing here for anonymous visitors
+    join_room(user_room(current_user.id))
+    if current_app.config.get("REDIS_URL"):
+        try:
+            pipe = get_redis().pipeline()
+            pipe.sadd(_sids_key(current_user.id), request.sid)
+            pipe.expire(_sids_key(current_user.id), 24 * 3600)
+            pipe.execute()
+        except RedisError:
+            log.warning("socket of user %s not recorded: Redis unavailable", current_user.id)
+    return True
+
+
+def _disconnect(reason: Any = None) -> None:
+    if not current_user.is_authenticated:
+        return
+    user_id, sid = current_user.id, request.sid
+    if current_app.config.get("REDIS_URL"):
+        try:
+            get_redis().srem(_sids_key(user_id), sid)
+        except RedisError:
+            pass
+    for hook in list(_disconnect_hooks):
+        try:
+            hook(user_id, sid)
+        except Exception:
+            db.session.rollback()
+            log.exception("disconnect hook %s failed", getattr(hook, "__name__", hook))
+
+
+def register(server: SocketIO) -> None:
+    server.on_event("connect", _connect)
+    server.on_event("disconnect", _disconnect)
