@@ -114,6 +114,18 @@ def _sids_key(user_id: int) -> str:
     return f"fair:sockets:user:{user_id}"
 
 
+def broadcast(event: str, data: dict[str, Any], room: str, *, skip_sid: str | None = None) -> None:
+    """Emit to a room on every node, from a request or a socket handler, after the commit.
+
+    A broadcast is a courtesy on top of what is committed: if the message queue is down, it is
+    logged and dropped (clients resync from the state endpoints when they reconnect).
+    """
+    try:
+        socketio.emit(event, data, to=room, skip_sid=skip_sid)
+    except Exception:
+        log.warning("could not broadcast %s to %s", event, room, exc_info=True)
+
+
 def disconnect_user(user_id: int) -> int:
     """Close every socket of this user, on every node. Returns how many were asked to close."""
     if not current_app.config.get("REDIS_URL"):
