@@ -11,3 +11,4 @@ from fair.notify.models import (  # noqa: F401
     BulkInvitation, BulkRecipient, CalendarEntry, CalendarFeed, ReminderOffsets,
 )
 from fair.video.models import CallRoom  # noqa: F401
+from fair.webinars.models import Webinar, WebinarQuestion, WebinarRegistration, WebinarVote  # noqa: F401
