@@ -68,6 +68,15 @@ def load_config(overrides: dict | None = None) -> dict:
         # Socket.IO: origins allowed to open a socket (comma-separated); unset, the page's own origin.
         "SOCKETIO_ALLOWED_ORIGINS": [o.strip() for o in (env.get("SOCKETIO_ALLOWED_ORIGINS") or "").split(",")
                                      if o.strip()] or None,
+        # Video calls: ICE servers given to both browsers (comma-separated URLs). TURN credentials are
+        # time-limited, computed from TURN_SECRET as coturn's `use-auth-secret` expects.
+        "STUN_URLS": [u.strip() for u in (env.get("STUN_URLS") or "").split(",") if u.strip()],
+        "TURN_URLS": [u.strip() for u in (env.get("TURN_URLS") or "").split(",") if u.strip()],
+        "TURN_SECRET": env.get("TURN_SECRET") or "",
+        "TURN_TTL_SECONDS": int(env.get("TURN_TTL_SECONDS") or 4 * 3600),
+        # A job-dating video room opens N minutes before its slot and closes N minutes after its end.
+        "CALL_OPENS_MINUTES_BEFORE": int(env.get("CALL_OPENS_MINUTES_BEFORE") or 10),
+        "CALL_CLOSES_MINUTES_AFTER": int(env.get("CALL_CLOSES_MINUTES_AFTER") or 15),
     }
     if overrides:
         config.update(overrides)
