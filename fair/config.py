@@ -77,6 +77,13 @@ def load_config(overrides: dict | None = None) -> dict:
         # A job-dating video room opens N minutes before its slot and closes N minutes after its end.
         "CALL_OPENS_MINUTES_BEFORE": int(env.get("CALL_OPENS_MINUTES_BEFORE") or 10),
         "CALL_CLOSES_MINUTES_AFTER": int(env.get("CALL_CLOSES_MINUTES_AFTER") or 15),
+        # Webinars: Jitsi Meet (a JWT signed with the app secret when both are set) and BigBlueButton.
+        "JITSI_BASE_URL": (env.get("JITSI_BASE_URL") or "https://meet.jit.si").rstrip("/"),
+        "JITSI_APP_ID": env.get("JITSI_APP_ID") or "",
+        "JITSI_APP_SECRET": env.get("JITSI_APP_SECRET") or "",
+        "BBB_URL": (env.get("BBB_URL") or "").rstrip("/"),
+        "BBB_SECRET": env.get("BBB_SECRET") or "",
+        "BBB_CHECKSUM": (env.get("BBB_CHECKSUM") or "sha1").lower(),
     }
     if overrides:
         config.update(overrides)
