@@ -68,6 +68,15 @@ def load_config(overrides: dict | None = None) -> dict:
         # Socket.IO: origins allowed to open a socket (comma-separated); unset, the page's own origin.
         "SOCKETIO_ALLOWED_ORIGINS": [o.strip() for o in (env.get("SOCKETIO_ALLOWED_ORIGINS") or "").split(",")
                                      if o.strip()] or None,
+        # Live fair: a called candidate has LIVE_TURN_SECONDS to accept; a booth's queue holds at most
+        # LIVE_QUEUE_MAX people; a queue call room lives LIVE_CALL_MINUTES; the estimated wait assumes
+        # LIVE_AVERAGE_CALL_MINUTES per call until a booth has ended calls of its own; the dashboard
+        # flags booths with no available recruiter for more than LIVE_IDLE_BOOTH_MINUTES.
+        "LIVE_TURN_SECONDS": int(env.get("LIVE_TURN_SECONDS") or 60),
+        "LIVE_QUEUE_MAX": int(env.get("LIVE_QUEUE_MAX") or 50),
+        "LIVE_CALL_MINUTES": int(env.get("LIVE_CALL_MINUTES") or 30),
+        "LIVE_AVERAGE_CALL_MINUTES": int(env.get("LIVE_AVERAGE_CALL_MINUTES") or 5),
+        "LIVE_IDLE_BOOTH_MINUTES": int(env.get("LIVE_IDLE_BOOTH_MINUTES") or 10),
         # Video calls: ICE servers given to both browsers (comma-separated URLs). TURN credentials are
         # time-limited, computed from TURN_SECRET as coturn's `use-auth-secret` expects.
         "STUN_URLS": [u.strip() for u in (env.get("STUN_URLS") or "").split(",") if u.strip()],
