@@ -13,3 +13,4 @@ from fair.notify.models import (  # noqa: F401
 )
 from fair.video.models import CallRoom  # noqa: F401
 from fair.webinars.models import Webinar, WebinarQuestion, WebinarRegistration, WebinarVote  # noqa: F401
+from fair.live.chat import ChatMessage, ChatMute, PrivateMessage  # noqa: F401
