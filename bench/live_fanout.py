@@ -1,0 +1,499 @@
+"""Benchmark: the live fair's fan-out, from a queue change to its arrival at every follower of the booth.
+
+One live edition with 50 booths (one company and one available recruiter each) and N candidates
+(`--clients`, default 2,000), each following one booth over a websocket (python-socketio
+`AsyncClient`s, spread over as many client processes as needed, signed in with a session cookie made
+by the app's own serializer: no password hashing). **One** server process (`python wsgi.py`, gevent)
+on SQLite (default) or a throw-away PostgreSQL cluster (`--postgres`), with its own Valkey.
+
+Load, for `--seconds`: each booth sees a queue change every `50 / --changes-per-s` seconds (one
+candidate joins or leaves its queue; one change in flight per booth, so each change is the next `seq`
+of that booth's `booth_presence`), and candidates post chat messages at `--chat-per-s` over the fair.
+Latency = from the `queue_join`/`queue_leave` emit to the arrival of that `booth_presence` (matched by
+booth and `seq`) at **every** client following the booth, p50/p99 over all deliveries; clocks are
+`time.time()` on this one machine. The server's RSS is read from /proc/<pid>/status after the load.
+
+In the same run the same clients and load go to `bench/node/reference_server.mjs` (Node's socket.io
+doing the same broadcasts from memory: no database, no session, no Redis), installed with `npm ci`
+when missing. The last line is one JSON object:
+{"clients", "connected", "p50_ms", "p99_ms", "rss_mb", "node_p99_ms", "ratio_p99"}
+
+    .venv/bin/python bench/live_fanout.py [--clients 2000] [--postgres] [--seconds 30]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import math
+import multiprocessing as mp
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.servers import PostgresCluster, ValkeyProcess, free_port, wait_for_port  # noqa: E402
+
+BOOTHS = 50
+SECRET_KEY = "bench-live-secret"
+NODE_DIR = ROOT / "bench" / "node"
+
+
+# ---------------------------------------------------------------- set-up (not timed)
+
+def seed(database_url: str, redis_url: str, candidates: int) -> dict[str, Any]:
+    """A live edition, 50 booths with one recruiter each, N candidates; their session cookies."""
+    from fair import create_app
+    from fair.accounts.models import Membership, Organisation, OrganisationKind, User
+    from fair.companies.models import Booth
+    from fair.db import utcnow
+    from fair.extensions import db
+    from fair.fairs.models import Edition, EditionStatus
+    from fair.migrate import upgrade
+
+    upgrade(database_url)
+    app = create_app({"DATABASE_URL": database_url, "REDIS_URL": redis_url, "SECRET_KEY": SECRET_KEY,
+                      "INSTANCE_PATH": tempfile.mkdtemp(prefix="fair-bench-")})
+    with app.app_context(), app.test_request_context():
+        s = db.session
+        organiser = Organisation(kind=OrganisationKind.organiser, name="Bench organiser")
+        start = utcnow() - dt.timedelta(hours=1)
+        edition = Edition(organiser=organiser, slug="bench-live", title="Bench live fair", starts_at=start,
+                          ends_at=start + dt.timedelta(hours=10), registration_opens_at=start - dt.timedelta(days=30),
+                          registration_closes_at=start + dt.timedelta(hours=10), status=EditionStatus.live)
+        s.add(edition)
+        s.flush()
+        booths, recruiters = [], []
+        for n in range(BOOTHS):
+            company = Organisation(kind=OrganisationKind.company, name=f"Company {n}")
+            recruiter = User(email=f"recruiter{n}@bench.example.org", password_hash="-", full_name=f"Recruiter {n}",
+                             security_stamp=f"r{n}", email_confirmed_at=utcnow())
+            s.add_all([company, recruiter, Membership(user=recruiter, organisation=company)])
+            booth = Booth(edition=edition, company=company)
+            s.add(booth)
+            booths.append(booth)
+            recruiters.append(recruiter)
+        people = [User(email=f"candidate{n}@bench.example.org", password_hash="-", full_name=f"Candidate {n}",
+                       security_stamp=f"c{n}", email_confirmed_at=utcnow()) for n in range(candidates)]
+        s.add_all(people)
+        s.commit()
+        serializer = app.session_interface.get_signing_serializer(app)
+
+        def cookie(user: User) -> str:
+            return serializer.dumps({"_user_id": user.get_id(), "_fresh": True})
+
+        seeded = {
+            "cookie_name": app.config.get("SESSION_COOKIE_NAME", "session"),
+            "booths": [b.id for b in booths],
+            "recruiters": [cookie(r) for r in recruiters],
+            "candidates": [cookie(p) for p in people],
+        }
+        db.session.remove()
+        db.engine.dispose()
+    return seeded
+
+
+def raise_open_files() -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def rss_mb(pid: int) -> tuple[float, float]:
+    """(VmRSS, VmHWM) of a process in MB, read from /proc (no psutil)."""
+    values = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(("VmRSS:", "VmHWM:")):
+            key, amount, _unit = line.split()
+            values[key[:-1]] = int(amount) / 1024
+    return round(values.get("VmRSS", 0.0), 1), round(values.get("VmHWM", 0.0), 1)
+
+
+# ---------------------------------------------------------------- one client process
+
+class BoothDriver:
+    """Makes the queue changes of one booth, one at a time, from this process's followers of it."""
+
+    def __init__(self, booth: int, clients: list, rng: random.Random) -> None:
+        self.booth, self.clients, self.rng = booth, clients, rng
+        self.waiting: set[int] = set()
+        self.emits: list[tuple[int, float]] = []  # (seq, emitted at)
+        self.refused: dict[str, int] = defaultdict(int)
+
+    async def change(self, last_seq: dict[int, int], arrived: dict[tuple[int, int], list],
+                     timeout: float) -> None:
+        joining = len(self.waiting) < 3 or (len(self.waiting) < 10 and self.rng.random() < 0.5)
+        pool = [i for i in range(len(self.clients)) if (i in self.waiting) != joining]
+        if not pool:
+            return
+        index = self.rng.choice(pool)
+        client = self.clients[index]
+        before = last_seq.get(self.booth, 0)
+        event = "queue_join" if joining else "queue_leave"
+        waiter = [asyncio.Event(), None]  # set with the first seq above `before` this process receives
+        arrived[(self.booth, before)] = waiter
+        sent_at = time.time()
+        try:
+            ack = await client.call(event, {"booth": self.booth}, timeout=timeout)
+        except Exception as error:  # a timeout counts as a refusal: the change may not have happened
+            self.refused[type(error).__name__] += 1
+            arrived.pop((self.booth, before), None)
+            return
+        if not ack or not ack.get("ok"):
+            self.refused[(ack or {}).get("code", "no_ack")] += 1
+            arrived.pop((self.booth, before), None)
+            if (ack or {}).get("code") == "already":
+                self.waiting.add(index)
+            return
+        if joining:
+            self.waiting.add(index)
+        else:
+            self.waiting.discard(index)
+        try:
+            await asyncio.wait_for(waiter[0].wait(), timeout)
+        except asyncio.TimeoutError:
+            self.refused["no_broadcast"] += 1
+            return
+        finally:
+            arrived.pop((self.booth, before), None)
+        self.emits.append((waiter[1], sent_at))
+
+
+async def run_clients(config: dict[str, Any], control, report) -> None:
+    import aiohttp
+    import socketio
+
+    url, cookie_name = config["url"], config["cookie_name"]
+    rng = random.Random(config["index"])
+    arrivals: list[tuple[int, int, float]] = []
+    last_seq: dict[int, int] = {}
+    arrived: dict[tuple[int, int], list] = {}
+    chat_received = [0]
+    connector = aiohttp.TCPConnector(limit=0)
+    http = aiohttp.ClientSession(connector=connector)
+
+    def client_for(booth: int) -> socketio.AsyncClient:
+        sio = socketio.AsyncClient(reconnection=False, http_session=http)
+
+        @sio.on("booth_presence")
+        async def presence(data):  # noqa: ANN001 - python-socketio handler
+            now = time.time()
+            if data.get("booth") != booth:
+                return
+            seq = int(data.get("seq", 0))
+            arrivals.append((booth, seq, now))
+            if seq > last_seq.get(booth, 0):
+                previous = last_seq.get(booth, 0)
+                last_seq[booth] = seq
+                waiter = arrived.get((booth, previous))
+                if waiter is not None and waiter[1] is None:
+                    waiter[1] = seq
+                    waiter[0].set()
+
+        @sio.on("chat_message")
+        async def chat(data):  # noqa: ANN001
+            chat_received[0] += 1
+
+        return sio
+
+    followers: dict[int, list] = defaultdict(list)
+    clients: list[tuple[socketio.AsyncClient, int]] = []
+    refused = defaultdict(int)
+    gate = asyncio.Semaphore(config["connect_concurrency"])
+
+    async def connect(cookie: str, booth: int, staff: bool) -> None:
+        sio = client_for(booth)
+        async with gate:
+            try:
+                await sio.connect(url, headers={"Cookie": f"{cookie_name}={cookie}"}, transports=["websocket"],
+                                  wait_timeout=60)
+                if staff:
+                    ack = await sio.call("staff_follow_booth", {"booth": booth}, timeout=60)
+                    if ack and ack.get("ok"):
+                        ack = await sio.call("staff_available", {"booth": booth, "available": True}, timeout=60)
+                else:
+                    ack = await sio.call("live_follow_booth", {"booth": booth}, timeout=60)
+            except Exception as error:
+                refused[f"connect:{type(error).__name__}"] += 1
+                await sio.disconnect()
+                return
+            if not ack or not ack.get("ok"):
+                refused[f"follow:{(ack or {}).get('code', 'no_ack')}"] += 1
+                await sio.disconnect()
+                return
+            if not staff:
+                state = ack.get("state") or {}
+                last_seq[booth] = max(last_seq.get(booth, 0), int(state.get("seq", 0)))
+                followers[booth].append(sio)
+            clients.append((sio, booth))
+
+    began = time.time()
+    await asyncio.gather(*(connect(c, b, True) for c, b in config["recruiters"]))
+    await asyncio.gather(*(connect(c, b, False) for c, b in config["candidates"]))
+    connected = sum(len(v) for v in followers.values())
+    report.put({"index": config["index"], "phase": "connected", "connected": connected,
+                "connect_s": round(time.time() - began, 1), "refused": dict(refused)})
+
+    loop = asyncio.get_running_loop()
+    start_at, seconds, per_booth_interval, chat_interval = await loop.run_in_executor(None, control.get)
+    await asyncio.sleep(max(0.0, start_at - time.time()))
+    arrivals.clear()
+    drivers = [BoothDriver(b, followers[b], random.Random(b)) for b in config["drive"] if followers.get(b)]
+    end_at = start_at + seconds
+
+    async def drive(driver: BoothDriver) -> None:
+        await asyncio.sleep(rng.random() * per_booth_interval)
+        while time.time() < end_at:
+            tick = time.time()
+            await driver.change(last_seq, arrived, timeout=config["timeout"])
+            await asyncio.sleep(max(0.0, per_booth_interval - (time.time() - tick)))
+
+    chat_sent = [0]
+
+    async def chatter() -> None:
+        everyone = [(sio, booth) for booth, group in followers.items() for sio in group]
+        if not everyone or chat_interval <= 0:
+            return
+        while time.time() < end_at:
+            sio, booth = rng.choice(everyone)
+            try:
+                await sio.emit("chat_send", {"booth": booth, "text": "Bonjour, recrutez-vous des alternants ?"})
+                chat_sent[0] += 1
+            except Exception:
+                refused["chat:error"] += 1
+            await asyncio.sleep(chat_interval)
+
+    await asyncio.gather(*(drive(d) for d in drivers), chatter())
+    await asyncio.sleep(config["grace"])
+    emits = [(d.booth, seq, sent) for d in drivers for seq, sent in d.emits]
+    for d in drivers:
+        for code, n in d.refused.items():
+            refused[f"change:{code}"] += n
+    followers_count = {b: len(v) for b, v in followers.items()}
+    out = Path(config["out"])
+    out.write_text(json.dumps({"arrivals": arrivals, "emits": emits, "followers": followers_count,
+                               "refused": dict(refused), "chat_sent": chat_sent[0], "chat_received": chat_received[0]}))
+    report.put({"index": config["index"], "phase": "done", "out": str(out)})
+    await loop.run_in_executor(None, control.get)  # stay connected until every process is done
+    await asyncio.gather(*(sio.disconnect() for sio, _b in clients), return_exceptions=True)
+    await http.close()
+
+
+def client_process(config: dict[str, Any], control, report) -> None:
+    raise_open_files()
+    asyncio.run(run_clients(config, control, report))
+
+
+# ---------------------------------------------------------------- one round against one server
+
+def run_round(name: str, url: str, seeded: dict[str, Any], args, work: Path, server_pid: int,
+              with_staff: bool) -> dict[str, Any]:
+    booths = seeded["booths"]
+    candidates = seeded["candidates"]
+    processes = max(1, math.ceil(len(candidates) / args.per_process))
+    ctx = mp.get_context("spawn")
+    report = ctx.Queue()
+    controls, procs = [], []
+    for index in range(processes):
+        mine = [(cookie, booths[n % len(booths)]) for n, cookie in enumerate(candidates) if n % processes == index]
+        staff = [(cookie, booths[n]) for n, cookie in enumerate(seeded["recruiters"]) if n % processes == index]
+        config = {"index": index, "url": url, "cookie_name": seeded["cookie_name"], "candidates": mine,
+                  "recruiters": staff if with_staff else [],
+                  "drive": [b for n, b in enumerate(booths) if n % processes == index],
+                  "connect_concurrency": args.connect_concurrency, "timeout": args.timeout, "grace": args.grace,
+                  "out": str(work / f"{name}-{index}.json")}
+        control = ctx.Queue()
+        proc = ctx.Process(target=client_process, args=(config, control, report), daemon=True)
+        proc.start()
+        controls.append(control)
+        procs.append(proc)
+    began = time.time()
+    connected, refused = 0, defaultdict(int)
+    for _ in range(processes):
+        message = report.get(timeout=args.connect_timeout)
+        connected += message["connected"]
+        for key, n in message["refused"].items():
+            refused[key] += n
+    connect_s = time.time() - began
+    rss_connected = rss_mb(server_pid)[0]
+    print(f"# {name}: {connected}/{len(candidates)} connected and following in {connect_s:.1f}s "
+          f"({processes} client processes), server RSS {rss_connected} MB, refused {dict(refused)}",
+          file=sys.stderr, flush=True)
+    start_at = time.time() + 1.0
+    per_booth_interval = len(booths) / args.changes_per_s
+    chat_interval = processes / args.chat_per_s if args.chat_per_s > 0 else 0
+    for control in controls:
+        control.put((start_at, args.seconds, per_booth_interval, chat_interval))
+    outs = []
+    for _ in range(processes):
+        message = report.get(timeout=args.seconds + args.grace + args.timeout * 2 + 120)
+        outs.append(message["out"])
+    rss_now, rss_peak = rss_mb(server_pid)
+    for control in controls:
+        control.put("stop")
+    for proc in procs:
+        proc.join(60)
+        if proc.is_alive():
+            proc.terminate()
+    return summarise(name, outs, len(candidates), connected, rss_now, rss_peak, refused, args)
+
+
+def summarise(name: str, outs: list[str], clients: int, connected: int, rss_now: float, rss_peak: float,
+              refused: dict[str, int], args) -> dict[str, Any]:
+    emitted: dict[tuple[int, int], float] = {}
+    arrivals: list[tuple[int, int, float]] = []
+    followers: dict[int, int] = defaultdict(int)
+    chat_sent = chat_received = 0
+    for path in outs:
+        data = json.loads(Path(path).read_text())
+        for booth, seq, sent in data["emits"]:
+            emitted[(booth, seq)] = sent
+        arrivals.extend(tuple(a) for a in data["arrivals"])
+        for booth, n in data["followers"].items():
+            followers[int(booth)] += n
+        for key, n in data["refused"].items():
+            refused[key] = refused.get(key, 0) + n
+        chat_sent += data["chat_sent"]
+        chat_received += data["chat_received"]
+    latencies = sorted((arrived - emitted[(booth, seq)]) * 1000 for booth, seq, arrived in arrivals
+                       if (booth, seq) in emitted)
+    expected = sum(followers[booth] for booth, _seq in emitted)
+
+    def pct(p: float) -> float:
+        return round(latencies[min(len(latencies) - 1, int(len(latencies) * p))], 1) if latencies else float("nan")
+
+    figures = {"name": name, "clients": clients, "connected": connected, "changes": len(emitted),
+               "changes_per_s": round(len(emitted) / args.seconds, 1), "deliveries": len(latencies),
+               "expected_deliveries": expected, "p50_ms": pct(0.50), "p90_ms": pct(0.90), "p99_ms": pct(0.99),
+               "max_ms": round(latencies[-1], 1) if latencies else float("nan"),
+               "rss_mb": rss_now, "rss_peak_mb": rss_peak, "chat_sent": chat_sent, "chat_received": chat_received,
+               "refused": dict(refused)}
+    print(f"# {name}: {json.dumps(figures)}", file=sys.stderr, flush=True)
+    return figures
+
+
+# ---------------------------------------------------------------- servers
+
+def start_ours(database_url: str, redis_url: str, work: Path, args) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=redis_url, SECRET_KEY=SECRET_KEY,
+               FAIR_INSTANCE_PATH=str(work / "instance"), BASE_URL=f"http://127.0.0.1:{port}",
+               HOST="127.0.0.1", PORT=str(port), MAIL_URL="", LIVE_QUEUE_MAX="1000")
+    log = open(work / "server.log", "wb")
+    if args.gunicorn:
+        command = [str(Path(sys.executable).parent / "gunicorn"), "-k", "gevent", "-w", "1", "--no-control-socket",
+                   "--worker-connections", "20000", "--bind", f"127.0.0.1:{port}", "wsgi:app"]
+    else:
+        command = [sys.executable, "wsgi.py"]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                              preexec_fn=raise_open_files)
+    wait_for_port(port, timeout=60)
+    return server, f"http://127.0.0.1:{port}"
+
+
+def start_node(work: Path) -> tuple[subprocess.Popen, str]:
+    if not (NODE_DIR / "node_modules" / "socket.io").exists():
+        subprocess.run(["npm", "ci", "--silent", "--no-audit", "--no-fund"], cwd=NODE_DIR, check=True)
+    port = free_port()
+    log = open(work / "node.log", "wb")
+    server = subprocess.Popen(["node", "reference_server.mjs", str(port)], cwd=NODE_DIR, stdout=log,
+                              stderr=subprocess.STDOUT, preexec_fn=raise_open_files)
+    wait_for_port(port, timeout=30)
+    return server, f"http://127.0.0.1:{port}"
+
+
+def stop(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.terminate()
+        try:
+            server.wait(20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def server_process_pid(server: subprocess.Popen, gunicorn: bool) -> int:
+    """The process serving the sockets: gunicorn's one worker, else the process itself."""
+    if not gunicorn:
+        return server.pid
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        if children:
+            return int(children[0])
+        time.sleep(0.2)
+    return server.pid
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=2000, help="candidates following a booth")
+    parser.add_argument("--seconds", type=float, default=30.0, help="length of the load")
+    parser.add_argument("--changes-per-s", type=float, default=25.0, help="queue changes per second over the fair")
+    parser.add_argument("--chat-per-s", type=float, default=5.0, help="chat messages per second over the fair")
+    parser.add_argument("--per-process", type=int, default=1250, help="clients per client process")
+    parser.add_argument("--connect-concurrency", type=int, default=20, help="connections opened at once per process")
+    parser.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for an ack or a broadcast")
+    parser.add_argument("--grace", type=float, default=3.0, help="seconds to wait for late deliveries")
+    parser.add_argument("--connect-timeout", type=float, default=900.0)
+    parser.add_argument("--postgres", action="store_true", help="a throw-away PostgreSQL cluster instead of SQLite")
+    parser.add_argument("--gunicorn", action="store_true", help="gunicorn -k gevent -w 1 instead of python wsgi.py")
+    parser.add_argument("--skip-node", action="store_true")
+    parser.add_argument("--skip-ours", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder (logs, raw figures)")
+    args = parser.parse_args()
+    raise_open_files()
+    work = Path(tempfile.mkdtemp(prefix="fair-bench-live-"))
+    valkey = ValkeyProcess(work / "valkey").start()
+    cluster = PostgresCluster().start() if args.postgres else None
+    ours = node = None
+    try:
+        database_url = cluster.create_database("bench_live") if cluster else f"sqlite:///{work / 'bench.sqlite3'}"
+        began = time.time()
+        seeded = seed(database_url, valkey.url, args.clients)
+        print(f"# seeded {args.clients} candidates and {BOOTHS} booths in {time.time() - began:.1f}s "
+              f"({'postgresql' if cluster else 'sqlite'}); load {args.changes_per_s} queue changes/s, "
+              f"{args.chat_per_s} chat messages/s for {args.seconds}s; load average {os.getloadavg()}",
+              file=sys.stderr, flush=True)
+        if not args.skip_ours:
+            server, url = start_ours(database_url, valkey.url, work, args)
+            try:
+                ours = run_round("fair", url, seeded, args, work, server_process_pid(server, args.gunicorn), True)
+            finally:
+                stop(server)
+        if not args.skip_node:
+            server, url = start_node(work)
+            try:
+                node = run_round("node", url, seeded, args, work, server.pid, False)
+            finally:
+                stop(server)
+    finally:
+        if cluster:
+            cluster.stop()
+        valkey.stop()
+        if args.keep:
+            print(f"# raw figures and logs kept in {work}", file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    main_figures = ours or node
+    node_p99 = node["p99_ms"] if node else None
+    print(json.dumps({
+        "clients": args.clients, "connected": main_figures["connected"], "p50_ms": main_figures["p50_ms"],
+        "p99_ms": main_figures["p99_ms"], "rss_mb": main_figures["rss_mb"], "node_p99_ms": node_p99,
+        "ratio_p99": round(ours["p99_ms"] / node_p99, 2) if ours and node_p99 else None,
+    }))
+
+
+if __name__ == "__main__":
+    main()
