@@ -17,17 +17,16 @@ fair_cli = AppGroup("fair", help="fair's own commands.")
                    "the mail and bulk queues, whose jobs send many messages over one connection).")
 def worker_command(queues: str, burst: bool, with_scheduler: bool, fork: bool) -> None:
     """Run an RQ worker whose jobs see this app's configuration."""
-    from rq import SimpleWorker, Worker
-
-    from fair.redis_conn import get_redis
+    from fair.ops.resilience import run_worker
 
     app = current_app._get_current_object()
     import workers.app as job_app_module
 
     job_app_module._app = app  # jobs reuse this app instead of building another
-    worker_class = Worker if fork else SimpleWorker
-    worker = worker_class([q.strip() for q in queues.split(",") if q.strip()], connection=get_redis())
-    worker.work(burst=burst, with_scheduler=with_scheduler, logging_level="INFO")
+    # Outlives a Redis outage (and catches the outbox up when Redis is back); SIGTERM lets the
+    # current job finish before the process exits.
+    run_worker(app, [q.strip() for q in queues.split(",") if q.strip()], burst=burst,
+               with_scheduler=with_scheduler, fork=fork)
 
 
 @fair_cli.command("demo")

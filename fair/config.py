@@ -66,6 +66,12 @@ def load_config(overrides: dict | None = None) -> dict:
         "WAITLIST_HOLD_MINUTES": int(env.get("WAITLIST_HOLD_MINUTES") or 30),
         "NO_SHOW_FLAG_COUNT": int(env.get("NO_SHOW_FLAG_COUNT") or 2),
         # Socket.IO: origins allowed to open a socket (comma-separated); unset, the page's own origin.
+        # Rate limits stay on (in memory, per node) while Redis is down, instead of failing requests.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        # Operations (fair/ops): proxies in front of the app (1 behind nginx), who may read /metrics.
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES") or 0),
+        "METRICS_TOKEN": env.get("METRICS_TOKEN") or "",
         "SOCKETIO_ALLOWED_ORIGINS": [o.strip() for o in (env.get("SOCKETIO_ALLOWED_ORIGINS") or "").split(",")
                                      if o.strip()] or None,
         # Live fair: a called candidate has LIVE_TURN_SECONDS to accept; a booth's queue holds at most

@@ -37,8 +37,11 @@ def _enqueue_pending(session: Session) -> None:
     for redis_url, queue, func, args, kwargs in pending:
         try:
             get_queue(queue, redis_url).enqueue(func, *args, **kwargs)
-        except Exception:  # the change is committed; a lost enqueue is logged, never raised to the user
-            log.exception("could not enqueue %s on %s", func, queue)
+        except Exception:  # the change is committed: hold the job and retry once Redis answers
+            log.warning("could not enqueue %s on %s; held for retry", func, queue, exc_info=True)
+            from fair.ops.resilience import hold_for_retry
+
+            hold_for_retry(redis_url, queue, func, args, kwargs)
 
 
 @event.listens_for(Session, "after_rollback")

@@ -1,0 +1,204 @@
+"""Surviving a Redis outage: nothing committed is lost, and everything catches up once Redis is back.
+
+- A web node that cannot enqueue a job after commit keeps it in memory and retries every few
+  seconds in a background thread (a greenlet under gevent) until Redis answers. The business change
+  is already committed; jobs are idempotent (they take ids and re-read state), so a retry that
+  races a slow success is harmless. A node killed during an outage loses what it held: for mail that
+  is covered by the outbox below; other jobs are re-planned by their next change.
+- The outbox rows themselves are in the database. The worker process watches Redis: when it comes
+  back after an outage (often empty: a restarted server without persistence lost every queue and
+  the scheduled sweep), the worker re-enqueues every row still waiting, runs the outbox sweep
+  and schedules the next one. Enqueueing a row twice is harmless: one job claims it.
+- `run_worker` keeps `flask fair worker` alive through the outage instead of exiting, and lets a
+  SIGTERM finish the current job (RQ's warm shutdown) before the process exits.
+"""
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from collections import deque
+from typing import Any
+
+from flask import Flask
+
+log = logging.getLogger("fair.ops")
+
+RETRY_EVERY = 2.0        # seconds between attempts to hand held jobs to Redis
+WATCH_EVERY = 2.0        # seconds between the worker's Redis pings
+MAX_HELD = 100_000       # beyond this a node drops the oldest held job (and says so)
+
+_held: deque[tuple[str, str, str, tuple, dict]] = deque()
+_held_lock = threading.Lock()
+_retrier: threading.Thread | None = None
+
+
+# ---------------------------------------------------------------- web nodes: hold and retry
+
+def hold_for_retry(redis_url: str, queue: str, func: str, args: tuple, kwargs: dict[str, Any]) -> None:
+    """Keep a job that could not be enqueued; a background thread enqueues it once Redis answers."""
+    global _retrier
+    with _held_lock:
+        if len(_held) >= MAX_HELD:
+            dropped = _held.popleft()
+            log.error("too many jobs held while Redis is down: %s dropped", dropped[2])
+        _held.append((redis_url, queue, func, args, kwargs))
+        if _retrier is None or not _retrier.is_alive():
+            _retrier = threading.Thread(target=_retry_loop, name="fair-enqueue-retry", daemon=True)
+            _retrier.start()
+
+
+def held_count() -> int:
+    with _held_lock:
+        return len(_held)
+
+
+def _retry_loop() -> None:
+    from fair.tasks import get_queue
+
+    while True:
+        time.sleep(RETRY_EVERY)
+        with _held_lock:
+            if not _held:
+                return
+            batch = list(_held)
+        done = 0
+        for redis_url, queue, func, args, kwargs in batch:
+            try:
+                get_queue(queue, redis_url).enqueue(func, *args, **kwargs)
+            except Exception:
+                break  # still down: try again later, in the same order
+            done += 1
+        if done:
+            with _held_lock:
+                for _ in range(done):
+                    _held.popleft()
+            log.info("Redis is back: %d held job(s) enqueued", done)
+
+
+# ---------------------------------------------------------------- worker: catch up after an outage
+
+def catch_up_outbox(app: Flask) -> int:
+    """Enqueue every outbox row still waiting, run the sweep, schedule the next one. Returns rows enqueued."""
+    from sqlalchemy import and_, or_, select
+
+    from fair.extensions import db
+    from fair.notify.models import OutboxMessage, OutboxStatus
+    from fair.notify.outbox import BULK_THRESHOLD, ensure_sweeper, enqueue_send, now, sweep
+
+    with app.app_context():
+        try:
+            at = now()
+            waiting = db.session.execute(
+                select(OutboxMessage.id).where(or_(
+                    OutboxMessage.status == OutboxStatus.queued,
+                    and_(OutboxMessage.status == OutboxStatus.failed_temporary,
+                         OutboxMessage.next_attempt_at <= at)))
+                .order_by(OutboxMessage.id)
+            ).scalars().all()
+            db.session.rollback()
+            if waiting:
+                enqueue_send(list(waiting), queue="mail" if len(waiting) <= BULK_THRESHOLD else "bulk")
+            sweep(db.session)  # rows a dead worker left in `sending` past their lease
+            ensure_sweeper()
+        finally:
+            db.session.remove()
+    if waiting:
+        log.info("outbox: %d waiting message(s) enqueued again", len(waiting))
+    return len(waiting)
+
+
+class RedisWatcher(threading.Thread):
+    """Pings Redis; on the first answer after an outage (and once at start), catches the outbox up."""
+
+    def __init__(self, app: Flask, redis_url: str) -> None:
+        super().__init__(name="fair-redis-watcher", daemon=True)
+        self.app = app
+        self.redis_url = redis_url
+        self.stopping = threading.Event()
+        self.caught_up = threading.Event()
+
+    def run(self) -> None:
+        from fair.ops.probes import probe_redis
+
+        need_catch_up = True
+        while not self.stopping.is_set():
+            try:
+                probe_redis(self.redis_url).ping()
+                up = True
+            except Exception:
+                up = False
+            if not up:
+                if not need_catch_up:
+                    log.warning("Redis is unreachable: the outbox waits in the database")
+                need_catch_up = True
+            elif need_catch_up:
+                try:
+                    catch_up_outbox(self.app)
+                    need_catch_up = False
+                    self.caught_up.set()
+                except Exception:
+                    log.exception("outbox catch-up failed; trying again")
+            self.stopping.wait(WATCH_EVERY)
+
+
+def run_worker(app: Flask, queue_names: list[str], *, burst: bool, with_scheduler: bool, fork: bool) -> None:
+    """An RQ worker that outlives Redis outages: a worker loop that ends on a Redis error starts again."""
+    from redis.exceptions import RedisError
+    from rq import SimpleWorker, Worker
+
+    from fair.redis_conn import redis_for
+
+    redis_url = app.config["REDIS_URL"]
+    watcher = RedisWatcher(app, redis_url)
+    if not burst:
+        watcher.start()
+    stop = {"requested": False}
+    worker_class = Worker if fork else SimpleWorker
+    try:
+        while True:
+            connection = redis_for(redis_url)
+            worker = None
+            try:
+                worker = worker_class(queue_names, connection=connection)
+                worker.max_connection_wait_time = 5.0  # reconnect within seconds once Redis is back
+                original = worker.request_stop
+
+                def request_stop(signum, frame, _original=original):
+                    stop["requested"] = True
+                    _original(signum, frame)
+
+                worker.request_stop = request_stop
+                worker.work(burst=burst, with_scheduler=with_scheduler, logging_level="INFO")
+            except RedisError as exc:
+                log.warning("worker lost Redis (%s); starting again once it answers", exc)
+            if burst or stop["requested"] or getattr(worker, "_stop_requested", False):
+                return
+            _wait_for_redis(redis_url, stop)
+            if stop["requested"]:
+                return
+    finally:
+        watcher.stopping.set()
+
+
+def _wait_for_redis(redis_url: str, stop: dict) -> None:
+    from fair.ops.probes import probe_redis
+
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+
+    def on_stop(_signum, _frame):
+        stop["requested"] = True
+
+    for sig in previous:
+        signal.signal(sig, on_stop)
+    try:
+        while not stop["requested"]:
+            try:
+                probe_redis(redis_url).ping()
+                return
+            except Exception:
+                time.sleep(1.0)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
