@@ -384,19 +384,12 @@ def mutes(session: Session, booth: Booth) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------- private chat
 
 def _in_queue(session: Session, booth_id: int, user_id: int) -> bool:
-    """Whether the live core holds this candidate in the booth's walk-in queue (if it tells us)."""
-    try:
-        from fair.live import services as live_services
-    except ImportError:
-        return False
-    check = getattr(live_services, "is_in_queue", None)
-    if check is None:
-        return False
-    try:
-        return bool(check(session, booth_id, user_id))
-    except Exception:  # the queue is a courtesy here: the other reasons still count
-        current_app.logger.warning("queue membership not known for the private chat", exc_info=True)
-        return False
+    """Whether the candidate holds an open entry (waiting, called, in a call) in the booth's walk-in queue."""
+    from fair.live.models import OPEN_STATUSES, QueueEntry
+
+    return session.execute(select(exists().where(
+        QueueEntry.booth_id == booth_id, QueueEntry.candidate_id == user_id, QueueEntry.status.in_(OPEN_STATUSES),
+    ))).scalar_one()
 
 
 def _conversation_exists(session: Session, booth_id: int, recruiter_id: int, candidate_id: int) -> bool:

@@ -46,7 +46,7 @@ def _before(data: dict[str, Any]) -> int | None:
     if before is None:
         return None
     if not isinstance(before, int) or isinstance(before, bool):
-        raise Refused(_("This request is not valid."), code="invalid")
+        raise Refused(_("Older messages could not be loaded."), code="invalid")
     return before
 
 
