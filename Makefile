@@ -4,12 +4,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test install test-deps translations chromium postgresql e2e-node clean
+.PHONY: run serve test install test-deps translations chromium postgresql nginx e2e-node clean
 
 run: install translations
 	$(BIN)/python -m fair.devserver
 
-test: test-deps translations chromium postgresql e2e-node
+# Production: one gunicorn node + one worker + the scheduler against DATABASE_URL, REDIS_URL and
+# MAIL_URL from the environment (nothing embedded; see docs/deploy.md for several nodes).
+serve: install translations
+	$(BIN)/python -m fair.ops.serve
+
+test: test-deps translations chromium postgresql nginx e2e-node
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 $(BIN)/python:
@@ -42,6 +47,11 @@ chromium:
 postgresql:
 	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
 		(apt-get update -qq && apt-get install -y -qq postgresql >/dev/null)
+
+# The two-node and resilience tests put Debian's nginx in front of the web nodes (started by the tests).
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || \
+		(apt-get update -qq && apt-get install -y -qq nginx >/dev/null)
 
 # axe-core (accessibility checks) and other Node pieces the tests use, pinned by package-lock.json.
 e2e-node:

@@ -29,6 +29,15 @@ def worker_command(queues: str, burst: bool, with_scheduler: bool, fork: bool) -
                with_scheduler=with_scheduler, fork=fork)
 
 
+@fair_cli.command("scheduler")
+@click.option("--queues", default="mail,default,bulk", show_default=True, help="Comma-separated queue names.")
+def scheduler_command(queues: str) -> None:
+    """Run RQ's scheduler alone (timed jobs and retries), for a worker fleet started without it."""
+    from fair.ops.resilience import run_scheduler
+
+    run_scheduler(current_app._get_current_object(), [q.strip() for q in queues.split(",") if q.strip()])
+
+
 @fair_cli.command("demo")
 @click.option("--if-empty", is_flag=True, help="Only when the database holds no edition yet.")
 def demo_command(if_empty: bool) -> None:

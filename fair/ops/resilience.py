@@ -202,3 +202,37 @@ def _wait_for_redis(redis_url: str, stop: dict) -> None:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def run_scheduler(app: Flask, queue_names: list[str], interval: float = 1.0) -> None:
+    """RQ's scheduler as a process of its own (timed jobs, retries), through Redis outages.
+
+    Several may run: RQ gives each queue's lock to one of them, the others stand by.
+    """
+    from rq.scheduler import RQScheduler
+
+    from fair.redis_conn import redis_for
+
+    redis_url = app.config["REDIS_URL"]
+    stop = {"requested": False}
+    while not stop["requested"]:
+        scheduler = RQScheduler(queue_names, connection=redis_for(redis_url), interval=interval)
+        original = scheduler.request_stop
+
+        def request_stop(signum=None, frame=None, _original=original):
+            stop["requested"] = True
+            _original(signum, frame)
+
+        scheduler.request_stop = request_stop
+        try:
+            log.info("scheduler for %s started", ", ".join(queue_names))
+            scheduler.work()
+        except Exception as exc:
+            log.warning("scheduler lost Redis (%s); starting again once it answers", exc)
+            try:
+                scheduler.release_locks()
+            except Exception:
+                pass
+        if stop["requested"]:
+            return
+        _wait_for_redis(redis_url, stop)
