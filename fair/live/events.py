@@ -1,0 +1,101 @@
+"""What is sent once a change of a booth is committed, from a socket handler, a request or a job.
+
+Every change of a booth tells: its followers and the fair page (`booth_presence`), its recruiters
+(`staff_queue`), each person waiting whose position or estimated wait moved (`queue_position`), and
+the organisers' dashboard (`dashboard`). Messages carry the booth's `seq`, so a page that already
+shows a newer state drops an older one arriving late.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from fair.companies.models import Booth
+from fair.live import presence, services
+from fair.live.models import LiveBooth, QueueEntry
+from fair.sockets import broadcast, user_room
+
+Emit = Callable[[str, dict[str, Any], str], None]
+
+
+def booth_room(booth_id: int) -> str:
+    return f"booth:{booth_id}"
+
+
+def staff_room(booth_id: int) -> str:
+    return f"booth:{booth_id}:staff"
+
+
+def edition_room(edition_id: int) -> str:
+    return f"edition:{edition_id}"
+
+
+def dashboard_room(edition_id: int) -> str:
+    return f"dashboard:{edition_id}"
+
+
+def _default_emit(event: str, data: dict[str, Any], room: str) -> None:
+    broadcast(event, data, room)
+
+
+def worker_emit(redis_url: str) -> Emit:
+    """Emit from an RQ job, through the message queue the web nodes listen to."""
+    from fair.notify.sockets import emit_from_worker
+
+    return lambda event, data, room: emit_from_worker(redis_url, event, data, room)
+
+
+def booth_changed(session: Session, booth_id: int, now: dt.datetime, emit: Emit | None = None) -> dict[str, Any]:
+    """Tell everyone concerned about the booth as it is now committed; answers its presence."""
+    emit = emit or _default_emit
+    booth = session.get(Booth, booth_id)
+    before = services.changes_since_lock(session, booth_id) or {}
+    session.expire_all()
+    row = services.booth_presence(session, booth, now)
+    public = {k: row[k] for k in ("booth", "recruiters", "waiting", "wait_min", "open", "seq")}
+    emit("booth_presence", public, booth_room(booth_id))
+    emit("booth_presence", public, edition_room(booth.edition_id))
+    staff = services.staff_state(session, booth, None, now)
+    emit("staff_queue", staff, staff_room(booth_id))
+    live = session.get(LiveBooth, booth_id)
+    for candidate_id, position in services.waiting_order(session, booth_id):
+        wait = services.estimated_wait(position, row["recruiters"], live)
+        if before.get(candidate_id) != (position, wait):
+            emit("queue_position", {"booth": booth_id, "position": position, "wait_min": wait, "seq": row["seq"]},
+                 user_room(candidate_id))
+    emit("dashboard", {"edition": booth.edition_id, "connected": presence.connected_count(booth.edition_id),
+                       "booth": services.dashboard_row(booth, row, live, now)}, dashboard_room(booth.edition_id))
+    return public
+
+
+def turn_given(entry: QueueEntry, seconds: int, emit: Emit | None = None) -> None:
+    (emit or _default_emit)("queue_turn", {"booth": entry.booth_id, "expires_at": services._iso(entry.turn_expires_at),
+                                           "seconds": seconds}, user_room(entry.candidate_id))
+
+
+def turn_skipped(entry: QueueEntry, emit: Emit | None = None) -> None:
+    (emit or _default_emit)("queue_skipped", {"booth": entry.booth_id}, user_room(entry.candidate_id))
+
+
+def call_opened(entry: QueueEntry, emit: Emit | None = None) -> None:
+    emit = emit or _default_emit
+    data = {"booth": entry.booth_id, "room": entry.room_path, "entry": entry.id}
+    emit("queue_call", data, user_room(entry.candidate_id))
+    emit("queue_call", data, staff_room(entry.booth_id))
+
+
+def call_ended(entry: QueueEntry, emit: Emit | None = None) -> None:
+    (emit or _default_emit)("queue_done", {"booth": entry.booth_id, "entry": entry.id}, user_room(entry.candidate_id))
+
+
+def announced(item: Any, emit: Emit | None = None) -> None:
+    emit = emit or _default_emit
+    data = services.announcement_data(item)
+    if item.booth_id is None:
+        emit("announcement", data, edition_room(item.edition_id))
+    else:
+        emit("announcement", data, booth_room(item.booth_id))
+    emit("announcement", data, dashboard_room(item.edition_id))

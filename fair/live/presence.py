@@ -1,0 +1,132 @@
+"""Who is there right now, kept in Redis so that every web node counts the same people.
+
+- A recruiter is *available* at a booth while they say so on the desk page **and** that socket is
+  open: each available socket is a field of `fair:live:available:<booth>` (sid → user id), dropped
+  when the socket goes (`drop_socket`, called from fair.sockets' disconnect hook). A recruiter with
+  two tabs counts once.
+- *Connected people* of an edition are the sockets following its fair or booth pages
+  (`fair:live:edition:<id>:sids`).
+
+Presence is a courtesy: if Redis is unavailable, nobody is counted and nothing fails.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import current_app
+from redis.exceptions import RedisError
+
+from fair.redis_conn import get_redis
+
+log = logging.getLogger("fair.live")
+
+DAY = 24 * 3600
+
+
+def _available_key(booth_id: int) -> str:
+    return f"fair:live:available:{booth_id}"
+
+
+def _sid_booths_key(sid: str) -> str:
+    return f"fair:live:sid:{sid}:booths"
+
+
+def _edition_key(edition_id: int) -> str:
+    return f"fair:live:edition:{edition_id}:sids"
+
+
+def _sid_editions_key(sid: str) -> str:
+    return f"fair:live:sid:{sid}:editions"
+
+
+def _enabled() -> bool:
+    return bool(current_app.config.get("REDIS_URL"))
+
+
+def set_available(booth_id: int, user_id: int, sid: str, available: bool) -> None:
+    if not _enabled():
+        return
+    try:
+        pipe = get_redis().pipeline()
+        if available:
+            pipe.hset(_available_key(booth_id), sid, user_id)
+            pipe.expire(_available_key(booth_id), DAY)
+            pipe.sadd(_sid_booths_key(sid), booth_id)
+            pipe.expire(_sid_booths_key(sid), DAY)
+        else:
+            pipe.hdel(_available_key(booth_id), sid)
+            pipe.srem(_sid_booths_key(sid), booth_id)
+        pipe.execute()
+    except RedisError:
+        log.warning("availability at booth %s not recorded: Redis unavailable", booth_id)
+
+
+def is_available(booth_id: int, user_id: int) -> bool:
+    if not _enabled():
+        return False
+    try:
+        return str(user_id).encode() in get_redis().hvals(_available_key(booth_id))
+    except RedisError:
+        return False
+
+
+def available_counts(booth_ids: list[int]) -> dict[int, int]:
+    """Distinct available recruiters per booth."""
+    if not booth_ids or not _enabled():
+        return {booth_id: 0 for booth_id in booth_ids}
+    try:
+        pipe = get_redis().pipeline()
+        for booth_id in booth_ids:
+            pipe.hvals(_available_key(booth_id))
+        values = pipe.execute()
+    except RedisError:
+        return {booth_id: 0 for booth_id in booth_ids}
+    return {booth_id: len(set(users)) for booth_id, users in zip(booth_ids, values)}
+
+
+def available_count(booth_id: int) -> int:
+    return available_counts([booth_id])[booth_id]
+
+
+def follow_edition(edition_id: int, sid: str) -> None:
+    if not _enabled():
+        return
+    try:
+        pipe = get_redis().pipeline()
+        pipe.sadd(_edition_key(edition_id), sid)
+        pipe.expire(_edition_key(edition_id), DAY)
+        pipe.sadd(_sid_editions_key(sid), edition_id)
+        pipe.expire(_sid_editions_key(sid), DAY)
+        pipe.execute()
+    except RedisError:
+        log.warning("follower of edition %s not counted: Redis unavailable", edition_id)
+
+
+def connected_count(edition_id: int) -> int:
+    if not _enabled():
+        return 0
+    try:
+        return int(get_redis().scard(_edition_key(edition_id)))
+    except RedisError:
+        return 0
+
+
+def drop_socket(sid: str) -> tuple[list[int], list[int]]:
+    """Forget a closed socket everywhere; answers (booths it was available at, editions it followed)."""
+    if not _enabled():
+        return [], []
+    try:
+        redis = get_redis()
+        booths = [int(b) for b in redis.smembers(_sid_booths_key(sid))]
+        editions = [int(e) for e in redis.smembers(_sid_editions_key(sid))]
+        pipe = redis.pipeline()
+        for booth_id in booths:
+            pipe.hdel(_available_key(booth_id), sid)
+        for edition_id in editions:
+            pipe.srem(_edition_key(edition_id), sid)
+        pipe.delete(_sid_booths_key(sid), _sid_editions_key(sid))
+        pipe.execute()
+        return booths, editions
+    except RedisError:
+        log.warning("closed socket %s not forgotten: Redis unavailable", sid)
+        return [], []

@@ -1,0 +1,605 @@
+"""Walk-in queue rules, the live states pages and sockets show, announcements and the dashboard.
+
+Services take plain arguments and never commit: the socket handler, the request or the job owns the
+transaction, and broadcasts what changed once it is committed (`fair.live.events`).
+
+Concurrency. Every change of a booth's queue or presence starts with `lock_booth`: on PostgreSQL it
+locks the booth's row (FOR NO KEY UPDATE, so rows that merely point at the booth are not blocked);
+on SQLite it opens the transaction with BEGIN IMMEDIATE (one writer at a time). Under that lock the
+next ticket is read and written, and "call next" picks the first person waiting: two web processes
+can never give the same place or call the same person twice. The database holds both rules even so
+(unique ticket per booth; one open entry per candidate and booth).
+
+Turns expire lazily: every change and every read treats a called entry past its `turn_expires_at`
+as skipped (changes write it down), and an RQ job scheduled for that moment does the same and tells
+the people concerned, in case nobody touches the booth meanwhile.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _, lazy_gettext as _l
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from fair.accounts.models import Membership, Organisation, OrganisationKind, User
+from fair.companies.models import Booth
+from fair.db import utcnow
+from fair.fairs.models import Edition, EditionStatus
+from fair.live import chat, presence
+from fair.live.models import OPEN_STATUSES, Announcement, LiveBooth, QueueEntry, QueueStatus
+
+log = logging.getLogger("fair.live")
+
+FOLLOWABLE = (EditionStatus.published, EditionStatus.live)
+ANNOUNCEMENTS_SHOWN = 5
+ANNOUNCEMENT_MAX = 1000
+TURN_JOB = "workers.live.expire_turn"
+
+
+class QueueRefused(Exception):
+    """A refusal the person is told about in words, with a stable code for pages and tests."""
+
+    def __init__(self, message: Any, code: str) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.code = code
+
+
+# ---------------------------------------------------------------- lookups
+
+
+def followable_edition(session: Session, edition_id: Any) -> Edition | None:
+    edition = session.get(Edition, _int(edition_id))
+    return edition if edition is not None and edition.status in FOLLOWABLE else None
+
+
+def followable_booth(session: Session, booth_id: Any) -> Booth | None:
+    booth = session.get(Booth, _int(booth_id))
+    return booth if booth is not None and booth.edition.status in FOLLOWABLE else None
+
+
+def staffed_booth(session: Session, booth_id: Any, user_id: int) -> Booth | None:
+    """The booth if this user is a recruiter of its company (anyone else: None, i.e. not found)."""
+    booth = session.get(Booth, _int(booth_id))
+    if booth is None:
+        return None
+    member = session.execute(select(Membership.id).where(
+        Membership.user_id == user_id, Membership.organisation_id == booth.company_id)).first()
+    return booth if member else None
+
+
+def organised_edition(session: Session, edition_id: Any, user_id: int) -> Edition | None:
+    """The edition if this user belongs to its organiser."""
+    edition = session.get(Edition, _int(edition_id))
+    if edition is None:
+        return None
+    member = session.execute(select(Membership.id).join(Organisation).where(
+        Membership.user_id == user_id, Membership.organisation_id == edition.organiser_id,
+        Organisation.kind == OrganisationKind.organiser)).first()
+    return edition if member else None
+
+
+def _int(value: Any) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 0
+    return number if 0 < number < 2**31 else 0
+
+
+# ---------------------------------------------------------------- locking and settings
+
+
+def lock_booth(session: Session, booth_id: int) -> LiveBooth:
+    """Serialise the changes of one booth's queue (on SQLite: of every writer) until commit."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        if not connection.connection.dbapi_connection.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        connection.execute(select(Booth.id).where(Booth.id == booth_id).with_for_update(key_share=True))
+    before = session.info.setdefault(BEFORE_KEY, {})
+    if booth_id not in before:
+        before[booth_id] = _positions_and_waits(session, booth_id)
+    live = session.get(LiveBooth, booth_id, populate_existing=True)
+    if live is None:
+        live = LiveBooth(booth_id=booth_id, queue_open=True, seq=0, last_ticket=0)
+        session.add(live)
+        session.flush()
+    return live
+
+
+BEFORE_KEY = "fair_live_before"
+COMMITTED_KEY = "fair_live_committed"
+
+
+def _positions_and_waits(session: Session, booth_id: int) -> dict[int, tuple[int, int]]:
+    """candidate id → (position, minutes): what each person waiting is shown, to tell only those it changes for."""
+    live = session.get(LiveBooth, booth_id)
+    recruiters = presence.available_count(booth_id)
+    return {candidate_id: (position, estimated_wait(position, recruiters, live))
+            for candidate_id, position in waiting_order(session, booth_id)}
+
+
+def changes_since_lock(session: Session, booth_id: int) -> dict[int, tuple[int, int]] | None:
+    """What people waiting were shown when the booth was locked in this transaction (then forgotten)."""
+    return session.info.get(COMMITTED_KEY, {}).pop(booth_id, None)
+
+
+def _live(session: Session, booth_id: int) -> LiveBooth | None:
+    return session.get(LiveBooth, booth_id)
+
+
+def queue_max(live: LiveBooth | None) -> int:
+    if live is not None and live.queue_max:
+        return live.queue_max
+    return current_app.config["LIVE_QUEUE_MAX"]
+
+
+def is_open(booth: Booth, live: LiveBooth | None) -> bool:
+    """People may join: the fair is live and the booth has not closed its queue."""
+    return booth.edition.status == EditionStatus.live and (live is None or live.queue_open)
+
+
+def _average_call_minutes(live: LiveBooth | None) -> float:
+    if live is not None and live.average_call_seconds:
+        return live.average_call_seconds / 60
+    return float(current_app.config["LIVE_AVERAGE_CALL_MINUTES"])
+
+
+def estimated_wait(people_ahead_and_me: int, recruiters: int, live: LiveBooth | None) -> int:
+    """Minutes: people × average call length ÷ available recruiters (at least one), rounded up."""
+    if people_ahead_and_me <= 0:
+        return 0
+    return math.ceil(people_ahead_and_me * _average_call_minutes(live) / max(1, recruiters))
+
+
+# ---------------------------------------------------------------- expiry
+
+
+def expire_turns(session: Session, booth_id: int, now: dt.datetime) -> list[QueueEntry]:
+    """Write down the turns that lapsed (call under `lock_booth`); answers the entries skipped."""
+    lapsed = list(session.execute(select(QueueEntry).where(
+        QueueEntry.booth_id == booth_id, QueueEntry.status == QueueStatus.called,
+        QueueEntry.turn_expires_at <= now)).scalars())
+    for entry in lapsed:
+        entry.status, entry.ended_at = QueueStatus.skipped, now
+        log.info("queue entry %s skipped: turn not accepted in time", entry.id)
+    if lapsed:
+        session.flush()
+    return lapsed
+
+
+def expire_turn(session: Session, entry_id: int, now: dt.datetime) -> QueueEntry | None:
+    """The job's side: skip this entry if its turn is still unanswered and over. None: nothing to do."""
+    entry = session.get(QueueEntry, entry_id)
+    if entry is None or entry.status != QueueStatus.called or entry.turn_expires_at > now:
+        return None
+    live = lock_booth(session, entry.booth_id)
+    session.refresh(entry)
+    if entry.status != QueueStatus.called or entry.turn_expires_at > now:
+        return None
+    entry.status, entry.ended_at = QueueStatus.skipped, now
+    live.seq += 1
+    session.flush()
+    return entry
+
+
+def _lapsed(entry: QueueEntry, now: dt.datetime) -> bool:
+    return entry.status == QueueStatus.called and entry.turn_expires_at is not None and entry.turn_expires_at <= now
+
+
+# ---------------------------------------------------------------- the candidate's side
+
+
+def open_entry(session: Session, booth_id: int, candidate_id: int) -> QueueEntry | None:
+    return session.execute(select(QueueEntry).where(
+        QueueEntry.booth_id == booth_id, QueueEntry.candidate_id == candidate_id,
+        QueueEntry.status.in_(OPEN_STATUSES))).scalars().first()
+
+
+def _open_count(session: Session, booth_id: int) -> int:
+    return session.execute(select(func.count(QueueEntry.id)).where(
+        QueueEntry.booth_id == booth_id,
+        QueueEntry.status.in_((QueueStatus.waiting, QueueStatus.called)))).scalar_one()
+
+
+def join(session: Session, booth: Booth, candidate: User, now: dt.datetime) -> QueueEntry:
+    if not candidate.is_candidate:
+        raise QueueRefused(_l("Only candidates can join a queue."), "not_candidate")
+    live = lock_booth(session, booth.id)
+    expire_turns(session, booth.id, now)
+    if not is_open(booth, live):
+        raise QueueRefused(_l("This booth's queue is closed right now."), "closed")
+    if open_entry(session, booth.id, candidate.id) is not None:
+        raise QueueRefused(_l("You are already in this booth's queue."), "already")
+    if _open_count(session, booth.id) >= queue_max(live):
+        raise QueueRefused(_l("This booth's queue is full. Please try again in a few minutes."), "full")
+    live.last_ticket += 1
+    live.seq += 1
+    entry = QueueEntry(booth_id=booth.id, edition_id=booth.edition_id, candidate_id=candidate.id,
+                       ticket=live.last_ticket, status=QueueStatus.waiting, joined_at=now)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def leave(session: Session, booth_id: int, candidate_id: int, now: dt.datetime) -> QueueEntry:
+    live = lock_booth(session, booth_id)
+    expire_turns(session, booth_id, now)
+    entry = open_entry(session, booth_id, candidate_id)
+    if entry is None or entry.status == QueueStatus.in_call:
+        raise QueueRefused(_l("You are not waiting in this booth's queue."), "not_in_queue")
+    entry.status, entry.ended_at = QueueStatus.left, now
+    live.seq += 1
+    session.flush()
+    return entry
+
+
+def accept(session: Session, booth_id: int, candidate_id: int, now: dt.datetime) -> QueueEntry:
+    """The called candidate takes their turn: a 1:1 call room opens for them and the recruiter."""
+    from fair.video.models import CallSource
+    from fair.video.rooms import open_room, room_path
+
+    live = lock_booth(session, booth_id)
+    entry = open_entry(session, booth_id, candidate_id)
+    if entry is None or entry.status != QueueStatus.called:
+        expire_turns(session, booth_id, now)
+        raise QueueRefused(_l("It is not your turn at this booth."), "not_called")
+    if _lapsed(entry, now):
+        expire_turns(session, booth_id, now)
+        live.seq += 1
+        raise QueueRefused(_l("Your turn has passed. You can join the queue again."), "expired")
+    closes = now + dt.timedelta(minutes=current_app.config["LIVE_CALL_MINUTES"])
+    room = open_room(session, source=CallSource.queue, booth_id=booth_id, recruiter_id=entry.called_by_id,
+                     candidate_id=candidate_id, opens_at=now, closes_at=closes)
+    entry.status, entry.started_at = QueueStatus.in_call, now
+    entry.room_id, entry.room_path = room.id, room_path(room)
+    live.seq += 1
+    session.flush()
+    return entry
+
+
+# ---------------------------------------------------------------- the recruiter's side
+
+
+def call_next(session: Session, booth: Booth, recruiter_id: int,
+              now: dt.datetime) -> tuple[QueueEntry | None, list[QueueEntry]]:
+    """Give the turn to the first person waiting; answers them (None: nobody waits) and the turns that
+    lapsed meanwhile (written down even when nobody waits, so the caller commits either way)."""
+    live = lock_booth(session, booth.id)
+    skipped = expire_turns(session, booth.id, now)
+    entry = session.execute(select(QueueEntry).where(
+        QueueEntry.booth_id == booth.id, QueueEntry.status == QueueStatus.waiting)
+        .order_by(QueueEntry.ticket).limit(1)).scalars().first()
+    if entry is None:
+        if skipped:
+            live.seq += 1
+            session.flush()
+        return None, skipped
+    # Compare-and-set on top of the lock: the row changes only if it is still waiting.
+    changed = session.execute(
+        update(QueueEntry).where(QueueEntry.id == entry.id, QueueEntry.status == QueueStatus.waiting)
+        .values(status=QueueStatus.called, called_at=now, called_by_id=recruiter_id,
+                turn_expires_at=now + dt.timedelta(seconds=current_app.config["LIVE_TURN_SECONDS"]))
+        .execution_options(synchronize_session=False)).rowcount
+    if changed != 1:
+        raise QueueRefused(_l("Someone else called this person. Please try again."), "conflict")
+    session.refresh(entry)
+    live.seq += 1
+    session.flush()
+    _schedule_turn_expiry(session, entry)
+    return entry, skipped
+
+
+def finish(session: Session, entry: QueueEntry, now: dt.datetime) -> QueueEntry:
+    """"Done": the call (or the turn offered) ends; the booth's average call length learns from it."""
+    from fair.video.models import CallRoom
+
+    live = lock_booth(session, entry.booth_id)
+    session.refresh(entry)
+    if entry.status not in (QueueStatus.called, QueueStatus.in_call):
+        raise QueueRefused(_l("This call has already ended."), "ended")
+    entry.status, entry.ended_at = QueueStatus.done, now
+    if entry.room_id:
+        room = session.get(CallRoom, entry.room_id)
+        if room is not None and room.ended_at is None:
+            room.ended_at = now
+    live.seq += 1
+    session.flush()
+    lengths = session.execute(select(QueueEntry.started_at, QueueEntry.ended_at).where(
+        QueueEntry.booth_id == entry.booth_id, QueueEntry.status == QueueStatus.done,
+        QueueEntry.started_at.is_not(None)).order_by(QueueEntry.ended_at.desc()).limit(20)).all()
+    seconds = [(end - start).total_seconds() for start, end in lengths if end and start and end > start]
+    if seconds:
+        live.average_call_seconds = max(60, int(sum(seconds) / len(seconds)))
+    session.flush()
+    return entry
+
+
+def entry_for_staff(session: Session, entry_id: Any, user_id: int) -> QueueEntry | None:
+    entry = session.get(QueueEntry, _int(entry_id))
+    if entry is None or staffed_booth(session, entry.booth_id, user_id) is None:
+        return None
+    return entry
+
+
+def set_available(session: Session, booth: Booth, user_id: int, sid: str, available: bool,
+                  now: dt.datetime) -> bool:
+    """Mark this recruiter's socket available (or not) at the booth. Answers whether the count changed."""
+    live = lock_booth(session, booth.id)
+    before = presence.available_count(booth.id)
+    presence.set_available(booth.id, user_id, sid, available)
+    after = presence.available_count(booth.id)
+    _staffing_changed(live, after, now)
+    live.seq += 1
+    session.flush()
+    return before != after
+
+
+def socket_gone(session: Session, booth_id: int, now: dt.datetime) -> None:
+    """A socket that was available at the booth closed (already dropped from Redis): record the count."""
+    live = lock_booth(session, booth_id)
+    _staffing_changed(live, presence.available_count(booth_id), now)
+    live.seq += 1
+    session.flush()
+
+
+def _staffing_changed(live: LiveBooth, recruiters: int, now: dt.datetime) -> None:
+    if recruiters > 0:
+        live.unstaffed_since = None
+    elif live.unstaffed_since is None:
+        live.unstaffed_since = now
+
+
+def set_queue_open(session: Session, booth: Booth, is_open_now: bool) -> LiveBooth:
+    live = lock_booth(session, booth.id)
+    live.queue_open = bool(is_open_now)
+    live.seq += 1
+    session.flush()
+    return live
+
+
+# ---------------------------------------------------------------- announcements
+
+
+def announce(session: Session, edition: Edition, booth_id: Any, author_id: int, text: Any,
+             now: dt.datetime) -> Announcement:
+    words = (text if isinstance(text, str) else "").strip()
+    if not words:
+        raise QueueRefused(_l("Write the announcement first."), "empty")
+    if len(words) > ANNOUNCEMENT_MAX:
+        raise QueueRefused(_l("An announcement may have %(max)d characters at most.", max=ANNOUNCEMENT_MAX),
+                           "too_long")
+    booth = None
+    if booth_id not in (None, "", 0):
+        booth = session.get(Booth, _int(booth_id))
+        if booth is None or booth.edition_id != edition.id:
+            raise QueueRefused(_l("This booth is not part of this fair."), "not_found")
+    item = Announcement(edition_id=edition.id, booth_id=booth.id if booth else None, author_id=author_id,
+                        text=words, created_at=now)
+    session.add(item)
+    session.flush()
+    return item
+
+
+def announcement_data(item: Announcement) -> dict[str, Any]:
+    return {"id": item.id, "text": item.text, "booth": item.booth_id, "at": _iso(item.created_at)}
+
+
+def announcements(session: Session, edition_id: int, booth_id: int | None = None) -> list[dict[str, Any]]:
+    """The latest announcements, newest first: the whole fair's, and this booth's when one is named."""
+    where = Announcement.booth_id.is_(None)
+    if booth_id is not None:
+        where = where | (Announcement.booth_id == booth_id)
+    rows = session.execute(select(Announcement).where(Announcement.edition_id == edition_id, where)
+                           .order_by(Announcement.created_at.desc(), Announcement.id.desc())
+                           .limit(ANNOUNCEMENTS_SHOWN)).scalars()
+    return [announcement_data(item) for item in rows]
+
+
+# ---------------------------------------------------------------- states
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z") if moment else None
+
+
+@dataclass
+class _Counts:
+    waiting: int = 0
+    calls: int = 0
+
+
+def _counts(session: Session, booth_ids: list[int], now: dt.datetime) -> dict[int, _Counts]:
+    counts = {booth_id: _Counts() for booth_id in booth_ids}
+    if not booth_ids:
+        return counts
+    rows = session.execute(select(QueueEntry.booth_id, QueueEntry.status, QueueEntry.turn_expires_at).where(
+        QueueEntry.booth_id.in_(booth_ids),
+        QueueEntry.status.in_((QueueStatus.waiting, QueueStatus.in_call, QueueStatus.called)))).all()
+    for booth_id, status, expires in rows:
+        if status == QueueStatus.waiting:
+            counts[booth_id].waiting += 1
+        elif status == QueueStatus.in_call or (expires is not None and expires > now):
+            counts[booth_id].calls += 1
+    return counts
+
+
+def _presence_rows(session: Session, booths: list[Booth], now: dt.datetime) -> list[dict[str, Any]]:
+    ids = [b.id for b in booths]
+    lives = {live.booth_id: live for live in session.execute(
+        select(LiveBooth).where(LiveBooth.booth_id.in_(ids))).scalars()} if ids else {}
+    counts = _counts(session, ids, now)
+    recruiters = presence.available_counts(ids)
+    rows = []
+    for booth in booths:
+        live = lives.get(booth.id)
+        waiting = counts[booth.id].waiting
+        rows.append({"booth": booth.id, "recruiters": recruiters[booth.id], "waiting": waiting,
+                     "wait_min": estimated_wait(waiting, recruiters[booth.id], live),
+                     "open": is_open(booth, live), "seq": live.seq if live else 0,
+                     "calls": counts[booth.id].calls})
+    return rows
+
+
+def booth_presence(session: Session, booth: Booth, now: dt.datetime) -> dict[str, Any]:
+    return _presence_rows(session, [booth], now)[0]
+
+
+def waiting_order(session: Session, booth_id: int) -> list[tuple[int, int]]:
+    """(candidate id, position) of everyone waiting, first in line first."""
+    rows = session.execute(select(QueueEntry.candidate_id).where(
+        QueueEntry.booth_id == booth_id, QueueEntry.status == QueueStatus.waiting)
+        .order_by(QueueEntry.ticket)).scalars()
+    return [(candidate_id, position) for position, candidate_id in enumerate(rows, start=1)]
+
+
+def me(session: Session, booth_id: int, user_id: int | None, now: dt.datetime,
+       recruiters: int | None = None) -> dict[str, Any]:
+    empty = {"position": None, "wait_min": None, "status": None, "turn_expires_at": None, "room": None}
+    if user_id is None:
+        return empty
+    entry = open_entry(session, booth_id, user_id)
+    if entry is None or _lapsed(entry, now):
+        return empty
+    answer = dict(empty, status=entry.status.value)
+    if entry.status == QueueStatus.waiting:
+        position = session.execute(select(func.count(QueueEntry.id)).where(
+            QueueEntry.booth_id == booth_id, QueueEntry.status == QueueStatus.waiting,
+            QueueEntry.ticket <= entry.ticket)).scalar_one()
+        if recruiters is None:
+            recruiters = presence.available_count(booth_id)
+        answer.update(position=position, wait_min=estimated_wait(position, recruiters, _live(session, booth_id)))
+    elif entry.status == QueueStatus.called:
+        answer["turn_expires_at"] = _iso(entry.turn_expires_at)
+    else:
+        answer["room"] = entry.room_path
+    return answer
+
+
+def booth_state(session: Session, booth: Booth, user_id: int | None, now: dt.datetime) -> dict[str, Any]:
+    state = booth_presence(session, booth, now)
+    state["me"] = me(session, booth.id, user_id, now, recruiters=state["recruiters"])
+    state["chat"] = chat.history(session, booth.id, user_id)
+    state["announcements"] = announcements(session, booth.edition_id, booth.id)
+    return state
+
+
+def edition_booths(session: Session, edition: Edition) -> list[Booth]:
+    return list(session.execute(select(Booth).where(Booth.edition_id == edition.id).order_by(Booth.id)).scalars())
+
+
+def edition_state(session: Session, edition: Edition, now: dt.datetime) -> dict[str, Any]:
+    return {"edition": edition.id, "booths": _presence_rows(session, edition_booths(session, edition), now),
+            "announcements": announcements(session, edition.id)}
+
+
+def candidate_label(entry: QueueEntry, anonymised: bool) -> str:
+    """Anonymised fairs show recruiters a number, never a name, as the applications inbox does."""
+    if anonymised:
+        return _("Candidate no. %(code)s", code=f"{entry.id:05d}")
+    return entry.candidate.full_name
+
+
+def staff_state(session: Session, booth: Booth, user_id: int | None, now: dt.datetime,
+                sid: str | None = None) -> dict[str, Any]:
+    anonymised = bool(booth.edition.anonymised_applications)
+    entries = list(session.execute(select(QueueEntry).where(
+        QueueEntry.booth_id == booth.id, QueueEntry.status.in_(OPEN_STATUSES)).order_by(QueueEntry.ticket)).scalars())
+    queue, calls, position = [], [], 0
+    for entry in entries:
+        if _lapsed(entry, now):
+            continue
+        if entry.status == QueueStatus.in_call:
+            calls.append({"entry": entry.id, "label": candidate_label(entry, anonymised), "room": entry.room_path,
+                          "started_at": _iso(entry.started_at), "recruiter": entry.called_by_id})
+            continue
+        if entry.status == QueueStatus.waiting:
+            position += 1
+        queue.append({"entry": entry.id, "label": candidate_label(entry, anonymised),
+                      "position": position if entry.status == QueueStatus.waiting else 0,
+                      "status": entry.status.value, "joined_at": _iso(entry.joined_at),
+                      "turn_expires_at": _iso(entry.turn_expires_at)})
+    live = _live(session, booth.id)
+    state = {"booth": booth.id, "recruiters": presence.available_count(booth.id), "queue": queue, "calls": calls,
+             "open": is_open(booth, live), "seq": live.seq if live else 0}
+    if user_id is not None:
+        state["available"] = presence.is_available(booth.id, user_id)
+    return state
+
+
+def dashboard_row(booth: Booth, presence_row: dict[str, Any], live: LiveBooth | None, now: dt.datetime) -> dict[str, Any]:
+    idle_minutes = None
+    if presence_row["recruiters"] == 0:
+        since = (live.unstaffed_since if live and live.unstaffed_since else booth.edition.starts_at)
+        idle_minutes = max(0, int((now - since).total_seconds() // 60)) if since and since < now else 0
+    limit = current_app.config["LIVE_IDLE_BOOTH_MINUTES"]
+    return {**presence_row, "company": booth.company.name, "idle_minutes": idle_minutes,
+            "idle": idle_minutes is not None and idle_minutes > limit}
+
+
+def dashboard_state(session: Session, edition: Edition, now: dt.datetime) -> dict[str, Any]:
+    booths = edition_booths(session, edition)
+    rows = _presence_rows(session, booths, now)
+    lives = {live.booth_id: live for live in session.execute(
+        select(LiveBooth).where(LiveBooth.booth_id.in_([b.id for b in booths]))).scalars()} if booths else {}
+    lines = [dashboard_row(booth, row, lives.get(booth.id), now) for booth, row in zip(booths, rows)]
+    return {"edition": edition.id, "connected": presence.connected_count(edition.id),
+            "waiting": sum(r["waiting"] for r in lines), "calls": sum(r["calls"] for r in lines),
+            "idle_booths": sum(1 for r in lines if r["idle"]), "booths": lines,
+            "idle_limit": current_app.config["LIVE_IDLE_BOOTH_MINUTES"],
+            "announcements": announcements(session, edition.id)}
+
+
+# ---------------------------------------------------------------- the expiry job
+
+
+_TURNS_KEY = "fair_live_turn_expiries"
+
+
+def _schedule_turn_expiry(session: Session, entry: QueueEntry) -> None:
+    session.info.setdefault(_TURNS_KEY, []).append(
+        (current_app.config["REDIS_URL"], entry.id, entry.turn_expires_at))
+
+
+def _enqueue_turn_expiries(session: Session) -> None:
+    from fair.tasks import get_queue
+
+    session.info[COMMITTED_KEY] = session.info.pop(BEFORE_KEY, {})
+
+    for redis_url, entry_id, at in session.info.pop(_TURNS_KEY, []):
+        if not redis_url:
+            continue
+        try:
+            # A second after the end of the turn, so the job never finds it still running.
+            get_queue("default", redis_url).enqueue_at(
+                at + dt.timedelta(seconds=1), TURN_JOB, entry_id,
+                job_id=f"live-turn-{entry_id}-{int(at.timestamp())}")
+        except Exception:  # committed already; the turn also lapses when the booth is next read or changed
+            log.exception("could not schedule the end of the turn of queue entry %s", entry_id)
+
+
+def _drop_turn_expiries(session: Session) -> None:
+    session.info.pop(_TURNS_KEY, None)
+    session.info.pop(BEFORE_KEY, None)
+    session.info.pop(COMMITTED_KEY, None)
+
+
+def _listen() -> None:
+    from sqlalchemy import event
+
+    if not event.contains(Session, "after_commit", _enqueue_turn_expiries):
+        event.listen(Session, "after_commit", _enqueue_turn_expiries)
+        event.listen(Session, "after_rollback", _drop_turn_expiries)
+
+
+_listen()
+
+__all__ = ["QueueRefused", "utcnow"]
