@@ -641,6 +641,10 @@ def _texts(booking: Booking, slot: Slot, for_recruiter: bool) -> tuple[str, str,
             description = _("Video interview.")
             location = _("Video")
             join_url = slot.location if slot.location.startswith("https://") else None
+            if join_url is None:  # no outside meeting link: the fair's own video room of this booking
+                from fair.notify.mail import mail_url
+
+                join_url = mail_url("video.booking_room", booking_id=booking.id)
         else:
             description = _("On-site interview.")
             location = slot.location or (_("Stand %(n)s", n=booth.stand_number) if booth.stand_number

@@ -41,8 +41,18 @@ class CallRoom(Base):
     opens_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     closes_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # Switching to phone: either participant asks, the recruiter confirms (a recruiter's own ask is
+    # its confirmation). From `phone_since` the recruiter sees the candidate's number.
+    phone_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    phone_requested_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    phone_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     booth: Mapped[Booth] = relationship()
     recruiter: Mapped[User] = relationship(foreign_keys=[recruiter_id])
     candidate: Mapped[User] = relationship(foreign_keys=[candidate_id])
+
+    @property
+    def channel(self) -> str:
+        """The Socket.IO room of this call: only its two participants are ever let in."""
+        return f"call:{self.token}"

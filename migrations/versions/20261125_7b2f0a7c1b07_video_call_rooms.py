@@ -1,4 +1,4 @@
-"""video: call rooms for job-dating slots and queue calls (one room per booking at most)
+"""video: call rooms for job-dating slots and queue calls (one room per booking at most), with their switch to phone
 
 Revision ID: 7b2f0a7c1b07
 Revises: 6a1e0a7c1b06
@@ -29,10 +29,14 @@ def upgrade() -> None:
     sa.Column('opens_at', fair.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('closes_at', fair.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('ended_at', fair.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('phone_requested_by_id', sa.Integer(), nullable=True),
+    sa.Column('phone_requested_at', fair.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('phone_since', fair.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_at', fair.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['booking_id'], ['jobdating_bookings.id'], name=op.f('fk_call_rooms_booking_id_jobdating_bookings'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['booth_id'], ['booths.id'], name=op.f('fk_call_rooms_booth_id_booths'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['candidate_id'], ['users.id'], name=op.f('fk_call_rooms_candidate_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['phone_requested_by_id'], ['users.id'], name=op.f('fk_call_rooms_phone_requested_by_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['recruiter_id'], ['users.id'], name=op.f('fk_call_rooms_recruiter_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_call_rooms')),
     sa.UniqueConstraint('booking_id', name=op.f('uq_call_rooms_booking_id')),
