@@ -1,6 +1,393 @@
-"""Pages of the webinars domain."""
+"""Pages of the webinars domain.
+
+Candidates list a fair's webinars, register (a seat or the waitlist), cancel and join through
+`/webinars/<id>/join`, which records attendance and forwards to the provider. Organisers schedule
+webinars for their edition in the console and follow registrations, waitlist and attendance (CSV
+too); companies schedule them for their own booth. Every object is looked up among those of the
+person asking: another owner's webinar answers 404.
+"""
 from __future__ import annotations
 
-from flask import Blueprint
+import csv
+import io
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from fair.access import candidate_required, member_org_ids, role_required
+from fair.accounts.models import OrganisationKind
+from fair.companies.models import Booth
+from fair.extensions import db
+from fair.fairs.models import PUBLIC_STATUSES, Edition
+from fair.jobdating import clock
+from fair.jobdating.services import local_to_utc, zone
+from fair.webinars import providers, services
+from fair.webinars.forms import LANGUAGE_LABELS, PROVIDER_LABELS, ConfirmForm, WebinarForm
+from fair.webinars.models import Provider, RegistrationStatus, Webinar, WebinarStatus
 
 bp = Blueprint("webinars", __name__)
+
+organiser_only = role_required(OrganisationKind.organiser)
+recruiter_only = role_required(OrganisationKind.company)
+
+
+@bp.app_context_processor
+def webinar_labels() -> dict[str, Any]:
+    return {"webinar_language_label": lambda code: LANGUAGE_LABELS.get(code, code),
+            "webinar_provider_label": lambda p: PROVIDER_LABELS.get(Provider(p), p)}
+
+
+# ---------------------------------------------------------------- candidates
+
+
+def _public_edition(slug: str) -> Edition:
+    edition = db.session.execute(select(Edition).where(
+        Edition.slug == slug, Edition.status.in_(PUBLIC_STATUSES))).scalar_one_or_none()
+    if edition is None:
+        abort(404)
+    return edition
+
+
+def _public_webinar(webinar_id: int) -> Webinar:
+    webinar = db.session.execute(select(Webinar).join(Edition, Edition.id == Webinar.edition_id).where(
+        Webinar.id == webinar_id, Edition.status.in_(PUBLIC_STATUSES))).scalar_one_or_none()
+    if webinar is None:
+        abort(404)
+    return webinar
+
+
+@bp.route("/fairs/<slug>/webinars")
+def fair_webinars(slug: str):
+    edition = _public_edition(slug)
+    webinars = services.edition_webinars(db.session, edition.id)
+    mine: dict[int, Any] = {}
+    if current_user.is_authenticated:
+        from fair.webinars.models import WebinarRegistration
+
+        mine = {r.webinar_id: r for r in db.session.execute(select(WebinarRegistration).where(
+            WebinarRegistration.user_id == current_user.id,
+            WebinarRegistration.webinar_id.in_([w.id for w in webinars]))).scalars()} if webinars else {}
+    return render_template("webinars/list.html", edition=edition, webinars=webinars, mine=mine, now=clock.now(),
+                           counts=services.seat_counts(db.session, [w.id for w in webinars]))
+
+
+@bp.route("/fairs/<slug>/webinars/<int:webinar_id>")
+def webinar_page(slug: str, webinar_id: int):
+    edition = _public_edition(slug)
+    webinar = _public_webinar(webinar_id)
+    if webinar.edition_id != edition.id:
+        abort(404)
+    registration = position = None
+    host = follow = False
+    if current_user.is_authenticated:
+        registration = services.registration_of(db.session, webinar.id, current_user.id)
+        position = services.waitlist_position(db.session, registration) if registration else None
+        host = services.is_host(db.session, webinar, current_user.id)
+        follow = services.can_follow(db.session, webinar, current_user.id)
+    opens, closes = services.join_window(webinar)
+    now = clock.now()
+    return render_template("webinars/page.html", edition=edition, webinar=webinar, registration=registration,
+                           position=position, host=host, follow=follow, now=now,
+                           join_open=opens <= now <= closes, opens=opens,
+                           counts=services.seat_counts(db.session, [webinar.id])[webinar.id],
+                           form=ConfirmForm(formdata=None), RegistrationStatus=RegistrationStatus,
+                           WebinarStatus=WebinarStatus, max_chars=services.QUESTION_MAX_CHARS)
+
+
+def _back_to_page(webinar: Webinar):
+    return redirect(url_for(".webinar_page", slug=webinar.edition.slug, webinar_id=webinar.id))
+
+
+@bp.route("/webinars/<int:webinar_id>/register", methods=["POST"])
+@candidate_required
+def register(webinar_id: int):
+    webinar = _public_webinar(webinar_id)
+    try:
+        registration = services.register(db.session, webinar.id, current_user)
+        db.session.commit()
+    except services.WebinarError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return _back_to_page(webinar)
+    if registration.status == RegistrationStatus.confirmed:
+        flash(_("Your seat is confirmed. The invitation is on its way to your mailbox."), "success")
+    else:
+        flash(_("The webinar is full: you are number %(num)d on the waiting list. If a seat frees up, it is yours "
+                "and we email you.", num=services.waitlist_position(db.session, registration)), "success")
+    return _back_to_page(webinar)
+
+
+@bp.route("/webinars/<int:webinar_id>/cancel-registration", methods=["POST"])
+@candidate_required
+def cancel_registration(webinar_id: int):
+    webinar = _public_webinar(webinar_id)
+    registration = services.registration_of(db.session, webinar.id, current_user.id)
+    if registration is None or registration.status == RegistrationStatus.cancelled:
+        abort(404)
+    services.cancel_registration(db.session, registration)
+    db.session.commit()
+    flash(_("Your registration has been cancelled."), "success")
+    return _back_to_page(webinar)
+
+
+@bp.route("/webinars/<int:webinar_id>/join")
+@login_required
+def join(webinar_id: int):
+    webinar = db.session.get(Webinar, webinar_id)
+    if webinar is None:
+        abort(404)
+    host = services.is_host(db.session, webinar, current_user.id)
+    if not host:
+        registration = services.registration_of(db.session, webinar.id, current_user.id)
+        if registration is None or webinar.edition.status not in PUBLIC_STATUSES:
+            abort(404)
+    try:
+        url = services.join(db.session, webinar, current_user, host=host)
+        db.session.commit()
+    except services.WebinarError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return _back_to_page(webinar)
+    except providers.ProviderError:
+        db.session.rollback()
+        flash(_("The video service is not answering. Please try again in a moment."), "error")
+        return _back_to_page(webinar)
+    return redirect(url)
+
+
+# ---------------------------------------------------------------- scheduling (organisers and companies)
+
+
+def _form_data(form: WebinarForm, edition: Edition) -> services.WebinarData:
+    return services.WebinarData(
+        title=form.title.data, speaker=form.speaker.data, description=form.description.data or "",
+        starts_at=local_to_utc(form.day.data, form.start.data, zone(edition)),
+        duration_minutes=form.duration_minutes.data, capacity=form.capacity.data, language=form.language.data,
+        provider=Provider(form.provider.data), room=form.room.data or "", external_url=form.external_url.data or "")
+
+
+def _prefill(webinar: Webinar) -> dict[str, Any]:
+    local = webinar.starts_at.astimezone(zone(webinar.edition))
+    return {"title": webinar.title, "speaker": webinar.speaker, "description": webinar.description,
+            "day": local.date(), "start": local.time().replace(second=0, microsecond=0),
+            "duration_minutes": webinar.duration_minutes, "capacity": webinar.capacity,
+            "language": webinar.language, "provider": webinar.provider.value, "room": webinar.room,
+            "external_url": webinar.external_url}
+
+
+def _save(form: WebinarForm, edition: Edition, *, webinar: Webinar | None, booth: Booth | None) -> Webinar | None:
+    """Validate and save; on any refusal the errors sit on the form and nothing is saved."""
+    if not form.validate():
+        return None
+    try:
+        data = _form_data(form, edition)
+        if webinar is None:
+            webinar = services.create_webinar(db.session, edition=edition, booth=booth,
+                                              created_by_id=current_user.id, data=data)
+            promoted = []
+        else:
+            promoted = services.update_webinar(db.session, webinar, data)
+        db.session.commit()
+    except services.WebinarError as error:
+        db.session.rollback()
+        target = {"capacity": form.capacity, "past": form.start, "provider": form.provider}.get(error.code, form.title)
+        target.errors = list(target.errors) + [str(error.message)]
+        return None
+    if promoted:
+        flash(_("%(num)d people of the waiting list got a seat and are invited.", num=len(promoted)), "success")
+    return webinar
+
+
+def _render_form(form: WebinarForm, edition: Edition, webinar: Webinar | None, back: str, action: str, status: int = 200):
+    return render_template("webinars/form.html", form=form, edition=edition, webinar=webinar, back=back,
+                           action=action), status
+
+
+def _cancel(webinar: Webinar) -> None:
+    told = services.cancel_webinar(db.session, webinar)
+    db.session.commit()
+    flash(_("The webinar has been cancelled; %(num)d registered people are told.", num=told), "success")
+
+
+def _my_edition(edition_id: int) -> Edition:
+    edition = db.session.execute(select(Edition).where(
+        Edition.id == edition_id, Edition.organiser_id.in_(member_org_ids(OrganisationKind.organiser)))
+    ).scalar_one_or_none()
+    if edition is None:
+        abort(404)
+    return edition
+
+
+def _organiser_webinar(webinar_id: int) -> Webinar:
+    webinar = db.session.execute(select(Webinar).join(Edition, Edition.id == Webinar.edition_id).where(
+        Webinar.id == webinar_id, Edition.organiser_id.in_(member_org_ids(OrganisationKind.organiser)))
+    ).scalar_one_or_none()
+    if webinar is None:
+        abort(404)
+    return webinar
+
+
+@bp.route("/console/editions/<int:edition_id>/webinars")
+@organiser_only
+def console_index(edition_id: int):
+    edition = _my_edition(edition_id)
+    webinars = services.edition_webinars(db.session, edition.id)
+    return render_template("webinars/console_index.html", edition=edition, webinars=webinars,
+                           counts=services.seat_counts(db.session, [w.id for w in webinars]),
+                           form=ConfirmForm(formdata=None))
+
+
+@bp.route("/console/editions/<int:edition_id>/webinars/new", methods=["GET", "POST"])
+@organiser_only
+def console_new(edition_id: int):
+    edition = _my_edition(edition_id)
+    form = WebinarForm(formdata=request.form if request.method == "POST" else None)
+    back = url_for(".console_index", edition_id=edition.id)
+    if request.method == "POST":
+        webinar = _save(form, edition, webinar=None, booth=None)
+        if webinar is not None:
+            flash(_("The webinar is scheduled."), "success")
+            return redirect(back)
+        return _render_form(form, edition, None, back, request.path, 422)
+    return _render_form(form, edition, None, back, request.path)
+
+
+@bp.route("/console/webinars/<int:webinar_id>/edit", methods=["GET", "POST"])
+@organiser_only
+def console_edit(webinar_id: int):
+    webinar = _organiser_webinar(webinar_id)
+    back = url_for(".console_index", edition_id=webinar.edition_id)
+    if request.method == "POST":
+        form = WebinarForm(formdata=request.form)
+        if _save(form, webinar.edition, webinar=webinar, booth=webinar.booth) is not None:
+            flash(_("The webinar has been saved."), "success")
+            return redirect(back)
+        return _render_form(form, webinar.edition, webinar, back, request.path, 422)
+    return _render_form(WebinarForm(formdata=None, data=_prefill(webinar)), webinar.edition, webinar, back, request.path)
+
+
+@bp.route("/console/webinars/<int:webinar_id>/cancel", methods=["POST"])
+@organiser_only
+def console_cancel(webinar_id: int):
+    webinar = _organiser_webinar(webinar_id)
+    _cancel(webinar)
+    return redirect(url_for(".console_index", edition_id=webinar.edition_id))
+
+
+@bp.route("/console/webinars/<int:webinar_id>/registrations")
+@organiser_only
+def console_registrations(webinar_id: int):
+    webinar = _organiser_webinar(webinar_id)
+    rows = services.registrations(db.session, webinar.id)
+    positions = {r.id: services.waitlist_position(db.session, r) for r in rows}
+    return render_template("webinars/registrations.html", webinar=webinar, edition=webinar.edition, rows=rows,
+                           positions=positions, counts=services.seat_counts(db.session, [webinar.id])[webinar.id],
+                           RegistrationStatus=RegistrationStatus)
+
+
+@bp.route("/console/webinars/<int:webinar_id>/registrations.csv")
+@organiser_only
+def console_registrations_csv(webinar_id: int):
+    from fair.web import local_datetime
+
+    webinar = _organiser_webinar(webinar_id)
+    tz = webinar.edition.timezone
+    labels = status_labels()
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow([_("Name"), _("Email"), _("Status"), _("Place on the waiting list"), _("Registered on"),
+                     _("Joined at")])
+    for row in services.registrations(db.session, webinar.id):
+        writer.writerow([_cell(v) for v in (
+            row.user.full_name, row.user.email, labels[row.status], services.waitlist_position(db.session, row) or "",
+            local_datetime(row.queued_at, tz, "short"), local_datetime(row.joined_at, tz, "short"))])
+    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="webinar-{webinar.id}-registrations.csv"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def status_labels() -> dict[RegistrationStatus, str]:
+    return {RegistrationStatus.confirmed: _("Seat confirmed"), RegistrationStatus.waitlisted: _("On the waiting list"),
+            RegistrationStatus.cancelled: _("Cancelled")}
+
+
+@bp.app_context_processor
+def registration_labels() -> dict[str, Any]:
+    return {"registration_status_label": lambda s: status_labels()[RegistrationStatus(s)]}
+
+
+def _cell(value: object) -> str:
+    """A spreadsheet reads a cell starting with = + - @ (or a tab/return) as a formula: neutralise it."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+# ---------------------------------------------------------------- companies
+
+
+def _my_booth(booth_id: int) -> Booth:
+    booth = db.session.execute(select(Booth).where(
+        Booth.id == booth_id, Booth.company_id.in_(member_org_ids(OrganisationKind.company)))).scalar_one_or_none()
+    if booth is None:
+        abort(404)
+    return booth
+
+
+def _company_webinar(webinar_id: int) -> Webinar:
+    webinar = db.session.execute(select(Webinar).join(Booth, Booth.id == Webinar.booth_id).where(
+        Webinar.id == webinar_id, Booth.company_id.in_(member_org_ids(OrganisationKind.company)))
+    ).scalar_one_or_none()
+    if webinar is None:
+        abort(404)
+    return webinar
+
+
+@bp.route("/recruiter/booths/<int:booth_id>/webinars")
+@recruiter_only
+def booth_index(booth_id: int):
+    booth = _my_booth(booth_id)
+    webinars = services.booth_webinars(db.session, booth.id)
+    return render_template("webinars/booth_index.html", booth=booth, edition=booth.edition, webinars=webinars,
+                           counts=services.seat_counts(db.session, [w.id for w in webinars]),
+                           form=ConfirmForm(formdata=None))
+
+
+@bp.route("/recruiter/booths/<int:booth_id>/webinars/new", methods=["GET", "POST"])
+@recruiter_only
+def booth_new(booth_id: int):
+    booth = _my_booth(booth_id)
+    form = WebinarForm(formdata=request.form if request.method == "POST" else None)
+    back = url_for(".booth_index", booth_id=booth.id)
+    if request.method == "POST":
+        if _save(form, booth.edition, webinar=None, booth=booth) is not None:
+            flash(_("The webinar is scheduled."), "success")
+            return redirect(back)
+        return _render_form(form, booth.edition, None, back, request.path, 422)
+    return _render_form(form, booth.edition, None, back, request.path)
+
+
+@bp.route("/recruiter/webinars/<int:webinar_id>/edit", methods=["GET", "POST"])
+@recruiter_only
+def booth_edit(webinar_id: int):
+    webinar = _company_webinar(webinar_id)
+    back = url_for(".booth_index", booth_id=webinar.booth_id)
+    if request.method == "POST":
+        form = WebinarForm(formdata=request.form)
+        if _save(form, webinar.edition, webinar=webinar, booth=webinar.booth) is not None:
+            flash(_("The webinar has been saved."), "success")
+            return redirect(back)
+        return _render_form(form, webinar.edition, webinar, back, request.path, 422)
+    return _render_form(WebinarForm(formdata=None, data=_prefill(webinar)), webinar.edition, webinar, back, request.path)
+
+
+@bp.route("/recruiter/webinars/<int:webinar_id>/cancel", methods=["POST"])
+@recruiter_only
+def booth_cancel(webinar_id: int):
+    webinar = _company_webinar(webinar_id)
+    _cancel(webinar)
+    return redirect(url_for(".booth_index", booth_id=webinar.booth_id))
+
