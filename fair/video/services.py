@@ -18,7 +18,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fair.accounts.models import User
 from fair.db import utcnow
 from fair.video.models import CallMode, CallRoom, CallSource
 from fair.video.rooms import open_room
@@ -215,6 +214,3 @@ def ask_phone(session: Session, room: CallRoom, user_id: int, now: dt.datetime |
     log.info("call room %s switched to phone by %s", room.id, user_id)
     return "phone"
 
-
-def user_of(session: Session, user_id: int) -> User | None:
-    return session.get(User, user_id)

@@ -1,0 +1,215 @@
+"""Signalling against a real server process (`python wsgi.py`, gevent, Redis message queue), with
+python-socketio clients signed in as real users: who may join a call room, when, what the
+acknowledgement carries, and that offers, candidates and chat reach the other participant only."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+import socketio
+
+from tests.servers import free_port, wait_for_port
+
+ROOT = Path(__file__).resolve().parents[2]
+TURN = {"STUN_URLS": "stun:stun.example.org:3478", "TURN_URLS": "turn:turn.example.org:3478?transport=udp",
+        "TURN_SECRET": "north-fair-turn-secret", "TURN_TTL_SECONDS": "3600"}
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory) -> Iterator[dict]:
+    """One `python wsgi.py` per database, started on first use and stopped at the end of the module."""
+    running: dict[str, tuple[subprocess.Popen, str]] = {}
+    yield running
+    for proc, _url in running.values():
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture
+def server(servers, app_config, tmp_path_factory) -> str:
+    database_url = app_config["DATABASE_URL"]
+    if database_url not in servers:
+        port = free_port()
+        env = dict(os.environ)
+        env.update({"DATABASE_URL": database_url, "REDIS_URL": app_config["REDIS_URL"],
+                    "MAIL_URL": app_config["MAIL_URL"], "SECRET_KEY": app_config["SECRET_KEY"],
+                    "FAIR_INSTANCE_PATH": str(tmp_path_factory.mktemp("video-instance")),
+                    "HOST": "127.0.0.1", "PORT": str(port), **TURN})
+        log = open(tmp_path_factory.mktemp("video-log") / "server.log", "wb")
+        proc = subprocess.Popen([sys.executable, "wsgi.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        wait_for_port(port, timeout=30)
+        servers[database_url] = (proc, f"http://127.0.0.1:{port}")
+    return servers[database_url][1]
+
+
+class Person:
+    """A signed-in browser tab, as far as the server can tell: the session cookie and one socket."""
+
+    def __init__(self, app, server: str, user) -> None:
+        cookie = app.session_interface.get_signing_serializer(app).dumps({"_user_id": user.get_id(), "_fresh": True})
+        self.received: list[tuple[str, dict]] = []
+        self.lock = threading.Lock()
+        self.client = socketio.Client(reconnection=False)
+        self.client.on("*", self._record)
+        self.client.connect(server, headers={"Cookie": f"session={cookie}"}, transports=["polling"], wait_timeout=10)
+
+    def _record(self, event: str, data: dict) -> None:
+        with self.lock:
+            self.received.append((event, data))
+
+    def ask(self, event: str, data: dict) -> dict:
+        return self.client.call(event, data, timeout=10)
+
+    def events(self, name: str) -> list[dict]:
+        with self.lock:
+            return [data for event, data in self.received if event == name]
+
+    def close(self) -> None:
+        self.client.disconnect()
+
+
+def _wait_for(condition, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not condition():
+        time.sleep(0.05)
+
+
+def _room_of(session, booking, user_id: int):
+    from flask import current_app
+
+    from fair.video.services import room_for_booking
+
+    room = room_for_booking(session, booking.id, user_id, opens_before=current_app.config["CALL_OPENS_MINUTES_BEFORE"],
+                            closes_after=current_app.config["CALL_CLOSES_MINUTES_AFTER"])
+    session.commit()
+    return room
+
+
+@pytest.fixture
+def people(app, server, session, world):
+    opened = []
+
+    def person(user) -> Person:
+        p = Person(app, server, user)
+        opened.append(p)
+        return p
+
+    yield person
+    for p in opened:
+        p.close()
+
+
+def test_only_the_rooms_two_people_join_it_and_only_while_it_is_open(app, session, world, people):
+    room = _room_of(session, world.current, world.candidate.id)
+    later = _room_of(session, world.later, world.candidate.id)
+    past = _room_of(session, world.past, world.candidate.id)
+
+    for user in (world.recruiter_a2, world.recruiter_b, world.other):
+        answer = people(user).ask("call_join", {"room": room.token})
+        assert answer["ok"] is False and answer["code"] == "not_found", user.email
+    candidate = people(world.candidate)
+    assert candidate.ask("call_join", {"room": "0" * 32})["code"] == "not_found"
+    assert candidate.ask("call_join", {"room": ["not", "a", "token"]})["code"] == "not_found"
+    assert candidate.ask("call_join", {"room": later.token})["code"] == "closed"
+    assert candidate.ask("call_join", {"room": past.token})["code"] == "closed"
+
+    joined = candidate.ask("call_join", {"room": room.token})
+    assert joined["ok"] is True and joined["role"] == "candidate" and joined["polite"] is True
+    assert joined["peer"] is False and joined["mode"] == "video"
+    stun, turn = joined["ice_servers"]
+    assert stun == {"urls": ["stun:stun.example.org:3478"]}
+    assert turn["urls"] == ["turn:turn.example.org:3478?transport=udp"]
+    expiry, user_id = turn["username"].split(":")
+    assert user_id == str(world.candidate.id) and int(expiry) > time.time() + 3000
+    assert turn["credential"] and turn["credential"] != TURN["TURN_SECRET"]
+
+    recruiter = people(world.recruiter_a)
+    joined = recruiter.ask("call_join", {"room": room.token})
+    assert joined["ok"] is True and joined["role"] == "recruiter" and joined["polite"] is False and joined["peer"] is True
+    _wait_for(lambda: candidate.events("call_peer"))
+    assert candidate.events("call_peer") == [{"present": True}]
+
+
+def test_offers_candidates_and_chat_reach_the_other_participant_only(app, session, world, people):
+    room = _room_of(session, world.current, world.candidate.id)
+    candidate, recruiter = people(world.candidate), people(world.recruiter_a)
+    colleague = people(world.recruiter_a2)  # same company, not in the room
+    assert candidate.ask("call_join", {"room": room.token})["ok"]
+    assert recruiter.ask("call_join", {"room": room.token})["ok"]
+    assert colleague.ask("call_join", {"room": room.token})["code"] == "not_found"
+
+    offer = {"type": "offer", "sdp": "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n"}
+    assert candidate.ask("call_signal", {"room": room.token, "description": offer}) == {"ok": True, "delivered": 1}
+    ice = {"candidate": "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host", "sdpMid": "0",
+           "sdpMLineIndex": 0, "usernameFragment": "abcd"}
+    assert recruiter.ask("call_signal", {"room": room.token, "candidate": ice})["ok"]
+    assert recruiter.ask("call_chat", {"room": room.token, "text": "  Bonjour, vous m'entendez ?  "})["ok"]
+    _wait_for(lambda: recruiter.events("call_signal") and candidate.events("call_signal")
+              and len(candidate.events("call_chat")) == 1 and len(recruiter.events("call_chat")) == 1)
+
+    assert recruiter.events("call_signal") == [{"description": offer}]
+    assert candidate.events("call_signal") == [{"candidate": ice}]
+    [said] = candidate.events("call_chat")
+    assert said["role"] == "recruiter" and said["name"] == "Recruiter A" and said["text"] == "Bonjour, vous m'entendez ?"
+    assert colleague.events("call_signal") == [] and colleague.events("call_chat") == []
+
+    # Someone outside the room can neither signal into it nor chat in it.
+    assert colleague.ask("call_signal", {"room": room.token, "description": offer})["code"] == "not_found"
+    assert colleague.ask("call_chat", {"room": room.token, "text": "coucou"})["code"] == "not_found"
+    # Bad payloads are refused with words, and nothing is relayed.
+    bad = candidate.ask("call_signal", {"room": room.token, "description": {"type": "pranswer", "sdp": 1}})
+    assert bad["ok"] is False and bad["code"] == "invalid" and bad["error"] == "Cette demande n'est pas valide."
+    assert candidate.ask("call_chat", {"room": room.token, "text": "   "})["error"] == "Écrivez d'abord un message."
+    assert candidate.ask("call_chat", {"room": room.token, "text": "x" * 1001})["code"] == "too_large"
+
+    # Hanging up tells the other side; a disconnect does as well.
+    assert recruiter.ask("call_leave", {"room": room.token}) == {"ok": True}
+    _wait_for(lambda: {"present": False} in candidate.events("call_peer"))
+    assert {"present": False} in candidate.events("call_peer")
+    assert recruiter.ask("call_signal", {"room": room.token, "description": offer})["code"] == "not_found"
+    time.sleep(0.2)
+    assert len(recruiter.events("call_signal")) == 1 and len(recruiter.events("call_chat")) == 1
+
+
+def test_a_second_tab_replaces_the_first(app, session, world, people):
+    room = _room_of(session, world.current, world.candidate.id)
+    first, recruiter = people(world.candidate), people(world.recruiter_a)
+    assert first.ask("call_join", {"room": room.token})["ok"]
+    assert recruiter.ask("call_join", {"room": room.token})["ok"]
+    second = people(world.candidate)
+    assert second.ask("call_join", {"room": room.token})["peer"] is True
+    _wait_for(lambda: first.events("call_replaced"))
+    assert first.events("call_replaced") == [{"room": room.token}]
+    offer = {"type": "offer", "sdp": "v=0\r\n"}
+    assert recruiter.ask("call_signal", {"room": room.token, "description": offer})["delivered"] == 1
+    _wait_for(lambda: second.events("call_signal"))
+    assert second.events("call_signal") == [{"description": offer}] and first.events("call_signal") == []
+
+
+def test_a_switch_to_phone_reaches_both_pages(app, session, world, people):
+    from tests.conftest import login, post_form
+
+    room = _room_of(session, world.current, world.candidate.id)
+    candidate, recruiter = people(world.candidate), people(world.recruiter_a)
+    assert candidate.ask("call_join", {"room": room.token})["ok"] and recruiter.ask("call_join", {"room": room.token})["ok"]
+    http = app.test_client()
+    login(http, "candidate@example.org")
+    post_form(http, f"/call/{room.token}/phone", {}, form_page=f"/call/{room.token}")
+    _wait_for(lambda: recruiter.events("call_mode"))
+    assert recruiter.events("call_mode") == [{"mode": "video", "requested": True}]
+    http = app.test_client()
+    login(http, "recruiter.a@example.org")
+    post_form(http, f"/call/{room.token}/phone", {}, form_page=f"/call/{room.token}")
+    _wait_for(lambda: len(candidate.events("call_mode")) == 2)
+    assert candidate.events("call_mode")[-1] == {"mode": "phone", "requested": False}
+    assert recruiter.ask("call_join", {"room": room.token})["mode"] == "phone"
