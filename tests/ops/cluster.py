@@ -278,10 +278,11 @@ def wait_until(check, timeout: float, what: str, every: float = 0.2):
 def http(cookie: str | None = None, node: str | None = None) -> requests.Session:
     """A browser-like session: signed in with `cookie`, pinned to nginx's `node` cookie if given."""
     session = requests.Session()
+    # The server's own Set-Cookie (host-only, path /) must replace these, not sit beside them.
     if cookie:
-        session.cookies.set("session", cookie)
+        session.cookies.set("session", cookie, domain="127.0.0.1", path="/")
     if node:
-        session.cookies.set("fair_node", node)
+        session.cookies.set("fair_node", node, domain="127.0.0.1", path="/")
     return session
 
 
