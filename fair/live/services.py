@@ -528,7 +528,10 @@ def staff_state(session: Session, booth: Booth, user_id: int | None, now: dt.dat
                       "status": entry.status.value, "joined_at": _iso(entry.joined_at),
                       "turn_expires_at": _iso(entry.turn_expires_at)})
     live = _live(session, booth.id)
-    state = {"booth": booth.id, "recruiters": presence.available_count(booth.id), "queue": queue, "calls": calls,
+    recruiters = presence.available_count(booth.id)
+    waiting = sum(1 for item in queue if item["status"] == QueueStatus.waiting.value)
+    state = {"booth": booth.id, "recruiters": recruiters, "queue": queue, "calls": calls,
+             "waiting": waiting, "wait_min": estimated_wait(waiting, recruiters, live),
              "open": is_open(booth, live), "seq": live.seq if live else 0}
     if user_id is not None:
         state["available"] = presence.is_available(booth.id, user_id)
