@@ -119,9 +119,40 @@ def test_a_recruiter_and_a_candidate_see_each_other_and_a_third_person_is_refuse
         assert response.status == 404
         assert "Cette page n'existe pas" in third.locator("main").inner_text()
 
+        # Hanging up, then coming back: a fresh connection on both sides.
         candidate.get_by_role("button", name="Raccrocher").click()
         recruiter.locator("#call-status").filter(has_text="Le candidat a quitté l'appel.").wait_for()
         assert candidate.get_by_role("heading", name="Vous avez quitté l'appel.").is_visible()
+        assert recruiter.evaluate("window.fairCall.pc") is None
+        with candidate.expect_navigation(wait_until="domcontentloaded"):
+            candidate.get_by_role("link", name="Rejoindre à nouveau l'appel").click()
+        for page in (candidate, recruiter):
+            stats = _inbound_video(page)
+            assert stats["state"] == "connected" and stats["frames"] > 0, stats
+
+        # An ICE restart (what a network change triggers) renegotiates new ICE credentials and the
+        # call stays up.
+        ufrag = "() => (window.fairCall.pc.remoteDescription.sdp.match(/a=ice-ufrag:(\\S+)/) || [])[1]"
+        before = candidate.evaluate(ufrag)
+        recruiter.evaluate("window.fairCall.pc.restartIce()")
+        candidate.wait_for_function(f"({ufrag})() !== {before!r}")
+        for page in (candidate, recruiter):
+            stats = _inbound_video(page)
+            assert stats["state"] == "connected" and stats["frames"] > 0, stats
+
+        # The candidate asks for the phone, the recruiter agrees: both pages turn into the phone interview.
+        candidate.get_by_role("button", name="Demander un entretien par téléphone").click()
+        candidate.get_by_text("Le recruteur a reçu votre demande de poursuivre par téléphone.").wait_for()
+        recruiter.get_by_text("Le candidat demande à poursuivre par téléphone.").wait_for()
+        recruiter.get_by_role("button", name="Passer au téléphone").click()
+        recruiter.get_by_text("Appelez le candidat maintenant :").wait_for()
+        assert recruiter.get_by_role("link", name="06 12 34 56 78").get_attribute("href") == "tel:0612345678"
+        candidate.get_by_text("Le recruteur va vous appeler au 06 12 34 56 78.").wait_for()
+        assert candidate.get_by_role("heading", name="Entretien avec Transports Rapides").is_visible()
+        violations = axe_violations(candidate)
+        assert not violations, describe(violations)
+        candidate.screenshot(path=str(ARTIFACTS / "video-phone.png"), full_page=True)
+        recruiter.screenshot(path=str(ARTIFACTS / "video-phone-recruiter.png"), full_page=True)
     finally:
         for context in (candidate_ctx, recruiter_ctx, third_ctx):
             context.close()
