@@ -235,9 +235,10 @@ if (root) {
     if (moderating) loadMutes();
   }
 
+  log.querySelectorAll("time[datetime]").forEach((t) => { t.textContent = timeOf(t.dateTime); });
   if (me === null) {
-    // Visitors who are not signed in read the chat through the public state endpoint (no socket).
-    fetch(root.dataset.stateUrl, { headers: { Accept: "application/json" } })
+    // Visitors who are not signed in read the chat from the page, or the public state endpoint (no socket).
+    if (root.dataset.rendered !== "1") fetch(root.dataset.stateUrl, { headers: { Accept: "application/json" } })
       .then((r) => (r.ok ? r.json() : null))
       .then((state) => { if (state && Array.isArray(state.chat)) replaceHistory(state.chat, false); })
       .catch(() => {});
