@@ -29,7 +29,7 @@ bp = Blueprint("ops", __name__)
 RETRY_AFTER_SECONDS = 10
 UNAVAILABLE_TITLE = _l("Service briefly unavailable")
 UNAVAILABLE_TEXT = _l("We could not complete your request because a part of the service is restarting. "
-                      "Nothing was lost: please try again in a few seconds.")
+                      "Nothing was changed: please try again in a few seconds.")
 
 
 @bp.record_once

@@ -1,0 +1,62 @@
+"""The "retry later" page in Chromium, on a phone, while the database is unreachable: a real server
+process (wsgi.py, gevent) whose DATABASE_URL points at a port where nothing listens."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, axe_violations, describe
+from tests.servers import free_port, wait_for_port
+
+
+@pytest.fixture(scope="module")
+def server_without_database(valkey, tmp_path_factory):
+    port = free_port()
+    env = dict(os.environ)
+    env.update({"DATABASE_URL": f"postgresql://postgres@127.0.0.1:{free_port()}/gone", "REDIS_URL": valkey.url,
+                "SECRET_KEY": "retry-page", "FAIR_INSTANCE_PATH": str(tmp_path_factory.mktemp("retry")),
+                "HOST": "127.0.0.1", "PORT": str(port)})
+    log = open(tmp_path_factory.mktemp("retry-log") / "server.log", "wb")
+    proc = subprocess.Popen([sys.executable, "wsgi.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for_port(port, timeout=30)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.mark.parametrize("locale,title", [("fr-FR", "Service momentanément indisponible"),
+                                          ("en-GB", "Service briefly unavailable")])
+def test_the_retry_later_page_on_a_phone_is_translated_and_accessible(server_without_database, locale, title,
+                                                                       tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            context = browser.new_context(viewport={"width": 390, "height": 844}, locale=locale, bypass_csp=True)
+            if locale.startswith("en"):
+                context.add_cookies([{"name": "lang", "value": "en", "url": server_without_database}])
+            page = context.new_page()
+            response = page.goto(f"{server_without_database}/fairs/some-fair")
+            assert response.status == 503
+            assert response.headers["retry-after"] == "10"
+            assert page.locator("h1").inner_text() == title
+            assert page.get_by_role("link").count() == 1  # "try again", to the same address
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+            page.screenshot(path=str(tmp_path / f"retry-{locale}.png"), full_page=True)
+            violations = axe_violations(page)
+            assert not violations, describe(violations)
+        finally:
+            browser.close()
