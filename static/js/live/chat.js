@@ -131,7 +131,7 @@ if (root) {
     const head = document.createElement("p");
     head.className = "chat-head";
     const who = document.createElement("strong");
-    who.textContent = m.mine ? words.you : nameOf(m.with_name, m.anon);
+    who.textContent = m.mine ? words.you.charAt(0).toUpperCase() + words.you.slice(1) : nameOf(m.with_name, m.anon);
     const time = document.createElement("time");
     time.dateTime = m.at;
     time.textContent = timeOf(m.at);
