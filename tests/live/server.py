@@ -1,0 +1,157 @@
+"""A real web process for Socket.IO tests and benchmarks, and signed-in python-socketio clients.
+
+- `WebProcess(database_url, redis_url, secret_key=…).start()` runs `python wsgi.py` (gevent, as in
+  production) on a free loopback port, sharing the caller's database and Valkey; `stop()` ends it.
+  `gunicorn=True` runs `gunicorn -k gevent -w 1` instead.
+- `session_cookie(app, user)` signs a Flask session for `user` with the app's own serializer (no
+  password hashing): `app` must have the server's SECRET_KEY.
+- `LiveClient(base_url, cookie)` is a `socketio.Client` that keeps every event it receives, with
+  `ask(event, data)` (the acknowledgement) and `wait_for(event, predicate)`.
+
+Every process one of these starts, it stops: use them as context managers or call `stop()`.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from tests.servers import free_port, wait_for_port
+
+ROOT = Path(__file__).resolve().parents[2]
+TEST_SECRET = "test-secret-key"  # tests/conftest.py's app_config: cookies signed there open the server
+
+
+class WebProcess:
+    def __init__(self, database_url: str, redis_url: str, *, secret_key: str = TEST_SECRET,
+                 mail_url: str = "", env: dict[str, str] | None = None, gunicorn: bool = False,
+                 log_path: Path | None = None) -> None:
+        self.port = free_port()
+        self.database_url, self.redis_url, self.secret_key = database_url, redis_url, secret_key
+        self.mail_url, self.extra_env, self.gunicorn = mail_url, env or {}, gunicorn
+        self.log_path = log_path
+        self.proc: subprocess.Popen | None = None
+        self._log = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> "WebProcess":
+        env = dict(os.environ)
+        env.update({
+            "DATABASE_URL": self.database_url, "REDIS_URL": self.redis_url, "SECRET_KEY": self.secret_key,
+            "MAIL_URL": self.mail_url, "BASE_URL": self.url, "HOST": "127.0.0.1", "PORT": str(self.port),
+            "LOGIN_RATE_LIMIT": "1000 per minute", "FAIR_INSTANCE_PATH": env.get("FAIR_INSTANCE_PATH", "")
+            or str(Path(os.environ.get("TMPDIR", "/tmp")) / f"fair-live-{self.port}"),
+        })
+        env.update(self.extra_env)
+        if self.gunicorn:
+            command = [str(Path(sys.executable).parent / "gunicorn"), "-k", "gevent", "-w", "1",
+                       "--no-control-socket", "--bind", f"127.0.0.1:{self.port}", "wsgi:app"]
+        else:
+            command = [sys.executable, "wsgi.py"]
+        self._log = open(self.log_path, "wb") if self.log_path else subprocess.DEVNULL
+        self.proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+        try:
+            wait_for_port(self.port, timeout=30)
+        except RuntimeError:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        if self._log not in (None, subprocess.DEVNULL):
+            self._log.close()
+            self._log = None
+
+    def __enter__(self) -> "WebProcess":
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+
+def session_cookie(app, user) -> str:
+    """`<name>=<signed session>` for this user, as the login page would have set it."""
+    value = app.session_interface.get_signing_serializer(app).dumps({"_user_id": user.get_id(), "_fresh": True})
+    return f"{app.config.get('SESSION_COOKIE_NAME', 'session')}={value}"
+
+
+class LiveClient:
+    """A python-socketio client that records what it receives."""
+
+    def __init__(self, base_url: str, cookie: str | None = None, *, headers: dict[str, str] | None = None,
+                 transports: list[str] | None = None) -> None:
+        import socketio
+
+        self.base_url = base_url
+        self.sio = socketio.Client(reconnection=False)
+        self.events: list[tuple[str, Any]] = []
+        self.disconnected = threading.Event()
+        self._lock = threading.Lock()
+        self.headers = dict(headers or {})
+        if cookie:
+            self.headers["Cookie"] = cookie
+        self.transports = transports or ["websocket"]
+
+        @self.sio.on("*")
+        def _any(event: str, data: Any = None) -> None:
+            with self._lock:
+                self.events.append((event, data))
+
+        @self.sio.on("disconnect")
+        def _gone(*_args: Any) -> None:
+            self.disconnected.set()
+
+    def connect(self) -> "LiveClient":
+        self.sio.connect(self.base_url, headers=self.headers, transports=self.transports, wait_timeout=10)
+        return self
+
+    @property
+    def connected(self) -> bool:
+        return self.sio.connected
+
+    def ask(self, event: str, data: Any = None, timeout: float = 15) -> dict[str, Any]:
+        return self.sio.call(event, data if data is not None else {}, timeout=timeout)
+
+    def received(self, event: str) -> list[Any]:
+        with self._lock:
+            return [data for name, data in self.events if name == event]
+
+    def wait_for(self, event: str, predicate: Callable[[Any], bool] = lambda _d: True,
+                 timeout: float = 15) -> Any:
+        """The first `event` whose data satisfies `predicate`, waiting for it to arrive."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for data in self.received(event):
+                if predicate(data):
+                    return data
+            time.sleep(0.02)
+        raise AssertionError(f"no {event} matching after {timeout}s; received: {self.events[-20:]}")
+
+    def clear(self) -> None:
+        with self._lock:
+            self.events.clear()
+
+    def close(self) -> None:
+        if self.sio.connected:
+            self.sio.disconnect()
+
+    def __enter__(self) -> "LiveClient":
+        return self.connect()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()

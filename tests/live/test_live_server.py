@@ -1,0 +1,193 @@
+"""The live fair through a real server process (`python wsgi.py`, gevent, the Valkey message queue)
+and python-socketio clients, on SQLite and PostgreSQL: the connection rules of fair/sockets.py
+(no session, wrong Origin, someone else's booth, oversized, flood, logout) and a whole walk-in call."""
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+from typing import Iterator
+
+import pytest
+import requests
+import socketio
+from sqlalchemy import select
+
+from fair.live.models import QueueEntry, QueueStatus
+from tests.live.server import LiveClient, WebProcess, session_cookie
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def db_kind(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def database_url(request, db_kind) -> str:
+    """The tests of this module use the database of the server process they talk to."""
+    return request.getfixturevalue(f"{db_kind}_url")
+
+
+@pytest.fixture(scope="module")
+def server(request, db_kind, valkey, tmp_path_factory) -> Iterator[WebProcess]:
+    database_url = request.getfixturevalue(f"{db_kind}_url")
+    with WebProcess(database_url, valkey.url, log_path=tmp_path_factory.mktemp("live-log") / "server.log") as web:
+        yield web
+
+
+@pytest.fixture
+def people(app, live_world, server):
+    w = live_world
+    cookies = {name: session_cookie(app, user) for name, user in (
+        ("c1", w.candidates[0]), ("c2", w.candidates[1]), ("c3", w.candidates[2]),
+        ("ra", w.recruiter_a), ("rb", w.recruiter_b), ("org", w.organiser))}
+    clients: list[LiveClient] = []
+
+    def client(name: str, **kwargs) -> LiveClient:
+        made = LiveClient(server.url, cookies[name], **kwargs).connect()
+        clients.append(made)
+        return made
+
+    yield SimpleNamespace(client=client, cookies=cookies, world=w)
+    for made in clients:
+        made.close()
+
+
+def test_a_socket_without_a_session_is_refused(server):
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        LiveClient(server.url).connect()
+
+
+def test_a_socket_from_another_origin_is_refused(app, server, live_world):
+    cookie = session_cookie(app, live_world.candidates[0])
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        LiveClient(server.url, cookie, headers={"Origin": "https://evil.example"}, transports=["polling"]).connect()
+    same = LiveClient(server.url, cookie, headers={"Origin": server.url}, transports=["polling"]).connect()
+    assert same.connected
+    same.close()
+
+
+def test_a_walk_in_call_from_joining_to_done(people, session):
+    w = people.world
+    booth = w.booth_a.id
+    c1, c2, ra, watcher = people.client("c1"), people.client("c2"), people.client("ra"), people.client("c3")
+    assert watcher.ask("live_follow_edition", {"edition": w.edition.id})["ok"]
+    staff = ra.ask("staff_follow_booth", {"booth": booth})
+    assert staff["ok"] and staff["state"]["queue"] == [] and staff["state"]["available"] is False
+    assert ra.ask("staff_available", {"booth": booth, "available": True})["ok"]
+    for client in (c1, c2):
+        assert client.ask("live_follow_booth", {"booth": booth})["ok"]
+    first = c1.ask("queue_join", {"booth": booth})
+    second = c2.ask("queue_join", {"booth": booth})
+    assert (first["ok"], first["position"], second["position"]) == (True, 1, 2)
+    assert c1.ask("queue_join", {"booth": booth})["code"] == "already"
+    # the fair page sees it: one recruiter, two people waiting
+    watcher.wait_for("booth_presence", lambda d: d["booth"] == booth and d["waiting"] == 2 and d["recruiters"] == 1)
+    ra.wait_for("staff_queue", lambda d: [q["label"] for q in d["queue"]] == ["Candidate 1", "Candidate 2"])
+
+    called = ra.ask("queue_call_next", {"booth": booth})
+    assert called["ok"] and called["entry"]["label"] == "Candidate 1"
+    turn = c1.wait_for("queue_turn", lambda d: d["booth"] == booth)
+    assert turn["seconds"] == 60 and turn["expires_at"]
+    c2.wait_for("queue_position", lambda d: d["booth"] == booth and d["position"] == 1)
+    assert c2.ask("queue_accept", {"booth": booth})["code"] == "not_called"
+
+    accepted = c1.ask("queue_accept", {"booth": booth})
+    assert accepted["ok"] and re.fullmatch(r"/call/[0-9a-f]{32}", accepted["room"])
+    assert c1.wait_for("queue_call")["room"] == accepted["room"]
+    assert ra.wait_for("queue_call")["room"] == accepted["room"]
+    state = c1.ask("live_follow_booth", {"booth": booth})["state"]
+    assert state["me"]["status"] == "in_call" and state["me"]["room"] == accepted["room"]
+
+    assert ra.ask("queue_done", {"entry": called["entry"]["entry"]})["ok"]
+    c1.wait_for("queue_done")
+    session.expire_all()
+    entry = session.get(QueueEntry, called["entry"]["entry"])
+    assert entry.status == QueueStatus.done
+    # the same state over HTTP, for a page that reconnects
+    http = requests.get(f"{people_url(ra)}/live/booths/{booth}/state", headers={"Cookie": people.cookies["c2"]},
+                        timeout=10).json()
+    assert http["me"]["position"] == 1 and http["waiting"] == 1
+
+
+def people_url(client: LiveClient) -> str:
+    return client.base_url
+
+
+def test_a_recruiter_cannot_follow_nor_call_the_queue_of_another_company(people, session):
+    w = people.world
+    c1, rb = people.client("c1"), people.client("rb")
+    assert c1.ask("queue_join", {"booth": w.booth_a.id})["ok"]
+    assert rb.ask("staff_follow_booth", {"booth": w.booth_a.id})["code"] == "not_found"
+    assert rb.ask("queue_call_next", {"booth": w.booth_a.id})["code"] == "not_found"
+    assert rb.ask("staff_available", {"booth": w.booth_a.id, "available": True})["code"] == "not_found"
+    entry = session.execute(select(QueueEntry).where(QueueEntry.booth_id == w.booth_a.id)).scalar_one()
+    assert rb.ask("queue_done", {"entry": entry.id})["code"] == "not_found"
+    assert rb.ask("dashboard_follow", {"edition": w.edition.id})["code"] == "not_found"
+    assert rb.ask("live_announce", {"edition": w.edition.id, "text": "Hello"})["code"] == "not_found"
+    assert rb.ask("queue_join", {"booth": w.booth_a.id})["code"] == "not_candidate"
+    # another change at booth A never reaches recruiter B: they are in no room of it
+    c2 = people.client("c2")
+    assert c2.ask("queue_join", {"booth": w.booth_a.id})["ok"]
+    assert c2.ask("queue_leave", {"booth": w.booth_a.id})["ok"]
+    session.expire_all()
+    assert session.get(QueueEntry, entry.id).status == QueueStatus.waiting
+    assert rb.received("staff_queue") == []
+
+
+def test_oversized_and_flooding_messages_are_refused_with_a_reason(people, session):
+    w = people.world
+    c1 = people.client("c1")
+    big = c1.ask("queue_join", {"booth": w.booth_a.id, "note": "x" * 500})
+    assert big["code"] == "too_large" and big["error"] == "Ce message est trop long."
+    assert session.execute(select(QueueEntry)).first() is None
+    # 20 joins or leaves a minute; two windows at most are crossed, so one of them overflows
+    answers = [c1.ask("queue_leave" if i % 2 else "queue_join", {"booth": w.booth_a.id}) for i in range(41)]
+    limited = [a for a in answers if a.get("code") == "rate_limited"]
+    assert limited and limited[0]["error"].startswith("Vous envoyez trop de messages")
+
+
+def test_logging_out_closes_the_sockets_of_that_session(people, server):
+    c1 = people.client("c1")
+    http = requests.Session()
+    http.headers["Cookie"] = people.cookies["c1"]
+    page = http.get(f"{server.url}/account", timeout=10)
+    token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page.text).group(1)
+    # the CSRF token is bound to the session the server sent back with the page
+    cookie = page.cookies.get("session") or people.cookies["c1"].split("=", 1)[1]
+    http.headers["Cookie"] = f"session={cookie}"
+    response = http.post(f"{server.url}/logout", data={"csrf_token": token}, allow_redirects=False, timeout=10)
+    assert response.status_code == 302
+    assert c1.disconnected.wait(15)
+    assert not c1.connected
+
+
+def test_a_recruiter_whose_last_socket_closes_is_no_longer_available(people):
+    w = people.world
+    watcher = people.client("c1")
+    assert watcher.ask("live_follow_booth", {"booth": w.booth_a.id})["ok"]
+    first, second = people.client("ra"), people.client("ra")
+    assert first.ask("staff_available", {"booth": w.booth_a.id, "available": True})["ok"]
+    assert second.ask("staff_available", {"booth": w.booth_a.id, "available": True})["ok"]
+    watcher.wait_for("booth_presence", lambda d: d["recruiters"] == 1)
+    first.close()
+    assert watcher.ask("live_follow_booth", {"booth": w.booth_a.id})["state"]["recruiters"] == 1  # two tabs, one left
+    watcher.clear()
+    second.close()
+    watcher.wait_for("booth_presence", lambda d: d["booth"] == w.booth_a.id and d["recruiters"] == 0)
+
+
+def test_announcements_reach_the_fair_or_one_booth(people):
+    w = people.world
+    org, fair_page, booth_b_page = people.client("org"), people.client("c1"), people.client("c2")
+    assert fair_page.ask("live_follow_edition", {"edition": w.edition.id})["ok"]
+    assert booth_b_page.ask("live_follow_booth", {"booth": w.booth_b.id})["ok"]
+    assert org.ask("live_announce", {"edition": w.edition.id, "booth": None, "text": ""})["code"] == "empty"
+    assert org.ask("live_announce", {"edition": w.edition.id, "booth": None, "text": "Le salon ouvre !"})["ok"]
+    assert org.ask("live_announce", {"edition": w.edition.id, "booth": w.booth_a.id, "text": "Stand A en pause"})["ok"]
+    assert fair_page.wait_for("announcement")["text"] == "Le salon ouvre !"
+    # booth B's page is in booth B's room only: it gets the next arrival's snapshot, not booth A's news
+    later = booth_b_page.ask("live_follow_booth", {"booth": w.booth_b.id})["state"]["announcements"]
+    assert [a["text"] for a in later] == ["Le salon ouvre !"]
+    assert [a["text"] for a in booth_b_page.received("announcement")] == []
+    state = org.ask("dashboard_follow", {"edition": w.edition.id})["state"]
+    assert state["connected"] >= 2 and len(state["booths"]) == 2
