@@ -247,3 +247,12 @@ def test_registrations_page_and_csv_neutralise_formulas(app, session, world):
     assert lines[3].startswith("Candidate Three;third@example.org;Sur la liste d’attente;1;")
     assert signed_in_client(app, world.other_organiser).get(
         f"/console/webinars/{world.webinar.id}/registrations.csv").status_code == 404
+
+
+def test_the_fair_the_console_and_the_recruiter_dashboard_link_to_the_webinars(app, world):
+    fair = app.test_client().get(f"/fairs/{world.edition.slug}").get_data(as_text=True)
+    assert f'href="/fairs/{world.edition.slug}/webinars"' in fair
+    console = signed_in_client(app, world.organiser).get(f"/console/editions/{world.edition.id}")
+    assert f'href="/console/editions/{world.edition.id}/webinars"' in console.get_data(as_text=True)
+    dashboard = signed_in_client(app, world.recruiter_a).get("/recruiter/")
+    assert f'href="/recruiter/booths/{world.booth_a.id}/webinars"' in dashboard.get_data(as_text=True)
