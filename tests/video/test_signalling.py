@@ -213,3 +213,15 @@ def test_a_switch_to_phone_reaches_both_pages(app, session, world, people):
     _wait_for(lambda: len(candidate.events("call_mode")) == 2)
     assert candidate.events("call_mode")[-1] == {"mode": "phone", "requested": False}
     assert recruiter.ask("call_join", {"room": room.token})["mode"] == "phone"
+
+
+def test_a_lost_socket_counts_as_leaving(app, session, world, people):
+    room = _room_of(session, world.current, world.candidate.id)
+    candidate, recruiter = people(world.candidate), people(world.recruiter_a)
+    assert recruiter.ask("call_join", {"room": room.token})["peer"] is False
+    assert candidate.ask("call_join", {"room": room.token})["peer"] is True
+    candidate.close()  # the tab is closed, the phone loses the network…
+    _wait_for(lambda: {"present": False} in recruiter.events("call_peer"))
+    assert recruiter.events("call_peer") == [{"present": True}, {"present": False}]
+    back = people(world.candidate)
+    assert back.ask("call_join", {"room": room.token})["peer"] is True
