@@ -169,3 +169,24 @@ def test_in_an_anonymised_fair_a_queue_call_shows_a_number_until_the_phone(app, 
     text = page_text(recruiter.get(room_path(room)))
     assert "Appelez le candidat maintenant : 06 12 34 56 78" in text and "Samira" not in text
     assert "Retour au poste du salon en direct" in text  # a queue call's outcome is kept at the live desk
+
+
+def test_the_adviser_of_the_candidate_sees_the_interview_became_a_phone_one(app, factory, session, world):
+    from fair.accounts.models import PartnerType
+    from fair.candidates.models import Referral, ReferralStatus
+    from fair.db import utcnow
+
+    partner = factory.organisation("partner", name="Mission locale", partner_type=PartnerType.mission_locale)
+    adviser = factory.member(partner, email="adviser@example.org")
+    session.add(Referral(adviser_id=adviser.id, partner_id=partner.id, candidate_id=world.candidate.id,
+                         status=ReferralStatus.confirmed, confirmed_at=utcnow(), consent_text="ok"))
+    session.commit()
+    follower, recruiter = app.test_client(), app.test_client()
+    login(follower, "adviser@example.org")
+    login(recruiter, "recruiter.a@example.org")
+    assert page_text(follower.get("/adviser/interviews")).count("· Visio") == 3
+    path = _room_path(recruiter, world.current.id)
+    assert follower.get(path).status_code == 404  # the room is the recruiter's and the candidate's only
+    post_form(recruiter, f"{path}/phone", {}, form_page=path)
+    text = page_text(follower.get("/adviser/interviews"))
+    assert text.count("· Visio") == 2 and text.count("· Téléphone") == 1
