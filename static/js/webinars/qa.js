@@ -119,6 +119,7 @@ if (panel) {
       questions.clear();
       answer.questions.forEach((q) => questions.set(q.id, q));
       render();
+      panel.dataset.state = "following"; // the room's events now reach this page
     } else {
       error.textContent = answer.error || words.error;
     }
