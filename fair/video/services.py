@@ -16,6 +16,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fair.db import utcnow
@@ -69,13 +70,21 @@ def window_state(session: Session, room: CallRoom, now: dt.datetime | None = Non
 
     now = now or utcnow()
     booking = _booking_of(session, room)
-    if booking is not None and booking.status != BookingStatus.active:
+    if booking is not None and (booking.status != BookingStatus.active or not _still_a_call(session, booking, room)):
         return "closed"
     if room.ended_at is not None or now >= room.closes_at:
         return "closed"
     if now < room.opens_at:
         return "early"
     return "open"
+
+
+def _still_a_call(session: Session, booking, room: CallRoom) -> bool:
+    """A booking moved to an on-site (or phone) slot no longer has a video room; one switched to
+    phone from its room keeps it (its page says "phone interview")."""
+    from fair.jobdating.models import Slot, SlotMode
+
+    return room.mode == CallMode.phone or session.get(Slot, booking.slot_id).mode == SlotMode.video
 
 
 def check_open(session: Session, room: CallRoom, now: dt.datetime | None = None) -> None:
@@ -115,9 +124,15 @@ def room_for_booking(session: Session, booking_id: int, user_id: int, *, opens_b
     if room is None:
         if slot.mode != SlotMode.video:
             return None
-        return open_room(session, source=CallSource.slot, booth_id=booking.booth_id, recruiter_id=slot.recruiter_id,
-                         candidate_id=booking.candidate_id, opens_at=opens_at, closes_at=closes_at,
-                         booking_id=booking.id)
+        try:
+            with session.begin_nested():  # both people may open it first at the same moment
+                return open_room(session, source=CallSource.slot, booth_id=booking.booth_id,
+                                 recruiter_id=slot.recruiter_id, candidate_id=booking.candidate_id,
+                                 opens_at=opens_at, closes_at=closes_at, booking_id=booking.id)
+        except IntegrityError:
+            room = session.execute(select(CallRoom).where(CallRoom.booking_id == booking.id)).scalar_one()
+    if not _still_a_call(session, booking, room):
+        return None
     if (room.opens_at, room.closes_at, room.recruiter_id) != (opens_at, closes_at, slot.recruiter_id):
         room.opens_at, room.closes_at, room.recruiter_id = opens_at, closes_at, slot.recruiter_id
         session.flush()

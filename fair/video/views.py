@@ -142,7 +142,7 @@ def _words_call(room: CallRoom, role: str) -> dict[str, str]:
                       "Ask for a phone interview."),
         "mute": _("Mute"), "unmute": _("Unmute"),
         "camera_off": _("Turn camera off"), "camera_on": _("Turn camera on"),
-        "you": _("You"), "peer": peer_name,
+        "you": _("You"), "peer": peer_name, "said": _("%(name)s:"),
         "phone_requested": _("The candidate asks to continue by phone."),
         "phone_asked": _("The recruiter has been asked to continue by phone."),
         "error": _("Something went wrong on our side. Please try again later."),

@@ -190,3 +190,26 @@ def test_the_adviser_of_the_candidate_sees_the_interview_became_a_phone_one(app,
     post_form(recruiter, f"{path}/phone", {}, form_page=path)
     text = page_text(follower.get("/adviser/interviews"))
     assert text.count("· Visio") == 2 and text.count("· Téléphone") == 1
+
+
+def test_a_booking_moved_to_an_on_site_slot_has_no_video_room(app, session, world):
+    from fair.jobdating.models import Slot, SlotMode
+
+    candidate = app.test_client()
+    login(candidate, "candidate@example.org")
+    path = _room_path(candidate, world.current.id)
+    session.get(Slot, world.current.slot_id).mode = SlotMode.onsite
+    session.commit()
+    assert candidate.get(f"/call/booking/{world.current.id}").status_code == 404
+    assert "Cette salle d'entretien est fermée." in page_text(candidate.get(path))
+
+
+def test_the_room_speaks_english_to_those_who_chose_it(app, session, world):
+    candidate = app.test_client()
+    login(candidate, "candidate@example.org")
+    candidate.get("/lang/en")
+    path = _room_path(candidate, world.current.id)
+    text = page_text(candidate.get(path))
+    assert "Interview with Transports Rapides" in text and "The recruiter will join you." in text
+    assert "Hang up" in text and "Ask for a phone interview" in text
+    assert "Check my camera and microphone" in page_text(candidate.get(f"{path}/check"))

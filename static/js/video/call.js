@@ -222,7 +222,7 @@ const chatError = $("chat-error");
 socket.on("call_chat", ({ role, name, text }) => {
   const item = document.createElement("li");
   const who = document.createElement("strong");
-  who.textContent = `${role === call.role ? words.you : name} : `;
+  who.textContent = `${words.said.replace("%(name)s", role === call.role ? words.you : name)} `;
   item.append(who, document.createTextNode(text));
   chatLog.append(item);
   chatLog.scrollTop = chatLog.scrollHeight;
