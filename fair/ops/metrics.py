@@ -24,7 +24,7 @@ LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0
 
 class Metrics:
     def __init__(self, app: Flask) -> None:
-        self.registry = CollectorRegistry(auto_describe=True)
+        self.registry = CollectorRegistry()  # no auto-describe: it would read Redis and the database at start
         self.requests = Counter("fair_http_requests", "HTTP requests answered by this node.",
                                 ["endpoint", "method", "status"], registry=self.registry)
         self.latency = Histogram("fair_http_request_seconds", "Time to answer an HTTP request.",

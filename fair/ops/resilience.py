@@ -204,7 +204,7 @@ def _wait_for_redis(redis_url: str, stop: dict) -> None:
             signal.signal(sig, handler)
 
 
-def run_scheduler(app: Flask, queue_names: list[str], interval: float = 1.0) -> None:
+def run_scheduler(app: Flask, queue_names: list[str], interval: int = 1) -> None:
     """RQ's scheduler as a process of its own (timed jobs, retries), through Redis outages.
 
     Several may run: RQ gives each queue's lock to one of them, the others stand by.
@@ -235,4 +235,5 @@ def run_scheduler(app: Flask, queue_names: list[str], interval: float = 1.0) -> 
                 pass
         if stop["requested"]:
             return
+        time.sleep(1.0)  # never a busy loop, whatever the error
         _wait_for_redis(redis_url, stop)
