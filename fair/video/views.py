@@ -11,6 +11,7 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from fair.db import utcnow
 from fair.extensions import db
 from fair.video import services
 from fair.video.models import CallMode, CallRoom, CallSource
@@ -77,7 +78,8 @@ def room(token: str):
     if role == "recruiter":
         context.update(_outcome_target(room))
     if state != "open":
-        return render_template("video/window.html", **context)
+        opens_in = max(0, int((room.opens_at - utcnow()).total_seconds()))
+        return render_template("video/window.html", opens_in=opens_in, **context)
     if room.mode == CallMode.phone:
         return render_template("video/phone.html", **context)
     return render_template("video/room.html", words=_words_call(room, role), **context)
