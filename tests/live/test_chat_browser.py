@@ -31,8 +31,9 @@ def server(postgresql_url, valkey, smtp, tmp_path_factory) -> Iterator[WebProces
 def _context(browser, app, server, user, *, bypass_csp: bool = False):  # noqa: F811
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR", bypass_csp=bypass_csp)
     context.set_default_timeout(15_000)
-    name, value = session_cookie(app, user).split("=", 1)
-    context.add_cookies([{"name": name, "value": value, "url": server.url}])
+    if user is not None:
+        name, value = session_cookie(app, user).split("=", 1)
+        context.add_cookies([{"name": name, "value": value, "url": server.url}])
     return context
 
 
@@ -117,8 +118,21 @@ def test_the_chat_shows_links_and_never_runs_what_people_type(app, session, fact
         candidate_context.close()
         recruiter_context.close()
 
+    # A visitor who is not signed in reads the chat (from the page itself) and is invited to log in.
+    visitor_context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR")
+    try:
+        visitor = visitor_context.new_page()
+        visitor.goto(server.url + booth_path)
+        chat = visitor.locator("[data-chat]")
+        assert chat.get_by_role("link", name="https://emploi.example.org/offres?ville=lille&type=cdi").count() == 1
+        assert chat.get_by_text("<script>").count() == 0  # hidden by the recruiter
+        assert chat.get_by_role("link", name="Connectez-vous pour poser une question").count() == 1
+        assert chat.get_by_label("Votre message").count() == 0
+    finally:
+        visitor_context.close()
+
     # axe-core (injected, hence a context that lets the test inject it) on both pages with their chat.
-    for user, path in ((karim, booth_path), (recruiter, f"/live/booths/{booth.id}/desk")):
+    for user, path in ((karim, booth_path), (recruiter, f"/live/booths/{booth.id}/desk"), (None, booth_path)):
         context = _context(browser, app, server, user, bypass_csp=True)
         try:
             page = context.new_page()
