@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from types import SimpleNamespace
 
 import pytest
@@ -25,12 +26,35 @@ def make_webinar(session, edition, *, booth=None, capacity: int = 2, provider: s
     return webinar
 
 
+@functools.lru_cache(maxsize=1)
+def _password_hash() -> str:
+    """Hashing is slow on purpose (about a second): the people of these tests share one hash."""
+    from fair.security import hash_password
+    from tests.conftest import PASSWORD
+
+    return hash_password(PASSWORD)
+
+
+def person(session, email: str, full_name: str, locale: str = "fr", organisation=None):
+    """A confirmed user (a member of `organisation` if given), without hashing a password again."""
+    from fair.accounts.models import Membership, MembershipRole, User
+    from fair.db import utcnow
+
+    user = User(email=email, password_hash=_password_hash(), full_name=full_name, security_stamp=f"stamp-{email}",
+                email_confirmed_at=utcnow(), locale=locale)
+    session.add(user)
+    if organisation is not None:
+        session.add(Membership(user=user, organisation=organisation, role=MembershipRole.member))
+    session.commit()
+    return user
+
+
 @pytest.fixture
 def world(factory, session):
     organiser_org = factory.organisation("organiser", name="Métropole Emploi")
-    organiser = factory.member(organiser_org, email="organiser@example.org", full_name="Organiser")
+    organiser = person(session, "organiser@example.org", "Organiser", organisation=organiser_org)
     other_org = factory.organisation("organiser", name="Autre Organisateur")
-    other_organiser = factory.member(other_org, email="other.organiser@example.org")
+    other_organiser = person(session, "other.organiser@example.org", "Other Organiser", organisation=other_org)
     edition = factory.edition(
         organiser_org, status="published", slug="salon-webinaires", title="Salon de printemps",
         starts_at=dt.datetime(2030, 3, 12, 7, 0, tzinfo=dt.timezone.utc),
@@ -39,13 +63,13 @@ def world(factory, session):
     other_edition = factory.edition(other_org, slug="autre-salon")
     company_a = factory.organisation("company", name="Transports Rapides")
     company_b = factory.organisation("company", name="Boulangerie du Nord")
-    recruiter_a = factory.member(company_a, email="recruiter.a@example.org", full_name="Recruiter A")
-    recruiter_b = factory.member(company_b, email="recruiter.b@example.org", full_name="Recruiter B")
+    recruiter_a = person(session, "recruiter.a@example.org", "Recruiter A", organisation=company_a)
+    recruiter_b = person(session, "recruiter.b@example.org", "Recruiter B", organisation=company_b)
     booth_a = factory.booth(edition, company_a)
     booth_b = factory.booth(edition, company_b)
-    candidate = factory.user(email="candidate@example.org", full_name="Candidate One")
-    other = factory.user(email="other@example.org", full_name="Candidate Two")
-    third = factory.user(email="third@example.org", full_name="Candidate Three", locale="en")
+    candidate = person(session, "candidate@example.org", "Candidate One")
+    other = person(session, "other@example.org", "Candidate Two")
+    third = person(session, "third@example.org", "Candidate Three", locale="en")
     webinar = make_webinar(session, edition, created_by=organiser, room="salon-logistique")
     return SimpleNamespace(edition=edition, other_edition=other_edition, organiser=organiser,
                            other_organiser=other_organiser, recruiter_a=recruiter_a, recruiter_b=recruiter_b,

@@ -148,9 +148,9 @@ def test_joining_needs_a_seat_and_the_window_then_records_attendance(app, sessio
 
 
 def factory_user(session):
-    from tests.jobdating.helpers import candidates
+    from tests.webinars.conftest import person
 
-    return candidates(session, 1, prefix="stranger")[0]
+    return person(session, "stranger@example.org", "Stranger")
 
 
 def test_jitsi_hosts_get_a_moderator_token_when_the_app_secret_is_set(app, session, world):

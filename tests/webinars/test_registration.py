@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from tests.conftest import count, page_text, run_jobs
 from tests.jobdating.helpers import candidates
-from tests.webinars.conftest import make_webinar
+from tests.webinars.conftest import make_webinar, person
 from tests.webinars.helpers import form_token, page_path, signed_in_client, statuses
 
 
@@ -42,7 +42,7 @@ def test_seats_then_waitlist_with_positions(app, session, world):
 def test_a_cancelled_seat_goes_to_the_first_waiting_person_who_gets_the_invitation(app, session, world, smtp):
     from fair.notify.models import CalendarEntry, EntryStatus
 
-    fourth = candidates(session, 1, prefix="fourth")[0]
+    fourth = person(session, "fourth@example.org", "Candidate Four")
     users = (world.candidate, world.other, world.third, fourth)
     clients = {u.id: signed_in_client(app, u) for u in users}
     for user in users:
@@ -72,7 +72,7 @@ def test_a_cancelled_seat_goes_to_the_first_waiting_person_who_gets_the_invitati
 
 
 def test_leaving_the_waitlist_promotes_nobody_and_keeps_the_order(app, session, world):
-    fourth = candidates(session, 1, prefix="fourth")[0]
+    fourth = person(session, "fourth@example.org", "Candidate Four")
     users = (world.candidate, world.other, world.third, fourth)
     clients = {u.id: signed_in_client(app, u) for u in users}
     for user in users:
