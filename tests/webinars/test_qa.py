@@ -136,3 +136,34 @@ def test_the_company_running_a_booth_webinar_moderates_it(sockets, session, worl
     other_company = sockets(world.recruiter_b)
     assert other_company.emit("question_hide", {"question": question["question"]["id"]},
                               callback=True)["code"] == "not_found"
+
+
+def test_asking_is_rate_limited_per_person(app, app_config, session, world, valkey):
+    """Counted in the real Valkey: the seventh question within a minute is refused, nothing saved."""
+    import time
+
+    from fair import create_app
+    from fair.redis_conn import redis_for
+    from fair.extensions import socketio
+    from fair.webinars.models import WebinarQuestion
+    from fair.webinars.services import register
+
+    register(session, world.webinar.id, world.candidate)
+    session.commit()
+    socketio.server_options.pop("client_manager", None)
+    queueless = create_app({**app_config, "REDIS_URL": ""})
+    queueless.config["REDIS_URL"] = valkey.url  # rates counted in Redis; no message queue for the test client
+    client = socketio.test_client(queueless, flask_test_client=signed_in_client(queueless, world.candidate))
+    # Five questions already asked this minute (and the next, should the minute turn meanwhile).
+    minute = int(time.time() // 60)
+    for window in (minute, minute + 1):
+        redis_for(valkey.url).set(f"fair:sockets:rate:question_ask:{world.candidate.id}:{window}", 5, ex=180)
+    try:
+        answers = [client.emit("question_ask", {"webinar": world.webinar.id, "text": f"Question {n}"}, callback=True)
+                   for n in range(2)]
+    finally:
+        client.disconnect()
+    assert answers[0]["ok"] is True
+    assert answers[1] == {"ok": False, "code": "rate_limited",
+                          "error": "Vous envoyez trop de messages. Patientez un instant."}
+    assert count(session, WebinarQuestion) == 1
