@@ -167,3 +167,38 @@ def test_asking_is_rate_limited_per_person(app, app_config, session, world, valk
     assert answers[1] == {"ok": False, "code": "rate_limited",
                           "error": "Vous envoyez trop de messages. Patientez un instant."}
     assert count(session, WebinarQuestion) == 1
+
+
+def test_twenty_simultaneous_votes_of_one_person_count_once(app, session, world):
+    """The unique constraint decides, not a check before the insert: 20 threads, one vote row."""
+    import threading
+
+    from fair.extensions import db
+    from fair.webinars.models import WebinarQuestion, WebinarVote
+    from fair.webinars.services import ask, vote
+
+    question_id = ask(session, world.webinar, world.candidate.id, "Faut-il le permis ?").id
+    session.commit()
+    voter = world.other.id
+    barrier = threading.Barrier(20)
+    counts: list[int] = []
+    errors: list[BaseException] = []
+
+    def cast() -> None:
+        try:
+            with app.app_context():
+                barrier.wait(timeout=30)
+                counts.append(vote(db.session, db.session.get(WebinarQuestion, question_id), voter))
+                db.session.commit()
+                db.session.remove()
+        except BaseException as error:  # noqa: BLE001 (reported below)
+            errors.append(error)
+
+    threads = [threading.Thread(target=cast) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors, errors
+    assert count(session, WebinarVote) == 1
+    assert counts == [1] * 20  # each answer already counts the one vote
