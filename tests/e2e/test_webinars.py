@@ -81,9 +81,27 @@ def test_candidates_register_and_ask_questions_live(live_server, page, browser, 
         _shot(page, "page-with-qa")
     finally:
         other.context.close()
+
+    host = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR", bypass_csp=True).new_page()
+    try:
+        log_in(host, live_server, "organisation@example.org")
+        host.goto(page.url)
+        host.locator("#qa[data-state=following]").wait_for()
+        assert host.get_by_role("link", name="Ouvrir la salle du webinaire").is_visible()
+        row = host.locator("#qa-list li").first
+        row.get_by_role("button", name="Marquer comme répondue").click()
+        page.locator("#qa-list li .meta", has_text="Répondue").wait_for()  # live on the candidate's page
+        _checked(host)
+        _shot(host, "page-host")
+        host.locator("#qa-list li").first.get_by_role("button", name="Masquer").click()
+        page.locator("#qa-list li").wait_for(state="detached")  # hidden for everyone, live
+        assert page.get_by_text("Pas encore de question.").is_visible()
+    finally:
+        host.context.close()
     session.expire_all()
     assert session.query(WebinarRegistration).count() == 2
-    assert [q.text for q in session.query(WebinarQuestion)] == ["<b>Faut-il le permis ?</b>"]
+    [question] = session.query(WebinarQuestion).all()
+    assert (question.text, question.answered, question.hidden) == ("<b>Faut-il le permis ?</b>", True, True)
 
 
 def test_the_organiser_schedules_a_webinar_from_the_console(live_server, page, factory, session):
