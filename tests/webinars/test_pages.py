@@ -256,3 +256,23 @@ def test_the_fair_the_console_and_the_recruiter_dashboard_link_to_the_webinars(a
     assert f'href="/console/editions/{world.edition.id}/webinars"' in console.get_data(as_text=True)
     dashboard = signed_in_client(app, world.recruiter_a).get("/recruiter/")
     assert f'href="/recruiter/booths/{world.booth_a.id}/webinars"' in dashboard.get_data(as_text=True)
+
+
+def test_moving_a_webinar_updates_the_calendars_of_the_confirmed_people(app, session, world):
+    from fair.notify.models import CalendarEntry, OutboxMessage
+    from fair.webinars.services import register
+
+    for user in (world.candidate, world.other, world.third):
+        register(session, world.webinar.id, user)
+    session.commit()
+    client = signed_in_client(app, world.organiser)
+    data = {**FORM, "title": "Découvrir la logistique", "day": "2030-03-12", "start": "11:30",
+            "duration_minutes": "60", "capacity": "2", "room": "salon-logistique"}
+    assert _post(client, f"/console/webinars/{world.webinar.id}/edit", data).status_code == 302
+    session.expire_all()
+    entries = session.query(CalendarEntry).filter_by(kind="webinar", ref_id=world.webinar.id).all()
+    assert sorted(e.user_id for e in entries) == sorted([world.candidate.id, world.other.id])  # not the waitlist
+    assert {(e.starts_at, e.sequence) for e in entries} == {
+        (dt.datetime(2030, 3, 12, 10, 30, tzinfo=dt.timezone.utc), 1)}
+    updates = session.query(OutboxMessage).filter_by(template="calendar_update").all()
+    assert sorted(m.to_address for m in updates) == ["candidate@example.org", "other@example.org"]
