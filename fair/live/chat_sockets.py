@@ -146,10 +146,12 @@ def private_history(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def private_threads(data: dict[str, Any]) -> dict[str, Any]:
-    """My private conversations on this booth (the page lists them on arrival and on reconnection)."""
+    """My private conversations on this booth (the page lists them on arrival and on reconnection), and
+    whether I moderate it and may write first (so that any page shows me the moderation tools)."""
     booth = _booth(data)
     return {"ok": True, "threads": chat.conversations(db.session, booth, current_user._get_current_object()),
-            "moderator": chat.can_moderate(db.session, booth, current_user.id)}
+            "moderator": chat.can_moderate(db.session, booth, current_user.id),
+            "recruiter": chat.is_booth_recruiter(db.session, booth, current_user.id)}
 
 
 def register(server: SocketIO) -> None:

@@ -58,6 +58,7 @@ def test_the_chat_shows_links_and_never_runs_what_people_type(app, session, fact
     company = factory.organisation("company", name="Transports Rapides")
     booth = factory.booth(edition, company)
     karim = _person(session, "karim@example.org", "Karim Benali")
+    organiser_user = _person(session, "orga@example.org", "Olivia Organisatrice", organiser)
     recruiter = _person(session, "ra@example.org", "Rachid Recruteur", company)
     session.add_all([
         ChatMessage(booth_id=booth.id, author_id=karim.id, role=ChatRole.candidate,
@@ -117,6 +118,23 @@ def test_the_chat_shows_links_and_never_runs_what_people_type(app, session, fact
     finally:
         candidate_context.close()
         recruiter_context.close()
+
+    # The fair's organiser moderates from the public booth page (no private chat: that is the recruiters').
+    organiser_context = _context(browser, app, server, organiser_user, bypass_csp=True)
+    try:
+        page = organiser_context.new_page()
+        page.goto(server.url + booth_path)
+        chat = page.locator("[data-chat]")
+        karims = chat.locator(".chat-message", has_text="où se trouve le dépôt")
+        karims.get_by_role("button", name="Retirer la parole 15 minutes").click()
+        chat.locator(".chat-mutes").get_by_text("Karim B.").wait_for()
+        assert karims.get_by_role("button", name="Écrire en privé").count() == 0
+        violations = axe_violations(page)
+        assert not violations, describe(violations)
+        chat.locator(".chat-mutes").get_by_role("button").click()
+        chat.locator(".chat-mutes").get_by_text("Personne n'est privé de parole sur ce stand.").wait_for()
+    finally:
+        organiser_context.close()
 
     # A visitor who is not signed in reads the chat (from the page itself) and is invited to log in.
     visitor_context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR")

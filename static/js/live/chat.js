@@ -8,7 +8,8 @@ const root = document.querySelector("[data-chat]");
 if (root) {
   const booth = Number(root.dataset.booth);
   const me = root.dataset.me ? Number(root.dataset.me) : null;
-  const moderating = root.dataset.mode === "moderate";
+  let moderating = root.dataset.mode === "moderate"; // hide and mute (recruiters of the booth, organisers)
+  let recruiting = moderating; // may write privately first (recruiters of the booth)
   const words = JSON.parse(root.querySelector("[data-chat-words]").textContent);
   const log = root.querySelector("[data-chat-log]");
   const empty = root.querySelector("[data-chat-empty]");
@@ -20,6 +21,7 @@ if (root) {
   const privateBox = root.querySelector("[data-chat-private]");
   const threadsBox = root.querySelector("[data-chat-threads]");
   const threads = new Map(); // other person's id -> {section, log}
+  const shown = new Map(); // public messages on screen, by id (to redraw them with moderation tools)
   let socket = null;
 
   const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, key) => values[key] ?? "");
@@ -70,8 +72,8 @@ if (root) {
         button(words.hide, () => moderate("chat_hide", { message: m.id }), "chat-hide"),
         button(words.mute, () => moderate("chat_mute", { booth, user: m.user, minutes: 15 }), "chat-mute"),
         button(words.mute_forever, () => moderate("chat_mute", { booth, user: m.user }), "chat-mute"),
-        button(words.write_privately, () => openThread(m.user, label, true), "chat-private-open"),
       );
+      if (recruiting) actions.append(button(words.write_privately, () => openThread(m.user, label, true), "chat-private-open"));
       actions.querySelectorAll("button").forEach((b) => b.setAttribute("aria-describedby", `chat-msg-${m.id}`));
       body.id = `chat-msg-${m.id}`;
       li.append(actions);
@@ -84,11 +86,14 @@ if (root) {
   function addMessage(m, where = "end") {
     if (m.booth !== booth || log.querySelector(`[data-id="${m.id}"]`)) return;
     const item = messageItem(m);
+    shown.set(m.id, m);
     if (where === "start") log.prepend(item); else log.append(item);
     showEmpty();
   }
 
   function replaceHistory(messages, more) {
+    shown.clear();
+    messages.forEach((m) => shown.set(m.id, m));
     log.replaceChildren(...messages.map(messageItem));
     older.hidden = !more;
     showEmpty();
@@ -215,6 +220,19 @@ if (root) {
   async function loadThreads() {
     const answer = await ask(socket, "private_threads", { booth });
     if (!answer.ok) return;
+    if (answer.moderator && !moderating) {
+      // A recruiter of the booth or an organiser of the fair on the public page: the same tools as the desk.
+      moderating = true;
+      recruiting = answer.recruiter;
+      root.querySelector("[data-chat-moderation]").hidden = false;
+      if (recruiting) {
+        privateBox.hidden = false;
+        root.querySelector("[data-chat-hint-recruiter]").hidden = false;
+        root.querySelector("[data-chat-hint-candidate]").hidden = true;
+      }
+      log.replaceChildren(...[...shown.values()].sort((a, b) => a.id - b.id).map(messageItem));
+      loadMutes();
+    }
     answer.threads.forEach((t) => {
       if (threads.has(t.with)) loadThread(t.with); else openThread(t.with, nameOf(t.with_name, t.anon));
     });
@@ -248,6 +266,7 @@ if (root) {
     s.on("chat_message", (m) => addMessage(m));
     s.on("chat_hidden", ({ id }) => {
       log.querySelector(`[data-id="${id}"]`)?.remove();
+      shown.delete(id);
       showEmpty();
     });
     s.on("chat_muted", (data) => { if (data.booth === booth) say(words.muted); });
