@@ -54,6 +54,11 @@ def refusal(message: str, code: str) -> dict[str, Any]:
     return {"ok": False, "error": message, "code": code}
 
 
+def payload_bytes(data: dict[str, Any]) -> int:
+    """Size as sent in UTF-8: an Arabic letter counts 2 bytes and an emoji 4, not a 6-byte \\u escape."""
+    return len(json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+
+
 def handle(server: SocketIO, event: str, handler: Handler, *, max_bytes: int = 4000,
            per_minute: int = 120, bucket: str | None = None) -> None:
     """Register `handler(data) -> ack` for `event`, behind the checks every event must pass.
@@ -69,7 +74,7 @@ def handle(server: SocketIO, event: str, handler: Handler, *, max_bytes: int = 4
             data = {}
         if not isinstance(data, dict):
             return refusal(_("This request is not valid."), "invalid")
-        if len(json.dumps(data, separators=(",", ":"))) > max_bytes:
+        if payload_bytes(data) > max_bytes:
             return refusal(_("This message is too long."), "too_large")
         if not within_rate(current_user.id, bucket, per_minute):
             return refusal(_("You are sending too many messages. Please wait a moment."), "rate_limited")

@@ -16,7 +16,8 @@ from fair.extensions import db
 from fair.live import chat
 from fair.sockets import Refused, broadcast, handle, user_room
 
-CHAT_RATE = {"bucket": "chat", "per_minute": 20, "max_bytes": 2000}
+# 1,000 characters of text (the chat's limit) fit even when every one is a 4-byte emoji.
+CHAT_RATE = {"bucket": "chat", "per_minute": 20, "max_bytes": 4200}
 
 
 def booth_room(booth_id: int) -> str:
