@@ -125,7 +125,7 @@ class Recorder:
              **kwargs) -> requests.Response | None:
         started = time.perf_counter()
         try:
-            answer = http.request(method, url, timeout=30, allow_redirects=False, **kwargs)
+            answer = http.request(method, url, timeout=120, allow_redirects=False, **kwargs)
         except requests.RequestException as exc:
             with self.lock:
                 self.requests += 1
@@ -182,6 +182,9 @@ def visit(base: str, rec: Recorder, cookie: str, booth: int, offer: int, slot: i
 # ---------------------------------------------------------------- sockets (another process)
 
 def socket_load(base: str, cookies: list[str], booths: list[int], ready, go, done, out) -> None:
+    """Clients behave like the booth page: on every (re)connection they follow the booth again and
+    take the chat history from the state, so a message missed while offline still reaches them
+    (counted as a delivery when it arrives that way, and the reconnection is counted)."""
     import asyncio
 
     import socketio
@@ -191,79 +194,120 @@ def socket_load(base: str, cookies: list[str], booths: list[int], ready, go, don
         deliveries: list[float] = []
         errors: list[str] = []
         followers: dict[int, int] = {}
-        clients = []
+        clients: list[tuple[Any, int, set]] = []
+        counts = {"connects": 0, "via_history": 0}
+        token_in = re.compile(r"ref([0-9a-f]{12})")
+
+        def delivered(seen: set, payload: dict, via_history: bool) -> None:
+            match = token_in.search(str(payload.get("html") or payload.get("text") or ""))
+            token = match.group(1) if match else ""
+            if token in sent and token not in seen:
+                seen.add(token)
+                deliveries.append((time.time() - sent[token][0]) * 1000)
+                counts["via_history"] += via_history
 
         async def one(n: int, cookie: str) -> None:
-            client = socketio.AsyncClient(reconnection=False)
+            client = socketio.AsyncClient(reconnection=True, reconnection_delay=1, reconnection_delay_max=5)
             booth = booths[n % len(booths)]
+            seen: set[str] = set()
+            followed = asyncio.Event()
+
+            async def follow() -> None:
+                try:
+                    answer = await client.call("live_follow_booth", {"booth": booth}, timeout=60)
+                except Exception as exc:
+                    errors.append(f"follow: {exc!r}")
+                    return
+                if not answer.get("ok"):
+                    errors.append(f"follow: {answer.get('code')}")
+                    return
+                for message in answer["state"].get("chat", []):
+                    delivered(seen, message, True)
+                followed.set()
+
+            @client.on("connect")
+            async def _connected():
+                counts["connects"] += 1
+                asyncio.ensure_future(follow())
 
             @client.on("chat_message")
             async def _message(data):
-                match = re.search(r"ref([0-9a-f]{12})", str(data.get("html") or data.get("text") or ""))
-                token = match.group(1) if match else ""
-                if token in sent:
-                    deliveries.append((time.time() - sent[token][0]) * 1000)
+                delivered(seen, data, False)
 
             try:
                 await client.connect(base, headers={"Cookie": f"session={cookie}; fair_node={uuid.uuid4().hex}"},
-                                     transports=["websocket"], wait_timeout=30)
-                answer = await client.call("live_follow_booth", {"booth": booth}, timeout=30)
-                if not answer.get("ok"):
-                    errors.append(f"follow: {answer}")
-                    return
-                followers[booth] = followers.get(booth, 0) + 1
-                clients.append((client, booth))
+                                     transports=["websocket"], wait_timeout=60)
+                await asyncio.wait_for(followed.wait(), 60)
             except Exception as exc:
                 errors.append(f"connect: {exc!r}")
+                return
+            followers[booth] = followers.get(booth, 0) + 1
+            clients.append((client, booth, seen))
 
         for start in range(0, len(cookies), 50):
             await asyncio.gather(*(one(n, c) for n, c in enumerate(cookies[start:start + 50], start)))
         ready.set()
         while not go.is_set():
             await asyncio.sleep(0.05)
-        joined = set()
+        joined: set[int] = set()
         expected = 0
-        pending = set()
+        pending: set = set()
 
-        async def chat(client, booth: int, token: str) -> None:
-            try:
-                answer = await client.call("chat_send", {"booth": booth, "text": f"Bonjour à tous ref{token}"},
-                                           timeout=60)
-                if not answer.get("ok"):
-                    errors.append(f"chat: {answer.get('code')}")
-            except Exception as exc:
-                errors.append(f"chat: {exc!r}")
+        async def act(client, event: str, data: dict, ok_codes: tuple[str, ...] = ()) -> None:
+            for _attempt in range(2):  # like a person whose page was offline: once more after reconnecting
+                if not client.connected:
+                    for _ in range(120):
+                        if client.connected:
+                            break
+                        await asyncio.sleep(0.5)
+                try:
+                    answer = await client.call(event, data, timeout=60)
+                except socketio.exceptions.BadNamespaceError:
+                    continue
+                except Exception as exc:
+                    errors.append(f"{event}: {exc!r}")
+                    return
+                if not answer.get("ok") and answer.get("code") not in ok_codes:
+                    errors.append(f"{event}: {answer.get('code')}")
+                return
+            errors.append(f"{event}: not connected")
 
-        async def join(client, booth: int) -> None:
-            try:
-                answer = await client.call("queue_join", {"booth": booth}, timeout=60)
-                if not answer.get("ok") and answer.get("code") != "full":
-                    errors.append(f"queue_join: {answer.get('code')}")
-            except Exception as exc:
-                errors.append(f"queue_join: {exc!r}")
+        def later(coroutine) -> None:
+            task = asyncio.ensure_future(coroutine)
+            pending.add(task)
+            task.add_done_callback(pending.discard)
 
         while not done.is_set():  # about 5 chat messages and 2 queue joins a second over the fair
-            client, booth = random.choice(clients)
+            client, booth, _seen = random.choice(clients)
             token = uuid.uuid4().hex[:12]
             sent[token] = (time.time(), booth)
             expected += followers[booth]
-            task = asyncio.ensure_future(chat(client, booth, token))
-            pending.add(task)
-            task.add_done_callback(pending.discard)
+            later(act(client, "chat_send", {"booth": booth, "text": f"Bonjour à tous ref{token}"}))
             index = random.randrange(len(clients))
             if index not in joined and random.random() < 0.4:
                 joined.add(index)
-                task = asyncio.ensure_future(join(*clients[index]))
-                pending.add(task)
-                task.add_done_callback(pending.discard)
+                later(act(clients[index][0], "queue_join", {"booth": clients[index][1]}, ("full",)))
             await asyncio.sleep(0.2)
         if pending:
-            await asyncio.wait(pending, timeout=60)
-        await asyncio.sleep(3)  # the last messages arrive
-        for client, _booth in clients:
+            await asyncio.wait(pending, timeout=120)
+        # Anyone who was offline at the end catches up as the page would, from the booth's state.
+        await asyncio.sleep(3)
+        async def catch_up(client, booth: int, seen: set) -> None:
+            if len(seen) >= sum(1 for _at, b in sent.values() if b == booth):
+                return
+            try:
+                answer = await client.call("live_follow_booth", {"booth": booth}, timeout=60)
+                for message in answer.get("state", {}).get("chat", []):
+                    delivered(seen, message, True)
+            except Exception as exc:
+                errors.append(f"final follow: {exc!r}")
+
+        await asyncio.gather(*(catch_up(*entry) for entry in clients))
+        for client, _booth, _seen in clients:
             await client.disconnect()
         return {"clients": len(clients), "deliveries": deliveries, "expected": expected, "errors": errors,
-                "messages": len(sent), "queue_joins": len(joined)}
+                "messages": len(sent), "queue_joins": len(joined),
+                "reconnections": counts["connects"] - len(clients), "via_history": counts["via_history"]}
 
     out.put(asyncio.run(main()))
 
@@ -321,7 +365,7 @@ def main() -> int:
                 future.result()
         http_seconds = time.perf_counter() - started
         done.set()
-        socket_stats = out.get(timeout=120)
+        socket_stats = out.get(timeout=900)
         sockets.join(30)
 
         bookings = sum(1 for job in jobs if job[3] is not None)
@@ -349,6 +393,8 @@ def main() -> int:
             "chat_messages": socket_stats["messages"],
             "queue_joins": socket_stats["queue_joins"],
             "deliveries": len(socket_stats["deliveries"]),
+            "socket_reconnections": socket_stats["reconnections"],
+            "deliveries_after_reconnecting": socket_stats["via_history"],
             "delivery_p50_ms": percentile(socket_stats["deliveries"], 0.50),
             "delivery_p99_ms": percentile(socket_stats["deliveries"], 0.99),
             "errors": len(errors),
