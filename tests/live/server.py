@@ -155,3 +155,12 @@ class LiveClient:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+
+def close_all(clients: list[LiveClient]) -> None:
+    """Close many clients at once: each close waits for its reading thread to end."""
+    threads = [threading.Thread(target=client.close) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from fair.live.models import QueueEntry, QueueStatus
+from tests.live.conftest import make_person
 
 
 def _race(app, actions: list[Callable]) -> list[object]:
@@ -62,7 +63,7 @@ def _caller(booth_id: int, recruiter_id: int) -> Callable:
 
 
 def test_thirty_candidates_joining_at_once_get_thirty_different_places(app, session, live_world, factory):
-    people = [factory.user(email=f"rush{i}@example.org") for i in range(30)]
+    people = [make_person(session, f"rush{i}@example.org", f"Rush {i}") for i in range(30)]
     results = _race(app, [_joiner(live_world.booth_a.id, p.id) for p in people])
     assert sorted(results) == list(range(1, 31)), results
     tickets = session.execute(select(QueueEntry.ticket).where(QueueEntry.booth_id == live_world.booth_a.id)).scalars()
@@ -89,7 +90,7 @@ def test_recruiters_calling_next_at_once_never_call_the_same_person(app, session
     from fair.db import utcnow
     from fair.live.services import join
 
-    recruiters = [live_world.recruiter_a] + [factory.member(live_world.company_a, email=f"r{i}@example.org")
+    recruiters = [live_world.recruiter_a] + [make_person(session, f"r{i}@example.org", f"R {i}", live_world.company_a)
                                              for i in range(4)]
     for candidate in live_world.candidates:
         join(session, live_world.booth_a, candidate, utcnow())
