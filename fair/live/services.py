@@ -427,7 +427,7 @@ def _counts(session: Session, booth_ids: list[int], now: dt.datetime) -> dict[in
     for booth_id, status, expires in rows:
         if status == QueueStatus.waiting:
             counts[booth_id].waiting += 1
-        elif status == QueueStatus.in_call or (expires is not None and expires > now):
+        elif status == QueueStatus.in_call:
             counts[booth_id].calls += 1
     return counts
 

@@ -49,7 +49,7 @@ function startTurn(expiresAt) {
   };
   tick();
   countdown = setInterval(tick, 1000);
-  status(fill(WORDS.your_turn, { seconds: Math.max(0, Math.round((until - Date.now()) / 1000)) }));
+  status("");  // the turn box says it (role=alert)
 }
 
 function stopTurn() {
