@@ -111,6 +111,16 @@ def connected_count(edition_id: int) -> int:
         return 0
 
 
+def socket_booths(sid: str) -> list[int]:
+    """Booths where this socket is marked available."""
+    if not _enabled():
+        return []
+    try:
+        return [int(b) for b in get_redis().smembers(_sid_booths_key(sid))]
+    except RedisError:
+        return []
+
+
 def drop_socket(sid: str) -> tuple[list[int], list[int]]:
     """Forget a closed socket everywhere; answers (booths it was available at, editions it followed)."""
     if not _enabled():

@@ -343,14 +343,6 @@ def set_available(session: Session, booth: Booth, user_id: int, sid: str, availa
     return before != after
 
 
-def socket_gone(session: Session, booth_id: int, now: dt.datetime) -> None:
-    """A socket that was available at the booth closed (already dropped from Redis): record the count."""
-    live = lock_booth(session, booth_id)
-    _staffing_changed(live, presence.available_count(booth_id), now)
-    live.seq += 1
-    session.flush()
-
-
 def _staffing_changed(live: LiveBooth, recruiters: int, now: dt.datetime) -> None:
     if recruiters > 0:
         live.unstaffed_since = None

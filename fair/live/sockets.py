@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import SocketIO, join_room
 
+from fair.companies.models import Booth
 from fair.db import utcnow
 from fair.extensions import db
 from fair.live import chat_sockets, events, presence, services
@@ -209,9 +210,12 @@ def dashboard_follow(data: dict[str, Any]) -> dict[str, Any]:
 
 def socket_closed(user_id: int, sid: str) -> None:
     """A closed socket no longer counts as a connected person, nor as an available recruiter."""
-    booths, _editions = presence.drop_socket(sid)
     now = utcnow()
-    for booth_id in booths:
-        services.socket_gone(db.session, booth_id, now)
-        db.session.commit()
-        events.booth_changed(db.session, booth_id, now)
+    for booth_id in presence.socket_booths(sid):
+        booth = db.session.get(Booth, booth_id)
+        if booth is not None:
+            # under the booth's lock, so the people waiting are told when their estimated wait grows
+            services.set_available(db.session, booth, user_id, sid, False, now)
+            db.session.commit()
+            events.booth_changed(db.session, booth_id, now)
+    presence.drop_socket(sid)
