@@ -107,3 +107,51 @@ def test_the_second_in_line_moves_up_when_the_recruiter_calls_the_person_ahead(l
     violations = axe_violations(page)
     assert not violations, describe(violations)
     _shot(page, "fair-page")
+
+
+def test_a_page_says_it_is_offline_and_shows_the_current_place_after_the_server_restarts(app, browser, factory,
+                                                                                        session, valkey, tmp_path):
+    """The queue is in the database: a restarted web process knows it, and the page that reconnects
+    asks for the state as it is now (the person ahead left meanwhile), not for a replay."""
+    from flask import current_app
+
+    from fair.db import utcnow
+    from fair.live import services
+    from tests.live.conftest import make_person
+    from tests.live.server import WebProcess, session_cookie
+
+    organiser_org = factory.organisation("organiser", "Métropole de Lille")
+    start = utcnow() - dt.timedelta(hours=1)
+    edition = factory.edition(organiser_org, status="live", slug="salon-reprise", title="Salon en direct",
+                              starts_at=start, ends_at=start + dt.timedelta(hours=8))
+    booth = factory.booth(edition, factory.organisation("company", "Transports Rapides"))
+    ahead = make_person(session, "devant@example.org", "Karim Devant")
+    me = make_person(session, "moi@example.org", "Samira Moi")
+    services.join(session, booth, ahead, utcnow())
+    services.join(session, booth, me, utcnow())
+    session.commit()
+    url = current_app.config["DATABASE_URL"]
+
+    web = WebProcess(url, valkey.url, log_path=tmp_path / "first.log").start()
+    context = _context(browser)
+    try:
+        context.add_cookies([{"name": "session", "value": session_cookie(app, me).split("=", 1)[1], "url": web.url}])
+        page = context.new_page()
+        page.goto(f"{web.url}/fairs/{edition.slug}/booths/{booth.id}")
+        status = page.locator("[data-queue-status]")
+        status.filter(has_text="Vous êtes numéro 2 dans la file").wait_for()
+        offline = page.locator(".live-booth [data-offline]")
+        assert offline.is_hidden()
+
+        web.stop()
+        offline.wait_for(state="visible")
+        assert "hors ligne" in offline.inner_text()
+        services.leave(session, booth.id, ahead.id, utcnow())  # meanwhile, the person ahead leaves
+        session.commit()
+
+        web = WebProcess(url, valkey.url, log_path=tmp_path / "second.log", port=web.port).start()
+        status.filter(has_text="Vous êtes numéro 1 dans la file").wait_for(timeout=30_000)
+        offline.wait_for(state="hidden")
+    finally:
+        context.close()
+        web.stop()

@@ -30,8 +30,8 @@ TEST_SECRET = "test-secret-key"  # tests/conftest.py's app_config: cookies signe
 class WebProcess:
     def __init__(self, database_url: str, redis_url: str, *, secret_key: str = TEST_SECRET,
                  mail_url: str = "", env: dict[str, str] | None = None, gunicorn: bool = False,
-                 log_path: Path | None = None) -> None:
-        self.port = free_port()
+                 log_path: Path | None = None, port: int | None = None) -> None:
+        self.port = port or free_port()  # a given port: a restarted process takes its predecessor's place
         self.database_url, self.redis_url, self.secret_key = database_url, redis_url, secret_key
         self.mail_url, self.extra_env, self.gunicorn = mail_url, env or {}, gunicorn
         self.log_path = log_path
