@@ -29,7 +29,8 @@ function totals() {
 function showState(state) {
   root.querySelector('[data-figure="connected"]').textContent = state.connected;
   state.booths.forEach(showRow);
-  list.replaceChildren(...state.announcements.map((a) => { const li = document.createElement("li"); li.textContent = a.text; return li; }));
+  list.replaceChildren();
+  [...state.announcements].reverse().forEach(addAnnouncement);
 }
 
 const socket = connect(async (s) => {
@@ -41,11 +42,14 @@ socket.on("dashboard", (data) => {
   root.querySelector('[data-figure="connected"]').textContent = data.connected;
   showRow(data.booth);
 });
-socket.on("announcement", (a) => {
+function addAnnouncement(a) {
+  if (list.querySelector(`[data-id="${a.id}"]`)) return;  // the ack and the broadcast both bring it
   const li = document.createElement("li");
+  li.dataset.id = a.id;
   li.textContent = a.text;
   list.prepend(li);
-});
+}
+socket.on("announcement", addAnnouncement);
 
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
@@ -53,5 +57,5 @@ form.addEventListener("submit", async (event) => {
   const boothValue = form.elements.booth.value;
   const answer = await ask(socket, "live_announce", { edition, booth: boothValue ? Number(boothValue) : null, text });
   formMessage.textContent = answer.ok ? "" : answer.error;
-  if (answer.ok) form.elements.text.value = "";
+  if (answer.ok) { form.elements.text.value = ""; addAnnouncement(answer.announcement); }
 });

@@ -36,6 +36,7 @@ function showStaff(state) {
     done.addEventListener("click", async () => {
       const answer = await ask(socket, "queue_done", { entry: call.entry });
       message.textContent = answer.ok ? "" : answer.error;
+      refresh();
     });
     li.append(`${call.label} — `, link, " ", done);
     return li;
@@ -51,6 +52,13 @@ function emptyItem(text) {
   return li;
 }
 
+// Events are handled concurrently on the server: after an action, ask for the state rather than
+// rely on a broadcast that may have left before this page joined the room.
+async function refresh() {
+  const answer = await ask(socket, "staff_follow_booth", { booth });
+  if (answer.ok) showStaff(answer.state);
+}
+
 const socket = connect(async (s) => {
   const answer = await ask(s, "staff_follow_booth", { booth });
   if (!answer.ok) { message.textContent = answer.error; return; }
@@ -61,7 +69,7 @@ const socket = connect(async (s) => {
 });
 
 socket.on("staff_queue", (state) => { if (state.booth === booth) showStaff(state); });
-socket.on("queue_call", (data) => { if (data.booth === booth) message.textContent = ""; });
+socket.on("queue_call", (data) => { if (data.booth === booth) { message.textContent = ""; refresh(); } });
 
 available.addEventListener("change", async () => {
   const answer = await ask(socket, "staff_available", { booth, available: available.checked });
@@ -75,4 +83,5 @@ $("[data-call-next]").addEventListener("click", async () => {
   const answer = await ask(socket, "queue_call_next", { booth });
   message.textContent = answer.ok ? `${answer.entry.label} — ${fill(WORDS.called, { time: timeOf(answer.entry.turn_expires_at) })}`
     : answer.error;
+  refresh();
 });
