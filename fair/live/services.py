@@ -29,7 +29,6 @@ from sqlalchemy.orm import Session
 
 from fair.accounts.models import Membership, Organisation, OrganisationKind, User
 from fair.companies.models import Booth
-from fair.db import utcnow
 from fair.fairs.models import Edition, EditionStatus
 from fair.live import chat, presence
 from fair.live.models import OPEN_STATUSES, Announcement, LiveBooth, QueueEntry, QueueStatus
@@ -597,4 +596,3 @@ def _listen() -> None:
 
 _listen()
 
-__all__ = ["QueueRefused", "utcnow"]
