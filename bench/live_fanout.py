@@ -32,6 +32,7 @@ import os
 import random
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -180,6 +181,8 @@ async def run_clients(config: dict[str, Any], control, report) -> None:
     last_seq: dict[int, int] = {}
     arrived: dict[tuple[int, int], list] = {}
     chat_received = [0]
+    dropped: list[str] = []  # sockets the server closed before the end
+    closing = False
     connector = aiohttp.TCPConnector(limit=0)
     http = aiohttp.ClientSession(connector=connector)
 
@@ -205,6 +208,11 @@ async def run_clients(config: dict[str, Any], control, report) -> None:
         async def chat(data):  # noqa: ANN001
             chat_received[0] += 1
 
+        @sio.on("disconnect")
+        async def gone(*reason):  # noqa: ANN002 - the server closed it (ping timeout, error…)
+            if not closing:
+                dropped.append(str(reason[0]) if reason else "?")
+
         return sio
 
     followers: dict[int, list] = defaultdict(list)
@@ -217,19 +225,19 @@ async def run_clients(config: dict[str, Any], control, report) -> None:
         async with gate:
             try:
                 await sio.connect(url, headers={"Cookie": f"{cookie_name}={cookie}"}, transports=["websocket"],
-                                  wait_timeout=60)
+                                  wait_timeout=30)
                 if staff:
-                    ack = await sio.call("staff_follow_booth", {"booth": booth}, timeout=60)
+                    ack = await sio.call("staff_follow_booth", {"booth": booth}, timeout=30)
                     if ack and ack.get("ok"):
-                        ack = await sio.call("staff_available", {"booth": booth, "available": True}, timeout=60)
+                        ack = await sio.call("staff_available", {"booth": booth, "available": True}, timeout=30)
                 else:
-                    ack = await sio.call("live_follow_booth", {"booth": booth}, timeout=60)
+                    ack = await sio.call("live_follow_booth", {"booth": booth}, timeout=30)
             except Exception as error:
-                refused[f"connect:{type(error).__name__}"] += 1
+                refused[f"{'staff' if staff else 'candidate'}_connect:{type(error).__name__}"] += 1
                 await sio.disconnect()
                 return
             if not ack or not ack.get("ok"):
-                refused[f"follow:{(ack or {}).get('code', 'no_ack')}"] += 1
+                refused[f"{'staff' if staff else 'candidate'}_follow:{(ack or {}).get('code', 'no_ack')}"] += 1
                 await sio.disconnect()
                 return
             if not staff:
@@ -282,10 +290,13 @@ async def run_clients(config: dict[str, Any], control, report) -> None:
             refused[f"change:{code}"] += n
     followers_count = {b: len(v) for b, v in followers.items()}
     out = Path(config["out"])
+    for reason in dropped:
+        refused[f"dropped:{reason}"] += 1
     out.write_text(json.dumps({"arrivals": arrivals, "emits": emits, "followers": followers_count,
                                "refused": dict(refused), "chat_sent": chat_sent[0], "chat_received": chat_received[0]}))
     report.put({"index": config["index"], "phase": "done", "out": str(out)})
     await loop.run_in_executor(None, control.get)  # stay connected until every process is done
+    closing = True
     await asyncio.gather(*(sio.disconnect() for sio, _b in clients), return_exceptions=True)
     await http.close()
 
@@ -302,6 +313,7 @@ def run_round(name: str, url: str, seeded: dict[str, Any], args, work: Path, ser
     booths = seeded["booths"]
     candidates = seeded["candidates"]
     processes = max(1, math.ceil(len(candidates) / args.per_process))
+    connect_profiler = start_profile(server_pid, work / "profile-connect.txt") if args.profile and name == "fair" else None
     ctx = mp.get_context("spawn")
     report = ctx.Queue()
     controls, procs = [], []
@@ -327,10 +339,13 @@ def run_round(name: str, url: str, seeded: dict[str, Any], args, work: Path, ser
             refused[key] += n
     connect_s = time.time() - began
     rss_connected = rss_mb(server_pid)[0]
+    if connect_profiler is not None:
+        stop_profile(connect_profiler, work / "profile-connect.txt", "connecting and following")
     print(f"# {name}: {connected}/{len(candidates)} connected and following in {connect_s:.1f}s "
           f"({processes} client processes), server RSS {rss_connected} MB, refused {dict(refused)}",
           file=sys.stderr, flush=True)
     start_at = time.time() + 1.0
+    profiler = start_profile(server_pid, work / "profile-load.txt") if args.profile and name == "fair" else None
     per_booth_interval = len(booths) / args.changes_per_s
     chat_interval = processes / args.chat_per_s if args.chat_per_s > 0 else 0
     for control in controls:
@@ -340,13 +355,62 @@ def run_round(name: str, url: str, seeded: dict[str, Any], args, work: Path, ser
         message = report.get(timeout=args.seconds + args.grace + args.timeout * 2 + 120)
         outs.append(message["out"])
     rss_now, rss_peak = rss_mb(server_pid)
+    if profiler is not None:
+        stop_profile(profiler, work / "profile-load.txt", "the load")
     for control in controls:
         control.put("stop")
     for proc in procs:
         proc.join(60)
         if proc.is_alive():
             proc.terminate()
-    return summarise(name, outs, len(candidates), connected, rss_now, rss_peak, refused, args)
+    # Each process's file holds its refusals since it started, connections included.
+    return summarise(name, outs, len(candidates), connected, rss_now, rss_peak, {}, args)
+
+
+def start_profile(pid: int, path: Path) -> subprocess.Popen:
+    """py-spy sampling the server until `stop_profile` (py-spy is on PyPI: `pip install py-spy`)."""
+    return subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(pid), "--format",
+                             "raw", "--rate", "200", "--nonblocking", "-o", str(path)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def stop_profile(profiler: subprocess.Popen, path: Path, what: str) -> None:
+    profiler.send_signal(signal.SIGINT)
+    try:
+        profiler.wait(60)
+    except subprocess.TimeoutExpired:
+        profiler.kill()
+    print_profile(path, what)
+
+
+def print_profile(path: Path, what: str, top: int = 25) -> None:
+    """Where the server process spent its samples (py-spy raw stacks): inclusive share per function,
+    over everything, then over the application's own lines (fair/…:line), which tell what to change."""
+    if not path.exists():
+        print("# profile: py-spy wrote nothing (is it installed? `pip install py-spy`)", file=sys.stderr)
+        return
+    functions: dict[str, int] = defaultdict(int)
+    own_lines: dict[str, int] = defaultdict(int)
+    total = 0
+    for line in path.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack:
+            continue
+        n = int(count)
+        total += n
+        frames = stack.split(";")
+        for frame in {f.split(" (")[0] + " (" + f.split(" (")[-1].split(":")[0] + ")" for f in frames}:
+            functions[frame] += n
+        for frame in {f for f in frames if "(fair/" in f or "/fair/" in f}:
+            own_lines[frame] += n
+    seconds = total / 200
+    print(f"# profile of {what}: the server was busy {seconds:.1f}s (py-spy, idle time not sampled); "
+          "inclusive share per function:", file=sys.stderr)
+    for frame, n in sorted(functions.items(), key=lambda item: -item[1])[:top]:
+        print(f"#   {100 * n / total:5.1f}%  {frame}", file=sys.stderr)
+    print(f"# profile of {what}: the application's own lines:", file=sys.stderr)
+    for frame, n in sorted(own_lines.items(), key=lambda item: -item[1])[:top]:
+        print(f"#   {100 * n / total:5.1f}%  {frame}", file=sys.stderr)
 
 
 def summarise(name: str, outs: list[str], clients: int, connected: int, rss_now: float, rss_peak: float,
@@ -451,9 +515,12 @@ def main() -> None:
     parser.add_argument("--gunicorn", action="store_true", help="gunicorn -k gevent -w 1 instead of python wsgi.py")
     parser.add_argument("--skip-node", action="store_true")
     parser.add_argument("--skip-ours", action="store_true")
+    parser.add_argument("--profile", action="store_true", help="sample our server with py-spy during the load")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (logs, raw figures)")
     args = parser.parse_args()
     raise_open_files()
+    # A `timeout` or Ctrl-C still stops every server and client process this run started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     work = Path(tempfile.mkdtemp(prefix="fair-bench-live-"))
     valkey = ValkeyProcess(work / "valkey").start()
     cluster = PostgresCluster().start() if args.postgres else None
