@@ -1,6 +1,7 @@
 """In Chromium against `python wsgi.py`: a candidate who is second in a booth's queue sees their
 place become the first when a recruiter, in another browser, calls the person ahead; then their own
-turn comes and accepting takes them to the call room. axe-core checks the booth page with the queue,
+turn comes and accepting takes them to the call room; the booth's card on the fair page follows live.
+axe-core checks the booth page with the queue,
 the recruiter's desk and the organiser's dashboard; each page is kept as a phone-sized screenshot."""
 from __future__ import annotations
 
@@ -56,6 +57,12 @@ def test_the_second_in_line_moves_up_when_the_recruiter_calls_the_person_ahead(l
     assert not violations, describe(violations)
     _shot(page, "booth-page")
 
+    # the fair page, in another tab: the booth's card follows the booth live
+    fair_tab = page.context.new_page()
+    fair_tab.goto(f"{live_server}/fairs/{edition.slug}")
+    card = fair_tab.locator(f'[data-presence-booth="{booth.id}"]')
+    card.filter(has_text="0 recruteur disponible · 2 personnes en attente").wait_for()
+
     # the recruiter, in another browser
     recruiter = _context(browser)
     desk = recruiter.new_page()
@@ -65,6 +72,8 @@ def test_the_second_in_line_moves_up_when_the_recruiter_calls_the_person_ahead(l
         desk.locator("[data-queue-list]").filter(has_text="Samira Seconde").wait_for()
         desk.get_by_label("Je suis disponible pour parler avec des candidats").check()
         page.locator("[data-presence]").filter(has_text="1 recruteur disponible").wait_for()
+        card.filter(has_text="1 recruteur disponible · 2 personnes en attente · environ 10 min").wait_for()
+        fair_tab.close()
         desk.get_by_role("button", name="Appeler la personne suivante").click()
         desk.locator("[data-desk-message]").filter(has_text="Karim Premier").wait_for()
 
