@@ -3,8 +3,10 @@
 One live edition with 50 booths (one company and one available recruiter each) and N candidates
 (`--clients`, default 2,000), each following one booth over a websocket (python-socketio
 `AsyncClient`s, spread over as many client processes as needed, signed in with a session cookie made
-by the app's own serializer: no password hashing). **One** server process (`python wsgi.py`, gevent)
-on SQLite (default) or a throw-away PostgreSQL cluster (`--postgres`), with its own Valkey.
+by the app's own serializer: no password hashing). **One** server process (`python wsgi.py`, gevent;
+`--gunicorn` for `gunicorn -k gevent -w 1`) on SQLite (default) or a throw-away PostgreSQL cluster
+(`--postgres`), with its own Valkey. `--profile` samples the server with py-spy (on PyPI) while the
+clients connect and during the load, and prints where its time went.
 
 Load, for `--seconds`: each booth sees a queue change every `50 / --changes-per-s` seconds (one
 candidate joins or leaves its queue; one change in flight per booth, so each change is the next `seq`
@@ -18,7 +20,7 @@ doing the same broadcasts from memory: no database, no session, no Redis), insta
 when missing. The last line is one JSON object:
 {"clients", "connected", "p50_ms", "p99_ms", "rss_mb", "node_p99_ms", "ratio_p99"}
 
-    .venv/bin/python bench/live_fanout.py [--clients 2000] [--postgres] [--seconds 30]
+    .venv/bin/python bench/live_fanout.py [--clients 2000] [--postgres] [--gunicorn] [--seconds 30] [--profile]
 """
 from __future__ import annotations
 
