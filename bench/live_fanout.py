@@ -55,7 +55,7 @@ NODE_DIR = ROOT / "bench" / "node"
 
 # ---------------------------------------------------------------- set-up (not timed)
 
-def seed(database_url: str, redis_url: str, candidates: int) -> dict[str, Any]:
+def seed(database_url: str, redis_url: str, candidates: int, work: Path) -> dict[str, Any]:
     """A live edition, 50 booths with one recruiter each, N candidates; their session cookies."""
     from fair import create_app
     from fair.accounts.models import Membership, Organisation, OrganisationKind, User
@@ -67,7 +67,7 @@ def seed(database_url: str, redis_url: str, candidates: int) -> dict[str, Any]:
 
     upgrade(database_url)
     app = create_app({"DATABASE_URL": database_url, "REDIS_URL": redis_url, "SECRET_KEY": SECRET_KEY,
-                      "INSTANCE_PATH": tempfile.mkdtemp(prefix="fair-bench-")})
+                      "INSTANCE_PATH": str(work / "seed-instance")})
     with app.app_context(), app.test_request_context():
         s = db.session
         organiser = Organisation(kind=OrganisationKind.organiser, name="Bench organiser")
@@ -530,7 +530,7 @@ def main() -> None:
     try:
         database_url = cluster.create_database("bench_live") if cluster else f"sqlite:///{work / 'bench.sqlite3'}"
         began = time.time()
-        seeded = seed(database_url, valkey.url, args.clients)
+        seeded = seed(database_url, valkey.url, args.clients, work)
         print(f"# seeded {args.clients} candidates and {BOOTHS} booths in {time.time() - began:.1f}s "
               f"({'postgresql' if cluster else 'sqlite'}); load {args.changes_per_s} queue changes/s, "
               f"{args.chat_per_s} chat messages/s for {args.seconds}s; load average {os.getloadavg()}",
