@@ -123,6 +123,13 @@ def rss_mb(pid: int) -> tuple[float, float]:
     return round(values.get("VmRSS", 0.0), 1), round(values.get("VmHWM", 0.0), 1)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (/proc/<pid>/stat), which other work on the machine
+    slows down much less than it does latencies."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 # ---------------------------------------------------------------- one client process
 
 class BoothDriver:
@@ -347,6 +354,7 @@ def run_round(name: str, url: str, seeded: dict[str, Any], args, work: Path, ser
           f"({processes} client processes), server RSS {rss_connected} MB, refused {dict(refused)}",
           file=sys.stderr, flush=True)
     start_at = time.time() + 1.0
+    cpu_before = cpu_seconds(server_pid)
     profiler = start_profile(server_pid, work / "profile-load.txt") if args.profile and name == "fair" else None
     per_booth_interval = len(booths) / args.changes_per_s
     chat_interval = processes / args.chat_per_s if args.chat_per_s > 0 else 0
@@ -357,6 +365,7 @@ def run_round(name: str, url: str, seeded: dict[str, Any], args, work: Path, ser
         message = report.get(timeout=args.seconds + args.grace + args.timeout * 2 + 120)
         outs.append(message["out"])
     rss_now, rss_peak = rss_mb(server_pid)
+    server_cpu = cpu_seconds(server_pid) - cpu_before
     if profiler is not None:
         stop_profile(profiler, work / "profile-load.txt", "the load")
     for control in controls:
@@ -366,7 +375,7 @@ def run_round(name: str, url: str, seeded: dict[str, Any], args, work: Path, ser
         if proc.is_alive():
             proc.terminate()
     # Each process's file holds its refusals since it started, connections included.
-    return summarise(name, outs, len(candidates), connected, rss_now, rss_peak, {}, args)
+    return summarise(name, outs, len(candidates), connected, rss_now, rss_peak, {}, args, server_cpu)
 
 
 def start_profile(pid: int, path: Path) -> subprocess.Popen:
@@ -416,7 +425,7 @@ def print_profile(path: Path, what: str, top: int = 25) -> None:
 
 
 def summarise(name: str, outs: list[str], clients: int, connected: int, rss_now: float, rss_peak: float,
-              refused: dict[str, int], args) -> dict[str, Any]:
+              refused: dict[str, int], args, server_cpu: float) -> dict[str, Any]:
     emitted: dict[tuple[int, int], float] = {}
     arrivals: list[tuple[int, int, float]] = []
     followers: dict[int, int] = defaultdict(int)
@@ -443,6 +452,9 @@ def summarise(name: str, outs: list[str], clients: int, connected: int, rss_now:
                "changes_per_s": round(len(emitted) / args.seconds, 1), "deliveries": len(latencies),
                "expected_deliveries": expected, "p50_ms": pct(0.50), "p90_ms": pct(0.90), "p99_ms": pct(0.99),
                "max_ms": round(latencies[-1], 1) if latencies else float("nan"),
+               "server_cpu_s": round(server_cpu, 1),
+               # The server's CPU per queue change, its chat messages and every delivery included.
+               "cpu_ms_per_change": round(1000 * server_cpu / len(emitted), 1) if emitted else None,
                "rss_mb": rss_now, "rss_peak_mb": rss_peak, "chat_sent": chat_sent, "chat_received": chat_received,
                "refused": dict(refused)}
     print(f"# {name}: {json.dumps(figures)}", file=sys.stderr, flush=True)
