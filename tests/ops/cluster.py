@@ -28,6 +28,52 @@ SECRET = "cluster-test-secret"
 PASSWORD = "cluster password 2026"
 
 
+def descendants(root: int) -> dict[int, str]:
+    """pid → command line of every process below `root`, read from /proc (an RQ work horse runs in
+    a process group of its own, so killing the worker's group does not reach it)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                pass
+    found: dict[int, str] = {}
+    todo = [root]
+    while todo:
+        parent = todo.pop()
+        for pid, ppid in parents.items():
+            if ppid == parent and pid not in found:
+                try:
+                    found[pid] = (Path(f"/proc/{pid}") / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                except OSError:
+                    found[pid] = ""
+                todo.append(pid)
+    return found
+
+
+def running(pid: int) -> bool:
+    """The process exists and is not a zombie waiting to be reaped."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def kill_tree(proc: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
+    """`sig` to a process, its group and every process below it (work horses included)."""
+    below = descendants(proc.pid)
+    for pid in [proc.pid, *below]:
+        try:
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            pass
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:
+        pass
+
+
 def nginx_binary() -> str | None:
     return shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 
@@ -170,10 +216,7 @@ class Cluster:
                 proc.wait(15)
             except subprocess.TimeoutExpired:
                 pass
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)  # and whatever its group left (work horses, scheduler)
-            except ProcessLookupError:
-                pass
+            kill_tree(proc)  # and whatever it left (work horses, RQ's scheduler)
             proc.wait(5)
         self.smtp.stop()
         self.valkey.stop()

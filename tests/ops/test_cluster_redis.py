@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from tests.ops.cluster import Cluster, PASSWORD, form_token, http, socket_client, wait_until
+from tests.ops.cluster import Cluster, PASSWORD, descendants, form_token, http, kill_tree, running, socket_client, wait_until
 
 OUTAGE_SECONDS = 30
 
@@ -121,8 +121,11 @@ def test_a_job_killed_outright_is_retried_and_sends_at_most_once_more(cluster):
     try:
         assert register(cluster, email).status_code == 302
         assert cluster.smtp.held.wait(30), "the worker never started sending"
-        os.killpg(cluster.worker.pid, signal.SIGKILL)  # the worker and its work horse, mid-send
+        horses = descendants(cluster.worker.pid)
+        assert horses, "the job is not running in a work horse"
+        kill_tree(cluster.worker)  # the worker and its work horse, mid-send (a lost machine)
         cluster.worker.wait(10)
+        wait_until(lambda: not any(running(pid) for pid in horses), 10, "the horse is gone")
     finally:
         cluster.smtp.release()
     assert outbox_status(cluster, email) == ["sending"]  # claimed by a job that died

@@ -7,11 +7,9 @@ import signal
 import subprocess
 import sys
 
-from pathlib import Path
-import pytest
 import requests
 
-from tests.ops.cluster import ROOT, wait_until
+from tests.ops.cluster import ROOT, descendants, running, wait_until
 from tests.servers import free_port
 
 
@@ -31,26 +29,28 @@ def test_serve_names_the_settings_it_needs():
 def test_serve_runs_a_node_a_worker_and_the_scheduler_and_stops_them_all(postgres, valkey, smtp, tmp_path):
     database_url = postgres.create_database(f"fair_serve_{os.getpid()}")
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "fair.ops.serve"], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, env=_env(
+    log = open(tmp_path / "serve.log", "wb")  # a pipe nobody reads would stop the children once full
+    proc = subprocess.Popen([sys.executable, "-m", "fair.ops.serve"], cwd=ROOT, stdout=log,
+                            stderr=subprocess.STDOUT, env=_env(
                                 DATABASE_URL=database_url, REDIS_URL=valkey.url, MAIL_URL=smtp.url,
                                 FAIR_ENV="production", SECRET_KEY="serve-test", PORT=str(port),
                                 FAIR_INSTANCE_PATH=str(tmp_path)))
     try:
         wait_until(lambda: _ready(port), 90, "the node is ready")
-        children = _descendants(proc.pid)
+        children = descendants(proc.pid)
         commands = list(children.values())
         assert any("gunicorn" in c for c in commands)
         assert any("fair worker" in c for c in commands)
         assert any("fair scheduler" in c for c in commands)
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(60) == 0
-        wait_until(lambda: not any(Path(f"/proc/{pid}").exists() and not _zombie(pid) for pid in children), 15,
+        wait_until(lambda: not any(running(pid) for pid in children), 15,
                    "every child stopped")
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait(10)
+        log.close()
 
 
 def _ready(port: int) -> bool:
@@ -59,33 +59,3 @@ def _ready(port: int) -> bool:
     except requests.RequestException:
         return False
 
-
-def _descendants(root: int) -> dict[int, str]:
-    """pid → command line of every process below `root` (read from /proc)."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-                parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                pass
-    found: dict[int, str] = {}
-    todo = [root]
-    while todo:
-        parent = todo.pop()
-        for pid, ppid in parents.items():
-            if ppid == parent and pid not in found:
-                try:
-                    found[pid] = (Path(f"/proc/{pid}") / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-                except OSError:
-                    found[pid] = ""
-                todo.append(pid)
-    return found
-
-
-def _zombie(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
-    except (OSError, IndexError):
-        return True
