@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -104,8 +105,63 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
+        # should a connection go back to the pool still marked as the writer, the lock goes with it
+        event.listen(engine.pool, "checkin", _release_dbapi_writer)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+SQLITE_BUSY_SECONDS = 30
+_WRITER_KEY = "fair_sqlite_writer"
+# One SQLite writer per process at a time. Created after gevent's monkey-patching (wsgi.py patches
+# before importing the app), this is a gevent lock there: a second writer *greenlet* waits here,
+# cooperatively, instead of in SQLite's busy handler, which sleeps in C and freezes the whole process.
+_sqlite_writer = threading.Lock()
+
+
+def begin_sqlite_write(session: Any) -> bool:
+    """On SQLite, make this transaction the process's one writer (BEGIN IMMEDIATE) until commit/rollback.
+
+    Answers False on other databases (the caller locks rows instead). Hold no I/O other than the
+    database between this and the commit: every other writer of the process waits meanwhile.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return False
+    if connection.info.get(_WRITER_KEY):
+        return True
+    if not _sqlite_writer.acquire(timeout=SQLITE_BUSY_SECONDS):
+        from sqlalchemy.exc import OperationalError
+
+        raise OperationalError("BEGIN IMMEDIATE", {}, Exception("database is locked (process writer lock)"))
+    connection.info[_WRITER_KEY] = True
+    try:
+        if not connection.connection.dbapi_connection.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+    except BaseException:
+        _release_writer(connection)
+        raise
+    return True
+
+
+def _release_writer(connection: Any) -> None:
+    if connection.info.pop(_WRITER_KEY, None):
+        _sqlite_writer.release()
+
+
+def _release_dbapi_writer(_dbapi_connection: Any, record: Any, *_args: Any) -> None:
+    if record is not None and record.info.pop(_WRITER_KEY, None):
+        _sqlite_writer.release()
+
+
+@event.listens_for(Engine, "commit")
+def _writer_committed(connection: Any) -> None:
+    _release_writer(connection)
+
+
+@event.listens_for(Engine, "rollback")
+def _writer_rolled_back(connection: Any) -> None:
+    _release_writer(connection)
 
 
 db = Database()

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from fair.accounts.models import User
 from fair.companies.models import Booth
+from fair.db import begin_sqlite_write
 from fair.fairs.models import BookingPolicy, Edition, EditionStatus
 from fair.jobdating import clock
 from fair.jobdating.models import (
@@ -165,12 +166,8 @@ def booth_availabilities(session: Session, booth_id: int) -> list[Availability]:
 
 def lock_candidate(session: Session, candidate_id: int) -> None:
     """Serialise the bookings of one candidate (and, on SQLite, every writer) until commit."""
-    connection = session.connection()
-    if connection.dialect.name == "sqlite":
-        if not connection.connection.dbapi_connection.in_transaction:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
-        connection.execute(select(User.id).where(User.id == candidate_id).with_for_update())
+    if not begin_sqlite_write(session):
+        session.connection().execute(select(User.id).where(User.id == candidate_id).with_for_update())
 
 
 # ---------------------------------------------------------------- reading slots

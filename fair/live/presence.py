@@ -84,6 +84,16 @@ def available_counts(booth_ids: list[int]) -> dict[int, int]:
     return {booth_id: len(set(users)) for booth_id, users in zip(booth_ids, values)}
 
 
+def available_sockets(booth_id: int) -> dict[str, int]:
+    """sid → user id of the sockets available at this booth (empty if Redis is unavailable)."""
+    if not _enabled():
+        return {}
+    try:
+        return {sid.decode(): int(user) for sid, user in get_redis().hgetall(_available_key(booth_id)).items()}
+    except RedisError:
+        return {}
+
+
 def available_count(booth_id: int) -> int:
     return available_counts([booth_id])[booth_id]
 

@@ -5,7 +5,9 @@ transaction, and broadcasts what changed once it is committed (`fair.live.events
 
 Concurrency. Every change of a booth's queue or presence starts with `lock_booth`: on PostgreSQL it
 locks the booth's row (FOR NO KEY UPDATE, so rows that merely point at the booth are not blocked);
-on SQLite it opens the transaction with BEGIN IMMEDIATE (one writer at a time). Under that lock the
+on SQLite it opens the transaction with BEGIN IMMEDIATE (one writer at a time) behind the process's
+writer lock (`fair.db.begin_sqlite_write`), and nothing but the database runs until the commit:
+Redis is read before and written after. Under that lock the
 next ticket is read and written, and "call next" picks the first person waiting: two web processes
 can never give the same place or call the same person twice. The database holds both rules even so
 (unique ticket per booth; one open entry per candidate and booth).
@@ -29,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from fair.accounts.models import Membership, Organisation, OrganisationKind, User
 from fair.companies.models import Booth
+from fair.db import begin_sqlite_write
 from fair.fairs.models import Edition, EditionStatus
 from fair.live import chat, presence
 from fair.live.models import OPEN_STATUSES, Announcement, LiveBooth, QueueEntry, QueueStatus
@@ -95,17 +98,20 @@ def _int(value: Any) -> int:
 # ---------------------------------------------------------------- locking and settings
 
 
-def lock_booth(session: Session, booth_id: int) -> LiveBooth:
-    """Serialise the changes of one booth's queue (on SQLite: of every writer) until commit."""
-    connection = session.connection()
-    if connection.dialect.name == "sqlite":
-        if not connection.connection.dbapi_connection.in_transaction:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
-        connection.execute(select(Booth.id).where(Booth.id == booth_id).with_for_update(key_share=True))
+def lock_booth(session: Session, booth_id: int, recruiters: int | None = None) -> LiveBooth:
+    """Serialise the changes of one booth's queue (on SQLite: of every writer) until commit.
+
+    Redis is read *before* the lock (`recruiters`: the available count, read here when not given):
+    nothing but the database may run while it is held, since on SQLite every writer of the process
+    waits for it.
+    """
     before = session.info.setdefault(BEFORE_KEY, {})
+    if booth_id not in before and recruiters is None:
+        recruiters = presence.available_count(booth_id)
+    if not begin_sqlite_write(session):
+        session.connection().execute(select(Booth.id).where(Booth.id == booth_id).with_for_update(key_share=True))
     if booth_id not in before:
-        before[booth_id] = _positions_and_waits(session, booth_id)
+        before[booth_id] = _positions_and_waits(session, booth_id, recruiters or 0)
     live = session.get(LiveBooth, booth_id, populate_existing=True)
     if live is None:
         live = LiveBooth(booth_id=booth_id, queue_open=True, seq=0, last_ticket=0)
@@ -118,10 +124,9 @@ BEFORE_KEY = "fair_live_before"
 COMMITTED_KEY = "fair_live_committed"
 
 
-def _positions_and_waits(session: Session, booth_id: int) -> dict[int, tuple[int, int]]:
+def _positions_and_waits(session: Session, booth_id: int, recruiters: int) -> dict[int, tuple[int, int]]:
     """candidate id → (position, minutes): what each person waiting is shown, to tell only those it changes for."""
     live = session.get(LiveBooth, booth_id)
-    recruiters = presence.available_count(booth_id)
     return {candidate_id: (position, estimated_wait(position, recruiters, live))
             for candidate_id, position in waiting_order(session, booth_id)}
 
@@ -331,14 +336,24 @@ def entry_for_staff(session: Session, entry_id: Any, user_id: int) -> QueueEntry
 
 def set_available(session: Session, booth: Booth, user_id: int, sid: str, available: bool,
                   now: dt.datetime) -> bool:
-    """Mark this recruiter's socket available (or not) at the booth. Answers whether the count changed."""
-    live = lock_booth(session, booth.id)
-    before = presence.available_count(booth.id)
-    presence.set_available(booth.id, user_id, sid, available)
-    after = presence.available_count(booth.id)
+    """Mark this recruiter's socket available (or not) at the booth. Answers whether the count changed.
+
+    Redis is read before the booth's lock and written once the transaction is committed (see
+    `lock_booth`); the count after is worked out from what was read.
+    """
+    sockets = presence.available_sockets(booth.id)
+    before = len(set(sockets.values()))
+    if available:
+        sockets[sid] = user_id
+    else:
+        sockets.pop(sid, None)
+    after = len(set(sockets.values()))
+    live = lock_booth(session, booth.id, recruiters=before)
     _staffing_changed(live, after, now)
     live.seq += 1
     session.flush()
+    session.info.setdefault(_PRESENCE_KEY, []).append((booth.id, user_id, sid, available))
+    session.info.setdefault(RECRUITERS_KEY, {})[booth.id] = after
     return before != after
 
 
@@ -556,6 +571,8 @@ def dashboard_state(session: Session, edition: Edition, now: dt.datetime) -> dic
 
 
 _TURNS_KEY = "fair_live_turn_expiries"
+_PRESENCE_KEY = "fair_live_presence_writes"
+RECRUITERS_KEY = "fair_live_recruiters"
 
 
 def _schedule_turn_expiry(session: Session, entry: QueueEntry) -> None:
@@ -567,6 +584,8 @@ def _enqueue_turn_expiries(session: Session) -> None:
     from fair.tasks import get_queue
 
     session.info[COMMITTED_KEY] = session.info.pop(BEFORE_KEY, {})
+    for booth_id, user_id, sid, available in session.info.pop(_PRESENCE_KEY, []):
+        presence.set_available(booth_id, user_id, sid, available)
 
     for redis_url, entry_id, at in session.info.pop(_TURNS_KEY, []):
         if not redis_url:
@@ -582,6 +601,8 @@ def _enqueue_turn_expiries(session: Session) -> None:
 
 def _drop_turn_expiries(session: Session) -> None:
     session.info.pop(_TURNS_KEY, None)
+    session.info.pop(_PRESENCE_KEY, None)
+    session.info.pop(RECRUITERS_KEY, None)
     session.info.pop(BEFORE_KEY, None)
     session.info.pop(COMMITTED_KEY, None)
 
