@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from fair.companies.models import Booth
 from fair.live import presence, services
-from fair.live.models import LiveBooth, QueueEntry
+from fair.live.models import LiveBooth, QueueEntry, QueueStatus
 from fair.sockets import broadcast, user_room
 
 Emit = Callable[[str, dict[str, Any], str], None]
@@ -49,26 +49,43 @@ def worker_emit(redis_url: str) -> Emit:
 
 
 def booth_changed(session: Session, booth_id: int, now: dt.datetime, emit: Emit | None = None) -> dict[str, Any]:
-    """Tell everyone concerned about the booth as it is now committed; answers its presence."""
+    """Tell everyone concerned about the booth as it is now committed; answers its presence, plus
+    `positions` (candidate id → (position, minutes) of everyone waiting).
+
+    After a change made under `services.lock_booth`, everything comes from what the transaction knew
+    (no second reading of the database). The recruiters' queue and the dashboard are built only
+    while someone follows them (`presence.followed`)."""
     emit = emit or _default_emit
     booth = session.get(Booth, booth_id)
-    before = services.changes_since_lock(session, booth_id) or {}
-    session.expire_all()
-    row = services.booth_presence(session, booth, now)
+    locked = services.changes_since_lock(session, booth_id)
+    if locked is not None and locked.entries is not None:
+        live, entries, recruiters, before = locked.live, locked.entries, locked.recruiters, locked.shown
+    else:  # told from elsewhere: read it as it is
+        live = session.get(LiveBooth, booth_id, populate_existing=True)
+        entries = services.open_entries(session, booth_id)
+        recruiters = presence.available_count(booth_id)
+        before = locked.shown if locked is not None else {}
+    row = services.presence_from(booth, live, entries, recruiters)
     public = {k: row[k] for k in ("booth", "recruiters", "waiting", "wait_min", "open", "seq")}
     emit("booth_presence", public, booth_room(booth_id))
     emit("booth_presence", public, edition_room(booth.edition_id))
-    staff = services.staff_state(session, booth, None, now)
-    emit("staff_queue", staff, staff_room(booth_id))
-    live = session.get(LiveBooth, booth_id)
-    for candidate_id, position in services.waiting_order(session, booth_id):
-        wait = services.estimated_wait(position, row["recruiters"], live)
+    staff, dashboard = staff_room(booth_id), dashboard_room(booth.edition_id)
+    followed, connected = presence.followed([staff, dashboard], booth.edition_id)
+    if followed[staff]:
+        emit("staff_queue", services.staff_state(session, booth, None, now, entries=entries, live=live,
+                                                 recruiters=recruiters), staff)
+    positions: dict[int, tuple[int, int]] = {}
+    waiting = [entry.candidate_id for entry in entries if entry.status == QueueStatus.waiting]
+    for position, candidate_id in enumerate(waiting, start=1):
+        wait = services.estimated_wait(position, recruiters, live)
+        positions[candidate_id] = (position, wait)
         if before.get(candidate_id) != (position, wait):
             emit("queue_position", {"booth": booth_id, "position": position, "wait_min": wait, "seq": row["seq"]},
                  user_room(candidate_id))
-    emit("dashboard", {"edition": booth.edition_id, "connected": presence.connected_count(booth.edition_id),
-                       "booth": services.dashboard_row(booth, row, live, now)}, dashboard_room(booth.edition_id))
-    return public
+    if followed[dashboard]:
+        emit("dashboard", {"edition": booth.edition_id, "connected": connected,
+                           "booth": services.dashboard_row(booth, row, live, now)}, dashboard)
+    return dict(public, positions=positions)
 
 
 def turn_given(entry: QueueEntry, seconds: int, emit: Emit | None = None) -> None:

@@ -98,6 +98,52 @@ def available_count(booth_id: int) -> int:
     return available_counts([booth_id])[booth_id]
 
 
+def _followers_key(room: str) -> str:
+    return f"fair:live:followers:{room}"
+
+
+def _sid_rooms_key(sid: str) -> str:
+    return f"fair:live:sid:{sid}:rooms"
+
+
+def follow_room(room: str, sid: str) -> None:
+    """Count this socket among the followers of `room` on every node (until it closes).
+
+    Rooms whose messages cost work to build (a booth's recruiters, an edition's dashboard) are built
+    only while someone follows them. Per-node room lists would not do: the change may be handled
+    by one node while its followers are on another, so the count lives in Redis. A node that dies
+    leaves its sids for a day at most, which only means building messages nobody reads.
+    """
+    if not _enabled():
+        return
+    try:
+        pipe = get_redis().pipeline()
+        pipe.sadd(_followers_key(room), sid)
+        pipe.expire(_followers_key(room), DAY)
+        pipe.sadd(_sid_rooms_key(sid), room)
+        pipe.expire(_sid_rooms_key(sid), DAY)
+        pipe.execute()
+    except RedisError:
+        log.warning("follower of %s not counted: Redis unavailable", room)
+
+
+def followed(rooms: list[str], edition_id: int) -> tuple[dict[str, bool], int]:
+    """Whether each room has a follower, and the edition's connected count, in one round trip.
+
+    If Redis is unavailable every room counts as followed: messages are built rather than lost."""
+    if not _enabled():
+        return {room: True for room in rooms}, 0
+    try:
+        pipe = get_redis().pipeline()
+        for room in rooms:
+            pipe.scard(_followers_key(room))
+        pipe.scard(_edition_key(edition_id))
+        *counts, connected = pipe.execute()
+    except RedisError:
+        return {room: True for room in rooms}, 0
+    return {room: int(count) > 0 for room, count in zip(rooms, counts)}, int(connected)
+
+
 def follow_edition(edition_id: int, sid: str) -> None:
     if not _enabled():
         return
@@ -137,14 +183,21 @@ def drop_socket(sid: str) -> tuple[list[int], list[int]]:
         return [], []
     try:
         redis = get_redis()
-        booths = [int(b) for b in redis.smembers(_sid_booths_key(sid))]
-        editions = [int(e) for e in redis.smembers(_sid_editions_key(sid))]
+        pipe = redis.pipeline()
+        pipe.smembers(_sid_booths_key(sid))
+        pipe.smembers(_sid_editions_key(sid))
+        pipe.smembers(_sid_rooms_key(sid))
+        booth_set, edition_set, rooms = pipe.execute()
+        booths = [int(b) for b in booth_set]
+        editions = [int(e) for e in edition_set]
         pipe = redis.pipeline()
         for booth_id in booths:
             pipe.hdel(_available_key(booth_id), sid)
         for edition_id in editions:
             pipe.srem(_edition_key(edition_id), sid)
-        pipe.delete(_sid_booths_key(sid), _sid_editions_key(sid))
+        for room in rooms:
+            pipe.srem(_followers_key(room.decode()), sid)
+        pipe.delete(_sid_booths_key(sid), _sid_editions_key(sid), _sid_rooms_key(sid))
         pipe.execute()
         return booths, editions
     except RedisError:

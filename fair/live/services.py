@@ -111,7 +111,8 @@ def lock_booth(session: Session, booth_id: int, recruiters: int | None = None) -
     if not begin_sqlite_write(session):
         session.connection().execute(select(Booth.id).where(Booth.id == booth_id).with_for_update(key_share=True))
     if booth_id not in before:
-        before[booth_id] = _positions_and_waits(session, booth_id, recruiters or 0)
+        before[booth_id] = Locked(shown=_positions_and_waits(session, booth_id, recruiters or 0),
+                                  recruiters=recruiters or 0)
     live = session.get(LiveBooth, booth_id, populate_existing=True)
     if live is None:
         live = LiveBooth(booth_id=booth_id, queue_open=True, seq=0, last_ticket=0)
@@ -124,6 +125,18 @@ BEFORE_KEY = "fair_live_before"
 COMMITTED_KEY = "fair_live_committed"
 
 
+@dataclass
+class Locked:
+    """What a transaction that locked a booth knows of it, so the broadcasts after the commit need
+    no second reading: the positions and waits shown before the change, the available recruiters,
+    and (filled in just before the commit, still under the lock) the booth's row and open entries."""
+
+    shown: dict[int, tuple[int, int]]
+    recruiters: int
+    live: LiveBooth | None = None
+    entries: list[Any] | None = None
+
+
 def _positions_and_waits(session: Session, booth_id: int, recruiters: int) -> dict[int, tuple[int, int]]:
     """candidate id → (position, minutes): what each person waiting is shown, to tell only those it changes for."""
     live = session.get(LiveBooth, booth_id)
@@ -131,9 +144,16 @@ def _positions_and_waits(session: Session, booth_id: int, recruiters: int) -> di
             for candidate_id, position in waiting_order(session, booth_id)}
 
 
-def changes_since_lock(session: Session, booth_id: int) -> dict[int, tuple[int, int]] | None:
-    """What people waiting were shown when the booth was locked in this transaction (then forgotten)."""
+def changes_since_lock(session: Session, booth_id: int) -> Locked | None:
+    """What this committed transaction knew of the booth it locked (then forgotten); None if it did not."""
     return session.info.get(COMMITTED_KEY, {}).pop(booth_id, None)
+
+
+def _snapshot_locked_booths(session: Session) -> None:
+    """Before the commit, under the lock: each locked booth's open entries as the commit leaves them."""
+    for booth_id, locked in session.info.get(BEFORE_KEY, {}).items():
+        locked.live = session.get(LiveBooth, booth_id)
+        locked.entries = open_entries(session, booth_id)
 
 
 def _live(session: Session, booth_id: int) -> LiveBooth | None:
@@ -353,7 +373,7 @@ def set_available(session: Session, booth: Booth, user_id: int, sid: str, availa
     live.seq += 1
     session.flush()
     session.info.setdefault(_PRESENCE_KEY, []).append((booth.id, user_id, sid, available))
-    session.info.setdefault(RECRUITERS_KEY, {})[booth.id] = after
+    session.info[BEFORE_KEY][booth.id].recruiters = after
     return before != after
 
 
@@ -459,6 +479,25 @@ def booth_presence(session: Session, booth: Booth, now: dt.datetime) -> dict[str
     return _presence_rows(session, [booth], now)[0]
 
 
+def open_entries(session: Session, booth_id: int) -> list[Any]:
+    """The booth's open entries, first ticket first, with each candidate's name: one query (rows, not
+    objects, so they are as the database has them whatever the session holds)."""
+    return list(session.execute(select(
+        QueueEntry.id, QueueEntry.candidate_id, QueueEntry.status, QueueEntry.ticket, QueueEntry.joined_at,
+        QueueEntry.turn_expires_at, QueueEntry.started_at, QueueEntry.room_path, QueueEntry.called_by_id,
+        User.full_name).join(User, User.id == QueueEntry.candidate_id).where(
+        QueueEntry.booth_id == booth_id, QueueEntry.status.in_(OPEN_STATUSES)).order_by(QueueEntry.ticket)).all())
+
+
+def presence_from(booth: Booth, live: LiveBooth | None, entries: list[Any], recruiters: int) -> dict[str, Any]:
+    """The booth's presence row from values already known (see `open_entries`)."""
+    waiting = sum(1 for row in entries if row.status == QueueStatus.waiting)
+    calls = sum(1 for row in entries if row.status == QueueStatus.in_call)
+    return {"booth": booth.id, "recruiters": recruiters, "waiting": waiting,
+            "wait_min": estimated_wait(waiting, recruiters, live), "open": is_open(booth, live),
+            "seq": live.seq if live else 0, "calls": calls}
+
+
 def waiting_order(session: Session, booth_id: int) -> list[tuple[int, int]]:
     """(candidate id, position) of everyone waiting, first in line first."""
     rows = session.execute(select(QueueEntry.candidate_id).where(
@@ -509,32 +548,42 @@ def edition_state(session: Session, edition: Edition, now: dt.datetime) -> dict[
 
 def candidate_label(entry: QueueEntry, anonymised: bool) -> str:
     """Anonymised fairs show recruiters a number, never a name, as the applications inbox does."""
+    return _label(entry.id, entry.candidate.full_name if not anonymised else "", anonymised)
+
+
+def _label(entry_id: int, full_name: str, anonymised: bool) -> str:
     if anonymised:
-        return _("Candidate no. %(code)s", code=f"{entry.id:05d}")
-    return entry.candidate.full_name
+        return _("Candidate no. %(code)s", code=f"{entry_id:05d}")
+    return full_name
 
 
 def staff_state(session: Session, booth: Booth, user_id: int | None, now: dt.datetime,
-                sid: str | None = None) -> dict[str, Any]:
+                sid: str | None = None, *, entries: list[Any] | None = None, live: LiveBooth | None = None,
+                recruiters: int | None = None) -> dict[str, Any]:
+    """The recruiters' view of the queue. `entries`/`live`/`recruiters`, when the caller knows them
+    already (a change just committed), spare reading them again."""
     anonymised = bool(booth.edition.anonymised_applications)
-    entries = list(session.execute(select(QueueEntry).where(
-        QueueEntry.booth_id == booth.id, QueueEntry.status.in_(OPEN_STATUSES)).order_by(QueueEntry.ticket)).scalars())
+    if entries is None:
+        entries = open_entries(session, booth.id)
     queue, calls, position = [], [], 0
     for entry in entries:
         if _lapsed(entry, now):
             continue
         if entry.status == QueueStatus.in_call:
-            calls.append({"entry": entry.id, "label": candidate_label(entry, anonymised), "room": entry.room_path,
-                          "started_at": _iso(entry.started_at), "recruiter": entry.called_by_id})
+            calls.append({"entry": entry.id, "label": _label(entry.id, entry.full_name, anonymised),
+                          "room": entry.room_path, "started_at": _iso(entry.started_at),
+                          "recruiter": entry.called_by_id})
             continue
         if entry.status == QueueStatus.waiting:
             position += 1
-        queue.append({"entry": entry.id, "label": candidate_label(entry, anonymised),
+        queue.append({"entry": entry.id, "label": _label(entry.id, entry.full_name, anonymised),
                       "position": position if entry.status == QueueStatus.waiting else 0,
                       "status": entry.status.value, "joined_at": _iso(entry.joined_at),
                       "turn_expires_at": _iso(entry.turn_expires_at)})
-    live = _live(session, booth.id)
-    recruiters = presence.available_count(booth.id)
+    if live is None:
+        live = _live(session, booth.id)
+    if recruiters is None:
+        recruiters = presence.available_count(booth.id)
     waiting = sum(1 for item in queue if item["status"] == QueueStatus.waiting.value)
     state = {"booth": booth.id, "recruiters": recruiters, "queue": queue, "calls": calls,
              "waiting": waiting, "wait_min": estimated_wait(waiting, recruiters, live),
@@ -572,7 +621,6 @@ def dashboard_state(session: Session, edition: Edition, now: dt.datetime) -> dic
 
 _TURNS_KEY = "fair_live_turn_expiries"
 _PRESENCE_KEY = "fair_live_presence_writes"
-RECRUITERS_KEY = "fair_live_recruiters"
 
 
 def _schedule_turn_expiry(session: Session, entry: QueueEntry) -> None:
@@ -602,7 +650,6 @@ def _enqueue_turn_expiries(session: Session) -> None:
 def _drop_turn_expiries(session: Session) -> None:
     session.info.pop(_TURNS_KEY, None)
     session.info.pop(_PRESENCE_KEY, None)
-    session.info.pop(RECRUITERS_KEY, None)
     session.info.pop(BEFORE_KEY, None)
     session.info.pop(COMMITTED_KEY, None)
 
@@ -611,6 +658,7 @@ def _listen() -> None:
     from sqlalchemy import event
 
     if not event.contains(Session, "after_commit", _enqueue_turn_expiries):
+        event.listen(Session, "before_commit", _snapshot_locked_booths)
         event.listen(Session, "after_commit", _enqueue_turn_expiries)
         event.listen(Session, "after_rollback", _drop_turn_expiries)
 

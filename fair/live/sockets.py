@@ -78,9 +78,11 @@ def queue_join(data: dict[str, Any]) -> dict[str, Any]:
     except QueueRefused as refusal:
         raise _refused(refusal) from None
     db.session.commit()
-    events.booth_changed(db.session, booth.id, now)
-    mine = services.me(db.session, booth.id, current_user.id, now)
-    return {"ok": True, "position": mine["position"], "wait_min": mine["wait_min"], "me": mine}
+    changed = events.booth_changed(db.session, booth.id, now)
+    # the place comes from the change just committed: no second reading of the queue
+    position, wait = changed["positions"][current_user.id]
+    mine = {"position": position, "wait_min": wait, "status": "waiting", "turn_expires_at": None, "room": None}
+    return {"ok": True, "position": position, "wait_min": wait, "me": mine}
 
 
 def queue_leave(data: dict[str, Any]) -> dict[str, Any]:
@@ -117,6 +119,7 @@ def staff_follow_booth(data: dict[str, Any]) -> dict[str, Any]:
     if booth is None:
         return _not_found()
     join_room(events.staff_room(booth.id))
+    presence.follow_room(events.staff_room(booth.id), request.sid)
     return {"ok": True, "state": services.staff_state(db.session, booth, current_user.id, utcnow(), request.sid)}
 
 
@@ -205,6 +208,7 @@ def dashboard_follow(data: dict[str, Any]) -> dict[str, Any]:
     if edition is None:
         return _not_found()
     join_room(events.dashboard_room(edition.id))
+    presence.follow_room(events.dashboard_room(edition.id), request.sid)
     return {"ok": True, "state": services.dashboard_state(db.session, edition, utcnow())}
 
 
