@@ -74,6 +74,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "METRICS_TOKEN": env.get("METRICS_TOKEN") or "",
         "SOCKETIO_ALLOWED_ORIGINS": [o.strip() for o in (env.get("SOCKETIO_ALLOWED_ORIGINS") or "").split(",")
                                      if o.strip()] or None,
+        # A socket checks its user's security stamp (changed password, disabled account) at most every
+        # N seconds, not on every event; logging out closes the user's sockets at once anyway.
+        "SOCKET_USER_CHECK_SECONDS": int(env.get("SOCKET_USER_CHECK_SECONDS") or 30),
         # Live fair: a called candidate has LIVE_TURN_SECONDS to accept; a booth's queue holds at most
         # LIVE_QUEUE_MAX people; a queue call room lives LIVE_CALL_MINUTES; the estimated wait assumes
         # LIVE_AVERAGE_CALL_MINUTES per call until a booth has ended calls of its own; the dashboard
