@@ -10,6 +10,11 @@
   the handler itself is never called.
 - Each connection's sid is kept in Redis under its user, so that logging out disconnects that user's
   sockets on whichever node holds them (python-socketio forwards the disconnect on the message queue).
+- The user is read from the database at connect, and then at most every `SOCKET_USER_CHECK_SECONDS`
+  (the security stamp and the account's state checked again, as a page does on every request): in
+  between, an event gets `current_user` from what the socket remembers, without a query. A password
+  change (new stamp) or a disabled account thus ends a socket's rights within N seconds; a logout at
+  once, since it closes the sockets.
 """
 from __future__ import annotations
 
@@ -17,13 +22,17 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import SocketIO, join_room
 from redis.exceptions import RedisError
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from fair.extensions import db, socketio
 from fair.redis_conn import get_redis
@@ -68,7 +77,7 @@ def handle(server: SocketIO, event: str, handler: Handler, *, max_bytes: int = 4
     bucket = bucket or event
 
     def authorised(data: Any = None) -> dict[str, Any]:
-        if not current_user.is_authenticated:
+        if not signed_in():
             return refusal(_("Your session has ended. Please log in again."), "signed_out")
         if data is None:
             data = {}
@@ -91,6 +100,53 @@ def handle(server: SocketIO, event: str, handler: Handler, *, max_bytes: int = 4
 
     authorised.__name__ = f"socket_{event}"
     server.on_event(event, authorised)
+
+
+@dataclass
+class _SocketUser:
+    values: dict[str, Any]  # the user's columns as last read from the database
+    checked: float  # time.monotonic() of that reading
+
+
+_socket_users: dict[str, _SocketUser] = {}  # sid → its user, on this node
+
+
+def _remember(sid: str, user: Any) -> None:
+    user = user._get_current_object() if hasattr(user, "_get_current_object") else user  # current_user proxy
+    columns = sa_inspect(type(user)).column_attrs
+    _socket_users[sid] = _SocketUser({attr.key: getattr(user, attr.key) for attr in columns}, time.monotonic())
+
+
+def _remembered_user(values: dict[str, Any]) -> Any:
+    """The user as a persistent object of this event's session, built from remembered values: no query
+    (relationships still load when touched)."""
+    from fair.accounts.models import User
+
+    user = sa_inspect(User).class_manager.new_instance()
+    for key, value in values.items():
+        set_committed_value(user, key, value)
+    make_transient_to_detached(user)
+    db.session.add(user)
+    return user
+
+
+def signed_in() -> bool:
+    """Whether this socket's user may act now, and `current_user` set for the event.
+
+    Within `SOCKET_USER_CHECK_SECONDS` of the last check, from memory; after that, Flask-Login loads
+    the user from the session id "id:stamp" (None if the stamp changed or the account is inactive).
+    """
+    sid = request.sid
+    remembered = _socket_users.get(sid)
+    limit = current_app.config.get("SOCKET_USER_CHECK_SECONDS", 30)
+    if remembered is not None and time.monotonic() - remembered.checked < limit:
+        g._login_user = _remembered_user(remembered.values)
+        return True
+    if not current_user.is_authenticated:
+        _socket_users.pop(sid, None)
+        return False
+    _remember(sid, current_user)
+    return True
 
 
 def on_disconnect(hook: DisconnectHook) -> None:
@@ -149,6 +205,7 @@ def disconnect_user(user_id: int) -> int:
 def _connect(auth: Any = None) -> bool:
     if not current_user.is_authenticated:
         return False  # the client gets a connect_error; nothing here for anonymous visitors
+    _remember(request.sid, current_user)
     join_room(user_room(current_user.id))
     if current_app.config.get("REDIS_URL"):
         try:
@@ -162,9 +219,14 @@ def _connect(auth: Any = None) -> bool:
 
 
 def _disconnect(reason: Any = None) -> None:
-    if not current_user.is_authenticated:
+    sid = request.sid
+    remembered = _socket_users.pop(sid, None)
+    if remembered is not None:
+        user_id = remembered.values["id"]
+    elif current_user.is_authenticated:
+        user_id = current_user.id
+    else:
         return
-    user_id, sid = current_user.id, request.sid
     if current_app.config.get("REDIS_URL"):
         try:
             get_redis().srem(_sids_key(user_id), sid)
