@@ -28,6 +28,8 @@ log = logging.getLogger("fair.demo")
 DEMO_PASSWORD = "demo-fair-2026"
 DEMO_SLUG = "rencontres-emploi-metropole-lille"
 DRAFT_SLUG = "job-dating-alternance-metropole-lille"
+LIVE_SLUG = "salon-en-ligne-semaine-emploi"
+LIVE_TITLE = "Salon en ligne — Semaine de l'emploi de la Métropole"
 DEMO_TITLE = "Rencontres pour l'emploi de la Métropole européenne de Lille"
 DEMO_TIMEZONE = "Europe/Paris"
 
@@ -1331,6 +1333,65 @@ def load_demo(only_if_empty: bool = False) -> bool:
         for booth, company in zip(booths, COMPANIES) if company.offers >= 20
     ])
     session.execute(insert(Offer), offer_rows([b.id for b in booths], rng, now))
+    _live_fair(session, organiser, companies[:6], users, now)
     session.commit()
     log.info("demo fair loaded: %d booths, %d offers", len(booths), sum(c.offers for c in COMPANIES))
     return True
+
+
+LIVE_DESCRIPTION = (
+    "Une semaine de salon en ligne : chaque stand a sa file d'attente pour parler tout de suite à un "
+    "recruteur en visio ou par téléphone, son fil de questions-réponses, des entretiens à réserver et des "
+    "webconférences de découverte des métiers. Depuis un téléphone ou un ordinateur, sans rien installer."
+)
+
+
+def _live_fair(session, organiser: Organisation, companies: list[Organisation], users: dict[str, User],
+               now: dt.datetime) -> Edition:
+    """An online fair running now, so that a newcomer can try the live parts at once: queues and chat
+    on the booths, the recruiter's desk, interview slots with a video room, a webinar, the organiser's
+    live dashboard. It runs from the day before loading to six days after."""
+    from fair.jobdating.models import SlotMode
+    from fair.jobdating.services import open_availability
+    from fair.live.models import Announcement
+    from fair.webinars.models import Provider, Webinar
+
+    tz = ZoneInfo(DEMO_TIMEZONE)
+    today = now.astimezone(tz).date()
+    edition = Edition(
+        organiser=organiser, slug=LIVE_SLUG, title=LIVE_TITLE, description=LIVE_DESCRIPTION,
+        timezone=DEMO_TIMEZONE, status=EditionStatus.live, audiences=["all"], languages=["fr", "en"],
+        format=EditionFormat.online, brand_colour="#1d4f91", booking_policy=BookingPolicy.open,
+        default_slot_minutes=20, max_bookings_per_candidate=3, anonymised_applications=False,
+        starts_at=_local(today - dt.timedelta(days=1), 9), ends_at=_local(today + dt.timedelta(days=6), 18),
+        registration_opens_at=_local(today - dt.timedelta(days=10), 9),
+        registration_closes_at=_local(today + dt.timedelta(days=6), 12),
+    )
+    session.add(edition)
+    booths = [Booth(edition=edition, company=org, pitch=company.pitch, stand_number=f"L{i + 1:02d}")
+              for i, (company, org) in enumerate(zip(COMPANIES, companies))]
+    session.add_all(booths)
+    session.flush()
+    session.add(BoothStaff(booth=booths[0], user=users["recruiter"], job_title="Chargée de recrutement"))
+    # Video interviews with the demo recruiter: tomorrow morning, and today from the next full hour.
+    tomorrow = today + dt.timedelta(days=1)
+    open_availability(session, booth=booths[0], recruiter_id=users["recruiter"].id, mode=SlotMode.video,
+                      starts_at=_local(tomorrow, 9), ends_at=_local(tomorrow, 12), slot_minutes=20,
+                      buffer_minutes=0)
+    next_hour = (now + dt.timedelta(hours=1)).astimezone(tz).replace(minute=0, second=0, microsecond=0)
+    if next_hour.date() == today and next_hour.hour < 22:
+        open_availability(session, booth=booths[0], recruiter_id=users["recruiter"].id, mode=SlotMode.video,
+                          starts_at=next_hour.astimezone(dt.timezone.utc),
+                          ends_at=_local(today, min(next_hour.hour + 2, 23)), slot_minutes=20, buffer_minutes=0)
+    session.add(Webinar(
+        edition=edition, booth=booths[0], title="Découvrir les métiers de l'entrepôt",
+        speaker="L'équipe recrutement de " + companies[0].name,
+        description="Préparateur de commandes, cariste, chef d'équipe : une journée type, les horaires, "
+                    "les formations possibles et vos questions en direct.",
+        starts_at=_local(tomorrow, 14), duration_minutes=45, capacity=100, language="fr",
+        provider=Provider.jitsi, room="fair-demo-metiers-entrepot", created_by_id=users["recruiter"].id,
+    ))
+    session.add(Announcement(edition_id=edition.id, author_id=users["organiser"].id,
+                             text="Bienvenue au salon en ligne ! Les stands reçoivent sans rendez-vous "
+                                  "de 9 h à 17 h : rejoignez une file d'attente depuis la page d'un stand."))
+    return edition

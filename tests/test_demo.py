@@ -13,7 +13,7 @@ from fair.companies.models import Booth, BoothStaff, ContractType, Offer, Remote
 from fair.demo import DEMO_LOGINS, DEMO_PASSWORD, DEMO_SLUG, DEMO_TITLE, DRAFT_SLUG, SEED, load_demo, offer_rows
 from fair.fairs.models import Edition, EditionFormat, EditionPartner, EditionStatus
 from fair.security import verify_password
-from tests.conftest import login
+from tests.conftest import login, page_text
 
 METROPOLE_PLACES = {
     "Lille", "Lomme", "Lambersart", "La Madeleine", "Marcq-en-Barœul", "Hellemmes", "Roubaix", "Tourcoing",
@@ -143,3 +143,28 @@ def test_the_flask_command_loads_the_demo_once(app, session):
     assert first.exit_code == 0 and "demo data loaded" in first.output
     assert second.exit_code == 0 and "already present" in second.output
     assert count(session, select(func.count(Edition.id)).where(Edition.slug == DEMO_SLUG)) == 1
+
+
+def test_an_online_fair_runs_now_with_a_queue_a_desk_interviews_and_a_webinar(demo, app, client, session):
+    from fair.demo import LIVE_SLUG, LIVE_TITLE
+    from fair.jobdating.models import Slot, SlotMode
+
+    live = session.execute(select(Edition).where(Edition.slug == LIVE_SLUG)).scalar_one()
+    now = dt.datetime.now(dt.timezone.utc)
+    assert live.status is EditionStatus.live and live.starts_at < now < live.ends_at
+    assert live.organiser_id == demo.organiser_id
+
+    login(client, "recruteur@demo.fair", DEMO_PASSWORD)
+    booth = session.execute(select(Booth).join(BoothStaff, BoothStaff.booth_id == Booth.id)
+                            .where(Booth.edition_id == live.id)).scalar_one()
+    assert client.get(f"/live/booths/{booth.id}/desk").status_code == 200
+    free_video = session.execute(select(func.count(Slot.id)).where(
+        Slot.booth_id == booth.id, Slot.mode == SlotMode.video, Slot.starts_at > now)).scalar_one()
+    assert free_video >= 9  # tomorrow morning at least, in 20-minute interviews
+
+    candidate = app.test_client()
+    login(candidate, "candidat@demo.fair", DEMO_PASSWORD)
+    state = candidate.get(f"/live/booths/{booth.id}/state").get_json()
+    assert state["open"] is True and state["waiting"] == 0 and state["me"]["position"] is None
+    assert LIVE_TITLE in page_text(candidate.get(f"/fairs/{LIVE_SLUG}"))
+    assert "Découvrir les métiers de l'entrepôt" in page_text(candidate.get(f"/fairs/{LIVE_SLUG}/webinars"))
