@@ -1,13 +1,21 @@
 """What is sent once a change of a booth is committed, from a socket handler, a request or a job.
 
-Every change of a booth tells: its followers and the fair page (`booth_presence`), its recruiters
-(`staff_queue`), each person waiting whose position or estimated wait moved (`queue_position`), and
-the organisers' dashboard (`dashboard`). Messages carry the booth's `seq`, so a page that already
-shows a newer state drops an older one arriving late.
+Every change of a booth tells: its followers (`booth_presence`, at once), the fair page
+(`edition_presence`, see below), its recruiters (`staff_queue`), each person waiting whose position
+or estimated wait moved (`queue_position`), and the organisers' dashboard (`dashboard`). Messages
+carry the booth's `seq`, so a page that already shows a newer state drops an older one arriving late.
+
+The fair page shows every booth of the fair: sending it each change of each booth would cost every
+follower of the fair one message per change (25 a second at a busy fair). Each web node instead
+gathers the changes it made within a second and sends one `edition_presence`
+`{"edition", "booths": [BoothPresence…]}` (the latest of each booth changed) per edition and second:
+the first change starts a one-second timer, the changes meanwhile join its batch. With N nodes, a
+fair page gets at most N batches a second. A job (no long-lived loop) sends its change as a batch of one.
 """
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +24,7 @@ from sqlalchemy.orm import Session
 from fair.companies.models import Booth
 from fair.live import presence, services
 from fair.live.models import LiveBooth, QueueEntry, QueueStatus
+from fair.extensions import socketio
 from fair.sockets import broadcast, user_room
 
 Emit = Callable[[str, dict[str, Any], str], None]
@@ -41,6 +50,37 @@ def _default_emit(event: str, data: dict[str, Any], room: str) -> None:
     broadcast(event, data, room)
 
 
+BATCH_SECONDS = 1.0
+_batches: dict[int, dict[int, dict[str, Any]]] = {}  # edition id → booth id → latest presence (this node)
+_batches_lock = threading.Lock()  # under gevent a gevent lock; the timers of the threading mode need it too
+
+
+def _send_batch_later(edition_id: int) -> None:
+    socketio.sleep(BATCH_SECONDS)
+    with _batches_lock:
+        booths = _batches.pop(edition_id, {})
+    if booths:
+        broadcast("edition_presence", {"edition": edition_id, "booths": sorted(booths.values(), key=lambda r: r["booth"])},
+                  edition_room(edition_id))
+
+
+def edition_presence(edition_id: int, public: dict[str, Any], emit: Emit | None = None) -> None:
+    """Add a booth's presence to its edition's next batch (or, from a job, send it as a batch of one)."""
+    if emit is not None:
+        emit("edition_presence", {"edition": edition_id, "booths": [public]}, edition_room(edition_id))
+        return
+    with _batches_lock:
+        batch = _batches.get(edition_id)
+        first = batch is None
+        if first:
+            batch = _batches[edition_id] = {}
+        known = batch.get(public["booth"])
+        if known is None or known["seq"] <= public["seq"]:
+            batch[public["booth"]] = public
+    if first:
+        socketio.start_background_task(_send_batch_later, edition_id)
+
+
 def worker_emit(redis_url: str) -> Emit:
     """Emit from an RQ job, through the message queue the web nodes listen to."""
     from fair.notify.sockets import emit_from_worker
@@ -55,6 +95,7 @@ def booth_changed(session: Session, booth_id: int, now: dt.datetime, emit: Emit 
     After a change made under `services.lock_booth`, everything comes from what the transaction knew
     (no second reading of the database). The recruiters' queue and the dashboard are built only
     while someone follows them (`presence.followed`)."""
+    batch_emit = emit
     emit = emit or _default_emit
     booth = session.get(Booth, booth_id)
     locked = services.changes_since_lock(session, booth_id)
@@ -68,7 +109,7 @@ def booth_changed(session: Session, booth_id: int, now: dt.datetime, emit: Emit 
     row = services.presence_from(booth, live, entries, recruiters)
     public = {k: row[k] for k in ("booth", "recruiters", "waiting", "wait_min", "open", "seq")}
     emit("booth_presence", public, booth_room(booth_id))
-    emit("booth_presence", public, edition_room(booth.edition_id))
+    edition_presence(booth.edition_id, public, batch_emit)
     staff, dashboard = staff_room(booth_id), dashboard_room(booth.edition_id)
     followed, connected = presence.followed([staff, dashboard], booth.edition_id)
     if followed[staff]:

@@ -77,7 +77,8 @@ def test_a_walk_in_call_from_joining_to_done(people, session):
     assert (first["ok"], first["position"], second["position"]) == (True, 1, 2)
     assert c1.ask("queue_join", {"booth": booth})["code"] == "already"
     # the fair page sees it: one recruiter, two people waiting
-    watcher.wait_for("booth_presence", lambda d: d["booth"] == booth and d["waiting"] == 2 and d["recruiters"] == 1)
+    watcher.wait_for("edition_presence", lambda d: any(
+        row["booth"] == booth and row["waiting"] == 2 and row["recruiters"] == 1 for row in d["booths"]))
     ra.wait_for("staff_queue", lambda d: [q["label"] for q in d["queue"]] == ["Candidate 1", "Candidate 2"])
 
     called = ra.ask("queue_call_next", {"booth": booth})
@@ -176,6 +177,47 @@ def test_a_recruiter_whose_last_socket_closes_is_no_longer_available(people):
     watcher.clear()
     second.close()
     watcher.wait_for("booth_presence", lambda d: d["booth"] == w.booth_a.id and d["recruiters"] == 0)
+
+
+def test_the_fair_page_gets_the_changes_of_the_fair_in_batches_and_a_booth_page_each_change(people):
+    """A busy fair sends its page one message a second with the latest figures of each booth changed,
+    not one per change; a booth's own page still gets every change of that booth at once."""
+    import threading
+
+    w = people.world
+    fair_page, booth_page = people.client("ra"), people.client("rb")
+    assert fair_page.ask("live_follow_edition", {"edition": w.edition.id})["ok"]
+    assert booth_page.ask("live_follow_booth", {"booth": w.booth_a.id})["ok"]
+    candidates = [people.client(name) for name in ("c1", "c2", "c3")]
+
+    def join_both(client: LiveClient) -> None:
+        for booth in (w.booth_a.id, w.booth_b.id):
+            assert client.ask("queue_join", {"booth": booth})["ok"]
+
+    threads = [threading.Thread(target=join_both, args=(client,)) for client in candidates]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    # the booth page saw the three arrivals at its booth, one message each
+    booth_page.wait_for("booth_presence", lambda d: d["booth"] == w.booth_a.id and d["waiting"] == 3)
+    assert sorted(d["waiting"] for d in booth_page.received("booth_presence")) == [1, 2, 3]
+    assert fair_page.received("booth_presence") == []
+    # the fair page ends with three people waiting at each booth, in fewer messages than the six changes
+    shown: dict[int, dict] = {}
+
+    def both_full(batch: dict) -> bool:
+        for row in batch["booths"]:
+            if row["seq"] >= shown.get(row["booth"], {"seq": -1})["seq"]:
+                shown[row["booth"]] = row
+        return all(shown.get(b, {}).get("waiting") == 3 for b in (w.booth_a.id, w.booth_b.id))
+
+    fair_page.wait_for("edition_presence", lambda d: any(both_full(batch) for batch in fair_page.received(
+        "edition_presence")))
+    batches = fair_page.received("edition_presence")
+    assert all(batch["edition"] == w.edition.id for batch in batches)
+    assert all(len({row["booth"] for row in batch["booths"]}) == len(batch["booths"]) for batch in batches)
+    assert len(batches) < 6, batches
 
 
 def test_announcements_reach_the_fair_or_one_booth(people):

@@ -18,5 +18,6 @@ const socket = connect(async (s) => {
     showAnnouncements(list, answer.state.announcements);
   }
 });
-socket.on("booth_presence", showBooth);
+// the server gathers the fair's changes into one message a second: the latest figures of each booth changed
+socket.on("edition_presence", (batch) => { if (batch.edition === edition) batch.booths.forEach(showBooth); });
 socket.on("announcement", (item) => { if (item.booth === null) addAnnouncement(list, item); });
