@@ -257,3 +257,27 @@ def test_a_queue_change_through_one_process_reaches_a_client_of_another(app, peo
             candidate_elsewhere.wait_for("queue_turn")
         finally:
             close_all([recruiter, candidate_elsewhere])
+
+
+def test_a_recruiters_desk_on_another_node_gets_the_queue_a_candidate_joins_here(app, live_world, server, valkey,
+                                                                                 database_url, tmp_path):
+    """The desk's queue is built only while someone follows it, and that count lives in Redis: a change
+    handled by one node still reaches the desk open on another node."""
+    w = live_world
+    booth = w.booth_a.id
+    with WebProcess(database_url, valkey.url, log_path=tmp_path / "second.log") as second:
+        desk = LiveClient(second.url, session_cookie(app, w.recruiter_a)).connect()
+        candidate = LiveClient(server.url, session_cookie(app, w.candidates[0])).connect()
+        try:
+            assert desk.ask("staff_follow_booth", {"booth": booth})["state"]["queue"] == []
+            assert candidate.ask("queue_join", {"booth": booth})["position"] == 1
+            queue = desk.wait_for("staff_queue", lambda d: len(d["queue"]) == 1)
+            assert queue["queue"][0]["label"] == "Candidate 1" and queue["queue"][0]["position"] == 1
+            desk.close()
+            desk.disconnected.wait(10)
+            # nobody follows the desk any more: the next change still reaches the booth's followers
+            assert candidate.ask("live_follow_booth", {"booth": booth})["ok"]
+            assert candidate.ask("queue_leave", {"booth": booth})["ok"]
+            candidate.wait_for("booth_presence", lambda d: d["booth"] == booth and d["waiting"] == 0)
+        finally:
+            close_all([desk, candidate])
