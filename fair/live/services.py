@@ -27,7 +27,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from fair.accounts.models import Membership, Organisation, OrganisationKind, User
 from fair.companies.models import Booth
@@ -62,7 +62,8 @@ def followable_edition(session: Session, edition_id: Any) -> Edition | None:
 
 
 def followable_booth(session: Session, booth_id: Any) -> Booth | None:
-    booth = session.get(Booth, _int(booth_id))
+    # with its edition in the same query: every queue and chat event of a booth page starts here
+    booth = session.get(Booth, _int(booth_id), options=[joinedload(Booth.edition)])
     return booth if booth is not None and booth.edition.status in FOLLOWABLE else None
 
 
