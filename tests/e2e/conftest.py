@@ -1,6 +1,8 @@
 """Browser tests: a real server process (wsgi.py, gevent) and Debian's Chromium driven by Playwright."""
 from __future__ import annotations
 
+import atexit
+
 import os
 import subprocess
 import sys
@@ -59,16 +61,38 @@ def live_server(request, tmp_path_factory) -> Iterator[str]:
                 proc.kill()
 
 
+_shared: dict = {}
+
+
+def shared_chromium():
+    """One Playwright and one Chromium per test process, whoever asks first.
+
+    A second sync Playwright started in a process where one runs fails ("Sync API inside the asyncio
+    loop"), and test modules outside tests/e2e import the `browser` fixture, which pytest then sets up
+    once per importing module: they all get this one.
+    """
+    if "browser" not in _shared:
+        from playwright.sync_api import sync_playwright
+
+        if not Path(CHROMIUM).exists():
+            pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
+        _shared["playwright"] = sync_playwright().start()
+        _shared["browser"] = _shared["playwright"].chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                                                   headless=True)
+        atexit.register(_stop_shared_chromium)
+    return _shared["browser"]
+
+
+def _stop_shared_chromium() -> None:
+    browser = _shared.pop("browser", None)
+    if browser is not None:
+        browser.close()
+        _shared.pop("playwright").stop()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
+    yield shared_chromium()
 
 
 @pytest.fixture

@@ -5,11 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, axe_violations, describe
+from tests.e2e.conftest import ROOT, axe_violations, describe, shared_chromium
 from tests.servers import free_port, wait_for_port
 
 
@@ -38,25 +37,20 @@ def server_without_database(valkey, tmp_path_factory):
                                           ("en-GB", "Service briefly unavailable")])
 def test_the_retry_later_page_on_a_phone_is_translated_and_accessible(server_without_database, locale, title,
                                                                        tmp_path):
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            context = browser.new_context(viewport={"width": 390, "height": 844}, locale=locale, bypass_csp=True)
-            if locale.startswith("en"):
-                context.add_cookies([{"name": "lang", "value": "en", "url": server_without_database}])
-            page = context.new_page()
-            response = page.goto(f"{server_without_database}/fairs/some-fair")
-            assert response.status == 503
-            assert response.headers["retry-after"] == "10"
-            assert page.locator("h1").inner_text() == title
-            assert page.get_by_role("link").count() == 1  # "try again", to the same address
-            assert page.evaluate("document.documentElement.scrollWidth") <= 390
-            page.screenshot(path=str(tmp_path / f"retry-{locale}.png"), full_page=True)
-            violations = axe_violations(page)
-            assert not violations, describe(violations)
-        finally:
-            browser.close()
+    context = shared_chromium().new_context(viewport={"width": 390, "height": 844}, locale=locale,
+                                            bypass_csp=True)
+    try:
+        if locale.startswith("en"):
+            context.add_cookies([{"name": "lang", "value": "en", "url": server_without_database}])
+        page = context.new_page()
+        response = page.goto(f"{server_without_database}/fairs/some-fair")
+        assert response.status == 503
+        assert response.headers["retry-after"] == "10"
+        assert page.locator("h1").inner_text() == title
+        assert page.get_by_role("link").count() == 1  # "try again", to the same address
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.screenshot(path=str(tmp_path / f"retry-{locale}.png"), full_page=True)
+        violations = axe_violations(page)
+        assert not violations, describe(violations)
+    finally:
+        context.close()
