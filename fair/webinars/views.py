@@ -244,29 +244,14 @@ def console_index(edition_id: int):
 @organiser_only
 def console_new(edition_id: int):
     edition = _my_edition(edition_id)
-    form = WebinarForm(formdata=request.form if request.method == "POST" else None)
-    back = url_for(".console_index", edition_id=edition.id)
-    if request.method == "POST":
-        webinar = _save(form, edition, webinar=None, booth=None)
-        if webinar is not None:
-            flash(_("The webinar is scheduled."), "success")
-            return redirect(back)
-        return _render_form(form, edition, None, back, request.path, 422)
-    return _render_form(form, edition, None, back, request.path)
+    return _new_webinar(edition, None, url_for(".console_index", edition_id=edition.id))
 
 
 @bp.route("/console/webinars/<int:webinar_id>/edit", methods=["GET", "POST"])
 @organiser_only
 def console_edit(webinar_id: int):
     webinar = _organiser_webinar(webinar_id)
-    back = url_for(".console_index", edition_id=webinar.edition_id)
-    if request.method == "POST":
-        form = WebinarForm(formdata=request.form)
-        if _save(form, webinar.edition, webinar=webinar, booth=webinar.booth) is not None:
-            flash(_("The webinar has been saved."), "success")
-            return redirect(back)
-        return _render_form(form, webinar.edition, webinar, back, request.path, 422)
-    return _render_form(WebinarForm(formdata=None, data=_prefill(webinar)), webinar.edition, webinar, back, request.path)
+    return _edit_webinar(webinar, url_for(".console_index", edition_id=webinar.edition_id))
 
 
 @bp.route("/console/webinars/<int:webinar_id>/cancel", methods=["POST"])
@@ -360,21 +345,28 @@ def booth_index(booth_id: int):
 @recruiter_only
 def booth_new(booth_id: int):
     booth = _my_booth(booth_id)
-    form = WebinarForm(formdata=request.form if request.method == "POST" else None)
-    back = url_for(".booth_index", booth_id=booth.id)
-    if request.method == "POST":
-        if _save(form, booth.edition, webinar=None, booth=booth) is not None:
-            flash(_("The webinar is scheduled."), "success")
-            return redirect(back)
-        return _render_form(form, booth.edition, None, back, request.path, 422)
-    return _render_form(form, booth.edition, None, back, request.path)
+    return _new_webinar(booth.edition, booth, url_for(".booth_index", booth_id=booth.id))
 
 
 @bp.route("/recruiter/webinars/<int:webinar_id>/edit", methods=["GET", "POST"])
 @recruiter_only
 def booth_edit(webinar_id: int):
     webinar = _company_webinar(webinar_id)
-    back = url_for(".booth_index", booth_id=webinar.booth_id)
+    return _edit_webinar(webinar, url_for(".booth_index", booth_id=webinar.booth_id))
+
+
+def _new_webinar(edition, booth, back: str):
+    """The scheduling form, for the edition's organisers (booth None) or a company's booth."""
+    form = WebinarForm(formdata=request.form if request.method == "POST" else None)
+    if request.method == "POST":
+        if _save(form, edition, webinar=None, booth=booth) is not None:
+            flash(_("The webinar is scheduled."), "success")
+            return redirect(back)
+        return _render_form(form, edition, None, back, request.path, 422)
+    return _render_form(form, edition, None, back, request.path)
+
+
+def _edit_webinar(webinar, back: str):
     if request.method == "POST":
         form = WebinarForm(formdata=request.form)
         if _save(form, webinar.edition, webinar=webinar, booth=webinar.booth) is not None:

@@ -5,6 +5,9 @@
   `gunicorn=True` runs `gunicorn -k gevent -w 1` instead.
 - `session_cookie(app, user)` signs a Flask session for `user` with the app's own serializer (no
   password hashing): `app` must have the server's SECRET_KEY.
+- `db_kind` / `database_url` (fixtures to import) run a module once per database, its server process
+  and its `app` on the same one; `web_process(request, db_kind, valkey, tmp_path_factory, name)` makes that
+  module's server.
 - `LiveClient(base_url, cookie)` is a `socketio.Client` that keeps every event it receives, with
   `ask(event, data)` (the acknowledgement) and `wait_for(event, predicate)`.
 
@@ -21,10 +24,30 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.servers import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST_SECRET = "test-secret-key"  # tests/conftest.py's app_config: cookies signed there open the server
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def db_kind(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def database_url(request, db_kind) -> str:
+    """The tests of a module that imports this use the database of the server process they talk to."""
+    return request.getfixturevalue(f"{db_kind}_url")
+
+
+def web_process(request, db_kind: str, valkey, tmp_path_factory, name: str, **options: Any) -> "WebProcess":
+    """A server process on the module's database, its log in a temporary folder. The module's `server`
+    fixture must take `db_kind` itself, so that pytest makes one server per database."""
+    url = request.getfixturevalue(f"{db_kind}_url")
+    return WebProcess(url, valkey.url, log_path=tmp_path_factory.mktemp(name) / "server.log", **options)
 
 
 class WebProcess:

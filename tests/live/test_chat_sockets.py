@@ -11,26 +11,14 @@ from typing import Iterator
 
 import pytest
 
+from tests.live.server import db_kind, database_url, web_process  # noqa: F401 (fixtures)
 from tests.live.server import LiveClient, WebProcess, session_cookie
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def db_kind(request) -> str:
-    return request.param
-
-
-@pytest.fixture
-def database_url(request, db_kind) -> str:
-    """The tests of this module use the database of the server process they talk to."""
-    return request.getfixturevalue(f"{db_kind}_url")
 
 
 @pytest.fixture(scope="module")
 def server(request, db_kind, valkey, smtp, tmp_path_factory) -> Iterator[WebProcess]:
-    database_url = request.getfixturevalue(f"{db_kind}_url")
-    with WebProcess(database_url, valkey.url, mail_url=smtp.url,
-                    log_path=tmp_path_factory.mktemp("chat-log") / "server.log") as process:
-        yield process
+    with web_process(request, db_kind, valkey, tmp_path_factory, "chat-log", mail_url=smtp.url) as web:
+        yield web
 
 
 def _person(session, email: str, full_name: str, organisation=None):

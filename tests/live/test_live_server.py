@@ -13,24 +13,13 @@ import socketio
 from sqlalchemy import select
 
 from fair.live.models import QueueEntry, QueueStatus
+from tests.live.server import db_kind, database_url, web_process  # noqa: F401 (fixtures)
 from tests.live.server import LiveClient, WebProcess, close_all, session_cookie
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def db_kind(request) -> str:
-    return request.param
-
-
-@pytest.fixture
-def database_url(request, db_kind) -> str:
-    """The tests of this module use the database of the server process they talk to."""
-    return request.getfixturevalue(f"{db_kind}_url")
 
 
 @pytest.fixture(scope="module")
 def server(request, db_kind, valkey, tmp_path_factory) -> Iterator[WebProcess]:
-    database_url = request.getfixturevalue(f"{db_kind}_url")
-    with WebProcess(database_url, valkey.url, log_path=tmp_path_factory.mktemp("live-log") / "server.log") as web:
+    with web_process(request, db_kind, valkey, tmp_path_factory, "live-log") as web:
         yield web
 
 

@@ -12,26 +12,15 @@ from typing import Any, Iterator
 
 import pytest
 
+from tests.live.server import db_kind, database_url, web_process  # noqa: F401 (fixtures)
 from tests.live.server import LiveClient, WebProcess, session_cookie
 
 NODE_DIR = Path(__file__).resolve().parents[1] / "node"
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def db_kind(request) -> str:
-    return request.param
-
-
-@pytest.fixture
-def database_url(request, db_kind) -> str:
-    """The `app` of these tests writes to the database the server process reads."""
-    return request.getfixturevalue(f"{db_kind}_url")
-
-
 @pytest.fixture(scope="module")
 def server(request, db_kind, valkey, tmp_path_factory) -> Iterator[WebProcess]:
-    database_url = request.getfixturevalue(f"{db_kind}_url")
-    with WebProcess(database_url, valkey.url, log_path=tmp_path_factory.mktemp("node-log") / "server.log") as web:
+    with web_process(request, db_kind, valkey, tmp_path_factory, "node-log") as web:
         yield web
 
 

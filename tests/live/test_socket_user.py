@@ -8,27 +8,17 @@ from typing import Iterator
 
 import pytest
 
+from tests.live.server import db_kind, database_url, web_process  # noqa: F401 (fixtures)
 from tests.live.server import LiveClient, WebProcess, close_all, session_cookie
 
 CHECK_SECONDS = 1
 GIVE_UP_SECONDS = 20  # a socket never re-checked would still answer "ok" when this runs out
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def db_kind(request) -> str:
-    return request.param
-
-
-@pytest.fixture
-def database_url(request, db_kind) -> str:
-    return request.getfixturevalue(f"{db_kind}_url")
-
-
 @pytest.fixture(scope="module")
 def server(request, db_kind, valkey, tmp_path_factory) -> Iterator[WebProcess]:
-    database_url = request.getfixturevalue(f"{db_kind}_url")
-    with WebProcess(database_url, valkey.url, env={"SOCKET_USER_CHECK_SECONDS": str(CHECK_SECONDS)},
-                    log_path=tmp_path_factory.mktemp("socket-user") / "server.log") as web:
+    with web_process(request, db_kind, valkey, tmp_path_factory, "socket-user",
+                     env={"SOCKET_USER_CHECK_SECONDS": str(CHECK_SECONDS)}) as web:
         yield web
 
 
