@@ -104,6 +104,14 @@ async function freshPeer() {
       disconnectedTimer = setTimeout(() => { if (pc.connectionState === "disconnected") pc.restartIce(); }, 3000);
     }
   };
+  // Self-healing: if no connection has even started a few seconds after both are here (an offer
+  // lost in a rejoin race), build the connection again, which makes a fresh offer. The two sides
+  // wait different times so that they do not rebuild at the same moment.
+  setTimeout(() => {
+    if (pc === call.pc && call.peer && !call.left && !call.replaced && pc.connectionState === "new") {
+      serial(() => freshPeer());
+    }
+  }, call.polite ? 9000 : 5000);
   const media = await localMedia();
   if (pc !== call.pc) return pc;
   const kinds = new Set();
@@ -171,6 +179,7 @@ async function afterJoin(answer, before) {
   call.polite = answer.polite;
   call.iceServers = answer.ice_servers || [];
   call.joined = true;
+  call.peer = Boolean(answer.peer);
   if (answer.mode === "phone") { window.location.reload(); return; }
   await localMedia();
   if (answer.peer) {
