@@ -12,6 +12,7 @@ Presence is a courtesy: if Redis is unavailable, nobody is counted and nothing f
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import current_app
 from redis.exceptions import RedisError
@@ -114,17 +115,7 @@ def follow_room(room: str, sid: str) -> None:
     by one node while its followers are on another, so the count lives in Redis. A node that dies
     leaves its sids for a day at most, which only means building messages nobody reads.
     """
-    if not _enabled():
-        return
-    try:
-        pipe = get_redis().pipeline()
-        pipe.sadd(_followers_key(room), sid)
-        pipe.expire(_followers_key(room), DAY)
-        pipe.sadd(_sid_rooms_key(sid), room)
-        pipe.expire(_sid_rooms_key(sid), DAY)
-        pipe.execute()
-    except RedisError:
-        log.warning("follower of %s not counted: Redis unavailable", room)
+    _count_follower(_followers_key(room), sid, _sid_rooms_key(sid), room, room)
 
 
 def followed(rooms: list[str], edition_id: int) -> tuple[dict[str, bool], int]:
@@ -145,17 +136,22 @@ def followed(rooms: list[str], edition_id: int) -> tuple[dict[str, bool], int]:
 
 
 def follow_edition(edition_id: int, sid: str) -> None:
+    _count_follower(_edition_key(edition_id), sid, _sid_editions_key(sid), edition_id, f"edition {edition_id}")
+
+
+def _count_follower(key: str, sid: str, sid_key: str, followed_item: Any, what: str) -> None:
+    """Add `sid` to the followers at `key`, and what it follows to `sid_key` (to undo at disconnect)."""
     if not _enabled():
         return
     try:
         pipe = get_redis().pipeline()
-        pipe.sadd(_edition_key(edition_id), sid)
-        pipe.expire(_edition_key(edition_id), DAY)
-        pipe.sadd(_sid_editions_key(sid), edition_id)
-        pipe.expire(_sid_editions_key(sid), DAY)
+        pipe.sadd(key, sid)
+        pipe.expire(key, DAY)
+        pipe.sadd(sid_key, followed_item)
+        pipe.expire(sid_key, DAY)
         pipe.execute()
     except RedisError:
-        log.warning("follower of edition %s not counted: Redis unavailable", edition_id)
+        log.warning("follower of %s not counted: Redis unavailable", what)
 
 
 def connected_count(edition_id: int) -> int:
