@@ -11,10 +11,16 @@
   and schedules the next one. Enqueueing a row twice is harmless: one job claims it.
 - `run_worker` keeps `flask fair worker` alive through the outage instead of exiting, and lets a
   SIGTERM finish the current job (RQ's warm shutdown) before the process exits.
+- RQ forks a work horse per job while the watcher thread may be working. A fork copies every lock as
+  it is at that instant, and a lock held by the watcher (SQLAlchemy's mapper configuration, a pool)
+  would stay held for ever in the horse, which then hangs. The watcher works inside `fork_gate()`,
+  and a fork waits for the gate: a horse never starts in the middle of the watcher's work.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import signal
 import threading
 import time
@@ -28,6 +34,9 @@ log = logging.getLogger("fair.ops")
 RETRY_EVERY = 2.0        # seconds between attempts to hand held jobs to Redis
 WATCH_EVERY = 2.0        # seconds between the worker's Redis pings
 MAX_HELD = 100_000       # beyond this a node drops the oldest held job (and says so)
+
+_fork_gate = threading.RLock()
+_fork_gate_installed = False
 
 _held: deque[tuple[str, str, str, tuple, dict]] = deque()
 _held_lock = threading.Lock()
@@ -109,6 +118,22 @@ def catch_up_outbox(app: Flask) -> int:
     return len(waiting)
 
 
+def install_fork_gate() -> None:
+    """From now on a fork in this process waits until no thread is inside `fork_gate()`."""
+    global _fork_gate_installed
+    if not _fork_gate_installed:
+        os.register_at_fork(before=_fork_gate.acquire, after_in_parent=_fork_gate.release,
+                            after_in_child=_fork_gate.release)
+        _fork_gate_installed = True
+
+
+@contextlib.contextmanager
+def fork_gate():
+    """Work (database, Redis) that a forked child must not catch half done."""
+    with _fork_gate:
+        yield
+
+
 class RedisWatcher(threading.Thread):
     """Pings Redis; on the first answer after an outage (and once at start), catches the outbox up."""
 
@@ -124,22 +149,23 @@ class RedisWatcher(threading.Thread):
 
         need_catch_up = True
         while not self.stopping.is_set():
-            try:
-                probe_redis(self.redis_url).ping()
-                up = True
-            except Exception:
-                up = False
-            if not up:
-                if not need_catch_up:
-                    log.warning("Redis is unreachable: the outbox waits in the database")
-                need_catch_up = True
-            elif need_catch_up:
+            with fork_gate():
                 try:
-                    catch_up_outbox(self.app)
-                    need_catch_up = False
-                    self.caught_up.set()
+                    probe_redis(self.redis_url).ping()
+                    up = True
                 except Exception:
-                    log.exception("outbox catch-up failed; trying again")
+                    up = False
+                if not up:
+                    if not need_catch_up:
+                        log.warning("Redis is unreachable: the outbox waits in the database")
+                    need_catch_up = True
+                elif need_catch_up:
+                    try:
+                        catch_up_outbox(self.app)
+                        need_catch_up = False
+                        self.caught_up.set()
+                    except Exception:
+                        log.exception("outbox catch-up failed; trying again")
             self.stopping.wait(WATCH_EVERY)
 
 
@@ -151,6 +177,10 @@ def run_worker(app: Flask, queue_names: list[str], *, burst: bool, with_schedule
     from fair.redis_conn import redis_for
 
     redis_url = app.config["REDIS_URL"]
+    from sqlalchemy.orm import configure_mappers
+
+    configure_mappers()  # once here, not again in every work horse
+    install_fork_gate()
     watcher = RedisWatcher(app, redis_url)
     if not burst:
         watcher.start()
