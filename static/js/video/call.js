@@ -217,11 +217,12 @@ $("hangup").addEventListener("click", async () => {
   call.left = true;
   closePeer();
   if (call.local) call.local.getTracks().forEach((t) => t.stop());
-  await ask(socket, "call_leave", { room });
+  // The page says so at once; the server is told in the background (the other side learns it from there).
   say(words.left);
   ["call-videos", "call-controls"].forEach((id) => { $(id).hidden = true; });
   $("after-call").hidden = false;
   $("after-heading").focus();
+  await ask(socket, "call_leave", { room });
 });
 
 // ---------------------------------------------------------------- chat
