@@ -77,6 +77,10 @@ def load_config(overrides: dict | None = None) -> dict:
         # A socket checks its user's security stamp (changed password, disabled account) at most every
         # N seconds, not on every event; logging out closes the user's sockets at once anyway.
         "SOCKET_USER_CHECK_SECONDS": int(env.get("SOCKET_USER_CHECK_SECONDS") or 30),
+        # Each web node beats in Redis every N seconds (0: never); a node silent for 3 beats is taken
+        # for dead and its sockets forgotten (presence, call rooms). NODE_NAME names it in logs.
+        "SOCKET_NODE_HEARTBEAT_SECONDS": float(env.get("SOCKET_NODE_HEARTBEAT_SECONDS") or 10),
+        "NODE_NAME": env.get("NODE_NAME") or "",
         # Live fair: a called candidate has LIVE_TURN_SECONDS to accept; a booth's queue holds at most
         # LIVE_QUEUE_MAX people; a queue call room lives LIVE_CALL_MINUTES; the estimated wait assumes
         # LIVE_AVERAGE_CALL_MINUTES per call until a booth has ended calls of its own; the dashboard

@@ -10,6 +10,10 @@
   the handler itself is never called.
 - Each connection's sid is kept in Redis under its user, so that logging out disconnects that user's
   sockets on whichever node holds them (python-socketio forwards the disconnect on the message queue).
+- Each web node beats in Redis every `SOCKET_NODE_HEARTBEAT_SECONDS` and keeps the list of its
+  sockets there. When a node stops beating (killed, machine lost), the next node to beat forgets
+  that node's sockets as if each had closed: a recruiter whose desk was on it stops counting as
+  available, a call peer as present. Their pages reconnect to another node and say so again.
 - The user is read from the database at connect, and then at most every `SOCKET_USER_CHECK_SECONDS`
   (the security stamp and the account's state checked again, as a page does on every request): in
   between, an event gets `current_user` from what the socket remembers, without a query. A password
@@ -20,6 +24,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import secrets
+import socket as _socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -202,6 +209,115 @@ def disconnect_user(user_id: int) -> int:
     return len(sids)
 
 
+# ---------------------------------------------------------------- nodes: heartbeat and their sockets
+
+_NODES_KEY = "fair:sockets:nodes"
+_node: dict[str, Any] = {"pid": None, "id": "", "beating": False}
+
+
+def node_id() -> str:
+    """This process's name among the web nodes (new after a fork or a restart)."""
+    if _node["pid"] != os.getpid():
+        name = current_app.config.get("NODE_NAME") or _socket.gethostname()
+        _node.update(pid=os.getpid(), id=f"{name}:{os.getpid()}:{secrets.token_hex(3)}", beating=False)
+    return _node["id"]
+
+
+def _alive_key(node: str) -> str:
+    return f"fair:sockets:node:{node}:alive"
+
+
+def _node_sids_key(node: str) -> str:
+    return f"fair:sockets:node:{node}:sids"
+
+
+def _heartbeat_every() -> float:
+    return float(current_app.config.get("SOCKET_NODE_HEARTBEAT_SECONDS", 10))
+
+
+def _record_socket(user_id: int, sid: str) -> None:
+    """The socket under its user (for logout) and under this node (forgotten if the node dies)."""
+    node, every = node_id(), _heartbeat_every()
+    pipe = get_redis().pipeline()
+    pipe.sadd(_sids_key(user_id), sid)
+    pipe.expire(_sids_key(user_id), 24 * 3600)
+    if every > 0:
+        pipe.hset(_node_sids_key(node), sid, user_id)
+        pipe.set(_alive_key(node), 1, ex=max(1, round(3 * every)))
+        pipe.sadd(_NODES_KEY, node)
+    pipe.execute()
+    if every > 0 and not _node["beating"]:
+        _node["beating"] = True
+        socketio.start_background_task(_heartbeat, current_app._get_current_object())
+
+
+def _heartbeat(app: Any) -> None:
+    with app.app_context():
+        every = _heartbeat_every()
+    while True:
+        socketio.sleep(every)
+        with app.app_context():
+            try:
+                beat()
+            except RedisError:
+                log.warning("node heartbeat not sent: Redis unavailable")
+            except Exception:
+                log.exception("node heartbeat failed")
+            finally:
+                db.session.remove()
+
+
+def beat() -> list[str]:
+    """Say this node is alive; forget the sockets of nodes that stopped saying so. Answers those nodes."""
+    redis, node, every = get_redis(), node_id(), _heartbeat_every()
+    registered = redis.set(_alive_key(node), 1, ex=max(1, round(3 * every)), get=True) is not None
+    redis.sadd(_NODES_KEY, node)
+    if not registered:
+        # Redis lost our registration (restarted empty) or gave up on us (we stalled): say again
+        # which sockets are here, so that they are not taken for a dead node's. We skip judging
+        # others this time: after an outage, their beats are due too.
+        pipe = redis.pipeline()
+        for sid, remembered in list(_socket_users.items()):
+            pipe.hset(_node_sids_key(node), sid, remembered.values["id"])
+            pipe.sadd(_sids_key(remembered.values["id"]), sid)
+        pipe.execute()
+        log.warning("node %s registered again with %d socket(s)", node, len(_socket_users))
+        return []
+    gone = []
+    for other in sorted(n.decode() for n in redis.smembers(_NODES_KEY)):
+        if other != node and not redis.exists(_alive_key(other)) and redis.srem(_NODES_KEY, other):
+            gone.append(other)  # srem answered 1 to this node only: it forgets that node's sockets
+            _forget_node(other)
+    return gone
+
+
+def _forget_node(node: str) -> None:
+    sockets = {sid.decode(): int(user) for sid, user in get_redis().hgetall(_node_sids_key(node)).items()}
+    for sid, user_id in sockets.items():
+        _socket_closed(user_id, sid, node)
+    get_redis().delete(_node_sids_key(node))
+    log.warning("node %s stopped answering: %d socket(s) forgotten", node, len(sockets))
+
+
+def _socket_closed(user_id: int, sid: str, node: str | None = None) -> None:
+    """What a closed socket undoes, on its node (`node` None) or on the node that noticed its node died."""
+    if current_app.config.get("REDIS_URL"):
+        try:
+            pipe = get_redis().pipeline()
+            pipe.srem(_sids_key(user_id), sid)
+            if node is None and _heartbeat_every() > 0:
+                pipe.hdel(_node_sids_key(node_id()), sid)
+            pipe.execute()
+        except RedisError:
+            pass
+    for hook in list(_disconnect_hooks):
+        try:
+            hook(user_id, sid)
+        except Exception:
+            db.session.rollback()
+            log.exception("disconnect hook %s failed", getattr(hook, "__name__", hook))
+
+
 def _connect(auth: Any = None) -> bool:
     if not current_user.is_authenticated:
         return False  # the client gets a connect_error; nothing here for anonymous visitors
@@ -209,10 +325,7 @@ def _connect(auth: Any = None) -> bool:
     join_room(user_room(current_user.id))
     if current_app.config.get("REDIS_URL"):
         try:
-            pipe = get_redis().pipeline()
-            pipe.sadd(_sids_key(current_user.id), request.sid)
-            pipe.expire(_sids_key(current_user.id), 24 * 3600)
-            pipe.execute()
+            _record_socket(current_user.id, request.sid)
         except RedisError:
             log.warning("socket of user %s not recorded: Redis unavailable", current_user.id)
     return True
@@ -227,17 +340,7 @@ def _disconnect(reason: Any = None) -> None:
         user_id = current_user.id
     else:
         return
-    if current_app.config.get("REDIS_URL"):
-        try:
-            get_redis().srem(_sids_key(user_id), sid)
-        except RedisError:
-            pass
-    for hook in list(_disconnect_hooks):
-        try:
-            hook(user_id, sid)
-        except Exception:
-            db.session.rollback()
-            log.exception("disconnect hook %s failed", getattr(hook, "__name__", hook))
+    _socket_closed(user_id, sid)
 
 
 def register(server: SocketIO) -> None:

@@ -88,6 +88,8 @@ def app_config(database_url, valkey, smtp, tmp_path) -> dict[str, Any]:
         "BASE_URL": "http://fair.test",
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
+        # In-process apps (Flask-SocketIO's test client) run no node heartbeat; the real server processes do.
+        "SOCKET_NODE_HEARTBEAT_SECONDS": 0,
         "TESTING": True,
     }
 

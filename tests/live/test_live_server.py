@@ -4,6 +4,7 @@ and python-socketio clients, on SQLite and PostgreSQL: the connection rules of f
 from __future__ import annotations
 
 import re
+import time
 from types import SimpleNamespace
 from typing import Iterator
 
@@ -19,7 +20,9 @@ from tests.live.server import LiveClient, WebProcess, close_all, session_cookie
 
 @pytest.fixture(scope="module")
 def server(request, db_kind, valkey, tmp_path_factory) -> Iterator[WebProcess]:
-    with web_process(request, db_kind, valkey, tmp_path_factory, "live-log") as web:
+    # The node beats every second (10 by default), so that a test sees it register again quickly.
+    with web_process(request, db_kind, valkey, tmp_path_factory, "live-log",
+                     env={"SOCKET_NODE_HEARTBEAT_SECONDS": "1"}) as web:
         yield web
 
 
@@ -138,8 +141,7 @@ def test_oversized_and_flooding_messages_are_refused_with_a_reason(people, sessi
     assert limited["error"] == "Vous envoyez trop de messages. Patientez un instant."
 
 
-def test_logging_out_closes_the_sockets_of_that_session(people, server):
-    c1 = people.client("c1")
+def _log_out(people, server) -> None:
     http = requests.Session()
     http.headers["Cookie"] = people.cookies["c1"]
     page = http.get(f"{server.url}/account", timeout=10)
@@ -149,8 +151,31 @@ def test_logging_out_closes_the_sockets_of_that_session(people, server):
     http.headers["Cookie"] = f"session={cookie}"
     response = http.post(f"{server.url}/logout", data={"csrf_token": token}, allow_redirects=False, timeout=10)
     assert response.status_code == 302
+
+
+def test_logging_out_closes_the_sockets_of_that_session(people, server):
+    c1 = people.client("c1")
+    _log_out(people, server)
     assert c1.disconnected.wait(15)
     assert not c1.connected
+
+
+def test_after_redis_lost_its_data_the_node_says_again_which_sockets_it_holds(people, server, valkey):
+    """Valkey restarted empty: the node's next beat records its sockets again, so logging out still
+    closes them (and another node would not take them for a dead node's)."""
+    from fair.redis_conn import redis_for
+
+    c1 = people.client("c1")
+    redis = redis_for(valkey.url)
+    user_sids = f"fair:sockets:user:{people.world.candidates[0].id}"
+    assert redis.exists(user_sids)
+    redis.flushdb()
+    deadline = time.monotonic() + 15
+    while not redis.exists(user_sids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert redis.exists(user_sids), "the node did not record its sockets again"
+    _log_out(people, server)
+    assert c1.disconnected.wait(15)
 
 
 def test_a_recruiter_whose_last_socket_closes_is_no_longer_available(people):

@@ -145,13 +145,23 @@ def test_a_killed_node_s_socket_clients_reconnect_to_the_other_node_and_get_the_
     follow = lambda: states.append(client.call("live_follow_booth", {"booth": world.booth}, timeout=10))  # noqa: E731
     client.on("connect", lambda: threading.Thread(target=follow).start())
     recruiter = socket_client(cluster.base_url, world.recruiter.cookie, cluster.node_cookie[1])
+    # The recruiter's desk is open on node A: the booth shows them available.
+    desk_on_a = socket_client(cluster.base_url, world.recruiter.cookie, cluster.node_cookie[0])
     try:
+        assert desk_on_a.call("staff_follow_booth", {"booth": world.booth}, timeout=10)["ok"] is True
+        assert desk_on_a.call("staff_available", {"booth": world.booth, "available": True}, timeout=10)["ok"] is True
         follow()
         before = states[-1]["state"]
         assert before["me"]["position"] is None
+        assert before["recruiters"] == 1
         cluster.kill_node(0)
         wait_until(lambda: len(states) >= 2 and states[-1].get("ok"), 30, "re-followed after reconnecting")
         assert client.connected
+        # Node A stops beating (every 2 s here): node B forgets its sockets, so the desk that was
+        # there no longer counts.
+        # Asked once a second, as a page that reloads would (the event's rate limit is 60 a minute).
+        wait_until(lambda: client.call("live_follow_booth", {"booth": world.booth}, timeout=10)["state"]["recruiters"] == 0,
+                   30, "the dead node's recruiter no longer counted", every=1.0)
         # The candidate joins from the node that took them in; the recruiter sees them on their node.
         joined = client.call("queue_join", {"booth": world.booth}, timeout=10)
         assert joined["ok"] is True, joined
@@ -163,3 +173,4 @@ def test_a_killed_node_s_socket_clients_reconnect_to_the_other_node_and_get_the_
     finally:
         client.disconnect()
         recruiter.disconnect()
+        desk_on_a.disconnect()
