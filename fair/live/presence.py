@@ -4,15 +4,15 @@
   open: each available socket is a field of `fair:live:available:<booth>` (sid → user id), dropped
   when the socket goes (`drop_socket`, called from fair.sockets' disconnect hook). A recruiter with
   two tabs counts once.
-- *Connected people* of an edition are the sockets following its fair or booth pages
-  (`fair:live:edition:<id>:sids`).
+- *Connected people* of an edition are the people with at least one socket following its fair or
+  booth pages: the sockets are `fair:live:edition:<id>:sids`, and `fair:live:edition:<id>:people`
+  counts each person's sockets (a person with the fair in two tabs counts once).
 
 Presence is a courtesy: if Redis is unavailable, nobody is counted and nothing fails.
 """
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from flask import current_app
 from redis.exceptions import RedisError
@@ -34,6 +34,26 @@ def _sid_booths_key(sid: str) -> str:
 
 def _edition_key(edition_id: int) -> str:
     return f"fair:live:edition:{edition_id}:sids"
+
+
+def _people_key(edition_id: int) -> str:
+    return f"fair:live:edition:{edition_id}:people"
+
+
+# A socket counts its person once per edition, however often it follows; the last socket of a
+# person to go takes them off. In scripts, so that two nodes never count the same socket twice.
+_FOLLOW_EDITION = """
+if redis.call('SADD', KEYS[1], ARGV[1]) == 1 then redis.call('HINCRBY', KEYS[2], ARGV[2], 1) end
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('EXPIRE', KEYS[2], ARGV[3])
+redis.call('SADD', KEYS[3], ARGV[4])
+redis.call('EXPIRE', KEYS[3], ARGV[3])
+"""
+_UNFOLLOW_EDITION = """
+if redis.call('SREM', KEYS[1], ARGV[1]) == 1 then
+  if redis.call('HINCRBY', KEYS[2], ARGV[2], -1) <= 0 then redis.call('HDEL', KEYS[2], ARGV[2]) end
+end
+"""
 
 
 def _sid_editions_key(sid: str) -> str:
@@ -112,10 +132,20 @@ def follow_room(room: str, sid: str) -> None:
 
     Rooms whose messages cost work to build (a booth's recruiters, an edition's dashboard) are built
     only while someone follows them. Per-node room lists would not do: the change may be handled
-    by one node while its followers are on another, so the count lives in Redis. A node that dies
-    leaves its sids for a day at most, which only means building messages nobody reads.
+    by one node while its followers are on another, so the count lives in Redis. The sids of a node
+    that dies are dropped once another node sees it stopped beating (fair/sockets.py).
     """
-    _count_follower(_followers_key(room), sid, _sid_rooms_key(sid), room, room)
+    if not _enabled():
+        return
+    try:
+        pipe = get_redis().pipeline()
+        pipe.sadd(_followers_key(room), sid)
+        pipe.expire(_followers_key(room), DAY)
+        pipe.sadd(_sid_rooms_key(sid), room)
+        pipe.expire(_sid_rooms_key(sid), DAY)
+        pipe.execute()
+    except RedisError:
+        log.warning("follower of %s not counted: Redis unavailable", room)
 
 
 def followed(rooms: list[str], edition_id: int) -> tuple[dict[str, bool], int]:
@@ -128,37 +158,29 @@ def followed(rooms: list[str], edition_id: int) -> tuple[dict[str, bool], int]:
         pipe = get_redis().pipeline()
         for room in rooms:
             pipe.scard(_followers_key(room))
-        pipe.scard(_edition_key(edition_id))
+        pipe.hlen(_people_key(edition_id))
         *counts, connected = pipe.execute()
     except RedisError:
         return {room: True for room in rooms}, 0
     return {room: int(count) > 0 for room, count in zip(rooms, counts)}, int(connected)
 
 
-def follow_edition(edition_id: int, sid: str) -> None:
-    _count_follower(_edition_key(edition_id), sid, _sid_editions_key(sid), edition_id, f"edition {edition_id}")
-
-
-def _count_follower(key: str, sid: str, sid_key: str, followed_item: Any, what: str) -> None:
-    """Add `sid` to the followers at `key`, and what it follows to `sid_key` (to undo at disconnect)."""
+def follow_edition(edition_id: int, sid: str, user_id: int) -> None:
+    """Count this socket's person among the edition's connected people (until the socket closes)."""
     if not _enabled():
         return
     try:
-        pipe = get_redis().pipeline()
-        pipe.sadd(key, sid)
-        pipe.expire(key, DAY)
-        pipe.sadd(sid_key, followed_item)
-        pipe.expire(sid_key, DAY)
-        pipe.execute()
+        get_redis().eval(_FOLLOW_EDITION, 3, _edition_key(edition_id), _people_key(edition_id),
+                         _sid_editions_key(sid), sid, user_id, DAY, edition_id)
     except RedisError:
-        log.warning("follower of %s not counted: Redis unavailable", what)
+        log.warning("follower of edition %s not counted: Redis unavailable", edition_id)
 
 
 def connected_count(edition_id: int) -> int:
     if not _enabled():
         return 0
     try:
-        return int(get_redis().scard(_edition_key(edition_id)))
+        return int(get_redis().hlen(_people_key(edition_id)))
     except RedisError:
         return 0
 
@@ -173,7 +195,7 @@ def socket_booths(sid: str) -> list[int]:
         return []
 
 
-def drop_socket(sid: str) -> tuple[list[int], list[int]]:
+def drop_socket(sid: str, user_id: int) -> tuple[list[int], list[int]]:
     """Forget a closed socket everywhere; answers (booths it was available at, editions it followed)."""
     if not _enabled():
         return [], []
@@ -190,7 +212,7 @@ def drop_socket(sid: str) -> tuple[list[int], list[int]]:
         for booth_id in booths:
             pipe.hdel(_available_key(booth_id), sid)
         for edition_id in editions:
-            pipe.srem(_edition_key(edition_id), sid)
+            pipe.eval(_UNFOLLOW_EDITION, 2, _edition_key(edition_id), _people_key(edition_id), sid, user_id)
         for room in rooms:
             pipe.srem(_followers_key(room.decode()), sid)
         pipe.delete(_sid_booths_key(sid), _sid_editions_key(sid), _sid_rooms_key(sid))

@@ -55,7 +55,7 @@ def follow_edition(data: dict[str, Any]) -> dict[str, Any]:
     if edition is None:
         return _not_found()
     join_room(events.edition_room(edition.id))
-    presence.follow_edition(edition.id, request.sid)
+    presence.follow_edition(edition.id, request.sid, current_user.id)
     return {"ok": True, "state": services.edition_state(db.session, edition, utcnow())}
 
 
@@ -64,7 +64,7 @@ def follow_booth(data: dict[str, Any]) -> dict[str, Any]:
     if booth is None:
         return _not_found()
     join_room(events.booth_room(booth.id))
-    presence.follow_edition(booth.edition_id, request.sid)
+    presence.follow_edition(booth.edition_id, request.sid, current_user.id)
     return {"ok": True, "state": services.booth_state(db.session, booth, current_user.id, utcnow())}
 
 
@@ -222,4 +222,4 @@ def socket_closed(user_id: int, sid: str) -> None:
             services.set_available(db.session, booth, user_id, sid, False, now)
             db.session.commit()
             events.booth_changed(db.session, booth_id, now)
-    presence.drop_socket(sid)
+    presence.drop_socket(sid, user_id)

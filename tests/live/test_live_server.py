@@ -251,6 +251,28 @@ def test_announcements_reach_the_fair_or_one_booth(people):
     assert state["connected"] >= 2 and len(state["booths"]) == 2
 
 
+def test_the_dashboard_counts_people_not_their_tabs(people):
+    w = people.world
+    org = people.client("org")
+    first_tab, second_tab, other = people.client("c1"), people.client("c1"), people.client("c2")
+    assert first_tab.ask("live_follow_edition", {"edition": w.edition.id})["ok"]
+    assert second_tab.ask("live_follow_booth", {"booth": w.booth_a.id})["ok"]
+    assert second_tab.ask("live_follow_edition", {"edition": w.edition.id})["ok"]  # followed twice: still one
+    assert other.ask("live_follow_booth", {"booth": w.booth_b.id})["ok"]
+
+    def connected() -> int:
+        return org.ask("dashboard_follow", {"edition": w.edition.id})["state"]["connected"]
+
+    assert connected() == 2
+    first_tab.close()
+    assert connected() == 2  # the same person is still there in another tab
+    second_tab.close()
+    deadline = time.monotonic() + 10  # a close reaches the server a moment later
+    while connected() != 1 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert connected() == 1
+
+
 def test_a_queue_change_through_one_process_reaches_a_client_of_another(app, people, valkey, tmp_path):
     """Two web processes share the database and the Valkey message queue, as two nodes would."""
     from flask import current_app
