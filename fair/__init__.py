@@ -39,9 +39,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "UTC")
     limiter.init_app(app)
     login_manager.init_app(app)
+    from fair.ops.resilience import socketio_manager
+
     socketio.init_app(
         app,
-        message_queue=app.config["REDIS_URL"] or None,
+        # The Redis message queue between nodes (and from workers); None: this process alone.
+        client_manager=socketio_manager(app.config["REDIS_URL"]) if app.config["REDIS_URL"] else None,
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE") or _async_mode(),
         # None = the page's own origin only ([] would switch the Origin check off).
         cors_allowed_origins=app.config.get("SOCKETIO_ALLOWED_ORIGINS") or None,

@@ -11,6 +11,10 @@
   and schedules the next one. Enqueueing a row twice is harmless: one job claims it.
 - `run_worker` keeps `flask fair worker` alive through the outage instead of exiting, and lets a
   SIGTERM finish the current job (RQ's warm shutdown) before the process exits.
+- A web node hears the other nodes' socket events through a Redis subscription. python-socketio
+  waits 1, 2, 4… up to 60 s between attempts to subscribe again: after a 30 s outage, events
+  between nodes (a queue moved on node B, its candidate on node A) could stay lost for 30 s more.
+  `PromptRedisManager` tries every second.
 - RQ forks a work horse per job while the watcher thread may be working. A fork copies every lock as
   it is at that instant, and a lock held by the watcher (SQLAlchemy's mapper configuration, a pool)
   would stay held for ever in the horse, which then hangs. The watcher works inside `fork_gate()`,
@@ -84,6 +88,38 @@ def _retry_loop() -> None:
                 for _ in range(done):
                     _held.popleft()
             log.info("Redis is back: %d held job(s) enqueued", done)
+
+
+# ---------------------------------------------------------------- web nodes: the Socket.IO subscription
+
+def socketio_manager(redis_url: str) -> Any:
+    """The message queue of Flask-SocketIO (channel `flask-socketio`, as the workers' emitter uses)."""
+    import socketio
+
+    class PromptRedisManager(socketio.RedisManager):
+        def _redis_listen_with_retries(self):  # python-socketio 5.18's loop, with a 1 s wait
+            failing = False
+            while True:
+                try:
+                    self._redis_connect()
+                    self.pubsub.subscribe(self.channel)
+                    if failing:
+                        log.info("socket events between nodes flow again")
+                        failing = False
+                    yield from self.pubsub.listen()
+                except Exception as exc:
+                    if not failing:
+                        log.warning("socket events between nodes stopped (%s); subscribing again every "
+                                    "%.0f s", exc, SUBSCRIBE_EVERY)
+                        failing = True
+                    with contextlib.suppress(Exception):
+                        self.pubsub.close()
+                    time.sleep(SUBSCRIBE_EVERY)
+
+    return PromptRedisManager(redis_url, channel="flask-socketio")
+
+
+SUBSCRIBE_EVERY = 1.0
 
 
 # ---------------------------------------------------------------- worker: catch up after an outage

@@ -149,7 +149,6 @@ def test_only_the_editions_organisers_follow_the_progress_room(app, app_config, 
     _upload(client, world, CSV)
     bulk = session.query(BulkInvitation).one()
 
-    socketio.server_options.pop("client_manager", None)  # Flask-SocketIO's test client needs no queue
     queueless = create_app({**app_config, "REDIS_URL": ""})
     answers = {}
     for email in ("organiser@example.org", "other.organiser@example.org"):

@@ -159,7 +159,6 @@ def test_signed_in_users_join_their_own_room_and_anonymous_sockets_are_refused(a
 
     _edition, candidate = world
     # init_app keeps the previous app's queue manager in its options unless told otherwise.
-    socketio.server_options.pop("client_manager", None)
     queueless = create_app({**app_config, "REDIS_URL": ""})
     anonymous = socketio.test_client(queueless, flask_test_client=queueless.test_client())
     assert not anonymous.is_connected()

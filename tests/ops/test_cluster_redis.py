@@ -1,4 +1,4 @@
-"""Redis stopped during a fair, and workers stopped mid-job, with the real processes: a gunicorn node,
+"""Redis stopped during a fair, and workers stopped mid-job, with the real processes: two gunicorn nodes,
 `flask fair worker`, Valkey, PostgreSQL and aiosmtpd (see cluster.py). One cluster for the module."""
 from __future__ import annotations
 
@@ -11,12 +11,15 @@ import pytest
 
 from tests.ops.cluster import Cluster, PASSWORD, descendants, form_token, http, kill_tree, running, socket_client, wait_until
 
-OUTAGE_SECONDS = 30
+# A little over 30 s: a listener whose waits double (1, 2, 4… s: python-socketio's own) tries at 31 s,
+# before Redis is back, then not before 63 s; the socket check below catches that.
+OUTAGE_SECONDS = 33
 
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
-    running = Cluster(tmp_path_factory.mktemp("cluster-redis"), nodes=1, workers=1, with_nginx=False).start()
+    # Two nodes (no proxy): a queue change made on one reaches a page on the other through Redis.
+    running = Cluster(tmp_path_factory.mktemp("cluster-redis"), nodes=2, workers=1, with_nginx=False).start()
     try:
         running.world = running.seed(candidates=3)
         running.start_nodes()
@@ -44,7 +47,7 @@ def test_a_fair_goes_on_while_redis_is_down_and_everything_queued_is_sent_once_i
     world = cluster.world
     candidate = world.candidates[0]
     browser = http(candidate.cookie)
-    socket = socket_client(cluster.base_url, candidate.cookie)
+    socket = socket_client(cluster.node_url(1), candidate.cookie)  # this page is on node B
     try:
         assert socket.call("live_follow_booth", {"booth": world.booth}, timeout=10)["ok"] is True
         newcomer = f"nouveau-{uuid.uuid4().hex[:6]}@cluster.example.org"
@@ -74,6 +77,28 @@ def test_a_fair_goes_on_while_redis_is_down_and_everything_queued_is_sent_once_i
         time.sleep(max(0.0, OUTAGE_SECONDS - (time.monotonic() - down_since)))
         cluster.valkey.start()  # same port, empty: every queue and scheduled job was lost with it
         back_at = time.monotonic()
+
+        # Events between nodes flow again within seconds: another candidate, on node A, joins and leaves
+        # the queue once a second until the first candidate's page, on node B, hears one through Redis.
+        mark = len(socket.received)
+
+        def heard() -> bool:
+            return any(event == "booth_presence" and data["booth"] == world.booth
+                       for event, data in list(socket.received)[mark:])
+
+        other = socket_client(cluster.base_url, world.candidates[1].cookie)
+        try:
+            joining = True
+            while not heard() and time.monotonic() - back_at < 10:
+                answer = other.call("queue_join" if joining else "queue_leave", {"booth": world.booth}, timeout=10)
+                assert answer["ok"] is True, answer
+                joining = not joining
+                time.sleep(1.0)
+            wait_until(heard, 2, "a queue change heard within 10 s of Redis returning")
+            if not joining:  # leave the queue as it was
+                assert other.call("queue_leave", {"booth": world.booth}, timeout=10)["ok"] is True
+        finally:
+            other.disconnect()
 
         # Within 60 s: the confirmation (an outbox row) and the booking's two invitations (made by a
         # job the node held while Redis was down) arrive, once each.

@@ -19,7 +19,6 @@ def sockets(app, app_config, session, world):
     for user in (world.candidate, world.other):
         register(session, world.webinar.id, user)
     session.commit()
-    socketio.server_options.pop("client_manager", None)
     queueless = create_app({**app_config, "REDIS_URL": ""})
     opened = []
 
@@ -150,7 +149,6 @@ def test_asking_is_rate_limited_per_person(app, app_config, session, world, valk
 
     register(session, world.webinar.id, world.candidate)
     session.commit()
-    socketio.server_options.pop("client_manager", None)
     queueless = create_app({**app_config, "REDIS_URL": ""})
     queueless.config["REDIS_URL"] = valkey.url  # rates counted in Redis; no message queue for the test client
     client = socketio.test_client(queueless, flask_test_client=signed_in_client(queueless, world.candidate))
