@@ -41,7 +41,7 @@ def _enqueue_pending(session: Session) -> None:
             log.warning("could not enqueue %s on %s; held for retry", func, queue, exc_info=True)
             from fair.ops.resilience import hold_for_retry
 
-            hold_for_retry(redis_url, queue, func, args, kwargs)
+            hold_for_retry(session.get_bind(), redis_url, queue, func, args, kwargs)
 
 
 @event.listens_for(Session, "after_rollback")

@@ -94,14 +94,17 @@ class PlatformCollector(Collector):
 
         from fair.extensions import db
         from fair.notify.models import OutboxMessage
+        from fair.ops.models import HeldJob
 
         backlog = GaugeMetricFamily("fair_outbox_messages", "Outbox rows not sent yet, by status.",
                                     labels=["status"])
+        held = GaugeMetricFamily("fair_held_jobs", "Jobs waiting in the database for Redis to answer.")
         try:
             with db.engine.connect() as connection:  # its own connection: the scrape never touches a request's session
                 rows = connection.execute(
                     select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
                 ).all()
+                held.add_metric([], connection.execute(select(func.count()).select_from(HeldJob)).scalar_one())
         except Exception as exc:
             log.warning("metrics: outbox not readable: %s", exc)
             return
@@ -109,6 +112,7 @@ class PlatformCollector(Collector):
         for status in ("queued", "sending", "failed_temporary", "failed_permanent"):
             backlog.add_metric([status], counts.get(status, 0))
         yield backlog
+        yield held
 
 
 def socket_count() -> int:

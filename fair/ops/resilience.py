@@ -1,14 +1,16 @@
 """Surviving a Redis outage: nothing committed is lost, and everything catches up once Redis is back.
 
-- A web node that cannot enqueue a job after commit keeps it in memory and retries every few
-  seconds in a background thread (a greenlet under gevent) until Redis answers. The business change
-  is already committed; jobs are idempotent (they take ids and re-read state), so a retry that
-  races a slow success is harmless. A node killed during an outage loses what it held: for mail that
-  is covered by the outbox below; other jobs are re-planned by their next change.
+- A web node that cannot enqueue a job after commit writes it to the `held_jobs` table (in memory
+  only if the database refuses too) and retries every few seconds in a background thread (a
+  greenlet under gevent) until Redis answers. The business change is already committed. A node
+  killed during the outage leaves its rows behind, and the worker enqueues them when Redis is back
+  (below). A row is claimed by deleting it before its job is enqueued: two processes releasing at
+  once never enqueue a job twice.
 - The outbox rows themselves are in the database. The worker process watches Redis: when it comes
   back after an outage (often empty: a restarted server without persistence lost every queue and
   the scheduled sweep), the worker re-enqueues every row still waiting, runs the outbox sweep
-  and schedules the next one. Enqueueing a row twice is harmless: one job claims it.
+  and schedules the next one (enqueueing an outbox row twice is harmless: one job claims it), and
+  enqueues the held jobs.
 - `run_worker` keeps `flask fair worker` alive through the outage instead of exiting, and lets a
   SIGTERM finish the current job (RQ's warm shutdown) before the process exits.
 - A web node hears the other nodes' socket events through a Redis subscription. python-socketio
@@ -45,41 +47,91 @@ _fork_gate_installed = False
 _held: deque[tuple[str, str, str, tuple, dict]] = deque()
 _held_lock = threading.Lock()
 _retrier: threading.Thread | None = None
+_held_since_look = False  # a job was held since the retrier last looked (it must look again)
 
 
 # ---------------------------------------------------------------- web nodes: hold and retry
 
-def hold_for_retry(redis_url: str, queue: str, func: str, args: tuple, kwargs: dict[str, Any]) -> None:
-    """Keep a job that could not be enqueued; a background thread enqueues it once Redis answers."""
-    global _retrier
+def hold_for_retry(bind: Any, redis_url: str, queue: str, func: str, args: tuple, kwargs: dict[str, Any]) -> None:
+    """Keep a job that could not be enqueued, in the database (`held_jobs`) so that it outlives this
+    process, or in memory if the database refuses too; a background thread enqueues it once Redis
+    answers (and the worker's catch-up does, should this node die first)."""
+    global _retrier, _held_since_look
+    from sqlalchemy.orm import Session
+
+    from fair.db import begin_sqlite_write
+    from fair.ops.models import HeldJob
+
+    try:
+        with Session(bind) as session:
+            begin_sqlite_write(session)
+            session.add(HeldJob(queue=queue, func=func, args=list(args), kwargs=dict(kwargs)))
+            session.commit()
+    except Exception:
+        log.exception("job %s not recorded in the database: held in this node's memory", func)
+        with _held_lock:
+            if len(_held) >= MAX_HELD:
+                dropped = _held.popleft()
+                log.error("too many jobs held while Redis is down: %s dropped", dropped[2])
+            _held.append((redis_url, queue, func, args, kwargs))
     with _held_lock:
-        if len(_held) >= MAX_HELD:
-            dropped = _held.popleft()
-            log.error("too many jobs held while Redis is down: %s dropped", dropped[2])
-        _held.append((redis_url, queue, func, args, kwargs))
+        _held_since_look = True
         if _retrier is None or not _retrier.is_alive():
-            _retrier = threading.Thread(target=_retry_loop, name="fair-enqueue-retry", daemon=True)
+            _retrier = threading.Thread(target=_retry_loop, args=(bind, redis_url), name="fair-enqueue-retry",
+                                        daemon=True)
             _retrier.start()
 
 
-def held_count() -> int:
-    with _held_lock:
-        return len(_held)
+def release_held_jobs(session: Any, redis_url: str) -> tuple[int, bool]:
+    """Enqueue the jobs of `held_jobs`, oldest first. Answers (how many, whether any is left).
+
+    Each row is claimed by deleting it before its job is enqueued, so that two processes releasing
+    at once (a node and the worker) never enqueue one job twice; a row whose enqueue fails is put
+    back and the release stops there (Redis is down again)."""
+    from sqlalchemy import delete, select
+
+    from fair.db import begin_sqlite_write
+    from fair.ops.models import HeldJob
+    from fair.tasks import get_queue
+
+    done = 0
+    rows = session.execute(select(HeldJob.id, HeldJob.queue, HeldJob.func, HeldJob.args, HeldJob.kwargs,
+                                  HeldJob.held_at).order_by(HeldJob.held_at, HeldJob.id).limit(500)).all()
+    session.rollback()
+    for row in rows:
+        begin_sqlite_write(session)
+        claimed = session.execute(delete(HeldJob).where(HeldJob.id == row.id)).rowcount == 1
+        session.commit()
+        if not claimed:
+            continue  # another process took it
+        try:
+            get_queue(row.queue, redis_url).enqueue(row.func, *row.args, **row.kwargs)
+        except Exception:
+            begin_sqlite_write(session)
+            session.add(HeldJob(queue=row.queue, func=row.func, args=row.args, kwargs=row.kwargs, held_at=row.held_at))
+            session.commit()
+            return done, True
+        done += 1
+    if done:
+        log.info("Redis is back: %d held job(s) enqueued", done)
+    return done, len(rows) == 500
 
 
-def _retry_loop() -> None:
+def _retry_loop(bind: Any, redis_url: str) -> None:
+    global _retrier, _held_since_look
+    from sqlalchemy.orm import Session
+
     from fair.tasks import get_queue
 
     while True:
         time.sleep(RETRY_EVERY)
         with _held_lock:
-            if not _held:
-                return
+            _held_since_look = False
             batch = list(_held)
         done = 0
-        for redis_url, queue, func, args, kwargs in batch:
+        for url, queue, func, args, kwargs in batch:
             try:
-                get_queue(queue, redis_url).enqueue(func, *args, **kwargs)
+                get_queue(queue, url).enqueue(func, *args, **kwargs)
             except Exception:
                 break  # still down: try again later, in the same order
             done += 1
@@ -87,7 +139,16 @@ def _retry_loop() -> None:
             with _held_lock:
                 for _ in range(done):
                     _held.popleft()
-            log.info("Redis is back: %d held job(s) enqueued", done)
+        try:
+            with Session(bind) as session:
+                _count, left = release_held_jobs(session, redis_url)
+        except Exception:
+            log.warning("held jobs not released yet", exc_info=True)
+            left = True
+        with _held_lock:
+            if not _held and not left and not _held_since_look:
+                _retrier = None
+                return
 
 
 # ---------------------------------------------------------------- web nodes: the Socket.IO subscription
@@ -145,6 +206,11 @@ def catch_up_outbox(app: Flask) -> int:
             db.session.rollback()
             if waiting:
                 enqueue_send(list(waiting), queue="mail" if len(waiting) <= BULK_THRESHOLD else "bulk")
+            # jobs a web node held while Redis was down (it may have died since)
+            while True:
+                released, left = release_held_jobs(db.session, app.config["REDIS_URL"])
+                if not (released and left):
+                    break
             sweep(db.session)  # rows a dead worker left in `sending` past their lease
             ensure_sweeper()
         finally:

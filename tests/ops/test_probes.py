@@ -54,6 +54,9 @@ def test_metrics_count_requests_sockets_queues_and_the_outbox(app, client, sessi
     client.get("/no-such-page")
     queue_mail(session, to=user.email, template="confirm_email", locale="fr",
                context={"user": user, "link": "http://fair.test/x"}, key="ops-metrics-1")
+    from fair.ops.models import HeldJob
+
+    session.add(HeldJob(queue="default", func="workers.jobdating.sync_booking_calendar", args=[1], kwargs={}))
     session.commit()
     text = client.get("/metrics").get_data(as_text=True)
     assert 'fair_http_requests_total{endpoint="public.home",method="GET",status="200"} 1.0' in text
@@ -63,6 +66,7 @@ def test_metrics_count_requests_sockets_queues_and_the_outbox(app, client, sessi
     assert 'fair_rq_queue_length{queue="mail"} 1.0' in text  # the send job of the row just queued
     assert 'fair_rq_failed_jobs{queue="mail"} 0.0' in text
     assert 'fair_outbox_messages{status="queued"} 1.0' in text
+    assert "fair_held_jobs 1.0" in text  # a job kept in the database while Redis was down
     assert "fair_redis_up 1.0" in text
 
 

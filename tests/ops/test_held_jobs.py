@@ -1,0 +1,38 @@
+"""Jobs a web node could not enqueue (Redis down) wait in `held_jobs`, on SQLite and PostgreSQL, and
+are enqueued once Redis answers: oldest first, each once, put back if Redis fails again."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from fair.ops.models import HeldJob
+from fair.ops.resilience import release_held_jobs
+from fair.tasks import get_queue
+from tests.servers import free_port
+
+
+def _held(session) -> int:
+    count = session.execute(select(func.count()).select_from(HeldJob)).scalar_one()
+    session.rollback()
+    return count
+
+
+def test_held_jobs_are_put_back_while_redis_is_down_then_enqueued_once_in_order(app, session, valkey):
+    for booking_id in (7, 8, 9):
+        session.add(HeldJob(queue="default", func="workers.jobdating.sync_booking_calendar", args=[booking_id],
+                            kwargs={}))
+    session.commit()
+
+    nobody = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there: Redis is down
+    assert release_held_jobs(session, nobody) == (0, True)
+    assert _held(session) == 3  # the row tried first is back, nothing lost
+
+    assert release_held_jobs(session, valkey.url) == (3, False)
+    assert _held(session) == 0
+    jobs = get_queue("default", valkey.url).get_jobs()
+    assert [(job.func_name, job.args) for job in jobs] == [
+        ("workers.jobdating.sync_booking_calendar", (7,)),
+        ("workers.jobdating.sync_booking_calendar", (8,)),
+        ("workers.jobdating.sync_booking_calendar", (9,)),
+    ]
+    assert release_held_jobs(session, valkey.url) == (0, False)  # nothing twice
+    assert len(get_queue("default", valkey.url).get_jobs()) == 3
