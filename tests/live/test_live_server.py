@@ -20,9 +20,9 @@ from tests.live.server import LiveClient, WebProcess, close_all, session_cookie
 
 @pytest.fixture(scope="module")
 def server(request, db_kind, valkey, tmp_path_factory) -> Iterator[WebProcess]:
-    # The node beats every second (10 by default), so that a test sees it register again quickly.
+    # The node beats every 2 s (10 by default), so that a test sees it register again quickly.
     with web_process(request, db_kind, valkey, tmp_path_factory, "live-log",
-                     env={"SOCKET_NODE_HEARTBEAT_SECONDS": "1"}) as web:
+                     env={"SOCKET_NODE_HEARTBEAT_SECONDS": "2"}) as web:
         yield web
 
 

@@ -140,7 +140,7 @@ class Cluster:
             "DATABASE_URL": self.database_url, "REDIS_URL": self.valkey.url, "MAIL_URL": self.smtp.url,
             "FAIR_INSTANCE_PATH": str(self.workdir / "instance"), "BASE_URL": self.base_url,
             "TRUSTED_PROXIES": "1" if self.with_nginx else "0", "LOG_FORMAT": "json", "PYTHONUNBUFFERED": "1",
-            "LIVE_TURN_SECONDS": "120", "SOCKET_NODE_HEARTBEAT_SECONDS": "2",
+            "LIVE_TURN_SECONDS": "120", "SOCKET_NODE_HEARTBEAT_SECONDS": "3",
         })
         env.update(extra)
         return env

@@ -157,7 +157,7 @@ def test_a_killed_node_s_socket_clients_reconnect_to_the_other_node_and_get_the_
         cluster.kill_node(0)
         wait_until(lambda: len(states) >= 2 and states[-1].get("ok"), 30, "re-followed after reconnecting")
         assert client.connected
-        # Node A stops beating (every 2 s here): node B forgets its sockets, so the desk that was
+        # Node A stops beating (every 3 s here): node B forgets its sockets, so the desk that was
         # there no longer counts.
         # Asked once a second, as a page that reloads would (the event's rate limit is 60 a minute).
         wait_until(lambda: client.call("live_follow_booth", {"booth": world.booth}, timeout=10)["state"]["recruiters"] == 0,
