@@ -11,8 +11,10 @@ import os  # noqa: E402
 
 from fair import create_app  # noqa: E402
 from fair.extensions import socketio  # noqa: E402
+from fair.ops.memory import tune_garbage_collector  # noqa: E402
 
 app = create_app()
+tune_garbage_collector()  # fewer, shorter collector pauses: see fair/ops/memory.py
 
 if __name__ == "__main__":
     host = os.environ.get("HOST", "127.0.0.1")
