@@ -280,6 +280,7 @@ def beat() -> list[str]:
         for sid, remembered in list(_socket_users.items()):
             pipe.hset(_node_sids_key(node), sid, remembered.values["id"])
             pipe.sadd(_sids_key(remembered.values["id"]), sid)
+            pipe.expire(_sids_key(remembered.values["id"]), 24 * 3600)
         pipe.execute()
         log.warning("node %s registered again with %d socket(s)", node, len(_socket_users))
         return []
