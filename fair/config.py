@@ -90,6 +90,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "LIVE_CALL_MINUTES": int(env.get("LIVE_CALL_MINUTES") or 30),
         "LIVE_AVERAGE_CALL_MINUTES": int(env.get("LIVE_AVERAGE_CALL_MINUTES") or 5),
         "LIVE_IDLE_BOOTH_MINUTES": int(env.get("LIVE_IDLE_BOOTH_MINUTES") or 10),
+        # Booth chats (public, private, mutes) are deleted N days after their fair ends (0: kept).
+        "LIVE_CHAT_RETENTION_DAYS": int(env.get("LIVE_CHAT_RETENTION_DAYS") or 30),
         # Video calls: ICE servers given to both browsers (comma-separated URLs). TURN credentials are
         # time-limited, computed from TURN_SECRET as coturn's `use-auth-secret` expects.
         "STUN_URLS": [u.strip() for u in (env.get("STUN_URLS") or "").split(",") if u.strip()],

@@ -37,7 +37,7 @@ from fair.accounts.models import Membership, User, enum_column
 from fair.candidates.models import Application
 from fair.companies.models import Booth, Offer
 from fair.db import Base, UTCDateTime, utcnow
-from fair.fairs.models import EditionStatus
+from fair.fairs.models import Edition, EditionStatus
 
 MAX_TEXT = 1000
 PAGE = 50
@@ -522,3 +522,16 @@ def conversations(session: Session, booth: Booth, me: User) -> list[dict[str, An
                        "last_at": payload["at"]}
     return list(seen.values())
 
+
+# ---------------------------------------------------------------- retention
+
+
+def purge_ended(session: Session, now: dt.datetime, days: int) -> dict[str, int]:
+    """Delete the chat of every booth whose fair ended more than `days` ago: public messages (hidden
+    ones too), private conversations and mutes. Answers how many rows of each went."""
+    ended = select(Booth.id).join(Edition, Booth.edition_id == Edition.id).where(
+        Edition.ends_at < now - dt.timedelta(days=days))
+    counts = {}
+    for name, model in (("messages", ChatMessage), ("private", PrivateMessage), ("mutes", ChatMute)):
+        counts[name] = session.execute(delete(model).where(model.booth_id.in_(ended))).rowcount
+    return counts

@@ -213,6 +213,9 @@ def catch_up_outbox(app: Flask) -> int:
                     break
             sweep(db.session)  # rows a dead worker left in `sending` past their lease
             ensure_sweeper()
+            from workers.live import ensure_chat_purge
+
+            ensure_chat_purge()  # the daily chat purge (its schedule lives in Redis, lost with it)
         finally:
             db.session.remove()
     if waiting:

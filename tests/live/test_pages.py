@@ -49,6 +49,8 @@ def test_fair_and_booth_pages_show_who_is_there(app, client, session, live_world
     text = page_text(client.get(f"/fairs/{w.edition.slug}/booths/{w.booth_a.id}"))
     assert "Vous êtes numéro 1 dans la file, environ 5 min." in text
     assert "Quitter la file" in text
+    # how long the chat is kept is said where people write
+    assert "Cette discussion, messages privés compris, est supprimée 30 jours après la fin du salon." in text
 
 
 def test_the_desk_is_for_the_booths_recruiters_and_the_dashboard_for_its_organisers(app, client, session, live_world):
