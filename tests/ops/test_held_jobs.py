@@ -36,3 +36,25 @@ def test_held_jobs_are_put_back_while_redis_is_down_then_enqueued_once_in_order(
     ]
     assert release_held_jobs(session, valkey.url) == (0, False)  # nothing twice
     assert len(get_queue("default", valkey.url).get_jobs()) == 3
+
+
+def test_a_job_redis_refuses_after_a_commit_waits_in_the_database(app, session, valkey):
+    import time
+
+    from fair.ops import resilience
+    from fair.tasks import enqueue_after_commit
+
+    app.config["REDIS_URL"] = f"redis://127.0.0.1:{free_port()}/0"  # Redis is down
+    enqueue_after_commit(session, "workers.jobdating.sync_booking_calendar", 42)
+    session.commit()  # the business change commits; its job is kept
+    rows = session.execute(select(HeldJob.func, HeldJob.args)).all()
+    session.rollback()
+    assert [(func_name, list(args)) for func_name, args in rows] == [("workers.jobdating.sync_booking_calendar", [42])]
+
+    app.config["REDIS_URL"] = valkey.url  # back (as the worker's catch-up would release it)
+    assert release_held_jobs(session, valkey.url) == (1, False)
+    assert [job.args for job in get_queue("default", valkey.url).get_jobs()] == [(42,)]
+    deadline = time.monotonic() + 10  # the node's retry thread finds nothing left and stops
+    while resilience._retrier is not None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert resilience._retrier is None
