@@ -24,6 +24,7 @@ from fair.extensions import db
 from fair.fairs.models import PUBLIC_STATUSES, Edition
 from fair.jobdating import clock
 from fair.jobdating.services import local_to_utc, zone
+from fair.web import first_or_404
 from fair.webinars import providers, services
 from fair.webinars.forms import LANGUAGE_LABELS, PROVIDER_LABELS, ConfirmForm, WebinarForm
 from fair.webinars.models import Provider, RegistrationStatus, Webinar, WebinarStatus
@@ -213,21 +214,13 @@ def _cancel(webinar: Webinar) -> None:
 
 
 def _my_edition(edition_id: int) -> Edition:
-    edition = db.session.execute(select(Edition).where(
-        Edition.id == edition_id, Edition.organiser_id.in_(member_org_ids(OrganisationKind.organiser)))
-    ).scalar_one_or_none()
-    if edition is None:
-        abort(404)
-    return edition
+    return first_or_404(select(Edition).where(
+        Edition.id == edition_id, Edition.organiser_id.in_(member_org_ids(OrganisationKind.organiser))))
 
 
 def _organiser_webinar(webinar_id: int) -> Webinar:
-    webinar = db.session.execute(select(Webinar).join(Edition, Edition.id == Webinar.edition_id).where(
-        Webinar.id == webinar_id, Edition.organiser_id.in_(member_org_ids(OrganisationKind.organiser)))
-    ).scalar_one_or_none()
-    if webinar is None:
-        abort(404)
-    return webinar
+    return first_or_404(select(Webinar).join(Edition, Edition.id == Webinar.edition_id).where(
+        Webinar.id == webinar_id, Edition.organiser_id.in_(member_org_ids(OrganisationKind.organiser))))
 
 
 @bp.route("/console/editions/<int:edition_id>/webinars")
@@ -315,20 +308,13 @@ def _cell(value: object) -> str:
 
 
 def _my_booth(booth_id: int) -> Booth:
-    booth = db.session.execute(select(Booth).where(
-        Booth.id == booth_id, Booth.company_id.in_(member_org_ids(OrganisationKind.company)))).scalar_one_or_none()
-    if booth is None:
-        abort(404)
-    return booth
+    return first_or_404(select(Booth).where(
+        Booth.id == booth_id, Booth.company_id.in_(member_org_ids(OrganisationKind.company))))
 
 
 def _company_webinar(webinar_id: int) -> Webinar:
-    webinar = db.session.execute(select(Webinar).join(Booth, Booth.id == Webinar.booth_id).where(
-        Webinar.id == webinar_id, Booth.company_id.in_(member_org_ids(OrganisationKind.company)))
-    ).scalar_one_or_none()
-    if webinar is None:
-        abort(404)
-    return webinar
+    return first_or_404(select(Webinar).join(Booth, Booth.id == Webinar.booth_id).where(
+        Webinar.id == webinar_id, Booth.company_id.in_(member_org_ids(OrganisationKind.company))))
 
 
 @bp.route("/recruiter/booths/<int:booth_id>/webinars")
