@@ -29,6 +29,7 @@ from fair.fairs.labels import (
     timezone_choices,
 )
 from fair.fairs.services import DATETIME_FIELDS, EditionData
+from fair.forms import select_choices
 
 
 class MarkedRequired:
@@ -84,10 +85,6 @@ def _choices(mapping: dict) -> list[SelectChoice]:
     return [SelectChoice(getattr(key, "value", key), text) for key, text in mapping.items()]
 
 
-def choices(pairs) -> list[SelectChoice]:
-    return [SelectChoice(value, text) for value, text in pairs]
-
-
 class EditionForm(FlaskForm):
     organiser_id = SelectField(_l("Organised by"), coerce=_int_or_zero, validate_choice=False)
     title = StringField(_l("Title"), validators=[MarkedRequired()], render_kw={"maxlength": 200})
@@ -118,7 +115,7 @@ class EditionForm(FlaskForm):
 
     def __init__(self, *args, timezone: str | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.timezone.choices = choices(timezone_choices(timezone or self.timezone.data))
+        self.timezone.choices = select_choices(timezone_choices(timezone or self.timezone.data))
 
     def edition_data(self) -> EditionData:
         return EditionData(

@@ -19,7 +19,7 @@ from fair.accounts.models import Organisation, OrganisationKind
 from fair.companies.labels import contract_label
 from fair.extensions import db, login_manager
 from fair.fairs import services
-from fair.fairs.forms import ConfirmForm, EditionForm, InvitationForm, StatusForm, choices
+from fair.fairs.forms import ConfirmForm, EditionForm, InvitationForm, StatusForm
 from fair.fairs.labels import (
     AUDIENCE_LABELS,
     BOOKING_POLICY_LABELS,
@@ -32,6 +32,7 @@ from fair.fairs.labels import (
     label,
 )
 from fair.fairs.models import EditionStatus, Invitation, InvitationKind
+from fair.forms import select_choices
 
 log = logging.getLogger("fair.fairs")
 
@@ -79,7 +80,7 @@ def new_edition():
     ).scalars().all()
     form = EditionForm()
     if len(organisers) > 1:
-        form.organiser_id.choices = choices((o.id, o.name) for o in organisers)
+        form.organiser_id.choices = select_choices((o.id, o.name) for o in organisers)
     else:
         del form.organiser_id
     if request.method == "POST":
@@ -192,7 +193,7 @@ def invitations(edition_id: int):
     edition = _edition_or_404(edition_id)
     existing = services.invitation_organisation_choices(edition.id)
     form = InvitationForm()
-    form.organisation_id.choices = choices(
+    form.organisation_id.choices = select_choices(
         [(0, _("A new organisation"))]
         + [(o.id, f"{o.name} ({label(INVITATION_KIND_LABELS, o.kind.value)})") for o in existing]
     )

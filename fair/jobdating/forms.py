@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from fair.forms import ChoiceField, select_choices
 from fair.jobdating.models import Attendance, Outcome, SlotMode
 
 MODE_LABELS = {
@@ -26,21 +27,13 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class ChoiceField(SelectField):
-    """A select whose refusal of an unlisted value is worded by us (and so translated)."""
-
-    def pre_validate(self, form) -> None:
-        if self.data not in {value for value, _label in self.choices}:
-            raise ValidationError(_l("Choose from the list."))
-
-
 class AvailabilityForm(FlaskForm):
     day = ChoiceField(_l("Day"), validators=[InputRequired(message=_l("This field is required."))])
     start = TimeField(_l("Start time"), validators=[InputRequired(message=_l("This field is required."))],
                       render_kw={"step": 300})
     end = TimeField(_l("End time"), validators=[InputRequired(message=_l("This field is required."))],
                     render_kw={"step": 300})
-    mode = ChoiceField(_l("Interview mode"), choices=[(m.value, label) for m, label in MODE_LABELS.items()],
+    mode = ChoiceField(_l("Interview mode"), choices=select_choices((m.value, label) for m, label in MODE_LABELS.items()),
                        validators=[InputRequired(message=_l("This field is required."))])
     slot_minutes = IntegerField(
         _l("Length of an interview, in minutes"),
@@ -72,10 +65,10 @@ class RecruiterCancelForm(FlaskForm):
 
 class OutcomeForm(FlaskForm):
     attendance = ChoiceField(_l("Attendance"),
-                             choices=[(a.value, label) for a, label in ATTENDANCE_LABELS.items()],
+                             choices=select_choices((a.value, label) for a, label in ATTENDANCE_LABELS.items()),
                              validators=[InputRequired(message=_l("This field is required."))])
-    outcome = SelectField(_l("Outcome"), choices=[("", "—")] + [(o.value, label) for o, label in OUTCOME_LABELS.items()],
-                          validate_choice=False)
+    outcome = SelectField(_l("Outcome"), validate_choice=False, choices=select_choices(
+        [("", "—")] + [(o.value, label) for o, label in OUTCOME_LABELS.items()]))
 
     def validate_outcome(self, field) -> None:
         if field.data and field.data not in {o.value for o in Outcome}:

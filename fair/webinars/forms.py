@@ -6,9 +6,10 @@ import re
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import DateField, IntegerField, StringField, TextAreaField, TimeField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from fair.forms import ChoiceField, select_choices
 from fair.webinars.models import Provider
 
 REQUIRED = _l("This field is required.")
@@ -23,14 +24,6 @@ ROOM_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{2,99}$")
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
-
-
-class ChoiceField(SelectField):
-    """A select whose refusal of an unlisted value is worded by us (and so translated)."""
-
-    def pre_validate(self, form) -> None:
-        if self.data not in {value for value, _label in self.choices}:
-            raise ValidationError(_l("Choose from the list."))
 
 
 class WebinarForm(FlaskForm):
@@ -50,9 +43,9 @@ class WebinarForm(FlaskForm):
         _l("Seats"), default=100,
         validators=[InputRequired(message=REQUIRED),
                     NumberRange(min=1, max=10000, message=_l("Between %(min)d and %(max)d."))])
-    language = ChoiceField(_l("Language"), choices=list(LANGUAGE_LABELS.items()),
+    language = ChoiceField(_l("Language"), choices=select_choices(LANGUAGE_LABELS.items()),
                            validators=[InputRequired(message=REQUIRED)])
-    provider = ChoiceField(_l("Video service"), choices=[(p.value, label) for p, label in PROVIDER_LABELS.items()],
+    provider = ChoiceField(_l("Video service"), choices=select_choices((p.value, label) for p, label in PROVIDER_LABELS.items()),
                            validators=[InputRequired(message=REQUIRED)])
     room = StringField(_l("Room name"), filters=[_strip],
                        validators=[Optional(), Length(max=100, message=_l("At most %(max)d characters."))])

@@ -1,0 +1,24 @@
+"""Form pieces the domains share."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
+
+
+def select_choices(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
+    """(value, label) pairs as the options of a select (WTForms 3.3 deprecates bare pairs)."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class ChoiceField(SelectField):
+    """A select whose refusal of an unlisted value is worded by us (and so translated)."""
+
+    def pre_validate(self, form) -> None:
+        values = {choice.value if isinstance(choice, SelectChoice) else choice[0] for choice in self.choices or ()}
+        if self.data not in values:
+            raise ValidationError(_l("Choose from the list."))
