@@ -89,7 +89,10 @@ def test_the_second_in_line_moves_up_when_the_recruiter_calls_the_person_ahead(l
         assert "C'est votre tour" in page.locator("[data-turn]").inner_text()
         _shot(page, "booth-your-turn")
         page.get_by_role("button", name="Accepter l'appel").click()
-        page.wait_for_url("**/call/**")
+        # The room's page, as soon as its document is there: once in CI its `load` event had not come
+        # 15 s after DOMContentLoaded and network idle, so the test looks for what a person sees.
+        page.wait_for_url("**/call/**", wait_until="domcontentloaded")
+        page.get_by_role("heading", name="Entretien avec Transports Rapides").wait_for()
         desk.locator("[data-call-list]").filter(has_text="Samira Seconde").wait_for()
     finally:
         recruiter.close()
