@@ -39,7 +39,9 @@ async function localMedia() {
       if (error.name !== "NotAllowedError") say(words.no_media);
     }
   }
-  localVideo.srcObject = call.local;
+  // A <video> given a stream without any track waits for data for ever, and holds the page's `load`
+  // event with it: the browser would show the page as still loading for the whole interview.
+  if (call.local.getTracks().length) localVideo.srcObject = call.local;
   return call.local;
 }
 
