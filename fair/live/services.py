@@ -465,15 +465,14 @@ def _presence_rows(session: Session, booths: list[Booth], now: dt.datetime) -> l
         select(LiveBooth).where(LiveBooth.booth_id.in_(ids))).scalars()} if ids else {}
     counts = _counts(session, ids, now)
     recruiters = presence.available_counts(ids)
-    rows = []
-    for booth in booths:
-        live = lives.get(booth.id)
-        waiting = counts[booth.id].waiting
-        rows.append({"booth": booth.id, "recruiters": recruiters[booth.id], "waiting": waiting,
-                     "wait_min": estimated_wait(waiting, recruiters[booth.id], live),
-                     "open": is_open(booth, live), "seq": live.seq if live else 0,
-                     "calls": counts[booth.id].calls})
-    return rows
+    return [_presence_row(booth, lives.get(booth.id), counts[booth.id].waiting, counts[booth.id].calls,
+                          recruiters[booth.id]) for booth in booths]
+
+
+def _presence_row(booth: Booth, live: LiveBooth | None, waiting: int, calls: int, recruiters: int) -> dict[str, Any]:
+    return {"booth": booth.id, "recruiters": recruiters, "waiting": waiting,
+            "wait_min": estimated_wait(waiting, recruiters, live), "open": is_open(booth, live),
+            "seq": live.seq if live else 0, "calls": calls}
 
 
 def booth_presence(session: Session, booth: Booth, now: dt.datetime) -> dict[str, Any]:
@@ -494,9 +493,7 @@ def presence_from(booth: Booth, live: LiveBooth | None, entries: list[Any], recr
     """The booth's presence row from values already known (see `open_entries`)."""
     waiting = sum(1 for row in entries if row.status == QueueStatus.waiting)
     calls = sum(1 for row in entries if row.status == QueueStatus.in_call)
-    return {"booth": booth.id, "recruiters": recruiters, "waiting": waiting,
-            "wait_min": estimated_wait(waiting, recruiters, live), "open": is_open(booth, live),
-            "seq": live.seq if live else 0, "calls": calls}
+    return _presence_row(booth, live, waiting, calls, recruiters)
 
 
 def waiting_order(session: Session, booth_id: int) -> list[tuple[int, int]]:
