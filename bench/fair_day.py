@@ -2,7 +2,7 @@
 
 It starts what production runs (tests/ops/cluster.py: a throw-away PostgreSQL cluster, Valkey,
 aiosmtpd, two gunicorn nodes from deploy/gunicorn.conf.py, Debian's nginx with deploy/nginx/fair.conf,
-one `flask fair worker --no-fork`), seeds a live fair (`--booths` booths with a recruiter, offers
+one `python -m workers worker --no-fork`), seeds a live fair (`--booths` booths with a recruiter, offers
 and interview slots each) and `--users` candidates, then runs, at the same time:
 
 - **HTTP** (`--concurrency` threads through nginx): `--registrations` people create an account

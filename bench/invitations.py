@@ -5,7 +5,7 @@ PostgreSQL of --database-url), an aiosmtpd sink on loopback, and real RQ worker 
 
 1. The outbox way: rows are written by `queue_mail` (not timed), then their send jobs are
    enqueued as the after-commit hook does (one job per BATCH_SIZE rows, each sending its rows
-   over one SMTP connection), run by `flask fair worker --no-fork` processes (RQ's SimpleWorker, no fork per job).
+   over one SMTP connection), run by `python -m workers worker --no-fork` processes (RQ's SimpleWorker, no fork per job).
 2. The naive way, for comparison: one RQ job per message, on RQ's default forking worker (a fork
    and a new SMTP connection per message), on a sample of --naive-messages rows.
 
@@ -135,7 +135,7 @@ def start_workers(app, env: dict[str, str], count: int, command: list[str], logs
     from rq import Worker
 
     from fair.redis_conn import redis_for
-    from fair.tasks import get_queue
+    from fair.jobs import get_queue
 
     redis = redis_for(env["REDIS_URL"])
     before = len(Worker.all(connection=redis))
@@ -149,7 +149,7 @@ def start_workers(app, env: dict[str, str], count: int, command: list[str], logs
             raise SystemExit(f"the {name} workers did not start: see their logs")
         time.sleep(0.1)
     with app.app_context():
-        warm = [get_queue(queue).enqueue("workers.outbox.send_messages", []) for _ in range(count)]
+        warm = [get_queue(queue).enqueue("fair.notify.jobs.send_messages", []) for _ in range(count)]
     while any(job.get_status(refresh=True) != "finished" for job in warm):
         if time.monotonic() > deadline:
             raise SystemExit(f"the {name} workers did not run their first job")
@@ -240,7 +240,7 @@ def run(args: argparse.Namespace) -> None:
         print(f"{len(ids)} outbox rows written by queue_mail in {time.perf_counter() - started:.1f}s "
               f"(not timed below)", flush=True)
         # The product's worker command without fork (RQ's SimpleWorker): jobs run in the worker itself.
-        simple = [sys.executable, "-m", "flask", "--app", "fair:create_app", "fair", "worker", "--queues", "bulk",
+        simple = [sys.executable, "-m", "workers", "worker", "--queues", "bulk",
                   "--no-fork"]
         workers = start_workers(app, env, args.workers, simple, work, "outbox", "bulk")
         with app.app_context():
@@ -257,11 +257,11 @@ def run(args: argparse.Namespace) -> None:
         # 2. The naive way: one job per message, forking worker.
         sink.reset()
         naive_ids = write_rows(app, args.naive_messages, "naive")
-        from fair.tasks import get_queue
+        from fair.jobs import get_queue
 
         # The product's worker command as it is (RQ's default Worker: a forked work horse per job),
         # the app loaded once in the parent.
-        forking = [sys.executable, "-m", "flask", "--app", "fair:create_app", "fair", "worker", "--queues", "naive"]
+        forking = [sys.executable, "-m", "workers", "worker", "--queues", "naive"]
         naive_workers = start_workers(app, env, args.workers, forking, work, "naive", "naive")
         with app.app_context():
             naive_queue = get_queue("naive")

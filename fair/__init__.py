@@ -39,7 +39,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "UTC")
     limiter.init_app(app)
     login_manager.init_app(app)
-    from fair.ops.resilience import socketio_manager
+    from fair.sockets import socketio_manager
 
     socketio.init_app(
         app,

@@ -1,41 +1,51 @@
-"""`flask fair …` commands: the worker (with the app context), the demo data."""
+"""`flask fair …` commands: migrations, the demo data, background jobs (the worker itself is
+`python -m workers`, outside the app)."""
 from __future__ import annotations
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from fair import jobs
+from fair.db import db
+
 fair_cli = AppGroup("fair", help="fair's own commands.")
 
 
-@fair_cli.command("worker")
-@click.option("--queues", default="mail,default,bulk", show_default=True, help="Comma-separated queue names.")
-@click.option("--burst", is_flag=True, help="Stop once the queues are empty.")
-@click.option("--with-scheduler", is_flag=True, help="Also run RQ's scheduler (timed jobs and retries).")
-@click.option("--fork/--no-fork", default=True, show_default=True,
-              help="Run each job in a forked work horse (isolated), or in the worker itself (fast: for "
-                   "the mail and bulk queues, whose jobs send many messages over one connection).")
-def worker_command(queues: str, burst: bool, with_scheduler: bool, fork: bool) -> None:
-    """Run an RQ worker whose jobs see this app's configuration."""
-    from fair.ops.resilience import run_worker
-
-    app = current_app._get_current_object()
-    import workers.app as job_app_module
-
-    job_app_module._app = app  # jobs reuse this app instead of building another
-    # Outlives a Redis outage (and catches the outbox up when Redis is back); SIGTERM lets the
-    # current job finish before the process exits.
-    run_worker(app, [q.strip() for q in queues.split(",") if q.strip()], burst=burst,
-               with_scheduler=with_scheduler, fork=fork)
+@fair_cli.group("jobs", invoke_without_command=True)
+@click.pass_context
+def jobs_group(ctx: click.Context) -> None:
+    """Background jobs: counts per queue (failed ones: `failed`, run them again: `retry`)."""
+    if ctx.invoked_subcommand is None:
+        redis_url = current_app.config["REDIS_URL"]
+        for queue, counts in jobs.job_counts(redis_url).items():
+            click.echo(f"{queue:8} " + "  ".join(f"{name} {count}" for name, count in counts.items()))
+        click.echo(f"held in the database until Redis answers: {jobs.held_count(db.session)}")
 
 
-@fair_cli.command("scheduler")
-@click.option("--queues", default="mail,default,bulk", show_default=True, help="Comma-separated queue names.")
-def scheduler_command(queues: str) -> None:
-    """Run RQ's scheduler alone (timed jobs and retries), for a worker fleet started without it."""
-    from fair.ops.resilience import run_scheduler
+@jobs_group.command("failed")
+def jobs_failed_command() -> None:
+    """List the jobs that failed for good (their retries spent), newest first."""
+    failed = jobs.failed_jobs(current_app.config["REDIS_URL"])
+    for item in failed:
+        when = item.ended_at.isoformat(timespec="seconds") if item.ended_at else "?"
+        click.echo(f"{item.id}  {item.queue}  {when}  {item.func}{item.args!r}  {item.error}")
+    click.echo(f"{len(failed)} failed job(s)")
 
-    run_scheduler(current_app._get_current_object(), [q.strip() for q in queues.split(",") if q.strip()])
+
+@jobs_group.command("retry")
+@click.argument("job_ids", nargs=-1)
+@click.option("--all", "retry_all", is_flag=True, help="Every failed job.")
+def jobs_retry_command(job_ids: tuple[str, ...], retry_all: bool) -> None:
+    """Put failed jobs back in their queue: they run once more."""
+    if not job_ids and not retry_all:
+        raise click.UsageError("name the jobs to retry, or pass --all")
+    requeued = jobs.retry_failed(current_app.config["REDIS_URL"], None if retry_all else list(job_ids))
+    for job_id in requeued:
+        click.echo(f"requeued {job_id}")
+    missing = set(job_ids) - set(requeued)
+    if missing:
+        raise click.ClickException(f"not among the failed jobs: {', '.join(sorted(missing))}")
 
 
 @fair_cli.command("demo")

@@ -59,6 +59,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "REMINDER_OFFSETS": tuple(int(m) for m in (env.get("REMINDER_OFFSETS") or "1440,60").split(",") if m.strip()),
         "REMINDER_NOTICE_MINUTES": int(env.get("REMINDER_NOTICE_MINUTES") or 5),
         "BULK_BATCH_SIZE": int(env.get("BULK_BATCH_SIZE") or 50),
+        # A job that raises runs again after each of these delays (seconds), then is kept as failed.
+        "JOB_RETRY_DELAYS": tuple(int(s) for s in (env.get("JOB_RETRY_DELAYS") or "10,60,300,1800").split(",")
+                                  if s.strip()),
         # Job dating: booking closes N minutes before a slot; cancel / reschedule until a cut-off;
         # a freed slot is held for the next person of the waitlist for a set time.
         "BOOKING_CLOSES_MINUTES": int(env.get("BOOKING_CLOSES_MINUTES") or 30),

@@ -238,8 +238,7 @@ def run(supervisor: Supervisor) -> int:
 
     python = sys.executable
     supervisor.spawn("web server", [python, "wsgi.py"], env)
-    supervisor.spawn("worker", [python, "-m", "flask", "--app", "fair:create_app", "fair", "worker",
-                                "--with-scheduler"], env)
+    supervisor.spawn("worker", [python, "-m", "workers", "worker", "--with-scheduler"], env)
 
     deadline = time.monotonic() + READY_TIMEOUT
     while not _answers(probe_host, port):

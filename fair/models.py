@@ -7,7 +7,7 @@ from fair.fairs.models import Edition, EditionPartner, Invitation  # noqa: F401
 from fair.jobdating.models import Availability, Booking, Slot, WaitlistEntry  # noqa: F401
 from fair.live.models import Announcement, LiveBooth, QueueEntry  # noqa: F401
 from fair.notify.models import DevMail  # noqa: F401
-from fair.ops.models import HeldJob  # noqa: F401
+from fair.jobs import HeldJob  # noqa: F401
 from fair.notify.models import OutboxMessage  # noqa: F401
 from fair.notify.models import (  # noqa: F401
     BulkInvitation, BulkRecipient, CalendarEntry, CalendarFeed, ReminderOffsets,

@@ -22,6 +22,7 @@
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -35,6 +36,7 @@ from typing import Any
 from flask import current_app, g, request
 from flask_babel import gettext as _
 from flask_login import current_user
+import socketio as python_socketio
 from flask_socketio import SocketIO, join_room
 from redis.exceptions import RedisError
 from sqlalchemy import inspect as sa_inspect
@@ -347,3 +349,40 @@ def _disconnect(reason: Any = None) -> None:
 def register(server: SocketIO) -> None:
     server.on_event("connect", _connect)
     server.on_event("disconnect", _disconnect)
+
+
+# ---------------------------------------------------------------- between nodes
+
+def socketio_manager(redis_url: str) -> Any:
+    """The message queue of Flask-SocketIO (channel `flask-socketio`, as the workers' emitter uses).
+
+    A web node hears the other nodes' socket events through a Redis subscription. python-socketio
+    waits 1, 2, 4… up to 60 s between attempts to subscribe again: after a 30 s outage, events
+    between nodes (a queue moved on node B, its candidate on node A) could stay lost for 30 s more.
+    `PromptRedisManager` tries every second.
+    """
+
+    class PromptRedisManager(python_socketio.RedisManager):
+        def _redis_listen_with_retries(self):  # python-socketio 5.18's loop, with a 1 s wait
+            failing = False
+            while True:
+                try:
+                    self._redis_connect()
+                    self.pubsub.subscribe(self.channel)
+                    if failing:
+                        log.info("socket events between nodes flow again")
+                        failing = False
+                    yield from self.pubsub.listen()
+                except Exception as exc:
+                    if not failing:
+                        log.warning("socket events between nodes stopped (%s); subscribing again every "
+                                    "%.0f s", exc, SUBSCRIBE_EVERY)
+                        failing = True
+                    with contextlib.suppress(Exception):
+                        self.pubsub.close()
+                    time.sleep(SUBSCRIBE_EVERY)
+
+    return PromptRedisManager(redis_url, channel="flask-socketio")
+
+
+SUBSCRIBE_EVERY = 1.0

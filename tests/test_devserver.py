@@ -124,7 +124,7 @@ class DevServer:
         """Children and grandchildren, once the worker has forked RQ's scheduler."""
         deadline = time.monotonic() + 20
         tree = process_tree(self.process.pid)
-        while time.monotonic() < deadline and not any("fair worker" in c for _, c in tree.values()):
+        while time.monotonic() < deadline and not any("workers worker" in c for _, c in tree.values()):
             time.sleep(0.1)
             tree = process_tree(self.process.pid)
         self.seen.update(tree)
@@ -187,7 +187,7 @@ def test_make_run_serves_the_demo_runs_jobs_and_stops_everything_on_ctrl_c(start
     assert DEMO_PASSWORD in out and all(email in out for _, email, _ in DEMO_LOGINS)
     tree = server.tree()
     commands = " | ".join(c for _, c in tree.values())
-    assert "valkey-server" in commands and "wsgi.py" in commands and "fair worker" in commands
+    assert "valkey-server" in commands and "wsgi.py" in commands and "workers worker" in commands
 
     home = requests.get(server.url, timeout=10)
     assert home.status_code == 200
@@ -237,7 +237,7 @@ def test_queued_jobs_survive_a_restart_and_a_dead_child_stops_the_rest(start, tm
     connection.close()
     with Redis.from_url(read_url(instance / "valkey")) as redis:
         job = Queue("mail", connection=redis).enqueue_in(
-            dt.timedelta(hours=1), "workers.mail.send_email_confirmation", candidate_id)
+            dt.timedelta(hours=1), "fair.accounts.jobs.send_password_reset", candidate_id)
     tree = first.tree()
 
     first.process.send_signal(signal.SIGTERM)
@@ -250,7 +250,7 @@ def test_queued_jobs_survive_a_restart_and_a_dead_child_stops_the_rest(start, tm
         assert job.id in Queue("mail", connection=redis).scheduled_job_registry.get_job_ids()
 
     tree = second.tree()
-    worker = next(pid for pid, (_, cmd) in tree.items() if "fair worker" in cmd)
+    worker = next(pid for pid, (_, cmd) in tree.items() if "workers worker" in cmd)
     os.kill(worker, signal.SIGKILL)
     assert second.wait() != 0
     assert "the worker stopped unexpectedly" in second.output

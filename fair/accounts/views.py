@@ -12,13 +12,12 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from fair.accounts import services
+from fair.accounts import jobs, services
 from fair.accounts.forms import (ChangePasswordForm, ForgotPasswordForm, LoginForm, ProfileForm,
                                  RegisterForm, ResendConfirmationForm, ResetPasswordForm)
 from fair.accounts.models import MembershipRole, OrganisationKind, User
 from fair.extensions import db, limiter
 from fair.security import safe_next_url
-from fair.tasks import enqueue_after_commit
 
 bp = Blueprint("accounts", __name__)
 log = logging.getLogger("fair.accounts")
@@ -204,7 +203,7 @@ def forgot_password():
         user = services.find_user_by_email(form.email.data)
         if user is not None and user.is_active:
             # The job makes the token itself: the raw secret never sits in Redis.
-            enqueue_after_commit(db.session, "workers.mail.send_password_reset", user.id, queue="mail")
+            jobs.send_password_reset.after_commit(db.session, user.id)
         db.session.commit()
         return render_template("accounts/forgot_password_sent.html")
     return render_template("accounts/forgot_password.html", form=form)

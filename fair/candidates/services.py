@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from fair.accounts.models import Membership, Organisation, OrganisationKind, User
-from fair.candidates import storage
+from fair.candidates import jobs, storage
 from fair.candidates.models import (
     Application, ApplicationStatus, CandidateCv, CandidateProfile, RejectionReason, Referral, ReferralStatus,
 )
@@ -121,11 +121,10 @@ def add_cv(user: User, checked: storage.CheckedCv) -> CandidateCv:
     return cv
 
 
-def delete_cv(cv: CandidateCv) -> str:
-    """Deletes the row; returns the storage name, whose file the caller removes after commit."""
-    storage_name = cv.storage_name
+def delete_cv(cv: CandidateCv) -> None:
+    """Deletes the row; its file is removed by a job once the deletion is committed."""
+    jobs.remove_cv_file.after_commit(db.session, cv.storage_name)
     db.session.delete(cv)
-    return storage_name
 
 
 # ---------------------------------------------------------------- applications

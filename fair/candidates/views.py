@@ -25,7 +25,6 @@ from fair.candidates.models import ApplicationStatus, CandidateCv, ReferralStatu
 from fair.companies import services as company_services
 from fair.companies.models import Booth
 from fair.extensions import db
-from fair.tasks import enqueue_after_commit
 
 log = logging.getLogger("fair.candidates")
 
@@ -164,8 +163,7 @@ def delete_cv(cv_id: int):
     if cv is None:
         abort(404)
     name = cv.original_name
-    storage_name = services.delete_cv(cv)
-    enqueue_after_commit(db.session, "workers.candidates.remove_cv_file", storage_name, queue="default")
+    services.delete_cv(cv)
     db.session.commit()
     flash(_("Your CV “%(name)s” has been deleted.", name=name), "success")
     return redirect(url_for(".cvs"))

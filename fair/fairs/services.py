@@ -23,6 +23,7 @@ from sqlalchemy import func, select, update
 from fair.accounts.models import Membership, MembershipRole, Organisation, OrganisationKind, PartnerType
 from fair.db import utcnow
 from fair.extensions import db
+from fair.fairs import jobs
 from fair.fairs.labels import AUDIENCE_LABELS, LANGUAGE_LABELS
 from fair.fairs.models import (
     STATUS_TRANSITIONS,
@@ -34,7 +35,6 @@ from fair.fairs.models import (
     Invitation,
     InvitationKind,
 )
-from fair.tasks import enqueue_after_commit
 
 log = logging.getLogger("fair.fairs")
 
@@ -598,7 +598,7 @@ def invite(
     )
     db.session.add(invitation)
     db.session.flush()
-    enqueue_after_commit(db.session, "workers.invitations.send_invitation", invitation.id, queue="mail")
+    jobs.send_invitation.after_commit(db.session, invitation.id)
     log.info("invitation %s (%s) to edition %s queued", invitation.id, kind.value, edition.id)
     return invitation
 
@@ -610,7 +610,7 @@ def resend_invitation(invitation: Invitation, now: dt.datetime | None = None) ->
     now = now or utcnow()
     invitation.expires_at = now + dt.timedelta(seconds=current_app.config["INVITATION_MAX_AGE"])
     db.session.flush()
-    enqueue_after_commit(db.session, "workers.invitations.send_invitation", invitation.id, queue="mail")
+    jobs.send_invitation.after_commit(db.session, invitation.id)
     log.info("invitation %s resent", invitation.id)
     return invitation
 

@@ -31,7 +31,7 @@ from fair.accounts.models import User
 from fair.companies.models import Booth
 from fair.db import begin_sqlite_write
 from fair.fairs.models import BookingPolicy, Edition, EditionStatus
-from fair.jobdating import clock
+from fair.jobdating import clock, jobs
 from fair.jobdating.models import (
     Attendance, Availability, Booking, BookingStatus, Outcome, Slot, SlotMode, WaitlistEntry, WaitlistStatus,
 )
@@ -40,7 +40,6 @@ log = logging.getLogger("fair.jobdating")
 
 BOOKING_KIND = "booking"
 BOOKABLE_STATUSES = (EditionStatus.published, EditionStatus.live)
-WAITLIST_JOB = "workers.jobdating.expire_waitlist_offer"
 
 
 class BookingError(Exception):
@@ -533,11 +532,10 @@ def offer_freed_slot(session: Session, slot: Slot, *, now: dt.datetime | None = 
 
 
 def _schedule_expiry(session: Session, entry: WaitlistEntry) -> None:
-    pending = session.info.setdefault(_EXPIRIES_KEY, [])
-    pending.append((current_app.config["REDIS_URL"], entry.id, entry.offer_expires_at))
-
-
-_EXPIRIES_KEY = "fair_waitlist_expiries"
+    """A job at the end of the hold passes the slot on (the offer also lapses by itself when read)."""
+    at = entry.offer_expires_at
+    jobs.expire_waitlist_offer.after_commit(session, entry.id, at=at,
+                                            job_id=f"waitlist-offer-{entry.id}-{int(at.timestamp())}")
 
 
 def _mail_waitlist_hold(session: Session, entry: WaitlistEntry, slot: Slot) -> None:
@@ -560,23 +558,6 @@ def _mail_waitlist_hold(session: Session, entry: WaitlistEntry, slot: Slot) -> N
                  "until": local_time_text(until, tz, locale), "link": mail_url("jobdating.my_day")},
         key=f"waitlist-hold-{entry.id}-{slot.id}-{int(until.timestamp())}", edition_id=edition.id,
     )
-
-
-@event.listens_for(Session, "after_commit")
-def _enqueue_expiries(session: Session) -> None:
-    from fair.tasks import get_queue
-
-    for redis_url, entry_id, at in session.info.pop(_EXPIRIES_KEY, []):
-        try:
-            get_queue("default", redis_url).enqueue_at(
-                at, WAITLIST_JOB, entry_id, job_id=f"waitlist-offer-{entry_id}-{int(at.timestamp())}")
-        except Exception:  # committed already; the offer also lapses by itself when read after held_until
-            log.exception("could not schedule the expiry of waitlist offer %s", entry_id)
-
-
-@event.listens_for(Session, "after_rollback")
-def _drop_expiries(session: Session) -> None:
-    session.info.pop(_EXPIRIES_KEY, None)
 
 
 def accept_offer(session: Session, entry: WaitlistEntry, now: dt.datetime | None = None) -> Booking:
@@ -655,9 +636,7 @@ def sync_calendar_later(session: Session, booking: Booking) -> None:
     The booking request stays short (it writes one row); the invitations, their .ics files and the
     reminders are made by `sync_calendar` in the worker, which reads the booking as it then is.
     """
-    from fair.tasks import enqueue_after_commit
-
-    enqueue_after_commit(session, "workers.jobdating.sync_booking_calendar", booking.id)
+    jobs.sync_booking_calendar.after_commit(session, booking.id)
 
 
 def sync_calendar(session: Session, booking_id: int) -> list[str]:

@@ -33,7 +33,8 @@ from fair.accounts.models import Membership, Organisation, OrganisationKind, Use
 from fair.companies.models import Booth
 from fair.db import begin_sqlite_write
 from fair.fairs.models import Edition, EditionStatus
-from fair.live import chat, presence
+from fair.jobs import after_commit
+from fair.live import chat, jobs, presence
 from fair.live.models import OPEN_STATUSES, Announcement, LiveBooth, QueueEntry, QueueStatus
 
 log = logging.getLogger("fair.live")
@@ -41,7 +42,6 @@ log = logging.getLogger("fair.live")
 FOLLOWABLE = (EditionStatus.published, EditionStatus.live)
 ANNOUNCEMENTS_SHOWN = 5
 ANNOUNCEMENT_MAX = 1000
-TURN_JOB = "workers.live.expire_turn"
 
 
 class QueueRefused(Exception):
@@ -373,7 +373,8 @@ def set_available(session: Session, booth: Booth, user_id: int, sid: str, availa
     _staffing_changed(live, after, now)
     live.seq += 1
     session.flush()
-    session.info.setdefault(_PRESENCE_KEY, []).append((booth.id, user_id, sid, available))
+    booth_id = booth.id
+    after_commit(session, lambda: presence.set_available(booth_id, user_id, sid, available))
     session.info[BEFORE_KEY][booth.id].recruiters = after
     return before != after
 
@@ -617,49 +618,34 @@ def dashboard_state(session: Session, edition: Edition, now: dt.datetime) -> dic
 # ---------------------------------------------------------------- the expiry job
 
 
-_TURNS_KEY = "fair_live_turn_expiries"
-_PRESENCE_KEY = "fair_live_presence_writes"
-
-
 def _schedule_turn_expiry(session: Session, entry: QueueEntry) -> None:
-    session.info.setdefault(_TURNS_KEY, []).append(
-        (current_app.config["REDIS_URL"], entry.id, entry.turn_expires_at))
+    """A job a second after the end of the turn (so it never finds it still running) skips a called
+    person who did not answer; the turn also lapses when the booth is next read or changed."""
+    at = entry.turn_expires_at
+    jobs.expire_turn.after_commit(session, entry.id, at=at + dt.timedelta(seconds=1),
+                                  job_id=f"live-turn-{entry.id}-{int(at.timestamp())}")
 
 
-def _enqueue_turn_expiries(session: Session) -> None:
-    from fair.tasks import get_queue
+# ---------------------------------------------------------------- what a transaction knew of its booths
 
+def _remember_committed(session: Session) -> None:
+    """After every commit: what it knew of the booths it locked, for the broadcasts that follow."""
     session.info[COMMITTED_KEY] = session.info.pop(BEFORE_KEY, {})
-    for booth_id, user_id, sid, available in session.info.pop(_PRESENCE_KEY, []):
-        presence.set_available(booth_id, user_id, sid, available)
-
-    for redis_url, entry_id, at in session.info.pop(_TURNS_KEY, []):
-        if not redis_url:
-            continue
-        try:
-            # A second after the end of the turn, so the job never finds it still running.
-            get_queue("default", redis_url).enqueue_at(
-                at + dt.timedelta(seconds=1), TURN_JOB, entry_id,
-                job_id=f"live-turn-{entry_id}-{int(at.timestamp())}")
-        except Exception:  # committed already; the turn also lapses when the booth is next read or changed
-            log.exception("could not schedule the end of the turn of queue entry %s", entry_id)
 
 
-def _drop_turn_expiries(session: Session) -> None:
-    session.info.pop(_TURNS_KEY, None)
-    session.info.pop(_PRESENCE_KEY, None)
+def _forget_locked(session: Session) -> None:
     session.info.pop(BEFORE_KEY, None)
     session.info.pop(COMMITTED_KEY, None)
 
 
 def _listen() -> None:
+    """Transaction-local state, not side effects (those go through fair.jobs.after_commit)."""
     from sqlalchemy import event
 
-    if not event.contains(Session, "after_commit", _enqueue_turn_expiries):
+    if not event.contains(Session, "after_commit", _remember_committed):
         event.listen(Session, "before_commit", _snapshot_locked_booths)
-        event.listen(Session, "after_commit", _enqueue_turn_expiries)
-        event.listen(Session, "after_rollback", _drop_turn_expiries)
+        event.listen(Session, "after_commit", _remember_committed)
+        event.listen(Session, "after_rollback", _forget_locked)
 
 
 _listen()
-

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from fair.accounts.models import Membership, Organisation, OrganisationKind, User
 from fair.candidates.models import Referral, ReferralStatus
 from fair.fairs.models import Edition, EditionPartner
+from fair.notify import jobs
 from fair.notify.models import BulkInvitation, BulkRecipient, BulkStatus
 
 log = logging.getLogger("fair.notify")
@@ -237,9 +238,7 @@ def create_bulk_from_partner(session: Session, *, edition: Edition, user_id: int
 
 def start_bulk(session: Session, bulk: BulkInvitation) -> None:
     """Queue the sending job once the caller commits."""
-    from fair.tasks import enqueue_after_commit
-
-    enqueue_after_commit(session, "workers.bulk.send_bulk", bulk.id, queue="bulk")
+    jobs.send_bulk.after_commit(session, bulk.id)
 
 
 def pause_bulk(session: Session, bulk: BulkInvitation) -> bool:

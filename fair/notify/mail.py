@@ -1,12 +1,10 @@
-"""Building and delivering email: SMTP when MAIL_URL is set, the dev mail viewer otherwise."""
+"""Rendering email from templates, links for it, and the dev mail viewer's copy (MAIL_URL unset).
+Sending is the outbox's (fair/notify/outbox.py)."""
 from __future__ import annotations
 
 import logging
-import smtplib
-import ssl
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
@@ -46,29 +44,7 @@ def mail_url(endpoint: str, **values) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
-def build_message(to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
-    message = EmailMessage()
-    message["From"] = current_app.config["MAIL_FROM"]
-    message["To"] = to
-    message["Subject"] = subject
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain="fair.localhost")
-    message.set_content(text)
-    if html:
-        message.add_alternative(html, subtype="html")
-    return message
-
-
-def deliver(message: EmailMessage) -> None:
-    """Send now. The caller (a job) owns the transaction that records a dev-viewer copy."""
-    url = current_app.config["MAIL_URL"]
-    if not url:
-        _keep_for_viewer(message)
-        return
-    _send_smtp(url, message)
-
-
-def _keep_for_viewer(message: EmailMessage) -> None:
+def keep_for_viewer(message: EmailMessage) -> None:
     from fair.notify.models import DevMail
 
     html_part = message.get_body(("html",))
@@ -83,23 +59,3 @@ def _keep_for_viewer(message: EmailMessage) -> None:
         )
     )
     log.info("mail to %s kept for the dev mail viewer: %s", message["To"], message["Subject"])
-
-
-def _send_smtp(url: str, message: EmailMessage) -> None:
-    """MAIL_URL: smtp://[user:pass@]host[:port][?starttls=1] or smtps://…"""
-    parts = urlsplit(url)
-    options = parse_qs(parts.query)
-    host = parts.hostname or "localhost"
-    timeout = 30
-    if parts.scheme == "smtps":
-        client: smtplib.SMTP = smtplib.SMTP_SSL(host, parts.port or 465, timeout=timeout,
-                                                context=ssl.create_default_context())
-    else:
-        client = smtplib.SMTP(host, parts.port or 25, timeout=timeout)
-    with client:
-        if options.get("starttls", ["0"])[0] in {"1", "true", "yes"}:
-            client.starttls(context=ssl.create_default_context())
-        if parts.username:
-            client.login(unquote(parts.username), unquote(parts.password or ""))
-        client.send_message(message)
-    log.info("mail sent to %s: %s", message["To"], message["Subject"])

@@ -26,6 +26,7 @@ import smtplib
 import socket
 import uuid
 from collections import defaultdict
+from dataclasses import replace
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from email.message import EmailMessage
@@ -34,20 +35,21 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app
-from sqlalchemy import and_, bindparam, event, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from fair.db import utcnow
-from fair.notify.mail import render_mail
+from fair.jobs import JobCall, after_commit_batch, enqueue_call, submit
+from fair.notify import jobs
+from fair.notify.mail import keep_for_viewer, render_mail
+from fair.notify.mime import calendar_message
 from fair.notify.models import CLAIMABLE_STATUSES, OutboxMessage, OutboxStatus
 
 log = logging.getLogger("fair.notify")
 
-SEND_JOB = "workers.outbox.send_messages"
-SWEEP_JOB = "workers.outbox.sweep"
 BATCH_SIZE = 200             # rows per send job: one SMTP connection for all of them
 BULK_THRESHOLD = 20          # a transaction queueing more mail than this goes to the `bulk` queue
 COMMIT_EVERY = 25            # sent rows recorded together (a crash resends at most these)
@@ -60,8 +62,6 @@ SECRET_TEMPLATES = frozenset({"reset_password"})
 ERASED = "[erased once sent: this mail held a secret link]"
 
 SMTP_POLICY = email.policy.default.clone(linesep="\r\n")
-_PENDING_KEY = "fair_outbox_pending"
-_SWEEP_FLAG = "fair:outbox:sweep-scheduled"
 
 
 # ---------------------------------------------------------------- clock
@@ -113,7 +113,7 @@ def queue_mail(session: Session, *, to: str, template: str, locale: str, context
         raise RuntimeError(f"outbox row {key!r} vanished")
     if result.rowcount != 1:
         return row
-    session.info.setdefault(_PENDING_KEY, []).append((current_app.config["REDIS_URL"], row.id))
+    _send_after_commit(session, row.id)
     return row
 
 
@@ -127,47 +127,29 @@ def _message_id_domain() -> str:
     return domain or "fair.localhost"
 
 
-@event.listens_for(Session, "after_commit")
-def _enqueue_committed(session: Session) -> None:
-    pending = session.info.pop(_PENDING_KEY, [])
-    if not pending:
-        return
-    by_url: dict[str, list[int]] = defaultdict(list)
-    for redis_url, message_id in pending:
-        by_url[redis_url].append(message_id)
-    for redis_url, ids in by_url.items():
-        try:
-            enqueue_send(ids, redis_url)
-            ensure_sweeper(redis_url)
-        except Exception:  # committed rows are not lost: the sweeper enqueues them later
-            log.exception("could not enqueue the send of %d outbox message(s)", len(ids))
+def _send_after_commit(session: Session, message_id: int) -> None:
+    """The rows a transaction queues go to send jobs once it commits (one job per BATCH_SIZE rows);
+    if Redis refuses, the jobs are held (fair.jobs) and the sweeper is a second net."""
+    redis_url, bind = current_app.config["REDIS_URL"], session.get_bind()
+
+    def send(ids: list[int]) -> None:
+        for call in send_calls(ids):
+            submit(call, redis_url, bind)
+
+    after_commit_batch(session, "outbox", send).append(message_id)
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop_pending(session: Session) -> None:
-    session.info.pop(_PENDING_KEY, None)
-
-
-def _queue(name: str, redis_url: str | None = None):
-    from fair.tasks import get_queue
-
-    return get_queue(name, redis_url)
+def send_calls(ids: Sequence[int], queue: str | None = None) -> list[JobCall]:
+    """One send job per BATCH_SIZE rows; big batches go to `bulk` so they never delay a reset link."""
+    name = queue or ("bulk" if len(ids) > BULK_THRESHOLD else "mail")
+    return [replace(jobs.send_messages.call(list(ids[start:start + BATCH_SIZE])), queue=name)
+            for start in range(0, len(ids), BATCH_SIZE)]
 
 
 def enqueue_send(ids: Sequence[int], redis_url: str | None = None, queue: str | None = None) -> None:
-    """One send job per BATCH_SIZE rows; big batches go to `bulk` so they never delay a reset link."""
-    name = queue or ("bulk" if len(ids) > BULK_THRESHOLD else "mail")
-    rq_queue = _queue(name, redis_url)
-    for start in range(0, len(ids), BATCH_SIZE):
-        rq_queue.enqueue(SEND_JOB, list(ids[start:start + BATCH_SIZE]), failure_ttl=7 * 86400)
-
-
-def ensure_sweeper(redis_url: str | None = None) -> None:
-    """Keep one sweep scheduled per interval: the flag expires when the scheduled sweep is due."""
-    rq_queue = _queue("default", redis_url)
-    seconds = int(SWEEP_INTERVAL.total_seconds())
-    if rq_queue.connection.set(_SWEEP_FLAG, "1", nx=True, ex=seconds):
-        rq_queue.enqueue_in(SWEEP_INTERVAL, SWEEP_JOB, result_ttl=seconds, failure_ttl=86400)
+    """Send these rows now (outside a transaction: the sweeper, the worker's catch-up)."""
+    for call in send_calls(ids, queue):
+        enqueue_call(call, redis_url or current_app.config["REDIS_URL"])
 
 
 # ---------------------------------------------------------------- sending
@@ -245,27 +227,8 @@ def _parsed_header(name: str, value: str):
 
 def _calendar_message(row: OutboxMessage) -> EmailMessage:
     assert row.calendar_method and row.calendar_ics is not None
-    try:
-        from fair.notify.mime import calendar_message
-    except ImportError:  # pragma: no cover - the module is built alongside
-        calendar_message = _fallback_calendar_message
     return calendar_message(row.to_address, row.subject, row.text_body, row.html_body,
                             row.calendar_ics, row.calendar_method)
-
-
-def _fallback_calendar_message(to: str, subject: str, text: str, html: str | None, ics: bytes, method: str,
-                               filename: str = "invitation.ics") -> EmailMessage:
-    """multipart/mixed[ multipart/alternative[text, html, text/calendar; method=…], .ics attachment ]."""
-    message = EmailMessage()
-    message["To"] = to
-    message["Subject"] = subject
-    message.set_content(text)
-    if html:
-        message.add_alternative(html, subtype="html")
-    message.add_alternative(ics.decode("utf-8"), subtype="calendar", params={"method": method})
-    message.make_mixed()
-    message.add_attachment(ics, maintype="application", subtype="ics", filename=filename)
-    return message
 
 
 class Transport:
@@ -279,9 +242,7 @@ class Transport:
 
     def send(self, message: EmailMessage, to: str) -> None:
         if not self.url:
-            from fair.notify.mail import _keep_for_viewer
-
-            _keep_for_viewer(message)
+            keep_for_viewer(message)
             return
         try:
             client = self._connected()
@@ -425,7 +386,8 @@ def send_batch(session: Session, ids: Sequence[int]) -> dict[str, int]:
         _record_sent(session, sent, token)
         session.commit()
     for delay, delayed in retries.items():
-        _queue("mail").enqueue_in(dt.timedelta(seconds=delay), SEND_JOB, delayed, failure_ttl=7 * 86400)
+        enqueue_call(replace(jobs.send_messages.call(delayed, at=utcnow() + dt.timedelta(seconds=delay)), queue="mail"),
+                     current_app.config["REDIS_URL"])
     log.info("outbox batch: %s", counts)
     return counts
 

@@ -1,10 +1,11 @@
 """Reminders of calendar entries: mails at 24 h and 1 h before, an in-app notice 5 minutes before.
 
-Each reminder is an RQ job scheduled with `enqueue_at` (the worker runs RQ's own scheduler). The jobs
-of an entry are re-planned, after commit, every time the entry changes: the old ones are deleted,
-new ones are scheduled for the new time, none for a cancelled entry. The job itself also reloads the
+Each reminder is a job at a time (fair.jobs; the worker runs RQ's own scheduler). The jobs of an
+entry are re-planned, after commit, every time the entry changes: the old ones are withdrawn, new
+ones are scheduled for the new time, none for a cancelled entry. The job itself also reloads the
 entry and does nothing unless it is still active at the start it was planned for, so a job that
-escaped deletion (a crash between commit and re-planning) sends nothing wrong.
+escaped withdrawal sends nothing wrong. Jobs Redis refused are held until it answers, and a
+periodic reconcile (workers/schedule.py) plans again those Redis lost with its data.
 """
 from __future__ import annotations
 
@@ -13,23 +14,23 @@ import logging
 import math
 from dataclasses import dataclass
 
+from typing import Any
+
 from flask import current_app
+from redis.exceptions import RedisError
 from rq.exceptions import NoSuchJobError
 from rq.job import Job
-from sqlalchemy import event
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fair.db import utcnow
+from fair.jobs import JobCall, after_commit, enqueue_call, submit
+from fair.notify import jobs
 from fair.notify.models import CalendarEntry, EntryStatus, ReminderOffsets
 from fair.redis_conn import redis_for
-from fair.tasks import get_queue
 
 log = logging.getLogger("fair.notify")
 
-_PENDING_KEY = "fair_pending_reminders"
-REMINDER_JOB = "workers.reminders.send_reminder"
-NOTICE_JOB = "workers.reminders.send_notice"
-REMINDER_QUEUE = "default"
 
 
 def reminder_offsets(session: Session, edition_id: int) -> list[int]:
@@ -82,8 +83,6 @@ def parse_offsets(text: str) -> list[int]:
 
 def replan_edition(session: Session, edition_id: int) -> int:
     """After the edition's offsets change: plan again the reminders of its active entries still to come."""
-    from sqlalchemy import select
-
     entries = session.execute(
         select(CalendarEntry).where(CalendarEntry.edition_id == edition_id,
                                     CalendarEntry.status == EntryStatus.active,
@@ -94,45 +93,37 @@ def replan_edition(session: Session, edition_id: int) -> int:
     return len(entries)
 
 
-@dataclass(frozen=True)
-class PlannedJob:
-    job_id: str
-    func: str
-    run_at: dt.datetime
-    args: tuple
-
-
-@dataclass(frozen=True)
-class Plan:
-    redis_url: str
-    entry_id: int
-    jobs: tuple[PlannedJob, ...]
-
-
 def planned_jobs(entry: CalendarEntry, offsets: list[int], notice_minutes: int,
-                 now: dt.datetime | None = None) -> tuple[PlannedJob, ...]:
-    """The jobs an entry calls for now: none when cancelled, none whose time has already passed."""
+                 now: dt.datetime | None = None) -> tuple[JobCall, ...]:
+    """The jobs an entry calls for now: none when cancelled, none whose time has already passed.
+
+    Their ids name the entry, its sequence and the offset: planning the same entry again gives the
+    same ids, so a job is never planned twice (the reconcile relies on it)."""
     if entry.status != EntryStatus.active:
         return ()
     now = now or utcnow()
     start = entry.starts_at.isoformat()
-    jobs = [
-        PlannedJob(f"reminder-{entry.id}-{entry.sequence}-{minutes}", REMINDER_JOB,
-                   entry.starts_at - dt.timedelta(minutes=minutes), (entry.id, start, minutes))
+    calls = [
+        jobs.send_reminder.call(entry.id, start, minutes, at=entry.starts_at - dt.timedelta(minutes=minutes),
+                                job_id=f"reminder-{entry.id}-{entry.sequence}-{minutes}")
         for minutes in offsets
     ]
     if notice_minutes > 0:
-        jobs.append(PlannedJob(f"notice-{entry.id}-{entry.sequence}", NOTICE_JOB,
-                               entry.starts_at - dt.timedelta(minutes=notice_minutes), (entry.id, start)))
-    return tuple(job for job in jobs if job.run_at > now)
+        calls.append(jobs.send_notice.call(entry.id, start, at=entry.starts_at - dt.timedelta(minutes=notice_minutes),
+                                           job_id=f"notice-{entry.id}-{entry.sequence}"))
+    return tuple(call for call in calls if call.at > now)
+
+
+def _planned_now(session: Session, entry: CalendarEntry) -> tuple[JobCall, ...]:
+    return planned_jobs(entry, reminder_offsets(session, entry.edition_id),
+                        current_app.config["REMINDER_NOTICE_MINUTES"])
 
 
 def plan_reminders(session: Session, entry: CalendarEntry) -> None:
     """Replace the entry's scheduled reminders once `session` commits (the last plan of an entry wins)."""
-    offsets = reminder_offsets(session, entry.edition_id)
-    plan = Plan(current_app.config["REDIS_URL"], entry.id,
-                planned_jobs(entry, offsets, current_app.config["REMINDER_NOTICE_MINUTES"]))
-    session.info.setdefault(_PENDING_KEY, {})[entry.id] = plan
+    calls, entry_id = _planned_now(session, entry), entry.id
+    redis_url, bind = current_app.config["REDIS_URL"], session.get_bind()
+    after_commit(session, lambda: apply_plan(redis_url, bind, entry_id, calls), key=("reminders", entry_id))
 
 
 def _jobs_key(entry_id: int) -> str:
@@ -144,37 +135,57 @@ def scheduled_job_ids(redis_url: str, entry_id: int) -> set[str]:
     return {member.decode() for member in redis.smembers(_jobs_key(entry_id))}
 
 
-def apply_plan(plan: Plan) -> None:
-    """Delete the entry's previous reminder jobs, then schedule the new ones."""
-    redis = redis_for(plan.redis_url)
-    queue = get_queue(REMINDER_QUEUE, plan.redis_url)
-    key = _jobs_key(plan.entry_id)
-    for job_id in scheduled_job_ids(plan.redis_url, plan.entry_id):
+def apply_plan(redis_url: str, bind: Any, entry_id: int, calls: tuple[JobCall, ...]) -> None:
+    """Withdraw the entry's previous reminder jobs, then schedule the new ones (held if Redis refuses:
+    a withdrawn job that escaped sends nothing, since each job checks its entry)."""
+    keep = {call.job_id for call in calls}
+    try:
+        _withdraw(redis_url, entry_id, keep)
+    except RedisError:
+        log.warning("previous reminders of calendar entry %s not withdrawn (Redis down)", entry_id)
+    for call in calls:
+        if submit(call, redis_url, bind):
+            _remember(redis_url, entry_id, call)
+    log.info("calendar entry %s: %d reminder job(s) planned", entry_id, len(calls))
+
+
+def _withdraw(redis_url: str, entry_id: int, keep: set[str | None]) -> None:
+    redis = redis_for(redis_url)
+    for job_id in scheduled_job_ids(redis_url, entry_id) - keep:
         try:
             Job.fetch(job_id, connection=redis).delete()
         except NoSuchJobError:
             pass
-        redis.srem(key, job_id)
-    for job in plan.jobs:
-        queue.enqueue_at(job.run_at, job.func, *job.args, job_id=job.job_id)
-        redis.sadd(key, job.job_id)
-    if plan.jobs:  # the list of an entry's jobs outlives its last one by a day, not forever
-        redis.expireat(key, int(max(job.run_at for job in plan.jobs).timestamp()) + 86400)
-    log.info("calendar entry %s: %d reminder job(s) scheduled", plan.entry_id, len(plan.jobs))
+        redis.srem(_jobs_key(entry_id), job_id)
 
 
-@event.listens_for(Session, "after_commit")
-def _apply_pending(session: Session) -> None:
-    for plan in session.info.pop(_PENDING_KEY, {}).values():
-        try:
-            apply_plan(plan)
-        except Exception:  # committed already; the reminder jobs check the entry's state themselves
-            log.exception("could not plan the reminders of calendar entry %s", plan.entry_id)
+def _remember(redis_url: str, entry_id: int, call: JobCall) -> None:
+    """The list of an entry's jobs outlives its last one by a day, not for ever."""
+    redis, key = redis_for(redis_url), _jobs_key(entry_id)
+    redis.sadd(key, call.job_id)
+    if call.at is not None:
+        expiry = int(call.at.timestamp()) + 86400
+        redis.expireat(key, max(expiry, redis.expiretime(key)))
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop_pending(session: Session) -> None:
-    session.info.pop(_PENDING_KEY, None)
+def reconcile(session: Session, redis_url: str) -> int:
+    """Schedule again the reminder jobs of active future entries that Redis no longer holds (it
+    restarted empty, say). Each job has a fixed id, so a job is never planned twice. Answers how many
+    were planned again."""
+    redis = redis_for(redis_url)
+    entries = session.execute(
+        select(CalendarEntry).where(CalendarEntry.status == EntryStatus.active, CalendarEntry.starts_at > utcnow())
+        .order_by(CalendarEntry.id)
+    ).scalars().all()
+    missing = [(entry.id, call) for entry in entries for call in _planned_now(session, entry)
+               if not Job.exists(call.job_id, connection=redis)]
+    session.rollback()
+    for entry_id, call in missing:
+        enqueue_call(call, redis_url)
+        _remember(redis_url, entry_id, call)
+    if missing:
+        log.warning("reminders: %d job(s) Redis had lost planned again", len(missing))
+    return len(missing)
 
 
 def still_due(entry: CalendarEntry | None, starts_at_iso: str) -> bool:

@@ -66,7 +66,7 @@ class PlatformCollector(Collector):
         from rq import Queue
         from rq.registry import FailedJobRegistry
 
-        from fair.tasks import QUEUE_NAMES
+        from fair.jobs import QUEUE_NAMES
         from fair.ops.probes import probe_redis
 
         length = GaugeMetricFamily("fair_rq_queue_length", "Jobs waiting in an RQ queue.", labels=["queue"])
@@ -94,7 +94,7 @@ class PlatformCollector(Collector):
 
         from fair.extensions import db
         from fair.notify.models import OutboxMessage
-        from fair.ops.models import HeldJob
+        from fair.jobs import HeldJob
 
         backlog = GaugeMetricFamily("fair_outbox_messages", "Outbox rows not sent yet, by status.",
                                     labels=["status"])

@@ -2,8 +2,8 @@
 
 Unlike `make run` nothing is embedded: DATABASE_URL, REDIS_URL and MAIL_URL must point at real
 servers (and FAIR_ENV=production needs SECRET_KEY). It migrates the database, then supervises
-gunicorn (deploy/gunicorn.conf.py: gevent, one worker), `flask fair worker` and
-`flask fair scheduler` like `make run` does: Ctrl-C or SIGTERM stops them all (the worker finishes
+gunicorn (deploy/gunicorn.conf.py: gevent, one worker), `python -m workers worker` and
+`python -m workers scheduler` like `make run` does: Ctrl-C or SIGTERM stops them all (the worker finishes
 its job first); if one dies, the others are stopped and the exit status is non-zero.
 For several nodes and hosts, use the systemd units and the nginx site under deploy/.
 """
@@ -64,11 +64,10 @@ def _run(supervisor: Supervisor, env: dict[str, str]) -> int:
     os.environ.update(env)
     upgrade(load_config()["DATABASE_URL"])
     python = sys.executable
-    flask = [python, "-m", "flask", "--app", "fair:create_app", "fair"]
     supervisor.spawn("web node", [python, "-m", "gunicorn", "-c", str(PROJECT_ROOT / "deploy" / "gunicorn.conf.py"),
                                   "wsgi:app"], env)
-    supervisor.spawn("worker", [*flask, "worker"], env)
-    supervisor.spawn("scheduler", [*flask, "scheduler"], env)
+    supervisor.spawn("worker", [python, "-m", "workers", "worker"], env)
+    supervisor.spawn("scheduler", [python, "-m", "workers", "scheduler"], env)
     port = int(env["PORT"])
     while not _answers("127.0.0.1", port):
         dead = supervisor.first_dead()

@@ -38,10 +38,10 @@ def test_known_and_unknown_emails_get_the_same_answer_and_only_known_ones_a_mail
     assert known.get_data() == unknown.get_data()
     assert "Si un compte existe avec cette adresse" in page_text(known)
 
-    from fair.tasks import get_queue
+    from fair.jobs import get_queue
 
     [job] = get_queue("mail").get_jobs()
-    assert job.func_name == "workers.mail.send_password_reset"
+    assert job.func_name == "fair.accounts.jobs.send_password_reset"
     assert len(job.args) == 1  # only the user id: no secret in Redis
     assert count(session, PasswordResetToken) == 0  # the job makes the token
 

@@ -25,11 +25,11 @@ CSV = (
 
 
 def run_worker(postgresql_url: str, valkey, smtp, base_url: str) -> subprocess.CompletedProcess:
-    """`flask fair worker --burst` as production starts it, on the queues the sending uses."""
+    """`python -m workers worker --burst` as production starts it, on the queues the sending uses."""
     env = dict(os.environ)
     env.update({"DATABASE_URL": postgresql_url, "REDIS_URL": valkey.url, "MAIL_URL": smtp.url,
                 "SECRET_KEY": "e2e-secret-key", "BASE_URL": base_url, "BULK_BATCH_SIZE": "1"})
-    return subprocess.run([sys.executable, "-m", "flask", "--app", "fair:create_app", "fair", "worker", "--burst",
+    return subprocess.run([sys.executable, "-m", "workers", "worker", "--burst",
                            "--queues", "bulk,mail"], cwd=ROOT, env=env, capture_output=True, timeout=120)
 
 
@@ -87,7 +87,7 @@ def test_a_signed_in_candidate_sees_the_five_minute_notice_live(live_server, pag
     import datetime as dt
 
     from fair.notify.agenda import schedule_entry
-    from workers.reminders import send_notice
+    from fair.notify.jobs import send_notice
 
     organiser = factory.organisation("organiser", "Métropole de Lille")
     edition = factory.edition(organiser)

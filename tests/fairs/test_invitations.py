@@ -301,13 +301,13 @@ def test_resending_mails_the_link_again_and_revives_an_expired_invitation(app, c
 
 
 def test_a_retried_send_job_does_not_mail_twice(app, client, session, world, smtp):
-    from fair.tasks import get_queue
+    from fair.jobs import get_queue
 
     login(client, "organiser.f@example.org")
     _create_invitation(client, app, smtp, world)
     invitation_id = _invitation(session, "rh@logistique-nord.example").id
     for _attempt in range(2):  # the same job run again, as RQ does when it retries
-        get_queue("mail").enqueue("workers.invitations.send_invitation", invitation_id, job_id="invitation-retry")
+        get_queue("mail").enqueue("fair.fairs.jobs.send_invitation", invitation_id, job_id="invitation-retry")
         run_jobs(app)
     time.sleep(0.2)
     assert len(smtp.to("rh@logistique-nord.example")) == 2  # the first send, then one for this job

@@ -153,7 +153,7 @@ def test_the_end_of_a_turn_is_scheduled_with_rq(app, session, live_world):
     session.commit()
     registry = ScheduledJobRegistry(queue=Queue("default", connection=get_redis()))
     jobs = [Queue("default", connection=get_redis()).fetch_job(job_id) for job_id in registry.get_job_ids()]
-    assert [(j.func_name, j.args) for j in jobs] == [("workers.live.expire_turn", (entry.id,))]
+    assert [(j.func_name, j.args) for j in jobs] == [("fair.live.jobs.expire_turn", (entry.id,))]
 
 
 def test_staff_see_a_number_instead_of_a_name_in_an_anonymised_fair(app, session, live_world):

@@ -51,6 +51,6 @@ def test_the_worker_skips_a_lapsed_turn_and_tells_the_candidate(app, session, li
     moved = [m["data"][0] for m in published if m["event"] == "queue_position"]
     assert moved == [] or moved[0]["position"] == 1  # the second person was already first of those waiting
     # run again: the entry is no longer called, nothing happens
-    from workers.live import expire_turn
+    from fair.live.jobs import expire_turn
 
     assert expire_turn(entry_id) is False

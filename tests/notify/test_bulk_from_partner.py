@@ -112,7 +112,7 @@ def test_only_confirmed_referrals_of_that_partner_are_invited(app, session, smtp
 
 def test_pause_and_resume_work_as_for_a_file(app, session, smtp, world):
     from fair.notify.models import BulkInvitation, BulkStatus
-    from workers.bulk import send_bulk
+    from fair.notify.jobs import send_bulk
 
     client = app.test_client()
     login(client, "organiser@example.org")

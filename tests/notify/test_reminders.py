@@ -65,6 +65,24 @@ def test_reminders_are_planned_at_24h_1h_and_a_notice_5_minutes_before(app, sess
     assert all(job_id.endswith(tuple("0123456789")) and str(entry.id) in job_id for job_id in scheduled(app))
 
 
+def test_redis_restarted_empty_the_reconcile_plans_the_reminders_of_future_entries_again_once(app, session, world):
+    from fair.notify.jobs import reconcile_reminders
+    from fair.redis_conn import get_redis
+
+    edition, candidate = world
+    entry = _schedule(session, edition, candidate)
+    planned = scheduled(app)
+    assert len(planned) == 3 and all(str(entry.id) in job_id for job_id in planned)
+
+    get_redis().flushdb()  # a Redis restart without persistence: every scheduled job is gone
+    assert scheduled(app) == {}
+    assert reconcile_reminders() == 3
+    assert scheduled(app) == planned  # the same jobs at the same times
+    assert reconcile_reminders() == 0  # once: a second run finds them all
+    assert scheduled(app) == planned
+    assert len(advance_clock(app, START - dt.timedelta(hours=24))) == 1  # and they still run
+
+
 def test_reminders_move_when_the_entry_moves_and_vanish_when_it_is_cancelled(app, session, smtp, world):
     from fair.notify.agenda import cancel_entry, move_entry
 
@@ -96,7 +114,7 @@ def test_a_reminder_job_checks_the_entry_before_sending(app, session, smtp, worl
     """A job that escaped re-planning (say, Redis lost the deletion) finds the entry moved and sends nothing."""
     from fair.notify.agenda import move_entry
     from fair.notify.models import OutboxMessage
-    from workers.reminders import send_reminder
+    from fair.notify.jobs import send_reminder
 
     edition, candidate = world
     entry = _schedule(session, edition, candidate)

@@ -2,7 +2,7 @@
 
 PostgreSQL (a throw-away cluster of its own, so it can be restarted), Valkey (its own, so it can be
 stopped), aiosmtpd, N gunicorn nodes (`deploy/gunicorn.conf.py`, gevent, one worker each), M
-`flask fair worker` processes and, optionally, Debian's nginx in front of the nodes with a config
+`python -m workers worker` processes and, optionally, Debian's nginx in front of the nodes with a config
 made from `deploy/nginx/fair.conf`. Everything it starts, it stops.
 """
 from __future__ import annotations
@@ -172,7 +172,7 @@ class Cluster:
 
     def start_worker(self, *args: str) -> subprocess.Popen:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "fair:create_app", "fair", "worker", *args],
+            [sys.executable, "-m", "workers", "worker", *args],
             cwd=ROOT, env=self.env(), stdout=self._log(f"worker{len(self.worker_procs)}"),
             stderr=subprocess.STDOUT, start_new_session=True)
         self.worker_procs.append(proc)

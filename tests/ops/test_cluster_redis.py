@@ -1,5 +1,5 @@
 """Redis stopped during a fair, and workers stopped mid-job, with the real processes: two gunicorn nodes,
-`flask fair worker`, Valkey, PostgreSQL and aiosmtpd (see cluster.py). One cluster for the module."""
+`python -m workers worker`, Valkey, PostgreSQL and aiosmtpd (see cluster.py). One cluster for the module."""
 from __future__ import annotations
 
 import os
@@ -76,7 +76,7 @@ def test_a_fair_goes_on_while_redis_is_down_and_everything_queued_is_sent_once_i
 
         # The node that took the booking dies before Redis is back. The job it could not enqueue (the
         # booking's invitations) is a row in the database: the worker enqueues it when Redis returns.
-        assert ("workers.jobdating.sync_booking_calendar",) in cluster.sql("SELECT func FROM held_jobs")
+        assert ("fair.jobdating.jobs.sync_booking_calendar",) in cluster.sql("SELECT func FROM held_jobs")
         cluster.kill_node(0)
         cluster.start_node(0)
 

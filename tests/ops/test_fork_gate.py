@@ -8,7 +8,7 @@ import os
 import threading
 import time
 
-from fair.ops.resilience import fork_gate, install_fork_gate
+from workers.runtime import fork_gate, install_fork_gate
 
 
 def _fork_and_take(lock: threading.Lock) -> int:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from fair.ops.models import HeldJob
-from fair.ops.resilience import release_held_jobs
-from fair.tasks import get_queue
+from fair.jobs import HeldJob
+from fair.jobs import get_queue, release_held_jobs
 from tests.servers import free_port
 
 
@@ -18,7 +17,7 @@ def _held(session) -> int:
 
 def test_held_jobs_are_put_back_while_redis_is_down_then_enqueued_once_in_order(app, session, valkey):
     for booking_id in (7, 8, 9):
-        session.add(HeldJob(queue="default", func="workers.jobdating.sync_booking_calendar", args=[booking_id],
+        session.add(HeldJob(queue="default", func="fair.jobdating.jobs.sync_booking_calendar", args=[booking_id],
                             kwargs={}))
     session.commit()
 
@@ -30,9 +29,9 @@ def test_held_jobs_are_put_back_while_redis_is_down_then_enqueued_once_in_order(
     assert _held(session) == 0
     jobs = get_queue("default", valkey.url).get_jobs()
     assert [(job.func_name, job.args) for job in jobs] == [
-        ("workers.jobdating.sync_booking_calendar", (7,)),
-        ("workers.jobdating.sync_booking_calendar", (8,)),
-        ("workers.jobdating.sync_booking_calendar", (9,)),
+        ("fair.jobdating.jobs.sync_booking_calendar", (7,)),
+        ("fair.jobdating.jobs.sync_booking_calendar", (8,)),
+        ("fair.jobdating.jobs.sync_booking_calendar", (9,)),
     ]
     assert release_held_jobs(session, valkey.url) == (0, False)  # nothing twice
     assert len(get_queue("default", valkey.url).get_jobs()) == 3
@@ -41,20 +40,20 @@ def test_held_jobs_are_put_back_while_redis_is_down_then_enqueued_once_in_order(
 def test_a_job_redis_refuses_after_a_commit_waits_in_the_database(app, session, valkey):
     import time
 
-    from fair.ops import resilience
-    from fair.tasks import enqueue_after_commit
+    from fair import jobs
+    from fair.jobdating.jobs import sync_booking_calendar
 
     app.config["REDIS_URL"] = f"redis://127.0.0.1:{free_port()}/0"  # Redis is down
-    enqueue_after_commit(session, "workers.jobdating.sync_booking_calendar", 42)
+    sync_booking_calendar.after_commit(session, 42)
     session.commit()  # the business change commits; its job is kept
     rows = session.execute(select(HeldJob.func, HeldJob.args)).all()
     session.rollback()
-    assert [(func_name, list(args)) for func_name, args in rows] == [("workers.jobdating.sync_booking_calendar", [42])]
+    assert [(func_name, list(args)) for func_name, args in rows] == [("fair.jobdating.jobs.sync_booking_calendar", [42])]
 
     app.config["REDIS_URL"] = valkey.url  # back (as the worker's catch-up would release it)
     assert release_held_jobs(session, valkey.url) == (1, False)
     assert [job.args for job in get_queue("default", valkey.url).get_jobs()] == [(42,)]
     deadline = time.monotonic() + 10  # the node's retry thread finds nothing left and stops
-    while resilience._retrier is not None and time.monotonic() < deadline:
+    while jobs.retrier_running() and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert resilience._retrier is None
+    assert not jobs.retrier_running()

@@ -54,9 +54,9 @@ def test_metrics_count_requests_sockets_queues_and_the_outbox(app, client, sessi
     client.get("/no-such-page")
     queue_mail(session, to=user.email, template="confirm_email", locale="fr",
                context={"user": user, "link": "http://fair.test/x"}, key="ops-metrics-1")
-    from fair.ops.models import HeldJob
+    from fair.jobs import HeldJob
 
-    session.add(HeldJob(queue="default", func="workers.jobdating.sync_booking_calendar", args=[1], kwargs={}))
+    session.add(HeldJob(queue="default", func="fair.jobdating.jobs.sync_booking_calendar", args=[1], kwargs={}))
     session.commit()
     text = client.get("/metrics").get_data(as_text=True)
     assert 'fair_http_requests_total{endpoint="public.home",method="GET",status="200"} 1.0' in text

@@ -40,8 +40,8 @@ def test_serve_runs_a_node_a_worker_and_the_scheduler_and_stops_them_all(postgre
         children = descendants(proc.pid)
         commands = list(children.values())
         assert any("gunicorn" in c for c in commands)
-        assert any("fair worker" in c for c in commands)
-        assert any("fair scheduler" in c for c in commands)
+        assert any("workers worker" in c for c in commands)
+        assert any("workers scheduler" in c for c in commands)
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(60) == 0
         wait_until(lambda: not any(running(pid) for pid in children), 15,

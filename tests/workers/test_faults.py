@@ -35,7 +35,7 @@ def row_of(session, row_id):
 
 def scheduled(queue_name="mail"):
     """(job, delay from now) of each job waiting in RQ's scheduler."""
-    from fair.tasks import get_queue
+    from fair.jobs import get_queue
 
     rq_queue = get_queue(queue_name)
     registry = rq_queue.scheduled_job_registry
@@ -48,7 +48,7 @@ def scheduled(queue_name="mail"):
 
 def make_due(queue_name="mail"):
     """Do what RQ's scheduler does once a scheduled job's time has come: move it to its queue."""
-    from fair.tasks import get_queue
+    from fair.jobs import get_queue
 
     rq_queue = get_queue(queue_name)
     registry = rq_queue.scheduled_job_registry
@@ -72,7 +72,7 @@ def test_421_then_250_sends_once_after_a_delay(app, session, fresh_smtp, mail_to
     assert row.last_error.startswith("421") and row.next_attempt_at == clock.current + dt.timedelta(minutes=1)
     assert fresh_smtp.messages == []
     [(job, delay)] = scheduled()
-    assert job.func_name == "workers.outbox.send_messages" and job.args == ([row_id],)
+    assert job.func_name == "fair.notify.jobs.send_messages" and job.args == ([row_id],)
     assert dt.timedelta(seconds=50) < delay <= dt.timedelta(seconds=60)
 
     clock.advance(seconds=61)
@@ -89,14 +89,14 @@ def test_421_then_250_sends_once_after_a_delay(app, session, fresh_smtp, mail_to
 
 def test_a_retry_that_comes_early_does_nothing(app, session, fresh_smtp, mail_to, clock):
     from fair.notify.models import OutboxStatus
-    from fair.tasks import get_queue
+    from fair.jobs import get_queue
 
     mail_to(fresh_smtp.url)
     fresh_smtp.replies.append("451 4.7.1 Greylisted")
     row_id = queue(session).id
     session.commit()
     run_jobs(app)
-    get_queue("mail").enqueue("workers.outbox.send_messages", [row_id])  # a duplicate, before its time
+    get_queue("mail").enqueue("fair.notify.jobs.send_messages", [row_id])  # a duplicate, before its time
     clock.advance(seconds=30)
     run_jobs(app)
     time.sleep(0.1)
@@ -208,16 +208,6 @@ def test_the_sweeper_sends_rows_whose_job_was_lost(app, session, fresh_smtp, mai
     assert row_of(session, row_id).status is OutboxStatus.sent
 
 
-def test_committing_mail_schedules_the_sweeper_once(app, session, fresh_smtp, mail_to):
-    mail_to(fresh_smtp.url)
-    queue(session, key="a")
-    session.commit()
-    queue(session, key="b")
-    session.commit()
-    [(job, delay)] = scheduled("default")
-    assert job.func_name == "workers.outbox.sweep" and delay <= dt.timedelta(minutes=1)
-
-
 def descendants(pid: int) -> list[int]:
     """Child processes of `pid`, and theirs, read from /proc."""
     children: dict[int, list[int]] = {}
@@ -260,7 +250,7 @@ def test_a_worker_killed_mid_send_is_followed_by_at_most_one_more_send(app, sess
         session.commit()
         fresh_smtp.hold()  # the server takes the message and keeps the client waiting for its answer
         worker = subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "fair:create_app", "fair", "worker", "--queues", "mail",
+            [sys.executable, "-m", "workers", "worker", "--queues", "mail",
              "--burst"],
             env=_worker_environment(app), start_new_session=True,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -300,16 +290,6 @@ def test_a_worker_killed_mid_send_is_followed_by_at_most_one_more_send(app, sess
         assert len(fresh_smtp.to("candidate@example.org")) == before + 1
     finally:
         outbox.set_clock(None)
-
-
-def test_each_sweep_schedules_the_next_one(app, session, fresh_smtp, mail_to, clock):
-    from fair.tasks import get_queue
-
-    mail_to(fresh_smtp.url)
-    get_queue("default").enqueue("workers.outbox.sweep")
-    run_jobs(app, ("default",))
-    [(job, delay)] = scheduled("default")
-    assert job.func_name == "workers.outbox.sweep" and dt.timedelta(seconds=50) < delay <= dt.timedelta(minutes=1)
 
 
 def test_a_message_that_cannot_be_built_fails_for_good_and_the_batch_goes_on(app, session, fresh_smtp, mail_to):

@@ -24,7 +24,7 @@ def rows(session):
 
 
 def jobs(queue_name="mail"):
-    from fair.tasks import get_queue
+    from fair.jobs import get_queue
 
     return get_queue(queue_name).get_jobs()
 
@@ -38,7 +38,7 @@ def test_a_queued_mail_is_a_row_sent_by_the_worker_after_commit(app, session, fr
     assert jobs() == []  # nothing before commit
     session.commit()
     [job] = jobs()
-    assert job.func_name == "workers.outbox.send_messages" and job.args == ([row.id],)
+    assert job.func_name == "fair.notify.jobs.send_messages" and job.args == ([row.id],)
 
     run_jobs(app)
     [message] = fresh_smtp.wait_for("candidate@example.org")
@@ -114,15 +114,15 @@ def test_a_key_queued_by_two_transactions_at_once_gives_one_row(app, session):
 
 
 def test_the_same_send_job_run_twice_sends_once(app, session, fresh_smtp, mail_to):
-    from fair.tasks import get_queue
+    from fair.jobs import get_queue
 
     mail_to(fresh_smtp.url)
     row = queue(session)
     session.commit()
-    get_queue("mail").enqueue("workers.outbox.send_messages", [row.id])  # a duplicate of the first job
+    get_queue("mail").enqueue("fair.notify.jobs.send_messages", [row.id])  # a duplicate of the first job
     assert len(jobs()) == 2
     run_jobs(app)
-    get_queue("mail").enqueue("workers.outbox.send_messages", [row.id])  # and once more, later
+    get_queue("mail").enqueue("fair.notify.jobs.send_messages", [row.id])  # and once more, later
     run_jobs(app)
     fresh_smtp.wait_for("candidate@example.org")
     time.sleep(0.2)

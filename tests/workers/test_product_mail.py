@@ -46,11 +46,11 @@ def test_a_sent_reset_link_does_not_stay_in_the_outbox(app, client, session, smt
 
 def test_the_same_reset_job_run_again_queues_no_second_mail(app, client, session, smtp, factory):
     from fair.accounts.models import PasswordResetToken
-    from fair.tasks import get_queue
+    from fair.jobs import get_queue
 
     user = factory.user(email="known@example.org")
     for _ in range(2):
-        get_queue("mail").enqueue("workers.mail.send_password_reset", user.id, job_id="reset-retry")
+        get_queue("mail").enqueue("fair.accounts.jobs.send_password_reset", user.id, job_id="reset-retry")
         run_jobs(app)
     assert len(outbox_rows(session)) == 1
     assert session.query(PasswordResetToken).count() == 1

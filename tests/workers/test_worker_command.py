@@ -1,4 +1,4 @@
-"""`flask fair worker`: forked work horses by default, jobs in the worker itself with --no-fork."""
+"""`python -m workers worker`: forked work horses by default, jobs in the worker itself with --no-fork."""
 from __future__ import annotations
 
 import subprocess
@@ -17,7 +17,7 @@ def test_the_worker_sends_queued_mail_in_a_work_horse_or_in_itself(app, session,
     row_id = queue(session).id
     session.commit()
     fresh_smtp.hold()  # keeps the sending job waiting while we look at the worker's processes
-    command = [sys.executable, "-m", "flask", "--app", "fair:create_app", "fair", "worker", "--queues", "mail",
+    command = [sys.executable, "-m", "workers", "worker", "--queues", "mail",
                "--burst"] + ([] if fork else ["--no-fork"])
     worker = subprocess.Popen(command, env=_worker_environment(app), stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)

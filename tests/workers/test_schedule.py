@@ -1,0 +1,45 @@
+"""The one list of periodic jobs (workers/schedule.py): each is planned once, one interval ahead,
+planned again when Redis lost its plan, and a job no longer listed is withdrawn."""
+from __future__ import annotations
+
+import datetime as dt
+
+from rq.registry import ScheduledJobRegistry
+
+from fair.jobs import get_queue
+from fair.redis_conn import get_redis
+from workers import schedule
+
+
+def planned() -> dict[str, tuple[str, dt.timedelta]]:
+    """job id → (function, how far ahead), for the periodic jobs RQ holds."""
+    registry = ScheduledJobRegistry(queue=get_queue("default"))
+    now = dt.datetime.now(dt.timezone.utc)
+    return {job_id: (get_queue("default").fetch_job(job_id).func_name, registry.get_scheduled_time(job_id) - now)
+            for job_id in registry.get_job_ids() if job_id.startswith(schedule.PREFIX)}
+
+
+def test_each_periodic_job_is_planned_once_one_interval_ahead(app, valkey):
+    assert schedule.reconcile(valkey.url) == ["outbox-sweep", "reminders-reconcile", "chat-purge"]
+    jobs = sorted(planned().values())
+    assert [func for func, _ in jobs] == ["fair.live.jobs.purge_chat", "fair.notify.jobs.reconcile_reminders",
+                                          "fair.notify.jobs.sweep_outbox"]
+    ahead = {func: delay for func, delay in jobs}
+    assert dt.timedelta(hours=23) < ahead["fair.live.jobs.purge_chat"] <= dt.timedelta(days=1)
+    assert dt.timedelta(minutes=9) < ahead["fair.notify.jobs.reconcile_reminders"] <= dt.timedelta(minutes=10)
+    assert dt.timedelta(seconds=50) < ahead["fair.notify.jobs.sweep_outbox"] <= dt.timedelta(minutes=1)
+
+    assert schedule.reconcile(valkey.url) == []  # a second worker, or the next tick: nothing more
+    assert len(planned()) == 3
+
+    get_redis().flushdb()  # Redis restarted empty: every plan is gone
+    assert schedule.reconcile(valkey.url) == ["outbox-sweep", "reminders-reconcile", "chat-purge"]
+    assert len(planned()) == 3
+
+
+def test_a_periodic_job_no_longer_listed_is_withdrawn(app, valkey):
+    get_queue("default").enqueue_in(dt.timedelta(hours=1), "fair.notify.jobs.sweep_outbox",
+                                    job_id=f"{schedule.PREFIX}old-name-123")
+    schedule.reconcile(valkey.url)
+    assert schedule.withdraw_unlisted(valkey.url) == [f"{schedule.PREFIX}old-name-123"]
+    assert len(planned()) == 3

@@ -1,0 +1,73 @@
+"""Every periodic job of fair, in one list, with stable ids.
+
+The worker's watcher (workers/runtime.py) reconciles this list with Redis every few seconds: a job
+whose next run is not planned (first start, or Redis restarted empty) is planned one interval
+ahead. The plan is a Redis key per id that lives one interval, set only if absent, so a fleet of
+workers plans each run once. Ids no longer listed are withdrawn at start.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from rq.registry import ScheduledJobRegistry
+
+from fair.jobs import JobFunction, get_queue
+from fair.live import jobs as live_jobs
+from fair.notify import jobs as notify_jobs
+from fair.redis_conn import redis_for
+
+log = logging.getLogger("workers.schedule")
+
+PREFIX = "periodic-"
+
+
+@dataclass(frozen=True)
+class Periodic:
+    id: str
+    job: JobFunction
+    every: dt.timedelta
+
+
+SCHEDULE: tuple[Periodic, ...] = (
+    # Outbox rows a dead worker or a lost enqueue left behind go out again.
+    Periodic("outbox-sweep", notify_jobs.sweep_outbox, dt.timedelta(minutes=1)),
+    # Reminders Redis lost with its data are planned again from the calendar entries.
+    Periodic("reminders-reconcile", notify_jobs.reconcile_reminders, dt.timedelta(minutes=10)),
+    # Booth chats of fairs ended more than LIVE_CHAT_RETENTION_DAYS ago are deleted.
+    Periodic("chat-purge", live_jobs.purge_chat, dt.timedelta(days=1)),
+)
+
+
+def _flag(periodic: Periodic) -> str:
+    return f"fair:periodic:{periodic.id}"
+
+
+def reconcile(redis_url: str, schedule: tuple[Periodic, ...] = SCHEDULE) -> list[str]:
+    """Plan the next run of each periodic job that has none; answers the ids planned now."""
+    redis, planned = redis_for(redis_url), []
+    for periodic in schedule:
+        seconds = int(periodic.every.total_seconds())
+        if redis.set(_flag(periodic), "1", nx=True, ex=seconds):
+            run_at = dt.datetime.now(dt.UTC) + periodic.every
+            get_queue(periodic.job.queue, redis_url).enqueue_at(
+                run_at, periodic.job.path, job_id=f"{PREFIX}{periodic.id}-{int(run_at.timestamp())}",
+                result_ttl=seconds, failure_ttl=7 * 86400)
+            planned.append(periodic.id)
+    return planned
+
+
+def withdraw_unlisted(redis_url: str, schedule: tuple[Periodic, ...] = SCHEDULE) -> list[str]:
+    """Remove planned runs of periodic jobs this list no longer names (a job renamed or dropped)."""
+    listed = {f"{PREFIX}{periodic.id}-" for periodic in schedule}
+    withdrawn = []
+    for name in {periodic.job.queue for periodic in SCHEDULE} | {"default"}:
+        registry = ScheduledJobRegistry(queue=get_queue(name, redis_url))
+        for job_id in registry.get_job_ids():
+            if job_id.startswith(PREFIX) and not any(job_id.startswith(prefix) for prefix in listed):
+                registry.remove(job_id, delete_job=True)
+                withdrawn.append(job_id)
+    if withdrawn:
+        log.info("periodic jobs no longer listed withdrawn: %s", ", ".join(withdrawn))
+    return withdrawn
