@@ -31,8 +31,6 @@ log = logging.getLogger("fair.notify")
 
 bp = Blueprint("agenda", __name__)
 
-SCRIPTS = {"live": "notify/agenda/live.js", "socket": "notify/agenda/socket.js", "notices": "notify/agenda/notices.js"}
-
 REASON_LABELS = {
     bulk_service.BAD_EMAIL: _l("this is not a valid email address"),
     bulk_service.MISSING_EMAIL: _l("the email address is missing"),
@@ -370,16 +368,3 @@ def reminder_settings(edition_id: int):
             return redirect(url_for("agenda.reminder_settings", edition_id=edition.id))
     return render_template("notify/agenda/reminders.html", edition=edition, form=form, error=error,
                            notice_minutes=current_app.config["REMINDER_NOTICE_MINUTES"]), 400 if error else 200
-
-
-# ---------------------------------------------------------------- page scripts
-
-
-@bp.route("/notify/js/<name>.js")
-def script(name: str):
-    template = SCRIPTS.get(name)
-    if template is None:
-        abort(404)
-    response = Response(render_template(template), mimetype="text/javascript")
-    response.headers["Cache-Control"] = "no-cache"  # its words follow the reader's language
-    return response

@@ -62,11 +62,6 @@ EXPECTED = {
               {"hours": "soon"}),
         Check("GET", lambda i: "/console/editions/{edition_g}/reminders".format(**i), only({"organiser_g": 200})),
     ],
-    "agenda.script": [
-        Check("GET", lambda i: "/notify/js/live.js", everyone(200)),
-        Check("GET", lambda i: "/notify/js/notices.js", everyone(200)),
-        Check("GET", lambda i: "/notify/js/other.js", everyone(404)),
-    ],
 }
 
 # Making a new feed address makes the candidate's old one answer 404: after the feed checks.

@@ -1,19 +1,17 @@
 // In-app notices for a signed-in user (the server joins them to their room `user:<id>` on connect):
-// "your appointment starts in 5 minutes", shown over the page with the way to join.
-import { connect } from "./socket.js";
+// "your appointment starts in 5 minutes", shown over the page with the way to join. Loaded on every
+// page of a signed-in user; it shares the page's one Socket.IO connection (../socket.js) with the
+// page's own live modules. Words come from the page's JSON block `notice-words`.
+import { connect } from "../socket.js";
 
-const TEXT = {
-  soon: {{ _("Starting soon: %(summary)s", summary="%(summary)s")|tojson }},
-  join: {{ _("Join now")|tojson }},
-  close: {{ _("Close")|tojson }},
-};
+const WORDS = JSON.parse(document.getElementById("notice-words")?.textContent || "{}");
 
 function show(notice) {
   const box = document.createElement("div");
   box.className = "notice-live";
   box.setAttribute("role", "alert");
   const text = document.createElement("p");
-  text.textContent = TEXT.soon.replace("%(summary)s", notice.summary || "");
+  text.textContent = (WORDS.soon || "").replace("{summary}", notice.summary || "");
   box.append(text);
   if (notice.location) {
     const where = document.createElement("p");
@@ -25,19 +23,17 @@ function show(notice) {
     const link = document.createElement("a");
     link.className = "button small";
     link.href = notice.join_url;
-    link.textContent = TEXT.join;
+    link.textContent = WORDS.join;
     box.append(link, " ");
   }
   const close = document.createElement("button");
   close.type = "button";
   close.className = "button secondary small";
-  close.textContent = TEXT.close;
+  close.textContent = WORDS.close;
   close.addEventListener("click", () => box.remove());
   box.append(close);
   document.body.append(box);
 }
 
-connect(
-  () => { document.body.dataset.notices = "connected"; },
-  (event, payload) => { if (event === "notice" && payload) show(payload); },
-);
+const socket = connect(() => { document.body.dataset.notices = "connected"; });
+socket.on("notice", (payload) => { if (payload) show(payload); });

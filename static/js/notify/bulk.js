@@ -1,6 +1,7 @@
 // The progress of a bulk sending, live: the page follows the room `bulk:<id>` (the server checks
-// that the user organises the edition) and shows each state it receives.
-import { connect } from "./socket.js";
+// that the user organises the edition) and shows each state it receives. It shares the page's one
+// Socket.IO connection (../socket.js), and asks again for the current state at each (re)connection.
+import { ask, connect } from "../socket.js";
 
 const panel = document.getElementById("bulk-progress");
 
@@ -18,12 +19,11 @@ function showBulk(state) {
 }
 
 if (panel) {
-  connect(
-    (api) => api.emit("follow_bulk", { id: Number(panel.dataset.bulkId) }, (answer) => {
-      if (answer && answer.ok) showBulk(answer.state);
-    }),
-    (event, payload) => { if (event === "bulk_progress") showBulk(payload); },
-  );
+  const socket = connect(async (live) => {
+    const answer = await ask(live, "follow_bulk", { id: Number(panel.dataset.bulkId) });
+    if (answer && answer.ok) showBulk(answer.state);
+  });
+  socket.on("bulk_progress", showBulk);
   // Pause and resume without leaving the page; the form still works without script.
   for (const form of [document.getElementById("pause-form"), document.getElementById("resume-form")]) {
     form.addEventListener("submit", async (event) => {
