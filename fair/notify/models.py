@@ -54,6 +54,8 @@ class OutboxMessage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    # How it goes out (fair.notify.outbox.CHANNELS): "mail", and whatever channel joins later.
+    channel: Mapped[str] = mapped_column(String(20), default="mail", server_default="mail")
     to_address: Mapped[str] = mapped_column(String(254))
     template: Mapped[str] = mapped_column(String(100))
     locale: Mapped[str] = mapped_column(String(8))

@@ -26,12 +26,12 @@ import smtplib
 import socket
 import uuid
 from collections import defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app
@@ -82,8 +82,10 @@ def set_clock(clock: Callable[[], dt.datetime] | None) -> None:
 # ---------------------------------------------------------------- queueing
 
 def queue_mail(session: Session, *, to: str, template: str, locale: str, context: dict[str, Any], key: str,
-               calendar: tuple[str, bytes] | None = None, edition_id: int | None = None) -> OutboxMessage:
-    """Render `templates/mail/<template>.*` in `locale` now and write one outbox row in `session`.
+               calendar: tuple[str, bytes] | None = None, edition_id: int | None = None,
+               channel: str = "mail") -> OutboxMessage:
+    """Render `template` for `channel` (mail: `templates/mail/<template>.*`) in `locale` now and write
+    one outbox row in `session`.
 
     No commit: the caller's transaction decides. The send job is enqueued after that commit. An
     existing `key` returns the existing row and queues nothing more. `calendar=(method, ics)` makes
@@ -92,10 +94,10 @@ def queue_mail(session: Session, *, to: str, template: str, locale: str, context
     existing = _by_key(session, key)
     if existing is not None:
         return existing
-    subject, text, html = render_mail(template, locale, **context)
+    subject, text, html = CHANNELS[channel].render(template, locale, context)
     stamp = now()
     values = dict(
-        idempotency_key=key, to_address=to, template=template, locale=locale or "fr",
+        idempotency_key=key, channel=channel, to_address=to, template=template, locale=locale or "fr",
         subject=" ".join(subject.split())[:300], text_body=text, html_body=html,
         calendar_method=calendar[0].upper() if calendar else None,
         calendar_ics=calendar[1] if calendar else None,
@@ -231,8 +233,55 @@ def _calendar_message(row: OutboxMessage) -> EmailMessage:
                             row.calendar_ics, row.calendar_method)
 
 
+# ---------------------------------------------------------------- channels
+
+class Sender(Protocol):
+    """Sends the rows of one batch over one connection; raises PermanentFailure, TemporaryFailure or
+    ConnectionFailure (the rest of the batch waits) for a row that did not go."""
+
+    def send(self, row: OutboxMessage) -> None: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Channel:
+    """One way of reaching people. The outbox (rows written after commit, claims, leases, retries,
+    the sweeper, failures listed to organisers) is the same for every channel: a channel brings
+    only how a message is written and how it is sent."""
+
+    name: str
+    render: Callable[[str, str, dict[str, Any]], tuple[str, str, str | None]]  # → subject, text, html
+    sender: Callable[[Session], Sender]  # opened once per batch
+
+
+CHANNELS: dict[str, Channel] = {}
+
+
+def register_channel(channel: Channel) -> None:
+    CHANNELS[channel.name] = channel
+
+
+class MailSender:
+    """Mail: one SMTP connection reused for every row of the batch, or the dev mail viewer."""
+
+    def __init__(self, session: Session) -> None:
+        self.transport = Transport(session)
+
+    def send(self, row: OutboxMessage) -> None:
+        try:
+            message = build_email(row)
+        except Exception as exc:  # a row that cannot be built never will be: do not retry it
+            log.exception("outbox message %s cannot be built", row.id)
+            raise PermanentFailure(f"cannot build the message: {_describe(exc)}") from exc
+        self.transport.send(message, row.to_address)
+
+    def close(self) -> None:
+        self.transport.close()
+
+
 class Transport:
-    """Where a batch goes: one SMTP connection reused for every row, or the dev mail viewer."""
+    """Where a batch of mail goes: one SMTP connection reused for every row, or the dev mail viewer."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -339,7 +388,7 @@ def retry_delay(attempts: int) -> dt.timedelta:
 
 
 def send_batch(session: Session, ids: Sequence[int]) -> dict[str, int]:
-    """Claim, send over one connection, record each outcome. Returns counts per outcome.
+    """Claim, send each channel's rows over one connection, record each outcome. Returns counts per outcome.
 
     Sent rows are recorded COMMIT_EVERY at a time: a worker killed in between leaves them in
     `sending`, and the sweeper sends them at most once more.
@@ -348,41 +397,45 @@ def send_batch(session: Session, ids: Sequence[int]) -> dict[str, int]:
     counts = {"sent": 0, "failed_temporary": 0, "failed_permanent": 0, "skipped": len(ids) - len(rows)}
     if not rows:
         return counts
-    transport = Transport(session)
+    by_channel: dict[str, list[OutboxMessage]] = defaultdict(list)
+    for row in rows:
+        by_channel[row.channel].append(row)
     retries: dict[int, list[int]] = defaultdict(list)
     sent: list[OutboxMessage] = []
     unrecorded = 0
     try:
-        for index, row in enumerate(rows):
-            try:
-                message = build_email(row)
-            except Exception as exc:  # a row that cannot be built never will be: do not retry it
-                log.exception("outbox message %s cannot be built", row.id)
-                _record_permanent(session, row, token, f"cannot build the message: {_describe(exc)}")
-                counts["failed_permanent"] += 1
-                unrecorded += 1
+        for name, group in by_channel.items():
+            channel = CHANNELS.get(name)
+            if channel is None:
+                for row in group:
+                    _record_permanent(session, row, token, f"no channel {name!r} on this worker")
+                    counts["failed_permanent"] += 1
                 continue
+            sender = channel.sender(session)
             try:
-                transport.send(message, row.to_address)
-            except ConnectionFailure as exc:
-                for pending in rows[index:]:
-                    _record_failure(session, pending, token, str(exc), retries, counts)
-                break
-            except PermanentFailure as exc:
-                _record_permanent(session, row, token, str(exc))
-                counts["failed_permanent"] += 1
-            except TemporaryFailure as exc:
-                _record_failure(session, row, token, str(exc), retries, counts)
-            else:
-                sent.append(row)
-                counts["sent"] += 1
-            unrecorded += 1
-            if unrecorded >= COMMIT_EVERY:
-                _record_sent(session, sent, token)
-                session.commit()
-                unrecorded = 0
+                for index, row in enumerate(group):
+                    try:
+                        sender.send(row)
+                    except ConnectionFailure as exc:
+                        for pending in group[index:]:
+                            _record_failure(session, pending, token, str(exc), retries, counts)
+                        break
+                    except PermanentFailure as exc:
+                        _record_permanent(session, row, token, str(exc))
+                        counts["failed_permanent"] += 1
+                    except TemporaryFailure as exc:
+                        _record_failure(session, row, token, str(exc), retries, counts)
+                    else:
+                        sent.append(row)
+                        counts["sent"] += 1
+                    unrecorded += 1
+                    if unrecorded >= COMMIT_EVERY:
+                        _record_sent(session, sent, token)
+                        session.commit()
+                        unrecorded = 0
+            finally:
+                sender.close()
     finally:
-        transport.close()
         _record_sent(session, sent, token)
         session.commit()
     for delay, delayed in retries.items():
@@ -505,6 +558,10 @@ def failed_for_edition(session: Session, edition_id: int) -> list[OutboxMessage]
             OutboxMessage.status.in_([OutboxStatus.failed_permanent, OutboxStatus.failed_temporary]),
         ).order_by(OutboxMessage.updated_at.desc(), OutboxMessage.id.desc())
     ).scalars().all())
+
+
+register_channel(Channel("mail", lambda template, locale, context: render_mail(template, locale, **context),
+                         MailSender))
 
 
 __all__ = ["queue_mail", "send_batch", "sweep", "claim", "now", "set_clock", "failed_for_edition",
