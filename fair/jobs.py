@@ -184,13 +184,11 @@ def use_app(app: Flask) -> None:
 
 
 def job_app() -> Flask:
+    """The app a job runs in: the current one, else the one the worker set with `use_app`."""
     if has_app_context():
         return current_app._get_current_object()  # type: ignore[attr-defined]
-    global _app
     if _app is None:
-        from fair import create_app  # the app factory imports every domain, and so this module
-
-        _app = create_app()
+        raise RuntimeError("jobs run in `python -m workers worker`, which sets their app")
     return _app
 
 
