@@ -26,7 +26,7 @@ import smtplib
 import socket
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
@@ -40,7 +40,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from fair.db import utcnow
+from fair.clock import now  # the outbox's time; tests move it with fair.clock
 from fair.notify.mail import render_mail
 from fair.notify.models import CLAIMABLE_STATUSES, OutboxMessage, OutboxStatus
 
@@ -62,21 +62,6 @@ ERASED = "[erased once sent: this mail held a secret link]"
 SMTP_POLICY = email.policy.default.clone(linesep="\r\n")
 _PENDING_KEY = "fair_outbox_pending"
 _SWEEP_FLAG = "fair:outbox:sweep-scheduled"
-
-
-# ---------------------------------------------------------------- clock
-
-_clock: Callable[[], dt.datetime] = utcnow
-
-
-def now() -> dt.datetime:
-    """The outbox's time: the wall clock, or the one a test set with `set_clock`."""
-    return _clock()
-
-
-def set_clock(clock: Callable[[], dt.datetime] | None) -> None:
-    global _clock
-    _clock = clock or utcnow
 
 
 # ---------------------------------------------------------------- queueing
@@ -545,5 +530,5 @@ def failed_for_edition(session: Session, edition_id: int) -> list[OutboxMessage]
     ).scalars().all())
 
 
-__all__ = ["queue_mail", "send_batch", "sweep", "claim", "now", "set_clock", "failed_for_edition",
+__all__ = ["queue_mail", "send_batch", "sweep", "claim", "now", "failed_for_edition",
            "CLAIMABLE_STATUSES"]

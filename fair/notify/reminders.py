@@ -19,7 +19,7 @@ from rq.job import Job
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from fair.db import utcnow
+from fair import clock
 from fair.notify.models import CalendarEntry, EntryStatus, ReminderOffsets
 from fair.redis_conn import redis_for
 from fair.tasks import get_queue
@@ -87,7 +87,7 @@ def replan_edition(session: Session, edition_id: int) -> int:
     entries = session.execute(
         select(CalendarEntry).where(CalendarEntry.edition_id == edition_id,
                                     CalendarEntry.status == EntryStatus.active,
-                                    CalendarEntry.starts_at > utcnow())
+                                    CalendarEntry.starts_at > clock.now())
     ).scalars().all()
     for entry in entries:
         plan_reminders(session, entry)
@@ -114,7 +114,7 @@ def planned_jobs(entry: CalendarEntry, offsets: list[int], notice_minutes: int,
     """The jobs an entry calls for now: none when cancelled, none whose time has already passed."""
     if entry.status != EntryStatus.active:
         return ()
-    now = now or utcnow()
+    now = now or clock.now()
     start = entry.starts_at.isoformat()
     jobs = [
         PlannedJob(f"reminder-{entry.id}-{entry.sequence}-{minutes}", REMINDER_JOB,
