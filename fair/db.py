@@ -6,12 +6,13 @@ transaction.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import os
 import threading
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, create_engine, event, make_url
+from sqlalchemy import DateTime, Enum, MetaData, create_engine, event, make_url
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -30,7 +31,21 @@ class Base(DeclarativeBase):
 
 
 def utcnow() -> dt.datetime:
+    """The wall clock. Rules read `fair.clock.now()`, which tests can move; columns default to this."""
     return dt.datetime.now(dt.timezone.utc)
+
+
+def enum_column(enum_cls: type[enum.Enum], name: str) -> Enum:
+    """Enums stored as their value in a VARCHAR with a CHECK, identical on SQLite and PostgreSQL."""
+    return Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )
 
 
 class UTCDateTime(TypeDecorator):

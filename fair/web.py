@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_time
 from flask import Flask, make_response, redirect, render_template, request, url_for
@@ -12,6 +11,7 @@ from sqlalchemy import select
 
 from fair.extensions import db, login_manager
 from fair.security import safe_next_url
+from fair.timezones import zone_named as _zone
 
 
 def init_app(app: Flask) -> None:
@@ -103,10 +103,6 @@ def _nav_roles() -> dict[str, bool]:
         "adviser": current_user.is_adviser,
         "admin": current_user.is_admin,
     }
-
-
-def _zone(tz: str | None) -> ZoneInfo:
-    return ZoneInfo(tz or "Europe/Paris")
 
 
 def local_datetime(value: dt.datetime | None, tz: str | None = None, fmt: str = "medium") -> str:

@@ -30,6 +30,7 @@ from rq.scheduler import RQScheduler
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import configure_mappers
 
+from fair import clock
 from fair.db import db
 from fair.jobs import release_all_held_jobs
 from fair.notify import outbox
@@ -52,7 +53,7 @@ def catch_up(app: Flask) -> int:
     redis_url = app.config["REDIS_URL"]
     with app.app_context():
         try:
-            at = outbox.now()
+            at = clock.now()
             waiting = db.session.execute(
                 select(OutboxMessage.id).where(or_(
                     OutboxMessage.status == OutboxStatus.queued,

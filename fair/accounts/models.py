@@ -5,10 +5,10 @@ import datetime as dt
 import enum
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Enum, ForeignKey, Index, String, UniqueConstraint, func
+from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fair.db import Base, UTCDateTime, utcnow
+from fair.db import Base, UTCDateTime, enum_column, utcnow
 
 
 class OrganisationKind(str, enum.Enum):
@@ -27,19 +27,6 @@ class PartnerType(str, enum.Enum):
 class MembershipRole(str, enum.Enum):
     admin = "admin"  # manages the organisation and its people
     member = "member"  # recruiter of a company, organiser staff, adviser of a partner
-
-
-def enum_column(enum_cls: type[enum.Enum], name: str) -> Enum:
-    """Enums stored as their value in a VARCHAR with a CHECK, identical on SQLite and PostgreSQL."""
-    return Enum(
-        enum_cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=32,
-        values_callable=lambda e: [m.value for m in e],
-        validate_strings=True,
-    )
 
 
 class User(UserMixin, Base):

@@ -7,8 +7,8 @@ import enum
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fair.accounts.models import Organisation, User, enum_column
-from fair.db import Base, UTCDateTime, utcnow
+from fair.accounts.models import Organisation, User
+from fair.db import Base, UTCDateTime, enum_column, utcnow
 
 
 class EditionStatus(str, enum.Enum):

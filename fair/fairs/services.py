@@ -13,15 +13,14 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable
-from zoneinfo import ZoneInfo, available_timezones
 
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
 
+from fair import clock
 from fair.accounts.models import Membership, MembershipRole, Organisation, OrganisationKind, PartnerType
-from fair.db import utcnow
 from fair.extensions import db
 from fair.fairs import jobs
 from fair.fairs.labels import AUDIENCE_LABELS, LANGUAGE_LABELS
@@ -35,6 +34,7 @@ from fair.fairs.models import (
     Invitation,
     InvitationKind,
 )
+from fair.timezones import is_known_timezone, local_to_utc, utc_to_local, wall_time_change
 
 log = logging.getLogger("fair.fairs")
 
@@ -79,56 +79,6 @@ class InvitationUnusable(Exception):
         super().__init__(reason)
         self.reason = reason
         self.invitation = invitation
-
-
-# ---------------------------------------------------------------- time zones
-
-
-class LocalTimeError(ValueError):
-    """A wall-clock time that does not name exactly one instant in its zone (a DST change)."""
-
-    def __init__(self, kind: str) -> None:  # "nonexistent" or "ambiguous"
-        super().__init__(kind)
-        self.kind = kind
-
-
-def is_known_timezone(name: str | None) -> bool:
-    return bool(name) and name in _zones()
-
-
-_ZONES: frozenset[str] | None = None
-
-
-def _zones() -> frozenset[str]:
-    global _ZONES
-    if _ZONES is None:
-        _ZONES = frozenset(available_timezones())
-    return _ZONES
-
-
-def local_to_utc(value: dt.datetime, zone_name: str) -> dt.datetime:
-    """The UTC instant of a wall-clock time in `zone_name`.
-
-    Organisers type local times; a time inside the spring-forward gap never happens and one inside
-    the autumn overlap happens twice. Guessing would silently move a fair by an hour, so both are
-    refused and the form asks for another time.
-    """
-    if value.tzinfo is not None:
-        return value.astimezone(dt.timezone.utc)
-    zone = ZoneInfo(zone_name)
-    first = value.replace(tzinfo=zone, fold=0)
-    second = value.replace(tzinfo=zone, fold=1)
-    if first.utcoffset() != second.utcoffset():
-        round_trip = first.astimezone(dt.timezone.utc).astimezone(zone).replace(tzinfo=None)
-        raise LocalTimeError("ambiguous" if round_trip == value else "nonexistent")
-    return first.astimezone(dt.timezone.utc)
-
-
-def utc_to_local(value: dt.datetime | None, zone_name: str) -> dt.datetime | None:
-    """The naive wall-clock time shown in a `datetime-local` input."""
-    if value is None:
-        return None
-    return value.astimezone(ZoneInfo(zone_name)).replace(tzinfo=None)
 
 
 # ---------------------------------------------------------------- editions
@@ -230,16 +180,16 @@ def edition_errors(data: EditionData, edition_id: int | None = None) -> tuple[di
             continue
         if not zone_ok:
             continue  # cannot be placed in time until the zone is known
-        try:
+        # An edition's dates are not guessed: a skipped or repeated time is refused and asked again.
+        change, wall = wall_time_change(value, zone), value.strftime("%H:%M")
+        if change == "skipped":
+            add(name, _("%(time)s does not exist on that day in the %(zone)s time zone (clocks go "
+                        "forward). Choose another time.", time=wall, zone=zone))
+        elif change == "repeated":
+            add(name, _("%(time)s happens twice on that day in the %(zone)s time zone (clocks go "
+                        "back). Choose a time outside the hour of the change.", time=wall, zone=zone))
+        else:
             instants[name] = local_to_utc(value, zone)
-        except LocalTimeError as exc:
-            wall = value.strftime("%H:%M")
-            if exc.kind == "nonexistent":
-                add(name, _("%(time)s does not exist on that day in the %(zone)s time zone (clocks go "
-                            "forward). Choose another time.", time=wall, zone=zone))
-            else:
-                add(name, _("%(time)s happens twice on that day in the %(zone)s time zone (clocks go "
-                            "back). Choose a time outside the hour of the change.", time=wall, zone=zone))
     values.update(instants)
 
     starts, ends = instants.get("starts_at"), instants.get("ends_at")
@@ -503,7 +453,7 @@ def edition_offers_page(edition_id: int, page: int, per_page: int = 50) -> tuple
 def invitation_state(invitation: Invitation, now: dt.datetime | None = None) -> str:
     if invitation.accepted_at is not None:
         return "accepted"
-    if invitation.expires_at <= (now or utcnow()):
+    if invitation.expires_at <= (now or clock.now()):
         return "expired"
     return "pending"
 
@@ -536,7 +486,7 @@ def invite(
     now (without members); a company is only created when someone accepts, so unanswered
     invitations leave no empty companies behind.
     """
-    now = now or utcnow()
+    now = now or clock.now()
     errors: dict[str, list[str]] = {}
     try:
         kind = InvitationKind(kind)
@@ -607,7 +557,7 @@ def resend_invitation(invitation: Invitation, now: dt.datetime | None = None) ->
     """Mail the link again with a fresh validity period (an expired invitation comes back to life)."""
     if invitation.accepted_at is not None:
         raise InvitationUnusable("used", invitation)
-    now = now or utcnow()
+    now = now or clock.now()
     invitation.expires_at = now + dt.timedelta(seconds=current_app.config["INVITATION_MAX_AGE"])
     db.session.flush()
     jobs.send_invitation.after_commit(db.session, invitation.id)
@@ -659,7 +609,7 @@ def accept_invitation(invitation_id: int, user_id: int, now: dt.datetime | None 
     """
     from fair.companies.models import Booth
 
-    now = now or utcnow()
+    now = now or clock.now()
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None:
         raise InvitationUnusable("invalid")

@@ -14,6 +14,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from fair import clock
 from fair.access import member_org_ids, role_required
 from fair.accounts.models import Organisation, OrganisationKind
 from fair.companies.labels import contract_label
@@ -219,7 +220,7 @@ def invitations(edition_id: int):
         select(Invitation).where(Invitation.edition_id == edition.id)
         .order_by(Invitation.created_at.desc(), Invitation.id.desc())
     ).scalars().all()
-    now = services.utcnow()
+    now = clock.now()
     return render_template(
         "fairs/invitations.html",
         edition=edition,

@@ -27,14 +27,16 @@ from sqlalchemy import and_, event, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from fair import clock
 from fair.accounts.models import User
 from fair.companies.models import Booth
 from fair.db import begin_sqlite_write
 from fair.fairs.models import BookingPolicy, Edition, EditionStatus
-from fair.jobdating import clock, jobs
+from fair.jobdating import jobs
 from fair.jobdating.models import (
     Attendance, Availability, Booking, BookingStatus, Outcome, Slot, SlotMode, WaitlistEntry, WaitlistStatus,
 )
+from fair.timezones import fair_zone, local_day_bounds
 
 log = logging.getLogger("fair.jobdating")
 
@@ -76,22 +78,6 @@ class AvailabilityError(ValueError):
 # ---------------------------------------------------------------- time helpers
 
 
-def zone(edition: Edition) -> ZoneInfo:
-    return ZoneInfo(edition.timezone or "Europe/Paris")
-
-
-def local_to_utc(day: dt.date, time: dt.time, tz: ZoneInfo) -> dt.datetime:
-    """A wall-clock time of the fair's zone as an aware UTC instant (the first of a repeated hour)."""
-    return dt.datetime.combine(day, time).replace(tzinfo=tz, fold=0).astimezone(dt.timezone.utc)
-
-
-def local_day_bounds(day: dt.date, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
-    """[midnight, next midnight) of a local day, in UTC: 23 or 25 hours on a daylight-saving change."""
-    start = local_to_utc(day, dt.time(0, 0), tz)
-    end = local_to_utc(day + dt.timedelta(days=1), dt.time(0, 0), tz)
-    return start, end
-
-
 def cut_slots(starts_at: dt.datetime, ends_at: dt.datetime, minutes: int, buffer: int) -> list[tuple[dt.datetime, dt.datetime]]:
     """Slots of `minutes` real minutes with `buffer` between them, cut in UTC so that a
     daylight-saving change inside the range neither loses nor doubles an interview."""
@@ -113,7 +99,7 @@ def open_availability(session: Session, *, booth: Booth, recruiter_id: int, mode
     edition = booth.edition
     if ends_at <= starts_at:
         raise AvailabilityError(_l("The end must come after the start."))
-    tz = zone(edition)
+    tz = fair_zone(edition)
     first_day, last_day = edition.starts_at.astimezone(tz).date(), edition.ends_at.astimezone(tz).date()
     day_start, _ = local_day_bounds(first_day, tz)
     _, day_end = local_day_bounds(last_day, tz)
@@ -608,7 +594,7 @@ def _texts(booking: Booking, slot: Slot, for_recruiter: bool) -> tuple[str, str,
         summary = _("Interview — %(name)s", name=name)
         join_url = None
         if slot.mode == SlotMode.phone:
-            local = slot.starts_at.astimezone(zone(edition)).strftime("%H:%M")
+            local = slot.starts_at.astimezone(fair_zone(edition)).strftime("%H:%M")
             if for_recruiter:
                 description = _("Phone interview: call %(name)s at %(time)s.", name=candidate.full_name, time=local)
             else:
@@ -726,7 +712,7 @@ class FillRate:
 
 def edition_overview(session: Session, edition: Edition) -> dict:
     """Fill rate per booth and per local hour, and the candidates with repeated no-shows."""
-    tz = zone(edition)
+    tz = fair_zone(edition)
     rows = session.execute(
         select(Slot, Booking.id).outerjoin(Booking, and_(Booking.slot_id == Slot.id, Booking.status == BookingStatus.active))
         .where(Slot.edition_id == edition.id).order_by(Slot.starts_at)

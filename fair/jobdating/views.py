@@ -16,16 +16,18 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from fair import clock
 from fair.access import candidate_required, member_org_ids, role_required
 from fair.accounts.models import OrganisationKind, User
 from fair.companies.models import Booth
 from fair.extensions import db
 from fair.fairs.models import Edition, PUBLIC_STATUSES
-from fair.jobdating import clock, services
+from fair.jobdating import services
 from fair.jobdating.forms import (ATTENDANCE_LABELS, MODE_LABELS, OUTCOME_LABELS, AvailabilityForm, OutcomeForm,
                                   RecruiterCancelForm)
 from fair.jobdating.models import (Attendance, Availability, Booking, BookingStatus, Outcome, Slot, SlotMode,
                                    WaitlistEntry, WaitlistStatus)
+from fair.timezones import fair_zone, local_day_bounds, local_to_utc, zone_named
 from fair.web import local_time
 
 bp = Blueprint("jobdating", __name__)
@@ -93,7 +95,7 @@ def _acting_for() -> int | None:
 def booth_slots(slug: str, booth_id: int):
     booth = _public_booth(slug, booth_id)
     edition = booth.edition
-    tz = services.zone(edition)
+    tz = fair_zone(edition)
     viewer = current_user.id if current_user.is_authenticated and current_user.is_candidate else None
     slots = services.free_slots(db.session, booth.id, candidate_id=viewer)
     waitlist = None
@@ -158,7 +160,7 @@ def my_day():
     days: dict[tuple[dt.date, str], list[Booking]] = {}
     for booking in bookings:
         tz = booking.booth.edition.timezone
-        day = booking.starts_at.astimezone(services.zone(booking.booth.edition)).date()
+        day = booking.starts_at.astimezone(fair_zone(booking.booth.edition)).date()
         days.setdefault((day, tz), []).append(booking)
     cancelled_for_me = list(db.session.execute(select(Booking).where(
         Booking.candidate_id == current_user.id, Booking.status == BookingStatus.cancelled,
@@ -211,7 +213,7 @@ def reschedule(booking_id: int):
              if s.id != booking.slot_id]
     edition = booking.booth.edition
     return render_template("jobdating/reschedule.html", booking=booking, edition=edition, error=error,
-                           days=services.slots_by_day(slots, services.zone(edition))), (422 if error else 200)
+                           days=services.slots_by_day(slots, fair_zone(edition))), (422 if error else 200)
 
 
 @bp.route("/interviews/booths/<int:booth_id>/waitlist", methods=["POST"])
@@ -276,12 +278,12 @@ def _my_booth(booth_id: int) -> Booth:
 def _fair_days(edition: Edition) -> list[tuple[str, str]]:
     from fair.web import local_date
 
-    tz = services.zone(edition)
+    tz = fair_zone(edition)
     first, last = edition.starts_at.astimezone(tz).date(), edition.ends_at.astimezone(tz).date()
     days = []
     day = first
     while day <= last:
-        start, _end = services.local_day_bounds(day, tz)
+        start, _end = local_day_bounds(day, tz)
         days.append((day.isoformat(), local_date(start, edition.timezone, "full")))
         day += dt.timedelta(days=1)
     return days
@@ -296,13 +298,14 @@ def availability(booth_id: int):
     status = 200
     if request.method == "POST":
         if form.validate():
-            tz = services.zone(edition)
+            tz = fair_zone(edition)
             day = dt.date.fromisoformat(form.day.data)
             try:
                 created = services.open_availability(
                     db.session, booth=booth, recruiter_id=current_user.id, mode=SlotMode(form.mode.data),
-                    starts_at=services.local_to_utc(day, form.start.data, tz),
-                    ends_at=services.local_to_utc(day, form.end.data, tz), slot_minutes=form.slot_minutes.data,
+                    starts_at=local_to_utc(dt.datetime.combine(day, form.start.data), tz),
+                    ends_at=local_to_utc(dt.datetime.combine(day, form.end.data), tz),
+                    slot_minutes=form.slot_minutes.data,
                     buffer_minutes=form.buffer_minutes.data or 0, location=form.location.data or "")
                 db.session.commit()
                 flash(_("%(n)d interview slots are open.", n=len(created.slots)), "success")
@@ -342,7 +345,7 @@ def recruiter_day():
     booths = list(db.session.execute(select(Booth).where(
         Booth.company_id.in_(member_org_ids(OrganisationKind.company)))).scalars())
     edition = booths[0].edition if booths else None
-    tz = services.zone(edition) if edition else services.zone(Edition(timezone="Europe/Paris"))
+    tz = fair_zone(edition) if edition else zone_named(None)
     days = services.recruiter_days(db.session, current_user.id, tz)
     wanted = request.args.get("day", "")
     try:
@@ -352,7 +355,7 @@ def recruiter_day():
     if day is None:
         today = now.astimezone(tz).date()
         day = next((d for d in days if d >= today), days[-1] if days else today)
-    start, end = services.local_day_bounds(day, tz)
+    start, end = local_day_bounds(day, tz)
     rows = services.recruiter_day(db.session, current_user.id, start, end)
     return render_template("jobdating/recruiter_day.html", rows=rows, day=day, day_start=start, days=days,
                            timezone=tz.key, now=now, phone_visible=services.phone_visible,
@@ -371,7 +374,7 @@ def _recruiter_booking(booking_id: int) -> Booking:
 
 
 def _back_to_day(booking: Booking):
-    tz = services.zone(booking.booth.edition)
+    tz = fair_zone(booking.booth.edition)
     return redirect(url_for(".recruiter_day", day=booking.starts_at.astimezone(tz).date().isoformat()))
 
 

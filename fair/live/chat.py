@@ -33,10 +33,10 @@ from flask_babel import gettext as _
 from sqlalchemy import ForeignKey, Index, Text, UniqueConstraint, delete, exists, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from fair.accounts.models import Membership, User, enum_column
+from fair.accounts.models import Membership, User
 from fair.candidates.models import Application
 from fair.companies.models import Booth, Offer
-from fair.db import Base, UTCDateTime, utcnow
+from fair.db import Base, UTCDateTime, enum_column, utcnow
 from fair.fairs.models import Edition, EditionStatus
 
 MAX_TEXT = 1000

@@ -19,9 +19,9 @@ import enum
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fair.accounts.models import User, enum_column
+from fair.accounts.models import User
 from fair.companies.models import Booth
-from fair.db import Base, UTCDateTime, utcnow
+from fair.db import Base, UTCDateTime, enum_column, utcnow
 
 
 class QueueStatus(str, enum.Enum):

@@ -6,8 +6,7 @@ import datetime as dt
 from sqlalchemy import LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from fair.accounts.models import enum_column
-from fair.db import Base, UTCDateTime, utcnow
+from fair.db import Base, UTCDateTime, enum_column, utcnow
 
 
 class DevMail(Base):
@@ -85,8 +84,6 @@ class OutboxMessage(Base):
 import enum  # noqa: E402
 
 from sqlalchemy import JSON, ForeignKey, Integer, UniqueConstraint  # noqa: E402
-
-from fair.accounts.models import enum_column  # noqa: E402
 
 
 class EntryStatus(str, enum.Enum):

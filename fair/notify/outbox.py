@@ -26,8 +26,8 @@ import smtplib
 import socket
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass, replace
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
@@ -41,6 +41,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from fair.clock import now
 from fair.db import utcnow
 from fair.jobs import JobCall, after_commit_batch, enqueue_call, submit
 from fair.notify import jobs
@@ -62,21 +63,6 @@ SECRET_TEMPLATES = frozenset({"reset_password"})
 ERASED = "[erased once sent: this mail held a secret link]"
 
 SMTP_POLICY = email.policy.default.clone(linesep="\r\n")
-
-
-# ---------------------------------------------------------------- clock
-
-_clock: Callable[[], dt.datetime] = utcnow
-
-
-def now() -> dt.datetime:
-    """The outbox's time: the wall clock, or the one a test set with `set_clock`."""
-    return _clock()
-
-
-def set_clock(clock: Callable[[], dt.datetime] | None) -> None:
-    global _clock
-    _clock = clock or utcnow
 
 
 # ---------------------------------------------------------------- queueing
@@ -564,5 +550,5 @@ register_channel(Channel("mail", lambda template, locale, context: render_mail(t
                          MailSender))
 
 
-__all__ = ["queue_mail", "send_batch", "sweep", "claim", "now", "set_clock", "failed_for_edition",
+__all__ = ["queue_mail", "send_batch", "sweep", "claim", "failed_for_edition",
            "CLAIMABLE_STATUSES"]

@@ -23,7 +23,7 @@ from rq.job import Job
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fair.db import utcnow
+from fair import clock
 from fair.jobs import JobCall, after_commit, enqueue_call, submit
 from fair.notify import jobs
 from fair.notify.models import CalendarEntry, EntryStatus, ReminderOffsets
@@ -86,7 +86,7 @@ def replan_edition(session: Session, edition_id: int) -> int:
     entries = session.execute(
         select(CalendarEntry).where(CalendarEntry.edition_id == edition_id,
                                     CalendarEntry.status == EntryStatus.active,
-                                    CalendarEntry.starts_at > utcnow())
+                                    CalendarEntry.starts_at > clock.now())
     ).scalars().all()
     for entry in entries:
         plan_reminders(session, entry)
@@ -101,7 +101,7 @@ def planned_jobs(entry: CalendarEntry, offsets: list[int], notice_minutes: int,
     same ids, so a job is never planned twice (the reconcile relies on it)."""
     if entry.status != EntryStatus.active:
         return ()
-    now = now or utcnow()
+    now = now or clock.now()
     start = entry.starts_at.isoformat()
     calls = [
         jobs.send_reminder.call(entry.id, start, minutes, at=entry.starts_at - dt.timedelta(minutes=minutes),
@@ -174,7 +174,7 @@ def reconcile(session: Session, redis_url: str) -> int:
     were planned again."""
     redis = redis_for(redis_url)
     entries = session.execute(
-        select(CalendarEntry).where(CalendarEntry.status == EntryStatus.active, CalendarEntry.starts_at > utcnow())
+        select(CalendarEntry).where(CalendarEntry.status == EntryStatus.active, CalendarEntry.starts_at > clock.now())
         .order_by(CalendarEntry.id)
     ).scalars().all()
     missing = [(entry.id, call) for entry in entries for call in _planned_now(session, entry)

@@ -15,9 +15,9 @@ import enum
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fair.accounts.models import User, enum_column
+from fair.accounts.models import User
 from fair.companies.models import Booth
-from fair.db import Base, UTCDateTime, utcnow
+from fair.db import Base, UTCDateTime, enum_column, utcnow
 from fair.fairs.models import Edition
 
 

@@ -26,10 +26,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from fair import clock
 from fair.accounts.models import Membership, User
 from fair.companies.models import Booth
 from fair.fairs.models import Edition, EditionStatus
-from fair.jobdating import clock
 from fair.webinars import providers
 from fair.webinars.models import (
     Provider, RegistrationStatus, Webinar, WebinarQuestion, WebinarRegistration, WebinarStatus, WebinarVote,

@@ -9,6 +9,7 @@ person asking: another owner's webinar answers 404.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from typing import Any
 
@@ -17,13 +18,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from fair import clock
 from fair.access import candidate_required, member_org_ids, role_required
 from fair.accounts.models import OrganisationKind
 from fair.companies.models import Booth
 from fair.extensions import db
 from fair.fairs.models import PUBLIC_STATUSES, Edition
-from fair.jobdating import clock
-from fair.jobdating.services import local_to_utc, zone
+from fair.timezones import fair_zone, local_to_utc
 from fair.web import first_or_404
 from fair.webinars import providers, services
 from fair.webinars.forms import LANGUAGE_LABELS, PROVIDER_LABELS, ConfirmForm, WebinarForm
@@ -165,13 +166,13 @@ def join(webinar_id: int):
 def _form_data(form: WebinarForm, edition: Edition) -> services.WebinarData:
     return services.WebinarData(
         title=form.title.data, speaker=form.speaker.data, description=form.description.data or "",
-        starts_at=local_to_utc(form.day.data, form.start.data, zone(edition)),
+        starts_at=local_to_utc(dt.datetime.combine(form.day.data, form.start.data), fair_zone(edition)),
         duration_minutes=form.duration_minutes.data, capacity=form.capacity.data, language=form.language.data,
         provider=Provider(form.provider.data), room=form.room.data or "", external_url=form.external_url.data or "")
 
 
 def _prefill(webinar: Webinar) -> dict[str, Any]:
-    local = webinar.starts_at.astimezone(zone(webinar.edition))
+    local = webinar.starts_at.astimezone(fair_zone(webinar.edition))
     return {"title": webinar.title, "speaker": webinar.speaker, "description": webinar.description,
             "day": local.date(), "start": local.time().replace(second=0, microsecond=0),
             "duration_minutes": webinar.duration_minutes, "capacity": webinar.capacity,

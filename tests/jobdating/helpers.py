@@ -5,12 +5,10 @@ import datetime as dt
 
 
 def local(day: dt.date, hhmm: str, tz: str = "Europe/Paris") -> dt.datetime:
-    from zoneinfo import ZoneInfo
-
-    from fair.jobdating.services import local_to_utc
+    from fair.timezones import local_to_utc
 
     hour, minute = map(int, hhmm.split(":"))
-    return local_to_utc(day, dt.time(hour, minute), ZoneInfo(tz))
+    return local_to_utc(dt.datetime.combine(day, dt.time(hour, minute)), tz)
 
 
 def open_range(session, booth, recruiter, day: dt.date, start: str, end: str, mode: str = "video",

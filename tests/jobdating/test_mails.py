@@ -23,7 +23,7 @@ def _plain(message) -> str:
 
 
 def test_the_held_slot_is_mailed_once_in_the_english_user_s_language(app, session, world, smtp):
-    from fair.jobdating import clock
+    from fair import clock
     from fair.jobdating.models import WaitlistEntry, WaitlistStatus
     from fair.jobdating.services import book, cancel_booking, join_waitlist
     from fair.notify.outbox import enqueue_send
@@ -65,7 +65,7 @@ def test_the_held_slot_is_mailed_once_in_the_english_user_s_language(app, sessio
 
 
 def test_a_french_hold_is_worded_in_french(app, session, world, smtp):
-    from fair.jobdating import clock
+    from fair import clock
     from fair.jobdating.services import book, cancel_booking, join_waitlist
 
     freed_id = world.slots[0].id
@@ -172,7 +172,7 @@ def test_the_no_show_mail_speaks_the_adviser_s_language(app, session, world, fac
 
 
 def test_an_unanswered_hold_passed_on_mails_the_next_person_once(app, session, world, smtp):
-    from fair.jobdating import clock
+    from fair import clock
     from fair.jobdating.services import book, cancel_booking, expire_offer, join_waitlist
 
     world.other.locale = "en"

@@ -108,7 +108,7 @@ def test_availability_form_errors_are_in_french_and_change_nothing(app, session,
 
 
 def test_phone_interviews_tell_the_time_and_show_the_number_only_during_the_slot(app, session, world):
-    from fair.jobdating import clock
+    from fair import clock
     from fair.jobdating.services import book
 
     phone = open_range(session, world.booth_b, world.recruiter_b, FAIR_DAY, "14:00", "15:00", mode="phone", location="")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 
-from tests.conftest import login, post_form, run_jobs
+from tests.conftest import login, page_text, post_form, run_jobs
 from tests.jobdating.helpers import active_bookings, candidates, local
 
 EARLY = dt.datetime(2030, 3, 1, 9, 0, tzinfo=dt.timezone.utc)
@@ -27,7 +27,7 @@ def _run_due(app, when: dt.datetime) -> list[str]:
     from rq.job import Job
     from rq.registry import ScheduledJobRegistry
 
-    from fair.jobdating import clock
+    from fair import clock
     from fair.redis_conn import get_redis
 
     redis = get_redis()
@@ -51,7 +51,7 @@ def _fill_booth(session, world, people):
 
 
 def test_a_freed_slot_is_held_for_the_next_person_then_passed_on(app, session, world):
-    from fair.jobdating import clock
+    from fair import clock
     from fair.jobdating.models import Slot, WaitlistEntry, WaitlistStatus
     from fair.jobdating.services import BookingError, book, cancel_booking, join_waitlist
 
@@ -89,7 +89,7 @@ def test_a_freed_slot_is_held_for_the_next_person_then_passed_on(app, session, w
 
 
 def test_the_person_offered_a_slot_takes_it_from_my_day(app, session, world):
-    from fair.jobdating import clock
+    from fair import clock
     from fair.jobdating.models import WaitlistEntry, WaitlistStatus
     from fair.jobdating.services import cancel_booking, join_waitlist
 
@@ -160,7 +160,7 @@ def test_slots_across_the_last_sunday_of_october_in_paris_keep_their_wall_clock_
     assert [r.label for r in rates["hours"]] == [
         "24/10 10:00", "25/10 01:00", "25/10 02:00 (UTC+02:00)", "25/10 02:00 (UTC+01:00)", "25/10 03:00",
         "25/10 10:00"]
-    from fair.jobdating import clock
+    from fair import clock
 
     client = app.test_client()
     with clock.frozen_at(dt.datetime(2026, 10, 20, 12, 0, tzinfo=utc)):
@@ -173,3 +173,58 @@ def test_slots_across_the_last_sunday_of_october_in_paris_keep_their_wall_clock_
     login(client, organiser_email)
     overview = client.get(f"/console/editions/{edition.id}/interviews").get_data(as_text=True)
     assert "25/10 02:00 (UTC+02:00)" in overview and "25/10 02:00 (UTC+01:00)" in overview
+
+
+def test_a_recruiter_s_ranges_on_both_change_days_keep_real_minutes_and_show_the_typed_times(app, session, factory,
+                                                                                               world):
+    """Typed on the recruiter's page. 29 March 2026, clocks go from 02:00 to 03:00: a time in the
+    skipped hour is read an hour later, slots are cut in real minutes and none shares an instant.
+    25 October 2026, clocks go from 03:00 back to 02:00: 02:30 is the first one, summer time, and the
+    range to 03:00 holds the repeated half hour twice."""
+    from fair import clock
+    from fair.jobdating.models import Availability
+    from fair.timezones import utc_to_local
+
+    utc = dt.timezone.utc
+    organiser = session.get(type(world.edition.organiser), world.edition.organiser_id)
+    company = factory.organisation("company", name="Night Shift")
+    recruiter = factory.member(company, email="night@example.org", full_name="Night Recruiter")
+    booths = {}
+    for day in (dt.date(2026, 3, 29), dt.date(2026, 10, 25)):
+        edition = factory.edition(organiser, slug=f"nuit-{day.month}", title="Salon de nuit", status="published",
+                                  starts_at=dt.datetime.combine(day, dt.time(0, 0), tzinfo=utc) - dt.timedelta(days=1),
+                                  ends_at=dt.datetime.combine(day, dt.time(20, 0), tzinfo=utc),
+                                  default_slot_minutes=30)
+        booths[day] = factory.booth(edition, company)
+    session.commit()
+    client = app.test_client()
+    login(client, recruiter.email)
+
+    def opened(day: dt.date, start: str, end: str) -> list[dt.datetime]:
+        path = f"/recruiter/booths/{booths[day].id}/availability"
+        with clock.frozen_at(dt.datetime(2026, 1, 5, 9, 0, tzinfo=utc)):
+            response = post_form(client, path, {"day": day.isoformat(), "start": start, "end": end, "mode": "onsite",
+                                                "slot_minutes": "30", "buffer_minutes": "0", "location": "Salle 1"})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        session.expire_all()
+        found = session.query(Availability).filter_by(booth_id=booths[day].id).order_by(Availability.id.desc()).first()
+        return [slot.starts_at for slot in sorted(found.slots, key=lambda s: s.starts_at)]
+
+    # 01:00–02:30 then 02:30–04:30: 02:30 does not exist that night, both read it as 03:30, so the
+    # two ranges meet without overlapping and every slot keeps its 30 real minutes.
+    before = opened(dt.date(2026, 3, 29), "01:00", "02:30")
+    after = opened(dt.date(2026, 3, 29), "02:30", "04:30")
+    assert before + after == [dt.datetime(2026, 3, 29, 0, 0, tzinfo=utc) + dt.timedelta(minutes=30 * i)
+                              for i in range(5)]
+    assert [utc_to_local(s, "Europe/Paris").strftime("%H:%M") for s in before] == ["01:00", "01:30", "03:00"]
+    assert [utc_to_local(s, "Europe/Paris").strftime("%H:%M") for s in after] == ["03:30", "04:00"]
+
+    autumn = opened(dt.date(2026, 10, 25), "02:30", "03:00")
+    assert autumn == [dt.datetime(2026, 10, 25, 0, 30, tzinfo=utc), dt.datetime(2026, 10, 25, 1, 0, tzinfo=utc),
+                      dt.datetime(2026, 10, 25, 1, 30, tzinfo=utc)]
+    assert [utc_to_local(s, "Europe/Paris").strftime("%H:%M") for s in autumn] == ["02:30", "02:00", "02:30"]
+    # The recruiter's page shows the ranges back in the fair's time, the skipped 02:30 as 03:30.
+    with clock.frozen_at(dt.datetime(2026, 1, 5, 9, 0, tzinfo=utc)):
+        shown = {day: page_text(client.get(f"/recruiter/booths/{booth.id}/availability")) for day, booth in booths.items()}
+    assert "01:00 – 03:30" in shown[dt.date(2026, 3, 29)] and "03:30 – 04:30" in shown[dt.date(2026, 3, 29)]
+    assert "02:30 – 03:00" in shown[dt.date(2026, 10, 25)]

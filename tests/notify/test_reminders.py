@@ -228,3 +228,31 @@ def test_parse_offsets():
     for bad in ("nan", "inf", "-1", "0.01", "721", "1,2,3,4,5,6"):
         with pytest.raises(OffsetsError):
             parse_offsets(bad)
+
+
+@pytest.mark.parametrize("start, reminder_wall_clock", [
+    # Sunday 31 March 2030 10:00 in Paris (summer time since 03:00): 24 real hours before is
+    # Saturday 09:00, winter time.
+    (dt.datetime(2030, 3, 31, 8, 0, tzinfo=dt.timezone.utc), "2030-03-30 09:00"),
+    # Sunday 27 October 2030 10:00 in Paris (winter time since 03:00): Saturday 11:00, summer time.
+    (dt.datetime(2030, 10, 27, 9, 0, tzinfo=dt.timezone.utc), "2030-10-26 11:00"),
+    # Monday 28 October 2030 10:00: the change lies in the night before, Sunday 10:00 is 24 real hours.
+    (dt.datetime(2030, 10, 28, 9, 0, tzinfo=dt.timezone.utc), "2030-10-27 10:00"),
+])
+def test_across_a_daylight_saving_change_the_reminders_come_in_real_hours(app, session, smtp, world, start,
+                                                                          reminder_wall_clock):
+    """The mail says "tomorrow" and the hour of the appointment: it comes 24 real hours before, which
+    on the wall clock of Paris is an hour off when a change lies in between."""
+    from fair.timezones import utc_to_local
+
+    edition, candidate = world
+    _schedule(session, edition, candidate, start=start)
+    planned = sorted(scheduled(app).values())
+    assert planned == [start - dt.timedelta(hours=24), start - dt.timedelta(hours=1), start - dt.timedelta(minutes=5)]
+    assert utc_to_local(planned[0], "Europe/Paris").strftime("%Y-%m-%d %H:%M") == reminder_wall_clock
+
+    assert advance_clock(app, start - dt.timedelta(hours=24, seconds=1)) == []
+    assert len(advance_clock(app, start - dt.timedelta(hours=24))) == 1
+    reminder = smtp.wait_for("candidate@example.org", 2)[-1]
+    assert str(reminder["Subject"]).startswith("Rappel, demain")
+    assert "10:00 – 10:20 (heure de Paris)" in reminder.get_body(("plain",)).get_content()

@@ -15,8 +15,8 @@ def _minute(moment: dt.datetime) -> dt.datetime:
 
 
 def build_world(factory, session, *, anonymised: bool = False) -> SimpleNamespace:
+    from fair import clock
     from fair.db import utcnow
-    from fair.jobdating import clock
     from fair.jobdating.models import SlotMode
     from fair.jobdating.services import book, open_availability
 

@@ -110,7 +110,7 @@ def test_cancelling_a_webinar_tells_the_registered_people(app, session, world):
 
 
 def test_joining_needs_a_seat_and_the_window_then_records_attendance(app, session, world):
-    from fair.jobdating import clock
+    from fair import clock
     from fair.webinars.models import WebinarRegistration
     from fair.webinars.services import register
 
@@ -191,7 +191,7 @@ class _FakeBigBlueButton(BaseHTTPRequestHandler):
 
 
 def test_bigbluebutton_creates_the_meeting_then_joins_as_viewer_or_moderator(app, session, world):
-    from fair.jobdating import clock
+    from fair import clock
     from fair.webinars.services import register
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeBigBlueButton)
@@ -223,7 +223,7 @@ def test_bigbluebutton_creates_the_meeting_then_joins_as_viewer_or_moderator(app
 
 
 def test_registrations_page_and_csv_neutralise_formulas(app, session, world):
-    from fair.jobdating import clock
+    from fair import clock
     from fair.webinars.services import register
 
     world.other.full_name = "=HYPERLINK(\"http://evil\")"
@@ -276,3 +276,21 @@ def test_moving_a_webinar_updates_the_calendars_of_the_confirmed_people(app, ses
         (dt.datetime(2030, 3, 12, 10, 30, tzinfo=dt.timezone.utc), 1)}
     updates = session.query(OutboxMessage).filter_by(template="calendar_update").all()
     assert sorted(m.to_address for m in updates) == ["candidate@example.org", "other@example.org"]
+
+
+@pytest.mark.parametrize("day, stored, shown", [
+    # 31 March 2030, clocks go from 02:00 to 03:00: 02:30 never happens and is read as 03:30.
+    ("2030-03-31", dt.datetime(2030, 3, 31, 1, 30, tzinfo=dt.timezone.utc), "03:30"),
+    # 27 October 2030, clocks go from 03:00 back to 02:00: 02:30 is the first one, summer time.
+    ("2030-10-27", dt.datetime(2030, 10, 27, 0, 30, tzinfo=dt.timezone.utc), "02:30"),
+])
+def test_a_webinar_at_02_30_on_a_change_night_is_stored_by_the_one_rule(app, session, world, day, stored, shown):
+    from fair.webinars.models import Webinar
+
+    client = signed_in_client(app, world.organiser)
+    data = {**FORM, "title": "Webinaire de nuit", "day": day, "start": "02:30"}
+    assert _post(client, f"/console/editions/{world.edition.id}/webinars/new", data).status_code == 302
+    webinar = session.query(Webinar).filter_by(title="Webinaire de nuit").one()
+    assert webinar.starts_at == stored and webinar.ends_at - webinar.starts_at == dt.timedelta(minutes=45)
+    edit = client.get(f"/console/webinars/{webinar.id}/edit").get_data(as_text=True)
+    assert f'value="{day}"' in edit and f'value="{shown}"' in edit

@@ -11,7 +11,7 @@ from tests.servers import SmtpSink, free_port
 
 
 class Clock:
-    """The outbox's time, moved by the test instead of waiting."""
+    """The time of `fair.clock`, moved by the test instead of waiting."""
 
     def __init__(self, start: dt.datetime) -> None:
         self.current = start
@@ -26,12 +26,12 @@ class Clock:
 
 @pytest.fixture
 def clock() -> Iterator[Clock]:
-    from fair.notify import outbox
+    from fair.clock import set_clock
 
     current = Clock(dt.datetime(2030, 3, 1, 9, 0, tzinfo=dt.timezone.utc))
-    outbox.set_clock(current)
+    set_clock(current)
     yield current
-    outbox.set_clock(None)
+    set_clock(None)
 
 
 @pytest.fixture

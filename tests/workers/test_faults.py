@@ -239,11 +239,12 @@ def _worker_environment(app) -> dict[str, str]:
 
 
 def test_a_worker_killed_mid_send_is_followed_by_at_most_one_more_send(app, session, fresh_smtp, mail_to):
+    from fair.clock import set_clock
     from fair.notify import outbox
     from fair.notify.models import OutboxStatus
 
     clock = Clock(utcnow())  # the worker process runs on the real clock
-    outbox.set_clock(clock)
+    set_clock(clock)
     try:
         mail_to(fresh_smtp.url)
         row_id = queue(session).id
@@ -289,7 +290,7 @@ def test_a_worker_killed_mid_send_is_followed_by_at_most_one_more_send(app, sess
         time.sleep(0.2)
         assert len(fresh_smtp.to("candidate@example.org")) == before + 1
     finally:
-        outbox.set_clock(None)
+        set_clock(None)
 
 
 def test_a_message_that_cannot_be_built_fails_for_good_and_the_batch_goes_on(app, session, fresh_smtp, mail_to):
