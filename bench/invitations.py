@@ -86,7 +86,7 @@ class Sink:
 
 def invitation_ics(n: int) -> bytes:
     try:
-        from fair.notify.calendar import Attendee, CalendarEvent, request_ics
+        from fair.calendar.ics import Attendee, CalendarEvent, request_ics
     except ImportError:
         return FIXED_ICS.replace(b"bench-0@", f"bench-{n}@".encode())
     start = dt.datetime(2030, 3, 12, 9, 0, tzinfo=dt.timezone.utc) + dt.timedelta(minutes=20 * (n % 24))
@@ -103,7 +103,7 @@ def invitation_ics(n: int) -> bytes:
 def write_rows(app, count: int, prefix: str) -> list[int]:
     """Outbox rows as a bulk invitation writes them, without enqueueing: timing starts at the enqueue."""
     from fair.extensions import db
-    from fair.notify import outbox
+    from fair.mail import outbox
 
     edition = SimpleNamespace(title="Rencontres pour l'emploi de la Métropole", timezone="Europe/Paris")
     entry = SimpleNamespace(summary="Entretien avec Nordlog Entrepôts", location="Stand 12", join_url=None,
@@ -149,7 +149,7 @@ def start_workers(app, env: dict[str, str], count: int, command: list[str], logs
             raise SystemExit(f"the {name} workers did not start: see their logs")
         time.sleep(0.1)
     with app.app_context():
-        warm = [get_queue(queue).enqueue("fair.notify.jobs.send_messages", []) for _ in range(count)]
+        warm = [get_queue(queue).enqueue("fair.mail.jobs.send_messages", []) for _ in range(count)]
     while any(job.get_status(refresh=True) != "finished" for job in warm):
         if time.monotonic() > deadline:
             raise SystemExit(f"the {name} workers did not run their first job")
@@ -172,7 +172,7 @@ def count_sent(app, ids: list[int]) -> int:
     from sqlalchemy import func, select
 
     from fair.extensions import db
-    from fair.notify.models import OutboxMessage, OutboxStatus
+    from fair.mail.models import OutboxMessage, OutboxStatus
 
     with app.app_context():
         found = db.session.execute(select(func.count(OutboxMessage.id)).where(
@@ -209,7 +209,7 @@ def run(args: argparse.Namespace) -> None:
     from fair import create_app
     from fair.embedded import EmbeddedValkey
     from fair.migrate import upgrade
-    from fair.notify import outbox
+    from fair.mail import outbox
 
     work = Path(tempfile.mkdtemp(prefix="fair-bench-"))
     valkey = EmbeddedValkey(work / "valkey")

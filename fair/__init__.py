@@ -10,7 +10,7 @@ from fair.config import PROJECT_ROOT, load_config
 
 # Every domain package that carries its own translation catalogue.
 TRANSLATION_DIRS = ["translations", "accounts/translations", "fairs/translations",
-                    "companies/translations", "public/translations", "notify/translations",
+                    "companies/translations", "public/translations", "mail/translations", "calendar/translations",
                     "candidates/translations", "jobdating/translations", "live/translations",
                     "video/translations", "webinars/translations", "ops/translations"]
 
@@ -62,10 +62,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from fair.jobdating.views import bp as jobdating_bp
     from fair.live import sockets as live_sockets
     from fair.live.views import bp as live_bp
-    from fair.notify import sockets as notify_sockets
-    from fair.notify.agenda_views import bp as agenda_bp
-    from fair.notify.views import bp as notify_bp
-    from fair.notify.views import console_bp as outbox_console_bp
+    from fair.calendar.views import bp as calendar_bp
+    from fair.fairs import sockets as fairs_sockets
+    from fair.mail.views import bp as mail_bp
     from fair.ops.views import bp as ops_bp
     from fair.public.views import bp as public_bp
     from fair.video import sockets as video_sockets
@@ -73,13 +72,13 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from fair.webinars import sockets as webinar_sockets
     from fair.webinars.views import bp as webinars_bp
 
-    for blueprint in (public_bp, accounts_bp, fairs_bp, companies_bp, notify_bp, outbox_console_bp,
-                      candidates_bp, jobdating_bp, agenda_bp, live_bp, video_bp, webinars_bp, ops_bp):
+    for blueprint in (public_bp, accounts_bp, fairs_bp, companies_bp, mail_bp, candidates_bp, jobdating_bp,
+                      calendar_bp, live_bp, video_bp, webinars_bp, ops_bp):
         app.register_blueprint(blueprint)
     from fair import sockets
 
     sockets.register(socketio)  # connect (signed-in users only) and disconnect, shared by all domains
-    notify_sockets.register(socketio)  # live notices and bulk-send progress
+    fairs_sockets.register(socketio)  # bulk-send progress
     live_sockets.register(socketio)  # booths, queues, chat, announcements
     video_sockets.register(socketio)  # call rooms: signalling and in-call chat
     webinar_sockets.register(socketio)  # webinar Q&A

@@ -11,107 +11,16 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
-import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from types import FrameType
 
-from fair.config import PROJECT_ROOT, ConfigError, instance_path
-from fair.embedded import EmbeddedValkey, EmbeddedValkeyError, die_with_parent, port_is_free
+from fair.config import ConfigError, instance_path
+from fair.embedded import EmbeddedValkey, EmbeddedValkeyError, port_is_free
+from fair.supervisor import Child, StopRequested, Supervisor, answers, connect_host, say
 
 DEFAULT_PORT = 5000
 READY_TIMEOUT = 90.0
-STOP_TIMEOUT = 15.0
-
-
-def say(message: str = "") -> None:
-    print(message, flush=True)
-
-
-class StopRequested(Exception):
-    def __init__(self, signum: int) -> None:
-        super().__init__(signal.Signals(signum).name)
-        self.signum = signum
-
-
-@dataclass
-class Child:
-    name: str
-    process: subprocess.Popen
-    # Valkey writes its snapshot on SIGTERM; the worker finishes its current job on SIGTERM.
-    stop_signal: int = signal.SIGTERM
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
-    def alive(self) -> bool:
-        return self.process.poll() is None
-
-
-class Supervisor:
-    def __init__(self) -> None:
-        self.children: list[Child] = []
-        self.force = False
-
-    def spawn(self, name: str, argv: list[str], env: dict[str, str]) -> Child:
-        process = subprocess.Popen(
-            argv, cwd=PROJECT_ROOT, env=env, stdin=subprocess.DEVNULL,
-            start_new_session=True, preexec_fn=die_with_parent(),
-        )
-        return self.adopt(name, process)
-
-    def adopt(self, name: str, process: subprocess.Popen) -> Child:
-        child = Child(name, process)
-        self.children.append(child)
-        return child
-
-    def first_dead(self) -> Child | None:
-        return next((c for c in self.children if not c.alive()), None)
-
-    def stop_all(self) -> None:
-        """Stop the children in start order reversed, except Valkey last since the others use it."""
-        order = [c for c in reversed(self.children) if c.name != "valkey"] + \
-                [c for c in self.children if c.name == "valkey"]
-        for child in order:
-            self._stop(child)
-        self.children.clear()
-
-    def _stop(self, child: Child) -> None:
-        if child.alive():
-            try:
-                os.kill(child.pid, child.stop_signal)
-            except ProcessLookupError:
-                pass
-            deadline = time.monotonic() + STOP_TIMEOUT
-            while child.alive() and time.monotonic() < deadline and not self.force:
-                time.sleep(0.05)
-            if child.alive():
-                say(f"fair: {child.name} did not stop in time; killing it.")
-        # Whatever is left in the child's process group (RQ's scheduler or a work horse) goes too.
-        _kill_group(child.pid, signal.SIGKILL)
-        child.process.wait()
-
-
-def _kill_group(pgid: int, sig: int) -> None:
-    try:
-        os.killpg(pgid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
-
-
-def _connect_host(host: str) -> str:
-    return "127.0.0.1" if host in ("", "0.0.0.0", "::", "[::]") else host
-
-
-def _answers(host: str, port: int) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=0.5):
-            return True
-    except OSError:
-        return False
 
 
 def _describe_database(url: str) -> str:
@@ -201,7 +110,7 @@ def run(supervisor: Supervisor) -> int:
     except ValueError:
         say(f"fair: PORT must be a number, not {env.get('PORT')!r}.")
         return 2
-    probe_host = _connect_host(host)
+    probe_host = connect_host(host)
     if not port_is_free(port, probe_host if host not in ("::", "[::]") else "127.0.0.1"):
         say(f"fair: port {port} is already in use on {probe_host}. Stop what uses it or choose another "
             f"port, e.g. `PORT={port + 1} make run`.")
@@ -241,7 +150,7 @@ def run(supervisor: Supervisor) -> int:
     supervisor.spawn("worker", [python, "-m", "workers", "worker", "--with-scheduler"], env)
 
     deadline = time.monotonic() + READY_TIMEOUT
-    while not _answers(probe_host, port):
+    while not answers(probe_host, port):
         dead = supervisor.first_dead()
         if dead:
             return _child_died(dead)

@@ -5,9 +5,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something (register, cancel, resend, pause): only the CSRF token."""
 
 
 def select_choices(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:

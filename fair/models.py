@@ -1,17 +1,14 @@
 """Imports every model so that the metadata is complete (Alembic, tests, create_all)."""
 from fair.accounts.models import Membership, Organisation, PasswordResetToken, User  # noqa: F401
+from fair.calendar.models import CalendarEntry, CalendarFeed, ReminderOffsets  # noqa: F401
 from fair.candidates.models import Application, CandidateCv, CandidateProfile, Referral  # noqa: F401
 from fair.companies.models import Booth, BoothDocument, BoothStaff, Offer  # noqa: F401
 from fair.db import Base  # noqa: F401
-from fair.fairs.models import Edition, EditionPartner, Invitation  # noqa: F401
+from fair.fairs.models import BulkInvitation, BulkRecipient, Edition, EditionPartner, Invitation  # noqa: F401
 from fair.jobdating.models import Availability, Booking, Slot, WaitlistEntry  # noqa: F401
-from fair.live.models import Announcement, LiveBooth, QueueEntry  # noqa: F401
-from fair.notify.models import DevMail  # noqa: F401
 from fair.jobs import HeldJob  # noqa: F401
-from fair.notify.models import OutboxMessage  # noqa: F401
-from fair.notify.models import (  # noqa: F401
-    BulkInvitation, BulkRecipient, CalendarEntry, CalendarFeed, ReminderOffsets,
-)
+from fair.live.chat import ChatMessage, ChatMute, PrivateMessage  # noqa: F401
+from fair.live.models import Announcement, LiveBooth, QueueEntry  # noqa: F401
+from fair.mail.models import DevMail, OutboxMessage  # noqa: F401
 from fair.video.models import CallRoom  # noqa: F401
 from fair.webinars.models import Webinar, WebinarQuestion, WebinarRegistration, WebinarVote  # noqa: F401
-from fair.live.chat import ChatMessage, ChatMute, PrivateMessage  # noqa: F401

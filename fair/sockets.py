@@ -31,6 +31,7 @@ import socket as _socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from flask import current_app, g, request
@@ -386,3 +387,17 @@ def socketio_manager(redis_url: str) -> Any:
 
 
 SUBSCRIBE_EVERY = 1.0
+
+
+# ---------------------------------------------------------------- from workers
+
+@lru_cache(maxsize=4)
+def emitter(redis_url: str) -> SocketIO:
+    """Emit from a worker: publishes on the message queue that the web nodes listen to."""
+    return SocketIO(message_queue=redis_url)
+
+
+def emit_from_worker(redis_url: str, event: str, data: dict, room: str) -> None:
+    if not redis_url:
+        return
+    emitter(redis_url).emit(event, data, to=room)

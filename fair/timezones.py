@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Literal, Protocol
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from babel.dates import format_date, format_time, get_timezone_location
 
 DEFAULT_ZONE = "Europe/Paris"
 
@@ -38,6 +40,14 @@ def zone_named(name: str | ZoneInfo | None) -> ZoneInfo:
     if isinstance(name, ZoneInfo):
         return name
     return ZoneInfo(name or DEFAULT_ZONE)
+
+
+def checked_zone(name: str) -> ZoneInfo:
+    """The zone called `name`, or ValueError saying it is not an IANA zone."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError) as error:
+        raise ValueError(f"not an IANA time zone: {name!r}") from error
 
 
 def fair_zone(edition: HasTimezone) -> ZoneInfo:
@@ -92,3 +102,44 @@ def local_day_bounds(day: dt.date, zone: str | ZoneInfo) -> tuple[dt.datetime, d
 
 __all__ = ["DEFAULT_ZONE", "WallTimeChange", "zone_named", "fair_zone", "is_known_timezone", "wall_time_change",
            "local_to_utc", "utc_to_local", "local_day_bounds"]
+
+
+# ---------------------------------------------------------------- the fair's local time, in words
+
+def local_time_text(moment: dt.datetime, zone: str, locale: str) -> str:
+    """"lundi 10 juin 2030, 10:15 (heure de Paris)" / "Monday, June 10, 2030, 10:15 AM (Paris time)".
+
+    `moment` is aware; it is shown in `zone` (IANA), the fair's zone, in `locale`'s words.
+    """
+    local = _local(moment, zone, locale)
+    return f"{local[0]}, {local[1]} ({zone_label(zone, locale)})"
+
+
+def local_span_text(starts_at: dt.datetime, ends_at: dt.datetime, zone: str, locale: str) -> str:
+    """"lundi 10 juin 2030, 10:15 – 10:45 (heure de Paris)"; both dates when it spans two days."""
+    start_day, start_time = _local(starts_at, zone, locale)
+    end_day, end_time = _local(ends_at, zone, locale)
+    if start_day == end_day:
+        return f"{start_day}, {start_time} – {end_time} ({zone_label(zone, locale)})"
+    return f"{start_day}, {start_time} – {end_day}, {end_time} ({zone_label(zone, locale)})"
+
+
+def zone_label(zone: str, locale: str) -> str:
+    """"heure de Paris", "heure de La Réunion", "Paris time": the zone's main city, as people say it."""
+    tz = checked_zone(zone)
+    if zone in {"UTC", "Etc/UTC", "Etc/GMT", "GMT"}:
+        return "UTC"
+    city = get_timezone_location(tz, locale=locale, return_city=True)
+    language = locale.replace("-", "_").split("_")[0].lower()
+    if language == "fr":
+        return f"heure d’{city}" if city[:1].upper() in "AEIOUYÉÈÊÂÎÔ" else f"heure de {city}"
+    if language == "en":
+        return f"{city} time"
+    return get_timezone_location(tz, locale=locale)
+
+
+def _local(moment: dt.datetime, zone: str, locale: str) -> tuple[str, str]:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"an aware dt.datetime is needed, not naive {moment!r}")
+    local = moment.astimezone(checked_zone(zone))
+    return format_date(local, "full", locale=locale), format_time(local, "short", locale=locale)

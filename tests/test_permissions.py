@@ -29,7 +29,7 @@ def build_world(factory, session) -> World:
     from fair.db import utcnow
     from fair.fairs.models import Invitation, InvitationKind
     from fair.fairs.services import invitation_token
-    from fair.notify.models import DevMail
+    from fair.mail.models import DevMail
 
     org_f = factory.organisation("organiser", "Organiser F")
     org_g = factory.organisation("organiser", "Organiser G")
@@ -106,10 +106,10 @@ EXPECTED: dict[str, list[Check]] = {
     "accounts.change_password": [Check("POST", lambda i: "/account/password", signed_in(200), {})],
     "accounts.resend_confirmation": [Check("POST", lambda i: "/confirm/resend", signed_in(302), {})],
     "accounts.logout": [Check("POST", lambda i: "/logout", everyone(302), {})],
-    "notify.mailbox": [Check("GET", lambda i: "/dev/mail/", everyone(404))],
-    "notify.message": [Check("GET", lambda i: "/dev/mail/{mail}".format(**i), everyone(404))],
-    "notify.message_html": [Check("GET", lambda i: "/dev/mail/{mail}/html".format(**i), everyone(404))],
-    "notify.part": [Check("GET", lambda i: "/dev/mail/{mail}/parts/0".format(**i), everyone(404))],
+    "mail.mailbox": [Check("GET", lambda i: "/dev/mail/", everyone(404))],
+    "mail.message": [Check("GET", lambda i: "/dev/mail/{mail}".format(**i), everyone(404))],
+    "mail.message_html": [Check("GET", lambda i: "/dev/mail/{mail}/html".format(**i), everyone(404))],
+    "mail.part": [Check("GET", lambda i: "/dev/mail/{mail}/parts/0".format(**i), everyone(404))],
     "fairs.console": [Check("GET", lambda i: "/console/", only({"organiser_f": 200, "organiser_g": 200}))],
     "fairs.new_edition": [Check("GET", lambda i: "/console/editions/new",
                                 only({"organiser_f": 200, "organiser_g": 200}))],

@@ -33,8 +33,8 @@ from sqlalchemy.orm import configure_mappers
 from fair import clock
 from fair.db import db
 from fair.jobs import release_all_held_jobs
-from fair.notify import outbox
-from fair.notify.models import OutboxMessage, OutboxStatus
+from fair.mail import outbox
+from fair.mail.models import OutboxMessage, OutboxStatus
 from fair.ops.probes import probe_redis
 from fair.redis_conn import redis_for
 from workers import schedule

@@ -15,7 +15,8 @@ from rq.registry import ScheduledJobRegistry
 
 from fair.jobs import JobFunction, get_queue
 from fair.live import jobs as live_jobs
-from fair.notify import jobs as notify_jobs
+from fair.calendar import jobs as calendar_jobs
+from fair.mail import jobs as mail_jobs
 from fair.redis_conn import redis_for
 
 log = logging.getLogger("workers.schedule")
@@ -32,9 +33,9 @@ class Periodic:
 
 SCHEDULE: tuple[Periodic, ...] = (
     # Outbox rows a dead worker or a lost enqueue left behind go out again.
-    Periodic("outbox-sweep", notify_jobs.sweep_outbox, dt.timedelta(minutes=1)),
+    Periodic("outbox-sweep", mail_jobs.sweep_outbox, dt.timedelta(minutes=1)),
     # Reminders Redis lost with its data are planned again from the calendar entries.
-    Periodic("reminders-reconcile", notify_jobs.reconcile_reminders, dt.timedelta(minutes=10)),
+    Periodic("reminders-reconcile", calendar_jobs.reconcile_reminders, dt.timedelta(minutes=10)),
     # Booth chats of fairs ended more than LIVE_CHAT_RETENTION_DAYS ago are deleted.
     Periodic("chat-purge", live_jobs.purge_chat, dt.timedelta(days=1)),
 )

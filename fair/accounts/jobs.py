@@ -11,8 +11,8 @@ from fair.accounts.models import User
 from fair.accounts.services import issue_password_reset_token
 from fair.db import db
 from fair.jobs import job
-from fair.notify.models import OutboxMessage
-from fair.notify.outbox import queue_mail
+from fair.mail.models import OutboxMessage
+from fair.mail.outbox import queue_mail
 
 log = logging.getLogger("fair.accounts")
 
@@ -27,7 +27,7 @@ def send_password_reset(user_id: int) -> bool:
     mail, link included) are committed together, so a link that reaches the mailbox always works.
     The outbox row is the one place the raw link is stored, from now until the send job delivers
     it, usually seconds; the send job then erases the bodies of this template
-    (`fair.notify.outbox.SECRET_TEMPLATES`). The link dies after PASSWORD_RESET_MAX_AGE anyway.
+    (`fair.mail.outbox.SECRET_TEMPLATES`). The link dies after PASSWORD_RESET_MAX_AGE anyway.
     That is acceptable because whoever can read the outbox table can read the database, and a
     mail waiting to be sent has to be kept somewhere the worker can reach.
 

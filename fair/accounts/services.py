@@ -156,8 +156,8 @@ def queue_email_confirmation(user: User) -> None:
     """
     import uuid
 
-    from fair.notify.mail import mail_url
-    from fair.notify.outbox import queue_mail
+    from fair.mail.render import mail_url
+    from fair.mail.outbox import queue_mail
 
     token = email_confirmation_token(user)
     link = mail_url("accounts.confirm_email", token=token)

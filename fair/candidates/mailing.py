@@ -4,7 +4,7 @@ Contexts are plain values: the outbox renders the templates now, in the recipien
 """
 from __future__ import annotations
 
-from fair.notify.mail import mail_url
+from fair.mail.render import mail_url
 
 from fair.candidates.labels import reason_label
 from fair.candidates.models import Application, Referral
@@ -13,7 +13,7 @@ from fair.extensions import db
 
 
 def _queue(**kwargs):
-    from fair.notify.outbox import queue_mail
+    from fair.mail.outbox import queue_mail
 
     return queue_mail(db.session, **kwargs)
 

@@ -15,7 +15,7 @@ from typing import Iterable
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -520,3 +520,28 @@ def suggestions(profile: CandidateProfile | None, offers: Iterable[Offer], exclu
             found.append(suggestion)
     found.sort(key=lambda s: (-s.score, s.offer.title.lower(), s.offer.id))
     return found[:limit]
+
+
+# ---------------------------------------------------------------- who a partner referred (organisers' lists)
+
+def _consenting_referrals():
+    """Referrals the candidate confirmed and did not revoke, of an active account."""
+    return (select(Referral.partner_id, User.id, User.email, User.full_name, User.locale)
+            .join(User, User.id == Referral.candidate_id)
+            .where(Referral.status == ReferralStatus.confirmed, Referral.revoked_at.is_(None),
+                   User.is_active_account.is_(True)))
+
+
+def referred_counts(session, partner_ids: list[int]) -> dict[int, int]:
+    """Partner organisation id → how many people it referred who consented."""
+    referrals = _consenting_referrals().where(Referral.partner_id.in_(partner_ids)).subquery()
+    return dict(session.execute(
+        select(referrals.c.partner_id, func.count(func.distinct(referrals.c.id))).group_by(referrals.c.partner_id)
+    ).all())
+
+
+def referred_people(session, partner_id: int) -> list[tuple[int, str, str, str]]:
+    """(user id, email, name, locale) of the people a partner referred who consented, by name."""
+    rows = session.execute(
+        _consenting_referrals().where(Referral.partner_id == partner_id).order_by(User.full_name, User.id)).all()
+    return [(user_id, email, name, locale) for _partner, user_id, email, name, locale in rows]

@@ -167,6 +167,3 @@ class InvitationForm(FlaskForm):
     def add_errors(self, errors: dict[str, list[str]]) -> None:
         EditionForm.add_errors(self, errors)  # type: ignore[arg-type]
 
-
-class ConfirmForm(FlaskForm):
-    """A POST button with nothing but its CSRF token (resend, accept)."""

@@ -125,3 +125,45 @@ class Invitation(Base):
     edition: Mapped[Edition] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
     invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
+
+
+# ---------------------------------------------------------------- bulk invitations
+
+class BulkStatus(str, enum.Enum):
+    queued = "queued"
+    running = "running"
+    paused = "paused"
+    done = "done"
+
+
+class BulkInvitation(Base):
+    """One uploaded list of people invited to register for an edition, sent by a `bulk` job."""
+
+    __tablename__ = "bulk_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    status: Mapped[BulkStatus] = mapped_column(enum_column(BulkStatus, "bulk_invitation_status"),
+                                               default=BulkStatus.queued)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    sent: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class BulkRecipient(Base):
+    """One valid, deduplicated row of a bulk invitation; `queued_at` is set once its mail is in the outbox."""
+
+    __tablename__ = "bulk_recipients"
+    __table_args__ = (UniqueConstraint("bulk_id", "email", name="uq_bulk_recipients_bulk_email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bulk_id: Mapped[int] = mapped_column(ForeignKey("bulk_invitations.id", ondelete="CASCADE"), index=True)
+    line: Mapped[int] = mapped_column(Integer)
+    email: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    locale: Mapped[str] = mapped_column(String(8), default="fr")
+    queued_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

@@ -7,20 +7,29 @@ from __future__ import annotations
 
 import logging
 import math
+from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
+from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 
 from fair import clock
 from fair.access import member_org_ids, role_required
 from fair.accounts.models import Organisation, OrganisationKind
 from fair.companies.labels import contract_label
 from fair.extensions import db, login_manager
+from fair.candidates.services import referred_counts, referred_people
+from fair.fairs import bulk as bulk_service
 from fair.fairs import services
-from fair.fairs.forms import ConfirmForm, EditionForm, InvitationForm, StatusForm
+from fair.fairs.forms import EditionForm, InvitationForm, StatusForm
 from fair.fairs.labels import (
     AUDIENCE_LABELS,
     BOOKING_POLICY_LABELS,
@@ -32,8 +41,12 @@ from fair.fairs.labels import (
     STATUS_LABELS,
     label,
 )
-from fair.fairs.models import EditionStatus, Invitation, InvitationKind
-from fair.forms import select_choices
+from fair.fairs.models import BulkStatus, EditionStatus, Invitation, InvitationKind
+from fair.fairs.sockets import bulk_room, bulk_state
+from fair.forms import ConfirmForm, select_choices
+from fair.mail.models import OutboxMessage, OutboxStatus
+from fair.mail.outbox import failed_for_edition
+from fair.sockets import emit_from_worker
 
 log = logging.getLogger("fair.fairs")
 
@@ -312,3 +325,211 @@ def _unusable_invitation(exc: services.InvitationUnusable):
         accepted_by_me=accepted_by_me,
         is_company=invitation is not None and invitation.kind == InvitationKind.company,
     ), status
+
+
+# ---------------------------------------------------------------- bulk invitations (organiser console)
+
+BULK_REASON_LABELS = {
+    bulk_service.BAD_EMAIL: _l("this is not a valid email address"),
+    bulk_service.MISSING_EMAIL: _l("the email address is missing"),
+    bulk_service.DUPLICATE: _l("this address is already on line %(other)s"),
+    bulk_service.BAD_LOCALE: _l("the language must be “fr” or “en”"),
+    bulk_service.NAME_TOO_LONG: _l("the name is longer than 200 characters"),
+    bulk_service.TOO_MANY_COLUMNS: _l("a row holds at most three columns: email, name, language"),
+}
+BULK_FILE_ERRORS = {
+    "empty": _l("The file is empty. Choose a CSV file with one email address per line."),
+    "encoding": _l("The file could not be read. Save it as CSV (UTF-8) and try again."),
+    "too_many_rows": _l("The file holds more than %(max)s rows. Split it into several files."),
+    "no_valid_row": _l("No row of the file can be used: see the reasons below."),
+    "missing": _l("Choose a CSV file to upload."),
+    "not_csv": _l("The file must be a CSV file (.csv or .txt)."),
+}
+BULK_PARTNER_ERRORS = {
+    bulk_service.NO_PARTNER: _l("Choose a partner of this fair."),
+    bulk_service.UNKNOWN_PARTNER: _l("This organisation is not a partner of this fair. Choose one from the list."),
+    bulk_service.NO_CANDIDATE: _l("This partner has no candidate who agreed to be referred yet: nobody to invite."),
+}
+BULK_STATUS_LABELS = {
+    BulkStatus.queued: _l("Waiting to start"),
+    BulkStatus.running: _l("Sending"),
+    BulkStatus.paused: _l("Paused"),
+    BulkStatus.done: _l("Finished"),
+}
+
+
+
+class UploadForm(FlaskForm):
+    file = FileField(_l("CSV file"))
+
+
+class PartnerForm(FlaskForm):
+    # The choices are the edition's partners; the view checks the value itself to word its errors.
+    partner = SelectField(_l("Partner"), choices=[], validate_choice=False)
+
+
+@bp.context_processor
+def _bulk_labels():
+    return {"BULK_STATUS_LABELS": BULK_STATUS_LABELS, "BULK_STATUS": BulkStatus, "reason_label": reason_label,
+            "bulk_label": bulk_label, "bulk_partner": bulk_service.partner_label}
+
+
+def bulk_label(bulk) -> str:
+    """How a list is named on the pages: its file name, or the partner whose candidates it holds."""
+    partner = bulk_service.partner_label(bulk)
+    if partner is not None:
+        return _("Candidates referred by %(partner)s", partner=partner)
+    return bulk.filename or _("List %(id)s", id=bulk.id)
+
+
+def reason_label(row: dict) -> str:
+    label = BULK_REASON_LABELS.get(row.get("reason"), row.get("reason", ""))
+    return str(label) % {"other": row.get("other_line", "")} if "%(other)s" in str(label) else str(label)
+
+
+def _bulk_or_404(edition_id: int, bulk_id: int):
+    bulk = bulk_service.bulk_for_organiser(bulk_id, current_user.id)
+    if bulk is None or bulk.edition_id != edition_id:
+        abort(404)
+    return bulk
+
+
+@bp.route("/console/editions/<int:edition_id>/bulk-invitations", methods=["GET", "POST"])
+@organiser_required
+def bulk_invitations(edition_id: int):
+    edition = _edition_or_404(edition_id)
+    form = UploadForm()
+    error, rejected = None, []
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        upload = form.file.data
+        if upload is None or not getattr(upload, "filename", ""):
+            error = BULK_FILE_ERRORS["missing"]
+        elif Path(upload.filename).suffix.lower() not in (".csv", ".txt"):
+            error = BULK_FILE_ERRORS["not_csv"]
+        else:
+            data = upload.read()
+            try:
+                created = bulk_service.create_bulk(db.session, edition=edition, user_id=current_user.id,
+                                                   filename=Path(upload.filename).name, data=data)
+            except bulk_service.BulkFileError as problem:
+                db.session.rollback()
+                error = str(BULK_FILE_ERRORS.get(problem.code, BULK_FILE_ERRORS["empty"])) % {"max": bulk_service.MAX_ROWS}
+                if problem.code == "no_valid_row":
+                    rejected = bulk_service.parse_csv(data).rejected
+            else:
+                bulk_service.start_bulk(db.session, created)
+                db.session.commit()
+                log.info("bulk invitation %s: %s recipients for edition %s", created.id, created.total, edition.id)
+                return redirect(url_for("fairs.bulk_invitation", edition_id=edition.id, bulk_id=created.id))
+    return _bulk_list_page(edition, form=form, error=error, rejected=rejected)
+
+
+def _bulk_list_page(edition, form=None, error=None, rejected=(), partner_form=None, partner_error=None):
+    partners = bulk_service.edition_partners(db.session, edition.id, referred_counts)
+    partner_form = partner_form or PartnerForm()
+    partner_form.partner.choices = [SelectChoice("", _("Choose a partner"))] + [
+        SelectChoice(str(partner.id), ngettext("%(name)s (%(num)s candidate)", "%(name)s (%(num)s candidates)",
+                                               count, name=partner.organisation.name))
+        for partner, count in partners]
+    status = 400 if error or partner_error else 200
+    return render_template("fairs/bulk_list.html", edition=edition, form=form or UploadForm(), error=error,
+                           rejected=rejected, partners=partners, partner_form=partner_form,
+                           partner_error=partner_error,
+                           bulks=bulk_service.bulks_of_edition(db.session, edition.id)), status
+
+
+@bp.route("/console/editions/<int:edition_id>/bulk-invitations/from-partner", methods=["POST"])
+@organiser_required
+def bulk_from_partner(edition_id: int):
+    """A list made of the consenting candidates one of the edition's partners referred."""
+    edition = _edition_or_404(edition_id)
+    form = PartnerForm()
+    if not form.validate_on_submit():
+        abort(400)
+    raw = (form.partner.data or "").strip()
+    try:
+        chosen = int(raw) if raw else None
+    except ValueError:
+        chosen = -1  # not an id: answered as an unknown partner
+    if chosen is not None and not 0 < chosen < 2**31:
+        chosen = -1  # beyond an integer column, PostgreSQL would refuse the query
+    try:
+        created = bulk_service.create_bulk_from_partner(db.session, edition=edition, user_id=current_user.id,
+                                                        edition_partner_id=chosen, people_of=referred_people)
+    except bulk_service.BulkFileError as problem:
+        db.session.rollback()
+        return _bulk_list_page(edition, partner_form=form, partner_error=BULK_PARTNER_ERRORS[problem.code])
+    bulk_service.start_bulk(db.session, created)
+    db.session.commit()
+    log.info("bulk invitation %s: %s candidates of a partner for edition %s", created.id, created.total, edition.id)
+    return redirect(url_for("fairs.bulk_invitation", edition_id=edition.id, bulk_id=created.id))
+
+
+@bp.route("/console/editions/<int:edition_id>/bulk-invitations/<int:bulk_id>")
+@organiser_required
+def bulk_invitation(edition_id: int, bulk_id: int):
+    edition = _edition_or_404(edition_id)
+    bulk = _bulk_or_404(edition.id, bulk_id)
+    return render_template("fairs/bulk.html", edition=edition, bulk=bulk, state=bulk_state(bulk),
+                           failures=_send_failures(bulk), form=ConfirmForm())
+
+
+@bp.route("/console/editions/<int:edition_id>/bulk-invitations/<int:bulk_id>/pause", methods=["POST"])
+@organiser_required
+def pause_bulk(edition_id: int, bulk_id: int):
+    return _change_bulk(edition_id, bulk_id, bulk_service.pause_bulk)
+
+
+@bp.route("/console/editions/<int:edition_id>/bulk-invitations/<int:bulk_id>/resume", methods=["POST"])
+@organiser_required
+def resume_bulk(edition_id: int, bulk_id: int):
+    return _change_bulk(edition_id, bulk_id, bulk_service.resume_bulk)
+
+
+def _change_bulk(edition_id: int, bulk_id: int, change):
+    edition = _edition_or_404(edition_id)
+    bulk = _bulk_or_404(edition.id, bulk_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    changed = change(db.session, bulk)
+    if changed:
+        db.session.commit()
+        _announce(bulk)
+    if request.accept_mimetypes.best == "application/json":
+        return bulk_state(bulk)
+    if not changed:
+        flash(_("This sending can no longer be paused or resumed."), "info")
+    return redirect(url_for("fairs.bulk_invitation", edition_id=edition.id, bulk_id=bulk.id))
+
+
+def _announce(bulk) -> None:
+    try:
+        emit_from_worker(current_app.config["REDIS_URL"], "bulk_progress", bulk_state(bulk), bulk_room(bulk.id))
+    except Exception:  # the page shows the state on reload anyway
+        log.exception("could not announce bulk invitation %s", bulk.id)
+
+
+def _send_failures(bulk) -> list:
+    """Mails of this list that the mail server refused for good (the outbox keeps trying the others)."""
+    return list(db.session.execute(
+        select(OutboxMessage).where(OutboxMessage.idempotency_key.like(f"bulk-{bulk.id}-%"),
+                                    OutboxMessage.status == OutboxStatus.failed_permanent)
+        .order_by(OutboxMessage.id)
+    ).scalars())
+
+
+# ---------------------------------------------------------------- organiser console: mail that did not go
+
+@bp.route("/console/editions/<int:edition_id>/mail")
+@organiser_required
+def failed_mail(edition_id: int):
+    """The edition's mail that was refused for good or is waiting for a retry, for its organiser.
+
+    A refused address (550) is something only a person can fix: the organiser sees who did not
+    get what, and why, in the server's own words. Another organiser's edition answers 404.
+    """
+    edition = _edition_or_404(edition_id)
+    messages = failed_for_edition(db.session, edition.id)
+    return render_template("fairs/failed_mail.html", edition=edition, messages=messages)

@@ -2,7 +2,7 @@
 
 Services never commit: the request or the job owns the transaction. A booking never sends mail
 itself: once it is committed, a job (`sync_calendar`) creates, moves or cancels both people's
-calendar entries through `fair.notify.agenda`, which queues the invitations and keeps the reminders
+calendar entries through `fair.calendar.agenda`, which queues the invitations and keeps the reminders
 in step. Two mails are written straight into the outbox, in the transaction of their cause: the
 slot held for the next person of a waitlist (`offer_freed_slot`) and a no-show told to the advisers
 the candidate consented to (`record_outcome`); each has its own idempotency key.
@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, event, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -406,9 +406,9 @@ def _mail_advisers_of_no_show(session: Session, booking: Booking) -> None:
     """Each adviser the candidate agreed to (confirmed referral, not revoked) hears of the no-show,
     in the adviser's language, once per booking (the outbox key), whatever the recruiter changes after."""
     from fair.candidates.models import Referral, ReferralStatus
-    from fair.notify.calendar import local_span_text
-    from fair.notify.mail import mail_url
-    from fair.notify.outbox import queue_mail
+    from fair.timezones import local_span_text
+    from fair.mail.render import mail_url
+    from fair.mail.outbox import queue_mail
 
     referrals = session.execute(
         select(Referral).where(Referral.candidate_id == booking.candidate_id,
@@ -527,9 +527,9 @@ def _schedule_expiry(session: Session, entry: WaitlistEntry) -> None:
 def _mail_waitlist_hold(session: Session, entry: WaitlistEntry, slot: Slot) -> None:
     """Tell the person a slot is held for them: the company, when (the fair's zone), until when, and
     "my day", where they take it. One mail per hold: the key names the entry, the slot and the end."""
-    from fair.notify.calendar import local_span_text, local_time_text
-    from fair.notify.mail import mail_url
-    from fair.notify.outbox import queue_mail
+    from fair.timezones import local_span_text, local_time_text
+    from fair.mail.render import mail_url
+    from fair.mail.outbox import queue_mail
 
     candidate = session.get(User, entry.candidate_id)
     booth = session.get(Booth, slot.booth_id)
@@ -606,7 +606,7 @@ def _texts(booking: Booking, slot: Slot, for_recruiter: bool) -> tuple[str, str,
             location = _("Video")
             join_url = slot.location if slot.location.startswith("https://") else None
             if join_url is None:  # no outside meeting link: the fair's own video room of this booking
-                from fair.notify.mail import mail_url
+                from fair.mail.render import mail_url
 
                 join_url = mail_url("video.booking_room", booking_id=booking.id)
         else:
@@ -629,8 +629,8 @@ def sync_calendar(session: Session, booking_id: int) -> list[str]:
     """Make the calendar entries of a booking match it: scheduled for the candidate and the slot's
     recruiter while active (moved if the slot changed), cancelled otherwise. Idempotent: running it
     twice, or after a later change, sends nothing more than the state calls for."""
-    from fair.notify.agenda import cancel_entry, move_entry, schedule_entry
-    from fair.notify.models import CalendarEntry, EntryStatus
+    from fair.calendar.agenda import cancel_entry, move_entry, schedule_entry
+    from fair.calendar.models import CalendarEntry, EntryStatus
 
     booking = session.get(Booking, booking_id)
     if booking is None:

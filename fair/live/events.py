@@ -83,7 +83,7 @@ def edition_presence(edition_id: int, public: dict[str, Any], emit: Emit | None 
 
 def worker_emit(redis_url: str) -> Emit:
     """Emit from an RQ job, through the message queue the web nodes listen to."""
-    from fair.notify.sockets import emit_from_worker
+    from fair.sockets import emit_from_worker
 
     return lambda event, data, room: emit_from_worker(redis_url, event, data, room)
 

@@ -93,7 +93,7 @@ class PlatformCollector(Collector):
         from sqlalchemy import func, select
 
         from fair.extensions import db
-        from fair.notify.models import OutboxMessage
+        from fair.mail.models import OutboxMessage
         from fair.jobs import HeldJob
 
         backlog = GaugeMetricFamily("fair_outbox_messages", "Outbox rows not sent yet, by status.",

@@ -16,7 +16,7 @@ import time
 from types import FrameType
 
 from fair.config import PROJECT_ROOT, ConfigError
-from fair.devserver import StopRequested, Supervisor, _answers, say
+from fair.supervisor import StopRequested, Supervisor, answers, say
 
 REQUIRED = ("DATABASE_URL", "REDIS_URL", "MAIL_URL")
 
@@ -69,7 +69,7 @@ def _run(supervisor: Supervisor, env: dict[str, str]) -> int:
     supervisor.spawn("worker", [python, "-m", "workers", "worker"], env)
     supervisor.spawn("scheduler", [python, "-m", "workers", "scheduler"], env)
     port = int(env["PORT"])
-    while not _answers("127.0.0.1", port):
+    while not answers("127.0.0.1", port):
         dead = supervisor.first_dead()
         if dead:
             say(f"fair serve: the {dead.name} stopped (exit code {dead.process.returncode}).")

@@ -70,6 +70,3 @@ class WebinarForm(FlaskForm):
                                                      and current_app.config.get("BBB_SECRET")):
             raise ValidationError(_l("BigBlueButton is not set up on this platform: choose another provider."))
 
-
-class ConfirmForm(FlaskForm):
-    """A button that changes something (register, cancel): only the CSRF token."""

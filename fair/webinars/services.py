@@ -8,7 +8,7 @@ it opens the transaction with BEGIN IMMEDIATE (one writer at a time, as the job-
 on PostgreSQL it takes the webinar's row with SELECT … FOR UPDATE. Only then are the confirmed seats
 counted, so two people can never take the last seat together; whoever comes next is waitlisted.
 
-Calendar. A confirmed seat is a calendar entry (`fair.notify.agenda.schedule_entry`, kind
+Calendar. A confirmed seat is a calendar entry (`fair.calendar.agenda.schedule_entry`, kind
 "webinar"): the invitation with its .ics and the reminders, pointing at our own join page (which
 checks the seat, records attendance and forwards to the provider). A cancelled seat withdraws it
 (`cancel_entry`), and the first person of the waitlist is promoted and invited in the same transaction.
@@ -198,7 +198,7 @@ def update_webinar(session: Session, webinar: Webinar, data: WebinarData) -> lis
         webinar.room = default_room(webinar)
     session.flush()
     if moved:
-        from fair.notify.agenda import move_entry
+        from fair.calendar.agenda import move_entry
 
         for entry in _active_entries(session, webinar.id):
             move_entry(session, entry, starts_at=webinar.starts_at, ends_at=webinar.ends_at)
@@ -207,7 +207,7 @@ def update_webinar(session: Session, webinar: Webinar, data: WebinarData) -> lis
 
 def cancel_webinar(session: Session, webinar: Webinar) -> int:
     """Cancel it for everyone: each confirmed person gets the calendar cancellation. Returns how many."""
-    from fair.notify.agenda import cancel_entry
+    from fair.calendar.agenda import cancel_entry
 
     webinar = lock_webinar(session, webinar.id)
     if webinar.status == WebinarStatus.cancelled:
@@ -247,7 +247,7 @@ def _check_data(data: WebinarData, edition: Edition, existing: Webinar | None = 
 
 
 def _active_entries(session: Session, webinar_id: int) -> list:
-    from fair.notify.models import CalendarEntry, EntryStatus
+    from fair.calendar.models import CalendarEntry, EntryStatus
 
     return list(session.execute(select(CalendarEntry).where(
         CalendarEntry.kind == KIND, CalendarEntry.ref_id == webinar_id,
@@ -283,7 +283,7 @@ def register(session: Session, webinar_id: int, user: User) -> WebinarRegistrati
 
 def cancel_registration(session: Session, registration: WebinarRegistration) -> list[WebinarRegistration]:
     """Give the seat (or the waitlist place) back; a freed seat goes to the first of the waitlist."""
-    from fair.notify.agenda import cancel_entry
+    from fair.calendar.agenda import cancel_entry
 
     webinar = lock_webinar(session, registration.webinar_id)
     session.refresh(registration)
@@ -333,7 +333,7 @@ def join_path(webinar_id: int) -> str:
 
 def _schedule(session: Session, webinar: Webinar, user: User, *, promoted: bool) -> None:
     """The invitation in the person's own language, pointing at our join page."""
-    from fair.notify.agenda import schedule_entry
+    from fair.calendar.agenda import schedule_entry
 
     with force_locale(user.locale or "fr"):
         summary = gettext("Webinar: %(title)s", title=webinar.title)[:300]

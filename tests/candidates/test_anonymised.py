@@ -81,7 +81,7 @@ def crawl(client, start: str, values: list[str]) -> tuple[dict[str, list[str]], 
 @pytest.mark.parametrize("anonymised", [True, False])
 def test_no_identifying_value_reaches_a_recruiter_of_an_anonymised_fair(app, client, world, factory, session,
                                                                           anonymised):
-    from fair.notify.models import OutboxMessage
+    from fair.mail.models import OutboxMessage
 
     values = seed(world, factory, session, anonymised)["values"]
     login(client, world.recruiter_a.email)

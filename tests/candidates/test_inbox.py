@@ -75,7 +75,7 @@ def test_reject_needs_a_reason_from_the_list(app, client, world, applied, sessio
 
 
 def test_reject_sends_a_kind_french_message_through_the_outbox(app, client, world, applied, session, smtp):
-    from fair.notify.models import OutboxMessage
+    from fair.mail.models import OutboxMessage
 
     first, _, _ = applied
     login(client, world.recruiter_a.email)

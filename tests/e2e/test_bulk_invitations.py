@@ -86,8 +86,8 @@ def test_a_signed_in_candidate_sees_the_five_minute_notice_live(live_server, pag
     """The same live channel carries the reminder worker's notice to the room `user:<id>`."""
     import datetime as dt
 
-    from fair.notify.agenda import schedule_entry
-    from fair.notify.jobs import send_notice
+    from fair.calendar.agenda import schedule_entry
+    from fair.calendar.jobs import send_notice
 
     organiser = factory.organisation("organiser", "Métropole de Lille")
     edition = factory.edition(organiser)

@@ -16,7 +16,7 @@ EARLY = dt.datetime(2030, 3, 1, 9, 0, tzinfo=dt.timezone.utc)
 
 def _entries(app, session, booking_id):
     """The booking's calendar entries, once the jobs queued by the booking have run."""
-    from fair.notify.models import CalendarEntry
+    from fair.calendar.models import CalendarEntry
 
     run_jobs(app)
     session.expire_all()
@@ -115,7 +115,7 @@ def test_shortlisted_only_and_invitation_only(app, session, world):
 
 def test_cancel_until_the_cut_off_sends_the_cancellation_and_frees_the_slot(app, session, world):
     from fair.jobdating.services import BookingError, book, cancel_booking
-    from fair.notify.models import EntryStatus
+    from fair.calendar.models import EntryStatus
 
     slot = world.slots[0]
     booking = book(session, slot_id=slot.id, candidate_id=world.candidate.id, now=EARLY)
@@ -216,7 +216,7 @@ def test_the_phone_number_is_visible_only_within_the_slot(session, world):
 
 def test_the_calendar_job_is_idempotent_and_follows_the_latest_state(app, session, smtp, world):
     from fair.jobdating.services import book, cancel_booking, sync_calendar
-    from fair.notify.models import EntryStatus
+    from fair.calendar.models import EntryStatus
 
     booking = book(session, slot_id=world.slots[0].id, candidate_id=world.candidate.id, now=EARLY)
     session.commit()

@@ -12,7 +12,7 @@ AFTER = dt.datetime(2030, 3, 12, 15, 0, tzinfo=dt.timezone.utc)
 
 
 def _outbox(session, template: str) -> list:
-    from fair.notify.models import OutboxMessage
+    from fair.mail.models import OutboxMessage
 
     session.expire_all()
     return session.query(OutboxMessage).filter_by(template=template).order_by(OutboxMessage.id).all()
@@ -26,7 +26,7 @@ def test_the_held_slot_is_mailed_once_in_the_english_user_s_language(app, sessio
     from fair import clock
     from fair.jobdating.models import WaitlistEntry, WaitlistStatus
     from fair.jobdating.services import book, cancel_booking, join_waitlist
-    from fair.notify.outbox import enqueue_send
+    from fair.mail.outbox import enqueue_send
 
     world.other.locale = "en"
     session.commit()

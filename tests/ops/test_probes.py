@@ -47,7 +47,7 @@ def test_readyz_names_the_database_when_it_does_not_answer(valkey, smtp, tmp_pat
 
 
 def test_metrics_count_requests_sockets_queues_and_the_outbox(app, client, session, factory):
-    from fair.notify.outbox import queue_mail
+    from fair.mail.outbox import queue_mail
 
     user = factory.user(email="reader@example.org")
     assert client.get("/").status_code == 200

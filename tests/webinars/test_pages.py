@@ -95,7 +95,7 @@ def test_a_company_schedules_for_its_own_booth_only(app, session, world):
 
 
 def test_cancelling_a_webinar_tells_the_registered_people(app, session, world):
-    from fair.notify.models import CalendarEntry, EntryStatus
+    from fair.calendar.models import CalendarEntry, EntryStatus
     from fair.webinars.services import register
 
     register(session, world.webinar.id, world.candidate)
@@ -259,7 +259,8 @@ def test_the_fair_the_console_and_the_recruiter_dashboard_link_to_the_webinars(a
 
 
 def test_moving_a_webinar_updates_the_calendars_of_the_confirmed_people(app, session, world):
-    from fair.notify.models import CalendarEntry, OutboxMessage
+    from fair.calendar.models import CalendarEntry
+    from fair.mail.models import OutboxMessage
     from fair.webinars.services import register
 
     for user in (world.candidate, world.other, world.third):

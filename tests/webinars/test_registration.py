@@ -34,13 +34,13 @@ def test_seats_then_waitlist_with_positions(app, session, world):
     assert "Votre place est confirmée." in page_text(clients[world.candidate.id].get(page_path(world.webinar)))
     # Registering again changes nothing.
     assert _register(clients[world.candidate.id], world.webinar).status_code == 302
-    from fair.notify.models import CalendarEntry
+    from fair.calendar.models import CalendarEntry
 
     assert count(session, CalendarEntry, CalendarEntry.kind == "webinar") == 2
 
 
 def test_a_cancelled_seat_goes_to_the_first_waiting_person_who_gets_the_invitation(app, session, world, smtp):
-    from fair.notify.models import CalendarEntry, EntryStatus
+    from fair.calendar.models import CalendarEntry, EntryStatus
 
     fourth = person(session, "fourth@example.org", "Candidate Four")
     users = (world.candidate, world.other, world.third, fourth)
@@ -99,7 +99,7 @@ def test_registration_is_refused_with_a_reason_when_the_webinar_is_cancelled(app
 
 
 def test_fifty_parallel_registrations_never_exceed_the_capacity(app, session, world):
-    from fair.notify.models import CalendarEntry
+    from fair.calendar.models import CalendarEntry
     from fair.webinars.models import WebinarRegistration
     from fair.webinars.services import waitlist_position
 

@@ -18,7 +18,7 @@ from fair.companies.models import Booth
 from fair.db import db, utcnow
 from fair.jobdating import services as jobdating
 from fair.live import services as live
-from fair.notify.agenda import schedule_entry
+from fair.calendar.agenda import schedule_entry
 from fair.accounts.models import User
 
 

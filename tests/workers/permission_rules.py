@@ -4,7 +4,7 @@ from __future__ import annotations
 from tests.matrix import Check, only
 
 EXPECTED = {
-    "outbox.failed_mail": [
+    "fairs.failed_mail": [
         Check("GET", lambda i: "/console/editions/{edition_f}/mail".format(**i), only({"organiser_f": 200})),
         Check("GET", lambda i: "/console/editions/{edition_g}/mail".format(**i), only({"organiser_g": 200})),
         Check("GET", lambda i: "/console/editions/999999/mail", only({})),

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from fair.notify import outbox
-from fair.notify.models import OutboxMessage, OutboxStatus
+from fair.mail import outbox
+from fair.mail.models import OutboxMessage, OutboxStatus
 from tests.conftest import run_jobs
 from tests.workers.test_faults import scheduled
 

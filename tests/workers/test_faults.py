@@ -20,14 +20,14 @@ from tests.workers.conftest import Clock, person
 
 
 def queue(session, key="k1", to="candidate@example.org", **kw):
-    from fair.notify.outbox import queue_mail
+    from fair.mail.outbox import queue_mail
 
     return queue_mail(session, to=to, template="confirm_email", locale="fr",
                       context={"user": person(), "link": "http://fair.test/confirm/abc"}, key=key, **kw)
 
 
 def row_of(session, row_id):
-    from fair.notify.models import OutboxMessage
+    from fair.mail.models import OutboxMessage
 
     session.expire_all()
     return session.execute(select(OutboxMessage).where(OutboxMessage.id == row_id)).scalar_one()
@@ -59,7 +59,7 @@ def make_due(queue_name="mail"):
 
 
 def test_421_then_250_sends_once_after_a_delay(app, session, fresh_smtp, mail_to, clock):
-    from fair.notify.models import OutboxStatus
+    from fair.mail.models import OutboxStatus
 
     mail_to(fresh_smtp.url)
     fresh_smtp.replies.append("421 4.3.2 Service not available, try again later")
@@ -72,7 +72,7 @@ def test_421_then_250_sends_once_after_a_delay(app, session, fresh_smtp, mail_to
     assert row.last_error.startswith("421") and row.next_attempt_at == clock.current + dt.timedelta(minutes=1)
     assert fresh_smtp.messages == []
     [(job, delay)] = scheduled()
-    assert job.func_name == "fair.notify.jobs.send_messages" and job.args == ([row_id],)
+    assert job.func_name == "fair.mail.jobs.send_messages" and job.args == ([row_id],)
     assert dt.timedelta(seconds=50) < delay <= dt.timedelta(seconds=60)
 
     clock.advance(seconds=61)
@@ -88,7 +88,7 @@ def test_421_then_250_sends_once_after_a_delay(app, session, fresh_smtp, mail_to
 
 
 def test_a_retry_that_comes_early_does_nothing(app, session, fresh_smtp, mail_to, clock):
-    from fair.notify.models import OutboxStatus
+    from fair.mail.models import OutboxStatus
     from fair.jobs import get_queue
 
     mail_to(fresh_smtp.url)
@@ -96,7 +96,7 @@ def test_a_retry_that_comes_early_does_nothing(app, session, fresh_smtp, mail_to
     row_id = queue(session).id
     session.commit()
     run_jobs(app)
-    get_queue("mail").enqueue("fair.notify.jobs.send_messages", [row_id])  # a duplicate, before its time
+    get_queue("mail").enqueue("fair.mail.jobs.send_messages", [row_id])  # a duplicate, before its time
     clock.advance(seconds=30)
     run_jobs(app)
     time.sleep(0.1)
@@ -106,8 +106,8 @@ def test_a_retry_that_comes_early_does_nothing(app, session, fresh_smtp, mail_to
 
 def test_a_refused_connection_is_retried_later_and_later_then_given_up(app, session, mail_to, closed_port_url,
                                                                       fresh_smtp, clock):
-    from fair.notify import outbox
-    from fair.notify.models import OutboxStatus
+    from fair.mail import outbox
+    from fair.mail.models import OutboxStatus
 
     mail_to(closed_port_url)
     ids = [queue(session, key=f"k{n}", to=f"p{n}@example.org").id for n in range(3)]
@@ -136,7 +136,7 @@ def test_a_refused_connection_is_retried_later_and_later_then_given_up(app, sess
 
 def test_a_server_back_after_a_refused_connection_gets_the_mail(app, session, mail_to, closed_port_url,
                                                                 fresh_smtp, clock):
-    from fair.notify.models import OutboxStatus
+    from fair.mail.models import OutboxStatus
 
     mail_to(closed_port_url)
     row_id = queue(session).id
@@ -152,7 +152,7 @@ def test_a_server_back_after_a_refused_connection_gets_the_mail(app, session, ma
 
 
 def test_550_fails_for_good_without_retry(app, session, fresh_smtp, mail_to, clock):
-    from fair.notify.models import OutboxStatus
+    from fair.mail.models import OutboxStatus
 
     mail_to(fresh_smtp.url)
     fresh_smtp.rcpt_replies.append("550 5.1.1 <nobody@example.org>: mailbox unavailable")
@@ -168,7 +168,7 @@ def test_550_fails_for_good_without_retry(app, session, fresh_smtp, mail_to, clo
     assert scheduled() == []
     clock.advance(days=1)
     run_jobs(app)
-    from fair.notify.outbox import sweep
+    from fair.mail.outbox import sweep
 
     assert sweep(session) == []
     assert row_of(session, bad).status is OutboxStatus.failed_permanent
@@ -176,7 +176,7 @@ def test_550_fails_for_good_without_retry(app, session, fresh_smtp, mail_to, clo
 
 
 def test_a_550_after_data_fails_for_good_too(app, session, fresh_smtp, mail_to, clock):
-    from fair.notify.models import OutboxStatus
+    from fair.mail.models import OutboxStatus
 
     mail_to(fresh_smtp.url)
     fresh_smtp.replies.append("554 5.6.0 Message rejected")
@@ -189,7 +189,7 @@ def test_a_550_after_data_fails_for_good_too(app, session, fresh_smtp, mail_to, 
 
 
 def test_the_sweeper_sends_rows_whose_job_was_lost(app, session, fresh_smtp, mail_to, clock):
-    from fair.notify.models import OutboxStatus
+    from fair.mail.models import OutboxStatus
     from fair.redis_conn import get_redis
 
     mail_to(fresh_smtp.url)
@@ -197,7 +197,7 @@ def test_the_sweeper_sends_rows_whose_job_was_lost(app, session, fresh_smtp, mai
     session.commit()
     get_redis().flushdb()  # the queued job is gone (Redis lost, say)
     clock.advance(minutes=1)
-    from fair.notify.outbox import sweep
+    from fair.mail.outbox import sweep
 
     assert sweep(session) == []  # a fresh row may still have its job waiting
     clock.advance(minutes=5)
@@ -240,8 +240,8 @@ def _worker_environment(app) -> dict[str, str]:
 
 def test_a_worker_killed_mid_send_is_followed_by_at_most_one_more_send(app, session, fresh_smtp, mail_to):
     from fair.clock import set_clock
-    from fair.notify import outbox
-    from fair.notify.models import OutboxStatus
+    from fair.mail import outbox
+    from fair.mail.models import OutboxStatus
 
     clock = Clock(utcnow())  # the worker process runs on the real clock
     set_clock(clock)
@@ -294,7 +294,7 @@ def test_a_worker_killed_mid_send_is_followed_by_at_most_one_more_send(app, sess
 
 
 def test_a_message_that_cannot_be_built_fails_for_good_and_the_batch_goes_on(app, session, fresh_smtp, mail_to):
-    from fair.notify.models import OutboxStatus
+    from fair.mail.models import OutboxStatus
 
     mail_to(fresh_smtp.url)
     ics = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
@@ -310,8 +310,8 @@ def test_a_message_that_cannot_be_built_fails_for_good_and_the_batch_goes_on(app
 
 
 def test_a_row_that_keeps_killing_its_worker_is_given_up(app, session, clock):
-    from fair.notify import outbox
-    from fair.notify.models import OutboxStatus
+    from fair.mail import outbox
+    from fair.mail.models import OutboxStatus
 
     row_id = queue(session).id
     session.commit()
@@ -326,7 +326,7 @@ def test_a_row_that_keeps_killing_its_worker_is_given_up(app, session, clock):
 
 
 def test_after_a_421_the_rest_of_the_batch_goes_over_a_new_connection(app, session, fresh_smtp, mail_to, clock):
-    from fair.notify.models import OutboxStatus
+    from fair.mail.models import OutboxStatus
 
     mail_to(fresh_smtp.url)
     fresh_smtp.replies.append("421 4.3.2 Closing connection")

@@ -19,7 +19,7 @@ from fair.candidates.models import CandidateCv, CvKind
 from fair.db import utcnow
 from fair.jobs import HeldJob
 from fair.live.models import QueueEntry, QueueStatus
-from fair.notify.models import OutboxMessage
+from fair.mail.models import OutboxMessage
 from tests.jobdating.helpers import open_range
 from tests.live.conftest import make_person
 from tests.servers import ValkeyProcess
@@ -79,8 +79,8 @@ def test_a_job_of_each_kind_held_by_a_node_that_died_runs_once_when_redis_is_bac
         held = dict(session.execute(select(HeldJob.func, func.count()).group_by(HeldJob.func)).all())
         session.rollback()
         assert held == {"fair.accounts.jobs.send_password_reset": 1, "fair.jobdating.jobs.sync_booking_calendar": 1,
-                        "fair.notify.jobs.send_reminder": 1, "fair.live.jobs.expire_turn": 1,
-                        "fair.candidates.jobs.remove_cv_file": 1, "fair.notify.jobs.send_messages": 1}
+                        "fair.calendar.jobs.send_reminder": 1, "fair.live.jobs.expire_turn": 1,
+                        "fair.candidates.jobs.remove_cv_file": 1, "fair.mail.jobs.send_messages": 1}
         os.killpg(node.pid, signal.SIGKILL)  # the node dies before Redis is back
         node.wait(10)
 

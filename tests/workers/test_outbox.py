@@ -10,14 +10,14 @@ from tests.workers.conftest import person
 
 
 def queue(session, key="k1", to="candidate@example.org", **kw):
-    from fair.notify.outbox import queue_mail
+    from fair.mail.outbox import queue_mail
 
     return queue_mail(session, to=to, template="confirm_email", locale=kw.pop("locale", "fr"),
                       context={"user": person(), "link": "http://fair.test/confirm/abc"}, key=key, **kw)
 
 
 def rows(session):
-    from fair.notify.models import OutboxMessage
+    from fair.mail.models import OutboxMessage
 
     session.expire_all()
     return session.execute(select(OutboxMessage).order_by(OutboxMessage.id)).scalars().all()
@@ -30,7 +30,7 @@ def jobs(queue_name="mail"):
 
 
 def test_a_queued_mail_is_a_row_sent_by_the_worker_after_commit(app, session, fresh_smtp, mail_to, clock):
-    from fair.notify.models import OutboxStatus
+    from fair.mail.models import OutboxStatus
 
     mail_to(fresh_smtp.url)
     row = queue(session)
@@ -38,7 +38,7 @@ def test_a_queued_mail_is_a_row_sent_by_the_worker_after_commit(app, session, fr
     assert jobs() == []  # nothing before commit
     session.commit()
     [job] = jobs()
-    assert job.func_name == "fair.notify.jobs.send_messages" and job.args == ([row.id],)
+    assert job.func_name == "fair.mail.jobs.send_messages" and job.args == ([row.id],)
 
     run_jobs(app)
     [message] = fresh_smtp.wait_for("candidate@example.org")
@@ -87,7 +87,7 @@ def test_a_key_queued_by_two_transactions_at_once_gives_one_row(app, session):
     from sqlalchemy.orm import Session
 
     from fair.extensions import db
-    from fair.notify.models import OutboxMessage
+    from fair.mail.models import OutboxMessage
 
     first = Session(db.engine)
     mine = queue(first, key="race", to="first@example.org").to_address
@@ -119,10 +119,10 @@ def test_the_same_send_job_run_twice_sends_once(app, session, fresh_smtp, mail_t
     mail_to(fresh_smtp.url)
     row = queue(session)
     session.commit()
-    get_queue("mail").enqueue("fair.notify.jobs.send_messages", [row.id])  # a duplicate of the first job
+    get_queue("mail").enqueue("fair.mail.jobs.send_messages", [row.id])  # a duplicate of the first job
     assert len(jobs()) == 2
     run_jobs(app)
-    get_queue("mail").enqueue("fair.notify.jobs.send_messages", [row.id])  # and once more, later
+    get_queue("mail").enqueue("fair.mail.jobs.send_messages", [row.id])  # and once more, later
     run_jobs(app)
     fresh_smtp.wait_for("candidate@example.org")
     time.sleep(0.2)
@@ -131,8 +131,8 @@ def test_the_same_send_job_run_twice_sends_once(app, session, fresh_smtp, mail_t
 
 
 def test_a_claimed_row_cannot_be_claimed_again(app, session, clock):
-    from fair.notify.models import OutboxStatus
-    from fair.notify.outbox import LEASE, claim
+    from fair.mail.models import OutboxStatus
+    from fair.mail.outbox import LEASE, claim
 
     row = queue(session)
     session.commit()
@@ -145,7 +145,7 @@ def test_a_claimed_row_cannot_be_claimed_again(app, session, clock):
 
 def test_a_transaction_with_many_mails_sends_them_in_batches_over_one_connection(app, session, fresh_smtp,
                                                                                    mail_to):
-    from fair.notify.models import OutboxStatus
+    from fair.mail.models import OutboxStatus
 
     mail_to(fresh_smtp.url)
     for n in range(30):

@@ -7,14 +7,14 @@ from tests.conftest import post_form, run_jobs
 
 
 def outbox_rows(session):
-    from fair.notify.models import OutboxMessage
+    from fair.mail.models import OutboxMessage
 
     session.expire_all()
     return session.execute(select(OutboxMessage).order_by(OutboxMessage.id)).scalars().all()
 
 
 def test_registering_writes_the_confirmation_mail_in_the_same_transaction(app, client, session, smtp):
-    from fair.notify.models import OutboxStatus
+    from fair.mail.models import OutboxStatus
 
     response = post_form(client, "/register", {
         "full_name": "Camille Martin", "email": "camille@example.org", "password": "a long enough passphrase",
@@ -31,8 +31,8 @@ def test_registering_writes_the_confirmation_mail_in_the_same_transaction(app, c
 
 
 def test_a_sent_reset_link_does_not_stay_in_the_outbox(app, client, session, smtp, factory):
-    from fair.notify.models import OutboxStatus
-    from fair.notify.outbox import ERASED
+    from fair.mail.models import OutboxStatus
+    from fair.mail.outbox import ERASED
 
     factory.user(email="known@example.org")
     post_form(client, "/password/forgot", {"email": "known@example.org"})

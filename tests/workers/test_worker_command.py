@@ -11,7 +11,7 @@ from tests.workers.test_faults import _worker_environment, descendants, queue, r
 
 @pytest.mark.parametrize("fork", [True, False], ids=["fork", "no-fork"])
 def test_the_worker_sends_queued_mail_in_a_work_horse_or_in_itself(app, session, fresh_smtp, mail_to, fork):
-    from fair.notify.models import OutboxStatus
+    from fair.mail.models import OutboxStatus
 
     mail_to(fresh_smtp.url)
     row_id = queue(session).id

@@ -1,0 +1,162 @@
+"""Pages of the calendar (a user's entries, their .ics files, the subscription feed) and the
+reminder times an organiser sets for an edition.
+
+Calendar entries and editions of another owner answer 404. The feed address is its own
+credential: it answers without a session, and 404 once the user has made a new one.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from sqlalchemy import select
+
+from fair.access import member_org_ids, role_required
+from fair.accounts.models import OrganisationKind
+from fair.calendar import agenda, feeds
+from fair.calendar.models import CalendarEntry
+from fair.extensions import db
+from fair.forms import ConfirmForm
+from fair.fairs.services import edition_of_organisers
+
+log = logging.getLogger("fair.calendar")
+
+bp = Blueprint("agenda", __name__)
+
+# ---------------------------------------------------------------- my calendar
+
+
+@bp.route("/calendar/")
+@login_required
+def my_calendar():
+    feed = feeds.feed_of(db.session, current_user.id)
+    # The configured public address, not the one this request came through (a proxy may differ).
+    feed_url = current_app.config["BASE_URL"] + url_for("agenda.feed", token=feed.token) if feed else None
+    from fair.fairs.models import Edition
+
+    entries = agenda.active_entries(db.session, current_user.id)
+    zones = dict(db.session.execute(
+        select(Edition.id, Edition.timezone).where(Edition.id.in_({e.edition_id for e in entries}))
+    ).all())
+    from flask_babel import get_locale
+
+    from fair.timezones import local_span_text
+
+    def entry_when(entry) -> str:
+        return local_span_text(entry.starts_at, entry.ends_at, zones.get(entry.edition_id) or agenda.DEFAULT_TIMEZONE,
+                               str(get_locale() or "fr"))
+
+    return render_template(
+        "calendar/calendar.html", entries=entries, entry_when=entry_when,
+        feed=feed, feed_url=feed_url, webcal_url=feeds.webcal_url(feed_url) if feed_url else None,
+        form=ConfirmForm(),
+    )
+
+
+@bp.route("/calendar/feed", methods=["POST"])
+@login_required
+def renew_feed():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    had_one = feeds.feed_of(db.session, current_user.id) is not None
+    feeds.renew_feed(db.session, current_user.id)
+    db.session.commit()
+    flash(_("Your new calendar address is ready. The previous address no longer works.") if had_one
+          else _("Your calendar address is ready."), "success")
+    return redirect(url_for("agenda.my_calendar"))
+
+
+@bp.route("/calendar/entries/<int:entry_id>.ics")
+@login_required
+def entry_ics(entry_id: int):
+    entry = db.session.get(CalendarEntry, entry_id)
+    if entry is None or entry.user_id != current_user.id:
+        abort(404)
+    return _calendar_response(agenda.entry_ics(entry), f"{entry.kind}-{entry.ref_id}.ics", attachment=True)
+
+
+@bp.route("/calendar/<token>.ics")
+def feed(token: str):
+    subscription = feeds.feed_by_token(db.session, token)
+    if subscription is None:
+        abort(404)
+    from fair.accounts.models import User
+
+    user = db.session.get(User, subscription.user_id)
+    if user is None or not user.is_active:
+        abort(404)
+    body = agenda.user_feed_ics(db.session, user, _("fair – my calendar"),
+                                feed_uid=f"feed-{subscription.id}@{agenda._uid_host()}")
+    return _calendar_response(body, "fair.ics", attachment=False)
+
+
+def _calendar_response(body: bytes, filename: str, attachment: bool) -> Response:
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    disposition = "attachment" if attachment else "inline"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+# ---------------------------------------------------------------- reminder times of an edition
+
+organiser_required = role_required(OrganisationKind.organiser)
+
+
+def _edition_or_404(edition_id: int):
+    edition = edition_of_organisers(edition_id, member_org_ids(OrganisationKind.organiser))
+    if edition is None:
+        abort(404)
+    return edition
+
+
+OFFSET_ERRORS = {
+    "not_a_number": _l("“%(value)s” is not a number of hours. Write for example: 24, 1"),
+    "out_of_range": _l("“%(value)s”: a reminder goes between 5 minutes (0.1) and 30 days (720) before."),
+    "too_many": _l("At most 5 reminders."),
+}
+
+
+class OffsetsForm(FlaskForm):
+    hours = StringField(_l("Reminder emails, in hours before the appointment"))
+
+
+def hours_text(minutes: list[int]) -> str:
+    return ", ".join(f"{m / 60:g}" for m in minutes)
+
+
+@bp.route("/console/editions/<int:edition_id>/reminders", methods=["GET", "POST"])
+@organiser_required
+def reminder_settings(edition_id: int):
+    from fair.calendar import reminders
+
+    edition = _edition_or_404(edition_id)
+    current = reminders.reminder_offsets(db.session, edition.id)
+    form = OffsetsForm(hours=hours_text(current))
+    error = None
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            minutes = reminders.parse_offsets(form.hours.data or "")
+        except reminders.OffsetsError as problem:
+            error = str(OFFSET_ERRORS[problem.code]) % {"value": problem.value}
+        else:
+            reminders.set_reminder_offsets(db.session, edition.id, minutes)
+            db.session.flush()
+            replanned = reminders.replan_edition(db.session, edition.id)
+            db.session.commit()
+            log.info("edition %s: reminders at %s minutes, %s entries re-planned", edition.id, minutes, replanned)
+            flash(_("Reminder times saved. Appointments already booked follow them too.") if minutes
+                  else _("No reminder email will be sent for this fair."), "success")
+            return redirect(url_for("agenda.reminder_settings", edition_id=edition.id))
+    return render_template("calendar/reminders.html", edition=edition, form=form, error=error,
+                           notice_minutes=current_app.config["REMINDER_NOTICE_MINUTES"]), 400 if error else 200

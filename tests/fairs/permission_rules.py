@@ -1,0 +1,39 @@
+"""Permission matrix rows of an edition's bulk invitations (the organiser's console)."""
+from __future__ import annotations
+
+from tests.matrix import Check, only
+
+B = "/console/editions/{edition_f}/bulk-invitations"
+
+
+def build(factory, session, world) -> None:
+    from fair.fairs.models import BulkInvitation, BulkStatus
+
+    bulk_f = BulkInvitation(edition_id=world.ids["edition_f"], filename="list.csv", status=BulkStatus.paused,
+                            total=0, sent=0, rejected=[])
+    bulk_g = BulkInvitation(edition_id=world.ids["edition_g"], filename="list.csv", status=BulkStatus.paused,
+                            total=0, sent=0, rejected=[])
+    session.add_all([bulk_f, bulk_g])
+    session.flush()
+    world.ids.update({"bulk_f": bulk_f.id, "bulk_g": bulk_g.id})
+
+
+EXPECTED = {
+    "fairs.bulk_invitations": [
+        Check("GET", lambda i: B.format(**i), only({"organiser_f": 200})),
+        Check("POST", lambda i: B.format(**i), only({"organiser_f": 400}), {}),
+        Check("GET", lambda i: "/console/editions/{edition_g}/bulk-invitations".format(**i), only({"organiser_g": 200})),
+    ],
+    "fairs.bulk_from_partner": [
+        # No partner chosen: the organiser is told so (400); everyone else gets 404.
+        Check("POST", lambda i: B.format(**i) + "/from-partner", only({"organiser_f": 400}), {}),
+        Check("POST", lambda i: "/console/editions/{edition_g}/bulk-invitations/from-partner".format(**i),
+              only({"organiser_g": 400}), {"partner": "1"}),
+    ],
+    "fairs.bulk_invitation": [
+        Check("GET", lambda i: (B + "/{bulk_f}").format(**i), only({"organiser_f": 200})),
+        Check("GET", lambda i: (B + "/{bulk_g}").format(**i), only({})),
+    ],
+    "fairs.pause_bulk": [Check("POST", lambda i: (B + "/{bulk_f}/pause").format(**i), only({"organiser_f": 302}), {})],
+    "fairs.resume_bulk": [Check("POST", lambda i: (B + "/{bulk_g}/resume").format(**i), only({}), {})],
+}
