@@ -138,13 +138,21 @@ def session(app):
 
 # ---------------------------------------------------------------- helpers
 
+CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def token_in(body: str, where: str = "the page") -> str:
+    """The CSRF token of the first form in an HTML page (whoever fetched it: Flask's test client,
+    `requests`, a raw socket)."""
+    match = CSRF_FIELD.search(body)
+    assert match, f"no CSRF token on {where}"
+    return match.group(1)
+
+
 def csrf_token(client, path: str) -> str:
     """The CSRF token of the form on `path`, as a browser would read it."""
     page = client.get(path)
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.get_data(as_text=True)) or \
-        re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
-    assert match, f"no CSRF token on {path} ({page.status_code})"
-    return match.group(1)
+    return token_in(page.get_data(as_text=True), f"{path} ({page.status_code})")
 
 
 def post_form(client, path: str, data: dict[str, Any], form_page: str | None = None, **kwargs):

@@ -22,18 +22,7 @@ from fair.live.models import QueueEntry, QueueStatus
 from fair.notify.models import OutboxMessage
 from tests.jobdating.helpers import open_range
 from tests.live.conftest import make_person
-from tests.servers import ValkeyProcess
-from tests.workers.test_faults import _worker_environment
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def wait_until(check, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout:.0f} s: {what}")
-        time.sleep(0.2)
+from tests.servers import ROOT, ValkeyProcess, start_worker, stop_tree, wait_until, worker_environment
 
 
 @pytest.fixture
@@ -67,8 +56,8 @@ def test_a_job_of_each_kind_held_by_a_node_that_died_runs_once_when_redis_is_bac
     ids = {"reset_user": people["reset"].id, "slot": slot.id, "booker": people["booker"].id,
            "reminded": people["reminded"].id, "edition": live_edition.id, "booth": live_booth.id,
            "queued": people["queued"].id, "recruiter": recruiter.id, "cv": cv.id}
-    env = {**_worker_environment(app), "REDIS_URL": own_valkey.url, "LIVE_TURN_SECONDS": "20",
-           "REMINDER_OFFSETS": "1", "REMINDER_NOTICE_MINUTES": "0"}
+    env = worker_environment(app, REDIS_URL=own_valkey.url, LIVE_TURN_SECONDS="20", REMINDER_OFFSETS="1",
+                             REMINDER_NOTICE_MINUTES="0")
 
     own_valkey.stop()  # Redis is down
     node = subprocess.Popen([sys.executable, "-m", "tests.workers.outage_node", json.dumps(ids)], cwd=ROOT, env=env,
@@ -85,9 +74,7 @@ def test_a_job_of_each_kind_held_by_a_node_that_died_runs_once_when_redis_is_bac
         node.wait(10)
 
         own_valkey.start()  # same port, empty
-        worker = subprocess.Popen([sys.executable, "-m", "workers", "worker", "--with-scheduler"], cwd=ROOT,
-                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                  start_new_session=True)
+        worker = start_worker(env, "--with-scheduler")
 
         smtp.wait_for("reset@example.org", 1, timeout=60)  # the reset link
         smtp.wait_for("booker@example.org", 1, timeout=60)  # the booking's invitation, to both people
@@ -118,9 +105,5 @@ def test_a_job_of_each_kind_held_by_a_node_that_died_runs_once_when_redis_is_bac
     finally:
         if node.poll() is None:
             os.killpg(node.pid, signal.SIGKILL)
-        if worker is not None and worker.poll() is None:
-            os.killpg(worker.pid, signal.SIGTERM)
-            try:
-                worker.wait(20)
-            except subprocess.TimeoutExpired:
-                os.killpg(worker.pid, signal.SIGKILL)
+        if worker is not None:
+            stop_tree(worker, 20)
