@@ -133,6 +133,17 @@ def kill_tree(proc: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
         pass
 
 
+def terminate(proc: subprocess.Popen, timeout: float = 10) -> None:
+    """SIGTERM, `timeout` seconds to end, then SIGKILL."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
 def signal_group(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
     """`sig` to the process group of a running process started with `start_new_session=True`."""
     if proc.poll() is None:
@@ -183,12 +194,8 @@ class ValkeyProcess:
         return self
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
+        if self.proc:
+            terminate(self.proc)
 
 
 def postgres_tool(name: str) -> str:
@@ -385,13 +392,8 @@ class WebProcess:
         return self
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+        if self.proc:
+            terminate(self.proc)
         if self._log not in (None, subprocess.DEVNULL):
             self._log.close()
             self._log = None

@@ -16,12 +16,9 @@ from sqlalchemy import func, select
 
 from fair.candidates import storage
 from fair.candidates.models import CandidateCv, CvKind
-from fair.db import utcnow
 from fair.jobs import HeldJob
 from fair.live.models import QueueEntry, QueueStatus
 from fair.notify.models import OutboxMessage
-from tests.jobdating.helpers import open_range
-from tests.live.conftest import make_person
 from tests.servers import ROOT, ValkeyProcess, start_worker, stop_tree, wait_until, worker_environment
 
 
@@ -36,17 +33,15 @@ def own_valkey(tmp_path):
 def test_a_job_of_each_kind_held_by_a_node_that_died_runs_once_when_redis_is_back(app, session, factory, smtp,
                                                                                   own_valkey):
     organiser = factory.organisation("organiser", name="Métropole Emploi")
-    start = utcnow() - dt.timedelta(hours=1)
-    live_edition = factory.edition(organiser, status="live", slug="salon-en-direct", title="Salon en direct",
-                                   starts_at=start, ends_at=start + dt.timedelta(hours=8))
+    live_edition = factory.live_edition(organiser, slug="salon-en-direct", title="Salon en direct")
     dating = factory.edition(organiser, status="published", slug="job-dating", title="Job dating",
                              starts_at=dt.datetime(2030, 3, 12, 7, tzinfo=dt.timezone.utc),
                              ends_at=dt.datetime(2030, 3, 12, 17, tzinfo=dt.timezone.utc))
     company = factory.organisation("company", name="Transports Rapides")
-    recruiter = make_person(session, "recruteur@example.org", "Recruiter A", company)
+    recruiter = factory.person("recruteur@example.org", "Recruiter A", company)
     live_booth, dating_booth = factory.booth(live_edition, company), factory.booth(dating, company)
-    slot = open_range(session, dating_booth, recruiter, dt.date(2030, 3, 12), "09:00", "09:20").slots[0]
-    people = {name: make_person(session, f"{name}@example.org", name.title())
+    slot = factory.slot_range(dating_booth, recruiter, dt.date(2030, 3, 12), "09:00", "09:20").slots[0]
+    people = {name: factory.person(f"{name}@example.org", name.title())
               for name in ("reset", "booker", "reminded", "queued", "owner")}
     name = storage.store(b"%PDF-1.4 un CV")
     cv = CandidateCv(user=people["owner"], kind=CvKind.pdf, original_name="cv.pdf", storage_name=name, size=14,
