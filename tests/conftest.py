@@ -3,6 +3,7 @@ Valkey and a real SMTP server."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import itertools
 import re
@@ -138,13 +139,21 @@ def session(app):
 
 # ---------------------------------------------------------------- helpers
 
+CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def token_in(body: str, where: str = "the page") -> str:
+    """The CSRF token of the first form in an HTML page (whoever fetched it: Flask's test client,
+    `requests`, a raw socket)."""
+    match = CSRF_FIELD.search(body)
+    assert match, f"no CSRF token on {where}"
+    return match.group(1)
+
+
 def csrf_token(client, path: str) -> str:
     """The CSRF token of the form on `path`, as a browser would read it."""
     page = client.get(path)
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.get_data(as_text=True)) or \
-        re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
-    assert match, f"no CSRF token on {path} ({page.status_code})"
-    return match.group(1)
+    return token_in(page.get_data(as_text=True), f"{path} ({page.status_code})")
 
 
 def post_form(client, path: str, data: dict[str, Any], form_page: str | None = None, **kwargs):
@@ -186,8 +195,20 @@ def run_jobs(app, queues: tuple[str, ...] = ("mail", "default", "bulk")) -> None
     worker.work(burst=True, logging_level="WARNING")
 
 
+@functools.lru_cache(maxsize=4)
+def password_hash(password: str = PASSWORD) -> str:
+    """Hashing is slow on purpose (about a second): the people of a test run share one hash a password."""
+    from fair.security import hash_password
+
+    return hash_password(password)
+
+
 class Factory:
-    """Builds realistic rows with sensible defaults; each call commits, as a finished request would."""
+    """Builds realistic rows with sensible defaults; each call commits, as a finished request would.
+
+    What the domain worlds share: organisations, people (with a membership), editions (a live one
+    today), booths, offers, interview slots, many candidates at once.
+    """
 
     _seq = itertools.count(1)
 
@@ -200,12 +221,11 @@ class Factory:
     def user(self, email: str | None = None, password: str = PASSWORD, confirmed: bool = True, **kw):
         from fair.accounts.models import User
         from fair.db import utcnow
-        from fair.security import hash_password
 
         n = self._n()
         user = User(
             email=email or f"user{n}@example.org",
-            password_hash=hash_password(password),
+            password_hash=password_hash(password),
             full_name=kw.pop("full_name", f"User {n}"),
             security_stamp=f"stamp{n}",
             email_confirmed_at=utcnow() if confirmed else None,
@@ -231,6 +251,51 @@ class Factory:
         self.session.add(Membership(user=user, organisation=organisation, role=MembershipRole(role)))
         self.session.commit()
         return user
+
+    def person(self, email: str, full_name: str, organisation=None, locale: str = "fr", *,
+               signed_in_only: bool = False):
+        """A confirmed user whose security stamp follows the address (a member of `organisation` if given).
+        `signed_in_only`: no password and no confirmed address, for clients that carry a signed session."""
+        from fair.accounts.models import Membership, User
+        from fair.db import utcnow
+
+        if signed_in_only:
+            user = User(email=email, full_name=full_name, password_hash="!", security_stamp=f"stamp-{email}")
+        else:
+            user = User(email=email, full_name=full_name, password_hash=password_hash(),
+                        security_stamp=f"stamp-{email}", email_confirmed_at=utcnow(), locale=locale)
+        self.session.add(user)
+        if organisation is not None:
+            self.session.add(Membership(user=user, organisation=organisation))
+        self.session.commit()
+        return user
+
+    def candidates(self, count: int, prefix: str = "burst") -> list:
+        """Many candidates at once: `<prefix><n>@example.org`, "Candidate <n>"."""
+        from fair.accounts.models import User
+        from fair.db import utcnow
+
+        users = [User(email=f"{prefix}{n}@example.org", password_hash=password_hash(), full_name=f"Candidate {n}",
+                      security_stamp=f"{prefix}-stamp-{n}", email_confirmed_at=utcnow(), locale="fr")
+                 for n in range(count)]
+        self.session.add_all(users)
+        self.session.commit()
+        return users
+
+    def live_edition(self, organiser, **kw):
+        """An edition running now: started an hour ago, for eight hours."""
+        from fair.db import utcnow
+
+        start = utcnow() - dt.timedelta(hours=1)
+        return self.edition(organiser, status="live", starts_at=start, ends_at=start + dt.timedelta(hours=8), **kw)
+
+    def slot_range(self, booth, recruiter, day: dt.date, start: str, end: str, **kw):
+        """Interview slots opened by `recruiter` from `start` to `end` ("HH:MM", the fair's time zone)."""
+        from tests.jobdating.helpers import open_range
+
+        availability = open_range(self.session, booth, recruiter, day, start, end, **kw)
+        self.session.commit()
+        return availability
 
     def edition(self, organiser, status: str = "published", **kw):
         from fair.fairs.models import Edition, EditionStatus

@@ -1,4 +1,7 @@
-"""Real servers for the tests: a throw-away PostgreSQL cluster, a Valkey server, an SMTP sink.
+"""The processes the tests run, in one place: a throw-away PostgreSQL cluster, a Valkey server, an
+SMTP sink, a web node (`python wsgi.py` or gunicorn), a worker (`python -m workers worker`) and nginx,
+with the helpers they share: free ports, waiting for a port or a condition, the process tree read
+from /proc and killing it.
 
 Each is started on a free loopback port and stopped by whoever started it.
 """
@@ -8,14 +11,22 @@ import email
 import email.policy
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+ROOT = Path(__file__).resolve().parents[1]
+TEST_SECRET = "test-secret-key"  # tests/conftest.py's app_config: cookies signed there open the server
+
+T = TypeVar("T")
 
 
 def free_port() -> int:
@@ -24,15 +35,136 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for_port(port: int, timeout: float = 20.0) -> None:
+def wait_until(check: Callable[[], T], timeout: float, what: str, every: float = 0.2) -> T:
+    """`check()`'s first true value, asked every `every` seconds; AssertionError naming `what` after
+    `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError(f"not true after {timeout:.0f}s: {what}")
+
+
+def _listens(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def wait_for_port(port: int, timeout: float = 20.0) -> None:
+    try:
+        wait_until(lambda: _listens(port), timeout, f"127.0.0.1:{port} listens", every=0.05)
+    except AssertionError:
+        raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout}s") from None
+
+
+# ---------------------------------------------------------------- the process tree, read from /proc
+
+def _stat(pid: int) -> list[str] | None:
+    """/proc/<pid>/stat after the command name: [state, ppid, ...]; field 22 (start time) is index 19."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            text = handle.read()
+    except OSError:
+        return None
+    return text.rsplit(")", 1)[1].split()
+
+
+def process_tree(root: int) -> dict[int, tuple[str, str]]:
+    """Every descendant of `root`: pid → (start time, command line)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            fields = _stat(int(entry))
+            if fields:
+                children.setdefault(int(fields[1]), []).append(int(entry))
+    found: dict[int, tuple[str, str]] = {}
+    stack = [root]
+    while stack:
+        for pid in children.get(stack.pop(), []):
+            fields = _stat(pid)
+            try:
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if fields:
+                found[pid] = (fields[19], cmdline)
+                stack.append(pid)
+    return found
+
+
+def descendants(root: int) -> dict[int, str]:
+    """pid → command line of every process below `root` (an RQ work horse runs in a process group of
+    its own, so killing the worker's group does not reach it)."""
+    return {pid: cmdline for pid, (_started, cmdline) in process_tree(root).items()}
+
+
+def running(pid: int) -> bool:
+    """The process exists and is not a zombie waiting to be reaped."""
+    fields = _stat(pid)
+    return bool(fields) and fields[0] != "Z"
+
+
+def still_running(tree: dict[int, tuple[str, str]]) -> list[str]:
+    """The processes of `tree` that still exist (same pid *and* start time, zombies excluded)."""
+    alive = []
+    for pid, (started, cmdline) in tree.items():
+        fields = _stat(pid)
+        if fields and fields[19] == started and fields[0] != "Z":
+            alive.append(f"{pid} {cmdline}")
+    return alive
+
+
+def kill_tree(proc: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
+    """`sig` to a process, its group and every process below it (work horses included)."""
+    below = descendants(proc.pid)
+    for pid in [proc.pid, *below]:
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            pass
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:
+        pass
+
+
+def terminate(proc: subprocess.Popen, timeout: float = 10) -> None:
+    """SIGTERM, `timeout` seconds to end, then SIGKILL."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
+def signal_group(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
+    """`sig` to the process group of a running process started with `start_new_session=True`."""
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            pass
+
+
+def stop_tree(proc: subprocess.Popen, timeout: float = 15, *, asked: bool = False) -> None:
+    """SIGTERM to the process group (unless `asked` already: a second SIGTERM makes an RQ worker
+    drop its job), `timeout` seconds to end, then SIGKILL to whatever it left (work horses, RQ's
+    scheduler)."""
+    if not asked:
+        signal_group(proc)
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        pass
+    kill_tree(proc)
+    proc.wait(5)
 
 
 def valkey_binary() -> str:
@@ -62,12 +194,8 @@ class ValkeyProcess:
         return self
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
+        if self.proc:
+            terminate(self.proc)
 
 
 def postgres_tool(name: str) -> str:
@@ -207,14 +335,121 @@ class SmtpSink:
             return [m for m in self.messages if address.lower() in str(m["To"]).lower()]
 
     def wait_for(self, address: str, count: int = 1, timeout: float = 10.0) -> list[EmailMessage]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        def enough() -> list[EmailMessage] | None:
             found = self.to(address)
-            if len(found) >= count:
-                return found
-            time.sleep(0.05)
-        raise AssertionError(f"expected {count} message(s) to {address}, got {len(self.to(address))}")
+            return found if len(found) >= count else None
+
+        try:
+            return wait_until(enough, timeout, f"{count} message(s) to {address}", every=0.05)
+        except AssertionError:
+            raise AssertionError(f"expected {count} message(s) to {address}, got {len(self.to(address))}") from None
 
     def stop(self) -> None:
         self.released.set()
         self.controller.stop()
+
+
+class WebProcess:
+    """`python wsgi.py` (gevent, as in production) on a free loopback port, sharing the caller's
+    database and Valkey; `gunicorn=True` runs `gunicorn -k gevent -w 1` instead. `env` adds to (or
+    overrides) the settings it is given."""
+
+    def __init__(self, database_url: str, redis_url: str, *, secret_key: str = TEST_SECRET,
+                 mail_url: str = "", env: dict[str, str] | None = None, gunicorn: bool = False,
+                 log_path: Path | None = None, port: int | None = None) -> None:
+        self.port = port or free_port()  # a given port: a restarted process takes its predecessor's place
+        self.database_url, self.redis_url, self.secret_key = database_url, redis_url, secret_key
+        self.mail_url, self.extra_env, self.gunicorn = mail_url, env or {}, gunicorn
+        self.log_path = log_path
+        self.proc: subprocess.Popen | None = None
+        self._log = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> "WebProcess":
+        env = dict(os.environ)
+        env.update({
+            "DATABASE_URL": self.database_url, "REDIS_URL": self.redis_url, "SECRET_KEY": self.secret_key,
+            "MAIL_URL": self.mail_url, "BASE_URL": self.url, "HOST": "127.0.0.1", "PORT": str(self.port),
+            "LOGIN_RATE_LIMIT": "1000 per minute", "FAIR_INSTANCE_PATH": env.get("FAIR_INSTANCE_PATH", "")
+            or str(Path(os.environ.get("TMPDIR", "/tmp")) / f"fair-live-{self.port}"),
+        })
+        env.update(self.extra_env)
+        if self.gunicorn:
+            command = [str(Path(sys.executable).parent / "gunicorn"), "-k", "gevent", "-w", "1",
+                       "--no-control-socket", "--bind", f"127.0.0.1:{self.port}", "wsgi:app"]
+        else:
+            command = [sys.executable, "wsgi.py"]
+        self._log = open(self.log_path, "wb") if self.log_path else subprocess.DEVNULL
+        self.proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+        try:
+            wait_for_port(self.port, timeout=30)
+        except RuntimeError:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        if self.proc:
+            terminate(self.proc)
+        if self._log not in (None, subprocess.DEVNULL):
+            self._log.close()
+            self._log = None
+
+    def __enter__(self) -> "WebProcess":
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+
+def worker_environment(app, **extra: str) -> dict[str, str]:
+    """The environment of a worker process that works for `app`: its database, Valkey, mail server."""
+    env = dict(os.environ)
+    env.update({
+        "DATABASE_URL": app.config["DATABASE_URL"], "REDIS_URL": app.config["REDIS_URL"],
+        "MAIL_URL": app.config["MAIL_URL"], "SECRET_KEY": app.config["SECRET_KEY"],
+        "BASE_URL": app.config["BASE_URL"], "FAIR_INSTANCE_PATH": app.config.get("INSTANCE_PATH", ""),
+        "FAIR_ENV": "development",
+    })
+    env.update(extra)
+    return env
+
+
+def start_worker(env: dict[str, str], *args: str, log: Any = subprocess.DEVNULL) -> subprocess.Popen:
+    """`python -m workers worker *args` as production starts it, in a session of its own: stop it with
+    `stop_tree` (or `kill_tree`, to lose it mid-job)."""
+    return subprocess.Popen([sys.executable, "-m", "workers", "worker", *args], cwd=ROOT, env=env,
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def nginx_binary() -> str | None:
+    return shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+
+
+def start_nginx(prefix: Path, site: str, port: int, log: Any = subprocess.DEVNULL) -> subprocess.Popen:
+    """Debian's nginx in the foreground with `site` as its only configuration, its files under `prefix`,
+    in a session of its own; returns once it listens on `port`."""
+    binary = nginx_binary()
+    assert binary, "nginx is not installed: `make nginx` installs Debian's package"
+    for sub in ("logs", "tmp"):
+        (prefix / sub).mkdir(parents=True, exist_ok=True)
+    (prefix / "fair.conf").write_text(site)
+    user = "user root root;\n" if os.geteuid() == 0 else ""
+    (prefix / "nginx.conf").write_text(
+        f"{user}worker_processes 1;\npid {prefix}/nginx.pid;\nerror_log {prefix}/logs/error.log warn;\n"
+        "events { worker_connections 4096; }\n"
+        "http {\n"
+        f"  access_log off;\n  client_body_temp_path {prefix}/tmp/body;\n"
+        f"  proxy_temp_path {prefix}/tmp/proxy;\n  fastcgi_temp_path {prefix}/tmp/fastcgi;\n"
+        f"  uwsgi_temp_path {prefix}/tmp/uwsgi;\n  scgi_temp_path {prefix}/tmp/scgi;\n"
+        f"  include {prefix}/fair.conf;\n"
+        "}\n")
+    subprocess.run([binary, "-t", "-p", str(prefix), "-c", str(prefix / "nginx.conf")], check=True,
+                   capture_output=True)
+    proc = subprocess.Popen([binary, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    wait_for_port(port)
+    return proc

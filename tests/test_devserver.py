@@ -23,7 +23,8 @@ import requests
 from fair.config import PROJECT_ROOT
 from fair.demo import DEMO_LOGINS, DEMO_PASSWORD, DEMO_TITLE
 from fair.embedded import read_url
-from tests.servers import free_port
+from tests.conftest import token_in
+from tests.servers import free_port, process_tree, still_running, wait_until
 
 STARTUP_TIMEOUT = 120
 
@@ -32,52 +33,12 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="re
 
 # ---------------------------------------------------------------- the process tree, read from /proc
 
-def _stat(pid: int) -> list[str] | None:
-    try:
-        with open(f"/proc/{pid}/stat") as handle:
-            text = handle.read()
-    except OSError:
-        return None
-    return text.rsplit(")", 1)[1].split()  # [state, ppid, ...]; field 22 (start time) is index 19
-
-
-def process_tree(root: int) -> dict[int, tuple[str, str]]:
-    """Every descendant of `root`: pid → (start time, command line)."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            fields = _stat(int(entry))
-            if fields:
-                children.setdefault(int(fields[1]), []).append(int(entry))
-    found: dict[int, tuple[str, str]] = {}
-    stack = [root]
-    while stack:
-        for pid in children.get(stack.pop(), []):
-            fields = _stat(pid)
-            try:
-                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            except OSError:
-                continue
-            if fields:
-                found[pid] = (fields[19], cmdline)
-                stack.append(pid)
-    return found
-
-
-def still_running(tree: dict[int, tuple[str, str]]) -> list[str]:
-    """The processes of `tree` that still exist (same pid *and* start time, zombies excluded)."""
-    alive = []
-    for pid, (started, cmdline) in tree.items():
-        fields = _stat(pid)
-        if fields and fields[19] == started and fields[0] != "Z":
-            alive.append(f"{pid} {cmdline}")
-    return alive
-
-
 def wait_gone(tree: dict[int, tuple[str, str]], timeout: float = 20) -> list[str]:
-    deadline = time.monotonic() + timeout
-    while still_running(tree) and time.monotonic() < deadline:
-        time.sleep(0.1)
+    """The processes of `tree` still running after waiting up to `timeout` seconds for them to end."""
+    try:
+        wait_until(lambda: not still_running(tree), timeout, "the processes end", every=0.1)
+    except AssertionError:
+        pass
     return still_running(tree)
 
 
@@ -164,20 +125,6 @@ def start(tmp_path):
                 pass
 
 
-def poll(check, timeout: float = 30, interval: float = 0.25):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(interval)
-    raise AssertionError("condition not met in time")
-
-
-def csrf(page: str) -> str:
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-
-
 # ---------------------------------------------------------------- tests
 
 def test_make_run_serves_the_demo_runs_jobs_and_stops_everything_on_ctrl_c(start):
@@ -197,7 +144,7 @@ def test_make_run_serves_the_demo_runs_jobs_and_stops_everything_on_ctrl_c(start
     browser = requests.Session()
     form = browser.get(f"{server.url}register", timeout=10).text
     registered = browser.post(f"{server.url}register", timeout=10, data={
-        "csrf_token": csrf(form), "full_name": "Visiteuse Test", "email": "visiteuse@example.org",
+        "csrf_token": token_in(form), "full_name": "Visiteuse Test", "email": "visiteuse@example.org",
         "phone": "", "password": "une phrase de passe assez longue", "confirm_password": "une phrase de passe assez longue",
         "locale": "fr",
     })
@@ -208,7 +155,7 @@ def test_make_run_serves_the_demo_runs_jobs_and_stops_everything_on_ctrl_c(start
         match = re.search(r'<td class="mail-to">visiteuse@example.org</td>\s*<td><a href="([^"]+)"', box)
         return match and match.group(1)
 
-    message = requests.get(server.url.rstrip("/") + poll(mail_link, timeout=60), timeout=10).text
+    message = requests.get(server.url.rstrip("/") + wait_until(mail_link, 60, "the mail in the viewer", every=0.25), timeout=10).text
     confirm = re.search(r'href="(http://127\.0\.0\.1:%d/confirm/[^"]+)"' % server.port, message)
     assert confirm, "the mail's link points at the printed URL (BASE_URL)"
     assert browser.get(html.unescape(confirm.group(1)), timeout=10).status_code == 200

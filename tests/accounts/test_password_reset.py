@@ -9,7 +9,7 @@ from fair.accounts.models import PasswordResetToken, User
 from fair.db import utcnow
 from fair.security import hash_token
 from tests.accounts.helpers import count, is_logged_in, mail_link, page_text
-from tests.conftest import PASSWORD, login, post_form, run_jobs
+from tests.conftest import PASSWORD, login, post_form, run_jobs, token_in
 
 NEW_PASSWORD = "a brand new passphrase"
 
@@ -88,10 +88,7 @@ def test_a_link_already_used_cannot_be_posted_again(app, client, session, smtp, 
     form_token_page = attacker.get(link)
     assert form_token_page.status_code == 200
     assert choose(client, link).status_code == 302
-    import re
-
-    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
-                     form_token_page.get_data(as_text=True)).group(1)
+    csrf = token_in(form_token_page.get_data(as_text=True))
     response = attacker.post(link, data={"password": "attacker's choice!", "confirm_password":
                                          "attacker's choice!", "csrf_token": csrf})
     assert response.status_code == 400

@@ -2,19 +2,14 @@
 from __future__ import annotations
 
 import atexit
-
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
 from tests.conftest import PASSWORD
-from tests.servers import free_port, wait_for_port
+from tests.servers import ROOT, WebProcess
 
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
@@ -34,31 +29,11 @@ def live_server(request, tmp_path_factory) -> Iterator[str]:
     database_url = request.getfixturevalue("postgresql_url")
     valkey = request.getfixturevalue("valkey")
     smtp = request.getfixturevalue("smtp")
-    port = free_port()
-    env = dict(os.environ)
-    env.update({
-        "DATABASE_URL": database_url,
-        "REDIS_URL": valkey.url,
-        "MAIL_URL": smtp.url,
-        "SECRET_KEY": "e2e-secret-key",
-        "FAIR_INSTANCE_PATH": str(tmp_path_factory.mktemp("e2e-instance")),
-        "BASE_URL": f"http://127.0.0.1:{port}",
-        "LOGIN_RATE_LIMIT": "1000 per minute",
-        "HOST": "127.0.0.1",
-        "PORT": str(port),
-    })
-    log_path = tmp_path_factory.mktemp("e2e-log") / "server.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen([sys.executable, "wsgi.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            wait_for_port(port, timeout=30)
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    server = WebProcess(database_url, valkey.url, secret_key="e2e-secret-key", mail_url=smtp.url,
+                        env={"FAIR_INSTANCE_PATH": str(tmp_path_factory.mktemp("e2e-instance"))},
+                        log_path=tmp_path_factory.mktemp("e2e-log") / "server.log")
+    with server:
+        yield server.url
 
 
 _shared: dict = {}

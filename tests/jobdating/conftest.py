@@ -7,8 +7,6 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.jobdating.helpers import open_range
-
 FAIR_DAY = dt.date(2030, 3, 12)
 
 
@@ -30,8 +28,7 @@ def world(factory, session):
     offer_a = factory.offer(booth_a, title="Conducteur poids lourd")
     candidate = factory.user(email="candidate@example.org", full_name="Candidate One", phone="06 12 34 56 78")
     other = factory.user(email="other@example.org", full_name="Candidate Two")
-    availability = open_range(session, booth_a, recruiter_a, FAIR_DAY, "09:00", "12:00")
-    session.commit()
+    availability = factory.slot_range(booth_a, recruiter_a, FAIR_DAY, "09:00", "12:00")
     return SimpleNamespace(edition=edition, organiser=organiser, booth_a=booth_a, booth_b=booth_b,
                            recruiter_a=recruiter_a, recruiter_b=recruiter_b, candidate=candidate, other=other,
                            offer_a=offer_a, availability=availability, slots=list(availability.slots))

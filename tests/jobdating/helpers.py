@@ -24,18 +24,9 @@ def open_range(session, booth, recruiter, day: dt.date, start: str, end: str, mo
 
 def candidates(session, count: int, prefix: str = "burst") -> list:
     """Many candidates at once, sharing one password hash (hashing is slow on purpose)."""
-    from fair.accounts.models import User
-    from fair.db import utcnow
-    from fair.security import hash_password
-    from tests.conftest import PASSWORD
+    from tests.conftest import Factory
 
-    password_hash = hash_password(PASSWORD)
-    users = [User(email=f"{prefix}{n}@example.org", password_hash=password_hash, full_name=f"Candidate {n}",
-                  security_stamp=f"{prefix}-stamp-{n}", email_confirmed_at=utcnow(), locale="fr")
-             for n in range(count)]
-    session.add_all(users)
-    session.commit()
-    return users
+    return Factory(session).candidates(count, prefix)
 
 
 def active_bookings(session, **where) -> list:

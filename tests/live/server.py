@@ -1,8 +1,6 @@
 """A real web process for Socket.IO tests and benchmarks, and signed-in python-socketio clients.
 
-- `WebProcess(database_url, redis_url, secret_key=…).start()` runs `python wsgi.py` (gevent, as in
-  production) on a free loopback port, sharing the caller's database and Valkey; `stop()` ends it.
-  `gunicorn=True` runs `gunicorn -k gevent -w 1` instead.
+- `WebProcess` (from tests/servers.py, re-exported) runs `python wsgi.py` on a free loopback port.
 - `session_cookie(app, user)` signs a Flask session for `user` with the app's own serializer (no
   password hashing): `app` must have the server's SECRET_KEY.
 - `db_kind` / `database_url` (fixtures to import) run a module once per database, its server process
@@ -15,21 +13,13 @@ Every process one of these starts, it stops: use them as context managers or cal
 """
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.servers import free_port, wait_for_port
-
-ROOT = Path(__file__).resolve().parents[2]
-TEST_SECRET = "test-secret-key"  # tests/conftest.py's app_config: cookies signed there open the server
+from tests.servers import ROOT, TEST_SECRET, WebProcess, wait_until  # noqa: F401  (re-exported)
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -48,63 +38,6 @@ def web_process(request, db_kind: str, valkey, tmp_path_factory, name: str, **op
     fixture must take `db_kind` itself, so that pytest makes one server per database."""
     url = request.getfixturevalue(f"{db_kind}_url")
     return WebProcess(url, valkey.url, log_path=tmp_path_factory.mktemp(name) / "server.log", **options)
-
-
-class WebProcess:
-    def __init__(self, database_url: str, redis_url: str, *, secret_key: str = TEST_SECRET,
-                 mail_url: str = "", env: dict[str, str] | None = None, gunicorn: bool = False,
-                 log_path: Path | None = None, port: int | None = None) -> None:
-        self.port = port or free_port()  # a given port: a restarted process takes its predecessor's place
-        self.database_url, self.redis_url, self.secret_key = database_url, redis_url, secret_key
-        self.mail_url, self.extra_env, self.gunicorn = mail_url, env or {}, gunicorn
-        self.log_path = log_path
-        self.proc: subprocess.Popen | None = None
-        self._log = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> "WebProcess":
-        env = dict(os.environ)
-        env.update({
-            "DATABASE_URL": self.database_url, "REDIS_URL": self.redis_url, "SECRET_KEY": self.secret_key,
-            "MAIL_URL": self.mail_url, "BASE_URL": self.url, "HOST": "127.0.0.1", "PORT": str(self.port),
-            "LOGIN_RATE_LIMIT": "1000 per minute", "FAIR_INSTANCE_PATH": env.get("FAIR_INSTANCE_PATH", "")
-            or str(Path(os.environ.get("TMPDIR", "/tmp")) / f"fair-live-{self.port}"),
-        })
-        env.update(self.extra_env)
-        if self.gunicorn:
-            command = [str(Path(sys.executable).parent / "gunicorn"), "-k", "gevent", "-w", "1",
-                       "--no-control-socket", "--bind", f"127.0.0.1:{self.port}", "wsgi:app"]
-        else:
-            command = [sys.executable, "wsgi.py"]
-        self._log = open(self.log_path, "wb") if self.log_path else subprocess.DEVNULL
-        self.proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
-        try:
-            wait_for_port(self.port, timeout=30)
-        except RuntimeError:
-            self.stop()
-            raise
-        return self
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        if self._log not in (None, subprocess.DEVNULL):
-            self._log.close()
-            self._log = None
-
-    def __enter__(self) -> "WebProcess":
-        return self.start()
-
-    def __exit__(self, *exc: Any) -> None:
-        self.stop()
 
 
 def session_cookie(app, user) -> str:
@@ -157,13 +90,13 @@ class LiveClient:
     def wait_for(self, event: str, predicate: Callable[[Any], bool] = lambda _d: True,
                  timeout: float = 15) -> Any:
         """The first `event` whose data satisfies `predicate`, waiting for it to arrive."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for data in self.received(event):
-                if predicate(data):
-                    return data
-            time.sleep(0.02)
-        raise AssertionError(f"no {event} matching after {timeout}s; received: {self.events[-20:]}")
+        def matching() -> list[Any]:
+            return [data for data in self.received(event) if predicate(data)][:1]
+
+        try:
+            return wait_until(matching, timeout, event, every=0.02)[0]
+        except AssertionError:
+            raise AssertionError(f"no {event} matching after {timeout}s; received: {self.events[-20:]}") from None
 
     def clear(self) -> None:
         with self._lock:

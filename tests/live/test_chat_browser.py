@@ -9,6 +9,7 @@ from typing import Iterator
 
 import pytest
 
+from tests.conftest import Factory
 from tests.e2e.conftest import ARTIFACTS, axe_violations, browser, describe  # noqa: F401 (fixture)
 from tests.live.server import WebProcess, session_cookie
 
@@ -38,14 +39,8 @@ def _context(browser, app, server, user, *, bypass_csp: bool = False):  # noqa: 
 
 
 def _person(session, email: str, full_name: str, organisation=None):
-    from fair.accounts.models import Membership, User
-
-    user = User(email=email, full_name=full_name, password_hash="!", security_stamp=f"stamp-{email}")
-    session.add(user)
-    if organisation is not None:
-        session.add(Membership(user=user, organisation=organisation))
-    session.commit()
-    return user
+    """A user without a password (the clients carry a signed session): no hashing cost per person."""
+    return Factory(session).person(email, full_name, organisation, signed_in_only=True)
 
 
 def test_the_chat_shows_links_and_never_runs_what_people_type(app, session, factory, server, browser):  # noqa: F811

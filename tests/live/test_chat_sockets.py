@@ -11,6 +11,7 @@ from typing import Iterator
 
 import pytest
 
+from tests.conftest import Factory
 from tests.live.server import db_kind, database_url, web_process  # noqa: F401 (fixtures)
 from tests.live.server import LiveClient, WebProcess, session_cookie
 
@@ -23,14 +24,7 @@ def server(request, db_kind, valkey, smtp, tmp_path_factory) -> Iterator[WebProc
 
 def _person(session, email: str, full_name: str, organisation=None):
     """A user without a password (the clients carry a signed session): no hashing cost per person."""
-    from fair.accounts.models import Membership, User
-
-    user = User(email=email, full_name=full_name, password_hash="!", security_stamp=f"stamp-{email}")
-    session.add(user)
-    if organisation is not None:
-        session.add(Membership(user=user, organisation=organisation))
-    session.commit()
-    return user
+    return Factory(session).person(email, full_name, organisation, signed_in_only=True)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import socketio
 from sqlalchemy import select
 
 from fair.live.models import QueueEntry, QueueStatus
+from tests.conftest import token_in
 from tests.live.server import db_kind, database_url, web_process  # noqa: F401 (fixtures)
 from tests.live.server import LiveClient, WebProcess, close_all, session_cookie
 
@@ -145,7 +146,7 @@ def _log_out(people, server) -> None:
     http = requests.Session()
     http.headers["Cookie"] = people.cookies["c1"]
     page = http.get(f"{server.url}/account", timeout=10)
-    token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page.text).group(1)
+    token = token_in(page.text)
     # the CSRF token is bound to the session the server sent back with the page
     cookie = page.cookies.get("session") or people.cookies["c1"].split("=", 1)[1]
     http.headers["Cookie"] = f"session={cookie}"

@@ -10,72 +10,23 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
 import requests
 
-from tests.servers import PostgresCluster, SmtpSink, ValkeyProcess, free_port, wait_for_port
+from tests.conftest import token_in
+from tests.live.server import session_cookie
+from tests.servers import (ROOT, PostgresCluster, SmtpSink, ValkeyProcess, descendants, free_port,  # noqa: F401
+                           kill_tree, nginx_binary, running, signal_group, start_nginx, start_worker, stop_tree,
+                           wait_until)
 
-ROOT = Path(__file__).resolve().parents[2]
 SECRET = "cluster-test-secret"
 PASSWORD = "cluster password 2026"
-
-
-def descendants(root: int) -> dict[int, str]:
-    """pid → command line of every process below `root`, read from /proc (an RQ work horse runs in
-    a process group of its own, so killing the worker's group does not reach it)."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                pass
-    found: dict[int, str] = {}
-    todo = [root]
-    while todo:
-        parent = todo.pop()
-        for pid, ppid in parents.items():
-            if ppid == parent and pid not in found:
-                try:
-                    found[pid] = (Path(f"/proc/{pid}") / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-                except OSError:
-                    found[pid] = ""
-                todo.append(pid)
-    return found
-
-
-def running(pid: int) -> bool:
-    """The process exists and is not a zombie waiting to be reaped."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return False
-
-
-def kill_tree(proc: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
-    """`sig` to a process, its group and every process below it (work horses included)."""
-    below = descendants(proc.pid)
-    for pid in [proc.pid, *below]:
-        try:
-            os.kill(pid, sig)
-        except ProcessLookupError:
-            pass
-    try:
-        os.killpg(proc.pid, sig)
-    except ProcessLookupError:
-        pass
-
-
-def nginx_binary() -> str | None:
-    return shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 
 
 def render_nginx_site(node_ports: list[int], listen_port: int, debug_upstream: bool = False) -> str:
@@ -171,53 +122,20 @@ class Cluster:
         self.node_procs[index] = None
 
     def start_worker(self, *args: str) -> subprocess.Popen:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "workers", "worker", *args],
-            cwd=ROOT, env=self.env(), stdout=self._log(f"worker{len(self.worker_procs)}"),
-            stderr=subprocess.STDOUT, start_new_session=True)
+        proc = start_worker(self.env(), *args, log=self._log(f"worker{len(self.worker_procs)}"))
         self.worker_procs.append(proc)
         return proc
 
     def start_nginx(self, debug_upstream: bool = True) -> None:
-        binary = nginx_binary()
-        assert binary, "nginx is not installed: `make nginx` installs Debian's package"
-        prefix = self.workdir / "nginx"
-        for sub in ("logs", "tmp"):
-            (prefix / sub).mkdir(parents=True, exist_ok=True)
-        (prefix / "fair.conf").write_text(render_nginx_site(self.node_ports, self.nginx_port, debug_upstream))
-        user = "user root root;\n" if os.geteuid() == 0 else ""
-        (prefix / "nginx.conf").write_text(
-            f"{user}worker_processes 1;\npid {prefix}/nginx.pid;\nerror_log {prefix}/logs/error.log warn;\n"
-            "events { worker_connections 4096; }\n"
-            "http {\n"
-            f"  access_log off;\n  client_body_temp_path {prefix}/tmp/body;\n"
-            f"  proxy_temp_path {prefix}/tmp/proxy;\n  fastcgi_temp_path {prefix}/tmp/fastcgi;\n"
-            f"  uwsgi_temp_path {prefix}/tmp/uwsgi;\n  scgi_temp_path {prefix}/tmp/scgi;\n"
-            f"  include {prefix}/fair.conf;\n"
-            "}\n")
-        subprocess.run([binary, "-t", "-p", str(prefix), "-c", str(prefix / "nginx.conf")], check=True,
-                       capture_output=True)
-        self.nginx_proc = subprocess.Popen(
-            [binary, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
-            stdout=self._log("nginx"), stderr=subprocess.STDOUT, start_new_session=True)
-        wait_for_port(self.nginx_port)
+        site = render_nginx_site(self.node_ports, self.nginx_port, debug_upstream)
+        self.nginx_proc = start_nginx(self.workdir / "nginx", site, self.nginx_port, log=self._log("nginx"))
 
     def stop(self) -> None:
-        for proc in [*self.worker_procs, *[p for p in self.node_procs if p is not None], self.nginx_proc]:
-            if proc is not None and proc.poll() is None:
-                try:
-                    os.killpg(proc.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
-        for proc in [*self.worker_procs, *[p for p in self.node_procs if p is not None], self.nginx_proc]:
-            if proc is None:
-                continue
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                pass
-            kill_tree(proc)  # and whatever it left (work horses, RQ's scheduler)
-            proc.wait(5)
+        procs = [p for p in [*self.worker_procs, *self.node_procs, self.nginx_proc] if p is not None]
+        for proc in procs:  # all asked to stop at once, then each waited for
+            signal_group(proc)
+        for proc in procs:
+            stop_tree(proc, asked=True)  # and whatever it left (work horses, RQ's scheduler)
         self.smtp.stop()
         self.valkey.stop()
         self.pg.stop()
@@ -284,8 +202,7 @@ class Cluster:
     @staticmethod
     def cookie(app, user) -> str:
         """A signed login session, as the app's own serializer makes it (no argon2 login needed)."""
-        serializer = app.session_interface.get_signing_serializer(app)
-        return serializer.dumps({"_user_id": user.get_id(), "_fresh": True})
+        return session_cookie(app, user).split("=", 1)[1]
 
     def sql(self, statement: str, **params) -> list[tuple]:
         from sqlalchemy import create_engine, text
@@ -308,16 +225,6 @@ def _answers(url: str) -> bool:
         return False
 
 
-def wait_until(check, timeout: float, what: str, every: float = 0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(every)
-    raise AssertionError(f"not true after {timeout:.0f}s: {what}")
-
-
 def http(cookie: str | None = None, node: str | None = None) -> requests.Session:
     """A browser-like session: signed in with `cookie`, pinned to nginx's `node` cookie if given."""
     session = requests.Session()
@@ -330,11 +237,9 @@ def http(cookie: str | None = None, node: str | None = None) -> requests.Session
 
 
 def form_token(session: requests.Session, url: str) -> str:
+    """The CSRF token of the form on `url`, read as a browser would (`requests` side of csrf_token)."""
     page = session.get(url, timeout=10)
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text) or \
-        re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert match, f"no CSRF token on {url} ({page.status_code})"
-    return match.group(1)
+    return token_in(page.text, f"{url} ({page.status_code})")
 
 
 def socket_client(base_url: str, cookie: str, node: str | None = None, events: list | None = None):

@@ -2,35 +2,18 @@
 process (wsgi.py, gevent) whose DATABASE_URL points at a port where nothing listens."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 
-from tests.e2e.conftest import ROOT, axe_violations, describe, shared_chromium
-from tests.servers import free_port, wait_for_port
+from tests.e2e.conftest import axe_violations, describe, shared_chromium
+from tests.servers import WebProcess, free_port
 
 
 @pytest.fixture(scope="module")
 def server_without_database(valkey, tmp_path_factory):
-    port = free_port()
-    env = dict(os.environ)
-    env.update({"DATABASE_URL": f"postgresql://postgres@127.0.0.1:{free_port()}/gone", "REDIS_URL": valkey.url,
-                "SECRET_KEY": "retry-page", "FAIR_INSTANCE_PATH": str(tmp_path_factory.mktemp("retry")),
-                "HOST": "127.0.0.1", "PORT": str(port)})
-    log = open(tmp_path_factory.mktemp("retry-log") / "server.log", "wb")
-    proc = subprocess.Popen([sys.executable, "wsgi.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        wait_for_port(port, timeout=30)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    with WebProcess(f"postgresql://postgres@127.0.0.1:{free_port()}/gone", valkey.url, secret_key="retry-page",
+                    env={"FAIR_INSTANCE_PATH": str(tmp_path_factory.mktemp("retry"))},
+                    log_path=tmp_path_factory.mktemp("retry-log") / "server.log") as server:
+        yield server.url
 
 
 @pytest.mark.parametrize("locale,title", [("fr-FR", "Service momentanément indisponible"),

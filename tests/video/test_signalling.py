@@ -4,20 +4,15 @@ acknowledgement carries, and that offers, candidates and chat reach the other pa
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 from typing import Iterator
 
 import pytest
 import socketio
 
-from tests.servers import free_port, wait_for_port
+from tests.servers import WebProcess
 
-ROOT = Path(__file__).resolve().parents[2]
 TURN = {"STUN_URLS": "stun:stun.example.org:3478", "TURN_URLS": "turn:turn.example.org:3478?transport=udp",
         "TURN_SECRET": "north-fair-turn-secret", "TURN_TTL_SECONDS": "3600"}
 
@@ -25,31 +20,21 @@ TURN = {"STUN_URLS": "stun:stun.example.org:3478", "TURN_URLS": "turn:turn.examp
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory) -> Iterator[dict]:
     """One `python wsgi.py` per database, started on first use and stopped at the end of the module."""
-    running: dict[str, tuple[subprocess.Popen, str]] = {}
+    running: dict[str, WebProcess] = {}
     yield running
-    for proc, _url in running.values():
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    for process in running.values():
+        process.stop()
 
 
 @pytest.fixture
 def server(servers, app_config, tmp_path_factory) -> str:
     database_url = app_config["DATABASE_URL"]
     if database_url not in servers:
-        port = free_port()
-        env = dict(os.environ)
-        env.update({"DATABASE_URL": database_url, "REDIS_URL": app_config["REDIS_URL"],
-                    "MAIL_URL": app_config["MAIL_URL"], "SECRET_KEY": app_config["SECRET_KEY"],
-                    "FAIR_INSTANCE_PATH": str(tmp_path_factory.mktemp("video-instance")),
-                    "HOST": "127.0.0.1", "PORT": str(port), **TURN})
-        log = open(tmp_path_factory.mktemp("video-log") / "server.log", "wb")
-        proc = subprocess.Popen([sys.executable, "wsgi.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        wait_for_port(port, timeout=30)
-        servers[database_url] = (proc, f"http://127.0.0.1:{port}")
-    return servers[database_url][1]
+        servers[database_url] = WebProcess(
+            database_url, app_config["REDIS_URL"], secret_key=app_config["SECRET_KEY"],
+            mail_url=app_config["MAIL_URL"], log_path=tmp_path_factory.mktemp("video-log") / "server.log",
+            env={"FAIR_INSTANCE_PATH": str(tmp_path_factory.mktemp("video-instance")), **TURN}).start()
+    return servers[database_url].url
 
 
 class Person:

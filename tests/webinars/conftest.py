@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from types import SimpleNamespace
 
 import pytest
+
+from tests.conftest import Factory
 
 START = dt.datetime(2030, 3, 12, 9, 0, tzinfo=dt.timezone.utc)  # 10:00 in Paris
 
@@ -26,27 +27,9 @@ def make_webinar(session, edition, *, booth=None, capacity: int = 2, provider: s
     return webinar
 
 
-@functools.lru_cache(maxsize=1)
-def _password_hash() -> str:
-    """Hashing is slow on purpose (about a second): the people of these tests share one hash."""
-    from fair.security import hash_password
-    from tests.conftest import PASSWORD
-
-    return hash_password(PASSWORD)
-
-
 def person(session, email: str, full_name: str, locale: str = "fr", organisation=None):
-    """A confirmed user (a member of `organisation` if given), without hashing a password again."""
-    from fair.accounts.models import Membership, MembershipRole, User
-    from fair.db import utcnow
-
-    user = User(email=email, password_hash=_password_hash(), full_name=full_name, security_stamp=f"stamp-{email}",
-                email_confirmed_at=utcnow(), locale=locale)
-    session.add(user)
-    if organisation is not None:
-        session.add(Membership(user=user, organisation=organisation, role=MembershipRole.member))
-    session.commit()
-    return user
+    """A confirmed user (a member of `organisation` if given), sharing the test run's password hash."""
+    return Factory(session).person(email, full_name, organisation, locale=locale)
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Helpers of the webinar tests: signed-in clients without a password round-trip, many candidates."""
 from __future__ import annotations
 
-import re
+from tests.conftest import csrf_token as form_token  # noqa: F401  (the one CSRF reader, under its old name)
 
 
 def signed_in_client(app, user):
@@ -11,14 +11,6 @@ def signed_in_client(app, user):
         session["_user_id"] = user.get_id()
         session["_fresh"] = True
     return client
-
-
-def form_token(client, path: str) -> str:
-    body = client.get(path).get_data(as_text=True)
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', body) or \
-        re.search(r'name="csrf_token" value="([^"]+)"', body)
-    assert match, f"no CSRF token on {path}"
-    return match.group(1)
 
 
 def page_path(webinar) -> str:

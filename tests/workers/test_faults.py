@@ -8,14 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
-import subprocess
-import sys
 import time
 
 from sqlalchemy import select
 
 from fair.db import utcnow
 from tests.conftest import run_jobs
+from tests.servers import kill_tree, start_worker, worker_environment
 from tests.workers.conftest import Clock, person
 
 
@@ -208,36 +207,6 @@ def test_the_sweeper_sends_rows_whose_job_was_lost(app, session, fresh_smtp, mai
     assert row_of(session, row_id).status is OutboxStatus.sent
 
 
-def descendants(pid: int) -> list[int]:
-    """Child processes of `pid`, and theirs, read from /proc."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as stat:
-                    parent = int(stat.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(parent, []).append(int(entry))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
-def _worker_environment(app) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update({
-        "DATABASE_URL": app.config["DATABASE_URL"], "REDIS_URL": app.config["REDIS_URL"],
-        "MAIL_URL": app.config["MAIL_URL"], "SECRET_KEY": app.config["SECRET_KEY"],
-        "BASE_URL": app.config["BASE_URL"], "FAIR_INSTANCE_PATH": app.config.get("INSTANCE_PATH", ""),
-        "FAIR_ENV": "development",
-    })
-    return env
-
-
 def test_a_worker_killed_mid_send_is_followed_by_at_most_one_more_send(app, session, fresh_smtp, mail_to):
     from fair.clock import set_clock
     from fair.mail import outbox
@@ -250,17 +219,11 @@ def test_a_worker_killed_mid_send_is_followed_by_at_most_one_more_send(app, sess
         row_id = queue(session).id
         session.commit()
         fresh_smtp.hold()  # the server takes the message and keeps the client waiting for its answer
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "workers", "worker", "--queues", "mail",
-             "--burst"],
-            env=_worker_environment(app), start_new_session=True,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
+        worker = start_worker(worker_environment(app), "--queues", "mail", "--burst")
         try:
             assert fresh_smtp.held.wait(60), "the worker never reached the mail server"
             assert row_of(session, row_id).status is OutboxStatus.sending
-            for pid in [*descendants(worker.pid), worker.pid]:  # RQ's work horse runs in its own session
-                os.kill(pid, signal.SIGKILL)
+            kill_tree(worker)  # RQ's work horse runs in its own session
             worker.wait(10)
         finally:
             if worker.poll() is None:

@@ -16,24 +16,10 @@ from sqlalchemy import func, select
 
 from fair.candidates import storage
 from fair.candidates.models import CandidateCv, CvKind
-from fair.db import utcnow
 from fair.jobs import HeldJob
 from fair.live.models import QueueEntry, QueueStatus
 from fair.mail.models import OutboxMessage
-from tests.jobdating.helpers import open_range
-from tests.live.conftest import make_person
-from tests.servers import ValkeyProcess
-from tests.workers.test_faults import _worker_environment
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def wait_until(check, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout:.0f} s: {what}")
-        time.sleep(0.2)
+from tests.servers import ROOT, ValkeyProcess, start_worker, stop_tree, wait_until, worker_environment
 
 
 @pytest.fixture
@@ -47,17 +33,15 @@ def own_valkey(tmp_path):
 def test_a_job_of_each_kind_held_by_a_node_that_died_runs_once_when_redis_is_back(app, session, factory, smtp,
                                                                                   own_valkey):
     organiser = factory.organisation("organiser", name="Métropole Emploi")
-    start = utcnow() - dt.timedelta(hours=1)
-    live_edition = factory.edition(organiser, status="live", slug="salon-en-direct", title="Salon en direct",
-                                   starts_at=start, ends_at=start + dt.timedelta(hours=8))
+    live_edition = factory.live_edition(organiser, slug="salon-en-direct", title="Salon en direct")
     dating = factory.edition(organiser, status="published", slug="job-dating", title="Job dating",
                              starts_at=dt.datetime(2030, 3, 12, 7, tzinfo=dt.timezone.utc),
                              ends_at=dt.datetime(2030, 3, 12, 17, tzinfo=dt.timezone.utc))
     company = factory.organisation("company", name="Transports Rapides")
-    recruiter = make_person(session, "recruteur@example.org", "Recruiter A", company)
+    recruiter = factory.person("recruteur@example.org", "Recruiter A", company)
     live_booth, dating_booth = factory.booth(live_edition, company), factory.booth(dating, company)
-    slot = open_range(session, dating_booth, recruiter, dt.date(2030, 3, 12), "09:00", "09:20").slots[0]
-    people = {name: make_person(session, f"{name}@example.org", name.title())
+    slot = factory.slot_range(dating_booth, recruiter, dt.date(2030, 3, 12), "09:00", "09:20").slots[0]
+    people = {name: factory.person(f"{name}@example.org", name.title())
               for name in ("reset", "booker", "reminded", "queued", "owner")}
     name = storage.store(b"%PDF-1.4 un CV")
     cv = CandidateCv(user=people["owner"], kind=CvKind.pdf, original_name="cv.pdf", storage_name=name, size=14,
@@ -67,8 +51,8 @@ def test_a_job_of_each_kind_held_by_a_node_that_died_runs_once_when_redis_is_bac
     ids = {"reset_user": people["reset"].id, "slot": slot.id, "booker": people["booker"].id,
            "reminded": people["reminded"].id, "edition": live_edition.id, "booth": live_booth.id,
            "queued": people["queued"].id, "recruiter": recruiter.id, "cv": cv.id}
-    env = {**_worker_environment(app), "REDIS_URL": own_valkey.url, "LIVE_TURN_SECONDS": "20",
-           "REMINDER_OFFSETS": "1", "REMINDER_NOTICE_MINUTES": "0"}
+    env = worker_environment(app, REDIS_URL=own_valkey.url, LIVE_TURN_SECONDS="20", REMINDER_OFFSETS="1",
+                             REMINDER_NOTICE_MINUTES="0")
 
     own_valkey.stop()  # Redis is down
     node = subprocess.Popen([sys.executable, "-m", "tests.workers.outage_node", json.dumps(ids)], cwd=ROOT, env=env,
@@ -85,9 +69,7 @@ def test_a_job_of_each_kind_held_by_a_node_that_died_runs_once_when_redis_is_bac
         node.wait(10)
 
         own_valkey.start()  # same port, empty
-        worker = subprocess.Popen([sys.executable, "-m", "workers", "worker", "--with-scheduler"], cwd=ROOT,
-                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                  start_new_session=True)
+        worker = start_worker(env, "--with-scheduler")
 
         smtp.wait_for("reset@example.org", 1, timeout=60)  # the reset link
         smtp.wait_for("booker@example.org", 1, timeout=60)  # the booking's invitation, to both people
@@ -118,9 +100,5 @@ def test_a_job_of_each_kind_held_by_a_node_that_died_runs_once_when_redis_is_bac
     finally:
         if node.poll() is None:
             os.killpg(node.pid, signal.SIGKILL)
-        if worker is not None and worker.poll() is None:
-            os.killpg(worker.pid, signal.SIGTERM)
-            try:
-                worker.wait(20)
-            except subprocess.TimeoutExpired:
-                os.killpg(worker.pid, signal.SIGKILL)
+        if worker is not None:
+            stop_tree(worker, 20)

@@ -1,12 +1,10 @@
 """`python -m workers worker`: forked work horses by default, jobs in the worker itself with --no-fork."""
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
-from tests.workers.test_faults import _worker_environment, descendants, queue, row_of
+from tests.servers import descendants, start_worker, worker_environment
+from tests.workers.test_faults import queue, row_of
 
 
 @pytest.mark.parametrize("fork", [True, False], ids=["fork", "no-fork"])
@@ -17,13 +15,10 @@ def test_the_worker_sends_queued_mail_in_a_work_horse_or_in_itself(app, session,
     row_id = queue(session).id
     session.commit()
     fresh_smtp.hold()  # keeps the sending job waiting while we look at the worker's processes
-    command = [sys.executable, "-m", "workers", "worker", "--queues", "mail",
-               "--burst"] + ([] if fork else ["--no-fork"])
-    worker = subprocess.Popen(command, env=_worker_environment(app), stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    worker = start_worker(worker_environment(app), "--queues", "mail", "--burst", *([] if fork else ["--no-fork"]))
     try:
         assert fresh_smtp.held.wait(60), "the worker never reached the mail server"
-        children = descendants(worker.pid)
+        children = list(descendants(worker.pid))
         fresh_smtp.release()
         assert worker.wait(60) == 0
     finally:
