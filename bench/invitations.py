@@ -267,7 +267,7 @@ def run(args: argparse.Namespace) -> None:
             naive_queue = get_queue("naive")
             begin = time.perf_counter()
             for message_id in naive_ids:
-                naive_queue.enqueue(outbox.SEND_JOB, [message_id])
+                naive_queue.enqueue("fair.mail.jobs.send_messages", [message_id])
         end = sink.wait_for(len(naive_ids), timeout=1800)
         stop_all(naive_workers)
         naive_seconds = end - begin
