@@ -5,8 +5,33 @@ import logging
 from typing import Any
 
 from flask import Flask
+from gevent import monkey
 
+from fair import (
+    cli,
+    models,  # noqa: F401  (every table in the metadata)
+    sockets,
+    web,
+)
+from fair.accounts.views import bp as accounts_bp
+from fair.calendar.views import bp as calendar_bp
+from fair.candidates.views import bp as candidates_bp
+from fair.companies.views import bp as companies_bp
 from fair.config import PROJECT_ROOT, load_config
+from fair.extensions import babel, csrf, db, limiter, login_manager, select_locale, socketio
+from fair.fairs import sockets as fairs_sockets
+from fair.fairs.views import bp as fairs_bp
+from fair.jobdating.views import bp as jobdating_bp
+from fair.live import sockets as live_sockets
+from fair.live.views import bp as live_bp
+from fair.mail.views import bp as mail_bp
+from fair.ops.views import bp as ops_bp
+from fair.public.views import bp as public_bp
+from fair.sockets import socketio_manager
+from fair.video import sockets as video_sockets
+from fair.video.views import bp as video_bp
+from fair.webinars import sockets as webinar_sockets
+from fair.webinars.views import bp as webinars_bp
 
 # Every domain package that carries its own translation catalogue.
 TRANSLATION_DIRS = ["translations", "accounts/translations", "fairs/translations",
@@ -31,15 +56,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "fair-limits")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-    from fair import models  # noqa: F401  (complete metadata)
-    from fair.extensions import babel, csrf, db, limiter, login_manager, select_locale, socketio
-
     db.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "UTC")
     limiter.init_app(app)
     login_manager.init_app(app)
-    from fair.sockets import socketio_manager
 
     socketio.init_app(
         app,
@@ -51,39 +72,17 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         max_http_buffer_size=100_000,  # one frame; each event has its own, smaller limit
     )
 
-    from fair import web
-
     web.init_app(app)
-
-    from fair.accounts.views import bp as accounts_bp
-    from fair.candidates.views import bp as candidates_bp
-    from fair.companies.views import bp as companies_bp
-    from fair.fairs.views import bp as fairs_bp
-    from fair.jobdating.views import bp as jobdating_bp
-    from fair.live import sockets as live_sockets
-    from fair.live.views import bp as live_bp
-    from fair.calendar.views import bp as calendar_bp
-    from fair.fairs import sockets as fairs_sockets
-    from fair.mail.views import bp as mail_bp
-    from fair.ops.views import bp as ops_bp
-    from fair.public.views import bp as public_bp
-    from fair.video import sockets as video_sockets
-    from fair.video.views import bp as video_bp
-    from fair.webinars import sockets as webinar_sockets
-    from fair.webinars.views import bp as webinars_bp
 
     for blueprint in (public_bp, accounts_bp, fairs_bp, companies_bp, mail_bp, candidates_bp, jobdating_bp,
                       calendar_bp, live_bp, video_bp, webinars_bp, ops_bp):
         app.register_blueprint(blueprint)
-    from fair import sockets
 
     sockets.register(socketio)  # connect (signed-in users only) and disconnect, shared by all domains
     fairs_sockets.register(socketio)  # bulk-send progress
     live_sockets.register(socketio)  # booths, queues, chat, announcements
     video_sockets.register(socketio)  # call rooms: signalling and in-call chat
     webinar_sockets.register(socketio)  # webinar Q&A
-
-    from fair import cli
 
     cli.init_app(app)
     return app
@@ -92,8 +91,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 def _async_mode() -> str:
     """gevent when the entry point has patched the standard library (wsgi.py does it first)."""
     try:
-        from gevent import monkey
-
         if monkey.is_module_patched("socket"):
             return "gevent"
     except ImportError:

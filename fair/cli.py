@@ -8,6 +8,8 @@ from flask.cli import AppGroup
 
 from fair import jobs
 from fair.db import db
+from fair.demo import load_demo
+from fair.migrate import upgrade
 
 fair_cli = AppGroup("fair", help="fair's own commands.")
 
@@ -52,8 +54,6 @@ def jobs_retry_command(job_ids: tuple[str, ...], retry_all: bool) -> None:
 @click.option("--if-empty", is_flag=True, help="Only when the database holds no edition yet.")
 def demo_command(if_empty: bool) -> None:
     """Load the demo fair and its logins."""
-    from fair.demo import load_demo
-
     created = load_demo(only_if_empty=if_empty)
     click.echo("demo data loaded" if created else "demo data already present")
 
@@ -61,8 +61,6 @@ def demo_command(if_empty: bool) -> None:
 @fair_cli.command("migrate")
 def migrate_command() -> None:
     """Apply every pending database migration."""
-    from fair.migrate import upgrade
-
     upgrade(current_app.config["DATABASE_URL"])
     click.echo("database is up to date")
 

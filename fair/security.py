@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from gevent import get_hub, monkey
 
 _hasher = PasswordHasher()
 
@@ -14,10 +15,6 @@ _hasher = PasswordHasher()
 def _off_the_loop(work, *args):
     """Under gevent, hash in gevent's thread pool: argon2's C code releases the GIL, so the node
     keeps serving pages and sockets for the 0.1–0.3 s a hash takes instead of freezing."""
-    try:
-        from gevent import get_hub, monkey
-    except ImportError:
-        return work(*args)
     if monkey.is_module_patched("threading"):
         return get_hub().threadpool.apply(work, args)
     return work(*args)

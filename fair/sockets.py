@@ -34,10 +34,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import socketio as python_socketio
 from flask import current_app, g, request
 from flask_babel import gettext as _
 from flask_login import current_user
-import socketio as python_socketio
 from flask_socketio import SocketIO, join_room
 from redis.exceptions import RedisError
 from sqlalchemy import inspect as sa_inspect

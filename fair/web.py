@@ -4,11 +4,14 @@ from __future__ import annotations
 import datetime as dt
 
 from babel.dates import format_date, format_datetime, format_time
-from flask import Flask, make_response, redirect, render_template, request, url_for
-from flask_babel import get_locale, lazy_gettext as _l
+from flask import Flask, abort, make_response, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 
+from fair.accounts.models import User
 from fair.extensions import db, login_manager
 from fair.security import safe_next_url
 from fair.timezones import zone_named as _zone
@@ -22,8 +25,6 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(session_id: str):
-        from fair.accounts.models import User
-
         user_id, _, stamp = session_id.partition(":")
         if not user_id.isdigit():
             return None
@@ -93,8 +94,6 @@ def _csrf_error(error):
 
 
 def _nav_roles() -> dict[str, bool]:
-    from flask_login import current_user
-
     if not current_user.is_authenticated:
         return {}
     return {
@@ -124,8 +123,6 @@ def local_time(value: dt.datetime | None, tz: str | None = None, fmt: str = "sho
 
 
 def first_or_404(statement):
-    from flask import abort
-
     obj = db.session.execute(statement).scalars().first()
     if obj is None:
         abort(404)

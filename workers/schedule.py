@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from rq.registry import ScheduledJobRegistry
 
+from fair.calendar import jobs as calendar_jobs
 from fair.jobs import JobFunction, get_queue
 from fair.live import jobs as live_jobs
-from fair.calendar import jobs as calendar_jobs
 from fair.mail import jobs as mail_jobs
 from fair.redis_conn import redis_for
 

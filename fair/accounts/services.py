@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
+import uuid
 from dataclasses import dataclass
 from enum import Enum
 
@@ -20,6 +21,8 @@ from sqlalchemy.exc import IntegrityError
 from fair.accounts.models import Membership, Organisation, PasswordResetToken, User
 from fair.db import utcnow
 from fair.extensions import db
+from fair.mail.outbox import queue_mail
+from fair.mail.render import mail_url
 from fair.security import DUMMY_PASSWORD_HASH, hash_password, hash_token, new_token, verify_password
 
 log = logging.getLogger("fair.accounts")
@@ -154,11 +157,6 @@ def queue_email_confirmation(user: User) -> None:
     Each call is a new request for a link, so each gets its own key (the signed token alone
     would repeat within one second).
     """
-    import uuid
-
-    from fair.mail.render import mail_url
-    from fair.mail.outbox import queue_mail
-
     token = email_confirmation_token(user)
     link = mail_url("accounts.confirm_email", token=token)
     queue_mail(db.session, to=user.email, template="confirm_email", locale=user.locale,

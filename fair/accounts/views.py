@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import (Blueprint, current_app, flash, make_response, redirect, render_template, request,
-                   session, url_for)
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -13,8 +12,15 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from fair.accounts import jobs, services
-from fair.accounts.forms import (ChangePasswordForm, ForgotPasswordForm, LoginForm, ProfileForm,
-                                 RegisterForm, ResendConfirmationForm, ResetPasswordForm)
+from fair.accounts.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ProfileForm,
+    RegisterForm,
+    ResendConfirmationForm,
+    ResetPasswordForm,
+)
 from fair.accounts.models import MembershipRole, OrganisationKind, User
 from fair.extensions import db, limiter
 from fair.security import safe_next_url

@@ -15,9 +15,16 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
+from fair.accounts.models import User
+from fair.calendar import reminders
+from fair.calendar.ics import Attendee, CalendarEvent, cancel_ics, feed_ics, request_ics
 from fair.calendar.models import CalendarEntry, EntryStatus
+from fair.extensions import db
+from fair.fairs.models import Edition
+from fair.mail.outbox import queue_mail
+from fair.timezones import local_span_text
 
 log = logging.getLogger("fair.calendar")
 
@@ -114,8 +121,6 @@ def active_entries(session: Session, user_id: int) -> list[CalendarEntry]:
 
 
 def _organiser(edition):
-    from fair.calendar.ics import Attendee
-
     name, address = parseaddr(current_app.config["MAIL_FROM"])
     return Attendee(email=address or "no-reply@fair.localhost", name=edition.organiser.name if edition else name,
                     role="CHAIR", partstat="ACCEPTED", rsvp=False)
@@ -123,11 +128,6 @@ def _organiser(edition):
 
 def calendar_event(entry: CalendarEntry, *, with_attendee: bool = True):
     """The pure calendar module's view of an entry (DTSTART/DTEND in UTC, the fair's local time in the text)."""
-    from fair.accounts.models import User
-    from fair.fairs.models import Edition
-    from fair.calendar.ics import Attendee, CalendarEvent
-    from fair.timezones import local_span_text
-
     session = _session_of(entry)
     edition = session.get(Edition, entry.edition_id)
     user = session.get(User, entry.user_id)
@@ -148,33 +148,20 @@ def calendar_event(entry: CalendarEntry, *, with_attendee: bool = True):
 
 def entry_ics(entry: CalendarEntry) -> bytes:
     """The entry's current state as a calendar file: a REQUEST while active, a CANCEL once cancelled."""
-    from fair.calendar.ics import cancel_ics, request_ics
-
     event = calendar_event(entry)
     return cancel_ics(event) if entry.status == EntryStatus.cancelled else request_ics(event)
 
 
 def user_feed_ics(session: Session, user, name: str, feed_uid: str) -> bytes:
-    from fair.calendar.ics import feed_ics
-
     events = [calendar_event(e, with_attendee=False) for e in active_entries(session, user.id)]
     return feed_ics(events, name, uid=feed_uid)
 
 
 def _session_of(entry: CalendarEntry) -> Session:
-    from sqlalchemy.orm import object_session
-
-    from fair.extensions import db
-
     return object_session(entry) or db.session
 
 
 def _mail_change(session: Session, entry: CalendarEntry, method: str) -> None:
-    from fair.accounts.models import User
-    from fair.fairs.models import Edition
-    from fair.calendar.ics import cancel_ics, request_ics
-    from fair.mail.outbox import queue_mail
-
     user = session.get(User, entry.user_id)
     edition = session.get(Edition, entry.edition_id)
     event = calendar_event(entry)
@@ -190,15 +177,11 @@ def _mail_change(session: Session, entry: CalendarEntry, method: str) -> None:
 
 def mail_context(entry: CalendarEntry, edition, user) -> dict:
     """What the calendar and reminder mails show: the entry, and its time in the fair's zone and the reader's words."""
-    from fair.timezones import local_span_text
-
     timezone = (edition.timezone if edition else None) or DEFAULT_TIMEZONE
     when = local_span_text(entry.starts_at, entry.ends_at, timezone, user.locale or "fr")
     return {"entry": entry, "edition": edition, "user": user, "timezone": timezone, "when": when}
 
 
 def _plan_reminders(session: Session, entry: CalendarEntry) -> None:
-    from fair.calendar.reminders import plan_reminders
-
-    plan_reminders(session, entry)
+    reminders.plan_reminders(session, entry)
 

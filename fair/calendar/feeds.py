@@ -11,8 +11,8 @@ from urllib.parse import urlsplit, urlunsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fair.db import utcnow
 from fair.calendar.models import CalendarFeed
+from fair.db import utcnow
 
 TOKEN_BYTES = 32
 

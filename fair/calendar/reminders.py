@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
-
 from typing import Any
 
 from flask import current_app
@@ -23,9 +22,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fair import clock
-from fair.jobs import JobCall, after_commit, enqueue_call, submit
 from fair.calendar import jobs
 from fair.calendar.models import CalendarEntry, EntryStatus, ReminderOffsets
+from fair.jobs import JobCall, after_commit, enqueue_call, submit
 from fair.redis_conn import redis_for
 
 log = logging.getLogger("fair.calendar")

@@ -13,16 +13,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import StringField
 from sqlalchemy import select
+from wtforms import StringField
 
 from fair.access import member_org_ids, role_required
 from fair.accounts.models import OrganisationKind
 from fair.calendar import agenda, feeds
 from fair.calendar.models import CalendarEntry
 from fair.extensions import db
-from fair.forms import ConfirmForm
 from fair.fairs.services import edition_of_organisers
+from fair.forms import ConfirmForm
 
 log = logging.getLogger("fair.calendar")
 

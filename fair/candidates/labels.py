@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from fair.candidates.models import ApplicationStatus, PreferredContact, RejectionReason, ReferralStatus, Situation
+from fair.candidates.models import ApplicationStatus, PreferredContact, ReferralStatus, RejectionReason, Situation
 
 CONTACT_LABELS = {
     PreferredContact.email: _l("Email"),

@@ -4,23 +4,21 @@ Contexts are plain values: the outbox renders the templates now, in the recipien
 """
 from __future__ import annotations
 
-from fair.mail.render import mail_url
+from flask_babel import force_locale
 
-from fair.candidates.labels import reason_label
+from fair.candidates.labels import reason_label, status_label
 from fair.candidates.models import Application, Referral
-from fair.candidates.services import referral_token
+from fair.candidates.services import confirmed_referrals_of, referral_token
 from fair.extensions import db
+from fair.mail.outbox import queue_mail
+from fair.mail.render import mail_url
 
 
 def _queue(**kwargs):
-    from fair.mail.outbox import queue_mail
-
     return queue_mail(db.session, **kwargs)
 
 
 def application_rejected(application: Application) -> None:
-    from flask_babel import force_locale
-
     candidate = application.candidate
     offer = application.offer
     edition = offer.booth.edition
@@ -55,11 +53,6 @@ def application_invited(application: Application) -> None:
 
 def advisers_of_status(application: Application) -> None:
     """Each adviser the candidate agreed to is told of the new status (they follow the outcomes)."""
-    from flask_babel import force_locale
-
-    from fair.candidates.labels import status_label
-    from fair.candidates.services import confirmed_referrals_of
-
     offer = application.offer
     for referral in confirmed_referrals_of(application.candidate_id):
         adviser = referral.adviser

@@ -20,9 +20,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from fair.accounts.models import Membership, Organisation, OrganisationKind, User
+from fair.accounts.services import find_user_by_email, new_security_stamp, normalise_email
 from fair.candidates import jobs, storage
 from fair.candidates.models import (
-    Application, ApplicationStatus, CandidateCv, CandidateProfile, RejectionReason, Referral, ReferralStatus,
+    Application,
+    ApplicationStatus,
+    CandidateCv,
+    CandidateProfile,
+    Referral,
+    ReferralStatus,
+    RejectionReason,
+    Situation,
 )
 from fair.companies.models import Booth, Offer
 from fair.db import utcnow
@@ -232,8 +240,6 @@ def inbox(booth: Booth, filters: InboxFilters, page: int | None = None,
     """Applications to the booth's offers, oldest first, withdrawn ones left out, and their total.
 
     `page` None gives them all (the export)."""
-    from sqlalchemy import func
-
     statement = (
         select(Application).join(Offer, Offer.id == Application.offer_id)
         .where(Offer.booth_id == booth.id, Application.status != ApplicationStatus.withdrawn)
@@ -257,8 +263,6 @@ def inbox(booth: Booth, filters: InboxFilters, page: int | None = None,
 
 
 def inbox_counts(booth: Booth) -> dict[int, int]:
-    from sqlalchemy import func
-
     rows = db.session.execute(
         select(Application.offer_id, func.count(Application.id)).join(Offer, Offer.id == Application.offer_id)
         .where(Offer.booth_id == booth.id, Application.status != ApplicationStatus.withdrawn)
@@ -306,8 +310,6 @@ def adviser_partners(user: User) -> list[Organisation]:
 
 def refer(adviser: User, partner: Organisation, *, email: str, full_name: str, note: str = "") -> Referral:
     """Links (or creates) the candidate's account and opens a referral waiting for their consent."""
-    from fair.accounts.services import find_user_by_email, new_security_stamp, normalise_email
-
     candidate = find_user_by_email(email)
     if candidate is None:
         candidate = User(email=normalise_email(email), full_name=full_name,
@@ -446,10 +448,6 @@ class EditionStatistics:
 
 def edition_statistics(edition: Edition) -> EditionStatistics:
     """Who the fair reached, from the applications to its offers; situations only of consenting candidates."""
-    from sqlalchemy import func
-
-    from fair.candidates.models import Situation
-
     applied = (select(Application.candidate_id).join(Offer, Offer.id == Application.offer_id)
                .join(Booth, Booth.id == Offer.booth_id).where(Booth.edition_id == edition.id))
     by_status = dict(db.session.execute(

@@ -10,8 +10,7 @@ import io
 import logging
 from typing import Any
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file,
-                   url_for)
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -20,7 +19,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from fair.access import candidate_required, role_required
 from fair.accounts.models import OrganisationKind
 from fair.candidates import labels, mailing, services, storage
-from fair.candidates.forms import ApplyForm, CvForm, OnBehalfForm, ProfileForm, RejectForm, ReferralForm
+from fair.candidates.forms import ApplyForm, CvForm, OnBehalfForm, ProfileForm, ReferralForm, RejectForm
 from fair.candidates.models import ApplicationStatus, CandidateCv, ReferralStatus, RejectionReason
 from fair.companies import services as company_services
 from fair.companies.models import Booth

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from fair.access import member_org_ids
 from fair.accounts.models import Membership, OrganisationKind, User
 from fair.companies.models import Booth, BoothDocument, BoothStaff, ContractType, Offer, RemoteMode
 from fair.extensions import db
@@ -193,6 +194,4 @@ def delete_offer(booth: Booth, offer: Offer) -> None:
 
 
 def recruiter_company_ids() -> list[int]:
-    from fair.access import member_org_ids
-
     return member_org_ids(OrganisationKind.company)

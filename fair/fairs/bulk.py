@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fair.accounts.models import Membership, Organisation, OrganisationKind
+from fair.extensions import db
 from fair.fairs import jobs
 from fair.fairs.models import BulkInvitation, BulkRecipient, BulkStatus, Edition, EditionPartner
 
@@ -259,8 +260,6 @@ def organiser_edition_ids(session: Session, user_id: int) -> select:
 
 def bulk_for_organiser(bulk_id: int, user_id: int, session: Session | None = None) -> BulkInvitation | None:
     """The bulk invitation if `user_id` organises its edition, else None (the caller answers 404)."""
-    from fair.extensions import db
-
     session = session or db.session
     return session.execute(
         select(BulkInvitation).where(BulkInvitation.id == bulk_id,

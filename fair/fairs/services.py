@@ -18,12 +18,14 @@ from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import contains_eager, selectinload
 
 from fair import clock
 from fair.accounts.models import Membership, MembershipRole, Organisation, OrganisationKind, PartnerType
+from fair.companies.models import Booth, BoothStaff, Offer
 from fair.extensions import db
 from fair.fairs import jobs
-from fair.fairs.labels import AUDIENCE_LABELS, LANGUAGE_LABELS
+from fair.fairs.labels import AUDIENCE_LABELS, LANGUAGE_LABELS, STATUS_LABELS
 from fair.fairs.models import (
     STATUS_TRANSITIONS,
     BookingPolicy,
@@ -336,8 +338,6 @@ def change_status(edition: Edition, target: EditionStatus | str) -> Edition:
     except ValueError:
         raise StatusChangeRefused(_("This status does not exist.")) from None
     if target not in allowed_statuses(edition):
-        from fair.fairs.labels import STATUS_LABELS
-
         raise StatusChangeRefused(_("A fair cannot go from “%(current)s” to “%(target)s”.",
                                     current=STATUS_LABELS[edition.status], target=STATUS_LABELS[target]))
     if target == EditionStatus.published:
@@ -356,8 +356,6 @@ def change_status(edition: Edition, target: EditionStatus | str) -> Edition:
 
 def organiser_editions(organiser_ids: Iterable[int]) -> list[tuple[Edition, int, int, int]]:
     """Editions of these organisers with their numbers of booths, offers and partners, newest first."""
-    from fair.companies.models import Booth, Offer
-
     ids = list(organiser_ids)
     if not ids:
         return []
@@ -396,10 +394,6 @@ class BoothSummary:
 
 
 def edition_booths(edition_id: int) -> list[BoothSummary]:
-    from sqlalchemy.orm import selectinload
-
-    from fair.companies.models import Booth, BoothStaff, Offer
-
     counts = dict(db.session.execute(
         select(Offer.booth_id, func.count(Offer.id)).join(Booth, Booth.id == Offer.booth_id)
         .where(Booth.edition_id == edition_id).group_by(Offer.booth_id)
@@ -418,8 +412,6 @@ def edition_booths(edition_id: int) -> list[BoothSummary]:
 
 
 def edition_partners(edition_id: int) -> list[EditionPartner]:
-    from sqlalchemy.orm import selectinload
-
     return list(db.session.execute(
         select(EditionPartner).join(Organisation, Organisation.id == EditionPartner.organisation_id)
         .where(EditionPartner.edition_id == edition_id)
@@ -430,10 +422,6 @@ def edition_partners(edition_id: int) -> list[EditionPartner]:
 
 def edition_offers_page(edition_id: int, page: int, per_page: int = 50) -> tuple[list, int]:
     """One page of the edition's offers (company, then title) and the total number of offers."""
-    from sqlalchemy.orm import contains_eager
-
-    from fair.companies.models import Booth, Offer
-
     total = db.session.execute(
         select(func.count(Offer.id)).join(Booth, Booth.id == Offer.booth_id).where(Booth.edition_id == edition_id)
     ).scalar_one()
@@ -460,8 +448,6 @@ def invitation_state(invitation: Invitation, now: dt.datetime | None = None) -> 
 
 def invitation_organisation_choices(edition_id: int) -> list[Organisation]:
     """Organisations already in the edition, to which more people may be invited."""
-    from fair.companies.models import Booth
-
     companies = select(Booth.company_id).where(Booth.edition_id == edition_id)
     partners = select(EditionPartner.organisation_id).where(EditionPartner.edition_id == edition_id)
     return list(db.session.execute(
@@ -607,8 +593,6 @@ def accept_invitation(invitation_id: int, user_id: int, now: dt.datetime | None 
     The invitation is claimed with a conditional UPDATE first, so two clicks (or two tabs) racing
     each other cannot both succeed; everything else reuses what already exists.
     """
-    from fair.companies.models import Booth
-
     now = now or clock.now()
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None:

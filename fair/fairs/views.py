@@ -24,9 +24,9 @@ from wtforms.fields.choices import SelectChoice
 from fair import clock
 from fair.access import member_org_ids, role_required
 from fair.accounts.models import Organisation, OrganisationKind
+from fair.candidates.services import referred_counts, referred_people
 from fair.companies.labels import contract_label
 from fair.extensions import db, login_manager
-from fair.candidates.services import referred_counts, referred_people
 from fair.fairs import bulk as bulk_service
 from fair.fairs import services
 from fair.fairs.forms import EditionForm, InvitationForm, StatusForm

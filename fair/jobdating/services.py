@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import force_locale, gettext
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -29,14 +31,28 @@ from sqlalchemy.orm import Session
 
 from fair import clock
 from fair.accounts.models import User
-from fair.companies.models import Booth
+from fair.calendar.agenda import cancel_entry, move_entry, schedule_entry
+from fair.calendar.models import CalendarEntry, EntryStatus
+from fair.candidates.models import Application, ApplicationStatus, Referral, ReferralStatus
+from fair.candidates.services import mark_interview_booked
+from fair.companies.models import Booth, Offer
 from fair.db import begin_sqlite_write
 from fair.fairs.models import BookingPolicy, Edition, EditionStatus
 from fair.jobdating import jobs
 from fair.jobdating.models import (
-    Attendance, Availability, Booking, BookingStatus, Outcome, Slot, SlotMode, WaitlistEntry, WaitlistStatus,
+    Attendance,
+    Availability,
+    Booking,
+    BookingStatus,
+    Outcome,
+    Slot,
+    SlotMode,
+    WaitlistEntry,
+    WaitlistStatus,
 )
-from fair.timezones import fair_zone, local_day_bounds
+from fair.mail.outbox import queue_mail
+from fair.mail.render import mail_url
+from fair.timezones import fair_zone, local_day_bounds, local_span_text, local_time_text
 
 log = logging.getLogger("fair.jobdating")
 
@@ -209,9 +225,6 @@ def booth_is_full(session: Session, booth_id: int, now: dt.datetime | None = Non
 
 
 def _check_policy(session: Session, edition: Edition, booth_id: int, candidate_id: int) -> None:
-    from fair.candidates.models import Application, ApplicationStatus
-    from fair.companies.models import Offer
-
     if edition.booking_policy == BookingPolicy.open:
         return
     wanted = ((ApplicationStatus.invited,) if edition.booking_policy == BookingPolicy.invitation
@@ -317,10 +330,6 @@ def book(session: Session, *, slot_id: int, candidate_id: int, booked_by_id: int
 
 def _mark_applications_booked(session: Session, booth_id: int, candidate_id: int, now: dt.datetime) -> None:
     """The candidate's applications to this booth's offers: the recruiter now sees who they are."""
-    from fair.candidates.models import Application
-    from fair.candidates.services import mark_interview_booked
-    from fair.companies.models import Offer
-
     for application in session.execute(
         select(Application).join(Offer, Offer.id == Application.offer_id)
         .where(Offer.booth_id == booth_id, Application.candidate_id == candidate_id,
@@ -405,11 +414,6 @@ def record_outcome(session: Session, booking: Booking, *, attendance: Attendance
 def _mail_advisers_of_no_show(session: Session, booking: Booking) -> None:
     """Each adviser the candidate agreed to (confirmed referral, not revoked) hears of the no-show,
     in the adviser's language, once per booking (the outbox key), whatever the recruiter changes after."""
-    from fair.candidates.models import Referral, ReferralStatus
-    from fair.timezones import local_span_text
-    from fair.mail.render import mail_url
-    from fair.mail.outbox import queue_mail
-
     referrals = session.execute(
         select(Referral).where(Referral.candidate_id == booking.candidate_id,
                                Referral.status == ReferralStatus.confirmed).order_by(Referral.id)
@@ -527,10 +531,6 @@ def _schedule_expiry(session: Session, entry: WaitlistEntry) -> None:
 def _mail_waitlist_hold(session: Session, entry: WaitlistEntry, slot: Slot) -> None:
     """Tell the person a slot is held for them: the company, when (the fair's zone), until when, and
     "my day", where they take it. One mail per hold: the key names the entry, the slot and the end."""
-    from fair.timezones import local_span_text, local_time_text
-    from fair.mail.render import mail_url
-    from fair.mail.outbox import queue_mail
-
     candidate = session.get(User, entry.candidate_id)
     booth = session.get(Booth, slot.booth_id)
     edition = booth.edition
@@ -582,8 +582,6 @@ def candidate_waitlist(session: Session, candidate_id: int) -> list[WaitlistEntr
 
 def _texts(booking: Booking, slot: Slot, for_recruiter: bool) -> tuple[str, str, str, str | None]:
     """What the calendar entry says, in the language of the person whose calendar it is."""
-    from flask_babel import force_locale, gettext as _
-
     booth = slot.booth
     company = booth.company.name
     edition = booth.edition
@@ -606,7 +604,6 @@ def _texts(booking: Booking, slot: Slot, for_recruiter: bool) -> tuple[str, str,
             location = _("Video")
             join_url = slot.location if slot.location.startswith("https://") else None
             if join_url is None:  # no outside meeting link: the fair's own video room of this booking
-                from fair.mail.render import mail_url
 
                 join_url = mail_url("video.booking_room", booking_id=booking.id)
         else:
@@ -629,9 +626,6 @@ def sync_calendar(session: Session, booking_id: int) -> list[str]:
     """Make the calendar entries of a booking match it: scheduled for the candidate and the slot's
     recruiter while active (moved if the slot changed), cancelled otherwise. Idempotent: running it
     twice, or after a later change, sends nothing more than the state calls for."""
-    from fair.calendar.agenda import cancel_entry, move_entry, schedule_entry
-    from fair.calendar.models import CalendarEntry, EntryStatus
-
     booking = session.get(Booking, booking_id)
     if booking is None:
         return []
@@ -649,7 +643,6 @@ def sync_calendar(session: Session, booking_id: int) -> list[str]:
             if (user_id == booking.candidate_id and booking.cancel_reason
                     and booking.cancelled_by_id != booking.candidate_id):
                 # The cancellation the candidate receives says why the company cancelled.
-                from flask_babel import force_locale, gettext
 
                 with force_locale(booking.candidate.locale or "fr"):
                     entry.summary = gettext("%(summary)s — cancelled by the company: %(reason)s",

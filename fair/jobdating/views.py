@@ -21,12 +21,27 @@ from fair.access import candidate_required, member_org_ids, role_required
 from fair.accounts.models import OrganisationKind, User
 from fair.companies.models import Booth
 from fair.extensions import db
-from fair.fairs.models import Edition, PUBLIC_STATUSES
+from fair.fairs.models import PUBLIC_STATUSES, Edition
 from fair.jobdating import services
-from fair.jobdating.forms import (ATTENDANCE_LABELS, MODE_LABELS, OUTCOME_LABELS, AvailabilityForm, OutcomeForm,
-                                  RecruiterCancelForm)
-from fair.jobdating.models import (Attendance, Availability, Booking, BookingStatus, Outcome, Slot, SlotMode,
-                                   WaitlistEntry, WaitlistStatus)
+from fair.jobdating.forms import (
+    ATTENDANCE_LABELS,
+    MODE_LABELS,
+    OUTCOME_LABELS,
+    AvailabilityForm,
+    OutcomeForm,
+    RecruiterCancelForm,
+)
+from fair.jobdating.models import (
+    Attendance,
+    Availability,
+    Booking,
+    BookingStatus,
+    Outcome,
+    Slot,
+    SlotMode,
+    WaitlistEntry,
+    WaitlistStatus,
+)
 from fair.timezones import fair_zone, local_day_bounds, local_to_utc, zone_named
 from fair.web import local_time
 

@@ -35,9 +35,11 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from fair.accounts.models import Membership, User
 from fair.candidates.models import Application
+from fair.candidates.services import pseudonym
 from fair.companies.models import Booth, Offer
 from fair.db import Base, UTCDateTime, enum_column, utcnow
 from fair.fairs.models import Edition, EditionStatus
+from fair.live.models import OPEN_STATUSES, QueueEntry
 
 MAX_TEXT = 1000
 PAGE = 50
@@ -229,8 +231,6 @@ def _visitor_code(booth_id: int, user_id: int) -> str:
 
 
 def anon_for(session: Session, booth: Booth, user_id: int) -> Anon:
-    from fair.candidates.services import pseudonym
-
     application = session.execute(
         select(Application).join(Offer, Offer.id == Application.offer_id)
         .where(Offer.booth_id == booth.id, Application.candidate_id == user_id)
@@ -385,8 +385,6 @@ def mutes(session: Session, booth: Booth) -> list[dict[str, Any]]:
 
 def _in_queue(session: Session, booth_id: int, user_id: int) -> bool:
     """Whether the candidate holds an open entry (waiting, called, in a call) in the booth's walk-in queue."""
-    from fair.live.models import OPEN_STATUSES, QueueEntry
-
     return session.execute(select(exists().where(
         QueueEntry.booth_id == booth_id, QueueEntry.candidate_id == user_id, QueueEntry.status.in_(OPEN_STATUSES),
     ))).scalar_one()

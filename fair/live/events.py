@@ -22,10 +22,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from fair.companies.models import Booth
+from fair.extensions import socketio
 from fair.live import presence, services
 from fair.live.models import LiveBooth, QueueEntry, QueueStatus
-from fair.extensions import socketio
-from fair.sockets import broadcast, user_room
+from fair.sockets import broadcast, emit_from_worker, user_room
 
 Emit = Callable[[str, dict[str, Any], str], None]
 
@@ -83,8 +83,6 @@ def edition_presence(edition_id: int, public: dict[str, Any], emit: Emit | None 
 
 def worker_emit(redis_url: str) -> Emit:
     """Emit from an RQ job, through the message queue the web nodes listen to."""
-    from fair.sockets import emit_from_worker
-
     return lambda event, data, room: emit_from_worker(redis_url, event, data, room)
 
 

@@ -25,8 +25,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from flask_babel import gettext as _, lazy_gettext as _l
-from sqlalchemy import func, select, update
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from fair.accounts.models import Membership, Organisation, OrganisationKind, User
@@ -36,6 +37,8 @@ from fair.fairs.models import Edition, EditionStatus
 from fair.jobs import after_commit
 from fair.live import chat, jobs, presence
 from fair.live.models import OPEN_STATUSES, Announcement, LiveBooth, QueueEntry, QueueStatus
+from fair.video.models import CallRoom, CallSource
+from fair.video.rooms import open_room, room_path
 
 log = logging.getLogger("fair.live")
 
@@ -269,9 +272,6 @@ def leave(session: Session, booth_id: int, candidate_id: int, now: dt.datetime) 
 
 def accept(session: Session, booth_id: int, candidate_id: int, now: dt.datetime) -> QueueEntry:
     """The called candidate takes their turn: a 1:1 call room opens for them and the recruiter."""
-    from fair.video.models import CallSource
-    from fair.video.rooms import open_room, room_path
-
     live = lock_booth(session, booth_id)
     entry = open_entry(session, booth_id, candidate_id)
     if entry is None or entry.status != QueueStatus.called:
@@ -325,8 +325,6 @@ def call_next(session: Session, booth: Booth, recruiter_id: int,
 
 def finish(session: Session, entry: QueueEntry, now: dt.datetime) -> QueueEntry:
     """"Done": the call (or the turn offered) ends; the booth's average call length learns from it."""
-    from fair.video.models import CallRoom
-
     live = lock_booth(session, entry.booth_id)
     session.refresh(entry)
     if entry.status not in (QueueStatus.called, QueueStatus.in_call):
@@ -640,8 +638,6 @@ def _forget_locked(session: Session) -> None:
 
 def _listen() -> None:
     """Transaction-local state, not side effects (those go through fair.jobs.after_commit)."""
-    from sqlalchemy import event
-
     if not event.contains(Session, "after_commit", _remember_committed):
         event.listen(Session, "before_commit", _snapshot_locked_booths)
         event.listen(Session, "after_commit", _remember_committed)

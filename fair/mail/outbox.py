@@ -24,13 +24,14 @@ import email.policy
 import logging
 import smtplib
 import socket
+import ssl
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
+from functools import lru_cache
 from typing import Any, Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -45,9 +46,9 @@ from fair.clock import now
 from fair.db import utcnow
 from fair.jobs import JobCall, after_commit_batch, enqueue_call, submit
 from fair.mail import jobs
-from fair.mail.render import keep_for_viewer, render_mail
 from fair.mail.mime import calendar_message
 from fair.mail.models import CLAIMABLE_STATUSES, OutboxMessage, OutboxStatus
+from fair.mail.render import keep_for_viewer, render_mail
 
 log = logging.getLogger("fair.mail")
 
@@ -333,8 +334,6 @@ class Transport:
 
 def open_smtp(url: str, timeout: float = 30) -> smtplib.SMTP:
     """MAIL_URL: smtp://[user:pass@]host[:port][?starttls=1] or smtps://…"""
-    import ssl
-
     parts = urlsplit(url)
     options = parse_qs(parts.query)
     host = parts.hostname or "localhost"

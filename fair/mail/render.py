@@ -10,6 +10,7 @@ from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
 
 from fair.extensions import db
+from fair.mail.models import DevMail
 
 log = logging.getLogger("fair.mail")
 
@@ -45,8 +46,6 @@ def mail_url(endpoint: str, **values) -> str:
 
 
 def keep_for_viewer(message: EmailMessage) -> None:
-    from fair.mail.models import DevMail
-
     html_part = message.get_body(("html",))
     text_part = message.get_body(("plain",))
     db.session.add(

@@ -13,6 +13,9 @@ import os
 import re
 import uuid
 
+from flask import g, has_request_context
+from rq import get_current_job
+
 REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "request_id", "job_id"}
@@ -36,8 +39,6 @@ class ContextFilter(logging.Filter):
 
 def _current_request_id() -> str | None:
     try:
-        from flask import g, has_request_context
-
         if has_request_context():
             return g.get("request_id")
     except Exception:  # pragma: no cover - logging must never fail
@@ -47,8 +48,6 @@ def _current_request_id() -> str | None:
 
 def _current_job_id() -> str | None:
     try:
-        from rq import get_current_job
-
         job = get_current_job()
         return job.id if job is not None else None
     except Exception:

@@ -16,6 +16,14 @@ from flask import Flask, g, request
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
+from rq import Queue
+from rq.registry import FailedJobRegistry
+from sqlalchemy import func, select
+
+from fair.extensions import db, socketio
+from fair.jobs import QUEUE_NAMES, HeldJob
+from fair.mail.models import OutboxMessage
+from fair.ops.probes import probe_redis
 
 log = logging.getLogger("fair.ops")
 
@@ -63,12 +71,6 @@ class PlatformCollector(Collector):
         url = self.app.config.get("REDIS_URL")
         if not url:
             return
-        from rq import Queue
-        from rq.registry import FailedJobRegistry
-
-        from fair.jobs import QUEUE_NAMES
-        from fair.ops.probes import probe_redis
-
         length = GaugeMetricFamily("fair_rq_queue_length", "Jobs waiting in an RQ queue.", labels=["queue"])
         failed = GaugeMetricFamily("fair_rq_failed_jobs", "Jobs in an RQ queue's failed registry.",
                                    labels=["queue"])
@@ -90,12 +92,6 @@ class PlatformCollector(Collector):
         yield failed
 
     def _outbox(self) -> Iterator[Any]:
-        from sqlalchemy import func, select
-
-        from fair.extensions import db
-        from fair.mail.models import OutboxMessage
-        from fair.jobs import HeldJob
-
         backlog = GaugeMetricFamily("fair_outbox_messages", "Outbox rows not sent yet, by status.",
                                     labels=["status"])
         held = GaugeMetricFamily("fair_held_jobs", "Jobs waiting in the database for Redis to answer.")
@@ -117,8 +113,6 @@ class PlatformCollector(Collector):
 
 def socket_count() -> int:
     """Engine.IO sessions open on this node (each browser tab's socket is one)."""
-    from fair.extensions import socketio
-
     server = getattr(socketio, "server", None)
     eio = getattr(server, "eio", None)
     return len(getattr(eio, "sockets", {}) or {})

@@ -5,6 +5,7 @@ import contextlib
 from collections.abc import Iterator
 from functools import lru_cache
 
+from gevent import Timeout, monkey
 from redis import Redis
 from sqlalchemy import text
 
@@ -21,8 +22,6 @@ def probe_redis(url: str) -> Redis:
 def _deadline(seconds: float) -> Iterator[None]:
     """Under gevent (the production server) a hard deadline; elsewhere the drivers' own timeouts."""
     try:
-        from gevent import Timeout, monkey
-
         patched = monkey.is_module_patched("socket")
     except ImportError:  # pragma: no cover
         patched = False

@@ -15,7 +15,8 @@ import sys
 import time
 from types import FrameType
 
-from fair.config import PROJECT_ROOT, ConfigError
+from fair.config import PROJECT_ROOT, ConfigError, load_config
+from fair.migrate import upgrade
 from fair.supervisor import StopRequested, Supervisor, answers, say
 
 REQUIRED = ("DATABASE_URL", "REDIS_URL", "MAIL_URL")
@@ -58,9 +59,6 @@ def main() -> int:
 
 
 def _run(supervisor: Supervisor, env: dict[str, str]) -> int:
-    from fair.config import load_config
-    from fair.migrate import upgrade
-
     os.environ.update(env)
     upgrade(load_config()["DATABASE_URL"])
     python = sys.executable

@@ -14,12 +14,14 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fair.db import utcnow
+from fair.jobdating.models import Booking, BookingStatus, Slot, SlotMode
 from fair.video.models import CallMode, CallRoom, CallSource
 from fair.video.rooms import open_room
 
@@ -59,15 +61,11 @@ def room_of(session: Session, token: str, user_id: int) -> CallRoom | None:
 
 
 def _booking_of(session: Session, room: CallRoom):
-    from fair.jobdating.models import Booking
-
     return session.get(Booking, room.booking_id) if room.booking_id else None
 
 
 def window_state(session: Session, room: CallRoom, now: dt.datetime | None = None) -> str:
     """"early" before it opens, "open", or "closed" (past its end, ended, or its booking cancelled)."""
-    from fair.jobdating.models import BookingStatus
-
     now = now or utcnow()
     booking = _booking_of(session, room)
     if booking is not None and (booking.status != BookingStatus.active or not _still_a_call(session, booking, room)):
@@ -82,8 +80,6 @@ def window_state(session: Session, room: CallRoom, now: dt.datetime | None = Non
 def _still_a_call(session: Session, booking, room: CallRoom) -> bool:
     """A booking moved to an on-site (or phone) slot no longer has a video room; one switched to
     phone from its room keeps it (its page says "phone interview")."""
-    from fair.jobdating.models import Slot, SlotMode
-
     return room.mode == CallMode.phone or session.get(Slot, booking.slot_id).mode == SlotMode.video
 
 
@@ -111,8 +107,6 @@ def room_for_booking(session: Session, booking_id: int, user_id: int, *, opens_b
     (a room already switched to phone stays reachable: its page says "phone interview"). The window
     follows the booking, so a rescheduled interview moves its room with it.
     """
-    from fair.jobdating.models import Booking, BookingStatus, Slot, SlotMode
-
     booking = session.get(Booking, booking_id)
     if booking is None or booking.status != BookingStatus.active:
         return None
@@ -172,8 +166,6 @@ def ice_servers(config: dict, user_id: int, now: dt.datetime | None = None) -> l
 def candidate_label(session: Session, room: CallRoom) -> str:
     """The candidate's name, except in an anonymised fair's queue call, where the recruiter sees a
     number (a booked interview has lifted the anonymity already)."""
-    from flask_babel import gettext as _
-
     edition = room.booth.edition
     if room.source == CallSource.queue and edition.anonymised_applications:
         return _("Candidate no. %(number)s", number=f"{room.id:05d}")
@@ -221,8 +213,6 @@ def ask_phone(session: Session, room: CallRoom, user_id: int, now: dt.datetime |
         room.phone_requested_by_id, room.phone_requested_at = user_id, now
     booking = _booking_of(session, room)
     if booking is not None:
-        from fair.jobdating.models import Slot, SlotMode
-
         slot = session.get(Slot, booking.slot_id)
         slot.mode = SlotMode.phone
     session.flush()

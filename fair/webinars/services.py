@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import secrets
 from dataclasses import dataclass
 
 from flask import current_app
-from flask_babel import force_locale, gettext, lazy_gettext as _l
+from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -28,11 +30,19 @@ from sqlalchemy.orm import Session
 
 from fair import clock
 from fair.accounts.models import Membership, User
+from fair.calendar.agenda import cancel_entry, move_entry, schedule_entry
+from fair.calendar.models import CalendarEntry, EntryStatus
 from fair.companies.models import Booth
 from fair.fairs.models import Edition, EditionStatus
 from fair.webinars import providers
 from fair.webinars.models import (
-    Provider, RegistrationStatus, Webinar, WebinarQuestion, WebinarRegistration, WebinarStatus, WebinarVote,
+    Provider,
+    RegistrationStatus,
+    Webinar,
+    WebinarQuestion,
+    WebinarRegistration,
+    WebinarStatus,
+    WebinarVote,
 )
 
 log = logging.getLogger("fair.webinars")
@@ -198,8 +208,6 @@ def update_webinar(session: Session, webinar: Webinar, data: WebinarData) -> lis
         webinar.room = default_room(webinar)
     session.flush()
     if moved:
-        from fair.calendar.agenda import move_entry
-
         for entry in _active_entries(session, webinar.id):
             move_entry(session, entry, starts_at=webinar.starts_at, ends_at=webinar.ends_at)
     return promote_waitlist(session, webinar)
@@ -207,8 +215,6 @@ def update_webinar(session: Session, webinar: Webinar, data: WebinarData) -> lis
 
 def cancel_webinar(session: Session, webinar: Webinar) -> int:
     """Cancel it for everyone: each confirmed person gets the calendar cancellation. Returns how many."""
-    from fair.calendar.agenda import cancel_entry
-
     webinar = lock_webinar(session, webinar.id)
     if webinar.status == WebinarStatus.cancelled:
         return 0
@@ -222,8 +228,6 @@ def cancel_webinar(session: Session, webinar: Webinar) -> int:
 
 def default_room(webinar: Webinar) -> str:
     """A room name nobody guesses: the webinar id plus a random part."""
-    import secrets
-
     return f"fair-webinar-{webinar.id}-{secrets.token_hex(6)}"
 
 
@@ -247,8 +251,6 @@ def _check_data(data: WebinarData, edition: Edition, existing: Webinar | None = 
 
 
 def _active_entries(session: Session, webinar_id: int) -> list:
-    from fair.calendar.models import CalendarEntry, EntryStatus
-
     return list(session.execute(select(CalendarEntry).where(
         CalendarEntry.kind == KIND, CalendarEntry.ref_id == webinar_id,
         CalendarEntry.status == EntryStatus.active)).scalars())
@@ -283,8 +285,6 @@ def register(session: Session, webinar_id: int, user: User) -> WebinarRegistrati
 
 def cancel_registration(session: Session, registration: WebinarRegistration) -> list[WebinarRegistration]:
     """Give the seat (or the waitlist place) back; a freed seat goes to the first of the waitlist."""
-    from fair.calendar.agenda import cancel_entry
-
     webinar = lock_webinar(session, registration.webinar_id)
     session.refresh(registration)
     if registration.status == RegistrationStatus.cancelled:
@@ -333,8 +333,6 @@ def join_path(webinar_id: int) -> str:
 
 def _schedule(session: Session, webinar: Webinar, user: User, *, promoted: bool) -> None:
     """The invitation in the person's own language, pointing at our join page."""
-    from fair.calendar.agenda import schedule_entry
-
     with force_locale(user.locale or "fr"):
         summary = gettext("Webinar: %(title)s", title=webinar.title)[:300]
         lines = [gettext("%(host)s, with %(speaker)s.", host=webinar.host_name, speaker=webinar.speaker)]

@@ -24,9 +24,9 @@ from fair.accounts.models import OrganisationKind
 from fair.companies.models import Booth
 from fair.extensions import db
 from fair.fairs.models import PUBLIC_STATUSES, Edition
+from fair.forms import ConfirmForm
 from fair.timezones import fair_zone, local_to_utc
 from fair.web import first_or_404
-from fair.forms import ConfirmForm
 from fair.webinars import providers, services
 from fair.webinars.forms import LANGUAGE_LABELS, PROVIDER_LABELS, WebinarForm
 from fair.webinars.models import Provider, RegistrationStatus, Webinar, WebinarStatus
