@@ -127,13 +127,4 @@ def local_time(value: dt.datetime | None, tz: str | None = None, fmt: str = "sho
     return format_time(value, format=fmt, tzinfo=_zone(tz), locale=str(get_locale() or "fr"))
 
 
-def first_or_404(statement):
-    from flask import abort
-
-    obj = db.session.execute(statement).scalars().first()
-    if obj is None:
-        abort(404)
-    return obj
-
-
-__all__ = ["init_app", "first_or_404", "select"]
+__all__ = ["init_app", "select"]

@@ -14,11 +14,12 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from fair.access import member_org_ids, role_required
+from fair.access import member_org_ids, owned_or_404, role_required
 from fair.accounts.models import Organisation, OrganisationKind
 from fair.companies.labels import contract_label
 from fair.extensions import db, login_manager
 from fair.fairs import services
+from fair.fairs.access import organiser_edition
 from fair.fairs.forms import ConfirmForm, EditionForm, InvitationForm, StatusForm
 from fair.fairs.labels import (
     AUDIENCE_LABELS,
@@ -32,7 +33,7 @@ from fair.fairs.labels import (
     label,
 )
 from fair.fairs.models import EditionStatus, Invitation, InvitationKind
-from fair.forms import select_choices
+from fair.forms import form_status, select_choices
 
 log = logging.getLogger("fair.fairs")
 
@@ -53,13 +54,6 @@ def _labels():
 
 def _organiser_ids() -> list[int]:
     return member_org_ids(OrganisationKind.organiser)
-
-
-def _edition_or_404(edition_id: int):
-    edition = services.edition_of_organisers(edition_id, _organiser_ids())
-    if edition is None:
-        abort(404)
-    return edition
 
 
 # ---------------------------------------------------------------- console and editions
@@ -89,13 +83,13 @@ def new_edition():
         saved = _save_edition(form, organiser_id=organiser_id)
         if saved is not None:
             return redirect(url_for("fairs.edition", edition_id=saved.id))
-    return render_template("fairs/edition_form.html", form=form, edition=None)
+    return render_template("fairs/edition_form.html", form=form, edition=None), form_status(form)
 
 
 @bp.route("/console/editions/<int:edition_id>/edit", methods=["GET", "POST"])
 @organiser_required
 def edit_edition(edition_id: int):
-    edition = _edition_or_404(edition_id)
+    edition = owned_or_404(organiser_edition(edition_id, current_user.id))
     if request.method == "POST":
         form = EditionForm(timezone=edition.timezone)
     else:
@@ -105,7 +99,7 @@ def edit_edition(edition_id: int):
         form.validate_on_submit()
         if _save_edition(form, edition=edition) is not None:
             return redirect(url_for("fairs.edition", edition_id=edition.id))
-    return render_template("fairs/edition_form.html", form=form, edition=edition)
+    return render_template("fairs/edition_form.html", form=form, edition=edition), form_status(form)
 
 
 def _save_edition(form: EditionForm, organiser_id: int | None = None, edition=None):
@@ -144,7 +138,7 @@ def _save_edition(form: EditionForm, organiser_id: int | None = None, edition=No
 @bp.route("/console/editions/<int:edition_id>")
 @organiser_required
 def edition(edition_id: int):
-    edition = _edition_or_404(edition_id)
+    edition = owned_or_404(organiser_edition(edition_id, current_user.id))
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     offers, total = services.edition_offers_page(edition.id, page, OFFERS_PER_PAGE)
     pages = max(math.ceil(total / OFFERS_PER_PAGE), 1)
@@ -170,7 +164,7 @@ def edition(edition_id: int):
 @bp.route("/console/editions/<int:edition_id>/status", methods=["POST"])
 @organiser_required
 def change_status(edition_id: int):
-    edition = _edition_or_404(edition_id)
+    edition = owned_or_404(organiser_edition(edition_id, current_user.id))
     form = StatusForm()
     if form.validate_on_submit():
         try:
@@ -190,7 +184,7 @@ def change_status(edition_id: int):
 @bp.route("/console/editions/<int:edition_id>/invitations", methods=["GET", "POST"])
 @organiser_required
 def invitations(edition_id: int):
-    edition = _edition_or_404(edition_id)
+    edition = owned_or_404(organiser_edition(edition_id, current_user.id))
     existing = services.invitation_organisation_choices(edition.id)
     form = InvitationForm()
     form.organisation_id.choices = select_choices(
@@ -226,18 +220,16 @@ def invitations(edition_id: int):
         form=form,
         confirm_form=ConfirmForm(),
         invitations=[(inv, services.invitation_state(inv, now)) for inv in rows],
-    )
+    ), form_status(form)
 
 
 @bp.route("/console/editions/<int:edition_id>/invitations/<int:invitation_id>/resend", methods=["POST"])
 @organiser_required
 def resend_invitation(edition_id: int, invitation_id: int):
-    edition = _edition_or_404(edition_id)
-    invitation = db.session.execute(
+    edition = owned_or_404(organiser_edition(edition_id, current_user.id))
+    invitation = owned_or_404(db.session.execute(
         select(Invitation).where(Invitation.id == invitation_id, Invitation.edition_id == edition.id)
-    ).scalars().first()
-    if invitation is None:
-        abort(404)
+    ).scalars().first())
     if ConfirmForm().validate_on_submit():
         try:
             services.resend_invitation(invitation)
@@ -294,7 +286,7 @@ def accept_invitation(token: str):
         form=form,
         login_url=url_for("accounts.login", next=here),
         register_url=url_for("accounts.register", next=here),
-    )
+    ), form_status(form)
 
 
 def _unusable_invitation(exc: services.InvitationUnusable):

@@ -16,12 +16,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from fair.access import candidate_required, member_org_ids, role_required
+from fair.access import candidate_required, member_org_ids, owned_or_404, role_required
 from fair.accounts.models import OrganisationKind, User
+from fair.companies.access import recruiter_booth
 from fair.companies.models import Booth
 from fair.extensions import db
+from fair.fairs.access import organiser_edition
 from fair.fairs.models import Edition, PUBLIC_STATUSES
+from fair.forms import form_status
 from fair.jobdating import clock, services
+from fair.jobdating.access import candidate_booking, candidate_waitlist_entry, recruiter_booking
 from fair.jobdating.forms import (ATTENDANCE_LABELS, MODE_LABELS, OUTCOME_LABELS, AvailabilityForm, OutcomeForm,
                                   RecruiterCancelForm)
 from fair.jobdating.models import (Attendance, Availability, Booking, BookingStatus, Outcome, Slot, SlotMode,
@@ -141,14 +145,6 @@ def book(slot_id: int):
     return redirect(url_for(".booth_slots", slug=slot.booth.edition.slug, booth_id=slot.booth_id))
 
 
-def _my_booking(booking_id: int) -> Booking:
-    booking = db.session.execute(select(Booking).where(
-        Booking.id == booking_id, Booking.candidate_id == current_user.id)).scalar_one_or_none()
-    if booking is None:
-        abort(404)
-    return booking
-
-
 @bp.route("/interviews/my-day")
 @candidate_required
 def my_day():
@@ -177,7 +173,7 @@ def _cfg(name: str) -> Any:
 @bp.route("/interviews/bookings/<int:booking_id>/cancel", methods=["POST"])
 @candidate_required
 def cancel(booking_id: int):
-    booking = _my_booking(booking_id)
+    booking = owned_or_404(candidate_booking(booking_id, current_user.id))
     try:
         services.cancel_booking(db.session, booking, by_user_id=current_user.id)
         db.session.commit()
@@ -191,7 +187,7 @@ def cancel(booking_id: int):
 @bp.route("/interviews/bookings/<int:booking_id>/reschedule", methods=["GET", "POST"])
 @candidate_required
 def reschedule(booking_id: int):
-    booking = _my_booking(booking_id)
+    booking = owned_or_404(candidate_booking(booking_id, current_user.id))
     error = None
     if request.method == "POST":
         chosen = request.form.get("slot_id", "")
@@ -230,18 +226,10 @@ def join_waitlist(booth_id: int):
     return redirect(url_for(".booth_slots", slug=booth.edition.slug, booth_id=booth.id))
 
 
-def _my_waitlist(entry_id: int) -> WaitlistEntry:
-    entry = db.session.execute(select(WaitlistEntry).where(
-        WaitlistEntry.id == entry_id, WaitlistEntry.candidate_id == current_user.id)).scalar_one_or_none()
-    if entry is None:
-        abort(404)
-    return entry
-
-
 @bp.route("/interviews/waitlist/<int:entry_id>/accept", methods=["POST"])
 @candidate_required
 def accept_offer(entry_id: int):
-    entry = _my_waitlist(entry_id)
+    entry = owned_or_404(candidate_waitlist_entry(entry_id, current_user.id))
     try:
         services.accept_offer(db.session, entry)
         db.session.commit()
@@ -255,7 +243,7 @@ def accept_offer(entry_id: int):
 @bp.route("/interviews/waitlist/<int:entry_id>/leave", methods=["POST"])
 @candidate_required
 def leave_waitlist(entry_id: int):
-    entry = _my_waitlist(entry_id)
+    entry = owned_or_404(candidate_waitlist_entry(entry_id, current_user.id))
     services.leave_waitlist(db.session, entry)
     db.session.commit()
     flash(_("You have left the waiting list."), "success")
@@ -263,14 +251,6 @@ def leave_waitlist(entry_id: int):
 
 
 # ---------------------------------------------------------------- recruiters
-
-
-def _my_booth(booth_id: int) -> Booth:
-    booth = db.session.execute(select(Booth).where(
-        Booth.id == booth_id, Booth.company_id.in_(member_org_ids(OrganisationKind.company)))).scalar_one_or_none()
-    if booth is None:
-        abort(404)
-    return booth
 
 
 def _fair_days(edition: Edition) -> list[tuple[str, str]]:
@@ -290,10 +270,9 @@ def _fair_days(edition: Edition) -> list[tuple[str, str]]:
 @bp.route("/recruiter/booths/<int:booth_id>/availability", methods=["GET", "POST"])
 @recruiter_only
 def availability(booth_id: int):
-    booth = _my_booth(booth_id)
+    booth = owned_or_404(recruiter_booth(booth_id, current_user.id))
     edition = booth.edition
     form = AvailabilityForm(_fair_days(edition), formdata=request.form if request.method == "POST" else None)
-    status = 200
     if request.method == "POST":
         if form.validate():
             tz = services.zone(edition)
@@ -310,21 +289,18 @@ def availability(booth_id: int):
             except services.AvailabilityError as error:
                 db.session.rollback()
                 form.end.errors = list(form.end.errors) + [str(error.message)]
-        status = 200
     ranges = services.booth_availabilities(db.session, booth.id)
     booked = {s.id for r in ranges for s in r.slots if services.active_booking_of_slot(db.session, s.id)}
     return render_template("jobdating/availability.html", booth=booth, edition=edition, form=form, ranges=ranges,
-                           booked=booked), status
+                           booked=booked), form_status(form)
 
 
 @bp.route("/recruiter/booths/<int:booth_id>/availability/<int:availability_id>/delete", methods=["POST"])
 @recruiter_only
 def delete_availability(booth_id: int, availability_id: int):
-    booth = _my_booth(booth_id)
-    found = db.session.execute(select(Availability).where(
-        Availability.id == availability_id, Availability.booth_id == booth.id)).scalar_one_or_none()
-    if found is None:
-        abort(404)
+    booth = owned_or_404(recruiter_booth(booth_id, current_user.id))
+    found = owned_or_404(db.session.execute(select(Availability).where(
+        Availability.id == availability_id, Availability.booth_id == booth.id)).scalar_one_or_none())
     try:
         services.remove_availability(db.session, found)
         db.session.commit()
@@ -338,13 +314,18 @@ def delete_availability(booth_id: int, availability_id: int):
 @bp.route("/recruiter/interviews")
 @recruiter_only
 def recruiter_day():
+    return _recruiter_day_page(request.args.get("day", ""))
+
+
+def _recruiter_day_page(wanted: str, *, failed: Booking | None = None, outcome_form: OutcomeForm | None = None,
+                        cancel_form: RecruiterCancelForm | None = None):
+    """The recruiter's day; `failed` is the booking whose submitted form is shown again with its errors."""
     now = clock.now()
     booths = list(db.session.execute(select(Booth).where(
         Booth.company_id.in_(member_org_ids(OrganisationKind.company)))).scalars())
     edition = booths[0].edition if booths else None
     tz = services.zone(edition) if edition else services.zone(Edition(timezone="Europe/Paris"))
     days = services.recruiter_days(db.session, current_user.id, tz)
-    wanted = request.args.get("day", "")
     try:
         day = dt.date.fromisoformat(wanted) if wanted else None
     except ValueError:
@@ -356,33 +337,26 @@ def recruiter_day():
     rows = services.recruiter_day(db.session, current_user.id, start, end)
     return render_template("jobdating/recruiter_day.html", rows=rows, day=day, day_start=start, days=days,
                            timezone=tz.key, now=now, phone_visible=services.phone_visible,
-                           outcome_form=OutcomeForm(formdata=None), cancel_form=RecruiterCancelForm(formdata=None),
-                           booths=booths)
+                           outcome_form=outcome_form or OutcomeForm(formdata=None),
+                           cancel_form=cancel_form or RecruiterCancelForm(formdata=None),
+                           failed=failed, booths=booths), form_status(outcome_form, cancel_form)
 
 
-def _recruiter_booking(booking_id: int) -> Booking:
-    booking = db.session.execute(
-        select(Booking).join(Booth, Booth.id == Booking.booth_id)
-        .where(Booking.id == booking_id, Booth.company_id.in_(member_org_ids(OrganisationKind.company)))
-    ).scalar_one_or_none()
-    if booking is None:
-        abort(404)
-    return booking
+def _booking_day(booking: Booking) -> str:
+    return booking.starts_at.astimezone(services.zone(booking.booth.edition)).date().isoformat()
 
 
 def _back_to_day(booking: Booking):
-    tz = services.zone(booking.booth.edition)
-    return redirect(url_for(".recruiter_day", day=booking.starts_at.astimezone(tz).date().isoformat()))
+    return redirect(url_for(".recruiter_day", day=_booking_day(booking)))
 
 
 @bp.route("/recruiter/interviews/<int:booking_id>/cancel", methods=["POST"])
 @recruiter_only
 def recruiter_cancel(booking_id: int):
-    booking = _recruiter_booking(booking_id)
+    booking = owned_or_404(recruiter_booking(booking_id, current_user.id))
     form = RecruiterCancelForm()
     if not form.validate():
-        flash(_("Give the candidate a reason."), "error")
-        return _back_to_day(booking)
+        return _recruiter_day_page(_booking_day(booking), failed=booking, cancel_form=form)
     try:
         services.cancel_booking(db.session, booking, by_user_id=current_user.id, reason=form.reason.data,
                                 by_recruiter=True)
@@ -397,11 +371,10 @@ def recruiter_cancel(booking_id: int):
 @bp.route("/recruiter/interviews/<int:booking_id>/outcome", methods=["POST"])
 @recruiter_only
 def record_outcome(booking_id: int):
-    booking = _recruiter_booking(booking_id)
+    booking = owned_or_404(recruiter_booking(booking_id, current_user.id))
     form = OutcomeForm()
     if not form.validate():
-        flash(_("Choose whether the candidate came."), "error")
-        return _back_to_day(booking)
+        return _recruiter_day_page(_booking_day(booking), failed=booking, outcome_form=form)
     try:
         services.record_outcome(db.session, booking, attendance=Attendance(form.attendance.data),
                                 outcome=Outcome(form.outcome.data) if form.outcome.data else None)
@@ -441,11 +414,7 @@ def adviser_interviews():
 @bp.route("/console/editions/<int:edition_id>/interviews")
 @organiser_only
 def overview(edition_id: int):
-    edition = db.session.execute(select(Edition).where(
-        Edition.id == edition_id, Edition.organiser_id.in_(member_org_ids(OrganisationKind.organiser)))
-    ).scalar_one_or_none()
-    if edition is None:
-        abort(404)
+    edition = owned_or_404(organiser_edition(edition_id, current_user.id))
     return render_template("jobdating/overview.html", edition=edition,
                            overview=services.edition_overview(db.session, edition))
 

@@ -20,9 +20,10 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from sqlalchemy import select
 
-from fair.access import role_required
+from fair.access import owned_or_404, role_required
 from fair.accounts.models import OrganisationKind
 from fair.extensions import db
+from fair.fairs.access import organiser_edition
 from fair.notify import agenda, bulk as bulk_service, feeds
 from fair.notify.models import BulkStatus, CalendarEntry
 from fair.notify.sockets import bulk_state
@@ -177,29 +178,15 @@ def _calendar_response(body: bytes, filename: str, attachment: bool) -> Response
 organiser_required = role_required(OrganisationKind.organiser)
 
 
-def _edition_or_404(edition_id: int):
-    from fair.fairs.models import Edition
-
-    edition = db.session.execute(
-        select(Edition).where(Edition.id == edition_id,
-                              Edition.id.in_(bulk_service.organiser_edition_ids(db.session, current_user.id)))
-    ).scalar_one_or_none()
-    if edition is None:
-        abort(404)
-    return edition
-
-
 def _bulk_or_404(edition_id: int, bulk_id: int):
     bulk = bulk_service.bulk_for_organiser(bulk_id, current_user.id)
-    if bulk is None or bulk.edition_id != edition_id:
-        abort(404)
-    return bulk
+    return owned_or_404(bulk if bulk is not None and bulk.edition_id == edition_id else None)
 
 
 @bp.route("/console/editions/<int:edition_id>/bulk-invitations", methods=["GET", "POST"])
 @organiser_required
 def bulk_invitations(edition_id: int):
-    edition = _edition_or_404(edition_id)
+    edition = owned_or_404(organiser_edition(edition_id, current_user.id))
     form = UploadForm()
     error, rejected = None, []
     if request.method == "POST":
@@ -235,7 +222,7 @@ def _bulk_list_page(edition, form=None, error=None, rejected=(), partner_form=No
         SelectChoice(str(partner.id), ngettext("%(name)s (%(num)s candidate)", "%(name)s (%(num)s candidates)",
                                                count, name=partner.organisation.name))
         for partner, count in partners]
-    status = 400 if error or partner_error else 200
+    status = 422 if error or partner_error else 200
     return render_template("notify/agenda/bulk_list.html", edition=edition, form=form or UploadForm(), error=error,
                            rejected=rejected, partners=partners, partner_form=partner_form,
                            partner_error=partner_error,
@@ -246,7 +233,7 @@ def _bulk_list_page(edition, form=None, error=None, rejected=(), partner_form=No
 @organiser_required
 def bulk_from_partner(edition_id: int):
     """A list made of the consenting candidates one of the edition's partners referred."""
-    edition = _edition_or_404(edition_id)
+    edition = owned_or_404(organiser_edition(edition_id, current_user.id))
     form = PartnerForm()
     if not form.validate_on_submit():
         abort(400)
@@ -272,7 +259,7 @@ def bulk_from_partner(edition_id: int):
 @bp.route("/console/editions/<int:edition_id>/bulk-invitations/<int:bulk_id>")
 @organiser_required
 def bulk_invitation(edition_id: int, bulk_id: int):
-    edition = _edition_or_404(edition_id)
+    edition = owned_or_404(organiser_edition(edition_id, current_user.id))
     bulk = _bulk_or_404(edition.id, bulk_id)
     return render_template("notify/agenda/bulk.html", edition=edition, bulk=bulk, state=bulk_state(bulk),
                            failures=_send_failures(bulk), form=EmptyForm())
@@ -291,7 +278,7 @@ def resume_bulk(edition_id: int, bulk_id: int):
 
 
 def _change_bulk(edition_id: int, bulk_id: int, change):
-    edition = _edition_or_404(edition_id)
+    edition = owned_or_404(organiser_edition(edition_id, current_user.id))
     bulk = _bulk_or_404(edition.id, bulk_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -348,7 +335,7 @@ def hours_text(minutes: list[int]) -> str:
 def reminder_settings(edition_id: int):
     from fair.notify import reminders
 
-    edition = _edition_or_404(edition_id)
+    edition = owned_or_404(organiser_edition(edition_id, current_user.id))
     current = reminders.reminder_offsets(db.session, edition.id)
     form = OffsetsForm(hours=hours_text(current))
     error = None
@@ -369,7 +356,7 @@ def reminder_settings(edition_id: int):
                   else _("No reminder email will be sent for this fair."), "success")
             return redirect(url_for("agenda.reminder_settings", edition_id=edition.id))
     return render_template("notify/agenda/reminders.html", edition=edition, form=form, error=error,
-                           notice_minutes=current_app.config["REMINDER_NOTICE_MINUTES"]), 400 if error else 200
+                           notice_minutes=current_app.config["REMINDER_NOTICE_MINUTES"]), 422 if error else 200
 
 
 # ---------------------------------------------------------------- page scripts

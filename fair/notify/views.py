@@ -21,7 +21,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
 
-from fair.access import member_org_ids, role_required
+from fair.access import owned_or_404, role_required
 from fair.accounts.models import OrganisationKind
 from fair.extensions import db
 from fair.notify.models import DevMail
@@ -190,11 +190,11 @@ def failed_mail(edition_id: int):
     A refused address (550) is something only a person can fix: the organiser sees who did not
     get what, and why, in the server's own words. Another organiser's edition answers 404.
     """
-    from fair.fairs.services import edition_of_organisers
+    from flask_login import current_user
+
+    from fair.fairs.access import organiser_edition
     from fair.notify.outbox import failed_for_edition
 
-    edition = edition_of_organisers(edition_id, member_org_ids(OrganisationKind.organiser))
-    if edition is None:
-        abort(404)
+    edition = owned_or_404(organiser_edition(edition_id, current_user.id))
     messages = failed_for_edition(db.session, edition.id)
     return render_template("notify/failed_mail.html", edition=edition, messages=messages)
