@@ -41,14 +41,14 @@ EXPECTED = {
     ],
     "agenda.bulk_invitations": [
         Check("GET", lambda i: B.format(**i), only({"organiser_f": 200})),
-        Check("POST", lambda i: B.format(**i), only({"organiser_f": 400}), {}),
+        Check("POST", lambda i: B.format(**i), only({"organiser_f": 422}), {}),
         Check("GET", lambda i: "/console/editions/{edition_g}/bulk-invitations".format(**i), only({"organiser_g": 200})),
     ],
     "agenda.bulk_from_partner": [
-        # No partner chosen: the organiser is told so (400); everyone else gets 404.
-        Check("POST", lambda i: B.format(**i) + "/from-partner", only({"organiser_f": 400}), {}),
+        # No partner chosen: the organiser is told so (422); everyone else gets 404.
+        Check("POST", lambda i: B.format(**i) + "/from-partner", only({"organiser_f": 422}), {}),
         Check("POST", lambda i: "/console/editions/{edition_g}/bulk-invitations/from-partner".format(**i),
-              only({"organiser_g": 400}), {"partner": "1"}),
+              only({"organiser_g": 422}), {"partner": "1"}),
     ],
     "agenda.bulk_invitation": [
         Check("GET", lambda i: (B + "/{bulk_f}").format(**i), only({"organiser_f": 200})),
@@ -58,7 +58,7 @@ EXPECTED = {
     "agenda.resume_bulk": [Check("POST", lambda i: (B + "/{bulk_g}/resume").format(**i), only({}), {})],
     "agenda.reminder_settings": [
         Check("GET", lambda i: "/console/editions/{edition_f}/reminders".format(**i), only({"organiser_f": 200})),
-        Check("POST", lambda i: "/console/editions/{edition_f}/reminders".format(**i), only({"organiser_f": 400}),
+        Check("POST", lambda i: "/console/editions/{edition_f}/reminders".format(**i), only({"organiser_f": 422}),
               {"hours": "soon"}),
         Check("GET", lambda i: "/console/editions/{edition_g}/reminders".format(**i), only({"organiser_g": 200})),
     ],
