@@ -95,7 +95,11 @@ def _acting_for() -> int | None:
 
 @bp.route("/fairs/<slug>/booths/<int:booth_id>/interviews")
 def booth_slots(slug: str, booth_id: int):
-    booth = _public_booth(slug, booth_id)
+    return _booth_slots_page(_public_booth(slug, booth_id))
+
+
+def _booth_slots_page(booth: Booth, candidate_error: str | None = None):
+    """The booth's free slots; `candidate_error` says why the adviser's booking form was refused (422)."""
     edition = booth.edition
     tz = services.zone(edition)
     viewer = current_user.id if current_user.is_authenticated and current_user.is_candidate else None
@@ -107,7 +111,8 @@ def booth_slots(slug: str, booth_id: int):
             WaitlistEntry.status.in_((WaitlistStatus.waiting, WaitlistStatus.offered)))).scalar_one_or_none()
     return render_template("jobdating/booth_slots.html", booth=booth, edition=edition,
                            days=services.slots_by_day(slots, tz), full=services.booth_is_full(db.session, booth.id),
-                           waitlist=waitlist, referred=_referred_candidates())
+                           waitlist=waitlist, referred=_referred_candidates(),
+                           candidate_error=candidate_error), 422 if candidate_error else 200
 
 
 def _conflict_page(error: services.BookingError, slot: Slot | None, candidate_id: int | None):
@@ -129,8 +134,7 @@ def book(slot_id: int):
         abort(404)
     candidate_id = _acting_for()
     if candidate_id is None:
-        flash(_("Choose the candidate you are booking for."), "error")
-        return redirect(url_for(".booth_slots", slug=slot.booth.edition.slug, booth_id=slot.booth_id))
+        return _booth_slots_page(slot.booth, candidate_error=_("Choose the candidate you are booking for."))
     try:
         booking = services.book(db.session, slot_id=slot.id, candidate_id=candidate_id, booked_by_id=current_user.id)
         db.session.commit()

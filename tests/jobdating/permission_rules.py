@@ -17,7 +17,7 @@ _add("jobdating.booth_slots",
      Check("GET", lambda i: "/fairs/{slug_f}/booths/{booth_a}/interviews".format(**i), everyone(200)),
      Check("GET", lambda i: "/fairs/{slug_g}/booths/{booth_a}/interviews".format(**i), everyone(404)))
 _add("jobdating.book",
-     Check("POST", lambda i: "/interviews/slots/{jd_slot_free}/book".format(**i), only({C: 302, "adviser": 302}), {}))
+     Check("POST", lambda i: "/interviews/slots/{jd_slot_free}/book".format(**i), only({C: 302, "adviser": 422}), {}))
 _add("jobdating.my_day", Check("GET", lambda i: "/interviews/my-day", only({C: 200})))
 _add("jobdating.cancel",
      Check("POST", lambda i: "/interviews/bookings/{jd_booking_other}/cancel".format(**i), only({}), {}),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.conftest import login, post_form, run_jobs
+from tests.conftest import login, page_text, post_form, run_jobs
 from tests.jobdating.conftest import FAIR_DAY
 from tests.jobdating.helpers import active_bookings, open_range
 
@@ -146,8 +146,10 @@ def test_an_adviser_books_for_a_referred_candidate_only(app, session, factory, w
     page = f"/fairs/{world.edition.slug}/booths/{world.booth_a.id}/interviews"
     assert "Candidate One" in client.get(page).get_data(as_text=True)
     slot = world.slots[2]
-    post_form(client, f"/interviews/slots/{slot.id}/book", {"slot_id": slot.id, "candidate_id": world.other.id},
-              form_page=page)
+    refused = post_form(client, f"/interviews/slots/{slot.id}/book",
+                        {"slot_id": slot.id, "candidate_id": world.other.id}, form_page=page)
+    assert refused.status_code == 422
+    assert "Choisissez le candidat pour qui vous réservez." in page_text(refused)
     assert active_bookings(session, slot_id=slot.id) == []
     post_form(client, f"/interviews/slots/{slot.id}/book", {"slot_id": slot.id, "candidate_id": world.candidate.id},
               form_page=page)
