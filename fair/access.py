@@ -1,26 +1,57 @@
-"""Who may see what: lookups that answer 404 for objects of another owner (never 403)."""
+"""Who may see what: lookups that answer 404 for objects of another owner (never 403).
+
+Each domain keeps the lookups of its own objects in its `access` module (the recruiter's booth in
+`fair.companies.access`, the organiser's edition in `fair.fairs.access`...): each returns the object
+only if the given person owns it, else None. A view answers that None with `owned_or_404`, a socket
+handler with its `not_found` refusal, so another owner's object looks the same as one that does not exist.
+"""
 from __future__ import annotations
 
 from functools import wraps
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from fair.accounts.models import Membership, Organisation, OrganisationKind
 from fair.extensions import db
+
+T = TypeVar("T")
+
+
+def owned_or_404(found: T | None) -> T:
+    """What an owner-scoped lookup found; nothing (absent, or someone else's) answers 404."""
+    if found is None:
+        abort(404)
+    return found
+
+
+def as_id(value: Any) -> int | None:
+    """An id from a URL or a socket payload if it can name a row (a positive 32-bit integer), else None.
+
+    Beyond an integer column PostgreSQL would refuse the query: such a value simply finds nothing.
+    """
+    if isinstance(value, bool):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**31 else None
+
+
+def organisations_of(user_id: int, kind: OrganisationKind) -> Select:
+    """The ids of the organisations of `kind` this person belongs to, as a subquery for `in_()`."""
+    return (select(Organisation.id)
+            .join(Membership, Membership.organisation_id == Organisation.id)
+            .where(Membership.user_id == user_id, Organisation.kind == kind))
 
 
 def member_org_ids(kind: OrganisationKind) -> list[int]:
     if not current_user.is_authenticated:
         return []
-    rows = db.session.execute(
-        select(Organisation.id)
-        .join(Membership, Membership.organisation_id == Organisation.id)
-        .where(Membership.user_id == current_user.id, Organisation.kind == kind)
-    ).scalars()
-    return list(rows)
+    return list(db.session.execute(organisations_of(current_user.id, kind)).scalars())
 
 
 def role_required(kind: OrganisationKind) -> Callable:

@@ -27,3 +27,9 @@ class ChoiceField(SelectField):
         values = {choice.value if isinstance(choice, SelectChoice) else choice[0] for choice in self.choices or ()}
         if self.data not in values:
             raise ValidationError(_l("Choose from the list."))
+
+
+def form_status(*forms: Any) -> int:
+    """The status of a page showing these forms: 422 when a submitted one has errors (the page shows it
+    again with its messages, nothing saved), else 200. JSON APIs answer their own 4xx."""
+    return 422 if any(form is not None and form.errors for form in forms) else 200

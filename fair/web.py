@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from babel.dates import format_date, format_datetime, format_time
-from flask import Flask, abort, make_response, redirect, render_template, request, url_for
+from flask import Flask, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -122,11 +122,4 @@ def local_time(value: dt.datetime | None, tz: str | None = None, fmt: str = "sho
     return format_time(value, format=fmt, tzinfo=_zone(tz), locale=str(get_locale() or "fr"))
 
 
-def first_or_404(statement):
-    obj = db.session.execute(statement).scalars().first()
-    if obj is None:
-        abort(404)
-    return obj
-
-
-__all__ = ["init_app", "first_or_404", "select"]
+__all__ = ["init_app", "select"]

@@ -23,6 +23,7 @@ from fair.accounts.forms import (
 )
 from fair.accounts.models import MembershipRole, OrganisationKind, User
 from fair.extensions import db, limiter
+from fair.forms import form_status
 from fair.security import safe_next_url
 
 bp = Blueprint("accounts", __name__)
@@ -119,7 +120,7 @@ def register():
             flash(_("Your account is created. We sent you an email: open the link inside to confirm "
                     "your address."), "success")
             return _remember_language(redirect(next_url or url_for("accounts.account")), user.locale)
-    return render_template("accounts/register.html", form=form, next_url=next_url)
+    return render_template("accounts/register.html", form=form, next_url=next_url), form_status(form)
 
 
 @bp.route("/confirm/<token>")
@@ -181,7 +182,8 @@ def login():
             _start_session(user)
             log.info("account %s logged in", user.id)
             return redirect(next_url or landing_url(user))
-    return render_template("accounts/login.html", form=form, error=error, next_url=next_url)
+    status = 422 if error else form_status(form)
+    return render_template("accounts/login.html", form=form, error=error, next_url=next_url), status
 
 
 @bp.route("/logout", methods=["POST"])
@@ -212,7 +214,7 @@ def forgot_password():
             jobs.send_password_reset.after_commit(db.session, user.id)
         db.session.commit()
         return render_template("accounts/forgot_password_sent.html")
-    return render_template("accounts/forgot_password.html", form=form)
+    return render_template("accounts/forgot_password.html", form=form), form_status(form)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -230,7 +232,7 @@ def reset_password(token: str):
         _start_session(user)
         flash(_("Your password is changed. You are logged in."), "success")
         return redirect(landing_url(user))
-    return _no_store(make_response(render_template("accounts/reset_password.html", form=form)))
+    return _no_store(make_response(render_template("accounts/reset_password.html", form=form), form_status(form)))
 
 
 # ---------------------------------------------------------------- account page
@@ -254,7 +256,7 @@ def _role_label(kind: OrganisationKind, role: MembershipRole) -> str:
 
 
 def _render_account(profile_form: ProfileForm | None = None,
-                    password_form: ChangePasswordForm | None = None, status: int = 200):
+                    password_form: ChangePasswordForm | None = None):
     user = current_user._get_current_object()
     memberships = [
         {"name": m.organisation.name, "kind": _KIND_LABELS[m.organisation.kind],
@@ -267,7 +269,7 @@ def _render_account(profile_form: ProfileForm | None = None,
         password_form=password_form or ChangePasswordForm(formdata=None),
         resend_form=ResendConfirmationForm(formdata=None) if user.email_confirmed_at is None else None,
         memberships=memberships,
-    ), status
+    ), form_status(profile_form, password_form)
 
 
 @bp.route("/account", methods=["GET", "POST"])

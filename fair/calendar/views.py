@@ -16,12 +16,12 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import StringField
 
-from fair.access import member_org_ids, role_required
+from fair.access import owned_or_404, role_required
 from fair.accounts.models import OrganisationKind
 from fair.calendar import agenda, feeds
 from fair.calendar.models import CalendarEntry
 from fair.extensions import db
-from fair.fairs.services import edition_of_organisers
+from fair.fairs.access import organiser_edition
 from fair.forms import ConfirmForm
 
 log = logging.getLogger("fair.calendar")
@@ -111,13 +111,6 @@ def _calendar_response(body: bytes, filename: str, attachment: bool) -> Response
 organiser_required = role_required(OrganisationKind.organiser)
 
 
-def _edition_or_404(edition_id: int):
-    edition = edition_of_organisers(edition_id, member_org_ids(OrganisationKind.organiser))
-    if edition is None:
-        abort(404)
-    return edition
-
-
 OFFSET_ERRORS = {
     "not_a_number": _l("“%(value)s” is not a number of hours. Write for example: 24, 1"),
     "out_of_range": _l("“%(value)s”: a reminder goes between 5 minutes (0.1) and 30 days (720) before."),
@@ -138,7 +131,7 @@ def hours_text(minutes: list[int]) -> str:
 def reminder_settings(edition_id: int):
     from fair.calendar import reminders
 
-    edition = _edition_or_404(edition_id)
+    edition = owned_or_404(organiser_edition(edition_id, current_user.id))
     current = reminders.reminder_offsets(db.session, edition.id)
     form = OffsetsForm(hours=hours_text(current))
     error = None
@@ -159,4 +152,4 @@ def reminder_settings(edition_id: int):
                   else _("No reminder email will be sent for this fair."), "success")
             return redirect(url_for("agenda.reminder_settings", edition_id=edition.id))
     return render_template("calendar/reminders.html", edition=edition, form=form, error=error,
-                           notice_minutes=current_app.config["REMINDER_NOTICE_MINUTES"]), 400 if error else 200
+                           notice_minutes=current_app.config["REMINDER_NOTICE_MINUTES"]), 422 if error else 200

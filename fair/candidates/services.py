@@ -114,11 +114,6 @@ def candidate_cvs(user_id: int) -> list[CandidateCv]:
     ).scalars())
 
 
-def cv_of_candidate(user_id: int, cv_id: int) -> CandidateCv | None:
-    return db.session.execute(
-        select(CandidateCv).where(CandidateCv.id == cv_id, CandidateCv.user_id == user_id)
-    ).scalars().first()
-
 
 def add_cv(user: User, checked: storage.CheckedCv) -> CandidateCv:
     """Stores the file and adds its row. The caller removes the file if its commit fails."""
@@ -195,11 +190,6 @@ def candidate_applications(candidate_id: int) -> list[Application]:
         .order_by(Application.created_at.desc(), Application.id.desc())
     ).scalars().unique())
 
-
-def application_of_candidate(candidate_id: int, application_id: int) -> Application | None:
-    return db.session.execute(
-        select(Application).where(Application.id == application_id, Application.candidate_id == candidate_id)
-    ).scalars().first()
 
 
 def withdraw(application: Application) -> Application:
@@ -393,12 +383,6 @@ def adviser_referrals(adviser_id: int) -> list[Referral]:
     ).scalars())
 
 
-def referral_of_adviser(adviser_id: int, referral_id: int) -> Referral | None:
-    return db.session.execute(
-        select(Referral).where(Referral.id == referral_id, Referral.adviser_id == adviser_id)
-        .options(joinedload(Referral.candidate), joinedload(Referral.partner))
-    ).scalars().first()
-
 
 def confirmed_referrals_of(candidate_id: int) -> list[Referral]:
     return list(db.session.execute(
@@ -414,11 +398,6 @@ def candidate_referrals(candidate_id: int) -> list[Referral]:
         .order_by(Referral.created_at.desc(), Referral.id.desc())
     ).scalars())
 
-
-def referral_of_candidate(candidate_id: int, referral_id: int) -> Referral | None:
-    return db.session.execute(
-        select(Referral).where(Referral.id == referral_id, Referral.candidate_id == candidate_id)
-    ).scalars().first()
 
 
 def open_offers() -> list[Offer]:

@@ -16,14 +16,17 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from fair.access import candidate_required, role_required
+from fair.access import candidate_required, owned_or_404, role_required
 from fair.accounts.models import OrganisationKind
 from fair.candidates import labels, mailing, services, storage
+from fair.candidates.access import candidate_application, candidate_cv, candidate_referral, referral_by_adviser
 from fair.candidates.forms import ApplyForm, CvForm, OnBehalfForm, ProfileForm, ReferralForm, RejectForm
 from fair.candidates.models import ApplicationStatus, CandidateCv, ReferralStatus, RejectionReason
-from fair.companies import services as company_services
+from fair.companies.access import recruiter_booth
 from fair.companies.models import Booth
 from fair.extensions import db
+from fair.fairs.access import organiser_edition
+from fair.forms import form_status
 
 log = logging.getLogger("fair.candidates")
 
@@ -105,15 +108,16 @@ def profile():
         return render_template("candidates/profile.html", form=form, profile=existing)
     form = ProfileForm()
     if not form.validate():
-        return render_template("candidates/profile.html", form=form, profile=existing)
+        return render_template("candidates/profile.html", form=form, profile=existing), 422
     services.update_profile(current_user, **form.profile_fields())
     db.session.commit()
     flash(_("Your profile has been saved."), "success")
     return redirect(url_for(".profile"))
 
 
-def _render_cvs(form: CvForm, status: int = 200):
-    return render_template("candidates/cvs.html", form=form, cvs=services.candidate_cvs(current_user.id)), status
+def _render_cvs(form: CvForm, status: int | None = None):
+    return (render_template("candidates/cvs.html", form=form, cvs=services.candidate_cvs(current_user.id)),
+            status or form_status(form))
 
 
 @bp.route("/candidate/cvs", methods=["GET", "POST"])
@@ -149,18 +153,14 @@ def cvs():
 @bp.route("/candidate/cvs/<int:cv_id>")
 @candidate_required
 def download_cv(cv_id: int):
-    cv = services.cv_of_candidate(current_user.id, cv_id)
-    if cv is None:
-        abort(404)
+    cv = owned_or_404(candidate_cv(cv_id, current_user.id))
     return _send_cv(cv, cv.original_name)
 
 
 @bp.route("/candidate/cvs/<int:cv_id>/delete", methods=["POST"])
 @candidate_required
 def delete_cv(cv_id: int):
-    cv = services.cv_of_candidate(current_user.id, cv_id)
-    if cv is None:
-        abort(404)
+    cv = owned_or_404(candidate_cv(cv_id, current_user.id))
     name = cv.original_name
     services.delete_cv(cv)
     db.session.commit()
@@ -191,7 +191,7 @@ def apply(offer_id: int):
         return render_template("candidates/apply.html", form=form, offer=offer, existing=existing, cvs=cvs)
     form = ApplyForm(cvs)
     if not form.validate():
-        return render_template("candidates/apply.html", form=form, offer=offer, existing=existing, cvs=cvs)
+        return render_template("candidates/apply.html", form=form, offer=offer, existing=existing, cvs=cvs), 422
     cv = next((c for c in cvs if str(c.id) == form.cv_id.data), None)
     try:
         application = services.apply(current_user, offer, message=form.message.data or "", cv=cv)
@@ -208,9 +208,7 @@ def apply(offer_id: int):
 @bp.route("/candidate/applications/<int:application_id>/withdraw", methods=["POST"])
 @candidate_required
 def withdraw(application_id: int):
-    application = services.application_of_candidate(current_user.id, application_id)
-    if application is None:
-        abort(404)
+    application = owned_or_404(candidate_application(application_id, current_user.id))
     try:
         services.withdraw(application)
     except services.MoveRefused:
@@ -230,9 +228,7 @@ def referrals():
 @bp.route("/candidate/referrals/<int:referral_id>/revoke", methods=["POST"])
 @candidate_required
 def revoke_referral(referral_id: int):
-    referral = services.referral_of_candidate(current_user.id, referral_id)
-    if referral is None:
-        abort(404)
+    referral = owned_or_404(candidate_referral(referral_id, current_user.id))
     try:
         services.revoke_referral(referral)
     except services.ReferralRefused:
@@ -261,13 +257,6 @@ def confirm_referral(token: str):
 
 # ================================================================ recruiter: the inbox
 
-def _my_booth(booth_id: int) -> Booth:
-    booth = company_services.booth_for_companies(booth_id, company_services.recruiter_company_ids())
-    if booth is None:
-        abort(404)
-    return booth
-
-
 def _inbox_filters(booth: Booth) -> services.InboxFilters:
     filters = services.InboxFilters()
     offer = request.args.get("offer", "")
@@ -283,7 +272,7 @@ def _inbox_filters(booth: Booth) -> services.InboxFilters:
 @bp.route("/recruiter/booths/<int:booth_id>/applications")
 @recruiter_only
 def inbox(booth_id: int):
-    booth = _my_booth(booth_id)
+    booth = owned_or_404(recruiter_booth(booth_id, current_user.id))
     filters = _inbox_filters(booth)
     raw = request.args.get("page", "1")
     page = int(raw) if raw.isdigit() and 0 < len(raw) < 6 and int(raw) > 0 else 1
@@ -314,7 +303,7 @@ def _profiles_of(applications) -> dict:
 @bp.route("/recruiter/booths/<int:booth_id>/applications.csv")
 @recruiter_only
 def inbox_csv(booth_id: int):
-    booth = _my_booth(booth_id)
+    booth = owned_or_404(recruiter_booth(booth_id, current_user.id))
     items, _total = services.inbox(booth, _inbox_filters(booth))
     profiles = _profiles_of(items)
     out = io.StringIO()
@@ -347,33 +336,30 @@ def _cell(value: object) -> str:
 
 
 def _my_application(booth: Booth, application_id: int):
-    application = services.application_of_booth(booth, application_id)
-    if application is None:
-        abort(404)
-    return application
+    return owned_or_404(services.application_of_booth(booth, application_id))
 
 
 @bp.route("/recruiter/booths/<int:booth_id>/applications/<int:application_id>")
 @recruiter_only
 def inbox_application(booth_id: int, application_id: int):
-    booth = _my_booth(booth_id)
+    booth = owned_or_404(recruiter_booth(booth_id, current_user.id))
     application = _my_application(booth, application_id)
     return _render_application(booth, application)
 
 
-def _render_application(booth, application, reject_form=None, status: int = 200):
+def _render_application(booth, application, reject_form=None):
     return render_template(
         "candidates/inbox_application.html", booth=booth, edition=booth.edition, application=application,
         profile=services.profile_of(application.candidate), hidden=services.is_anonymised(application),
         pseudonym=services.pseudonym(application), moves=services.RECRUITER_MOVES[application.status],
         reject_form=reject_form or RejectForm(formdata=None), ApplicationStatus=ApplicationStatus,
-    ), status
+    ), form_status(reject_form)
 
 
 @bp.route("/recruiter/booths/<int:booth_id>/applications/<int:application_id>/cv")
 @recruiter_only
 def inbox_cv(booth_id: int, application_id: int):
-    booth = _my_booth(booth_id)
+    booth = owned_or_404(recruiter_booth(booth_id, current_user.id))
     application = _my_application(booth, application_id)
     cv = services.cv_for_recruiter(booth, application)
     if cv is None:
@@ -400,7 +386,7 @@ def _refused_move(booth: Booth, application):
 @bp.route("/recruiter/booths/<int:booth_id>/applications/<int:application_id>/shortlist", methods=["POST"])
 @recruiter_only
 def shortlist(booth_id: int, application_id: int):
-    booth = _my_booth(booth_id)
+    booth = owned_or_404(recruiter_booth(booth_id, current_user.id))
     application = _my_application(booth, application_id)
     try:
         services.move(application, ApplicationStatus.shortlisted)
@@ -412,7 +398,7 @@ def shortlist(booth_id: int, application_id: int):
 @bp.route("/recruiter/booths/<int:booth_id>/applications/<int:application_id>/invite", methods=["POST"])
 @recruiter_only
 def invite(booth_id: int, application_id: int):
-    booth = _my_booth(booth_id)
+    booth = owned_or_404(recruiter_booth(booth_id, current_user.id))
     application = _my_application(booth, application_id)
     try:
         services.move(application, ApplicationStatus.invited)
@@ -425,7 +411,7 @@ def invite(booth_id: int, application_id: int):
 @bp.route("/recruiter/booths/<int:booth_id>/applications/<int:application_id>/reject", methods=["POST"])
 @recruiter_only
 def reject(booth_id: int, application_id: int):
-    booth = _my_booth(booth_id)
+    booth = owned_or_404(recruiter_booth(booth_id, current_user.id))
     application = _my_application(booth, application_id)
     form = RejectForm()
     if not form.validate():
@@ -443,12 +429,7 @@ def reject(booth_id: int, application_id: int):
 @bp.route("/console/editions/<int:edition_id>/candidates")
 @role_required(OrganisationKind.organiser)
 def edition_statistics(edition_id: int):
-    from fair.access import member_org_ids
-    from fair.fairs.services import edition_of_organisers
-
-    edition = edition_of_organisers(edition_id, member_org_ids(OrganisationKind.organiser))
-    if edition is None:
-        abort(404)
+    edition = owned_or_404(organiser_edition(edition_id, current_user.id))
     return render_template("candidates/statistics.html", edition=edition,
                            stats=services.edition_statistics(edition), small=services.SMALL_COUNT,
                            statuses=list(ApplicationStatus))
@@ -481,7 +462,7 @@ def new_referral():
         return render_template("candidates/referral_form.html", form=ReferralForm(partners, formdata=None))
     form = ReferralForm(partners)
     if not form.validate():
-        return render_template("candidates/referral_form.html", form=form)
+        return render_template("candidates/referral_form.html", form=form), 422
     partner = next(p for p in partners if p.id == form.partner_id.data)
     try:
         referral = services.refer(current_user, partner, email=form.email.data, full_name=form.full_name.data,
@@ -495,24 +476,17 @@ def new_referral():
             form.email.errors = [_("This address belongs to an account that cannot be referred as a candidate.")]
         else:
             form.email.errors = [_("You already follow this candidate.")]
-        return render_template("candidates/referral_form.html", form=form)
+        return render_template("candidates/referral_form.html", form=form), 422
     flash(_("We have emailed %(name)s a link to agree to your follow-up.", name=referral.candidate.full_name),
           "success")
     return redirect(url_for(".adviser_referral", referral_id=referral.id))
-
-
-def _my_referral(referral_id: int):
-    referral = services.referral_of_adviser(current_user.id, referral_id)
-    if referral is None:
-        abort(404)
-    return referral
 
 
 @bp.route("/adviser/referrals/<int:referral_id>", methods=["GET", "POST"])
 @adviser_only
 def adviser_referral(referral_id: int):
     """The candidate's path, once they agreed; POST applies to an offer on their behalf."""
-    referral = _my_referral(referral_id)
+    referral = owned_or_404(referral_by_adviser(referral_id, current_user.id))
     confirmed = referral.status is ReferralStatus.confirmed
     offers = services.open_offers() if confirmed else []
     form = OnBehalfForm(offers) if request.method == "POST" else OnBehalfForm(offers, formdata=None)
@@ -538,16 +512,14 @@ def adviser_referral(referral_id: int):
     applications = services.candidate_applications(referral.candidate_id) if confirmed else []
     cvs = services.candidate_cvs(referral.candidate_id) if confirmed else []
     return render_template("candidates/adviser_referral.html", referral=referral, applications=applications,
-                           cvs=cvs, form=form, confirmed=confirmed)
+                           cvs=cvs, form=form, confirmed=confirmed), form_status(form)
 
 
 @bp.route("/adviser/referrals/<int:referral_id>/cvs/<int:cv_id>")
 @adviser_only
 def adviser_cv(referral_id: int, cv_id: int):
-    referral = _my_referral(referral_id)
+    referral = owned_or_404(referral_by_adviser(referral_id, current_user.id))
     if referral.status is not ReferralStatus.confirmed:
         abort(404)
-    cv = services.cv_of_candidate(referral.candidate_id, cv_id)
-    if cv is None:
-        abort(404)
+    cv = owned_or_404(candidate_cv(cv_id, referral.candidate_id))
     return _send_cv(cv, cv.original_name)

@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from fair.access import member_org_ids
 from fair.accounts.models import Membership, OrganisationKind, User
@@ -65,19 +65,6 @@ def company_booths(company_ids: list[int]) -> list[BoothSummary]:
     }
     return [BoothSummary(b, *counts.get(b.id, (0, 0))) for b in booths]
 
-
-def booth_for_companies(booth_id: int, company_ids: list[int]) -> Booth | None:
-    """The booth if it belongs to one of these companies, else None (never someone else's)."""
-    if not company_ids:
-        return None
-    return db.session.execute(
-        select(Booth)
-        .where(Booth.id == booth_id, Booth.company_id.in_(company_ids))
-        .options(
-            joinedload(Booth.edition), joinedload(Booth.company),
-            selectinload(Booth.documents), selectinload(Booth.staff).joinedload(BoothStaff.user),
-        )
-    ).scalars().first()
 
 
 def booth_offers(booth: Booth) -> list[Offer]:

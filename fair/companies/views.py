@@ -7,14 +7,17 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
-from fair.access import role_required
+from fair.access import owned_or_404, role_required
 from fair.accounts.models import OrganisationKind
 from fair.companies import services
+from fair.companies.access import recruiter_booth
 from fair.companies.forms import BoothForm, DocumentForm, OfferForm, StaffForm
 from fair.companies.labels import contract_label, remote_label
 from fair.companies.models import Booth
 from fair.extensions import db
+from fair.forms import form_status
 
 bp = Blueprint("companies", __name__, url_prefix="/recruiter")
 
@@ -26,18 +29,8 @@ def offer_labels():
     return {"contract_label": contract_label, "remote_label": remote_label}
 
 
-def _my_booth(booth_id: int) -> Booth:
-    booth = services.booth_for_companies(booth_id, services.recruiter_company_ids())
-    if booth is None:
-        abort(404)
-    return booth
-
-
 def _my_offer(booth: Booth, offer_id: int):
-    offer = services.offer_of_booth(booth, offer_id)
-    if offer is None:
-        abort(404)
-    return offer
+    return owned_or_404(services.offer_of_booth(booth, offer_id))
 
 
 def _refuse_if_locked(booth: Booth, target: str):
@@ -59,7 +52,7 @@ def _render_booth(booth: Booth, booth_form=None, document_form=None, staff_form=
     return render_template(
         "companies/booth.html", booth=booth, edition=booth.edition, locked=services.is_locked(booth.edition),
         booth_form=booth_form, document_form=document_form, staff_form=staff_form,
-    )
+    ), form_status(booth_form, document_form, staff_form)
 
 
 @bp.route("/")
@@ -73,7 +66,7 @@ def dashboard():
 @bp.route("/booths/<int:booth_id>", methods=["GET", "POST"])
 @recruiter_only
 def edit_booth(booth_id: int):
-    booth = _my_booth(booth_id)
+    booth = owned_or_404(recruiter_booth(booth_id, current_user.id))
     if request.method == "GET":
         return _render_booth(booth)
     refused = _refuse_if_locked(booth, url_for(".edit_booth", booth_id=booth.id))
@@ -92,7 +85,7 @@ def edit_booth(booth_id: int):
 @bp.route("/booths/<int:booth_id>/documents", methods=["POST"])
 @recruiter_only
 def add_document(booth_id: int):
-    booth = _my_booth(booth_id)
+    booth = owned_or_404(recruiter_booth(booth_id, current_user.id))
     target = url_for(".edit_booth", booth_id=booth.id) + "#documents"
     refused = _refuse_if_locked(booth, target)
     if refused:
@@ -109,7 +102,7 @@ def add_document(booth_id: int):
 @bp.route("/booths/<int:booth_id>/documents/<int:document_id>/delete", methods=["POST"])
 @recruiter_only
 def remove_document(booth_id: int, document_id: int):
-    booth = _my_booth(booth_id)
+    booth = owned_or_404(recruiter_booth(booth_id, current_user.id))
     target = url_for(".edit_booth", booth_id=booth.id) + "#documents"
     refused = _refuse_if_locked(booth, target)
     if refused:
@@ -124,7 +117,7 @@ def remove_document(booth_id: int, document_id: int):
 @bp.route("/booths/<int:booth_id>/staff", methods=["POST"])
 @recruiter_only
 def set_staff(booth_id: int):
-    booth = _my_booth(booth_id)
+    booth = owned_or_404(recruiter_booth(booth_id, current_user.id))
     target = url_for(".edit_booth", booth_id=booth.id) + "#staff"
     refused = _refuse_if_locked(booth, target)
     if refused:
@@ -141,7 +134,7 @@ def set_staff(booth_id: int):
 @bp.route("/booths/<int:booth_id>/staff/<int:staff_id>/delete", methods=["POST"])
 @recruiter_only
 def remove_staff(booth_id: int, staff_id: int):
-    booth = _my_booth(booth_id)
+    booth = owned_or_404(recruiter_booth(booth_id, current_user.id))
     target = url_for(".edit_booth", booth_id=booth.id) + "#staff"
     refused = _refuse_if_locked(booth, target)
     if refused:
@@ -156,7 +149,7 @@ def remove_staff(booth_id: int, staff_id: int):
 @bp.route("/booths/<int:booth_id>/offers")
 @recruiter_only
 def offers(booth_id: int):
-    booth = _my_booth(booth_id)
+    booth = owned_or_404(recruiter_booth(booth_id, current_user.id))
     return render_template("companies/offers.html", booth=booth, edition=booth.edition,
                            offers=services.booth_offers(booth), locked=services.is_locked(booth.edition))
 
@@ -164,7 +157,7 @@ def offers(booth_id: int):
 @bp.route("/booths/<int:booth_id>/offers/new", methods=["GET", "POST"])
 @recruiter_only
 def new_offer(booth_id: int):
-    booth = _my_booth(booth_id)
+    booth = owned_or_404(recruiter_booth(booth_id, current_user.id))
     form = OfferForm()
     if request.method == "POST":
         refused = _refuse_if_locked(booth, url_for(".offers", booth_id=booth.id))
@@ -176,13 +169,13 @@ def new_offer(booth_id: int):
             flash(_("The offer “%(title)s” has been published.", title=offer.title), "success")
             return redirect(url_for(".offers", booth_id=booth.id))
     return render_template("companies/offer_form.html", booth=booth, edition=booth.edition, form=form,
-                           offer=None, locked=services.is_locked(booth.edition))
+                           offer=None, locked=services.is_locked(booth.edition)), form_status(form)
 
 
 @bp.route("/booths/<int:booth_id>/offers/<int:offer_id>/edit", methods=["GET", "POST"])
 @recruiter_only
 def edit_offer(booth_id: int, offer_id: int):
-    booth = _my_booth(booth_id)
+    booth = owned_or_404(recruiter_booth(booth_id, current_user.id))
     offer = _my_offer(booth, offer_id)
     if request.method == "POST":
         refused = _refuse_if_locked(booth, url_for(".offers", booth_id=booth.id))
@@ -199,7 +192,7 @@ def edit_offer(booth_id: int, offer_id: int):
         form.contract_type.data = offer.contract_type.value
         form.remote.data = offer.remote.value
     return render_template("companies/offer_form.html", booth=booth, edition=booth.edition, form=form,
-                           offer=offer, locked=services.is_locked(booth.edition))
+                           offer=offer, locked=services.is_locked(booth.edition)), form_status(form)
 
 
 @bp.route("/booths/<int:booth_id>/offers/<int:offer_id>/publish", methods=["POST"])
@@ -215,7 +208,7 @@ def unpublish_offer(booth_id: int, offer_id: int):
 
 
 def _set_published(booth_id: int, offer_id: int, published: bool):
-    booth = _my_booth(booth_id)
+    booth = owned_or_404(recruiter_booth(booth_id, current_user.id))
     offer = _my_offer(booth, offer_id)
     target = url_for(".offers", booth_id=booth.id)
     refused = _refuse_if_locked(booth, target)
@@ -233,7 +226,7 @@ def _set_published(booth_id: int, offer_id: int, published: bool):
 @bp.route("/booths/<int:booth_id>/offers/<int:offer_id>/delete", methods=["GET", "POST"])
 @recruiter_only
 def delete_offer(booth_id: int, offer_id: int):
-    booth = _my_booth(booth_id)
+    booth = owned_or_404(recruiter_booth(booth_id, current_user.id))
     offer = _my_offer(booth, offer_id)
     target = url_for(".offers", booth_id=booth.id)
     if request.method == "GET":

@@ -377,14 +377,6 @@ def organiser_editions(organiser_ids: Iterable[int]) -> list[tuple[Edition, int,
     return [(row[0], int(row[1]), int(row[2]), int(row[3])) for row in rows]
 
 
-def edition_of_organisers(edition_id: int, organiser_ids: Iterable[int]) -> Edition | None:
-    ids = list(organiser_ids)
-    if not ids:
-        return None
-    return db.session.execute(
-        select(Edition).where(Edition.id == edition_id, Edition.organiser_id.in_(ids))
-    ).scalars().first()
-
 
 @dataclass
 class BoothSummary:

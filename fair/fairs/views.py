@@ -22,13 +22,14 @@ from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
 from fair import clock
-from fair.access import member_org_ids, role_required
+from fair.access import member_org_ids, owned_or_404, role_required
 from fair.accounts.models import Organisation, OrganisationKind
 from fair.candidates.services import referred_counts, referred_people
 from fair.companies.labels import contract_label
 from fair.extensions import db, login_manager
 from fair.fairs import bulk as bulk_service
 from fair.fairs import services
+from fair.fairs.access import organiser_edition
 from fair.fairs.forms import EditionForm, InvitationForm, StatusForm
 from fair.fairs.labels import (
     AUDIENCE_LABELS,
@@ -43,7 +44,7 @@ from fair.fairs.labels import (
 )
 from fair.fairs.models import BulkStatus, EditionStatus, Invitation, InvitationKind
 from fair.fairs.sockets import bulk_room, bulk_state
-from fair.forms import ConfirmForm, select_choices
+from fair.forms import ConfirmForm, form_status, select_choices
 from fair.mail.models import OutboxMessage, OutboxStatus
 from fair.mail.outbox import failed_for_edition
 from fair.sockets import emit_from_worker
@@ -67,13 +68,6 @@ def _labels():
 
 def _organiser_ids() -> list[int]:
     return member_org_ids(OrganisationKind.organiser)
-
-
-def _edition_or_404(edition_id: int):
-    edition = services.edition_of_organisers(edition_id, _organiser_ids())
-    if edition is None:
-        abort(404)
-    return edition
 
 
 # ---------------------------------------------------------------- console and editions
@@ -103,13 +97,13 @@ def new_edition():
         saved = _save_edition(form, organiser_id=organiser_id)
         if saved is not None:
             return redirect(url_for("fairs.edition", edition_id=saved.id))
-    return render_template("fairs/edition_form.html", form=form, edition=None)
+    return render_template("fairs/edition_form.html", form=form, edition=None), form_status(form)
 
 
 @bp.route("/console/editions/<int:edition_id>/edit", methods=["GET", "POST"])
 @organiser_required
 def edit_edition(edition_id: int):
-    edition = _edition_or_404(edition_id)
+    edition = owned_or_404(organiser_edition(edition_id, current_user.id))
     if request.method == "POST":
         form = EditionForm(timezone=edition.timezone)
     else:
@@ -119,7 +113,7 @@ def edit_edition(edition_id: int):
         form.validate_on_submit()
         if _save_edition(form, edition=edition) is not None:
             return redirect(url_for("fairs.edition", edition_id=edition.id))
-    return render_template("fairs/edition_form.html", form=form, edition=edition)
+    return render_template("fairs/edition_form.html", form=form, edition=edition), form_status(form)
 
 
 def _save_edition(form: EditionForm, organiser_id: int | None = None, edition=None):
@@ -158,7 +152,7 @@ def _save_edition(form: EditionForm, organiser_id: int | None = None, edition=No
 @bp.route("/console/editions/<int:edition_id>")
 @organiser_required
 def edition(edition_id: int):
-    edition = _edition_or_404(edition_id)
+    edition = owned_or_404(organiser_edition(edition_id, current_user.id))
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     offers, total = services.edition_offers_page(edition.id, page, OFFERS_PER_PAGE)
     pages = max(math.ceil(total / OFFERS_PER_PAGE), 1)
@@ -184,7 +178,7 @@ def edition(edition_id: int):
 @bp.route("/console/editions/<int:edition_id>/status", methods=["POST"])
 @organiser_required
 def change_status(edition_id: int):
-    edition = _edition_or_404(edition_id)
+    edition = owned_or_404(organiser_edition(edition_id, current_user.id))
     form = StatusForm()
     if form.validate_on_submit():
         try:
@@ -204,7 +198,7 @@ def change_status(edition_id: int):
 @bp.route("/console/editions/<int:edition_id>/invitations", methods=["GET", "POST"])
 @organiser_required
 def invitations(edition_id: int):
-    edition = _edition_or_404(edition_id)
+    edition = owned_or_404(organiser_edition(edition_id, current_user.id))
     existing = services.invitation_organisation_choices(edition.id)
     form = InvitationForm()
     form.organisation_id.choices = select_choices(
@@ -240,18 +234,16 @@ def invitations(edition_id: int):
         form=form,
         confirm_form=ConfirmForm(),
         invitations=[(inv, services.invitation_state(inv, now)) for inv in rows],
-    )
+    ), form_status(form)
 
 
 @bp.route("/console/editions/<int:edition_id>/invitations/<int:invitation_id>/resend", methods=["POST"])
 @organiser_required
 def resend_invitation(edition_id: int, invitation_id: int):
-    edition = _edition_or_404(edition_id)
-    invitation = db.session.execute(
+    edition = owned_or_404(organiser_edition(edition_id, current_user.id))
+    invitation = owned_or_404(db.session.execute(
         select(Invitation).where(Invitation.id == invitation_id, Invitation.edition_id == edition.id)
-    ).scalars().first()
-    if invitation is None:
-        abort(404)
+    ).scalars().first())
     if ConfirmForm().validate_on_submit():
         try:
             services.resend_invitation(invitation)
@@ -308,7 +300,7 @@ def accept_invitation(token: str):
         form=form,
         login_url=url_for("accounts.login", next=here),
         register_url=url_for("accounts.register", next=here),
-    )
+    ), form_status(form)
 
 
 def _unusable_invitation(exc: services.InvitationUnusable):
@@ -389,15 +381,13 @@ def reason_label(row: dict) -> str:
 
 def _bulk_or_404(edition_id: int, bulk_id: int):
     bulk = bulk_service.bulk_for_organiser(bulk_id, current_user.id)
-    if bulk is None or bulk.edition_id != edition_id:
-        abort(404)
-    return bulk
+    return owned_or_404(bulk if bulk is not None and bulk.edition_id == edition_id else None)
 
 
 @bp.route("/console/editions/<int:edition_id>/bulk-invitations", methods=["GET", "POST"])
 @organiser_required
 def bulk_invitations(edition_id: int):
-    edition = _edition_or_404(edition_id)
+    edition = owned_or_404(organiser_edition(edition_id, current_user.id))
     form = UploadForm()
     error, rejected = None, []
     if request.method == "POST":
@@ -433,7 +423,7 @@ def _bulk_list_page(edition, form=None, error=None, rejected=(), partner_form=No
         SelectChoice(str(partner.id), ngettext("%(name)s (%(num)s candidate)", "%(name)s (%(num)s candidates)",
                                                count, name=partner.organisation.name))
         for partner, count in partners]
-    status = 400 if error or partner_error else 200
+    status = 422 if error or partner_error else 200
     return render_template("fairs/bulk_list.html", edition=edition, form=form or UploadForm(), error=error,
                            rejected=rejected, partners=partners, partner_form=partner_form,
                            partner_error=partner_error,
@@ -444,7 +434,7 @@ def _bulk_list_page(edition, form=None, error=None, rejected=(), partner_form=No
 @organiser_required
 def bulk_from_partner(edition_id: int):
     """A list made of the consenting candidates one of the edition's partners referred."""
-    edition = _edition_or_404(edition_id)
+    edition = owned_or_404(organiser_edition(edition_id, current_user.id))
     form = PartnerForm()
     if not form.validate_on_submit():
         abort(400)
@@ -470,7 +460,7 @@ def bulk_from_partner(edition_id: int):
 @bp.route("/console/editions/<int:edition_id>/bulk-invitations/<int:bulk_id>")
 @organiser_required
 def bulk_invitation(edition_id: int, bulk_id: int):
-    edition = _edition_or_404(edition_id)
+    edition = owned_or_404(organiser_edition(edition_id, current_user.id))
     bulk = _bulk_or_404(edition.id, bulk_id)
     return render_template("fairs/bulk.html", edition=edition, bulk=bulk, state=bulk_state(bulk),
                            failures=_send_failures(bulk), form=ConfirmForm())
@@ -489,7 +479,7 @@ def resume_bulk(edition_id: int, bulk_id: int):
 
 
 def _change_bulk(edition_id: int, bulk_id: int, change):
-    edition = _edition_or_404(edition_id)
+    edition = owned_or_404(organiser_edition(edition_id, current_user.id))
     bulk = _bulk_or_404(edition.id, bulk_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -530,6 +520,6 @@ def failed_mail(edition_id: int):
     A refused address (550) is something only a person can fix: the organiser sees who did not
     get what, and why, in the server's own words. Another organiser's edition answers 404.
     """
-    edition = _edition_or_404(edition_id)
+    edition = owned_or_404(organiser_edition(edition_id, current_user.id))
     messages = failed_for_edition(db.session, edition.id)
     return render_template("fairs/failed_mail.html", edition=edition, messages=messages)

@@ -17,12 +17,16 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from fair import clock
-from fair.access import candidate_required, member_org_ids, role_required
+from fair.access import candidate_required, member_org_ids, owned_or_404, role_required
 from fair.accounts.models import OrganisationKind, User
+from fair.companies.access import recruiter_booth
 from fair.companies.models import Booth
 from fair.extensions import db
+from fair.fairs.access import organiser_edition
 from fair.fairs.models import PUBLIC_STATUSES, Edition
+from fair.forms import form_status
 from fair.jobdating import services
+from fair.jobdating.access import candidate_booking, candidate_waitlist_entry, recruiter_booking
 from fair.jobdating.forms import (
     ATTENDANCE_LABELS,
     MODE_LABELS,
@@ -108,7 +112,11 @@ def _acting_for() -> int | None:
 
 @bp.route("/fairs/<slug>/booths/<int:booth_id>/interviews")
 def booth_slots(slug: str, booth_id: int):
-    booth = _public_booth(slug, booth_id)
+    return _booth_slots_page(_public_booth(slug, booth_id))
+
+
+def _booth_slots_page(booth: Booth, candidate_error: str | None = None):
+    """The booth's free slots; `candidate_error` says why the adviser's booking form was refused (422)."""
     edition = booth.edition
     tz = fair_zone(edition)
     viewer = current_user.id if current_user.is_authenticated and current_user.is_candidate else None
@@ -120,7 +128,8 @@ def booth_slots(slug: str, booth_id: int):
             WaitlistEntry.status.in_((WaitlistStatus.waiting, WaitlistStatus.offered)))).scalar_one_or_none()
     return render_template("jobdating/booth_slots.html", booth=booth, edition=edition,
                            days=services.slots_by_day(slots, tz), full=services.booth_is_full(db.session, booth.id),
-                           waitlist=waitlist, referred=_referred_candidates())
+                           waitlist=waitlist, referred=_referred_candidates(),
+                           candidate_error=candidate_error), 422 if candidate_error else 200
 
 
 def _conflict_page(error: services.BookingError, slot: Slot | None, candidate_id: int | None):
@@ -142,8 +151,7 @@ def book(slot_id: int):
         abort(404)
     candidate_id = _acting_for()
     if candidate_id is None:
-        flash(_("Choose the candidate you are booking for."), "error")
-        return redirect(url_for(".booth_slots", slug=slot.booth.edition.slug, booth_id=slot.booth_id))
+        return _booth_slots_page(slot.booth, candidate_error=_("Choose the candidate you are booking for."))
     try:
         booking = services.book(db.session, slot_id=slot.id, candidate_id=candidate_id, booked_by_id=current_user.id)
         db.session.commit()
@@ -156,14 +164,6 @@ def book(slot_id: int):
     if current_user.is_candidate:
         return redirect(url_for(".my_day"))
     return redirect(url_for(".booth_slots", slug=slot.booth.edition.slug, booth_id=slot.booth_id))
-
-
-def _my_booking(booking_id: int) -> Booking:
-    booking = db.session.execute(select(Booking).where(
-        Booking.id == booking_id, Booking.candidate_id == current_user.id)).scalar_one_or_none()
-    if booking is None:
-        abort(404)
-    return booking
 
 
 @bp.route("/interviews/my-day")
@@ -194,7 +194,7 @@ def _cfg(name: str) -> Any:
 @bp.route("/interviews/bookings/<int:booking_id>/cancel", methods=["POST"])
 @candidate_required
 def cancel(booking_id: int):
-    booking = _my_booking(booking_id)
+    booking = owned_or_404(candidate_booking(booking_id, current_user.id))
     try:
         services.cancel_booking(db.session, booking, by_user_id=current_user.id)
         db.session.commit()
@@ -208,7 +208,7 @@ def cancel(booking_id: int):
 @bp.route("/interviews/bookings/<int:booking_id>/reschedule", methods=["GET", "POST"])
 @candidate_required
 def reschedule(booking_id: int):
-    booking = _my_booking(booking_id)
+    booking = owned_or_404(candidate_booking(booking_id, current_user.id))
     error = None
     if request.method == "POST":
         chosen = request.form.get("slot_id", "")
@@ -247,18 +247,10 @@ def join_waitlist(booth_id: int):
     return redirect(url_for(".booth_slots", slug=booth.edition.slug, booth_id=booth.id))
 
 
-def _my_waitlist(entry_id: int) -> WaitlistEntry:
-    entry = db.session.execute(select(WaitlistEntry).where(
-        WaitlistEntry.id == entry_id, WaitlistEntry.candidate_id == current_user.id)).scalar_one_or_none()
-    if entry is None:
-        abort(404)
-    return entry
-
-
 @bp.route("/interviews/waitlist/<int:entry_id>/accept", methods=["POST"])
 @candidate_required
 def accept_offer(entry_id: int):
-    entry = _my_waitlist(entry_id)
+    entry = owned_or_404(candidate_waitlist_entry(entry_id, current_user.id))
     try:
         services.accept_offer(db.session, entry)
         db.session.commit()
@@ -272,7 +264,7 @@ def accept_offer(entry_id: int):
 @bp.route("/interviews/waitlist/<int:entry_id>/leave", methods=["POST"])
 @candidate_required
 def leave_waitlist(entry_id: int):
-    entry = _my_waitlist(entry_id)
+    entry = owned_or_404(candidate_waitlist_entry(entry_id, current_user.id))
     services.leave_waitlist(db.session, entry)
     db.session.commit()
     flash(_("You have left the waiting list."), "success")
@@ -280,14 +272,6 @@ def leave_waitlist(entry_id: int):
 
 
 # ---------------------------------------------------------------- recruiters
-
-
-def _my_booth(booth_id: int) -> Booth:
-    booth = db.session.execute(select(Booth).where(
-        Booth.id == booth_id, Booth.company_id.in_(member_org_ids(OrganisationKind.company)))).scalar_one_or_none()
-    if booth is None:
-        abort(404)
-    return booth
 
 
 def _fair_days(edition: Edition) -> list[tuple[str, str]]:
@@ -307,10 +291,9 @@ def _fair_days(edition: Edition) -> list[tuple[str, str]]:
 @bp.route("/recruiter/booths/<int:booth_id>/availability", methods=["GET", "POST"])
 @recruiter_only
 def availability(booth_id: int):
-    booth = _my_booth(booth_id)
+    booth = owned_or_404(recruiter_booth(booth_id, current_user.id))
     edition = booth.edition
     form = AvailabilityForm(_fair_days(edition), formdata=request.form if request.method == "POST" else None)
-    status = 200
     if request.method == "POST":
         if form.validate():
             tz = fair_zone(edition)
@@ -328,21 +311,18 @@ def availability(booth_id: int):
             except services.AvailabilityError as error:
                 db.session.rollback()
                 form.end.errors = list(form.end.errors) + [str(error.message)]
-        status = 200
     ranges = services.booth_availabilities(db.session, booth.id)
     booked = {s.id for r in ranges for s in r.slots if services.active_booking_of_slot(db.session, s.id)}
     return render_template("jobdating/availability.html", booth=booth, edition=edition, form=form, ranges=ranges,
-                           booked=booked), status
+                           booked=booked), form_status(form)
 
 
 @bp.route("/recruiter/booths/<int:booth_id>/availability/<int:availability_id>/delete", methods=["POST"])
 @recruiter_only
 def delete_availability(booth_id: int, availability_id: int):
-    booth = _my_booth(booth_id)
-    found = db.session.execute(select(Availability).where(
-        Availability.id == availability_id, Availability.booth_id == booth.id)).scalar_one_or_none()
-    if found is None:
-        abort(404)
+    booth = owned_or_404(recruiter_booth(booth_id, current_user.id))
+    found = owned_or_404(db.session.execute(select(Availability).where(
+        Availability.id == availability_id, Availability.booth_id == booth.id)).scalar_one_or_none())
     try:
         services.remove_availability(db.session, found)
         db.session.commit()
@@ -356,13 +336,18 @@ def delete_availability(booth_id: int, availability_id: int):
 @bp.route("/recruiter/interviews")
 @recruiter_only
 def recruiter_day():
+    return _recruiter_day_page(request.args.get("day", ""))
+
+
+def _recruiter_day_page(wanted: str, *, failed: Booking | None = None, outcome_form: OutcomeForm | None = None,
+                        cancel_form: RecruiterCancelForm | None = None):
+    """The recruiter's day; `failed` is the booking whose submitted form is shown again with its errors."""
     now = clock.now()
     booths = list(db.session.execute(select(Booth).where(
         Booth.company_id.in_(member_org_ids(OrganisationKind.company)))).scalars())
     edition = booths[0].edition if booths else None
     tz = fair_zone(edition) if edition else zone_named(None)
     days = services.recruiter_days(db.session, current_user.id, tz)
-    wanted = request.args.get("day", "")
     try:
         day = dt.date.fromisoformat(wanted) if wanted else None
     except ValueError:
@@ -374,33 +359,26 @@ def recruiter_day():
     rows = services.recruiter_day(db.session, current_user.id, start, end)
     return render_template("jobdating/recruiter_day.html", rows=rows, day=day, day_start=start, days=days,
                            timezone=tz.key, now=now, phone_visible=services.phone_visible,
-                           outcome_form=OutcomeForm(formdata=None), cancel_form=RecruiterCancelForm(formdata=None),
-                           booths=booths)
+                           outcome_form=outcome_form or OutcomeForm(formdata=None),
+                           cancel_form=cancel_form or RecruiterCancelForm(formdata=None),
+                           failed=failed, booths=booths), form_status(outcome_form, cancel_form)
 
 
-def _recruiter_booking(booking_id: int) -> Booking:
-    booking = db.session.execute(
-        select(Booking).join(Booth, Booth.id == Booking.booth_id)
-        .where(Booking.id == booking_id, Booth.company_id.in_(member_org_ids(OrganisationKind.company)))
-    ).scalar_one_or_none()
-    if booking is None:
-        abort(404)
-    return booking
+def _booking_day(booking: Booking) -> str:
+    return booking.starts_at.astimezone(fair_zone(booking.booth.edition)).date().isoformat()
 
 
 def _back_to_day(booking: Booking):
-    tz = fair_zone(booking.booth.edition)
-    return redirect(url_for(".recruiter_day", day=booking.starts_at.astimezone(tz).date().isoformat()))
+    return redirect(url_for(".recruiter_day", day=_booking_day(booking)))
 
 
 @bp.route("/recruiter/interviews/<int:booking_id>/cancel", methods=["POST"])
 @recruiter_only
 def recruiter_cancel(booking_id: int):
-    booking = _recruiter_booking(booking_id)
+    booking = owned_or_404(recruiter_booking(booking_id, current_user.id))
     form = RecruiterCancelForm()
     if not form.validate():
-        flash(_("Give the candidate a reason."), "error")
-        return _back_to_day(booking)
+        return _recruiter_day_page(_booking_day(booking), failed=booking, cancel_form=form)
     try:
         services.cancel_booking(db.session, booking, by_user_id=current_user.id, reason=form.reason.data,
                                 by_recruiter=True)
@@ -415,11 +393,10 @@ def recruiter_cancel(booking_id: int):
 @bp.route("/recruiter/interviews/<int:booking_id>/outcome", methods=["POST"])
 @recruiter_only
 def record_outcome(booking_id: int):
-    booking = _recruiter_booking(booking_id)
+    booking = owned_or_404(recruiter_booking(booking_id, current_user.id))
     form = OutcomeForm()
     if not form.validate():
-        flash(_("Choose whether the candidate came."), "error")
-        return _back_to_day(booking)
+        return _recruiter_day_page(_booking_day(booking), failed=booking, outcome_form=form)
     try:
         services.record_outcome(db.session, booking, attendance=Attendance(form.attendance.data),
                                 outcome=Outcome(form.outcome.data) if form.outcome.data else None)
@@ -459,11 +436,7 @@ def adviser_interviews():
 @bp.route("/console/editions/<int:edition_id>/interviews")
 @organiser_only
 def overview(edition_id: int):
-    edition = db.session.execute(select(Edition).where(
-        Edition.id == edition_id, Edition.organiser_id.in_(member_org_ids(OrganisationKind.organiser)))
-    ).scalar_one_or_none()
-    if edition is None:
-        abort(404)
+    edition = owned_or_404(organiser_edition(edition_id, current_user.id))
     return render_template("jobdating/overview.html", edition=edition,
                            overview=services.edition_overview(db.session, edition))
 

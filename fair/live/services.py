@@ -30,7 +30,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from fair.accounts.models import Membership, Organisation, OrganisationKind, User
+from fair.accounts.models import User
+from fair.companies.access import recruiter_booth
 from fair.companies.models import Booth
 from fair.db import begin_sqlite_write
 from fair.fairs.models import Edition, EditionStatus
@@ -68,27 +69,6 @@ def followable_booth(session: Session, booth_id: Any) -> Booth | None:
     # with its edition in the same query: every queue and chat event of a booth page starts here
     booth = session.get(Booth, _int(booth_id), options=[joinedload(Booth.edition)])
     return booth if booth is not None and booth.edition.status in FOLLOWABLE else None
-
-
-def staffed_booth(session: Session, booth_id: Any, user_id: int) -> Booth | None:
-    """The booth if this user is a recruiter of its company (anyone else: None, i.e. not found)."""
-    booth = session.get(Booth, _int(booth_id))
-    if booth is None:
-        return None
-    member = session.execute(select(Membership.id).where(
-        Membership.user_id == user_id, Membership.organisation_id == booth.company_id)).first()
-    return booth if member else None
-
-
-def organised_edition(session: Session, edition_id: Any, user_id: int) -> Edition | None:
-    """The edition if this user belongs to its organiser."""
-    edition = session.get(Edition, _int(edition_id))
-    if edition is None:
-        return None
-    member = session.execute(select(Membership.id).join(Organisation).where(
-        Membership.user_id == user_id, Membership.organisation_id == edition.organiser_id,
-        Organisation.kind == OrganisationKind.organiser)).first()
-    return edition if member else None
 
 
 def _int(value: Any) -> int:
@@ -348,7 +328,7 @@ def finish(session: Session, entry: QueueEntry, now: dt.datetime) -> QueueEntry:
 
 def entry_for_staff(session: Session, entry_id: Any, user_id: int) -> QueueEntry | None:
     entry = session.get(QueueEntry, _int(entry_id))
-    if entry is None or staffed_booth(session, entry.booth_id, user_id) is None:
+    if entry is None or recruiter_booth(entry.booth_id, user_id) is None:
         return None
     return entry
 

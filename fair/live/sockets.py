@@ -14,9 +14,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import SocketIO, join_room
 
+from fair.companies.access import recruiter_booth
 from fair.companies.models import Booth
 from fair.db import utcnow
 from fair.extensions import db
+from fair.fairs.access import organiser_edition
 from fair.live import chat_sockets, events, presence, services
 from fair.live.services import QueueRefused
 from fair.sockets import Refused, handle, on_disconnect
@@ -115,7 +117,7 @@ def queue_accept(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def staff_follow_booth(data: dict[str, Any]) -> dict[str, Any]:
-    booth = services.staffed_booth(db.session, data.get("booth"), current_user.id)
+    booth = recruiter_booth(data.get("booth"), current_user.id)
     if booth is None:
         return _not_found()
     join_room(events.staff_room(booth.id))
@@ -124,7 +126,7 @@ def staff_follow_booth(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def staff_available(data: dict[str, Any]) -> dict[str, Any]:
-    booth = services.staffed_booth(db.session, data.get("booth"), current_user.id)
+    booth = recruiter_booth(data.get("booth"), current_user.id)
     if booth is None:
         return _not_found()
     available = data.get("available")
@@ -138,7 +140,7 @@ def staff_available(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def staff_queue_open(data: dict[str, Any]) -> dict[str, Any]:
-    booth = services.staffed_booth(db.session, data.get("booth"), current_user.id)
+    booth = recruiter_booth(data.get("booth"), current_user.id)
     if booth is None:
         return _not_found()
     wanted = data.get("open")
@@ -152,7 +154,7 @@ def staff_queue_open(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def queue_call_next(data: dict[str, Any]) -> dict[str, Any]:
-    booth = services.staffed_booth(db.session, data.get("booth"), current_user.id)
+    booth = recruiter_booth(data.get("booth"), current_user.id)
     if booth is None:
         return _not_found()
     now = utcnow()
@@ -188,7 +190,7 @@ def queue_done(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def live_announce(data: dict[str, Any]) -> dict[str, Any]:
-    edition = services.organised_edition(db.session, data.get("edition"), current_user.id)
+    edition = organiser_edition(data.get("edition"), current_user.id)
     if edition is None:
         return _not_found()
     try:
@@ -204,7 +206,7 @@ def live_announce(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def dashboard_follow(data: dict[str, Any]) -> dict[str, Any]:
-    edition = services.organised_edition(db.session, data.get("edition"), current_user.id)
+    edition = organiser_edition(data.get("edition"), current_user.id)
     if edition is None:
         return _not_found()
     join_room(events.dashboard_room(edition.id))

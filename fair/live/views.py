@@ -13,8 +13,11 @@ from typing import Any
 from flask import Blueprint, abort, current_app, jsonify, render_template
 from flask_login import current_user, login_required
 
+from fair.access import owned_or_404
+from fair.companies.access import recruiter_booth
 from fair.db import utcnow
 from fair.extensions import db
+from fair.fairs.access import organiser_edition
 from fair.live import services
 
 bp = Blueprint("live", __name__)
@@ -43,9 +46,7 @@ def booth_state(booth_id: int):
 @bp.route("/live/booths/<int:booth_id>/desk")
 @login_required
 def desk(booth_id: int):
-    booth = services.staffed_booth(db.session, booth_id, current_user.id)
-    if booth is None:
-        abort(404)
+    booth = owned_or_404(recruiter_booth(booth_id, current_user.id))
     now = utcnow()
     return render_template("live/desk.html", booth=booth, edition=booth.edition,
                            state=services.staff_state(db.session, booth, current_user.id, now),
@@ -56,9 +57,7 @@ def desk(booth_id: int):
 @bp.route("/console/editions/<int:edition_id>/live")
 @login_required
 def dashboard(edition_id: int):
-    edition = services.organised_edition(db.session, edition_id, current_user.id)
-    if edition is None:
-        abort(404)
+    edition = owned_or_404(organiser_edition(edition_id, current_user.id))
     return render_template("live/dashboard.html", edition=edition,
                            state=services.dashboard_state(db.session, edition, utcnow()))
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from fair.access import owned_or_404
 from fair.db import utcnow
 from fair.extensions import db
 from fair.video import services
@@ -21,10 +22,7 @@ bp = Blueprint("video", __name__)
 
 
 def _room(token: str) -> CallRoom:
-    room = services.room_of(db.session, token, current_user.id)
-    if room is None:
-        abort(404)
-    return room
+    return owned_or_404(services.room_of(db.session, token, current_user.id))
 
 
 def _timezone(room: CallRoom) -> str:
@@ -35,11 +33,9 @@ def _timezone(room: CallRoom) -> str:
 @login_required
 def booking_room(booking_id: int):
     """A job-dating video booking's room, made the first time one of its two people opens it."""
-    room = services.room_for_booking(db.session, booking_id, current_user.id,
-                                     opens_before=current_app.config["CALL_OPENS_MINUTES_BEFORE"],
-                                     closes_after=current_app.config["CALL_CLOSES_MINUTES_AFTER"])
-    if room is None:
-        abort(404)
+    room = owned_or_404(services.room_for_booking(db.session, booking_id, current_user.id,
+                                                  opens_before=current_app.config["CALL_OPENS_MINUTES_BEFORE"],
+                                                  closes_after=current_app.config["CALL_CLOSES_MINUTES_AFTER"]))
     db.session.commit()
     if request.args.get("step") == "check":
         return redirect(url_for(".check", token=room.token))

@@ -19,15 +19,17 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from fair import clock
-from fair.access import candidate_required, member_org_ids, role_required
+from fair.access import candidate_required, owned_or_404, role_required
 from fair.accounts.models import OrganisationKind
+from fair.companies.access import recruiter_booth
 from fair.companies.models import Booth
 from fair.extensions import db
+from fair.fairs.access import organiser_edition
 from fair.fairs.models import PUBLIC_STATUSES, Edition
-from fair.forms import ConfirmForm
+from fair.forms import ConfirmForm, form_status
 from fair.timezones import fair_zone, local_to_utc
-from fair.web import first_or_404
 from fair.webinars import providers, services
+from fair.webinars.access import company_webinar, organiser_webinar
 from fair.webinars.forms import LANGUAGE_LABELS, PROVIDER_LABELS, WebinarForm
 from fair.webinars.models import Provider, RegistrationStatus, Webinar, WebinarStatus
 
@@ -204,9 +206,9 @@ def _save(form: WebinarForm, edition: Edition, *, webinar: Webinar | None, booth
     return webinar
 
 
-def _render_form(form: WebinarForm, edition: Edition, webinar: Webinar | None, back: str, action: str, status: int = 200):
+def _render_form(form: WebinarForm, edition: Edition, webinar: Webinar | None, back: str, action: str):
     return render_template("webinars/form.html", form=form, edition=edition, webinar=webinar, back=back,
-                           action=action), status
+                           action=action), form_status(form)
 
 
 def _cancel(webinar: Webinar) -> None:
@@ -215,20 +217,10 @@ def _cancel(webinar: Webinar) -> None:
     flash(_("The webinar has been cancelled; %(num)d registered people are told.", num=told), "success")
 
 
-def _my_edition(edition_id: int) -> Edition:
-    return first_or_404(select(Edition).where(
-        Edition.id == edition_id, Edition.organiser_id.in_(member_org_ids(OrganisationKind.organiser))))
-
-
-def _organiser_webinar(webinar_id: int) -> Webinar:
-    return first_or_404(select(Webinar).join(Edition, Edition.id == Webinar.edition_id).where(
-        Webinar.id == webinar_id, Edition.organiser_id.in_(member_org_ids(OrganisationKind.organiser))))
-
-
 @bp.route("/console/editions/<int:edition_id>/webinars")
 @organiser_only
 def console_index(edition_id: int):
-    edition = _my_edition(edition_id)
+    edition = owned_or_404(organiser_edition(edition_id, current_user.id))
     webinars = services.edition_webinars(db.session, edition.id)
     return render_template("webinars/console_index.html", edition=edition, webinars=webinars,
                            counts=services.seat_counts(db.session, [w.id for w in webinars]),
@@ -238,21 +230,21 @@ def console_index(edition_id: int):
 @bp.route("/console/editions/<int:edition_id>/webinars/new", methods=["GET", "POST"])
 @organiser_only
 def console_new(edition_id: int):
-    edition = _my_edition(edition_id)
+    edition = owned_or_404(organiser_edition(edition_id, current_user.id))
     return _new_webinar(edition, None, url_for(".console_index", edition_id=edition.id))
 
 
 @bp.route("/console/webinars/<int:webinar_id>/edit", methods=["GET", "POST"])
 @organiser_only
 def console_edit(webinar_id: int):
-    webinar = _organiser_webinar(webinar_id)
+    webinar = owned_or_404(organiser_webinar(webinar_id, current_user.id))
     return _edit_webinar(webinar, url_for(".console_index", edition_id=webinar.edition_id))
 
 
 @bp.route("/console/webinars/<int:webinar_id>/cancel", methods=["POST"])
 @organiser_only
 def console_cancel(webinar_id: int):
-    webinar = _organiser_webinar(webinar_id)
+    webinar = owned_or_404(organiser_webinar(webinar_id, current_user.id))
     _cancel(webinar)
     return redirect(url_for(".console_index", edition_id=webinar.edition_id))
 
@@ -260,7 +252,7 @@ def console_cancel(webinar_id: int):
 @bp.route("/console/webinars/<int:webinar_id>/registrations")
 @organiser_only
 def console_registrations(webinar_id: int):
-    webinar = _organiser_webinar(webinar_id)
+    webinar = owned_or_404(organiser_webinar(webinar_id, current_user.id))
     rows = services.registrations(db.session, webinar.id)
     positions = {r.id: services.waitlist_position(db.session, r) for r in rows}
     return render_template("webinars/registrations.html", webinar=webinar, edition=webinar.edition, rows=rows,
@@ -273,7 +265,7 @@ def console_registrations(webinar_id: int):
 def console_registrations_csv(webinar_id: int):
     from fair.web import local_datetime
 
-    webinar = _organiser_webinar(webinar_id)
+    webinar = owned_or_404(organiser_webinar(webinar_id, current_user.id))
     tz = webinar.edition.timezone
     labels = status_labels()
     out = io.StringIO()
@@ -309,20 +301,10 @@ def _cell(value: object) -> str:
 # ---------------------------------------------------------------- companies
 
 
-def _my_booth(booth_id: int) -> Booth:
-    return first_or_404(select(Booth).where(
-        Booth.id == booth_id, Booth.company_id.in_(member_org_ids(OrganisationKind.company))))
-
-
-def _company_webinar(webinar_id: int) -> Webinar:
-    return first_or_404(select(Webinar).join(Booth, Booth.id == Webinar.booth_id).where(
-        Webinar.id == webinar_id, Booth.company_id.in_(member_org_ids(OrganisationKind.company))))
-
-
 @bp.route("/recruiter/booths/<int:booth_id>/webinars")
 @recruiter_only
 def booth_index(booth_id: int):
-    booth = _my_booth(booth_id)
+    booth = owned_or_404(recruiter_booth(booth_id, current_user.id))
     webinars = services.booth_webinars(db.session, booth.id)
     return render_template("webinars/booth_index.html", booth=booth, edition=booth.edition, webinars=webinars,
                            counts=services.seat_counts(db.session, [w.id for w in webinars]),
@@ -332,14 +314,14 @@ def booth_index(booth_id: int):
 @bp.route("/recruiter/booths/<int:booth_id>/webinars/new", methods=["GET", "POST"])
 @recruiter_only
 def booth_new(booth_id: int):
-    booth = _my_booth(booth_id)
+    booth = owned_or_404(recruiter_booth(booth_id, current_user.id))
     return _new_webinar(booth.edition, booth, url_for(".booth_index", booth_id=booth.id))
 
 
 @bp.route("/recruiter/webinars/<int:webinar_id>/edit", methods=["GET", "POST"])
 @recruiter_only
 def booth_edit(webinar_id: int):
-    webinar = _company_webinar(webinar_id)
+    webinar = owned_or_404(company_webinar(webinar_id, current_user.id))
     return _edit_webinar(webinar, url_for(".booth_index", booth_id=webinar.booth_id))
 
 
@@ -350,7 +332,7 @@ def _new_webinar(edition, booth, back: str):
         if _save(form, edition, webinar=None, booth=booth) is not None:
             flash(_("The webinar is scheduled."), "success")
             return redirect(back)
-        return _render_form(form, edition, None, back, request.path, 422)
+        return _render_form(form, edition, None, back, request.path)
     return _render_form(form, edition, None, back, request.path)
 
 
@@ -360,14 +342,14 @@ def _edit_webinar(webinar, back: str):
         if _save(form, webinar.edition, webinar=webinar, booth=webinar.booth) is not None:
             flash(_("The webinar has been saved."), "success")
             return redirect(back)
-        return _render_form(form, webinar.edition, webinar, back, request.path, 422)
+        return _render_form(form, webinar.edition, webinar, back, request.path)
     return _render_form(WebinarForm(formdata=None, data=_prefill(webinar)), webinar.edition, webinar, back, request.path)
 
 
 @bp.route("/recruiter/webinars/<int:webinar_id>/cancel", methods=["POST"])
 @recruiter_only
 def booth_cancel(webinar_id: int):
-    webinar = _company_webinar(webinar_id)
+    webinar = owned_or_404(company_webinar(webinar_id, current_user.id))
     _cancel(webinar)
     return redirect(url_for(".booth_index", booth_id=webinar.booth_id))
 

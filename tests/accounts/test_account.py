@@ -32,7 +32,7 @@ def test_bad_details_are_explained_and_nothing_changes(client, session, factory)
     user = factory.user(full_name="Kept Name", phone="0612345678")
     login(client, user.email)
     response = post_form(client, "/account", {"full_name": "", "phone": "12", "locale": "de"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     text = page_text(response)
     assert "Indiquez vos nom et prénom." in text
     assert "Saisissez un numéro de téléphone valide" in text
@@ -58,7 +58,7 @@ def test_changing_the_password_needs_the_current_one(client, session, factory):
                                                        "new_password": NEW_PASSWORD,
                                                        "confirm_password": NEW_PASSWORD},
                          form_page="/account")
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Le mot de passe actuel n’est pas correct." in page_text(response)
     session.expire_all()
     assert session.get(User, user.id).security_stamp == user.security_stamp

@@ -26,7 +26,7 @@ def test_wrong_password_and_unknown_email_get_the_same_generic_answer(client, fa
     factory.user(email="candidate@example.org")
     wrong_password = attempt(client, "candidate@example.org", "not the password")
     unknown_email = attempt(client, "nobody@example.org", "not the password")
-    assert wrong_password.status_code == unknown_email.status_code == 200
+    assert wrong_password.status_code == unknown_email.status_code == 422
     assert GENERIC_ERROR in page_text(wrong_password)
     assert page_text(wrong_password) == page_text(unknown_email)
     assert not is_logged_in(client)
@@ -35,7 +35,7 @@ def test_wrong_password_and_unknown_email_get_the_same_generic_answer(client, fa
 def test_a_disabled_account_cannot_log_in(client, factory):
     factory.user(email="gone@example.org", is_active_account=False)
     response = attempt(client, "gone@example.org")
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Ce compte est désactivé." in page_text(response)
     assert not is_logged_in(client)
     assert GENERIC_ERROR in page_text(attempt(client, "gone@example.org", "wrong password!"))
@@ -115,7 +115,7 @@ def test_login_without_csrf_token_is_refused(client, factory):
 def test_the_sixth_attempt_in_a_minute_is_refused_even_with_the_right_password(client, factory):
     user = factory.user()
     for _ in range(5):
-        assert attempt(client, user.email, "wrong password!").status_code == 200
+        assert attempt(client, user.email, "wrong password!").status_code == 422
     response = attempt(client, user.email)
     assert response.status_code == 429
     assert "Trop de tentatives" in page_text(response)
@@ -136,7 +136,7 @@ def test_one_email_is_limited_whatever_address_tries_it(app, factory):
         client = app.test_client()
         response = attempt(client, "Target@example.org", "wrong password!",
                            environ_base={"REMOTE_ADDR": f"192.0.2.{n + 1}"})
-        assert response.status_code == 200
+        assert response.status_code == 422
     client = app.test_client()
     response = attempt(client, user.email, environ_base={"REMOTE_ADDR": "198.51.100.7"})
     assert response.status_code == 429

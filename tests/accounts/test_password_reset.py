@@ -78,7 +78,7 @@ def test_a_reset_link_sets_the_password_logs_in_and_works_only_once(app, client,
     assert 'href="/password/forgot"' in again.get_data(as_text=True)
     login(fresh, "known@example.org", NEW_PASSWORD)
     old = app.test_client()
-    assert post_form(old, "/login", {"email": "known@example.org", "password": PASSWORD}).status_code == 200
+    assert post_form(old, "/login", {"email": "known@example.org", "password": PASSWORD}).status_code == 422
 
 
 def test_a_link_already_used_cannot_be_posted_again(app, client, session, smtp, factory):
@@ -148,7 +148,7 @@ def test_the_new_password_is_validated_and_the_link_kept(app, client, smtp, fact
     factory.user(email="known@example.org")
     link = reset_link(app, client, smtp, "known@example.org")
     response = choose(client, link, "short", "short")
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Le mot de passe doit comporter entre 10 et 256 caractères." in page_text(response)
     response = choose(client, link, NEW_PASSWORD, NEW_PASSWORD + "!")
     assert "Les deux mots de passe ne sont pas identiques." in page_text(response)
@@ -174,5 +174,5 @@ def test_asking_for_links_is_throttled(client, factory):
 
 def test_a_malformed_email_is_explained(client, session):
     response = ask_for_link(client, "not an email")
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Saisissez une adresse e-mail valide" in page_text(response)

@@ -103,7 +103,7 @@ def test_resend_needs_a_login(client):
 def test_an_address_already_used_in_another_case_is_refused(client, session, factory):
     factory.user(email="Test.Candidate@Example.org")
     response = register(client, email="TEST.CANDIDATE@example.ORG")
-    assert response.status_code == 200
+    assert response.status_code == 422
     text = page_text(response)
     assert "Un compte existe déjà avec cette adresse e-mail" in text
     assert "connectez-vous, ou réinitialisez votre mot de passe" in text
@@ -114,7 +114,7 @@ def test_an_address_already_used_in_another_case_is_refused(client, session, fac
 def test_validation_errors_are_shown_in_french_and_nothing_is_saved(client, session):
     response = register(client, full_name="", email="not-an-email", phone="call me",
                         password="short", confirm_password="different")
-    assert response.status_code == 200
+    assert response.status_code == 422
     text = page_text(response)
     assert "Indiquez vos nom et prénom." in text
     assert "Saisissez une adresse e-mail valide, par exemple nom@example.org." in text

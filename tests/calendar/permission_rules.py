@@ -35,7 +35,7 @@ EXPECTED = {
     ],
     "agenda.reminder_settings": [
         Check("GET", lambda i: "/console/editions/{edition_f}/reminders".format(**i), only({"organiser_f": 200})),
-        Check("POST", lambda i: "/console/editions/{edition_f}/reminders".format(**i), only({"organiser_f": 400}),
+        Check("POST", lambda i: "/console/editions/{edition_f}/reminders".format(**i), only({"organiser_f": 422}),
               {"hours": "soon"}),
         Check("GET", lambda i: "/console/editions/{edition_g}/reminders".format(**i), only({"organiser_g": 200})),
     ],

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import pytest
 from icalendar import Calendar
 
 from tests.conftest import login, post_form

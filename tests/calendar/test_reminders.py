@@ -205,9 +205,9 @@ def test_an_organiser_sets_the_reminder_times_and_booked_entries_follow(app, ses
     assert 'value="24, 1"' in client.get(path).get_data(as_text=True)
 
     refused = post_form(client, path, {"hours": "24, demain"})
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert "« demain » n’est pas un nombre d’heures" in refused.get_data(as_text=True)
-    assert post_form(client, path, {"hours": "0"}).status_code == 400
+    assert post_form(client, path, {"hours": "0"}).status_code == 422
     assert sorted(scheduled(app).values())[0] == START - dt.timedelta(hours=24)  # unchanged
 
     assert post_form(client, path, {"hours": "48; 0,5"}).status_code == 302

@@ -16,9 +16,9 @@ def _add(endpoint: str, *checks: Check) -> None:
 
 _add("candidates.dashboard", Check("GET", lambda i: "/candidate/", only({C: 200})))
 _add("candidates.profile", Check("GET", lambda i: "/candidate/profile", only({C: 200})),
-     Check("POST", lambda i: "/candidate/profile", only({C: 200}), {}))
+     Check("POST", lambda i: "/candidate/profile", only({C: 422}), {}))
 _add("candidates.cvs", Check("GET", lambda i: "/candidate/cvs", only({C: 200})),
-     Check("POST", lambda i: "/candidate/cvs", only({C: 200}), {}))
+     Check("POST", lambda i: "/candidate/cvs", only({C: 422}), {}))
 _add("candidates.download_cv", Check("GET", lambda i: "/candidate/cvs/{cv_c}".format(**i), only({C: 200})),
      Check("GET", lambda i: "/candidate/cvs/{cv_other}".format(**i), only({})))
 _add("candidates.delete_cv", Check("POST", lambda i: "/candidate/cvs/{cv_other}/delete".format(**i), only({}), {}),
@@ -52,17 +52,17 @@ _add("candidates.shortlist", Check("POST", lambda i: (INBOX + "/{application_c}/
 _add("candidates.invite", Check("POST", lambda i: (INBOX + "/{application_c}/invite").format(**i),
                                 only({"recruiter_a": 302}), {}))
 _add("candidates.reject", Check("POST", lambda i: (INBOX + "/{application_c}/reject").format(**i),
-                                only({"recruiter_a": 200}), {"reason": "nonsense"}))
+                                only({"recruiter_a": 422}), {"reason": "nonsense"}))
 _add("candidates.edition_statistics",
      Check("GET", lambda i: "/console/editions/{edition_f}/candidates".format(**i), only({"organiser_f": 200})),
      Check("GET", lambda i: "/console/editions/{edition_g}/candidates".format(**i), only({"organiser_g": 200})))
 _add("candidates.adviser_home", Check("GET", lambda i: "/adviser/", only({"adviser": 200})))
 _add("candidates.new_referral", Check("GET", lambda i: "/adviser/referrals/new", only({"adviser": 200})),
-     Check("POST", lambda i: "/adviser/referrals/new", only({"adviser": 200}), {}))
+     Check("POST", lambda i: "/adviser/referrals/new", only({"adviser": 422}), {}))
 _add("candidates.adviser_referral",
      Check("GET", lambda i: "/adviser/referrals/{referral_c}".format(**i), only({"adviser": 200})),
      Check("GET", lambda i: "/adviser/referrals/{referral_other}".format(**i), only({})),
-     Check("POST", lambda i: "/adviser/referrals/{referral_c}".format(**i), only({"adviser": 200}), {}))
+     Check("POST", lambda i: "/adviser/referrals/{referral_c}".format(**i), only({"adviser": 422}), {}))
 _add("candidates.adviser_cv",
      Check("GET", lambda i: "/adviser/referrals/{referral_c}/cvs/{cv_c}".format(**i), only({"adviser": 200})),
      Check("GET", lambda i: "/adviser/referrals/{referral_c}/cvs/{cv_other}".format(**i), only({})))

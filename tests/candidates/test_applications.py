@@ -60,7 +60,7 @@ def test_a_cv_of_another_candidate_cannot_be_sent(app, client, world, session, f
     other_cv = session.query(CandidateCv).one()
     login(client, world.candidate.email)
     response = apply(client, world.offer_a.id, cv_id=str(other_cv.id))
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Choisissez l'un de vos CV." in page_text(response)
     assert count(session, Application) == 0
 

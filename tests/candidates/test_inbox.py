@@ -68,7 +68,7 @@ def test_reject_needs_a_reason_from_the_list(app, client, world, applied, sessio
     first, _, _ = applied
     login(client, world.recruiter_a.email)
     response = post(client, inbox_path(world, f"/{first.id}/reject"), {"reason": "you are too old"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert field_errors(response, "reason") == ["Choisissez un motif dans la liste."]
     session.expire_all()
     assert session.get(Application, first.id).status is ApplicationStatus.submitted

@@ -27,7 +27,7 @@ def test_bad_values_get_french_errors_and_change_nothing(app, client, world, ses
     login(client, world.candidate.email)
     response = post_form(client, "/candidate/profile", {**PROFILE, "postcode": "ABC", "birth_year": "demain",
                                                         "preferred_contact": "pigeon", "full_name": " "})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert field_errors(response, "postcode") == ["Un code postal a 5 chiffres, par exemple 59000."]
     assert field_errors(response, "birth_year") == ["Saisissez une année, par exemple 1990."]
     assert field_errors(response, "preferred_contact") == ["Choisissez dans la liste."]

@@ -57,7 +57,7 @@ def test_a_video_link_without_https_is_refused_and_nothing_is_saved(client, sess
 
     response = post_form(client, path, {"pitch": "Nouveau texte", "video_url": "http://video.example.org/x"})
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert field_errors(response, "video_url") == [HTTPS_ERROR]
     session.expire_all()
     booth = session.get(Booth, world.booth_a.id)
@@ -95,7 +95,7 @@ def test_a_document_needs_a_title_and_an_https_link(client, session, world):
     response = post_form(client, f"{booth_page}/documents", {"title": "", "url": "ftp://example.org/a.pdf"},
                          form_page=booth_page)
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert field_errors(response, "title") == ["Ce champ est obligatoire."]
     assert field_errors(response, "url") == [HTTPS_ERROR]
     assert count(session, BoothDocument) == 0
@@ -128,6 +128,6 @@ def test_someone_outside_the_company_cannot_be_put_on_the_team(client, session, 
     response = post_form(client, f"{booth_page}/staff", {"user_id": world.recruiter_b.id, "job_title": "Espion"},
                          form_page=booth_page)
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert field_errors(response, "user_id")
     assert count(session, BoothStaff) == 0

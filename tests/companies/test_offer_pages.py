@@ -54,7 +54,7 @@ def test_bad_offers_are_explained_in_french_and_nothing_is_saved(client, session
 
     response = post_form(client, f"/recruiter/booths/{world.booth_a.id}/offers/new", {**GOOD_OFFER, **changes})
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert field_errors(response, field) == [message]
     assert "Merci de corriger les erreurs ci-dessous." in page_text(response)
     assert count(session, Offer) == before

@@ -5,7 +5,7 @@ import pytest
 
 from fair.companies.models import Booth, BoothDocument, Offer
 from tests.companies.helpers import count, page_text
-from tests.conftest import csrf_token, login, post_form
+from tests.conftest import csrf_token, login
 
 
 def company_a_pages(world) -> list[str]:

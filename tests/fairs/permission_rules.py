@@ -21,14 +21,14 @@ def build(factory, session, world) -> None:
 EXPECTED = {
     "fairs.bulk_invitations": [
         Check("GET", lambda i: B.format(**i), only({"organiser_f": 200})),
-        Check("POST", lambda i: B.format(**i), only({"organiser_f": 400}), {}),
+        Check("POST", lambda i: B.format(**i), only({"organiser_f": 422}), {}),
         Check("GET", lambda i: "/console/editions/{edition_g}/bulk-invitations".format(**i), only({"organiser_g": 200})),
     ],
     "fairs.bulk_from_partner": [
-        # No partner chosen: the organiser is told so (400); everyone else gets 404.
-        Check("POST", lambda i: B.format(**i) + "/from-partner", only({"organiser_f": 400}), {}),
+        # No partner chosen: the organiser is told so (422); everyone else gets 404.
+        Check("POST", lambda i: B.format(**i) + "/from-partner", only({"organiser_f": 422}), {}),
         Check("POST", lambda i: "/console/editions/{edition_g}/bulk-invitations/from-partner".format(**i),
-              only({"organiser_g": 400}), {"partner": "1"}),
+              only({"organiser_g": 422}), {"partner": "1"}),
     ],
     "fairs.bulk_invitation": [
         Check("GET", lambda i: (B + "/{bulk_f}").format(**i), only({"organiser_f": 200})),

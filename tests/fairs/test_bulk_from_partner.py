@@ -144,7 +144,7 @@ def test_bad_choices_are_refused_and_create_nothing(app, session, world, choice,
     login(client, "organiser@example.org")
     value = str(getattr(world, choice)) if choice in ("cap_elsewhere", "empty") else choice
     response = _choose(client, world.edition, value)
-    assert response.status_code == 400
+    assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert message in page and 'id="partner-error"' in page
     assert session.query(BulkInvitation).count() == 0
@@ -162,5 +162,5 @@ def test_another_organiser_gets_404_and_creates_nothing(app, session, world):
                            data={"csrf_token": token, "partner": str(world.mission)})
     assert response.status_code == 404
     # Nor can they use their own edition's page to reach a partner of someone else's edition.
-    assert _choose(client, world.other_edition, str(world.mission)).status_code == 400
+    assert _choose(client, world.other_edition, str(world.mission)).status_code == 422
     assert session.query(BulkInvitation).count() == 0

@@ -130,12 +130,12 @@ def test_a_file_without_any_valid_row_changes_nothing_and_says_why(app, session,
     client = app.test_client()
     login(client, "organiser@example.org")
     response = _upload(client, world, b"nobody;x;fr\n\n")
-    assert response.status_code == 400
+    assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Aucune ligne du fichier" in page
     assert "adresse e-mail valide" in page
-    assert _upload(client, world, b"", "vide.csv").status_code == 400
-    assert _upload(client, world, b"%PDF", "liste.pdf").status_code == 400
+    assert _upload(client, world, b"", "vide.csv").status_code == 422
+    assert _upload(client, world, b"%PDF", "liste.pdf").status_code == 422
     assert session.query(BulkInvitation).count() == 0
     assert session.query(OutboxMessage).count() == 0
 

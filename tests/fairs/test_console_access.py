@@ -107,7 +107,7 @@ def test_an_organiser_of_two_organisations_chooses_which_one_organises(client, s
     other = factory.organisation("organiser", name="Organisation inconnue")
     response = post_form(client, "/console/editions/new",
                          dict(VALID_EDITION, slug="autre", organiser_id=str(other.id)))
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Choisissez une de vos organisations." in page_text(response)
     assert count(session, Edition, Edition.organiser_id == other.id) == 0
 

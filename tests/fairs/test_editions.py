@@ -112,7 +112,7 @@ def test_each_validation_error_is_shown_in_french_next_to_its_field_and_nothing_
     login(client, "organiser.f@example.org")
     before = count(session, Edition)
     response = post_form(client, "/console/editions/new", dict(VALID_EDITION, **changes))
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert field_errors(response, field_id) == [message]
     assert "Merci de corriger les erreurs ci-dessous." in page_text(response)
     assert count(session, Edition) == before
@@ -178,7 +178,7 @@ def test_a_local_time_that_does_not_name_one_instant_is_refused(client, session,
     data = dict(VALID_EDITION, starts_at=wall_time, ends_at=wall_time[:10] + "T17:00",
                 registration_opens_at="2030-03-01T09:00", registration_closes_at=wall_time[:10] + "T12:00")
     response = post_form(client, "/console/editions/new", data)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert field_errors(response, "starts_at") == [message]
     assert count(session, Edition) == 2
 

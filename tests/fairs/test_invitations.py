@@ -194,7 +194,7 @@ def test_a_bad_invitation_is_explained_and_nothing_is_sent(app, client, session,
     response = _invite(client, world.edition_f.id,
                        **{"organisation_name": "Logistique du Nord", "email": "rh@logistique-nord.example",
                           **changes})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert field_errors(response, field_id) == [message]
     assert count(session, Invitation) == 0 and count(session, Organisation) == organisations
     run_jobs(app)

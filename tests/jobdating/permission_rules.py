@@ -17,7 +17,7 @@ _add("jobdating.booth_slots",
      Check("GET", lambda i: "/fairs/{slug_f}/booths/{booth_a}/interviews".format(**i), everyone(200)),
      Check("GET", lambda i: "/fairs/{slug_g}/booths/{booth_a}/interviews".format(**i), everyone(404)))
 _add("jobdating.book",
-     Check("POST", lambda i: "/interviews/slots/{jd_slot_free}/book".format(**i), only({C: 302, "adviser": 302}), {}))
+     Check("POST", lambda i: "/interviews/slots/{jd_slot_free}/book".format(**i), only({C: 302, "adviser": 422}), {}))
 _add("jobdating.my_day", Check("GET", lambda i: "/interviews/my-day", only({C: 200})))
 _add("jobdating.cancel",
      Check("POST", lambda i: "/interviews/bookings/{jd_booking_other}/cancel".format(**i), only({}), {}),
@@ -38,7 +38,7 @@ _add("jobdating.leave_waitlist",
 _add("jobdating.availability",
      Check("GET", lambda i: "/recruiter/booths/{booth_a}/availability".format(**i), only({RA: 200})),
      Check("GET", lambda i: "/recruiter/booths/{booth_b}/availability".format(**i), only({"recruiter_b": 200})),
-     Check("POST", lambda i: "/recruiter/booths/{booth_a}/availability".format(**i), only({RA: 200}), {}))
+     Check("POST", lambda i: "/recruiter/booths/{booth_a}/availability".format(**i), only({RA: 422}), {}))
 _add("jobdating.delete_availability",
      Check("POST", lambda i: "/recruiter/booths/{booth_a}/availability/{jd_availability}/delete".format(**i),
            only({RA: 302}), {}),
@@ -48,9 +48,9 @@ _add("jobdating.recruiter_day",
      Check("GET", lambda i: "/recruiter/interviews", only({RA: 200, "recruiter_b": 200})),
      Check("GET", lambda i: "/recruiter/interviews?day=not-a-day", only({RA: 200, "recruiter_b": 200})))
 _add("jobdating.recruiter_cancel",
-     Check("POST", lambda i: "/recruiter/interviews/{jd_booking_c}/cancel".format(**i), only({RA: 302}), {}))
+     Check("POST", lambda i: "/recruiter/interviews/{jd_booking_c}/cancel".format(**i), only({RA: 422}), {}))
 _add("jobdating.record_outcome",
-     Check("POST", lambda i: "/recruiter/interviews/{jd_booking_c}/outcome".format(**i), only({RA: 302}), {}))
+     Check("POST", lambda i: "/recruiter/interviews/{jd_booking_c}/outcome".format(**i), only({RA: 422}), {}))
 _add("jobdating.overview",
      Check("GET", lambda i: "/console/editions/{edition_f}/interviews".format(**i), only({"organiser_f": 200})))
 _add("jobdating.organiser_index",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.conftest import login, post_form, run_jobs
+from tests.conftest import login, page_text, post_form, run_jobs
 from tests.jobdating.conftest import FAIR_DAY
 from tests.jobdating.helpers import active_bookings, open_range
 
@@ -92,7 +92,7 @@ def test_availability_form_errors_are_in_french_and_change_nothing(app, session,
     path = f"/recruiter/booths/{world.booth_a.id}/availability"
     before = session.query(Slot).count()
     response = post_form(client, path, {"day": FAIR_DAY.isoformat(), "start": "14:00", "end": "13:00", "mode": "video"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "La fin doit venir après le début." in response.get_data(as_text=True)
     response = post_form(client, path, {"day": FAIR_DAY.isoformat(), "start": "14:00", "end": "15:00", "mode": "video",
                                         "location": "http://insecure.example.org"})
@@ -146,8 +146,10 @@ def test_an_adviser_books_for_a_referred_candidate_only(app, session, factory, w
     page = f"/fairs/{world.edition.slug}/booths/{world.booth_a.id}/interviews"
     assert "Candidate One" in client.get(page).get_data(as_text=True)
     slot = world.slots[2]
-    post_form(client, f"/interviews/slots/{slot.id}/book", {"slot_id": slot.id, "candidate_id": world.other.id},
-              form_page=page)
+    refused = post_form(client, f"/interviews/slots/{slot.id}/book",
+                        {"slot_id": slot.id, "candidate_id": world.other.id}, form_page=page)
+    assert refused.status_code == 422
+    assert "Choisissez le candidat pour qui vous réservez." in page_text(refused)
     assert active_bookings(session, slot_id=slot.id) == []
     post_form(client, f"/interviews/slots/{slot.id}/book", {"slot_id": slot.id, "candidate_id": world.candidate.id},
               form_page=page)
@@ -182,7 +184,8 @@ def test_a_recruiter_cancels_with_a_reason_and_the_candidate_is_offered_other_sl
     login(candidate, world.candidate.email)
     day = f"/recruiter/interviews?day={FAIR_DAY.isoformat()}"
     response = post_form(recruiter, f"/recruiter/interviews/{booking_id}/cancel", {"reason": ""}, form_page=day)
-    assert "Donnez un motif au candidat." in recruiter.get(response.headers["Location"]).get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Donnez un motif au candidat." in response.get_data(as_text=True)
     assert len(active_bookings(session, candidate_id=world.candidate.id)) == 1
     post_form(recruiter, f"/recruiter/interviews/{booking_id}/cancel", {"reason": "Poste pourvu ce matin"},
               form_page=day)

@@ -3,7 +3,6 @@ python-socketio clients signed in as real users: who may join a call room, when,
 acknowledgement carries, and that offers, candidates and chat reach the other participant only."""
 from __future__ import annotations
 
-import datetime as dt
 import threading
 import time
 from typing import Iterator

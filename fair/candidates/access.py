@@ -1,0 +1,54 @@
+"""A candidate's own CVs, applications and referrals, and the referrals an adviser made.
+
+Each lookup returns the object only to its owner; anyone else finds nothing (404).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from fair.access import as_id
+from fair.candidates.models import Application, CandidateCv, Referral
+from fair.extensions import db
+
+
+def candidate_cv(cv_id: Any, candidate_id: int) -> CandidateCv | None:
+    """A CV of this candidate (read by the candidate, or by an adviser they agreed to)."""
+    wanted = as_id(cv_id)
+    if wanted is None:
+        return None
+    return db.session.execute(
+        select(CandidateCv).where(CandidateCv.id == wanted, CandidateCv.user_id == candidate_id)
+    ).scalars().first()
+
+
+def candidate_application(application_id: Any, candidate_id: int) -> Application | None:
+    wanted = as_id(application_id)
+    if wanted is None:
+        return None
+    return db.session.execute(
+        select(Application).where(Application.id == wanted, Application.candidate_id == candidate_id)
+    ).scalars().first()
+
+
+def candidate_referral(referral_id: Any, candidate_id: int) -> Referral | None:
+    """A referral that names this candidate (which they may revoke)."""
+    wanted = as_id(referral_id)
+    if wanted is None:
+        return None
+    return db.session.execute(
+        select(Referral).where(Referral.id == wanted, Referral.candidate_id == candidate_id)
+    ).scalars().first()
+
+
+def referral_by_adviser(referral_id: Any, adviser_id: int) -> Referral | None:
+    """A referral this adviser made, whatever its status (the caller checks it is confirmed)."""
+    wanted = as_id(referral_id)
+    if wanted is None:
+        return None
+    return db.session.execute(
+        select(Referral).where(Referral.id == wanted, Referral.adviser_id == adviser_id)
+        .options(joinedload(Referral.candidate), joinedload(Referral.partner))
+    ).scalars().first()
