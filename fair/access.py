@@ -15,7 +15,7 @@ from flask_login import current_user
 from sqlalchemy import Select, select
 
 from fair.accounts.models import Membership, Organisation, OrganisationKind
-from fair.extensions import db
+from fair.extensions import db, login_manager
 
 T = TypeVar("T")
 
@@ -61,8 +61,6 @@ def role_required(kind: OrganisationKind) -> Callable:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
-                from fair.extensions import login_manager
-
                 return login_manager.unauthorized()
             if not member_org_ids(kind):
                 abort(404)
@@ -79,8 +77,6 @@ def candidate_required(view: Callable) -> Callable:
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         if not current_user.is_authenticated:
-            from fair.extensions import login_manager
-
             return login_manager.unauthorized()
         if not current_user.is_candidate:
             abort(404)

@@ -44,6 +44,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
+from fair.accounts.models import User
 from fair.extensions import db, socketio
 from fair.redis_conn import get_redis
 
@@ -130,8 +131,6 @@ def _remember(sid: str, user: Any) -> None:
 def _remembered_user(values: dict[str, Any]) -> Any:
     """The user as a persistent object of this event's session, built from remembered values: no query
     (relationships still load when touched)."""
-    from fair.accounts.models import User
-
     user = sa_inspect(User).class_manager.new_instance()
     for key, value in values.items():
         set_committed_value(user, key, value)

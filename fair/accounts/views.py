@@ -25,6 +25,7 @@ from fair.accounts.models import MembershipRole, OrganisationKind, User
 from fair.extensions import db, limiter
 from fair.forms import form_status
 from fair.security import safe_next_url
+from fair.sockets import disconnect_user
 
 bp = Blueprint("accounts", __name__)
 log = logging.getLogger("fair.accounts")
@@ -189,8 +190,6 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     """POST only, with CSRF: a link or an image elsewhere cannot log people out."""
-    from fair.sockets import disconnect_user
-
     if current_user.is_authenticated:
         disconnect_user(current_user.id)  # their live pages stop too, on every node
     logout_user()

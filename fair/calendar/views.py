@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -17,12 +18,14 @@ from sqlalchemy import select
 from wtforms import StringField
 
 from fair.access import owned_or_404, role_required
-from fair.accounts.models import OrganisationKind
-from fair.calendar import agenda, feeds
+from fair.accounts.models import OrganisationKind, User
+from fair.calendar import agenda, feeds, reminders
 from fair.calendar.models import CalendarEntry
 from fair.extensions import db
 from fair.fairs.access import organiser_edition
+from fair.fairs.models import Edition
 from fair.forms import ConfirmForm
+from fair.timezones import local_span_text
 
 log = logging.getLogger("fair.calendar")
 
@@ -37,15 +40,11 @@ def my_calendar():
     feed = feeds.feed_of(db.session, current_user.id)
     # The configured public address, not the one this request came through (a proxy may differ).
     feed_url = current_app.config["BASE_URL"] + url_for("agenda.feed", token=feed.token) if feed else None
-    from fair.fairs.models import Edition
 
     entries = agenda.active_entries(db.session, current_user.id)
     zones = dict(db.session.execute(
         select(Edition.id, Edition.timezone).where(Edition.id.in_({e.edition_id for e in entries}))
     ).all())
-    from flask_babel import get_locale
-
-    from fair.timezones import local_span_text
 
     def entry_when(entry) -> str:
         return local_span_text(entry.starts_at, entry.ends_at, zones.get(entry.edition_id) or agenda.DEFAULT_TIMEZONE,
@@ -86,7 +85,6 @@ def feed(token: str):
     subscription = feeds.feed_by_token(db.session, token)
     if subscription is None:
         abort(404)
-    from fair.accounts.models import User
 
     user = db.session.get(User, subscription.user_id)
     if user is None or not user.is_active:
@@ -129,8 +127,6 @@ def hours_text(minutes: list[int]) -> str:
 @bp.route("/console/editions/<int:edition_id>/reminders", methods=["GET", "POST"])
 @organiser_required
 def reminder_settings(edition_id: int):
-    from fair.calendar import reminders
-
     edition = owned_or_404(organiser_edition(edition_id, current_user.id))
     current = reminders.reminder_offsets(db.session, edition.id)
     form = OffsetsForm(hours=hours_text(current))

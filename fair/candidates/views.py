@@ -13,6 +13,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -21,7 +22,7 @@ from fair.accounts.models import OrganisationKind
 from fair.candidates import labels, mailing, services, storage
 from fair.candidates.access import candidate_application, candidate_cv, candidate_referral, referral_by_adviser
 from fair.candidates.forms import ApplyForm, CvForm, OnBehalfForm, ProfileForm, ReferralForm, RejectForm
-from fair.candidates.models import ApplicationStatus, CandidateCv, ReferralStatus, RejectionReason
+from fair.candidates.models import ApplicationStatus, CandidateCv, CandidateProfile, ReferralStatus, RejectionReason
 from fair.companies.access import recruiter_booth
 from fair.companies.models import Booth
 from fair.extensions import db
@@ -289,10 +290,6 @@ def inbox(booth_id: int):
 
 
 def _profiles_of(applications) -> dict:
-    from sqlalchemy import select
-
-    from fair.candidates.models import CandidateProfile
-
     ids = {a.candidate_id for a in applications}
     if not ids:
         return {}

@@ -272,3 +272,18 @@ def bulks_of_edition(session: Session, edition_id: int) -> list[BulkInvitation]:
         select(BulkInvitation).where(BulkInvitation.edition_id == edition_id)
         .order_by(BulkInvitation.created_at.desc(), BulkInvitation.id.desc())
     ).scalars())
+
+
+# ---------------------------------------------------------------- progress, as pages and the room `bulk:<id>` show it
+
+def bulk_room(bulk_id: int) -> str:
+    return f"bulk:{bulk_id}"
+
+
+def bulk_state(bulk) -> dict:
+    return {"id": bulk.id, "status": bulk.status.value, "total": bulk.total, "sent": bulk.sent,
+            "percent": percent(bulk.sent, bulk.total), "rejected": len(bulk.rejected or [])}
+
+
+def percent(done: int, total: int) -> int:
+    return 100 if total <= 0 else min(100, (done * 100) // total)

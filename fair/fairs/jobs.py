@@ -11,7 +11,6 @@ from sqlalchemy import select, update
 from fair.db import db, utcnow
 from fair.fairs import bulk, services
 from fair.fairs.models import BulkInvitation, BulkRecipient, BulkStatus, Edition, Invitation
-from fair.fairs.sockets import bulk_room, bulk_state
 from fair.jobs import job
 from fair.mail.outbox import queue_mail
 from fair.sockets import emit_from_worker
@@ -95,8 +94,8 @@ def send_bulk(bulk_id: int) -> int:
         db.session.execute(update(BulkInvitation).where(BulkInvitation.id == bulk_id).values(sent=sent))
         db.session.commit()
         invitation = db.session.get(BulkInvitation, bulk_id, populate_existing=True)
-        emit_from_worker(redis_url, "bulk_progress", bulk_state(invitation),
-                                 bulk_room(invitation.id))
+        emit_from_worker(redis_url, "bulk_progress", bulk.bulk_state(invitation),
+                                 bulk.bulk_room(invitation.id))
         if invitation.status == BulkStatus.done:
             log.info("bulk invitation %s: done, %s of %s queued", bulk_id, invitation.sent, invitation.total)
             return handed

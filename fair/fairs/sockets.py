@@ -12,22 +12,10 @@ from flask_login import current_user
 from flask_socketio import SocketIO, join_room
 
 from fair.extensions import socketio
+from fair.fairs.bulk import bulk_for_organiser, bulk_room, bulk_state
 from fair.sockets import handle
 
 log = logging.getLogger("fair.fairs")
-
-
-def bulk_room(bulk_id: int) -> str:
-    return f"bulk:{bulk_id}"
-
-
-def bulk_state(bulk) -> dict:
-    return {"id": bulk.id, "status": bulk.status.value, "total": bulk.total, "sent": bulk.sent,
-            "percent": percent(bulk.sent, bulk.total), "rejected": len(bulk.rejected or [])}
-
-
-def percent(done: int, total: int) -> int:
-    return 100 if total <= 0 else min(100, (done * 100) // total)
 
 
 def register(server: SocketIO = socketio) -> None:
@@ -37,8 +25,6 @@ def register(server: SocketIO = socketio) -> None:
 
 def _follow_bulk(data):
     """Join `bulk:<id>` if the user organises that edition; answer the current state (not a replay)."""
-    from fair.fairs.bulk import bulk_for_organiser
-
     try:
         bulk_id = int((data or {}).get("id"))
     except (TypeError, ValueError):

@@ -43,7 +43,6 @@ from fair.fairs.labels import (
     label,
 )
 from fair.fairs.models import BulkStatus, EditionStatus, Invitation, InvitationKind
-from fair.fairs.sockets import bulk_room, bulk_state
 from fair.forms import ConfirmForm, form_status, select_choices
 from fair.mail.models import OutboxMessage, OutboxStatus
 from fair.mail.outbox import failed_for_edition
@@ -462,7 +461,7 @@ def bulk_from_partner(edition_id: int):
 def bulk_invitation(edition_id: int, bulk_id: int):
     edition = owned_or_404(organiser_edition(edition_id, current_user.id))
     bulk = _bulk_or_404(edition.id, bulk_id)
-    return render_template("fairs/bulk.html", edition=edition, bulk=bulk, state=bulk_state(bulk),
+    return render_template("fairs/bulk.html", edition=edition, bulk=bulk, state=bulk_service.bulk_state(bulk),
                            failures=_send_failures(bulk), form=ConfirmForm())
 
 
@@ -488,7 +487,7 @@ def _change_bulk(edition_id: int, bulk_id: int, change):
         db.session.commit()
         _announce(bulk)
     if request.accept_mimetypes.best == "application/json":
-        return bulk_state(bulk)
+        return bulk_service.bulk_state(bulk)
     if not changed:
         flash(_("This sending can no longer be paused or resumed."), "info")
     return redirect(url_for("fairs.bulk_invitation", edition_id=edition.id, bulk_id=bulk.id))
@@ -496,7 +495,8 @@ def _change_bulk(edition_id: int, bulk_id: int, change):
 
 def _announce(bulk) -> None:
     try:
-        emit_from_worker(current_app.config["REDIS_URL"], "bulk_progress", bulk_state(bulk), bulk_room(bulk.id))
+        emit_from_worker(current_app.config["REDIS_URL"], "bulk_progress", bulk_service.bulk_state(bulk),
+                         bulk_service.bulk_room(bulk.id))
     except Exception:  # the page shows the state on reload anyway
         log.exception("could not announce bulk invitation %s", bulk.id)
 

@@ -11,7 +11,7 @@ import datetime as dt
 from functools import wraps
 from typing import Any, Callable
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -19,6 +19,7 @@ from sqlalchemy import select
 from fair import clock
 from fair.access import candidate_required, member_org_ids, owned_or_404, role_required
 from fair.accounts.models import OrganisationKind, User
+from fair.candidates.models import Referral, ReferralStatus
 from fair.companies.access import recruiter_booth
 from fair.companies.models import Booth
 from fair.extensions import db
@@ -47,7 +48,7 @@ from fair.jobdating.models import (
     WaitlistStatus,
 )
 from fair.timezones import fair_zone, local_day_bounds, local_to_utc, zone_named
-from fair.web import local_time
+from fair.web import local_date, local_time
 
 bp = Blueprint("jobdating", __name__)
 
@@ -85,8 +86,6 @@ def _public_booth(slug: str, booth_id: int) -> Booth:
 
 def _referred_candidates() -> list[User]:
     """Candidates who confirmed that this adviser may act for them."""
-    from fair.candidates.models import Referral, ReferralStatus
-
     if not current_user.is_authenticated or not current_user.is_adviser:
         return []
     return list(db.session.execute(
@@ -186,8 +185,6 @@ def my_day():
 
 
 def _cfg(name: str) -> Any:
-    from flask import current_app
-
     return current_app.config[name]
 
 
@@ -275,8 +272,6 @@ def leave_waitlist(entry_id: int):
 
 
 def _fair_days(edition: Edition) -> list[tuple[str, str]]:
-    from fair.web import local_date
-
     tz = fair_zone(edition)
     first, last = edition.starts_at.astimezone(tz).date(), edition.ends_at.astimezone(tz).date()
     days = []

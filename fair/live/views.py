@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, jsonify, render_template
+from flask import Blueprint, abort, current_app, g, jsonify, render_template
 from flask_login import current_user, login_required
 
 from fair.access import owned_or_404
@@ -80,8 +80,6 @@ def live_snapshots() -> dict[str, Any]:
 
     def presence_row(edition, booth_id: int) -> dict[str, Any] | None:
         """One booth card's figures, from one snapshot of the edition per request."""
-        from flask import g
-
         cache = g.setdefault("live_edition_snapshots", {})
         if edition.id not in cache:
             cache[edition.id] = edition_snapshot(edition)

@@ -10,7 +10,8 @@ import ipaddress
 import logging
 import os
 
-from flask import Blueprint, Flask, Response, current_app, g, request
+from flask import Blueprint, Flask, Response, abort, current_app, g, request
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -18,7 +19,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from fair.extensions import csrf, db, limiter
+from fair.extensions import csrf, db, limiter, login_manager
 from fair.ops import logs
 from fair.ops.metrics import Metrics
 from fair.ops.probes import check_database, check_redis
@@ -107,8 +108,6 @@ def readyz():
 def metrics():
     """Prometheus text format, for a scraper on the node itself or one holding METRICS_TOKEN."""
     if not _may_scrape():
-        from flask import abort
-
         abort(404)
     registry = current_app.extensions["fair_metrics"].registry
     return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
@@ -148,7 +147,6 @@ def service_unavailable(error: Exception):
     except Exception:
         pass
     if "_login_user" not in g:  # the user was not loaded yet: loading them would need the database
-        from fair.extensions import login_manager
 
         g._login_user = login_manager.anonymous_user()
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
@@ -161,8 +159,6 @@ def service_unavailable(error: Exception):
 
 
 def _locale() -> str:
-    from flask_babel import get_locale
-
     try:
         return str(get_locale() or "fr")
     except Exception:

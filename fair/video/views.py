@@ -14,9 +14,12 @@ from flask_login import current_user, login_required
 from fair.access import owned_or_404
 from fair.db import utcnow
 from fair.extensions import db
+from fair.jobdating.forms import OutcomeForm
+from fair.jobdating.models import Booking
 from fair.video import services
 from fair.video.models import CallMode, CallRoom, CallSource
 from fair.video.rooms import room_path
+from fair.video.sockets import mode_changed
 
 bp = Blueprint("video", __name__)
 
@@ -55,9 +58,6 @@ def _outcome_target(room: CallRoom) -> dict[str, Any]:
     """Where the recruiter records how it went: the job-dating outcome form for a booking, the live
     desk for a queue call."""
     if room.source == CallSource.slot and room.booking_id:
-        from fair.jobdating.forms import OutcomeForm
-        from fair.jobdating.models import Booking
-
         return {"booking": db.session.get(Booking, room.booking_id), "outcome_form": OutcomeForm(formdata=None)}
     return {"desk_url": f"/live/booths/{room.booth_id}/desk"}
 
@@ -96,7 +96,6 @@ def phone(token: str):
             return jsonify({"ok": False, "error": str(refused.message), "code": refused.code}), 409
         flash(str(refused.message), "error")
         return redirect(room_path(room))
-    from fair.video.sockets import mode_changed
 
     mode_changed(room)
     if wants_json:

@@ -28,10 +28,11 @@ from fair.fairs.access import organiser_edition
 from fair.fairs.models import PUBLIC_STATUSES, Edition
 from fair.forms import ConfirmForm, form_status
 from fair.timezones import fair_zone, local_to_utc
+from fair.web import local_datetime
 from fair.webinars import providers, services
 from fair.webinars.access import company_webinar, organiser_webinar
 from fair.webinars.forms import LANGUAGE_LABELS, PROVIDER_LABELS, WebinarForm
-from fair.webinars.models import Provider, RegistrationStatus, Webinar, WebinarStatus
+from fair.webinars.models import Provider, RegistrationStatus, Webinar, WebinarRegistration, WebinarStatus
 
 bp = Blueprint("webinars", __name__)
 
@@ -70,8 +71,6 @@ def fair_webinars(slug: str):
     webinars = services.edition_webinars(db.session, edition.id)
     mine: dict[int, Any] = {}
     if current_user.is_authenticated:
-        from fair.webinars.models import WebinarRegistration
-
         mine = {r.webinar_id: r for r in db.session.execute(select(WebinarRegistration).where(
             WebinarRegistration.user_id == current_user.id,
             WebinarRegistration.webinar_id.in_([w.id for w in webinars]))).scalars()} if webinars else {}
@@ -263,8 +262,6 @@ def console_registrations(webinar_id: int):
 @bp.route("/console/webinars/<int:webinar_id>/registrations.csv")
 @organiser_only
 def console_registrations_csv(webinar_id: int):
-    from fair.web import local_datetime
-
     webinar = owned_or_404(organiser_webinar(webinar_id, current_user.id))
     tz = webinar.edition.timezone
     labels = status_labels()
