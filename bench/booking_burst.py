@@ -45,6 +45,8 @@ BOOTHS, SLOTS_PER_BOOTH = 20, 20
 
 def seed(database_url: str, redis_url: str, candidates: int) -> tuple[list[str], list[int]]:
     """A published fair, 20 booths with 20 video slots each, and the candidates' accounts."""
+    from argon2 import PasswordHasher
+
     from fair import create_app
     from fair.accounts.models import Membership, Organisation, OrganisationKind, User
     from fair.companies.models import Booth
@@ -54,7 +56,6 @@ def seed(database_url: str, redis_url: str, candidates: int) -> tuple[list[str],
     from fair.jobdating.models import SlotMode
     from fair.jobdating.services import open_availability
     from fair.migrate import upgrade
-    from argon2 import PasswordHasher
 
     upgrade(database_url)
     app = create_app({"DATABASE_URL": database_url, "REDIS_URL": redis_url, "SECRET_KEY": "bench",

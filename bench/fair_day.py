@@ -31,7 +31,6 @@ import json
 import multiprocessing as mp
 import random
 import re
-import statistics
 import sys
 import tempfile
 import threading

@@ -134,8 +134,8 @@ def start_workers(app, env: dict[str, str], count: int, command: list[str], logs
     that follows measures sending, not Python start-up."""
     from rq import Worker
 
-    from fair.redis_conn import redis_for
     from fair.jobs import get_queue
+    from fair.redis_conn import redis_for
 
     redis = redis_for(env["REDIS_URL"])
     before = len(Worker.all(connection=redis))
@@ -208,8 +208,8 @@ def run(args: argparse.Namespace) -> None:
 
     from fair import create_app
     from fair.embedded import EmbeddedValkey
-    from fair.migrate import upgrade
     from fair.mail import outbox
+    from fair.migrate import upgrade
 
     work = Path(tempfile.mkdtemp(prefix="fair-bench-"))
     valkey = EmbeddedValkey(work / "valkey")

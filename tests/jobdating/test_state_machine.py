@@ -18,11 +18,11 @@ START = dt.datetime(2030, 3, 1, 9, 0, tzinfo=dt.timezone.utc)
 
 
 def test_bookings_keep_their_invariants_whatever_people_do(app, session, world):
+    from fair.calendar.models import CalendarEntry
     from fair.extensions import db
     from fair.fairs.models import Edition
     from fair.jobdating import services
     from fair.jobdating.models import Booking, BookingStatus, Slot, WaitlistEntry, WaitlistStatus
-    from fair.calendar.models import CalendarEntry
 
     overlapping = open_range(session, world.booth_b, world.recruiter_b, FAIR_DAY, "09:10", "10:30")
     session.get(Edition, world.edition.id).max_bookings_per_candidate = 4

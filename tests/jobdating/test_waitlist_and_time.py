@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-
 from tests.conftest import login, page_text, post_form, run_jobs
 from tests.jobdating.helpers import active_bookings, candidates, local
 

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import re
-
 from email.message import EmailMessage
 
-from fair.mail.render import keep_for_viewer
 from fair.mail.models import DevMail
+from fair.mail.render import keep_for_viewer
 
 ICS = (
     "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//fair//test//FR\r\nMETHOD:REQUEST\r\n"

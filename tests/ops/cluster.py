@@ -21,9 +21,22 @@ import requests
 
 from tests.conftest import token_in
 from tests.live.server import session_cookie
-from tests.servers import (ROOT, PostgresCluster, SmtpSink, ValkeyProcess, descendants, free_port,  # noqa: F401
-                           kill_tree, nginx_binary, running, signal_group, start_nginx, start_worker, stop_tree,
-                           wait_until)
+from tests.servers import (  # noqa: F401
+    ROOT,
+    PostgresCluster,
+    SmtpSink,
+    ValkeyProcess,
+    descendants,
+    free_port,
+    kill_tree,
+    nginx_binary,
+    running,
+    signal_group,
+    start_nginx,
+    start_worker,
+    stop_tree,
+    wait_until,
+)
 
 SECRET = "cluster-test-secret"
 PASSWORD = "cluster password 2026"

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from fair.jobs import HeldJob
-from fair.jobs import get_queue, release_held_jobs
+from fair.jobs import HeldJob, get_queue, release_held_jobs
 from tests.servers import free_port
 
 
