@@ -18,7 +18,8 @@ from fair.calendar.views import bp as calendar_bp
 from fair.candidates.views import bp as candidates_bp
 from fair.companies.views import bp as companies_bp
 from fair.config import PROJECT_ROOT, load_config
-from fair.extensions import babel, csrf, db, limiter, login_manager, select_locale, socketio
+from fair.extensions import babel, csrf, limiter, login_manager, select_locale, socketio
+from fair.extensions import db as database  # not `db`: fair.db stays the module the migrations use
 from fair.fairs import sockets as fairs_sockets
 from fair.fairs.views import bp as fairs_bp
 from fair.jobdating.views import bp as jobdating_bp
@@ -56,7 +57,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "fair-limits")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-    db.init_app(app)
+    database.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "UTC")
     limiter.init_app(app)
