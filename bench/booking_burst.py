@@ -182,7 +182,8 @@ def burst(base: str, emails: list[str], booth_ids: list[int], attempts: int, con
             try:
                 with knowledge:
                     options = [i for i in believed_free if not any(
-                        catalogue[i]["starts_at"] < end and start < catalogue[i]["ends_at"] for start, end in person.held)]
+                        catalogue[i]["starts_at"] < end and start < catalogue[i]["ends_at"]
+                        for start, end in person.held)]
                     slot_id = rng.choice(options) if options else rng.choice(list(catalogue))
                 began = time.perf_counter()
                 answer = person.http.post(f"{base}/api/jobdating/slots/{slot_id}/bookings", json={},

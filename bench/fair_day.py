@@ -348,7 +348,7 @@ def main() -> int:
         slots = list(world["slots"])
         rng.shuffle(slots)
         jobs = []
-        for n, cookie in enumerate(world["cookies"]):
+        for _n, cookie in enumerate(world["cookies"]):
             booth, offer = rng.choice(world["offers"])
             slot = None
             if rng.random() < 0.2 and slots:

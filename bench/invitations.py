@@ -5,7 +5,8 @@ PostgreSQL of --database-url), an aiosmtpd sink on loopback, and real RQ worker 
 
 1. The outbox way: rows are written by `queue_mail` (not timed), then their send jobs are
    enqueued as the after-commit hook does (one job per BATCH_SIZE rows, each sending its rows
-   over one SMTP connection), run by `python -m workers worker --no-fork` processes (RQ's SimpleWorker, no fork per job).
+   over one SMTP connection), run by `python -m workers worker --no-fork` processes (RQ's SimpleWorker,
+   no fork per job).
 2. The naive way, for comparison: one RQ job per message, on RQ's default forking worker (a fork
    and a new SMTP connection per message), on a sample of --naive-messages rows.
 

@@ -1,5 +1,6 @@
-"""(Messages are checked in French, the default language.) Booking rules of an edition, cancel / reschedule with their cut-off, the calendar entries a
-booking keeps in step, attendance and outcomes, and the phone number shown only during the slot."""
+"""(Messages are checked in French, the default language.) Booking rules of an edition, cancel /
+reschedule with their cut-off, the calendar entries a booking keeps in step, attendance and outcomes,
+and the phone number shown only during the slot."""
 from __future__ import annotations
 
 import datetime as dt

@@ -78,7 +78,8 @@ def test_an_ics_invitation_and_attachments_can_be_downloaded(client, session):
 
     body = client.get(f"/dev/mail/{mail.id}").get_data(as_text=True)
     assert "Pièces jointes" in body
-    links = dict((name, href) for href, name in re.findall(r'<a href="(/dev/mail/\d+/parts/\d+)" download="([^"]+)"', body))
+    links = dict((name, href)
+                 for href, name in re.findall(r'<a href="(/dev/mail/\d+/parts/\d+)" download="([^"]+)"', body))
     assert set(links) == {"invitation.ics", "programme.pdf"}
 
     ics = client.get(links["invitation.ics"])

@@ -57,7 +57,8 @@ def render_nginx_site(node_ports: list[int], listen_port: int, debug_upstream: b
     site = re.sub(r"    location /static/ \{.*?\n    \}\n", "", site, flags=re.S)
     if debug_upstream:  # tests only: which node answered
         site = site.replace("    add_header Set-Cookie $fair_node_cookie;",
-                            "    add_header Set-Cookie $fair_node_cookie;\n    add_header X-Upstream $upstream_addr always;")
+                            "    add_header Set-Cookie $fair_node_cookie;\n"
+                            "    add_header X-Upstream $upstream_addr always;")
     return site
 
 

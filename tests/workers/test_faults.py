@@ -278,7 +278,7 @@ def test_a_row_that_keeps_killing_its_worker_is_given_up(app, session, clock):
 
     row_id = queue(session).id
     session.commit()
-    for attempt in range(outbox.MAX_ATTEMPTS):
+    for _attempt in range(outbox.MAX_ATTEMPTS):
         _, claimed = outbox.claim(session, [row_id])  # taken by a worker that then dies
         assert [r.id for r in claimed] == [row_id]
         clock.advance(seconds=outbox.LEASE.total_seconds() + 1)
