@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run serve test install test-deps translations chromium postgresql nginx e2e-node clean
+.PHONY: run serve test lint install test-deps translations chromium postgresql nginx e2e-node clean
 
 run: install translations
 	$(BIN)/python -m fair.devserver
@@ -14,8 +14,13 @@ run: install translations
 serve: install translations
 	$(BIN)/python -m fair.ops.serve
 
-test: test-deps translations chromium postgresql nginx e2e-node
+test: lint translations chromium postgresql nginx e2e-node
 	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+# Style and import rules (ruff.toml) and the layer contracts (.importlinter), checked before any test runs.
+lint: test-deps
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

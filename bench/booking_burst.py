@@ -45,6 +45,8 @@ BOOTHS, SLOTS_PER_BOOTH = 20, 20
 
 def seed(database_url: str, redis_url: str, candidates: int) -> tuple[list[str], list[int]]:
     """A published fair, 20 booths with 20 video slots each, and the candidates' accounts."""
+    from argon2 import PasswordHasher
+
     from fair import create_app
     from fair.accounts.models import Membership, Organisation, OrganisationKind, User
     from fair.companies.models import Booth
@@ -54,7 +56,6 @@ def seed(database_url: str, redis_url: str, candidates: int) -> tuple[list[str],
     from fair.jobdating.models import SlotMode
     from fair.jobdating.services import open_availability
     from fair.migrate import upgrade
-    from argon2 import PasswordHasher
 
     upgrade(database_url)
     app = create_app({"DATABASE_URL": database_url, "REDIS_URL": redis_url, "SECRET_KEY": "bench",
@@ -181,7 +182,8 @@ def burst(base: str, emails: list[str], booth_ids: list[int], attempts: int, con
             try:
                 with knowledge:
                     options = [i for i in believed_free if not any(
-                        catalogue[i]["starts_at"] < end and start < catalogue[i]["ends_at"] for start, end in person.held)]
+                        catalogue[i]["starts_at"] < end and start < catalogue[i]["ends_at"]
+                        for start, end in person.held)]
                     slot_id = rng.choice(options) if options else rng.choice(list(catalogue))
                 began = time.perf_counter()
                 answer = person.http.post(f"{base}/api/jobdating/slots/{slot_id}/bookings", json={},

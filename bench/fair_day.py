@@ -31,7 +31,6 @@ import json
 import multiprocessing as mp
 import random
 import re
-import statistics
 import sys
 import tempfile
 import threading
@@ -349,7 +348,7 @@ def main() -> int:
         slots = list(world["slots"])
         rng.shuffle(slots)
         jobs = []
-        for n, cookie in enumerate(world["cookies"]):
+        for _n, cookie in enumerate(world["cookies"]):
             booth, offer = rng.choice(world["offers"])
             slot = None
             if rng.random() < 0.2 and slots:

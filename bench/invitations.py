@@ -5,7 +5,8 @@ PostgreSQL of --database-url), an aiosmtpd sink on loopback, and real RQ worker 
 
 1. The outbox way: rows are written by `queue_mail` (not timed), then their send jobs are
    enqueued as the after-commit hook does (one job per BATCH_SIZE rows, each sending its rows
-   over one SMTP connection), run by `python -m workers worker --no-fork` processes (RQ's SimpleWorker, no fork per job).
+   over one SMTP connection), run by `python -m workers worker --no-fork` processes (RQ's SimpleWorker,
+   no fork per job).
 2. The naive way, for comparison: one RQ job per message, on RQ's default forking worker (a fork
    and a new SMTP connection per message), on a sample of --naive-messages rows.
 
@@ -134,8 +135,8 @@ def start_workers(app, env: dict[str, str], count: int, command: list[str], logs
     that follows measures sending, not Python start-up."""
     from rq import Worker
 
-    from fair.redis_conn import redis_for
     from fair.jobs import get_queue
+    from fair.redis_conn import redis_for
 
     redis = redis_for(env["REDIS_URL"])
     before = len(Worker.all(connection=redis))
@@ -208,8 +209,8 @@ def run(args: argparse.Namespace) -> None:
 
     from fair import create_app
     from fair.embedded import EmbeddedValkey
-    from fair.migrate import upgrade
     from fair.mail import outbox
+    from fair.migrate import upgrade
 
     work = Path(tempfile.mkdtemp(prefix="fair-bench-"))
     valkey = EmbeddedValkey(work / "valkey")

@@ -322,7 +322,8 @@ def run_round(name: str, url: str, seeded: dict[str, Any], args, work: Path, ser
     booths = seeded["booths"]
     candidates = seeded["candidates"]
     processes = max(1, math.ceil(len(candidates) / args.per_process))
-    connect_profiler = start_profile(server_pid, work / "profile-connect.txt") if args.profile and name == "fair" else None
+    connect_profiler = (start_profile(server_pid, work / "profile-connect.txt")
+                        if args.profile and name == "fair" else None)
     ctx = mp.get_context("spawn")
     report = ctx.Queue()
     controls, procs = [], []

@@ -9,6 +9,7 @@ from gevent import monkey
 
 from fair import (
     cli,
+    extensions,
     models,  # noqa: F401  (every table in the metadata)
     sockets,
     web,

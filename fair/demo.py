@@ -814,8 +814,9 @@ COMPANIES: list[Company] = [
             "Opérateur de lignes de bus urbaines et de transport à la demande pour les communes de la Métropole.",
             "Conduire un bus, c'est un métier de service : nous formons nos futurs conducteurs au permis D, "
             "rémunérés pendant la formation.",
-            TRANSPORT[2:4] + TRANSPORT[4:6] + OFFICE_JOBS[2:3], ("Marcq-en-Barœul", "Lille", "Villeneuve-d'Ascq", "Roubaix"),
-            20, {C.cdi: 6, C.cdd: 2, C.training: 4, C.alternance: 2, C.stage: 1},
+            TRANSPORT[2:4] + TRANSPORT[4:6] + OFFICE_JOBS[2:3],
+            ("Marcq-en-Barœul", "Lille", "Villeneuve-d'Ascq", "Roubaix"), 20,
+            {C.cdi: 6, C.cdd: 2, C.training: 4, C.alternance: 2, C.stage: 1},
             ("Service en horaires décalés, planning connu trois semaines à l'avance.",),
             ("Transports gratuits pour vous et votre famille.",), (2000, 2450)),
     Company("Marché Frais Lomme", "Grande distribution", "Lomme", "https://marchefrais-lomme.example",
@@ -884,7 +885,8 @@ COMPANIES: list[Company] = [
             "Installation électrique, plomberie et pompes à chaleur pour particuliers et bailleurs.",
             "La transition énergétique a besoin de bras : formez-vous avec nous aux pompes à chaleur et "
             "aux installations photovoltaïques.",
-            CONSTRUCTION[2:4] + CONSTRUCTION[9:10] + OFFICE_JOBS[6:7], ("Wattrelos", "Roubaix", "Croix", "Tourcoing"), 20,
+            CONSTRUCTION[2:4] + CONSTRUCTION[9:10] + OFFICE_JOBS[6:7], ("Wattrelos", "Roubaix", "Croix", "Tourcoing"),
+            20,
             {C.cdi: 6, C.cdd: 2, C.interim: 3, C.alternance: 4, C.stage: 1},
             SITE_HOURS, ("Véhicule de service et outillage fournis.",), (2000, 2650)),
     Company("TP Réseaux du Nord", "Travaux publics", "Seclin", "https://tp-reseaux-nord.example",
@@ -946,7 +948,8 @@ COMPANIES: list[Company] = [
             "Des postes près de chez vous, à temps plein ou partiel, et des parcours vers le métier de "
             "chef d'équipe.", SERVICES[0:3], PLACES_NORTH + PLACES_CENTRE, 22,
             {C.cdi: 7, C.cdd: 4, C.interim: 2, C.alternance: 1},
-            ("Horaires tôt le matin (6 h – 9 h) ou en soirée (18 h – 21 h).", "Temps partiel ou temps plein selon les sites."),
+            ("Horaires tôt le matin (6 h – 9 h) ou en soirée (18 h – 21 h).",
+             "Temps partiel ou temps plein selon les sites."),
             ("Tenue fournie.",), (1800, 2150)),
     Company("Vigilance Sécurité Nord", "Sécurité privée", "Lille", "https://vigilance-securite.example",
             "Sécurité de sites industriels, commerciaux et d'événements.",
@@ -958,7 +961,8 @@ COMPANIES: list[Company] = [
             "Services publics partagés de six communes de l'est de la Métropole : crèches, écoles, "
             "espaces verts, accueil.",
             "Servir les habitants au quotidien : nos métiers sont ouverts par contrat aux personnes qui ne "
-            "sont pas fonctionnaires.", PUBLIC, ("Hem", "Croix", "Wasquehal", "Villeneuve-d'Ascq", "Forest-sur-Marque"), 24,
+            "sont pas fonctionnaires.", PUBLIC,
+            ("Hem", "Croix", "Wasquehal", "Villeneuve-d'Ascq", "Forest-sur-Marque"), 24,
             {C.cdd: 8, C.alternance: 4, C.stage: 2, C.insertion: 1},
             PUBLIC_HOURS, ("Comité d'action sociale.",), (1850, 2250)),
     Company("Garage Central Roubaix", "Automobile", "Roubaix", "https://garage-central.example",
@@ -978,7 +982,8 @@ COMPANIES: list[Company] = [
             "https://ateliers-du-canal.example",
             "Atelier et chantier d'insertion : espaces verts, ressourcerie, second œuvre du bâtiment.",
             "Reprendre le travail à son rythme, avec un salaire, une formation et un accompagnement pour "
-            "lever les freins (permis, logement, santé).", INSERTION, ("Roubaix", "Tourcoing", "Wattrelos", "Lille"), 16,
+            "lever les freins (permis, logement, santé).", INSERTION,
+            ("Roubaix", "Tourcoing", "Wattrelos", "Lille"), 16,
             {C.insertion: 1}, ("26 heures par semaine, du lundi au jeudi.",),
             ("Accompagnement socioprofessionnel individuel.", "Formation au permis B possible."), (1500, 1500),
             kind="insertion"),
@@ -1026,17 +1031,26 @@ PARTNERS = [
      "Agence de France Travail : inscription, indemnisation et accompagnement des demandeurs d'emploi."),
 ]
 
-EDITION_DESCRIPTION = """Deux jours pour rencontrer des employeurs qui recrutent près de chez vous, en ligne et sur place.
+EDITION_DESCRIPTION = (
+    "Deux jours pour rencontrer des employeurs qui recrutent près de chez vous, en ligne et sur place.\n"
+    "\n"
+    "Plus de vingt entreprises et structures de la Métropole présentent leurs métiers et leurs offres : "
+    "logistique, commerce, santé et aide à domicile, hôtellerie-restauration, bâtiment, transport, industrie, "
+    "numérique et services publics. CDI, CDD, intérim, alternance, stages, contrats d'insertion et formations "
+    "financées : il y en a pour tous les parcours, et beaucoup d'offres sont ouvertes aux débutants.\n"
+    "\n"
+    "Inscrivez-vous, consultez les stands, réservez des entretiens de quinze à vingt minutes par vidéo, par "
+    "téléphone ou sur place. Les conseillers de France Travail, de la Mission locale et de nos associations "
+    "partenaires vous aident à préparer vos rencontres.\n"
+    "\n"
+    "Sur place : entrée libre, accessible aux personnes à mobilité réduite, métro ligne 1 ou 2."
+)
 
-Plus de vingt entreprises et structures de la Métropole présentent leurs métiers et leurs offres : logistique, commerce, santé et aide à domicile, hôtellerie-restauration, bâtiment, transport, industrie, numérique et services publics. CDI, CDD, intérim, alternance, stages, contrats d'insertion et formations financées : il y en a pour tous les parcours, et beaucoup d'offres sont ouvertes aux débutants.
-
-Inscrivez-vous, consultez les stands, réservez des entretiens de quinze à vingt minutes par vidéo, par téléphone ou sur place. Les conseillers de France Travail, de la Mission locale et de nos associations partenaires vous aident à préparer vos rencontres.
-
-Sur place : entrée libre, accessible aux personnes à mobilité réduite, métro ligne 1 ou 2."""
-
-DRAFT_DESCRIPTION = """Une matinée de rencontres entre employeurs et candidats à l'alternance, de la troisième au bac +5.
-
-Programme en cours de préparation."""
+DRAFT_DESCRIPTION = (
+    "Une matinée de rencontres entre employeurs et candidats à l'alternance, de la troisième au bac +5.\n"
+    "\n"
+    "Programme en cours de préparation."
+)
 
 # ----------------------------------------------------------------------------- text generation
 
@@ -1183,7 +1197,7 @@ def offer_rows(booth_ids: list[int], rng: random.Random, now: dt.datetime | None
     """The offers of every demo booth, as plain rows for one bulk insert."""
     now = now or utcnow()
     rows: list[dict] = []
-    for company, booth_id in zip(COMPANIES, booth_ids):
+    for company, booth_id in zip(COMPANIES, booth_ids, strict=True):
         taken: set[tuple[str, str]] = set()
         for index in range(company.offers):
             # Every job of the company appears once before any repeats; repeats get told apart by
@@ -1278,8 +1292,8 @@ def load_demo(only_if_empty: bool = False) -> bool:
     session = db.session
     now = utcnow()
 
-    organiser = Organisation(kind=OrganisationKind.organiser, name="Métropole européenne de Lille — Direction de l'emploi",
-                             city="Lille", website="https://emploi-metropole.example",
+    organiser = Organisation(kind=OrganisationKind.organiser,
+                             name="Métropole européenne de Lille — Direction de l'emploi", city="Lille", website="https://emploi-metropole.example",
                              description="Service emploi et insertion de la Métropole : forums, job datings et "
                                          "rencontres entre employeurs et habitants.")
     companies = [Organisation(kind=OrganisationKind.company, name=c.name, city=c.city, website=c.website,
@@ -1326,7 +1340,7 @@ def load_demo(only_if_empty: bool = False) -> bool:
 
     booths = [
         Booth(edition=edition, company=org, pitch=company.pitch, stand_number=f"{'ABC'[i // 10]}{i % 10 + 1:02d}")
-        for i, (company, org) in enumerate(zip(COMPANIES, companies))
+        for i, (company, org) in enumerate(zip(COMPANIES, companies, strict=True))
     ]
     session.add_all(booths)
     session.flush()
@@ -1334,7 +1348,7 @@ def load_demo(only_if_empty: bool = False) -> bool:
     session.add(BoothStaff(booth=booths[0], user=users["recruiter"], job_title="Chargée de recrutement"))
     session.add_all([
         BoothDocument(booth=booth, title="Nos métiers en vidéo et en images", url=f"{company.website}/metiers")
-        for booth, company in zip(booths, COMPANIES) if company.offers >= 20
+        for booth, company in zip(booths, COMPANIES, strict=True) if company.offers >= 20
     ])
     session.execute(insert(Offer), offer_rows([b.id for b in booths], rng, now))
     _live_fair(session, organiser, companies[:6], users, now)
@@ -1367,8 +1381,9 @@ def _live_fair(session, organiser: Organisation, companies: list[Organisation], 
         registration_closes_at=_local(today + dt.timedelta(days=6), 12),
     )
     session.add(edition)
+    # The live fair has only the first few companies: zip stops at the shorter list on purpose.
     booths = [Booth(edition=edition, company=org, pitch=company.pitch, stand_number=f"L{i + 1:02d}")
-              for i, (company, org) in enumerate(zip(COMPANIES, companies))]
+              for i, (company, org) in enumerate(zip(COMPANIES, companies, strict=False))]
     session.add_all(booths)
     session.flush()
     session.add(BoothStaff(booth=booths[0], user=users["recruiter"], job_title="Chargée de recrutement"))

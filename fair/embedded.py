@@ -204,7 +204,8 @@ class EmbeddedValkey:
                 time.sleep(0.05)
         finally:
             client.close()
-        raise EmbeddedValkeyError(f"The bundled Valkey server did not answer on port {self.port} within {timeout:.0f}s.")
+        raise EmbeddedValkeyError(
+            f"The bundled Valkey server did not answer on port {self.port} within {timeout:.0f}s.")
 
     def _log_tail(self, lines: int = 10) -> str:
         try:

@@ -10,7 +10,17 @@ from sqlalchemy import func, select
 
 from fair.accounts.models import Membership, Organisation, OrganisationKind, PartnerType, User
 from fair.companies.models import Booth, BoothStaff, ContractType, Offer, RemoteMode
-from fair.demo import DEMO_LOGINS, DEMO_PASSWORD, DEMO_SLUG, DEMO_TITLE, DRAFT_SLUG, SEED, load_demo, offer_rows
+from fair.demo import (
+    COMPANIES,
+    DEMO_LOGINS,
+    DEMO_PASSWORD,
+    DEMO_SLUG,
+    DEMO_TITLE,
+    DRAFT_SLUG,
+    SEED,
+    load_demo,
+    offer_rows,
+)
 from fair.fairs.models import Edition, EditionFormat, EditionPartner, EditionStatus
 from fair.security import verify_password
 from tests.conftest import login, page_text
@@ -83,7 +93,7 @@ def test_demo_offers_look_real(demo, session):
 
 def test_the_offers_are_the_same_at_every_load():
     now = dt.datetime(2030, 1, 7, 9, 0, tzinfo=dt.timezone.utc)
-    booth_ids = list(range(1, 40))
+    booth_ids = list(range(1, len(COMPANIES) + 1))
     assert offer_rows(booth_ids, random.Random(SEED), now) == offer_rows(booth_ids, random.Random(SEED), now)
 
 
@@ -102,7 +112,8 @@ def test_the_demo_logins_have_their_roles(demo, session):
     assert users["organiser"].is_organiser
     assert users["organiser"].organisations_of_kind(OrganisationKind.organiser)[0].id == demo.organiser_id
     company = users["recruiter"].organisations_of_kind(OrganisationKind.company)[0]
-    booth = session.execute(select(Booth).where(Booth.edition_id == demo.id, Booth.company_id == company.id)).scalar_one()
+    booth = session.execute(
+        select(Booth).where(Booth.edition_id == demo.id, Booth.company_id == company.id)).scalar_one()
     assert session.execute(select(BoothStaff).where(BoothStaff.booth_id == booth.id,
                                                     BoothStaff.user_id == users["recruiter"].id)).scalar_one()
     partner = users["adviser"].organisations_of_kind(OrganisationKind.partner)[0]

@@ -145,7 +145,8 @@ def test_make_run_serves_the_demo_runs_jobs_and_stops_everything_on_ctrl_c(start
     form = browser.get(f"{server.url}register", timeout=10).text
     registered = browser.post(f"{server.url}register", timeout=10, data={
         "csrf_token": token_in(form), "full_name": "Visiteuse Test", "email": "visiteuse@example.org",
-        "phone": "", "password": "une phrase de passe assez longue", "confirm_password": "une phrase de passe assez longue",
+        "phone": "", "password": "une phrase de passe assez longue",
+        "confirm_password": "une phrase de passe assez longue",
         "locale": "fr",
     })
     assert registered.status_code == 200 and "/register" not in registered.url  # accepted, not shown again
@@ -155,12 +156,14 @@ def test_make_run_serves_the_demo_runs_jobs_and_stops_everything_on_ctrl_c(start
         match = re.search(r'<td class="mail-to">visiteuse@example.org</td>\s*<td><a href="([^"]+)"', box)
         return match and match.group(1)
 
-    message = requests.get(server.url.rstrip("/") + wait_until(mail_link, 60, "the mail in the viewer", every=0.25), timeout=10).text
+    link = wait_until(mail_link, 60, "the mail in the viewer", every=0.25)
+    message = requests.get(server.url.rstrip("/") + link, timeout=10).text
     confirm = re.search(r'href="(http://127\.0\.0\.1:%d/confirm/[^"]+)"' % server.port, message)
     assert confirm, "the mail's link points at the printed URL (BASE_URL)"
     assert browser.get(html.unescape(confirm.group(1)), timeout=10).status_code == 200
     connection = sqlite3.connect(server.instance / "fair.sqlite3")
-    confirmed = connection.execute("SELECT email_confirmed_at FROM users WHERE email = 'visiteuse@example.org'").fetchone()
+    confirmed = connection.execute(
+        "SELECT email_confirmed_at FROM users WHERE email = 'visiteuse@example.org'").fetchone()
     connection.close()
     assert confirmed[0] is not None
 

@@ -36,7 +36,8 @@ def test_one_english_text_has_one_french_text_in_every_domain():
                 continue
             key = (message.context, message.id)
             if key in seen and seen[key][1] != message.string:
-                conflicts.append(f"{message.id!r}: {seen[key][0]} says {seen[key][1]!r}, {path} says {message.string!r}")
+                conflicts.append(
+                    f"{message.id!r}: {seen[key][0]} says {seen[key][1]!r}, {path} says {message.string!r}")
             seen.setdefault(key, (path, message.string))
     assert not conflicts, "\n".join(conflicts)
 

@@ -166,7 +166,8 @@ def _mail_change(session: Session, entry: CalendarEntry, method: str) -> None:
     edition = session.get(Edition, entry.edition_id)
     event = calendar_event(entry)
     ics = cancel_ics(event) if method == "CANCEL" else request_ics(event)
-    template = "calendar_cancel" if method == "CANCEL" else ("calendar_update" if entry.sequence else "calendar_request")
+    template = ("calendar_cancel" if method == "CANCEL"
+                else "calendar_update" if entry.sequence else "calendar_request")
     queue_mail(
         session, to=user.email, template=template, locale=user.locale or "fr",
         context=mail_context(entry, edition, user),

@@ -143,7 +143,8 @@ def default_locale_of(edition: Edition) -> str:
     return next((code for code in (edition.languages or []) if code in LOCALES), "fr")
 
 
-def record_bulk(session: Session, *, edition: Edition, user_id: int, filename: str, parsed: ParsedList) -> BulkInvitation:
+def record_bulk(session: Session, *, edition: Edition, user_id: int, filename: str,
+                parsed: ParsedList) -> BulkInvitation:
     """Store a checked list (CSV or a partner's candidates) and its recipients, ready for `start_bulk`."""
     bulk = BulkInvitation(edition_id=edition.id, created_by_id=user_id, filename=(filename or "")[:255],
                           status=BulkStatus.queued, total=len(parsed.rows), sent=0, rejected=parsed.rejected)

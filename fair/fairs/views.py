@@ -404,7 +404,8 @@ def bulk_invitations(edition_id: int):
                                                    filename=Path(upload.filename).name, data=data)
             except bulk_service.BulkFileError as problem:
                 db.session.rollback()
-                error = str(BULK_FILE_ERRORS.get(problem.code, BULK_FILE_ERRORS["empty"])) % {"max": bulk_service.MAX_ROWS}
+                error = (str(BULK_FILE_ERRORS.get(problem.code, BULK_FILE_ERRORS["empty"]))
+                         % {"max": bulk_service.MAX_ROWS})
                 if problem.code == "no_valid_row":
                     rejected = bulk_service.parse_csv(data).rejected
             else:

@@ -33,7 +33,8 @@ class AvailabilityForm(FlaskForm):
                       render_kw={"step": 300})
     end = TimeField(_l("End time"), validators=[InputRequired(message=_l("This field is required."))],
                     render_kw={"step": 300})
-    mode = ChoiceField(_l("Interview mode"), choices=select_choices((m.value, label) for m, label in MODE_LABELS.items()),
+    mode = ChoiceField(_l("Interview mode"),
+                       choices=select_choices((m.value, label) for m, label in MODE_LABELS.items()),
                        validators=[InputRequired(message=_l("This field is required."))])
     slot_minutes = IntegerField(
         _l("Length of an interview, in minutes"),

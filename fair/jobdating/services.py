@@ -94,7 +94,8 @@ class AvailabilityError(ValueError):
 # ---------------------------------------------------------------- time helpers
 
 
-def cut_slots(starts_at: dt.datetime, ends_at: dt.datetime, minutes: int, buffer: int) -> list[tuple[dt.datetime, dt.datetime]]:
+def cut_slots(starts_at: dt.datetime, ends_at: dt.datetime, minutes: int,
+              buffer: int) -> list[tuple[dt.datetime, dt.datetime]]:
     """Slots of `minutes` real minutes with `buffer` between them, cut in UTC so that a
     daylight-saving change inside the range neither loses nor doubles an interview."""
     slots = []
@@ -472,7 +473,8 @@ def join_waitlist(session: Session, booth: Booth, candidate_id: int, now: dt.dat
     if entry is None:
         entry = WaitlistEntry(booth_id=booth.id, candidate_id=candidate_id)
         session.add(entry)
-    entry.status, entry.joined_at, entry.offered_slot_id, entry.offer_expires_at = WaitlistStatus.waiting, now, None, None
+    entry.status, entry.joined_at = WaitlistStatus.waiting, now
+    entry.offered_slot_id, entry.offer_expires_at = None, None
     session.flush()
     return entry
 
@@ -676,7 +678,8 @@ def candidate_bookings(session: Session, candidate_id: int, *, start: dt.datetim
     return list(session.execute(query.order_by(Booking.starts_at)).scalars())
 
 
-def recruiter_day(session: Session, recruiter_id: int, start: dt.datetime, end: dt.datetime) -> list[tuple[Slot, Booking | None]]:
+def recruiter_day(session: Session, recruiter_id: int, start: dt.datetime,
+                  end: dt.datetime) -> list[tuple[Slot, Booking | None]]:
     slots = list(session.execute(
         select(Slot).where(Slot.recruiter_id == recruiter_id, Slot.starts_at >= start, Slot.starts_at < end)
         .order_by(Slot.starts_at)
@@ -707,7 +710,8 @@ def edition_overview(session: Session, edition: Edition) -> dict:
     """Fill rate per booth and per local hour, and the candidates with repeated no-shows."""
     tz = fair_zone(edition)
     rows = session.execute(
-        select(Slot, Booking.id).outerjoin(Booking, and_(Booking.slot_id == Slot.id, Booking.status == BookingStatus.active))
+        select(Slot, Booking.id)
+        .outerjoin(Booking, and_(Booking.slot_id == Slot.id, Booking.status == BookingStatus.active))
         .where(Slot.edition_id == edition.id).order_by(Slot.starts_at)
     ).all()
     per_booth: dict[int, FillRate] = {}

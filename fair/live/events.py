@@ -60,8 +60,8 @@ def _send_batch_later(edition_id: int) -> None:
     with _batches_lock:
         booths = _batches.pop(edition_id, {})
     if booths:
-        broadcast("edition_presence", {"edition": edition_id, "booths": sorted(booths.values(), key=lambda r: r["booth"])},
-                  edition_room(edition_id))
+        rows = sorted(booths.values(), key=lambda r: r["booth"])
+        broadcast("edition_presence", {"edition": edition_id, "booths": rows}, edition_room(edition_id))
 
 
 def edition_presence(edition_id: int, public: dict[str, Any], emit: Emit | None = None) -> None:

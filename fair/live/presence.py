@@ -102,7 +102,7 @@ def available_counts(booth_ids: list[int]) -> dict[int, int]:
         values = pipe.execute()
     except RedisError:
         return {booth_id: 0 for booth_id in booth_ids}
-    return {booth_id: len(set(users)) for booth_id, users in zip(booth_ids, values)}
+    return {booth_id: len(set(users)) for booth_id, users in zip(booth_ids, values, strict=True)}
 
 
 def available_sockets(booth_id: int) -> dict[str, int]:
@@ -162,7 +162,7 @@ def followed(rooms: list[str], edition_id: int) -> tuple[dict[str, bool], int]:
         *counts, connected = pipe.execute()
     except RedisError:
         return {room: True for room in rooms}, 0
-    return {room: int(count) > 0 for room, count in zip(rooms, counts)}, int(connected)
+    return {room: int(count) > 0 for room, count in zip(rooms, counts, strict=True)}, int(connected)
 
 
 def follow_edition(edition_id: int, sid: str, user_id: int) -> None:

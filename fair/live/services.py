@@ -430,7 +430,7 @@ def _counts(session: Session, booth_ids: list[int], now: dt.datetime) -> dict[in
     rows = session.execute(select(QueueEntry.booth_id, QueueEntry.status, QueueEntry.turn_expires_at).where(
         QueueEntry.booth_id.in_(booth_ids),
         QueueEntry.status.in_((QueueStatus.waiting, QueueStatus.in_call, QueueStatus.called)))).all()
-    for booth_id, status, expires in rows:
+    for booth_id, status, _expires in rows:
         if status == QueueStatus.waiting:
             counts[booth_id].waiting += 1
         elif status == QueueStatus.in_call:
@@ -570,7 +570,8 @@ def staff_state(session: Session, booth: Booth, user_id: int | None, now: dt.dat
     return state
 
 
-def dashboard_row(booth: Booth, presence_row: dict[str, Any], live: LiveBooth | None, now: dt.datetime) -> dict[str, Any]:
+def dashboard_row(booth: Booth, presence_row: dict[str, Any], live: LiveBooth | None,
+                  now: dt.datetime) -> dict[str, Any]:
     idle_minutes = None
     if presence_row["recruiters"] == 0:
         since = (live.unstaffed_since if live and live.unstaffed_since else booth.edition.starts_at)
@@ -585,7 +586,7 @@ def dashboard_state(session: Session, edition: Edition, now: dt.datetime) -> dic
     rows = _presence_rows(session, booths, now)
     lives = {live.booth_id: live for live in session.execute(
         select(LiveBooth).where(LiveBooth.booth_id.in_([b.id for b in booths]))).scalars()} if booths else {}
-    lines = [dashboard_row(booth, row, lives.get(booth.id), now) for booth, row in zip(booths, rows)]
+    lines = [dashboard_row(booth, row, lives.get(booth.id), now) for booth, row in zip(booths, rows, strict=True)]
     return {"edition": edition.id, "connected": presence.connected_count(edition.id),
             "waiting": sum(r["waiting"] for r in lines), "calls": sum(r["calls"] for r in lines),
             "idle_booths": sum(1 for r in lines if r["idle"]), "booths": lines,

@@ -28,9 +28,11 @@ def _strip(value):
 
 class WebinarForm(FlaskForm):
     title = StringField(_l("Title"), filters=[_strip],
-                        validators=[InputRequired(message=REQUIRED), Length(max=200, message=_l("At most %(max)d characters."))])
+                        validators=[InputRequired(message=REQUIRED),
+                                    Length(max=200, message=_l("At most %(max)d characters."))])
     speaker = StringField(_l("Speaker"), filters=[_strip],
-                          validators=[InputRequired(message=REQUIRED), Length(max=200, message=_l("At most %(max)d characters."))])
+                          validators=[InputRequired(message=REQUIRED),
+                                      Length(max=200, message=_l("At most %(max)d characters."))])
     description = TextAreaField(_l("Description"), filters=[_strip], render_kw={"rows": 4},
                                 validators=[Optional(), Length(max=4000, message=_l("At most %(max)d characters."))])
     day = DateField(_l("Date"), validators=[InputRequired(message=REQUIRED)])
@@ -45,7 +47,8 @@ class WebinarForm(FlaskForm):
                     NumberRange(min=1, max=10000, message=_l("Between %(min)d and %(max)d."))])
     language = ChoiceField(_l("Language"), choices=select_choices(LANGUAGE_LABELS.items()),
                            validators=[InputRequired(message=REQUIRED)])
-    provider = ChoiceField(_l("Video service"), choices=select_choices((p.value, label) for p, label in PROVIDER_LABELS.items()),
+    provider = ChoiceField(_l("Video service"),
+                           choices=select_choices((p.value, label) for p, label in PROVIDER_LABELS.items()),
                            validators=[InputRequired(message=REQUIRED)])
     room = StringField(_l("Room name"), filters=[_strip],
                        validators=[Optional(), Length(max=100, message=_l("At most %(max)d characters."))])

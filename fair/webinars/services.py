@@ -245,7 +245,8 @@ def _check_data(data: WebinarData, edition: Edition, existing: Webinar | None = 
     if existing is None or existing.starts_at != data.starts_at:
         if data.starts_at <= clock.now():
             raise WebinarError(_l("Choose a start time in the future."), code="past")
-    if data.provider == Provider.bbb and not (current_app.config.get("BBB_URL") and current_app.config.get("BBB_SECRET")):
+    if data.provider == Provider.bbb and not (current_app.config.get("BBB_URL")
+                                              and current_app.config.get("BBB_SECRET")):
         raise WebinarError(_l("BigBlueButton is not set up on this platform: choose another provider."),
                            code="provider")
 
@@ -388,7 +389,8 @@ def provider_url(webinar: Webinar, viewer: providers.Viewer) -> str:
                                         expires_at=webinar.ends_at + dt.timedelta(hours=1),
                                         app_id=config.get("JITSI_APP_ID", ""),
                                         app_secret=config.get("JITSI_APP_SECRET", ""))
-    base, secret, algorithm = config.get("BBB_URL", ""), config.get("BBB_SECRET", ""), config.get("BBB_CHECKSUM", "sha1")
+    base, secret = config.get("BBB_URL", ""), config.get("BBB_SECRET", "")
+    algorithm = config.get("BBB_CHECKSUM", "sha1")
     if not (base and secret):
         raise providers.ProviderError("BigBlueButton is not configured")
     providers.bbb_create(providers.bbb_create_url(base_url=base, secret=secret, algorithm=algorithm,
@@ -443,7 +445,8 @@ def vote(session: Session, question: WebinarQuestion, user_id: int, up: bool = T
 
 
 def votes_of(session: Session, question_id: int) -> int:
-    return session.execute(select(func.count(WebinarVote.id)).where(WebinarVote.question_id == question_id)).scalar_one()
+    return session.execute(
+        select(func.count(WebinarVote.id)).where(WebinarVote.question_id == question_id)).scalar_one()
 
 
 def questions(session: Session, webinar_id: int, user_id: int | None = None) -> list[dict]:

@@ -340,7 +340,8 @@ def _edit_webinar(webinar, back: str):
             flash(_("The webinar has been saved."), "success")
             return redirect(back)
         return _render_form(form, webinar.edition, webinar, back, request.path)
-    return _render_form(WebinarForm(formdata=None, data=_prefill(webinar)), webinar.edition, webinar, back, request.path)
+    form = WebinarForm(formdata=None, data=_prefill(webinar))
+    return _render_form(form, webinar.edition, webinar, back, request.path)
 
 
 @bp.route("/recruiter/webinars/<int:webinar_id>/cancel", methods=["POST"])

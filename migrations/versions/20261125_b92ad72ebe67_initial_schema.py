@@ -1,7 +1,7 @@
 """initial schema
 
 Revision ID: b92ad72ebe67
-Revises: 
+Revises:
 Create Date: 2026-11-25 10:43:10.174838
 """
 from alembic import op

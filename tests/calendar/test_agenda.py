@@ -7,9 +7,8 @@ import datetime as dt
 import pytest
 from icalendar import Calendar
 
-from tests.conftest import login, run_jobs
 from tests.calendar.entries import START, app_config, world  # noqa: F401  (fixtures used by name)
-
+from tests.conftest import login, run_jobs
 
 
 def _schedule(session, edition, user, ref_id=42, start=START):

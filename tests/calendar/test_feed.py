@@ -7,8 +7,8 @@ import re
 
 from icalendar import Calendar
 
-from tests.conftest import login, post_form
 from tests.calendar.entries import START, app_config  # noqa: F401  (a fixture used by name)
+from tests.conftest import login, post_form
 
 
 def _entry(session, edition, user, ref_id, start):

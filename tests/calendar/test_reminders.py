@@ -9,9 +9,8 @@ import json
 
 import pytest
 
-from tests.conftest import login, run_jobs
 from tests.calendar.entries import START, app_config, world  # noqa: F401  (fixtures used by name)
-
+from tests.conftest import login, run_jobs
 
 
 def _schedule(session, edition, user, start=START):
@@ -113,8 +112,8 @@ def test_reminders_move_when_the_entry_moves_and_vanish_when_it_is_cancelled(app
 def test_a_reminder_job_checks_the_entry_before_sending(app, session, smtp, world):
     """A job that escaped re-planning (say, Redis lost the deletion) finds the entry moved and sends nothing."""
     from fair.calendar.agenda import move_entry
-    from fair.mail.models import OutboxMessage
     from fair.calendar.jobs import send_reminder
+    from fair.mail.models import OutboxMessage
 
     edition, candidate = world
     entry = _schedule(session, edition, candidate)

@@ -53,9 +53,9 @@ def odt_bytes(text: str = "CV") -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
-        z.writestr(_member("content.xml"), f'<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:'
-                   f'tc:opendocument:xmlns:office:1.0"><office:body><office:text>{text}</office:text></office:body>'
-                   f'</office:document-content>')
+        z.writestr(_member("content.xml"), f'<?xml version="1.0"?><office:document-content '
+                   f'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"><office:body>'
+                   f'<office:text>{text}</office:text></office:body></office:document-content>')
         z.writestr(_member("META-INF/manifest.xml"), '<?xml version="1.0"?><manifest/>')
     return out.getvalue()
 
@@ -74,7 +74,8 @@ def docx_zip_bomb(unpacked_mb: int = 200) -> bytes:
 
 def exe_bytes() -> bytes:
     """The start of a Windows executable (MZ header, PE stub)."""
-    return b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"This program cannot be run in DOS mode." * 50
+    return (b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"
+            + b"This program cannot be run in DOS mode." * 50)
 
 
 def upload(client, data: bytes, filename: str, path: str = "/candidate/cvs"):

@@ -6,8 +6,7 @@ import os
 from pathlib import Path
 
 from fair.candidates.models import CandidateCv
-from tests.candidates.helpers import (count, docx_bytes, docx_zip_bomb, exe_bytes, odt_bytes, pdf_bytes,
-                                      upload)
+from tests.candidates.helpers import count, docx_bytes, docx_zip_bomb, exe_bytes, odt_bytes, pdf_bytes, upload
 from tests.companies.helpers import field_errors, page_text
 from tests.conftest import login
 

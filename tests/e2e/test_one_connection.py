@@ -23,10 +23,10 @@ def is_handshake(url: str) -> bool:
 
 def test_a_live_page_opens_one_connection_that_carries_the_queue_and_the_notice(live_server, page, browser,
                                                                                 factory, session):
-    from fair.db import utcnow
     from fair.calendar.agenda import schedule_entry
-    from tests.live.conftest import make_person
     from fair.calendar.jobs import send_notice
+    from fair.db import utcnow
+    from tests.live.conftest import make_person
 
     organiser = factory.organisation("organiser", "Métropole de Lille")
     start = utcnow() - dt.timedelta(hours=1)

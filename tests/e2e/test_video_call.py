@@ -108,7 +108,8 @@ def test_a_recruiter_and_a_candidate_see_each_other_and_a_third_person_is_refuse
 
         recruiter.get_by_label("Votre message").fill("Bonjour Samira, vous m'entendez bien ?")
         recruiter.get_by_role("button", name="Envoyer").click()
-        candidate.locator("#chat-log").filter(has_text="Recruiter A : Bonjour Samira, vous m'entendez bien ?").wait_for()
+        candidate.locator("#chat-log").filter(
+            has_text="Recruiter A : Bonjour Samira, vous m'entendez bien ?").wait_for()
         candidate.get_by_role("button", name="Couper le micro").click()
         assert candidate.get_by_role("button", name="Réactiver le micro").get_attribute("aria-pressed") == "true"
         assert candidate.evaluate("window.fairCall.local.getAudioTracks().every((t) => !t.enabled)")

@@ -22,7 +22,8 @@ EXPECTED = {
     "fairs.bulk_invitations": [
         Check("GET", lambda i: B.format(**i), only({"organiser_f": 200})),
         Check("POST", lambda i: B.format(**i), only({"organiser_f": 422}), {}),
-        Check("GET", lambda i: "/console/editions/{edition_g}/bulk-invitations".format(**i), only({"organiser_g": 200})),
+        Check("GET", lambda i: "/console/editions/{edition_g}/bulk-invitations".format(**i),
+              only({"organiser_g": 200})),
     ],
     "fairs.bulk_from_partner": [
         # No partner chosen: the organiser is told so (422); everyone else gets 404.

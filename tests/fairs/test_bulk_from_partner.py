@@ -111,8 +111,8 @@ def test_only_confirmed_referrals_of_that_partner_are_invited(app, session, smtp
 
 
 def test_pause_and_resume_work_as_for_a_file(app, session, smtp, world):
-    from fair.fairs.models import BulkInvitation, BulkStatus
     from fair.fairs.jobs import send_bulk
+    from fair.fairs.models import BulkInvitation, BulkStatus
 
     client = app.test_client()
     login(client, "organiser@example.org")

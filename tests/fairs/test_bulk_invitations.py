@@ -101,8 +101,8 @@ def test_upload_sends_to_valid_rows_only_in_batches_with_progress(app, session, 
 
 
 def test_pause_stops_between_batches_and_resume_carries_on(app, session, smtp, world):
-    from fair.fairs.models import BulkInvitation, BulkStatus
     from fair.fairs.jobs import send_bulk
+    from fair.fairs.models import BulkInvitation, BulkStatus
 
     client = app.test_client()
     login(client, "organiser@example.org")

@@ -1,5 +1,6 @@
-"""(Messages are checked in French, the default language.) Booking rules of an edition, cancel / reschedule with their cut-off, the calendar entries a
-booking keeps in step, attendance and outcomes, and the phone number shown only during the slot."""
+"""(Messages are checked in French, the default language.) Booking rules of an edition, cancel /
+reschedule with their cut-off, the calendar entries a booking keeps in step, attendance and outcomes,
+and the phone number shown only during the slot."""
 from __future__ import annotations
 
 import datetime as dt
@@ -114,8 +115,8 @@ def test_shortlisted_only_and_invitation_only(app, session, world):
 
 
 def test_cancel_until_the_cut_off_sends_the_cancellation_and_frees_the_slot(app, session, world):
-    from fair.jobdating.services import BookingError, book, cancel_booking
     from fair.calendar.models import EntryStatus
+    from fair.jobdating.services import BookingError, book, cancel_booking
 
     slot = world.slots[0]
     booking = book(session, slot_id=slot.id, candidate_id=world.candidate.id, now=EARLY)
@@ -132,9 +133,8 @@ def test_cancel_until_the_cut_off_sends_the_cancellation_and_frees_the_slot(app,
 
 
 def test_reschedule_moves_the_calendar_entry_with_a_higher_sequence(app, session, world):
-    from fair.jobdating.services import BookingError, book, reschedule
-
     from fair.jobdating.models import Booking
+    from fair.jobdating.services import BookingError, book, reschedule
 
     slot_ids = [slot.id for slot in world.slots]
     new_start, candidate_id = world.slots[3].starts_at, world.candidate.id
@@ -215,8 +215,8 @@ def test_the_phone_number_is_visible_only_within_the_slot(session, world):
 
 
 def test_the_calendar_job_is_idempotent_and_follows_the_latest_state(app, session, smtp, world):
-    from fair.jobdating.services import book, cancel_booking, sync_calendar
     from fair.calendar.models import EntryStatus
+    from fair.jobdating.services import book, cancel_booking, sync_calendar
 
     booking = book(session, slot_id=world.slots[0].id, candidate_id=world.candidate.id, now=EARLY)
     session.commit()

@@ -58,7 +58,8 @@ def test_the_page_says_in_words_that_the_slot_was_taken_and_offers_the_nearest(a
     login(second, world.other.email)
     page = f"/fairs/{world.edition.slug}/booths/{world.booth_a.id}/interviews"
     slot = world.slots[0]
-    assert post_form(first, f"/interviews/slots/{slot.id}/book", {"slot_id": slot.id}, form_page=page).status_code == 302
+    booked = post_form(first, f"/interviews/slots/{slot.id}/book", {"slot_id": slot.id}, form_page=page)
+    assert booked.status_code == 302
     response = post_form(second, f"/interviews/slots/{slot.id}/book", {"slot_id": slot.id}, form_page=page)
     assert response.status_code == 409
     text = response.get_data(as_text=True)

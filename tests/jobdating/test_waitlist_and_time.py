@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-
 from tests.conftest import login, page_text, post_form, run_jobs
 from tests.jobdating.helpers import active_bookings, candidates, local
 
@@ -45,7 +44,7 @@ def _run_due(app, when: dt.datetime) -> list[str]:
 def _fill_booth(session, world, people):
     from fair.jobdating.services import book
 
-    for slot, person in zip(world.slots, people):
+    for slot, person in zip(world.slots, people, strict=True):
         book(session, slot_id=slot.id, candidate_id=person.id, now=EARLY)
     session.commit()
 
@@ -225,6 +224,7 @@ def test_a_recruiter_s_ranges_on_both_change_days_keep_real_minutes_and_show_the
     assert [utc_to_local(s, "Europe/Paris").strftime("%H:%M") for s in autumn] == ["02:30", "02:00", "02:30"]
     # The recruiter's page shows the ranges back in the fair's time, the skipped 02:30 as 03:30.
     with clock.frozen_at(dt.datetime(2026, 1, 5, 9, 0, tzinfo=utc)):
-        shown = {day: page_text(client.get(f"/recruiter/booths/{booth.id}/availability")) for day, booth in booths.items()}
+        shown = {day: page_text(client.get(f"/recruiter/booths/{booth.id}/availability"))
+                 for day, booth in booths.items()}
     assert "01:00 – 03:30" in shown[dt.date(2026, 3, 29)] and "03:30 – 04:30" in shown[dt.date(2026, 3, 29)]
     assert "02:30 – 03:00" in shown[dt.date(2026, 10, 25)]

@@ -16,7 +16,8 @@ from flask_babel import force_locale
     ("https://fr.wikipedia.org/wiki/Lille_(France)",
      '<a href="https://fr.wikipedia.org/wiki/Lille_(France)" target="_blank" rel="nofollow noopener ugc">'
      'https://fr.wikipedia.org/wiki/Lille_(France)</a>'),
-    ("ftp://example.org/cv.pdf et data:text/html,<b>x</b>", "ftp://example.org/cv.pdf et data:text/html,&lt;b&gt;x&lt;/b&gt;"),
+    ("ftp://example.org/cv.pdf et data:text/html,<b>x</b>",
+     "ftp://example.org/cv.pdf et data:text/html,&lt;b&gt;x&lt;/b&gt;"),
     ("<svg onload=alert(1)>https://example.org", '&lt;svg onload=alert(1)&gt;<a href="https://example.org" '
      'target="_blank" rel="nofollow noopener ugc">https://example.org</a>'),
     ("https://example.org/<script>", '<a href="https://example.org/" target="_blank" rel="nofollow noopener ugc">'

@@ -12,8 +12,7 @@ from typing import Iterator
 import pytest
 
 from tests.conftest import Factory
-from tests.live.server import db_kind, database_url, web_process  # noqa: F401 (fixtures)
-from tests.live.server import LiveClient, WebProcess, session_cookie
+from tests.live.server import LiveClient, WebProcess, database_url, db_kind, session_cookie, web_process  # noqa: F401 (fixtures)
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,7 @@ from sqlalchemy import select
 
 from fair.live.models import QueueEntry, QueueStatus
 from tests.conftest import token_in
-from tests.live.server import db_kind, database_url, web_process  # noqa: F401 (fixtures)
-from tests.live.server import LiveClient, WebProcess, close_all, session_cookie
+from tests.live.server import LiveClient, WebProcess, close_all, database_url, db_kind, session_cookie, web_process  # noqa: F401 (fixtures)
 
 
 @pytest.fixture(scope="module")

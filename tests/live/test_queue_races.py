@@ -74,7 +74,7 @@ def test_one_candidate_joining_twice_at_once_is_queued_once(app, session, live_w
     from fair.live.services import QueueRefused
 
     candidate = live_world.candidates[0]
-    for round_ in range(4):
+    for _round in range(4):
         results = _race(app, [_joiner(live_world.booth_a.id, candidate.id)] * 2)
         assert sum(isinstance(r, int) for r in results) == 1, results
         assert all(isinstance(r, (int, QueueRefused)) for r in results), results

@@ -8,8 +8,7 @@ from typing import Iterator
 
 import pytest
 
-from tests.live.server import db_kind, database_url, web_process  # noqa: F401 (fixtures)
-from tests.live.server import LiveClient, WebProcess, close_all, session_cookie
+from tests.live.server import LiveClient, WebProcess, close_all, database_url, db_kind, session_cookie, web_process  # noqa: F401 (fixtures)
 
 CHECK_SECONDS = 1
 GIVE_UP_SECONDS = 20  # a socket never re-checked would still answer "ok" when this runs out

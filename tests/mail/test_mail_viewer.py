@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import re
-
 from email.message import EmailMessage
 
-from fair.mail.render import keep_for_viewer
 from fair.mail.models import DevMail
+from fair.mail.render import keep_for_viewer
 
 ICS = (
     "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//fair//test//FR\r\nMETHOD:REQUEST\r\n"
@@ -79,7 +78,8 @@ def test_an_ics_invitation_and_attachments_can_be_downloaded(client, session):
 
     body = client.get(f"/dev/mail/{mail.id}").get_data(as_text=True)
     assert "Pièces jointes" in body
-    links = dict((name, href) for href, name in re.findall(r'<a href="(/dev/mail/\d+/parts/\d+)" download="([^"]+)"', body))
+    links = dict((name, href)
+                 for href, name in re.findall(r'<a href="(/dev/mail/\d+/parts/\d+)" download="([^"]+)"', body))
     assert set(links) == {"invitation.ics", "programme.pdf"}
 
     ics = client.get(links["invitation.ics"])

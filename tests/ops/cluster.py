@@ -21,9 +21,22 @@ import requests
 
 from tests.conftest import token_in
 from tests.live.server import session_cookie
-from tests.servers import (ROOT, PostgresCluster, SmtpSink, ValkeyProcess, descendants, free_port,  # noqa: F401
-                           kill_tree, nginx_binary, running, signal_group, start_nginx, start_worker, stop_tree,
-                           wait_until)
+from tests.servers import (  # noqa: F401
+    ROOT,
+    PostgresCluster,
+    SmtpSink,
+    ValkeyProcess,
+    descendants,
+    free_port,
+    kill_tree,
+    nginx_binary,
+    running,
+    signal_group,
+    start_nginx,
+    start_worker,
+    stop_tree,
+    wait_until,
+)
 
 SECRET = "cluster-test-secret"
 PASSWORD = "cluster password 2026"
@@ -44,7 +57,8 @@ def render_nginx_site(node_ports: list[int], listen_port: int, debug_upstream: b
     site = re.sub(r"    location /static/ \{.*?\n    \}\n", "", site, flags=re.S)
     if debug_upstream:  # tests only: which node answered
         site = site.replace("    add_header Set-Cookie $fair_node_cookie;",
-                            "    add_header Set-Cookie $fair_node_cookie;\n    add_header X-Upstream $upstream_addr always;")
+                            "    add_header Set-Cookie $fair_node_cookie;\n"
+                            "    add_header X-Upstream $upstream_addr always;")
     return site
 
 

@@ -160,7 +160,8 @@ def test_a_killed_node_s_socket_clients_reconnect_to_the_other_node_and_get_the_
         # Node A stops beating (every 3 s here): node B forgets its sockets, so the desk that was
         # there no longer counts.
         # Asked once a second, as a page that reloads would (the event's rate limit is 60 a minute).
-        wait_until(lambda: client.call("live_follow_booth", {"booth": world.booth}, timeout=10)["state"]["recruiters"] == 0,
+        wait_until(lambda: client.call("live_follow_booth", {"booth": world.booth},
+                                       timeout=10)["state"]["recruiters"] == 0,
                    30, "the dead node's recruiter no longer counted", every=1.0)
         # The candidate joins from the node that took them in; the recruiter sees them on their node.
         joined = client.call("queue_join", {"booth": world.booth}, timeout=10)

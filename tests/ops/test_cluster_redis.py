@@ -9,7 +9,17 @@ import uuid
 
 import pytest
 
-from tests.ops.cluster import Cluster, PASSWORD, descendants, form_token, http, kill_tree, running, socket_client, wait_until
+from tests.ops.cluster import (
+    PASSWORD,
+    Cluster,
+    descendants,
+    form_token,
+    http,
+    kill_tree,
+    running,
+    socket_client,
+    wait_until,
+)
 
 # A little over 30 s: a listener whose waits double (1, 2, 4… s: python-socketio's own) tries at 31 s,
 # before Redis is back, then not before 63 s; the socket check below catches that.

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from fair.jobs import HeldJob
-from fair.jobs import get_queue, release_held_jobs
+from fair.jobs import HeldJob, get_queue, release_held_jobs
 from tests.servers import free_port
 
 
@@ -48,7 +47,8 @@ def test_a_job_redis_refuses_after_a_commit_waits_in_the_database(app, session, 
     session.commit()  # the business change commits; its job is kept
     rows = session.execute(select(HeldJob.func, HeldJob.args)).all()
     session.rollback()
-    assert [(func_name, list(args)) for func_name, args in rows] == [("fair.jobdating.jobs.sync_booking_calendar", [42])]
+    assert [(func_name, list(args)) for func_name, args in rows] == [
+        ("fair.jobdating.jobs.sync_booking_calendar", [42])]
 
     app.config["REDIS_URL"] = valkey.url  # back (as the worker's catch-up would release it)
     assert release_held_jobs(session, valkey.url) == (1, False)

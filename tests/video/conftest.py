@@ -9,7 +9,6 @@ from types import SimpleNamespace
 import pytest
 
 
-
 def _minute(moment: dt.datetime) -> dt.datetime:
     return moment.replace(second=0, microsecond=0)
 

@@ -77,8 +77,8 @@ def test_a_cancelled_booking_has_no_room(app, session, world):
 
 
 def test_my_day_and_the_recruiters_day_link_to_the_room_and_the_calendar_entry_carries_it(app, session, world):
-    from fair.jobdating.services import sync_calendar
     from fair.calendar.models import CalendarEntry
+    from fair.jobdating.services import sync_calendar
 
     candidate, recruiter = app.test_client(), app.test_client()
     login(candidate, "candidate@example.org")

@@ -119,7 +119,8 @@ def test_only_the_rooms_two_people_join_it_and_only_while_it_is_open(app, sessio
 
     recruiter = people(world.recruiter_a)
     joined = recruiter.ask("call_join", {"room": room.token})
-    assert joined["ok"] is True and joined["role"] == "recruiter" and joined["polite"] is False and joined["peer"] is True
+    assert joined["ok"] is True and joined["role"] == "recruiter"
+    assert joined["polite"] is False and joined["peer"] is True
     _wait_for(lambda: candidate.events("call_peer"))
     assert candidate.events("call_peer") == [{"present": True}]
 
@@ -144,7 +145,8 @@ def test_offers_candidates_and_chat_reach_the_other_participant_only(app, sessio
     assert recruiter.events("call_signal") == [{"description": offer}]
     assert candidate.events("call_signal") == [{"candidate": ice}]
     [said] = candidate.events("call_chat")
-    assert said["role"] == "recruiter" and said["name"] == "Recruiter A" and said["text"] == "Bonjour, vous m'entendez ?"
+    assert said["role"] == "recruiter" and said["name"] == "Recruiter A"
+    assert said["text"] == "Bonjour, vous m'entendez ?"
     assert colleague.events("call_signal") == [] and colleague.events("call_chat") == []
 
     # Someone outside the room can neither signal into it nor chat in it.
@@ -185,7 +187,8 @@ def test_a_switch_to_phone_reaches_both_pages(app, session, world, people):
 
     room = _room_of(session, world.current, world.candidate.id)
     candidate, recruiter = people(world.candidate), people(world.recruiter_a)
-    assert candidate.ask("call_join", {"room": room.token})["ok"] and recruiter.ask("call_join", {"room": room.token})["ok"]
+    assert candidate.ask("call_join", {"room": room.token})["ok"]
+    assert recruiter.ask("call_join", {"room": room.token})["ok"]
     http = app.test_client()
     login(http, "candidate@example.org")
     post_form(http, f"/call/{room.token}/phone", {}, form_page=f"/call/{room.token}")

@@ -106,7 +106,8 @@ def test_cancelling_a_webinar_tells_the_registered_people(app, session, world):
                            follow_redirects=True)
     assert "Le webinaire est annulé ; 1 personnes inscrites sont prévenues." in page_text(response)
     assert count(session, CalendarEntry, CalendarEntry.status == EntryStatus.cancelled) == 1
-    assert "Ce webinaire a été annulé." in page_text(signed_in_client(app, world.candidate).get(page_path(world.webinar)))
+    candidate_page = signed_in_client(app, world.candidate).get(page_path(world.webinar))
+    assert "Ce webinaire a été annulé." in page_text(candidate_page)
 
 
 def test_joining_needs_a_seat_and_the_window_then_records_attendance(app, session, world):

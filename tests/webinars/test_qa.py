@@ -142,8 +142,8 @@ def test_asking_is_rate_limited_per_person(app, app_config, session, world, valk
     import time
 
     from fair import create_app
-    from fair.redis_conn import redis_for
     from fair.extensions import socketio
+    from fair.redis_conn import redis_for
     from fair.webinars.models import WebinarQuestion
     from fair.webinars.services import register
 

@@ -12,14 +12,14 @@ import time
 
 from fair import create_app
 from fair.accounts.jobs import send_password_reset
+from fair.accounts.models import User
+from fair.calendar.agenda import schedule_entry
 from fair.candidates import services as candidates
 from fair.candidates.models import CandidateCv
 from fair.companies.models import Booth
 from fair.db import db, utcnow
 from fair.jobdating import services as jobdating
 from fair.live import services as live
-from fair.calendar.agenda import schedule_entry
-from fair.accounts.models import User
 
 
 def main(ids: dict) -> None:

@@ -87,8 +87,8 @@ def test_421_then_250_sends_once_after_a_delay(app, session, fresh_smtp, mail_to
 
 
 def test_a_retry_that_comes_early_does_nothing(app, session, fresh_smtp, mail_to, clock):
-    from fair.mail.models import OutboxStatus
     from fair.jobs import get_queue
+    from fair.mail.models import OutboxStatus
 
     mail_to(fresh_smtp.url)
     fresh_smtp.replies.append("451 4.7.1 Greylisted")
@@ -278,7 +278,7 @@ def test_a_row_that_keeps_killing_its_worker_is_given_up(app, session, clock):
 
     row_id = queue(session).id
     session.commit()
-    for attempt in range(outbox.MAX_ATTEMPTS):
+    for _attempt in range(outbox.MAX_ATTEMPTS):
         _, claimed = outbox.claim(session, [row_id])  # taken by a worker that then dies
         assert [r.id for r in claimed] == [row_id]
         clock.advance(seconds=outbox.LEASE.total_seconds() + 1)
