@@ -30,7 +30,6 @@ from fair.redis_conn import redis_for
 log = logging.getLogger("fair.calendar")
 
 
-
 def reminder_offsets(session: Session, edition_id: int) -> list[int]:
     """Minutes before an entry when reminder mails go: the edition's own, else config REMINDER_OFFSETS."""
     override = session.get(ReminderOffsets, edition_id)

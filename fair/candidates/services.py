@@ -114,7 +114,6 @@ def candidate_cvs(user_id: int) -> list[CandidateCv]:
     ).scalars())
 
 
-
 def add_cv(user: User, checked: storage.CheckedCv) -> CandidateCv:
     """Stores the file and adds its row. The caller removes the file if its commit fails."""
     storage_name = storage.store(checked.data)
@@ -189,7 +188,6 @@ def candidate_applications(candidate_id: int) -> list[Application]:
                  joinedload(Application.cv))
         .order_by(Application.created_at.desc(), Application.id.desc())
     ).scalars().unique())
-
 
 
 def withdraw(application: Application) -> Application:
@@ -383,7 +381,6 @@ def adviser_referrals(adviser_id: int) -> list[Referral]:
     ).scalars())
 
 
-
 def confirmed_referrals_of(candidate_id: int) -> list[Referral]:
     return list(db.session.execute(
         select(Referral).where(Referral.candidate_id == candidate_id, Referral.status == ReferralStatus.confirmed)
@@ -397,7 +394,6 @@ def candidate_referrals(candidate_id: int) -> list[Referral]:
         .options(joinedload(Referral.adviser), joinedload(Referral.partner))
         .order_by(Referral.created_at.desc(), Referral.id.desc())
     ).scalars())
-
 
 
 def open_offers() -> list[Offer]:

@@ -66,7 +66,6 @@ def company_booths(company_ids: list[int]) -> list[BoothSummary]:
     return [BoothSummary(b, *counts.get(b.id, (0, 0))) for b in booths]
 
 
-
 def booth_offers(booth: Booth) -> list[Offer]:
     return list(db.session.execute(
         select(Offer).where(Offer.booth_id == booth.id).order_by(Offer.is_published.desc(), Offer.title, Offer.id)

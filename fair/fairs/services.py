@@ -377,7 +377,6 @@ def organiser_editions(organiser_ids: Iterable[int]) -> list[tuple[Edition, int,
     return [(row[0], int(row[1]), int(row[2]), int(row[3])) for row in rows]
 
 
-
 @dataclass
 class BoothSummary:
     booth: object

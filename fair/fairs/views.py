@@ -349,7 +349,6 @@ BULK_STATUS_LABELS = {
 }
 
 
-
 class UploadForm(FlaskForm):
     file = FileField(_l("CSV file"))
 
