@@ -178,7 +178,7 @@ _app: Flask | None = None
 
 
 def use_app(app: Flask) -> None:
-    """The app jobs run in, in this process (the worker sets it; otherwise one is created once)."""
+    """The app jobs run in, in this process, outside a request (`python -m workers` sets it)."""
     global _app
     _app = app
 
@@ -242,6 +242,11 @@ class HeldJob(Base):
     run_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(timezone=True), nullable=True)
     job_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
+    @classmethod
+    def of(cls, call: JobCall, held_at: dt.datetime | None = None) -> HeldJob:
+        return cls(queue=call.queue, func=call.func, args=list(call.args), kwargs=dict(call.kwargs),
+                   run_at=call.at, job_id=call.job_id, held_at=held_at or utcnow())
+
     def call(self) -> JobCall:
         return JobCall(self.queue, self.func, tuple(self.args), dict(self.kwargs), self.run_at, self.job_id)
 
@@ -259,8 +264,7 @@ def hold(bind: Any, redis_url: str, call: JobCall) -> None:
     try:
         with Session(bind) as session:
             begin_sqlite_write(session)
-            session.add(HeldJob(queue=call.queue, func=call.func, args=list(call.args), kwargs=dict(call.kwargs),
-                                run_at=call.at, job_id=call.job_id))
+            session.add(HeldJob.of(call))
             session.commit()
     except Exception:
         log.exception("job %s not recorded in the database: held in this process's memory", call.func)
@@ -297,8 +301,7 @@ def release_held_jobs(session: Session, redis_url: str) -> tuple[int, bool]:
             enqueue_call(call, redis_url)
         except Exception:
             begin_sqlite_write(session)
-            session.add(HeldJob(queue=call.queue, func=call.func, args=list(call.args), kwargs=dict(call.kwargs),
-                                run_at=call.at, job_id=call.job_id, held_at=held_at))
+            session.add(HeldJob.of(call, held_at))
             session.commit()
             return done, True
         done += 1

@@ -63,8 +63,7 @@ def catch_up(app: Flask) -> int:
             ).scalars().all()
             db.session.rollback()
             if waiting:
-                outbox.enqueue_send(list(waiting), redis_url,
-                                    queue="mail" if len(waiting) <= outbox.BULK_THRESHOLD else "bulk")
+                outbox.enqueue_send(list(waiting), redis_url)
             release_all_held_jobs(db.session, redis_url)  # a web node may have died since it held them
             outbox.sweep(db.session)  # rows a dead worker left in `sending` past their lease
             schedule.reconcile(redis_url)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rq.registry import ScheduledJobRegistry
 
 from fair.calendar import jobs as calendar_jobs
-from fair.jobs import JobFunction, get_queue
+from fair.jobs import QUEUE_NAMES, JobFunction, get_queue
 from fair.live import jobs as live_jobs
 from fair.mail import jobs as mail_jobs
 from fair.redis_conn import redis_for
@@ -46,7 +46,10 @@ def _flag(periodic: Periodic) -> str:
 
 
 def reconcile(redis_url: str, schedule: tuple[Periodic, ...] = SCHEDULE) -> list[str]:
-    """Plan the next run of each periodic job that has none; answers the ids planned now."""
+    """Plan the next run of each periodic job that has none; answers the ids planned now.
+
+    Straight to RQ, not through fair.jobs.enqueue_call: the watcher runs outside any app context,
+    and a periodic job needs no retry (its next run is one)."""
     redis, planned = redis_for(redis_url), []
     for periodic in schedule:
         seconds = int(periodic.every.total_seconds())
@@ -63,7 +66,7 @@ def withdraw_unlisted(redis_url: str, schedule: tuple[Periodic, ...] = SCHEDULE)
     """Remove planned runs of periodic jobs this list no longer names (a job renamed or dropped)."""
     listed = {f"{PREFIX}{periodic.id}-" for periodic in schedule}
     withdrawn = []
-    for name in {periodic.job.queue for periodic in SCHEDULE} | {"default"}:
+    for name in QUEUE_NAMES:  # a dropped job may have run on any queue
         registry = ScheduledJobRegistry(queue=get_queue(name, redis_url))
         for job_id in registry.get_job_ids():
             if job_id.startswith(PREFIX) and not any(job_id.startswith(prefix) for prefix in listed):

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
@@ -645,10 +645,9 @@ def sync_calendar(session: Session, booking_id: int) -> list[str]:
             if (user_id == booking.candidate_id and booking.cancel_reason
                     and booking.cancelled_by_id != booking.candidate_id):
                 # The cancellation the candidate receives says why the company cancelled.
-
                 with force_locale(booking.candidate.locale or "fr"):
-                    entry.summary = gettext("%(summary)s — cancelled by the company: %(reason)s",
-                                            summary=entry.summary, reason=booking.cancel_reason)[:300]
+                    entry.summary = _("%(summary)s — cancelled by the company: %(reason)s",
+                                      summary=entry.summary, reason=booking.cancel_reason)[:300]
             cancel_entry(session, entry)
             done.append(f"cancel:{user_id}")
     for user_id, for_recruiter in wanted.items():

@@ -57,7 +57,6 @@ BULK_THRESHOLD = 20          # a transaction queueing more mail than this goes t
 COMMIT_EVERY = 25            # sent rows recorded together (a crash resends at most these)
 LEASE = dt.timedelta(minutes=5)           # a claimed row is another job's after this
 QUEUED_GRACE = dt.timedelta(minutes=5)    # a queued row untouched this long lost its job: the sweeper re-enqueues it
-SWEEP_INTERVAL = dt.timedelta(minutes=1)
 RETRY_DELAYS = (60, 300, 900, 3600, 3 * 3600, 6 * 3600)  # seconds before attempt 2, 3, …
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 SECRET_TEMPLATES = frozenset({"reset_password"})
@@ -531,7 +530,7 @@ def sweep(session: Session) -> list[int]:
     session.commit()
     ids = sorted(set(stale) | set(forgotten))
     if ids:
-        enqueue_send(ids, queue="mail" if len(ids) <= BULK_THRESHOLD else "bulk")
+        enqueue_send(ids)
     return ids
 
 
