@@ -15,6 +15,7 @@ from fair import (
     web,
 )
 from fair.accounts.views import bp as accounts_bp
+from fair.admin.views import bp as admin_bp
 from fair.calendar.views import bp as calendar_bp
 from fair.candidates.views import bp as candidates_bp
 from fair.companies.views import bp as companies_bp
@@ -29,6 +30,7 @@ from fair.mail.views import bp as mail_bp
 from fair.ops.views import bp as ops_bp
 from fair.public.views import bp as public_bp
 from fair.sockets import socketio_manager
+from fair.teams.views import bp as teams_bp
 from fair.video import sockets as video_sockets
 from fair.video.views import bp as video_bp
 from fair.webinars import sockets as webinar_sockets
@@ -38,7 +40,8 @@ from fair.webinars.views import bp as webinars_bp
 TRANSLATION_DIRS = ["translations", "accounts/translations", "fairs/translations",
                     "companies/translations", "public/translations", "mail/translations", "calendar/translations",
                     "candidates/translations", "jobdating/translations", "live/translations",
-                    "video/translations", "webinars/translations", "ops/translations"]
+                    "video/translations", "webinars/translations", "ops/translations",
+                    "admin/translations", "teams/translations"]
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -76,7 +79,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     web.init_app(app)
 
     for blueprint in (public_bp, accounts_bp, fairs_bp, companies_bp, mail_bp, candidates_bp, jobdating_bp,
-                      calendar_bp, live_bp, video_bp, webinars_bp, ops_bp):
+                      calendar_bp, live_bp, video_bp, webinars_bp, ops_bp, teams_bp, admin_bp):
         app.register_blueprint(blueprint)
 
     sockets.register(socketio)  # connect (signed-in users only) and disconnect, shared by all domains

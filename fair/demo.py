@@ -1311,8 +1311,8 @@ def load_demo(only_if_empty: bool = False) -> bool:
     users["candidate"].phone = "06 00 00 00 00"
     session.add_all(users.values())
     session.add_all([
-        Membership(user=users["organiser"], organisation=organiser, role=MembershipRole.admin),
-        Membership(user=users["recruiter"], organisation=companies[0], role=MembershipRole.admin),
+        Membership(user=users["organiser"], organisation=organiser, role=MembershipRole.owner),
+        Membership(user=users["recruiter"], organisation=companies[0], role=MembershipRole.owner),
         Membership(user=users["adviser"], organisation=partners[0], role=MembershipRole.member),
     ])
 

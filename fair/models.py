@@ -1,10 +1,26 @@
 """Imports every model so that the metadata is complete (Alembic, tests, create_all)."""
-from fair.accounts.models import Membership, Organisation, PasswordResetToken, User  # noqa: F401
+from fair.accounts.models import (  # noqa: F401
+    JoinRequest,
+    Membership,
+    Organisation,
+    PasswordResetToken,
+    TeamInvitation,
+    User,
+)
+from fair.audit import AuditEntry  # noqa: F401
 from fair.calendar.models import CalendarEntry, CalendarFeed, ReminderOffsets  # noqa: F401
 from fair.candidates.models import Application, CandidateCv, CandidateProfile, Referral  # noqa: F401
 from fair.companies.models import Booth, BoothDocument, BoothStaff, Offer  # noqa: F401
 from fair.db import Base  # noqa: F401
-from fair.fairs.models import BulkInvitation, BulkRecipient, Edition, EditionPartner, Invitation  # noqa: F401
+from fair.fairs.models import (  # noqa: F401
+    BulkInvitation,
+    BulkRecipient,
+    Edition,
+    EditionOrganiser,
+    EditionPartner,
+    Invitation,
+)
+from fair.instance import InstanceSettings  # noqa: F401
 from fair.jobdating.models import Availability, Booking, Slot, WaitlistEntry  # noqa: F401
 from fair.jobs import HeldJob  # noqa: F401
 from fair.live.chat import ChatMessage, ChatMute, PrivateMessage  # noqa: F401

@@ -5,7 +5,7 @@ import datetime as dt
 import enum
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint, func
+from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint, func, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fair.db import Base, UTCDateTime, enum_column, utcnow
@@ -15,6 +15,7 @@ class OrganisationKind(str, enum.Enum):
     organiser = "organiser"
     company = "company"
     partner = "partner"
+    network = "network"  # a union of associations, a group of employers: structures acting together
 
 
 class PartnerType(str, enum.Enum):
@@ -24,8 +25,14 @@ class PartnerType(str, enum.Enum):
     other = "other"
 
 
+class NetworkType(str, enum.Enum):
+    union_of_associations = "union_of_associations"
+    employers_group = "employers_group"
+    other = "other"
+
+
 class MembershipRole(str, enum.Enum):
-    admin = "admin"  # manages the organisation and its people
+    owner = "owner"  # manages the organisation and its people
     member = "member"  # recruiter of a company, organiser staff, adviser of a partner
 
 
@@ -88,6 +95,11 @@ class Organisation(Base):
     city: Mapped[str | None] = mapped_column(String(120))
     website: Mapped[str | None] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(String(4000))
+    network_type: Mapped[NetworkType | None] = mapped_column(enum_column(NetworkType, "network_type"))
+    # A deactivated organisation keeps its history but takes part in nothing new.
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # Set when an administrator merged this duplicate into another organisation.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(
@@ -124,3 +136,61 @@ class PasswordResetToken(Base):
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()
+
+
+class TeamInvitation(Base):
+    """An owner's invitation of a colleague into their organisation, bound to the address it went to.
+
+    Only the SHA-256 of the link's secret is stored; accepting, revoking or expiring ends it.
+    """
+
+    __tablename__ = "team_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[MembershipRole] = mapped_column(
+        enum_column(MembershipRole, "membership_role"), default=MembershipRole.member
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    accepted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    organisation: Mapped[Organisation] = relationship()
+    invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
+
+
+class JoinRequestStatus(str, enum.Enum):
+    pending = "pending"
+    approved = "approved"
+    refused = "refused"
+
+
+class JoinRequest(Base):
+    """A person put into an organisation that already exists by someone who is not its owner.
+
+    An organiser's invitation into an existing company, accepted, becomes one of these: nothing of the
+    company opens to that person until one of its owners approves.
+    """
+
+    __tablename__ = "join_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # The edition invitation that led here, if any (its booth or partnership follows the approval).
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id", ondelete="SET NULL"))
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    status: Mapped[JoinRequestStatus] = mapped_column(
+        enum_column(JoinRequestStatus, "join_request_status"), default=JoinRequestStatus.pending, index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    organisation: Mapped[Organisation] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

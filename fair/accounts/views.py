@@ -249,7 +249,7 @@ _ROLE_LABELS = {
 
 
 def _role_label(kind: OrganisationKind, role: MembershipRole) -> str:
-    if role is MembershipRole.admin:
+    if role is MembershipRole.owner:
         return _("Administrator")
     return str(_ROLE_LABELS.get((kind, role), _l("Member")))
 

@@ -65,6 +65,7 @@ class Edition(Base):
     )
     venue: Mapped[str | None] = mapped_column(String(300))
     logo_url: Mapped[str | None] = mapped_column(String(500))
+    banner_url: Mapped[str | None] = mapped_column(String(500))
     brand_colour: Mapped[str] = mapped_column(String(7), default="#1d4f91")
     booking_policy: Mapped[BookingPolicy] = mapped_column(
         enum_column(BookingPolicy, "booking_policy"), default=BookingPolicy.open
@@ -72,11 +73,15 @@ class Edition(Base):
     default_slot_minutes: Mapped[int] = mapped_column(Integer, default=20)
     max_bookings_per_candidate: Mapped[int] = mapped_column(Integer, default=3)
     anonymised_applications: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The edition this one was copied from (a job dating run again every month).
+    copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("editions.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     organiser: Mapped[Organisation] = relationship()
     partners: Mapped[list[EditionPartner]] = relationship(back_populates="edition", cascade="all, delete-orphan")
+    co_organisers: Mapped[list[EditionOrganiser]] = relationship(back_populates="edition",
+                                                                 cascade="all, delete-orphan")
 
     @property
     def is_public(self) -> bool:
@@ -93,6 +98,24 @@ class EditionPartner(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     edition: Mapped[Edition] = relationship(back_populates="partners")
+    organisation: Mapped[Organisation] = relationship()
+
+
+class EditionOrganiser(Base):
+    """Another organiser organisation running the edition with its lead (a Métropole with an agency).
+
+    Its members see and manage the edition as the lead's members do.
+    """
+
+    __tablename__ = "edition_organisers"
+    __table_args__ = (UniqueConstraint("edition_id", "organisation_id", name="uq_edition_organisers_pair"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    edition: Mapped[Edition] = relationship(back_populates="co_organisers")
     organisation: Mapped[Organisation] = relationship()
 
 

@@ -617,7 +617,7 @@ def accept_invitation(invitation_id: int, user_id: int, now: dt.datetime | None 
             select(Membership.id).where(Membership.organisation_id == organisation.id).limit(1)
         ).first() is not None
         membership = Membership(user_id=user_id, organisation_id=organisation.id,
-                                role=MembershipRole.member if has_members else MembershipRole.admin)
+                                role=MembershipRole.member if has_members else MembershipRole.owner)
         db.session.add(membership)
 
     result = Acceptance(invitation=invitation, organisation=organisation, membership=membership)

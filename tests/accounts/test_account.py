@@ -83,7 +83,7 @@ def test_a_password_change_keeps_this_session_and_ends_the_others(app, client, s
 
 def test_the_page_lists_the_organisations_and_roles(client, factory):
     company = factory.organisation("company", name="Transports Exemple")
-    user = factory.member(company, role="admin")
+    user = factory.member(company, role="owner")
     from fair.accounts.models import Membership, MembershipRole
 
     partner = factory.organisation("partner", name="Mission locale Exemple")

@@ -88,7 +88,7 @@ def test_a_company_invitation_mail_arrives_and_its_link_brings_the_company_in_on
     company = session.execute(select(Organisation).where(Organisation.name == "Logistique du Nord")).scalar_one()
     assert company.kind.value == "company"
     membership = session.execute(select(Membership).where(Membership.organisation_id == company.id)).scalar_one()
-    assert membership.user_id == invitee.id and membership.role == MembershipRole.admin
+    assert membership.user_id == invitee.id and membership.role == MembershipRole.owner
     booth = session.execute(select(Booth).where(Booth.company_id == company.id)).scalar_one()
     assert booth.edition_id == world.edition_f.id
     invitation = _invitation(session, "rh@logistique-nord.example")

@@ -1,0 +1,1 @@
+"""Teams: the owners and members of each organisation, colleagues invited by email, join requests."""
