@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-ROLES = ("anonymous", "candidate", "recruiter_a", "recruiter_b", "organiser_f", "organiser_g", "adviser")
+ROLES = ("anonymous", "candidate", "recruiter_a", "recruiter_b", "organiser_f", "organiser_g", "adviser", "admin")
 SIGNED_IN = ROLES[1:]
 LOGIN = "login"
 

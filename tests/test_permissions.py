@@ -43,6 +43,8 @@ def build_world(factory, session) -> World:
         "organiser_f": factory.member(org_f, email="organiser.f@example.org").email,
         "organiser_g": factory.member(org_g, email="organiser.g@example.org").email,
         "adviser": factory.member(partner, email="adviser@example.org").email,
+        # The instance's administrator: belongs to no organisation, sees nothing of theirs.
+        "admin": factory.user(email="admin@example.org", is_admin=True).email,
     }
     edition_f = factory.edition(org_f, slug="fair-f")
     draft_f = factory.edition(org_f, status="draft", slug="draft-f")
