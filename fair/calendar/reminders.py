@@ -45,6 +45,16 @@ def set_reminder_offsets(session: Session, edition_id: int, minutes: list[int]) 
         override.minutes = list(minutes)
 
 
+def copy_reminder_offsets(session: Session, old_edition: Any, new_edition: Any, _shift: Any = None) -> None:
+    """An edition's own reminder times go with its copy (a step of `fair.fairs.copy.copy_edition`).
+
+    They are the organiser's setting, one per edition; nobody has reminder settings of their own.
+    """
+    override = session.get(ReminderOffsets, old_edition.id)
+    if override is not None:
+        set_reminder_offsets(session, new_edition.id, list(override.minutes))
+
+
 MAX_OFFSET_MINUTES = 30 * 24 * 60
 MAX_OFFSETS = 5
 

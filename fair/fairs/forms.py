@@ -2,10 +2,13 @@
 time zone, unique web address…) are checked by fair.fairs.services so that every caller gets them."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     DateTimeLocalField,
     EmailField,
     HiddenField,
@@ -167,3 +170,32 @@ class InvitationForm(FlaskForm):
     def add_errors(self, errors: dict[str, list[str]]) -> None:
         EditionForm.add_errors(self, errors)  # type: ignore[arg-type]
 
+
+
+class DayField(DateField):
+    """A `date` input; empty means not given, anything unreadable gets a message in words."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("validators", [MarkedRequired()])
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist):
+        text = " ".join(valuelist or []).strip()
+        self.data = None
+        if not text:
+            return
+        try:
+            self.data = dt.date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(_l("Enter a date, for example 2030-10-27.")) from None
+
+
+class CopyEditionForm(FlaskForm):
+    """Run a fair again: what the new edition is called and its first day; everything else is copied."""
+
+    title = StringField(_l("Title"), validators=[MarkedRequired()], render_kw={"maxlength": 200})
+    slug = StringField(_l("Web address"), render_kw={"maxlength": 80, "autocapitalize": "none", "spellcheck": "false"})
+    starts_on = DayField(_l("First day of the new fair"))
+
+    def add_errors(self, errors: dict[str, list[str]]) -> None:
+        EditionForm.add_errors(self, errors)  # type: ignore[arg-type]

@@ -24,13 +24,15 @@ from wtforms.fields.choices import SelectChoice
 from fair import clock
 from fair.access import member_org_ids, owned_or_404, role_required
 from fair.accounts.models import Organisation, OrganisationKind
+from fair.calendar.reminders import copy_reminder_offsets
 from fair.candidates.services import referred_counts, referred_people
 from fair.companies.labels import contract_label
 from fair.extensions import db, login_manager
 from fair.fairs import bulk as bulk_service
+from fair.fairs import copy as copy_service
 from fair.fairs import services
 from fair.fairs.access import organiser_edition
-from fair.fairs.forms import EditionForm, InvitationForm, StatusForm
+from fair.fairs.forms import CopyEditionForm, EditionForm, InvitationForm, StatusForm
 from fair.fairs.labels import (
     AUDIENCE_LABELS,
     BOOKING_POLICY_LABELS,
@@ -47,6 +49,7 @@ from fair.forms import ConfirmForm, form_status, select_choices
 from fair.mail.models import OutboxMessage, OutboxStatus
 from fair.mail.outbox import failed_for_edition
 from fair.sockets import emit_from_worker
+from fair.webinars.services import copy_webinars
 
 log = logging.getLogger("fair.fairs")
 
@@ -189,6 +192,36 @@ def change_status(edition_id: int):
         else:
             flash(_("The fair is now “%(status)s”.", status=STATUS_LABELS[edition.status]), "success")
     return redirect(url_for("fairs.edition", edition_id=edition.id))
+
+
+@bp.route("/console/editions/<int:edition_id>/copy", methods=["GET", "POST"])
+@organiser_required
+def copy_edition(edition_id: int):
+    """Run this fair again: a draft with the same settings, partners and organiser webinars, its
+    companies invited again; the organiser names it and gives its first day."""
+    edition = owned_or_404(organiser_edition(edition_id, current_user.id))
+    form = CopyEditionForm() if request.method == "POST" else CopyEditionForm(title=edition.title)
+    if request.method == "POST":
+        form.validate_on_submit()
+        fields = {"title": form.title.data, "slug": form.slug.data, "starts_on": form.starts_on.data}
+        errors = copy_service.copy_errors(db.session, edition, **fields)
+        if not errors and not form.errors:
+            try:
+                copied = copy_service.copy_edition(db.session, edition, **fields, by=current_user._get_current_object(),
+                                                   steps=(copy_webinars, copy_reminder_offsets))
+                db.session.commit()
+            except copy_service.CopyInvalid as exc:
+                db.session.rollback()
+                errors = exc.errors
+            except IntegrityError:  # another organiser took the same web address a moment ago
+                db.session.rollback()
+                errors = {"slug": [_("This web address is already used by another fair. Choose another one.")]}
+            else:
+                flash(_("The fair “%(title)s” was created as a draft. Its companies were invited again.",
+                        title=copied.title), "success")
+                return redirect(url_for("fairs.edition", edition_id=copied.id))
+        form.add_errors(errors)
+    return render_template("fairs/copy_form.html", form=form, edition=edition), form_status(form)
 
 
 # ---------------------------------------------------------------- invitations (organiser side)

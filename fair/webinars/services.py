@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app
@@ -224,6 +225,35 @@ def cancel_webinar(session: Session, webinar: Webinar) -> int:
         cancel_entry(session, entry)
     session.flush()
     return len(entries)
+
+
+def copy_webinars(session: Session, old_edition: Edition, new_edition: Edition,
+                  shift: Callable[[dt.datetime], dt.datetime]) -> list[Webinar]:
+    """The organiser's own scheduled webinars of an edition, run again in its copy at `shift`ed times.
+
+    A step of `fair.fairs.copy.copy_edition`. Registrations, questions and votes are people's and
+    stay with the old webinars; companies' webinars come back with their companies; a Jitsi or
+    BigBlueButton webinar gets a room of its own.
+    """
+    copies = []
+    for webinar in session.execute(
+        select(Webinar).where(Webinar.edition_id == old_edition.id, Webinar.booth_id.is_(None),
+                              Webinar.status == WebinarStatus.scheduled)
+        .order_by(Webinar.starts_at, Webinar.id)
+    ).scalars():
+        copy = Webinar(edition_id=new_edition.id, booth_id=None, title=webinar.title, speaker=webinar.speaker,
+                       description=webinar.description, starts_at=shift(webinar.starts_at),
+                       duration_minutes=webinar.duration_minutes, capacity=webinar.capacity,
+                       language=webinar.language, provider=webinar.provider, external_url=webinar.external_url,
+                       room=webinar.room if webinar.provider == Provider.external else "",
+                       status=WebinarStatus.scheduled, created_by_id=webinar.created_by_id)
+        session.add(copy)
+        session.flush()
+        if copy.provider != Provider.external:
+            copy.room = default_room(copy)
+        copies.append(copy)
+    session.flush()
+    return copies
 
 
 def default_room(webinar: Webinar) -> str:

@@ -1,4 +1,4 @@
-"""Permission matrix rows of an edition's bulk invitations (the organiser's console)."""
+"""Permission matrix rows of an edition's bulk invitations and of running it again (the organiser's console)."""
 from __future__ import annotations
 
 from tests.matrix import Check, only
@@ -37,4 +37,10 @@ EXPECTED = {
     ],
     "fairs.pause_bulk": [Check("POST", lambda i: (B + "/{bulk_f}/pause").format(**i), only({"organiser_f": 302}), {})],
     "fairs.resume_bulk": [Check("POST", lambda i: (B + "/{bulk_g}/resume").format(**i), only({}), {})],
+    # Running a fair again: the form for its organiser only; an empty form is refused (422), creating nothing.
+    "fairs.copy_edition": [
+        Check("GET", lambda i: "/console/editions/{edition_f}/copy".format(**i), only({"organiser_f": 200})),
+        Check("POST", lambda i: "/console/editions/{edition_f}/copy".format(**i), only({"organiser_f": 422}), {}),
+        Check("GET", lambda i: "/console/editions/{edition_g}/copy".format(**i), only({"organiser_g": 200})),
+    ],
 }
