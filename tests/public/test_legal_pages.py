@@ -80,3 +80,18 @@ def test_a_logo_that_is_not_https_is_not_shown_the_name_is(client, settings):
     body = client.get("/").get_data(as_text=True)
     assert "brand-logo" not in body
     assert ">Emploi Métropole</a>" in body
+
+
+def test_an_edition_logo_sits_next_to_the_brand_on_the_pages_that_pass_it(app, factory):
+    from flask import render_template
+
+    organiser = factory.organisation("organiser", name="Métropole")
+    edition = factory.edition(organiser, title="Rencontres pour l'emploi", logo_url="https://metropole.fr/rpe.png")
+    with app.test_request_context("/"):
+        with_logo = render_template("public/legal.html", title="T", paragraphs=["x"], default="",
+                                    settings=instance.Instance(), brand_edition=edition)
+        without = render_template("public/legal.html", title="T", paragraphs=["x"], default="",
+                                  settings=instance.Instance())
+    assert ('<img class="edition-logo" src="https://metropole.fr/rpe.png" alt="Rencontres pour l&#39;emploi">'
+            in with_logo)
+    assert "edition-logo" not in without
