@@ -89,6 +89,7 @@ def test_a_candidate_applies_the_recruiter_shortlists_and_the_adviser_sees_it(
     adviser = new_phone_page(browser)
     try:
         log_in(adviser, live_server, "conseil@example.org")
+        open_menu(adviser)
         adviser.get_by_role("link", name="Candidats suivis").click()
         adviser.get_by_role("link", name="Orienter un candidat").click()
         adviser.wait_for_load_state()
