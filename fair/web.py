@@ -7,12 +7,12 @@ from babel.dates import format_date, format_datetime, format_time
 from flask import Flask, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 
+from fair import instance
 from fair.accounts.models import User
-from fair.extensions import db, login_manager
+from fair.extensions import db, login_manager, read_user
 from fair.security import safe_next_url
 from fair.timezones import zone_named as _zone
 
@@ -65,7 +65,7 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def inject_navigation():
-        return {"nav_roles": _nav_roles()}
+        return {"nav_roles": _nav_roles(), "instance": instance.current(db.session)}
 
 
 _ERROR_TEXT = {
@@ -94,14 +94,19 @@ def _csrf_error(error):
 
 
 def _nav_roles() -> dict[str, bool]:
-    if not current_user.is_authenticated:
-        return {}
-    return {
-        "organiser": current_user.is_organiser,
-        "recruiter": current_user.is_recruiter,
-        "adviser": current_user.is_adviser,
-        "admin": current_user.is_admin,
-    }
+    """The signed-in person's roles for the header; none when the database cannot tell (error pages).
+
+    base.html reads these, never `current_user`, which Flask-Login hands to templates before this
+    runs: a page about a database failure would ask the database again.
+    """
+    return read_user(lambda user: {
+        "signed_in": True,
+        "organiser": user.is_organiser,
+        "recruiter": user.is_recruiter,
+        "adviser": user.is_adviser,
+        "candidate": user.is_candidate,
+        "admin": user.is_admin,
+    }, {})
 
 
 def local_datetime(value: dt.datetime | None, tz: str | None = None, fmt: str = "medium") -> str:

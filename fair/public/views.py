@@ -5,10 +5,15 @@ preview with a banner.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+import re
 
+from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import lazy_gettext as _l
+
+from fair import instance
 from fair.access import member_org_ids
 from fair.accounts.models import OrganisationKind
+from fair.extensions import db
 from fair.fairs.models import Edition
 from fair.public import services
 from fair.public.forms import OfferSearchForm
@@ -65,3 +70,46 @@ def offer(slug: str, offer_id: int):
     if found is None:
         abort(404)
     return render_template("public/offer.html", edition=edition, offer=found, booth=found.booth)
+
+
+# ---------------------------------------------------------------- the pages every public body publishes
+
+_LEGAL_PAGES = {
+    "legal_notice": (_l("Legal notice"), _l(
+        "This page names who publishes this service, who hosts it and who is responsible for it. "
+        "Its publisher has not written it yet.")),
+    "privacy_notice": (_l("Privacy"), _l(
+        "This page says which personal data this service keeps, why, for how long, who can read it, "
+        "and how to see, correct or delete yours. Its publisher has not written it yet.")),
+    "accessibility_statement": (_l("Accessibility"), _l(
+        "This page says how far this service meets the accessibility rules (RGAA, WCAG 2.1 AA), what is "
+        "not accessible yet, and how to get the same information another way. Its publisher has not "
+        "written it yet.")),
+}
+
+
+def paragraphs(text: str) -> list[str]:
+    """Plain text as paragraphs: split on blank lines; the line breaks inside one are kept (CSS pre-line)."""
+    return [part.strip("\n") for part in re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n")) if part.strip()]
+
+
+def _legal_page(field: str):
+    settings = instance.current(db.session)
+    title, default = _LEGAL_PAGES[field]
+    return render_template("public/legal.html", title=title, paragraphs=paragraphs(getattr(settings, field)),
+                           default=default, settings=settings)
+
+
+@bp.route("/legal-notice")
+def legal_notice():
+    return _legal_page("legal_notice")
+
+
+@bp.route("/privacy")
+def privacy():
+    return _legal_page("privacy_notice")
+
+
+@bp.route("/accessibility")
+def accessibility():
+    return _legal_page("accessibility_statement")

@@ -114,3 +114,10 @@ def log_in(page, base: str, email: str, password: str = PASSWORD) -> None:
     page.get_by_label("Mot de passe", exact=True).fill(password)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_load_state()
+
+
+def open_menu(page) -> None:
+    """Unfold the header's menu where it is folded behind its "Menu" button (a phone-sized page)."""
+    button = page.locator("summary.menu-button")
+    if button.is_visible() and page.locator("details.menu[open]").count() == 0:
+        button.click()

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tests.e2e.conftest import axe_violations, describe, log_in
+from tests.e2e.conftest import axe_violations, describe, log_in, open_menu
 
 pytestmark = pytest.mark.e2e
 
@@ -53,6 +53,7 @@ def test_a_candidate_books_a_slot_and_both_see_it_in_their_day(live_server, page
                                      bypass_csp=True).new_page()
     try:
         log_in(recruiter_page, live_server, "recrutement@example.org")
+        open_menu(recruiter_page)
         recruiter_page.get_by_role("link", name="Mes entretiens").click()
         recruiter_page.wait_for_load_state()
         agenda = recruiter_page.locator("main").inner_text()

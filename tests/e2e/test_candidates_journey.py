@@ -9,7 +9,7 @@ import pytest
 
 from tests.candidates.helpers import pdf_bytes
 from tests.conftest import PASSWORD, run_jobs
-from tests.e2e.conftest import axe_violations, describe, log_in
+from tests.e2e.conftest import axe_violations, describe, log_in, open_menu
 
 pytestmark = pytest.mark.e2e
 
@@ -49,6 +49,7 @@ def test_a_candidate_applies_the_recruiter_shortlists_and_the_adviser_sees_it(
     page.wait_for_load_state()
 
     # Their CV.
+    open_menu(page)
     page.get_by_role("link", name="Mon espace candidat").first.click()
     page.wait_for_load_state()
     no_violations(page)
@@ -88,6 +89,7 @@ def test_a_candidate_applies_the_recruiter_shortlists_and_the_adviser_sees_it(
     adviser = new_phone_page(browser)
     try:
         log_in(adviser, live_server, "conseil@example.org")
+        open_menu(adviser)
         adviser.get_by_role("link", name="Candidats suivis").click()
         adviser.get_by_role("link", name="Orienter un candidat").click()
         adviser.wait_for_load_state()
