@@ -93,8 +93,8 @@ class AuditFilterForm(FlaskForm):
     actor = StringField(_l("Actor's email"), validators=[Optional(), Length(max=254)])
     action = ChoiceField(_l("Action"), validators=[Optional()])
     object_type = ChoiceField(_l("Object type"), validators=[Optional()])
-    date_from = DateField(_l("From"), validators=[Optional()], invalid_value_message=_DATE_MESSAGE)
-    date_to = DateField(_l("To"), validators=[Optional()], invalid_value_message=_DATE_MESSAGE)
+    date_from = DateField(_l("First day"), validators=[Optional()], invalid_value_message=_DATE_MESSAGE)
+    date_to = DateField(_l("Last day"), validators=[Optional()], invalid_value_message=_DATE_MESSAGE)
 
     def validate_date_to(self, field: DateField) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:
