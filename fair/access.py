@@ -42,10 +42,13 @@ def as_id(value: Any) -> int | None:
 
 
 def organisations_of(user_id: int, kind: OrganisationKind) -> Select:
-    """The ids of the organisations of `kind` this person belongs to, as a subquery for `in_()`."""
+    """The ids of the active organisations of `kind` this person belongs to, as a subquery for `in_()`.
+
+    A deactivated (or merged) organisation gives its members no role: its pages answer 404 to them.
+    """
     return (select(Organisation.id)
             .join(Membership, Membership.organisation_id == Organisation.id)
-            .where(Membership.user_id == user_id, Organisation.kind == kind))
+            .where(Membership.user_id == user_id, Organisation.kind == kind, Organisation.is_active.is_(True)))
 
 
 def member_org_ids(kind: OrganisationKind) -> list[int]:
@@ -69,6 +72,20 @@ def role_required(kind: OrganisationKind) -> Callable:
         return wrapped
 
     return decorator
+
+
+def admin_required(view: Callable) -> Callable:
+    """The signed-in user must be an administrator of the instance; others get 404."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if not current_user.is_admin:
+            abort(404)
+        return view(*args, **kwargs)
+
+    return wrapped
 
 
 def candidate_required(view: Callable) -> Callable:

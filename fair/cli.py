@@ -2,11 +2,15 @@
 `python -m workers`, outside the app)."""
 from __future__ import annotations
 
+import sys
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from fair import jobs
+from fair.admin import services as admin_services
 from fair.db import db
 from fair.demo import load_demo
 from fair.migrate import upgrade
@@ -63,6 +67,56 @@ def migrate_command() -> None:
     """Apply every pending database migration."""
     upgrade(current_app.config["DATABASE_URL"])
     click.echo("database is up to date")
+
+
+@fair_cli.command("create-admin")
+@click.option("--email", required=True, help="The administrator's email address.")
+@click.option("--name", "full_name", default=None, help="Their full name (for a new account).")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from the standard input (for scripts) instead of asking for it.")
+def create_admin_command(email: str, full_name: str | None, password_stdin: bool) -> None:
+    """Make EMAIL an administrator of the instance: an existing account keeps its password, a new one
+    is created with the password typed twice (or read from stdin)."""
+    with force_locale("en"):  # the shell speaks English, as the other commands do
+        _create_admin(email, full_name, password_stdin)
+
+
+def _create_admin(email: str, full_name: str | None, password_stdin: bool) -> None:
+    try:
+        email = admin_services.checked_email(email)
+    except admin_services.AdminRefused as refused:
+        raise click.ClickException(str(refused)) from refused
+    password = None
+    if admin_services.find_user(db.session, email) is None:
+        password = _read_stdin_password() if password_stdin else _prompt_password()
+    try:
+        made = admin_services.create_admin(db.session, email=email, password=password, full_name=full_name)
+    except admin_services.AdminRefused as refused:
+        db.session.rollback()
+        raise click.ClickException(f"{refused} No account was created.") from refused
+    db.session.commit()
+    if made.already_admin:
+        click.echo(f"{made.user.email} is already an administrator: nothing changed")
+    elif made.created:
+        click.echo(f"administrator account created for {made.user.email}: log in and open /admin/")
+    else:
+        click.echo(f"{made.user.email} is now an administrator (their password is unchanged)")
+
+
+def _read_stdin_password() -> str:
+    """The first line of stdin, without its line ending (`printf '%s' "$PASSWORD" | flask fair ...`)."""
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _prompt_password(attempts: int = 2) -> str:
+    """Typed twice, hidden; two mismatches in a row give up rather than loop."""
+    for _attempt in range(attempts):
+        first = click.prompt("Password", hide_input=True)
+        second = click.prompt("Password again", hide_input=True)
+        if first == second:
+            return first
+        click.echo("The two passwords are not the same.", err=True)
+    raise click.ClickException("The passwords typed did not match. No account was created.")
 
 
 def init_app(app: Flask) -> None:

@@ -29,6 +29,13 @@ class ChoiceField(SelectField):
             raise ValidationError(_l("Choose from the list."))
 
 
+def csv_cell(value: object) -> str:
+    """A cell of a CSV export. A spreadsheet reads a cell starting with = + - @ (or a tab or a return)
+    as a formula: such a cell is neutralised with a leading apostrophe."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def form_status(*forms: Any) -> int:
     """The status of a page showing these forms: 422 when a submitted one has errors (the page shows it
     again with its messages, nothing saved), else 200. JSON APIs answer their own 4xx."""

@@ -7,9 +7,36 @@ from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import gettext as _
 from gevent import get_hub, monkey
 
 _hasher = PasswordHasher()
+
+# The password rules, the same for a person registering and an administrator made from the shell.
+PASSWORD_MIN_LENGTH = 10
+PASSWORD_MAX_LENGTH = 256
+
+# Passwords that top every leaked-password list (and their French favourites): a guesser tries them
+# first, whatever their length.
+COMMON_PASSWORDS = frozenset({
+    "123456789012", "1234567890", "0123456789", "12345678910", "qwertyuiop", "azertyuiop",
+    "password123", "password1234", "passwordpassword", "motdepasse", "motdepasse1", "motdepasse123",
+    "administrator", "administrateur", "admin12345", "admin123456", "iloveyou123", "football123",
+    "soleil1234", "bonjour1234", "azerty1234", "azerty12345", "qwerty1234", "qwerty12345",
+    "changeme123", "welcome123", "letmein1234", "1q2w3e4r5t", "1qaz2wsx3edc", "aaaaaaaaaa",
+})
+
+
+def password_problem(password: str, email: str | None = None) -> str | None:
+    """Why this password is refused, in the reader's language, or None when it will do."""
+    if len(password) < PASSWORD_MIN_LENGTH or len(password) > PASSWORD_MAX_LENGTH:
+        return _("The password must have between %(min)d and %(max)d characters.",
+                 min=PASSWORD_MIN_LENGTH, max=PASSWORD_MAX_LENGTH)
+    if password.strip().lower() in COMMON_PASSWORDS:
+        return _("This password is one of the most common ones: choose another.")
+    if email and password.strip().lower() == email.strip().lower():
+        return _("The password must not be the email address.")
+    return None
 
 
 def _off_the_loop(work, *args):

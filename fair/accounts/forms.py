@@ -9,8 +9,7 @@ from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
-PASSWORD_MIN_LENGTH = 10
-PASSWORD_MAX_LENGTH = 256
+from fair.security import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 
 # Each language named in itself, and marked so that screen readers pronounce it right.
 LANGUAGE_CHOICES = [SelectChoice("fr", "Français", render_kw={"lang": "fr"}),

@@ -62,7 +62,9 @@ class User(UserMixin, Base):
         return f"{self.id}:{self.security_stamp}"
 
     def organisations_of_kind(self, kind: OrganisationKind) -> list[Organisation]:
-        return [m.organisation for m in self.memberships if m.organisation.kind == kind]
+        """Active ones only, as `fair.access.organisations_of`: a deactivated organisation gives no role."""
+        return [m.organisation for m in self.memberships
+                if m.organisation.kind == kind and m.organisation.is_active]
 
     @property
     def is_organiser(self) -> bool:

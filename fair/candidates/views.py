@@ -27,7 +27,7 @@ from fair.companies.access import recruiter_booth
 from fair.companies.models import Booth
 from fair.extensions import db
 from fair.fairs.access import organiser_edition
-from fair.forms import form_status
+from fair.forms import csv_cell, form_status
 
 log = logging.getLogger("fair.candidates")
 
@@ -311,7 +311,7 @@ def inbox_csv(booth_id: int):
         hidden = services.is_anonymised(application)
         profile = profiles.get(application.candidate_id)
         candidate = application.candidate
-        writer.writerow([_cell(value) for value in [
+        writer.writerow([csv_cell(value) for value in [
             services.pseudonym(application),
             _("Anonymous candidate") if hidden else candidate.full_name,
             "" if hidden else candidate.email,
@@ -324,12 +324,6 @@ def inbox_csv(booth_id: int):
     response.headers["Content-Disposition"] = f'attachment; filename="applications-booth-{booth.id}.csv"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
-
-
-def _cell(value: object) -> str:
-    """A spreadsheet reads a cell starting with = + - @ (or a tab/return) as a formula: neutralise it."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _my_application(booth: Booth, application_id: int):

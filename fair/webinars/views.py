@@ -26,7 +26,7 @@ from fair.companies.models import Booth
 from fair.extensions import db
 from fair.fairs.access import organiser_edition
 from fair.fairs.models import PUBLIC_STATUSES, Edition
-from fair.forms import ConfirmForm, form_status
+from fair.forms import ConfirmForm, csv_cell, form_status
 from fair.timezones import fair_zone, local_to_utc
 from fair.web import local_datetime
 from fair.webinars import providers, services
@@ -270,7 +270,7 @@ def console_registrations_csv(webinar_id: int):
     writer.writerow([_("Name"), _("Email"), _("Status"), _("Place on the waiting list"), _("Registered on"),
                      _("Joined at")])
     for row in services.registrations(db.session, webinar.id):
-        writer.writerow([_cell(v) for v in (
+        writer.writerow([csv_cell(v) for v in (
             row.user.full_name, row.user.email, labels[row.status], services.waitlist_position(db.session, row) or "",
             local_datetime(row.queued_at, tz, "short"), local_datetime(row.joined_at, tz, "short"))])
     response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
@@ -287,12 +287,6 @@ def status_labels() -> dict[RegistrationStatus, str]:
 @bp.app_context_processor
 def registration_labels() -> dict[str, Any]:
     return {"registration_status_label": lambda s: status_labels()[RegistrationStatus(s)]}
-
-
-def _cell(value: object) -> str:
-    """A spreadsheet reads a cell starting with = + - @ (or a tab/return) as a formula: neutralise it."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 # ---------------------------------------------------------------- companies
