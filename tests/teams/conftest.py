@@ -16,7 +16,8 @@ def team(factory):
     outsider = factory.user(email="outsider@example.org", full_name="Oscar Outsider")
     other = factory.organisation("company", name="Autre Entreprise")
     factory.member(other, email="owner@autre.example", full_name="Other Owner", role="owner")
-    return SimpleNamespace(company=company, company_id=company.id, owner=owner, member=member, outsider=outsider, other=other,
+    return SimpleNamespace(company=company, company_id=company.id, owner=owner, member=member, outsider=outsider,
+                           other=other,
                            path=f"/organisations/{company.id}/team")
 
 
