@@ -51,6 +51,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "PASSWORD_RESET_MAX_AGE": int(env.get("PASSWORD_RESET_MAX_AGE") or 3600),
         "EMAIL_CONFIRM_MAX_AGE": int(env.get("EMAIL_CONFIRM_MAX_AGE") or 7 * 24 * 3600),
         "INVITATION_MAX_AGE": int(env.get("INVITATION_MAX_AGE") or 30 * 24 * 3600),
+        # A colleague's invitation into an organisation's team (seconds).
+        "TEAM_INVITATION_MAX_AGE": int(env.get("TEAM_INVITATION_MAX_AGE") or 14 * 24 * 3600),
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "PAGE_SIZE": 20,
         # Candidates' CVs, never under static/: empty means <instance folder>/uploads.

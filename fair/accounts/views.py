@@ -105,6 +105,8 @@ def register():
     form = RegisterForm()
     if request.method == "GET":
         form.locale.data = _current_language()
+        # An invitation link sends its address along: the account to create is the one it was sent to.
+        form.email.data = (request.args.get("email") or "")[:254] or None
     if form.validate_on_submit():
         try:
             user = services.register_user(
@@ -258,7 +260,7 @@ def _render_account(profile_form: ProfileForm | None = None,
                     password_form: ChangePasswordForm | None = None):
     user = current_user._get_current_object()
     memberships = [
-        {"name": m.organisation.name, "kind": _KIND_LABELS[m.organisation.kind],
+        {"id": m.organisation.id, "name": m.organisation.name, "kind": _KIND_LABELS.get(m.organisation.kind, ""),
          "role": _role_label(m.organisation.kind, m.role)}
         for m in services.memberships_of(user)
     ]

@@ -21,7 +21,16 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import contains_eager, selectinload
 
 from fair import clock
-from fair.accounts.models import Membership, MembershipRole, Organisation, OrganisationKind, PartnerType
+from fair.accounts.models import (
+    JoinRequest,
+    JoinRequestStatus,
+    Membership,
+    MembershipRole,
+    Organisation,
+    OrganisationKind,
+    PartnerType,
+    User,
+)
 from fair.companies.models import Booth, BoothStaff, Offer
 from fair.extensions import db
 from fair.fairs import jobs
@@ -36,6 +45,7 @@ from fair.fairs.models import (
     Invitation,
     InvitationKind,
 )
+from fair.teams import services as teams
 from fair.timezones import is_known_timezone, local_to_utc, utc_to_local, wall_time_change
 
 log = logging.getLogger("fair.fairs")
@@ -75,7 +85,7 @@ class StatusChangeRefused(Exception):
 
 
 class InvitationUnusable(Exception):
-    """The link cannot be used; `reason` is one of invalid, expired, used."""
+    """The link cannot be used; `reason` is one of invalid, expired, used, other_address."""
 
     def __init__(self, reason: str, invitation: Invitation | None = None) -> None:
         super().__init__(reason)
@@ -484,6 +494,9 @@ def invite(
             errors["organisation_id"] = [_("Choose an organisation of the right kind that takes part in this fair.")]
         else:
             name = organisation.name
+            if email and teams.is_member_address(db.session, organisation.id, email):
+                errors["email"] = [_("This person is already a member of %(organisation)s.",
+                                     organisation=organisation.name)]
     if not name:
         errors["organisation_name"] = [_("Enter the name of the organisation.")]
     elif len(name) > 200:
@@ -573,33 +586,48 @@ def invitation_from_token(token: str, now: dt.datetime | None = None) -> Invitat
 class Acceptance:
     invitation: Invitation
     organisation: Organisation
-    membership: Membership
+    membership: Membership | None
     booth: object | None = None
     partner: EditionPartner | None = None
+    # Set when the organisation already had owners: nothing is brought in until one of them approves.
+    join_request: JoinRequest | None = None
 
 
-def accept_invitation(invitation_id: int, user_id: int, now: dt.datetime | None = None) -> Acceptance:
+def accept_invitation(invitation_id: int, user_id: int, now: dt.datetime | None = None, *,
+                      join_request: JoinRequest | None = None) -> Acceptance:
     """Make the user a member of the invited organisation and bring that organisation into the fair.
 
-    The invitation is claimed with a conditional UPDATE first, so two clicks (or two tabs) racing
-    each other cannot both succeed; everything else reuses what already exists.
+    The invitation is bound to the address it was sent to: another address raises
+    InvitationUnusable("other_address") and changes nothing. It is claimed with a conditional UPDATE
+    first, so two clicks (or two tabs) racing each other cannot both succeed; everything else reuses
+    what already exists. Into an organisation that already has owners, a person not yet a member only
+    gets a pending join request (`fair.teams.services.request_to_join`); an owner's approval calls
+    this again with that `join_request`, which brings in what the invitation named.
     """
     now = now or clock.now()
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None:
         raise InvitationUnusable("invalid")
-    state = invitation_state(invitation, now)
-    if state != "pending":
-        raise InvitationUnusable("used" if state == "accepted" else "expired", invitation)
-    claimed = db.session.execute(
-        update(Invitation)
-        .where(Invitation.id == invitation_id, Invitation.accepted_at.is_(None), Invitation.expires_at > now)
-        .values(accepted_at=now, accepted_by_id=user_id)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if claimed != 1:
-        raise InvitationUnusable("used", invitation)
-    db.session.refresh(invitation)
+    if join_request is not None:
+        if join_request.invitation_id != invitation.id or join_request.status != JoinRequestStatus.approved:
+            raise InvitationUnusable("invalid", invitation)
+        user_id = join_request.user_id
+    else:
+        state = invitation_state(invitation, now)
+        if state != "pending":
+            raise InvitationUnusable("used" if state == "accepted" else "expired", invitation)
+        user = db.session.get(User, user_id)
+        if user is None or not teams.same_address(invitation.email, user.email):
+            raise InvitationUnusable("other_address", invitation)
+        claimed = db.session.execute(
+            update(Invitation)
+            .where(Invitation.id == invitation_id, Invitation.accepted_at.is_(None), Invitation.expires_at > now)
+            .values(accepted_at=now, accepted_by_id=user_id)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if claimed != 1:
+            raise InvitationUnusable("used", invitation)
+        db.session.refresh(invitation)
 
     kind = OrganisationKind(invitation.kind.value)
     organisation = db.session.get(Organisation, invitation.organisation_id) if invitation.organisation_id else None
@@ -608,6 +636,12 @@ def accept_invitation(invitation_id: int, user_id: int, now: dt.datetime | None 
         db.session.add(organisation)
         db.session.flush()
         invitation.organisation_id = organisation.id
+    elif join_request is None and teams.needs_owner_approval(db.session, organisation, user_id):
+        waiting = teams.request_to_join(db.session, organisation, user, invitation_id=invitation.id,
+                                        requested_by_id=invitation.invited_by_id)
+        log.info("invitation %s accepted by user %s: waits for the owners of organisation %s",
+                 invitation.id, user_id, organisation.id)
+        return Acceptance(invitation=invitation, organisation=organisation, membership=None, join_request=waiting)
 
     membership = db.session.execute(
         select(Membership).where(Membership.user_id == user_id, Membership.organisation_id == organisation.id)

@@ -49,6 +49,7 @@ from fair.forms import ConfirmForm, form_status, select_choices
 from fair.mail.models import OutboxMessage, OutboxStatus
 from fair.mail.outbox import failed_for_edition
 from fair.sockets import emit_from_worker
+from fair.teams.services import same_address
 from fair.webinars.services import copy_webinars
 
 log = logging.getLogger("fair.fairs")
@@ -300,6 +301,8 @@ def accept_invitation(token: str):
     except services.InvitationUnusable as exc:
         return _unusable_invitation(exc)
     form = ConfirmForm()
+    # Bound to the address it was sent to: another signed-in person sees why and cannot accept.
+    other_address = current_user.is_authenticated and not same_address(invitation.email, current_user.email)
     if request.method == "POST":
         if not current_user.is_authenticated:
             return redirect(url_for(login_manager.login_view or "accounts.login", next=here))
@@ -309,6 +312,9 @@ def accept_invitation(token: str):
                 db.session.commit()
             except services.InvitationUnusable as exc:
                 db.session.rollback()
+                if exc.reason == "other_address":
+                    other_address = True
+                    return _invitation_page(invitation, form, here, other_address), 403
                 return _unusable_invitation(exc)
             except (IntegrityError, OperationalError):
                 # A second click racing the first one (SQLite reports a stale snapshot, PostgreSQL a
@@ -319,20 +325,30 @@ def accept_invitation(token: str):
                 except services.InvitationUnusable as exc:
                     return _unusable_invitation(exc)
                 raise
+            if accepted.join_request is not None:
+                flash(_("%(organisation)s already has its own team: your request to join it now waits for "
+                        "one of its owners, who have been told by email. Until then you see nothing of it.",
+                        organisation=accepted.organisation.name), "info")
+                return redirect(url_for("accounts.account"))
             flash(_("Welcome! You are now a member of %(organisation)s for “%(fair)s”.",
                     organisation=accepted.organisation.name, fair=invitation.edition.title), "success")
             if accepted.booth is not None and "companies.dashboard" in current_app.view_functions:
                 return redirect(url_for("companies.dashboard"))
             return redirect(url_for("accounts.account"))
+    return _invitation_page(invitation, form, here, other_address), form_status(form)
+
+
+def _invitation_page(invitation: Invitation, form: ConfirmForm, here: str, other_address: bool) -> str:
     return render_template(
         "fairs/invitation.html",
         state="pending",
         invitation=invitation,
         edition=invitation.edition,
         form=form,
+        other_address=other_address,
         login_url=url_for("accounts.login", next=here),
-        register_url=url_for("accounts.register", next=here),
-    ), form_status(form)
+        register_url=url_for("accounts.register", next=here, email=invitation.email),
+    )
 
 
 def _unusable_invitation(exc: services.InvitationUnusable):

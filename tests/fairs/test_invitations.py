@@ -64,19 +64,20 @@ def test_a_company_invitation_mail_arrives_and_its_link_brings_the_company_in_on
     assert "Invitation à « Salon de la Métropole »" in text and "Logistique du Nord" in text
     body = page.get_data(as_text=True)
     assert f'href="/login?next={link}"' in body
-    assert f'href="/register?next={link}"' in body
+    # The account to create is the one the invitation was sent to.
+    assert f'href="/register?next={link}&amp;email=rh@logistique-nord.example"' in body
     before = _rows(session)
     response = client.post(link, data={"csrf_token": _csrf(client, "/login")})
     assert response.status_code == 302 and response.headers["Location"].startswith("/login?next=/invitations/")
     assert _rows(session) == before
 
-    # The invitee logs in and comes back to the link, then accepts.
-    invitee = factory.user(email="camille.rh@logistique-nord.example", full_name="Demo Recruiter Invited")
+    # The invitee logs in with the invited address and comes back to the link, then accepts.
+    invitee = factory.user(email="rh@logistique-nord.example", full_name="Demo Recruiter Invited")
     response = post_form(client, f"/login?next={link}", {"email": invitee.email, "password": _password()},
                          form_page=f"/login?next={link}")
     assert response.headers["Location"].endswith(link)
     page = page_text(client.get(link))
-    assert ("Vous êtes connecté en tant que Demo Recruiter Invited (camille.rh@logistique-nord.example). "
+    assert ("Vous êtes connecté en tant que Demo Recruiter Invited (rh@logistique-nord.example). "
             "En acceptant, ce compte rejoint Logistique du Nord.") in page
     response = post_form(client, link, {})
     assert response.status_code == 302
@@ -152,6 +153,20 @@ def test_a_second_person_of_a_company_joins_it_as_member_and_reuses_its_booth(ap
     ).scalars().first()
     assert membership.role == MembershipRole.member
     assert count(session, Booth, Booth.company_id == world.company.id) == 1
+
+
+def test_an_invitation_accepted_by_a_signed_in_person_with_another_address_is_refused(app, client, session,
+                                                                                      world, smtp, factory):
+    login(client, "organiser.f@example.org")
+    link = _create_invitation(client, app, smtp, world)
+    factory.user(email="camille.rh@logistique-nord.example")
+    client.post("/logout", data={"csrf_token": _csrf(client, "/console/")})
+    login(client, "camille.rh@logistique-nord.example")
+    assert "Seule la personne à qui elle a été envoyée peut l'accepter." in page_text(client.get(link))
+    before = _rows(session)
+    assert _accept(client, link).status_code == 403
+    assert _rows(session) == before
+    assert _invitation(session, "rh@logistique-nord.example").accepted_at is None
 
 
 def test_a_partner_invitation_lists_the_partner_in_the_edition(app, client, session, world, smtp, factory):
@@ -313,11 +328,11 @@ def test_a_retried_send_job_does_not_mail_twice(app, client, session, world, smt
     assert len(smtp.to("rh@logistique-nord.example")) == 2  # the first send, then one for this job
 
 
-def test_an_invitation_accepted_before_its_mail_is_sent_is_not_mailed(app, client, session, world, recruiter,
+def test_an_invitation_accepted_before_its_mail_is_sent_is_not_mailed(app, client, session, world, factory,
                                                                      smtp):
     from fair.fairs.services import accept_invitation
 
-    edition_id, recruiter_id = world.edition_f.id, recruiter.id
+    edition_id, recruiter_id = world.edition_f.id, factory.user(email="rh@logistique-nord.example").id
     login(client, "organiser.f@example.org")
     assert _invite(client, edition_id, organisation_name="Logistique du Nord",
                    email="rh@logistique-nord.example").status_code == 302
@@ -340,9 +355,10 @@ def test_accepting_without_csrf_token_is_refused(app, client, session, world, sm
     assert _rows(session) == before
 
 
-def test_two_people_accepting_the_same_link_at_once_make_one_membership(app, client, session, world, smtp,
-                                                                        factory):
-    """Both requests race for the invitation; the database lets exactly one of them claim it."""
+def test_two_tabs_accepting_the_same_link_at_once_make_one_membership(app, client, session, world, smtp,
+                                                                      factory):
+    """Both requests race for the invitation; the database lets exactly one of them claim it. (Only the
+    invited address may accept, so the race is one person's two tabs.)"""
     import threading
 
     from fair.accounts.models import Membership
@@ -351,10 +367,10 @@ def test_two_people_accepting_the_same_link_at_once_make_one_membership(app, cli
     login(client, "organiser.f@example.org")
     link = _create_invitation(client, app, smtp, world)
     clients = []
-    for email in ("first@example.org", "second@example.org"):
-        factory.user(email=email)
+    factory.user(email="rh@logistique-nord.example")
+    for _tab in range(2):
         other = app.test_client()
-        login(other, email)
+        login(other, "rh@logistique-nord.example")
         clients.append((other, _csrf(other, link)))
     memberships, booths = count(session, Membership), count(session, Booth)
     session.remove()
