@@ -63,6 +63,12 @@ class MergeForm(FlaskForm):
     target_id = ChoiceField(_l("Merge into"), coerce=str)
 
 
+class OwnerInviteForm(FlaskForm):
+    """The first owner of an organisation the administrator created (the team then grows by itself)."""
+
+    email = EmailField(_l("Email address of the owner"))
+
+
 class InstanceForm(FlaskForm):
     name = StringField(_l("Name of the instance"), validators=[
         DataRequired(message=_l("Enter the name people see in every page's header.")),

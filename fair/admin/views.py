@@ -12,12 +12,21 @@ import logging
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_login import current_user
 from redis.exceptions import RedisError
 from sqlalchemy import func, select
 
 from fair import jobs
 from fair.access import admin_required, as_id, owned_or_404
-from fair.accounts.models import Membership, NetworkType, Organisation, OrganisationKind, PartnerType, User
+from fair.accounts.models import (
+    Membership,
+    MembershipRole,
+    NetworkType,
+    Organisation,
+    OrganisationKind,
+    PartnerType,
+    User,
+)
 from fair.admin import services
 from fair.admin.forms import (
     KIND_LABELS,
@@ -26,6 +35,7 @@ from fair.admin.forms import (
     InstanceForm,
     MergeForm,
     OrganisationForm,
+    OwnerInviteForm,
     RetryForm,
 )
 from fair.audit import AuditEntry
@@ -34,6 +44,7 @@ from fair.fairs.labels import PARTNER_TYPE_LABELS
 from fair.forms import ConfirmForm, csv_cell, form_status, select_choices
 from fair.instance import settings_row
 from fair.mail.models import OutboxStatus
+from fair.teams import services as teams
 
 log = logging.getLogger("fair.admin")
 
@@ -100,7 +111,8 @@ def new_organisation():
 
 
 def _organisation_page(organisation: Organisation, *, form: OrganisationForm | None = None,
-                       merge_form: MergeForm | None = None, error: str | None = None):
+                       merge_form: MergeForm | None = None, invite_form: OwnerInviteForm | None = None,
+                       error: str | None = None):
     if form is None:
         form = OrganisationForm(obj=organisation, partner_type=(organisation.partner_type.value
                                                                  if organisation.partner_type else ""),
@@ -116,10 +128,11 @@ def _organisation_page(organisation: Organisation, *, form: OrganisationForm | N
         .where(Membership.organisation_id == organisation.id).order_by(func.lower(User.full_name))
     ).scalars().all()
     merged_into = db.session.get(Organisation, organisation.merged_into_id) if organisation.merged_into_id else None
-    status = 422 if error else form_status(form, merge_form)
+    invite_form = invite_form or OwnerInviteForm(formdata=None)
+    status = 422 if error else form_status(form, merge_form, invite_form)
     return render_template("admin/organisation.html", organisation=organisation, form=form, merge_form=merge_form,
-                           confirm_form=ConfirmForm(), members=members, merged_into=merged_into,
-                           error=error), status
+                           invite_form=invite_form, confirm_form=ConfirmForm(), members=members,
+                           merged_into=merged_into, error=error), status
 
 
 def _organisation_or_404(organisation_id: int) -> Organisation:
@@ -160,6 +173,29 @@ def merge_organisation(organisation_id: int):
     db.session.commit()
     flash(_("%(duplicate)s is merged into %(target)s.", duplicate=duplicate.name, target=target.name), "success")
     return redirect(url_for("admin.organisation", organisation_id=target.id))
+
+
+@bp.route("/organisations/<int:organisation_id>/invite-owner", methods=["POST"])
+@admin_required
+def invite_owner(organisation_id: int):
+    """Invite an owner by email: the invitation is bound to that address, the owner then builds the team."""
+    found = _organisation_or_404(organisation_id)
+    form = OwnerInviteForm()
+    if not found.is_active:
+        return _organisation_page(found, invite_form=form,
+                                  error=_("This organisation is inactive: reactivate it before inviting anyone."))
+    if not form.validate_on_submit():
+        return _organisation_page(found, invite_form=form, error=_("The form was no longer valid: try again."))
+    try:
+        invitation = teams.invite(db.session, found, form.email.data or "", role=MembershipRole.owner,
+                                  invited_by=current_user._get_current_object())
+    except teams.TeamError as refused:
+        db.session.rollback()
+        form.email.errors = list(refused.errors.get("email", [])) or [refused.message]
+        return _organisation_page(found, invite_form=form)
+    db.session.commit()
+    flash(_("The invitation was sent to %(email)s.", email=invitation.email), "success")
+    return redirect(url_for("admin.organisation", organisation_id=found.id))
 
 
 def _set_organisation_active(organisation_id: int, active: bool):

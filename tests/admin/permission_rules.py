@@ -32,6 +32,9 @@ _add("admin.deactivate_organisation",
      Check("POST", lambda i: "/admin/organisations/{adm_org_active}/deactivate".format(**i), _admin(302), {}))
 _add("admin.reactivate_organisation",
      Check("POST", lambda i: "/admin/organisations/{adm_org_inactive}/reactivate".format(**i), _admin(302), {}))
+_add("admin.invite_owner",
+     Check("POST", lambda i: "/admin/organisations/{adm_org}/invite-owner".format(**i), _admin(422),
+           {"email": "not-an-address"}))
 _add("admin.people", Check("GET", lambda i: "/admin/people?q=example", _admin(200)))
 _add("admin.person",
      Check("GET", lambda i: "/admin/people/{adm_person}".format(**i), _admin(200)),

@@ -90,6 +90,30 @@ def test_an_administrator_creates_an_organisation_and_bad_input_changes_nothing(
     assert page.status_code == 200 and "Mission locale de Roubaix" in page_text(page)
 
 
+def test_the_administrator_invites_an_organisations_first_owner(app, admin_client, admin, session, factory, smtp):
+    from fair.accounts.models import MembershipRole, TeamInvitation
+
+    council = factory.organisation("organiser", "Métropole du Nord")
+    path = f"/admin/organisations/{council.id}/invite-owner"
+    refused = post(admin_client, path, {"email": "not an address"})
+    assert refused.status_code == 422
+    assert "Indiquez une adresse e-mail valide" in page_text(refused)
+    assert count(session, TeamInvitation) == 0 and audit_rows(session) == []
+
+    assert post(admin_client, path, {"email": "Cheffe.Projet@Example.org"}).status_code == 302
+    [invitation] = session.execute(select(TeamInvitation)).scalars().all()
+    assert (invitation.organisation_id, invitation.role) == (council.id, MembershipRole.owner)
+    entry = one_row(session, "team.invite", admin)
+    assert entry.organisation_id == council.id
+    run_jobs(app)
+    [message] = smtp.wait_for("cheffe.projet@example.org")
+    assert "/team-invitations/" in message.as_string()
+
+    again = post(admin_client, path, {"email": "cheffe.projet@example.org"})
+    assert again.status_code == 422 and "déjà" in page_text(again)
+    assert count(session, TeamInvitation) == 1
+
+
 def test_a_network_needs_its_type(admin_client, session):
     assert post(admin_client, "/admin/organisations/new", {"kind": "network", "name": "GEIQ"}).status_code == 422
     assert post(admin_client, "/admin/organisations/new", {"kind": "network", "name": "GEIQ",
