@@ -49,7 +49,7 @@ from fair.forms import ConfirmForm, form_status, select_choices
 from fair.mail.models import OutboxMessage, OutboxStatus
 from fair.mail.outbox import failed_for_edition
 from fair.sockets import emit_from_worker
-from fair.teams.services import same_address
+from fair.teams.services import pending_join_request, same_address
 from fair.webinars.services import copy_webinars
 
 log = logging.getLogger("fair.fairs")
@@ -356,6 +356,9 @@ def _unusable_invitation(exc: services.InvitationUnusable):
     accepted_by_me = bool(
         invitation is not None and current_user.is_authenticated and invitation.accepted_by_id == current_user.id
     )
+    # Accepted into a company that has its owners: the person is not a member until one approves.
+    awaiting_approval = bool(accepted_by_me and invitation.organisation_id and pending_join_request(
+        db.session, invitation.organisation_id, current_user.id))
     status = 404 if exc.reason == "invalid" else 410
     return render_template(
         "fairs/invitation.html",
@@ -363,6 +366,7 @@ def _unusable_invitation(exc: services.InvitationUnusable):
         invitation=invitation,
         edition=invitation.edition if invitation is not None else None,
         accepted_by_me=accepted_by_me,
+        awaiting_approval=awaiting_approval,
         is_company=invitation is not None and invitation.kind == InvitationKind.company,
     ), status
 

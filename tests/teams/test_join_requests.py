@@ -58,6 +58,11 @@ def test_an_organiser_inviting_themself_into_an_existing_company_gets_nothing_un
     assert join_request.requested_by_id is not None
     assert client.get(applications).status_code == 404
     assert client.get(team.path).status_code == 404
+    # Opening the link again says the request waits, not that the person is a member.
+    again = client.get(link)
+    assert again.status_code == 410
+    assert "votre demande pour la rejoindre attend" in page_text(again)
+    assert "vous êtes membre" not in page_text(again)
 
     # The owner is told by mail and approves on the team page.
     run_jobs(app)
