@@ -242,9 +242,9 @@ def _check_policy(session: Session, edition: Edition, booth_id: int, candidate_i
 def _check_slot_open(slot: Slot, edition: Edition, now: dt.datetime) -> None:
     if edition.status not in BOOKABLE_STATUSES:
         raise BookingError(_l("This fair does not take bookings."))
+    _check_registration(edition, now)
     if slot.starts_at <= now + _closes_delta():
         raise BookingError(_l("Booking for this slot has closed: it starts too soon."))
-    _check_registration(edition, now)
 
 
 def _check_registration(edition: Edition, now: dt.datetime) -> None:

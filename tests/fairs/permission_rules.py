@@ -46,8 +46,10 @@ EXPECTED = {
     "fairs.pause_bulk": [Check("POST", lambda i: (B + "/{bulk_f}/pause").format(**i), only({"organiser_f": 302}), {})],
     # No organisation chosen: the lead's member is told so (422); everyone else gets 404.
     "fairs.add_co_organiser": [
-        Check("POST", lambda i: "/console/editions/{edition_f}/co-organisers".format(**i), only({"organiser_f": 422}), {}),
-        Check("POST", lambda i: "/console/editions/{edition_g}/co-organisers".format(**i), only({"organiser_g": 422}), {}),
+        Check("POST", lambda i: "/console/editions/{edition_f}/co-organisers".format(**i),
+              only({"organiser_f": 422}), {}),
+        Check("POST", lambda i: "/console/editions/{edition_g}/co-organisers".format(**i),
+              only({"organiser_g": 422}), {}),
     ],
     "fairs.remove_co_organiser": [
         Check("POST", lambda i: "/console/editions/{edition_f}/co-organisers/{co_link_g}/remove".format(**i),
