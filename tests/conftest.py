@@ -309,7 +309,8 @@ class Factory:
             description=kw.pop("description", "Rencontres pour l'emploi"),
             starts_at=start,
             ends_at=kw.pop("ends_at", start + dt.timedelta(hours=8)),
-            registration_opens_at=kw.pop("registration_opens_at", start - dt.timedelta(days=30)),
+            # Open long before: tests run on the wall clock, years before the fairs they build.
+            registration_opens_at=kw.pop("registration_opens_at", start - dt.timedelta(days=3650)),
             registration_closes_at=kw.pop("registration_closes_at", start + dt.timedelta(hours=6)),
             status=EditionStatus(status),
             **kw,

@@ -19,6 +19,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from fair import clock
 from fair.accounts.models import Membership, Organisation, OrganisationKind, User
 from fair.accounts.services import find_user_by_email, new_security_stamp, normalise_email
 from fair.candidates import jobs, storage
@@ -36,6 +37,7 @@ from fair.companies.models import Booth, Offer
 from fair.db import utcnow
 from fair.extensions import db
 from fair.fairs.models import Edition, EditionStatus
+from fair.fairs.rules import RegistrationClosed, check_registration_open
 from fair.security import hash_password
 
 log = logging.getLogger("fair.candidates")
@@ -53,6 +55,9 @@ RECRUITER_MOVES: dict[ApplicationStatus, tuple[ApplicationStatus, ...]] = {
 }
 REFERRAL_SALT = "fair.candidates.referral-confirmation"
 REFERRAL_MAX_AGE = 30 * 24 * 3600
+
+
+__all__ = ["RegistrationClosed"]
 
 
 class AlreadyApplied(Exception):
@@ -150,10 +155,12 @@ def apply(candidate: User, offer: Offer, *, message: str = "", cv: CandidateCv |
     """One application per candidate and offer: the unique constraint decides between racing requests.
 
     A withdrawn application may be sent again (the same row comes back to life). On AlreadyApplied
-    the session must be rolled back by the caller.
+    the session must be rolled back by the caller. Outside the edition's registration window it
+    raises RegistrationClosed, whose message says when it opens or that it closed.
     """
     if cv is not None and cv.user_id != candidate.id:
         raise ValueError("a CV of another candidate")
+    check_registration_open(offer.booth.edition, clock.now())
     offer_id = offer.id  # read now: after a failed flush the session cannot load attributes
     now = utcnow()
     revived = db.session.execute(

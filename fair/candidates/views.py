@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from fair import clock
 from fair.access import candidate_required, owned_or_404, role_required
 from fair.accounts.models import OrganisationKind
 from fair.candidates import labels, mailing, services, storage
@@ -27,6 +28,7 @@ from fair.companies.access import recruiter_booth
 from fair.companies.models import Booth
 from fair.extensions import db
 from fair.fairs.access import organiser_edition
+from fair.fairs.rules import registration_message
 from fair.forms import csv_cell, form_status
 
 log = logging.getLogger("fair.candidates")
@@ -185,18 +187,24 @@ def apply(offer_id: int):
         abort(404)
     existing = services.existing_application(current_user.id, offer.id)
     cvs = services.candidate_cvs(current_user.id)
+    closed = registration_message(offer.booth.edition, clock.now())
+    page = {"offer": offer, "existing": existing, "cvs": cvs, "closed": closed, "brand_edition": offer.booth.edition}
     if request.method == "GET":
         form = ApplyForm(cvs, formdata=None)
         if cvs:
             form.cv_id.data = str(cvs[0].id)
-        return render_template("candidates/apply.html", form=form, offer=offer, existing=existing, cvs=cvs)
+        return render_template("candidates/apply.html", form=form, **page)
     form = ApplyForm(cvs)
     if not form.validate():
-        return render_template("candidates/apply.html", form=form, offer=offer, existing=existing, cvs=cvs), 422
+        return render_template("candidates/apply.html", form=form, **page), 422
     cv = next((c for c in cvs if str(c.id) == form.cv_id.data), None)
     try:
         application = services.apply(current_user, offer, message=form.message.data or "", cv=cv)
         db.session.commit()
+    except services.RegistrationClosed as refused:
+        db.session.rollback()
+        page["closed"] = refused.message
+        return render_template("candidates/apply.html", form=form, **page), 422
     except (services.AlreadyApplied, IntegrityError):
         db.session.rollback()
         flash(_("You have already applied to this offer. Its status is in your applications."), "info")
@@ -493,6 +501,10 @@ def adviser_referral(referral_id: int):
                 services.apply(referral.candidate, offer, message=form.message.data or "",
                                cv=cvs[0] if cvs else None, applied_by=current_user)
                 db.session.commit()
+            except services.RegistrationClosed as refused:
+                db.session.rollback()
+                flash(refused.message, "error")
+                return redirect(url_for(".adviser_referral", referral_id=referral.id))
             except (services.AlreadyApplied, IntegrityError):
                 db.session.rollback()
                 flash(_("%(name)s has already applied to this offer.", name=referral.candidate.full_name), "info")

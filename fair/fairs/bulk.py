@@ -20,10 +20,11 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fair.accounts.models import Membership, Organisation, OrganisationKind
+from fair.accounts.models import Organisation
 from fair.extensions import db
 from fair.fairs import jobs
 from fair.fairs.models import BulkInvitation, BulkRecipient, BulkStatus, Edition, EditionPartner
+from fair.fairs.rules import editions_run_by
 
 log = logging.getLogger("fair.fairs")
 
@@ -254,9 +255,7 @@ def queued_count(session: Session, bulk_id: int) -> int:
 
 
 def organiser_edition_ids(session: Session, user_id: int) -> select:
-    return (select(Edition.id).join(Organisation, Organisation.id == Edition.organiser_id)
-            .join(Membership, Membership.organisation_id == Organisation.id)
-            .where(Membership.user_id == user_id, Organisation.kind == OrganisationKind.organiser))
+    return editions_run_by(user_id)
 
 
 def bulk_for_organiser(bulk_id: int, user_id: int, session: Session | None = None) -> BulkInvitation | None:

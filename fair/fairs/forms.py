@@ -106,6 +106,7 @@ class EditionForm(FlaskForm):
     format = RadioField(_l("Format"), choices=_choices(FORMAT_LABELS), validate_choice=False, default="online")
     venue = StringField(_l("Venue"), render_kw={"maxlength": 300})
     logo_url = StringField(_l("Logo address"), render_kw={"maxlength": 500, "type": "url", "inputmode": "url"})
+    banner_url = StringField(_l("Banner address"), render_kw={"maxlength": 500, "type": "url", "inputmode": "url"})
     brand_colour = StringField(_l("Main colour"), default="#1d4f91", render_kw={"type": "color"})
     booking_policy = RadioField(_l("Who may book interviews"), choices=_choices(BOOKING_POLICY_LABELS),
                                 validate_choice=False, default="open")
@@ -131,6 +132,7 @@ class EditionForm(FlaskForm):
             format=self.format.data,
             venue=self.venue.data,
             logo_url=self.logo_url.data,
+            banner_url=self.banner_url.data,
             brand_colour=self.brand_colour.data,
             booking_policy=self.booking_policy.data,
             default_slot_minutes=self.default_slot_minutes.data,
@@ -149,6 +151,11 @@ class EditionForm(FlaskForm):
                 field.errors = list(field.errors)
             if not field.errors:
                 field.errors.extend(messages)
+
+
+class CoOrganiserForm(FlaskForm):
+    organisation_id = SelectField(_l("Organiser organisation"), coerce=_int_or_zero, validate_choice=False,
+                                  default=0)
 
 
 class StatusForm(FlaskForm):

@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Iterable
 
+from babel.numbers import format_decimal
 from flask import current_app
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import contains_eager, selectinload
 
-from fair import clock
+from fair import audit, clock
 from fair.accounts.models import (
     JoinRequest,
     JoinRequestStatus,
@@ -40,11 +42,13 @@ from fair.fairs.models import (
     BookingPolicy,
     Edition,
     EditionFormat,
+    EditionOrganiser,
     EditionPartner,
     EditionStatus,
     Invitation,
     InvitationKind,
 )
+from fair.fairs.rules import MIN_CONTRAST, contrast_with_white, editions_run_by, is_reserved_slug
 from fair.teams import services as teams
 from fair.timezones import is_known_timezone, local_to_utc, utc_to_local, wall_time_change
 
@@ -52,6 +56,7 @@ log = logging.getLogger("fair.fairs")
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+HTTPS_URL_RE = re.compile(r"^https://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
 SLOT_MINUTES = (5, 120)
 MAX_BOOKINGS = (1, 20)
 INVITATION_SALT = "invitation"
@@ -113,6 +118,7 @@ class EditionData:
     format: str = EditionFormat.online.value
     venue: str | None = None
     logo_url: str | None = None
+    banner_url: str | None = None
     brand_colour: str | None = "#1d4f91"
     booking_policy: str = BookingPolicy.open.value
     default_slot_minutes: int | None = 20
@@ -160,6 +166,8 @@ def edition_errors(data: EditionData, edition_id: int | None = None) -> tuple[di
         add("slug", _("The web address must be at most %(n)d characters long.", n=80))
     elif not SLUG_RE.match(slug):
         add("slug", _("Use only lowercase letters, digits and hyphens (for example: job-fair-lille-2030)."))
+    elif is_reserved_slug(slug):
+        add("slug", _("This web address is reserved by the site. Choose another one."))
     else:
         taken = select(Edition.id).where(Edition.slug == slug)
         if edition_id is not None:
@@ -245,13 +253,29 @@ def edition_errors(data: EditionData, edition_id: int | None = None) -> tuple[di
     if logo:
         if len(logo) > 500:
             add("logo_url", _("The logo address must be at most %(n)d characters long.", n=500))
-        elif not re.match(r"^https://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", logo, re.IGNORECASE):
+        elif not HTTPS_URL_RE.match(logo):
             add("logo_url", _("The logo address must be a secure web address starting with https://."))
     values["logo_url"] = logo or None
+
+    banner = _clean(data.banner_url)
+    if banner:
+        if len(banner) > 500:
+            add("banner_url", _("The banner address must be at most %(n)d characters long.", n=500))
+        elif not HTTPS_URL_RE.match(banner):
+            add("banner_url", _("The banner address must be a secure web address starting with https://."))
+    values["banner_url"] = banner or None
 
     colour = _clean(data.brand_colour)
     if not COLOUR_RE.match(colour):
         add("brand_colour", _("Enter a colour as # followed by six hexadecimal digits, for example #1d4f91."))
+    else:
+        contrast = contrast_with_white(colour)
+        # Floored to one decimal, so that a refused colour never shows "4.5:1".
+        if contrast < MIN_CONTRAST:
+            add("brand_colour", _("This colour gives a contrast of %(ratio)s:1 with white text; choose a darker "
+                                  "one (at least %(minimum)s:1).",
+                                  ratio=format_decimal(math.floor(contrast * 10) / 10, locale=get_locale()),
+                                  minimum=format_decimal(MIN_CONTRAST, locale=get_locale())))
     values["brand_colour"] = colour.lower()
 
     try:
@@ -317,6 +341,7 @@ def edition_form_data(edition: Edition) -> EditionData:
         format=edition.format.value,
         venue=edition.venue,
         logo_url=edition.logo_url,
+        banner_url=edition.banner_url,
         brand_colour=edition.brand_colour,
         booking_policy=edition.booking_policy.value,
         default_slot_minutes=edition.default_slot_minutes,
@@ -364,11 +389,9 @@ def change_status(edition: Edition, target: EditionStatus | str) -> Edition:
 # ---------------------------------------------------------------- what organisers see
 
 
-def organiser_editions(organiser_ids: Iterable[int]) -> list[tuple[Edition, int, int, int]]:
-    """Editions of these organisers with their numbers of booths, offers and partners, newest first."""
-    ids = list(organiser_ids)
-    if not ids:
-        return []
+def organiser_editions(user_id: int) -> list[tuple[Edition, int, int, int]]:
+    """Editions this person runs (lead or co-organiser) with their numbers of booths, offers and
+    partners, newest first."""
     booths = (select(Booth.edition_id, func.count(Booth.id).label("n"))
               .group_by(Booth.edition_id).subquery())
     offers = (select(Booth.edition_id, func.count(Offer.id).label("n"))
@@ -381,7 +404,7 @@ def organiser_editions(organiser_ids: Iterable[int]) -> list[tuple[Edition, int,
         .outerjoin(booths, booths.c.edition_id == Edition.id)
         .outerjoin(offers, offers.c.edition_id == Edition.id)
         .outerjoin(partners, partners.c.edition_id == Edition.id)
-        .where(Edition.organiser_id.in_(ids))
+        .where(Edition.id.in_(editions_run_by(user_id)))
         .order_by(Edition.starts_at.desc(), Edition.id.desc())
     ).all()
     return [(row[0], int(row[1]), int(row[2]), int(row[3])) for row in rows]
@@ -434,6 +457,57 @@ def edition_offers_page(edition_id: int, page: int, per_page: int = 50) -> tuple
         .limit(per_page).offset(max(page - 1, 0) * per_page)
     ).unique().scalars().all()
     return list(offers), int(total)
+
+
+# ---------------------------------------------------------------- co-organisers
+
+
+class CoOrganiserInvalid(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def edition_co_organisers(edition_id: int) -> list[EditionOrganiser]:
+    return list(db.session.execute(
+        select(EditionOrganiser).join(Organisation, Organisation.id == EditionOrganiser.organisation_id)
+        .where(EditionOrganiser.edition_id == edition_id)
+        .options(selectinload(EditionOrganiser.organisation))
+        .order_by(func.lower(Organisation.name), EditionOrganiser.id)
+    ).scalars())
+
+
+def co_organiser_choices(edition: Edition) -> list[Organisation]:
+    """Active organiser organisations that could co-organise: neither the lead nor one already in."""
+    already = select(EditionOrganiser.organisation_id).where(EditionOrganiser.edition_id == edition.id)
+    return list(db.session.execute(
+        select(Organisation).where(Organisation.kind == OrganisationKind.organiser, Organisation.is_active.is_(True),
+                                   Organisation.id != edition.organiser_id, Organisation.id.not_in(already))
+        .order_by(func.lower(Organisation.name), Organisation.id)
+    ).scalars())
+
+
+def add_co_organiser(edition: Edition, organisation_id: int | None) -> EditionOrganiser:
+    """Another organiser organisation runs the edition too; its members now see and manage it."""
+    organisation = next((o for o in co_organiser_choices(edition) if o.id == organisation_id), None)
+    if organisation is None:
+        raise CoOrganiserInvalid(_("Choose an active organiser organisation from the list."))
+    link = EditionOrganiser(edition_id=edition.id, organisation_id=organisation.id)
+    db.session.add(link)
+    db.session.flush()
+    audit.record(db.session, "edition.co_organiser_add", edition, organisation_id=edition.organiser_id,
+                 details={"co_organiser_id": organisation.id, "co_organiser": organisation.name})
+    log.info("edition %s co-organised by organisation %s", edition.id, organisation.id)
+    return link
+
+
+def remove_co_organiser(edition: Edition, link: EditionOrganiser) -> None:
+    organisation = link.organisation
+    db.session.delete(link)
+    db.session.flush()
+    audit.record(db.session, "edition.co_organiser_remove", edition, organisation_id=edition.organiser_id,
+                 details={"co_organiser_id": organisation.id, "co_organiser": organisation.name})
+    log.info("edition %s no longer co-organised by organisation %s", edition.id, organisation.id)
 
 
 # ---------------------------------------------------------------- invitations

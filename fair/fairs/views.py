@@ -31,8 +31,8 @@ from fair.extensions import db, login_manager
 from fair.fairs import bulk as bulk_service
 from fair.fairs import copy as copy_service
 from fair.fairs import services
-from fair.fairs.access import organiser_edition
-from fair.fairs.forms import CopyEditionForm, EditionForm, InvitationForm, StatusForm
+from fair.fairs.access import lead_edition, organiser_edition
+from fair.fairs.forms import CoOrganiserForm, CopyEditionForm, EditionForm, InvitationForm, StatusForm
 from fair.fairs.labels import (
     AUDIENCE_LABELS,
     BOOKING_POLICY_LABELS,
@@ -44,7 +44,7 @@ from fair.fairs.labels import (
     STATUS_LABELS,
     label,
 )
-from fair.fairs.models import BulkStatus, EditionStatus, Invitation, InvitationKind
+from fair.fairs.models import BulkStatus, EditionOrganiser, EditionStatus, Invitation, InvitationKind
 from fair.forms import ConfirmForm, form_status, select_choices
 from fair.mail.models import OutboxMessage, OutboxStatus
 from fair.mail.outbox import failed_for_edition
@@ -79,7 +79,7 @@ def _organiser_ids() -> list[int]:
 @bp.route("/console/")
 @organiser_required
 def console():
-    rows = services.organiser_editions(_organiser_ids())
+    rows = services.organiser_editions(current_user.id)
     return render_template("fairs/console.html", rows=rows)
 
 
@@ -156,11 +156,23 @@ def _save_edition(form: EditionForm, organiser_id: int | None = None, edition=No
 @organiser_required
 def edition(edition_id: int):
     edition = owned_or_404(organiser_edition(edition_id, current_user.id))
+    return _edition_page(edition)
+
+
+def _co_organiser_form(edition, form: CoOrganiserForm | None = None) -> CoOrganiserForm:
+    form = form or CoOrganiserForm()
+    form.organisation_id.choices = select_choices(
+        [(0, _("Choose an organisation"))] + [(o.id, o.name) for o in services.co_organiser_choices(edition)])
+    return form
+
+
+def _edition_page(edition, co_organiser_form: CoOrganiserForm | None = None, status: int = 200):
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     offers, total = services.edition_offers_page(edition.id, page, OFFERS_PER_PAGE)
     pages = max(math.ceil(total / OFFERS_PER_PAGE), 1)
     if page > pages:
         abort(404)
+    is_lead = lead_edition(edition.id, current_user.id) is not None
     return render_template(
         "fairs/edition.html",
         edition=edition,
@@ -175,7 +187,49 @@ def edition(edition_id: int):
         status_form=StatusForm(),
         publishing_problems=services.publishing_problems(edition)
         if edition.status == EditionStatus.draft else [],
-    )
+        co_organisers=services.edition_co_organisers(edition.id),
+        is_lead=is_lead,
+        co_organiser_form=_co_organiser_form(edition, co_organiser_form) if is_lead else None,
+        confirm_form=ConfirmForm(),
+    ), status
+
+
+@bp.route("/console/editions/<int:edition_id>/co-organisers", methods=["POST"])
+@organiser_required
+def add_co_organiser(edition_id: int):
+    """The lead organiser's members bring in another organiser organisation (a co-organiser)."""
+    edition = owned_or_404(lead_edition(edition_id, current_user.id))
+    form = CoOrganiserForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        link = services.add_co_organiser(edition, form.organisation_id.data or None)
+        db.session.commit()
+    except services.CoOrganiserInvalid as exc:
+        db.session.rollback()
+        form.organisation_id.errors = [exc.message]
+        return _edition_page(edition, co_organiser_form=form, status=422)
+    except IntegrityError:  # added a moment ago in another tab
+        db.session.rollback()
+        return redirect(url_for("fairs.edition", edition_id=edition.id) + "#co-organisers-heading")
+    flash(_("%(organisation)s now co-organises this fair.", organisation=link.organisation.name), "success")
+    return redirect(url_for("fairs.edition", edition_id=edition.id) + "#co-organisers-heading")
+
+
+@bp.route("/console/editions/<int:edition_id>/co-organisers/<int:link_id>/remove", methods=["POST"])
+@organiser_required
+def remove_co_organiser(edition_id: int, link_id: int):
+    edition = owned_or_404(lead_edition(edition_id, current_user.id))
+    link = owned_or_404(db.session.execute(
+        select(EditionOrganiser).where(EditionOrganiser.id == link_id, EditionOrganiser.edition_id == edition.id)
+    ).scalars().first())
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    name = link.organisation.name
+    services.remove_co_organiser(edition, link)
+    db.session.commit()
+    flash(_("%(organisation)s no longer co-organises this fair.", organisation=name), "success")
+    return redirect(url_for("fairs.edition", edition_id=edition.id) + "#co-organisers-heading")
 
 
 @bp.route("/console/editions/<int:edition_id>/status", methods=["POST"])

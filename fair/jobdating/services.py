@@ -38,6 +38,7 @@ from fair.candidates.services import mark_interview_booked
 from fair.companies.models import Booth, Offer
 from fair.db import begin_sqlite_write
 from fair.fairs.models import BookingPolicy, Edition, EditionStatus
+from fair.fairs.rules import RegistrationClosed, check_registration_open, opening_hours_problem
 from fair.jobdating import jobs
 from fair.jobdating.models import (
     Attendance,
@@ -52,7 +53,7 @@ from fair.jobdating.models import (
 )
 from fair.mail.outbox import queue_mail
 from fair.mail.render import mail_url
-from fair.timezones import fair_zone, local_day_bounds, local_span_text, local_time_text
+from fair.timezones import fair_zone, local_span_text, local_time_text
 
 log = logging.getLogger("fair.jobdating")
 
@@ -116,12 +117,9 @@ def open_availability(session: Session, *, booth: Booth, recruiter_id: int, mode
     edition = booth.edition
     if ends_at <= starts_at:
         raise AvailabilityError(_l("The end must come after the start."))
-    tz = fair_zone(edition)
-    first_day, last_day = edition.starts_at.astimezone(tz).date(), edition.ends_at.astimezone(tz).date()
-    day_start, _ = local_day_bounds(first_day, tz)
-    _, day_end = local_day_bounds(last_day, tz)
-    if starts_at < day_start or ends_at > day_end:
-        raise AvailabilityError(_l("Choose times on the days of the fair."))
+    outside = opening_hours_problem(edition, starts_at, ends_at)
+    if outside is not None:
+        raise AvailabilityError(outside)
     minutes = slot_minutes or edition.default_slot_minutes
     pieces = cut_slots(starts_at, ends_at, minutes, buffer_minutes)
     if not pieces:
@@ -244,8 +242,17 @@ def _check_policy(session: Session, edition: Edition, booth_id: int, candidate_i
 def _check_slot_open(slot: Slot, edition: Edition, now: dt.datetime) -> None:
     if edition.status not in BOOKABLE_STATUSES:
         raise BookingError(_l("This fair does not take bookings."))
+    _check_registration(edition, now)
     if slot.starts_at <= now + _closes_delta():
         raise BookingError(_l("Booking for this slot has closed: it starts too soon."))
+
+
+def _check_registration(edition: Edition, now: dt.datetime) -> None:
+    """Candidates book (and advisers book for them) only within the edition's registration window."""
+    try:
+        check_registration_open(edition, now)
+    except RegistrationClosed as closed:
+        raise BookingError(closed.message) from None
 
 
 def _check_free(session: Session, slot: Slot, candidate_id: int, now: dt.datetime, own: Booking | None = None) -> None:
@@ -466,6 +473,7 @@ def join_waitlist(session: Session, booth: Booth, candidate_id: int, now: dt.dat
     candidate = session.get(User, candidate_id)
     if candidate is None or not candidate.is_candidate:
         raise BookingError(_l("Only candidates can book interviews."))
+    _check_registration(booth.edition, now)
     _check_policy(session, booth.edition, booth.id, candidate_id)
     entry = _waitlist_entry(session, booth.id, candidate_id)
     if entry is not None and entry.status in (WaitlistStatus.waiting, WaitlistStatus.offered):

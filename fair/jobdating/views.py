@@ -23,7 +23,7 @@ from fair.candidates.models import Referral, ReferralStatus
 from fair.companies.access import recruiter_booth
 from fair.companies.models import Booth
 from fair.extensions import db
-from fair.fairs.access import organiser_edition
+from fair.fairs.access import editions_run_by, organiser_edition
 from fair.fairs.models import PUBLIC_STATUSES, Edition
 from fair.forms import form_status
 from fair.jobdating import services
@@ -125,7 +125,7 @@ def _booth_slots_page(booth: Booth, candidate_error: str | None = None):
         waitlist = db.session.execute(select(WaitlistEntry).where(
             WaitlistEntry.booth_id == booth.id, WaitlistEntry.candidate_id == viewer,
             WaitlistEntry.status.in_((WaitlistStatus.waiting, WaitlistStatus.offered)))).scalar_one_or_none()
-    return render_template("jobdating/booth_slots.html", booth=booth, edition=edition,
+    return render_template("jobdating/booth_slots.html", booth=booth, edition=edition, brand_edition=edition,
                            days=services.slots_by_day(slots, tz), full=services.booth_is_full(db.session, booth.id),
                            waitlist=waitlist, referred=_referred_candidates(),
                            candidate_error=candidate_error), 422 if candidate_error else 200
@@ -410,7 +410,7 @@ def record_outcome(booking_id: int):
 @organiser_only
 def organiser_index():
     editions = list(db.session.execute(select(Edition).where(
-        Edition.organiser_id.in_(member_org_ids(OrganisationKind.organiser))).order_by(Edition.starts_at.desc())
+        Edition.id.in_(editions_run_by(current_user.id))).order_by(Edition.starts_at.desc())
     ).scalars())
     return render_template("jobdating/organiser_index.html",
                            rows=[(e, services.edition_overview(db.session, e)["total"]) for e in editions])

@@ -39,6 +39,7 @@ from fair.candidates.services import pseudonym
 from fair.companies.models import Booth, Offer
 from fair.db import Base, UTCDateTime, enum_column, utcnow
 from fair.fairs.models import Edition, EditionStatus
+from fair.fairs.rules import editions_run_by
 from fair.live.models import OPEN_STATUSES, QueueEntry
 
 MAX_TEXT = 1000
@@ -185,7 +186,7 @@ def is_booth_recruiter(session: Session, booth: Booth, user_id: int) -> bool:
 
 
 def is_edition_organiser(session: Session, booth: Booth, user_id: int) -> bool:
-    return _member_of(session, user_id, booth.edition.organiser_id)
+    return session.execute(editions_run_by(user_id).where(Edition.id == booth.edition_id)).first() is not None
 
 
 def can_moderate(session: Session, booth: Booth, user_id: int) -> bool:

@@ -17,6 +17,7 @@ from fair.companies.models import Booth, BoothStaff, ContractType, Offer, Remote
 from fair.db import utcnow
 from fair.extensions import db
 from fair.fairs.models import PUBLIC_STATUSES, Edition, EditionStatus
+from fair.fairs.rules import editions_run_by
 from fair.public.search import fold, fold_text, search_terms
 
 log = logging.getLogger("fair.public")
@@ -123,9 +124,12 @@ def edition_by_slug(slug: str) -> Edition | None:
     ).scalars().first()
 
 
-def may_see(edition: Edition, organiser_ids: list[int]) -> bool:
-    """The public sees published, live and closed fairs; the organisers also preview the others."""
-    return edition.is_public or edition.organiser_id in organiser_ids
+def may_see(edition: Edition, user_id: int | None) -> bool:
+    """The public sees published, live and closed fairs; the organisers (lead or co-) also preview the others."""
+    if edition.is_public:
+        return True
+    return user_id is not None and db.session.execute(
+        editions_run_by(user_id).where(Edition.id == edition.id)).first() is not None
 
 
 def edition_booths(edition: Edition) -> list[BoothSummary]:

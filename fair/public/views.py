@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
-from fair import instance
-from fair.access import member_org_ids
-from fair.accounts.models import OrganisationKind
+from fair import clock, instance
 from fair.extensions import db
 from fair.fairs.models import Edition
+from fair.fairs.rules import brand_colour_or_default, registration_message, registration_state
 from fair.public import services
 from fair.public.forms import OfferSearchForm
 
@@ -25,9 +25,17 @@ def _visible_edition(slug: str) -> Edition:
     edition = services.edition_by_slug(slug)
     if edition is None:
         abort(404)
-    if not edition.is_public and not services.may_see(edition, member_org_ids(OrganisationKind.organiser)):
+    if not services.may_see(edition, current_user.id if current_user.is_authenticated else None):
         abort(404)
     return edition
+
+
+BRAND_CSS = """/* The colours of one fair, linked from its pages (the CSP allows no inline style). */
+.edition-brand {{ background: {colour}; color: #fff; }}
+.edition-brand a, .edition-brand h1, .edition-brand p {{ color: #fff; }}
+.edition-brand a:focus {{ outline-color: #fff; }}
+.brand-accent {{ border-color: {colour}; }}
+"""
 
 
 def _page_number() -> int:
@@ -47,10 +55,35 @@ def fair(slug: str):
     filters = form.filters()
     results = services.search_offers(edition, filters, _page_number(), current_app.config.get("PAGE_SIZE", 20))
     booths = services.edition_booths(edition)
+    now = clock.now()
     return render_template(
-        "public/fair.html", edition=edition, form=form, filters=filters, results=results, booths=booths,
-        offer_count=services.edition_offer_count(edition),
+        "public/fair.html", edition=edition, brand_edition=edition, form=form, filters=filters, results=results,
+        booths=booths, offer_count=services.edition_offer_count(edition),
+        registration=registration_state(edition, now), registration_note=registration_message(edition, now),
     )
+
+
+@bp.route("/fairs/<slug>/brand.css")
+def brand_css(slug: str):
+    """The fair's colour as a stylesheet: only for public fairs, only a validated #rrggbb value."""
+    edition = services.edition_by_slug(slug)
+    if edition is None or not edition.is_public:
+        abort(404)
+    response = Response(BRAND_CSS.format(colour=brand_colour_or_default(edition.brand_colour)),
+                        mimetype="text/css")
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+@bp.route("/f/<slug>")
+def short_address(slug: str):
+    """The short address printed on posters and flyers: on to the fair's public page."""
+    edition = services.edition_by_slug(slug)
+    if edition is None or not edition.is_public:
+        abort(404)
+    return redirect(url_for("public.fair", slug=edition.slug), 302)
 
 
 @bp.route("/fairs/<slug>/booths/<int:booth_id>")
@@ -59,7 +92,7 @@ def booth(slug: str, booth_id: int):
     found = services.booth_in_edition(edition, booth_id)
     if found is None:
         abort(404)
-    return render_template("public/booth.html", edition=edition, booth=found,
+    return render_template("public/booth.html", edition=edition, brand_edition=edition, booth=found,
                            offers=services.booth_published_offers(found))
 
 
@@ -69,7 +102,8 @@ def offer(slug: str, offer_id: int):
     found = services.published_offer_in_edition(edition, offer_id)
     if found is None:
         abort(404)
-    return render_template("public/offer.html", edition=edition, offer=found, booth=found.booth)
+    return render_template("public/offer.html", edition=edition, brand_edition=edition, offer=found,
+                           booth=found.booth)
 
 
 # ---------------------------------------------------------------- the pages every public body publishes

@@ -12,6 +12,7 @@ from fair.access import as_id, organisations_of
 from fair.accounts.models import OrganisationKind
 from fair.companies.models import Booth
 from fair.extensions import db
+from fair.fairs.access import editions_run_by
 from fair.fairs.models import Edition
 from fair.webinars.models import Webinar
 
@@ -23,7 +24,7 @@ def organiser_webinar(webinar_id: Any, user_id: int) -> Webinar | None:
         return None
     return db.session.execute(
         select(Webinar).join(Edition, Edition.id == Webinar.edition_id)
-        .where(Webinar.id == wanted, Edition.organiser_id.in_(organisations_of(user_id, OrganisationKind.organiser)))
+        .where(Webinar.id == wanted, Edition.id.in_(editions_run_by(user_id)))
     ).scalars().first()
 
 

@@ -35,6 +35,7 @@ from fair.calendar.agenda import cancel_entry, move_entry, schedule_entry
 from fair.calendar.models import CalendarEntry, EntryStatus
 from fair.companies.models import Booth
 from fair.fairs.models import Edition, EditionStatus
+from fair.fairs.rules import editions_run_by
 from fair.webinars import providers
 from fair.webinars.models import (
     Provider,
@@ -163,16 +164,14 @@ def registrations(session: Session, webinar_id: int) -> list[WebinarRegistration
 
 def is_host(session: Session, webinar: Webinar, user_id: int) -> bool:
     """The edition's organisers, and the members of the company whose booth runs it."""
-    org_ids = [webinar.edition.organiser_id]
-    if webinar.booth_id is not None:
-        org_ids.append(webinar.booth.company_id)
-    return session.execute(select(Membership.id).where(
-        Membership.user_id == user_id, Membership.organisation_id.in_(org_ids))).first() is not None
+    if is_organiser(session, webinar, user_id):
+        return True
+    return webinar.booth_id is not None and session.execute(select(Membership.id).where(
+        Membership.user_id == user_id, Membership.organisation_id == webinar.booth.company_id)).first() is not None
 
 
 def is_organiser(session: Session, webinar: Webinar, user_id: int) -> bool:
-    return session.execute(select(Membership.id).where(
-        Membership.user_id == user_id, Membership.organisation_id == webinar.edition.organiser_id)).first() is not None
+    return session.execute(editions_run_by(user_id).where(Edition.id == webinar.edition_id)).first() is not None
 
 
 # ---------------------------------------------------------------- scheduling
@@ -369,6 +368,7 @@ def _schedule(session: Session, webinar: Webinar, user: User, *, promoted: bool)
         lines = [gettext("%(host)s, with %(speaker)s.", host=webinar.host_name, speaker=webinar.speaker)]
         if promoted:
             lines.insert(0, gettext("A seat has freed up: your place is confirmed."))
+        lines.insert(0, webinar.edition.title)
         location = gettext("Online")
     base = current_app.config["BASE_URL"].rstrip("/")
     schedule_entry(session, user_id=user.id, edition_id=webinar.edition_id, kind=KIND, ref_id=webinar.id,

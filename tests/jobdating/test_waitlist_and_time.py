@@ -129,15 +129,16 @@ def test_a_full_booth_offers_its_waiting_list_on_the_page(app, session, world):
 
 def test_slots_across_the_last_sunday_of_october_in_paris_keep_their_wall_clock_times(app, session, factory, world):
     """25 October 2026: at 03:00 summer time clocks go back to 02:00. A fair from Saturday 24 to
-    Monday 26: 10:00 is 08:00 UTC on Saturday and 09:00 UTC on Sunday; the night range 01:00–04:00
-    lasts four real hours and shows the repeated hour twice."""
+    Monday 26, open from 00:00 to 23:30 each day (so that a night range is within its hours): 10:00
+    is 08:00 UTC on Saturday and 09:00 UTC on Sunday; the night range 01:00–04:00 lasts four real
+    hours and shows the repeated hour twice."""
     from fair.jobdating.services import edition_overview
     from tests.jobdating.helpers import open_range
 
     organiser = session.get(type(world.edition.organiser), world.edition.organiser_id)
     edition = factory.edition(organiser, slug="automne", title="Salon d'automne",
-                              starts_at=dt.datetime(2026, 10, 24, 6, 0, tzinfo=dt.timezone.utc),
-                              ends_at=dt.datetime(2026, 10, 26, 17, 0, tzinfo=dt.timezone.utc),
+                              starts_at=dt.datetime(2026, 10, 23, 22, 0, tzinfo=dt.timezone.utc),
+                              ends_at=dt.datetime(2026, 10, 26, 22, 30, tzinfo=dt.timezone.utc),
                               registration_closes_at=dt.datetime(2026, 10, 26, 12, 0, tzinfo=dt.timezone.utc),
                               default_slot_minutes=30)
     company = factory.organisation("company", name="Autumn Jobs")
