@@ -235,7 +235,7 @@ def test_copying_to_a_winter_day_keeps_the_local_hours_too(app, session, world, 
     ({"slug": "Pas Valide!"}, "slug", None),
     ({"slug": "salon-g"}, "slug", "Cette adresse web est déjà utilisée par un autre salon. Choisissez-en une autre."),
     ({"starts_on": ""}, "starts_on", "Saisissez le premier jour du nouveau salon."),
-    ({"starts_on": "09/07/2030x"}, "starts_on", "Saisissez une date, par exemple 2030-10-27."),
+    ({"starts_on": "09/07/2030x"}, "starts_on", "Indiquez une date, par exemple 27/10/2030."),
 ])
 def test_bad_input_is_refused_with_a_message_and_creates_nothing(client, session, rich, data, field, message):
     from fair.audit import AuditEntry
