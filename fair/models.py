@@ -4,8 +4,10 @@ from fair.accounts.models import (  # noqa: F401
     Membership,
     Organisation,
     PasswordResetToken,
+    RecoveryCode,
     TeamInvitation,
     User,
+    UserSession,
 )
 from fair.audit import AuditEntry  # noqa: F401
 from fair.calendar.models import CalendarEntry, CalendarFeed, ReminderOffsets  # noqa: F401

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -30,6 +30,7 @@ from fair.timezones import local_span_text
 log = logging.getLogger("fair.calendar")
 
 bp = Blueprint("agenda", __name__)
+FEED_TOKEN_KEY = "calendar_feed_token"
 
 # ---------------------------------------------------------------- my calendar
 
@@ -38,8 +39,11 @@ bp = Blueprint("agenda", __name__)
 @login_required
 def my_calendar():
     feed = feeds.feed_of(db.session, current_user.id)
-    # The configured public address, not the one this request came through (a proxy may differ).
-    feed_url = current_app.config["BASE_URL"] + url_for("agenda.feed", token=feed.token) if feed else None
+    # The secret exists only in the page that follows its making (kept in the signed session cookie
+    # for that one view); afterwards the owner can make a new address. The configured public address,
+    # not the one this request came through (a proxy may differ).
+    token = session.pop(FEED_TOKEN_KEY, None)
+    feed_url = current_app.config["BASE_URL"] + url_for("agenda.feed", token=token) if feed and token else None
 
     entries = agenda.active_entries(db.session, current_user.id)
     zones = dict(db.session.execute(
@@ -64,7 +68,7 @@ def renew_feed():
     if not form.validate_on_submit():
         abort(400)
     had_one = feeds.feed_of(db.session, current_user.id) is not None
-    feeds.renew_feed(db.session, current_user.id)
+    session[FEED_TOKEN_KEY] = feeds.renew_feed(db.session, current_user.id)
     db.session.commit()
     flash(_("Your new calendar address is ready. The previous address no longer works.") if had_one
           else _("Your calendar address is ready."), "success")

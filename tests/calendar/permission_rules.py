@@ -11,6 +11,7 @@ def build(factory, session, world) -> None:
 
     from fair.accounts.models import User
     from fair.calendar.models import CalendarEntry, CalendarFeed
+    from fair.security import hash_token
 
     candidate = session.execute(select(User).where(User.email == world.users["candidate"])).scalar_one()
     start = dt.datetime(2030, 3, 12, 9, 0, tzinfo=dt.timezone.utc)
@@ -18,10 +19,10 @@ def build(factory, session, world) -> None:
                           edition_id=world.ids["edition_f"], kind="booking", ref_id=1, starts_at=start,
                           ends_at=start + dt.timedelta(minutes=20), summary="Entretien", description="",
                           location="Stand 1")
-    feed = CalendarFeed(user_id=candidate.id, token="matrix-feed-token")
+    feed = CalendarFeed(user_id=candidate.id, token_hash=hash_token("matrix-feed-token"))
     session.add_all([entry, feed])
     session.flush()
-    world.ids.update({"entry_candidate": entry.id, "feed_token": feed.token})
+    world.ids.update({"entry_candidate": entry.id, "feed_token": "matrix-feed-token"})
 
 
 EXPECTED = {

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from icalendar import Calendar
+from sqlalchemy import select
 
 from tests.calendar.entries import START, app_config  # noqa: F401  (a fixture used by name)
 from tests.conftest import login, post_form
@@ -48,6 +49,16 @@ def test_the_feed_shows_current_active_entries_and_a_new_address_revokes_the_old
     assert "webcal://" not in client.get("/calendar/").get_data(as_text=True)
     assert post_form(client, "/calendar/feed", {}, form_page="/calendar/").status_code == 302
     path = _feed_path(client)
+    # Shown once: the database keeps only the secret's SHA-256, and the page no longer shows it.
+    from fair.calendar.models import CalendarFeed
+    from fair.security import hash_token
+
+    session.expire_all()
+    stored = session.execute(select(CalendarFeed).where(CalendarFeed.user_id == candidate.id)).scalar_one()
+    secret = path.removeprefix("/calendar/").removesuffix(".ics")
+    assert stored.token_hash == hash_token(secret) and secret not in stored.token_hash
+    again = client.get("/calendar/").get_data(as_text=True)
+    assert secret not in again and "affichée qu'une fois" in again
 
     anonymous = app.test_client()  # a calendar application has no session
     response = anonymous.get(path)
