@@ -1,6 +1,7 @@
 """Form pieces the domains share."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -9,6 +10,22 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
+
+# A plausible address (one @, a dot in the domain, no space): services check typed addresses with it.
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class FieldErrors(Exception):
+    """Bad input, as translated messages per form field, so that a view can show each next to its field."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__("; ".join(f"{k}: {', '.join(v)}" for k, v in errors.items()))
+        self.errors = errors
+
+    @property
+    def message(self) -> str:
+        """The first message, for a page that shows only one."""
+        return next(iter(self.errors.values()))[0]
 
 
 class ConfirmForm(FlaskForm):

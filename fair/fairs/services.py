@@ -49,6 +49,7 @@ from fair.fairs.models import (
     InvitationKind,
 )
 from fair.fairs.rules import MIN_CONTRAST, contrast_with_white, editions_run_by, is_reserved_slug
+from fair.forms import EMAIL_RE, FieldErrors
 from fair.teams import services as teams
 from fair.timezones import is_known_timezone, local_to_utc, utc_to_local, wall_time_change
 
@@ -63,14 +64,6 @@ INVITATION_SALT = "invitation"
 
 
 # ---------------------------------------------------------------- errors
-
-
-class FieldErrors(Exception):
-    """Bad input, as messages per form field, so that a view can show each next to its field."""
-
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__("; ".join(f"{k}: {', '.join(v)}" for k, v in errors.items()))
-        self.errors = errors
 
 
 class EditionInvalid(FieldErrors):
@@ -557,7 +550,7 @@ def invite(
     email = (email or "").strip()
     if not email:
         errors["email"] = [_("Enter the email address of the person to invite.")]
-    elif len(email) > 254 or not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email):
+    elif len(email) > 254 or not EMAIL_RE.match(email):
         errors["email"] = [_("Enter a valid email address, like name@example.org.")]
     name = (organisation_name or "").strip()
     organisation: Organisation | None = None

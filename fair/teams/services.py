@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -32,6 +31,7 @@ from fair.accounts.models import (
 )
 from fair.accounts.services import normalise_email
 from fair.db import begin_sqlite_write
+from fair.forms import EMAIL_RE, FieldErrors
 from fair.jobs import after_commit
 from fair.mail.outbox import queue_mail
 from fair.mail.render import mail_url
@@ -40,19 +40,8 @@ from fair.sockets import disconnect_user
 
 log = logging.getLogger("fair.teams")
 
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-class TeamError(Exception):
+class TeamError(FieldErrors):
     """Bad input or a refused change, as translated messages per form field (`errors`)."""
-
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__("; ".join(f"{k}: {', '.join(v)}" for k, v in errors.items()))
-        self.errors = errors
-
-    @property
-    def message(self) -> str:
-        return next(iter(self.errors.values()))[0]
 
 
 class LastOwner(TeamError):
