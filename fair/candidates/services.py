@@ -290,7 +290,11 @@ def move(application: Application, target: ApplicationStatus, reason: RejectionR
 # ---------------------------------------------------------------- who may read a CV
 
 def cv_for_recruiter(booth: Booth, application: Application) -> CandidateCv | None:
-    return application.cv if application.cv is not None and application.offer.booth_id == booth.id else None
+    """The file as uploaded names and describes the person: in an anonymised fair it stays closed
+    until an interview with this booth is booked (the structured profile is what the recruiter reads)."""
+    if application.cv is None or application.offer.booth_id != booth.id or is_anonymised(application):
+        return None
+    return application.cv
 
 
 # ---------------------------------------------------------------- referrals

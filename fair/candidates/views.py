@@ -360,14 +360,10 @@ def _render_application(booth, application, reject_form=None):
 def inbox_cv(booth_id: int, application_id: int):
     booth = owned_or_404(recruiter_booth(booth_id, current_user.id))
     application = _my_application(booth, application_id)
-    cv = services.cv_for_recruiter(booth, application)
+    cv = services.cv_for_recruiter(booth, application)  # None in an anonymised fair before a booking
     if cv is None:
         abort(404)
-    if services.is_anonymised(application):
-        name = f"cv-{services.pseudonym(application)}.{cv.kind.value}"
-    else:
-        name = cv.original_name
-    return _send_cv(cv, name)
+    return _send_cv(cv, cv.original_name)
 
 
 def _moved(booth: Booth, application, message: str):
