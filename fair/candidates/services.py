@@ -307,8 +307,12 @@ def adviser_partners(user: User) -> list[Organisation]:
     ).scalars())
 
 
-def refer(adviser: User, partner: Organisation, *, email: str, full_name: str, note: str = "") -> Referral:
-    """Links (or creates) the candidate's account and opens a referral waiting for their consent."""
+def refer(adviser: User, partner: Organisation, *, email: str, full_name: str, note: str = "") -> Referral | None:
+    """Links (or creates) the candidate's account and opens a referral waiting for their consent.
+
+    An address of an account that cannot be referred (staff, the adviser themself) gives None and
+    changes nothing: the view answers as for any other address, so the form tells no one what an
+    address holds."""
     candidate = find_user_by_email(email)
     if candidate is None:
         candidate = User(email=normalise_email(email), full_name=full_name,
@@ -316,10 +320,9 @@ def refer(adviser: User, partner: Organisation, *, email: str, full_name: str, n
                          security_stamp=new_security_stamp(), locale="fr")
         db.session.add(candidate)
         db.session.flush()
-    elif not candidate.is_candidate:
-        raise ReferralRefused("not_a_candidate")
-    if candidate.id == adviser.id:
-        raise ReferralRefused("not_a_candidate")
+    elif not candidate.is_candidate or candidate.id == adviser.id:
+        log.info("referral by %s: an address that cannot be referred, nothing done", adviser.id)
+        return None
     referral = db.session.execute(
         select(Referral).where(Referral.adviser_id == adviser.id, Referral.candidate_id == candidate.id)
     ).scalars().first()

@@ -462,19 +462,18 @@ def new_referral():
     try:
         referral = services.refer(current_user, partner, email=form.email.data, full_name=form.full_name.data,
                                   note=form.note.data or "")
-        mailing.referral_confirmation(referral)
+        if referral is not None:
+            mailing.referral_confirmation(referral)
         db.session.commit()
-    except (services.ReferralRefused, IntegrityError) as refused:
+    except (services.ReferralRefused, IntegrityError):
         db.session.rollback()
-        reason = getattr(refused, "reason", "already_referred")
-        if reason == "not_a_candidate":
-            form.email.errors = [_("This address belongs to an account that cannot be referred as a candidate.")]
-        else:
-            form.email.errors = [_("You already follow this candidate.")]
+        form.email.errors = [_("You already follow this candidate.")]
         return render_template("candidates/referral_form.html", form=form), 422
-    flash(_("We have emailed %(name)s a link to agree to your follow-up.", name=referral.candidate.full_name),
-          "success")
-    return redirect(url_for(".adviser_referral", referral_id=referral.id))
+    # One answer whatever the address holds (a candidate, a staff account, nobody): only what the
+    # adviser typed, never the stored name, until the candidate agrees.
+    flash(_("If this address can receive it, we have emailed %(email)s a link to agree to your follow-up.",
+            email=form.email.data), "success")
+    return redirect(url_for(".adviser_home"))
 
 
 @bp.route("/adviser/referrals/<int:referral_id>", methods=["GET", "POST"])

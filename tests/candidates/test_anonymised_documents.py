@@ -62,7 +62,8 @@ def test_the_cv_and_message_open_only_once_an_interview_is_booked(app, client, w
 
 def test_a_booking_at_another_booth_opens_nothing(app, client, world, factory, session):
     application = _seed(world, session)
-    other = Application(candidate_id=world.candidate.id, offer_id=world.offer_b.id, cv_id=application.cv_id, message=MESSAGE)
+    other = Application(candidate_id=world.candidate.id, offer_id=world.offer_b.id, cv_id=application.cv_id,
+                        message=MESSAGE)
     session.add(other)
     session.commit()
     _book(factory, session, world)  # at booth A
