@@ -14,15 +14,16 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from flask import current_app
+from flask_babel import force_locale
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from fair import clock
 from fair.accounts.models import Membership, Organisation, OrganisationKind, User
 from fair.accounts.services import find_user_by_email, new_security_stamp, normalise_email
-from fair.candidates import jobs, storage
+from fair.candidates import jobs, labels, storage
 from fair.candidates.models import (
     Application,
     ApplicationStatus,
@@ -511,12 +512,23 @@ def suggestions(profile: CandidateProfile | None, offers: Iterable[Offer], exclu
 
 # ---------------------------------------------------------------- who a partner referred (organisers' lists)
 
+def _covers_organiser_invitations():
+    """The stored consent holds the sentence about organisers' invitations, in any language it could
+    have been given in: the words the candidate agreed to are the record of what they cover."""
+    sentences = set()
+    for locale in current_app.config["LANGUAGES"]:
+        with force_locale(locale):
+            sentences.add(str(labels.ORGANISER_INVITATIONS_TEXT))
+    return or_(*[Referral.consent_text.contains(sentence, autoescape=True) for sentence in sorted(sentences)])
+
+
 def _consenting_referrals():
-    """Referrals the candidate confirmed and did not revoke, of an active account."""
+    """Referrals the candidate confirmed, did not revoke, and whose consent covers the organisers'
+    invitations, of an active account."""
     return (select(Referral.partner_id, User.id, User.email, User.full_name, User.locale)
             .join(User, User.id == Referral.candidate_id)
             .where(Referral.status == ReferralStatus.confirmed, Referral.revoked_at.is_(None),
-                   User.is_active_account.is_(True)))
+                   _covers_organiser_invitations(), User.is_active_account.is_(True)))
 
 
 def referred_counts(session, partner_ids: list[int]) -> dict[int, int]:

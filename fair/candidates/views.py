@@ -256,12 +256,15 @@ def confirm_referral(token: str):
         abort(404)
     consent = str(labels.CONSENT_TEXT % {"adviser": referral.adviser.full_name, "partner": referral.partner.name})
     if request.method == "POST" and referral.status is ReferralStatus.pending:
-        services.confirm_referral(referral, consent)
+        invitations = request.form.get("invitations") == "1"  # a separate, optional agreement
+        services.confirm_referral(referral, f"{consent} {labels.ORGANISER_INVITATIONS_TEXT}" if invitations
+                                  else consent)
         db.session.commit()
         flash(_("Thank you: %(adviser)s can now follow your applications.", adviser=referral.adviser.full_name),
               "success")
         return redirect(url_for(".confirm_referral", token=token))
-    return render_template("candidates/confirm_referral.html", referral=referral, consent=consent)
+    return render_template("candidates/confirm_referral.html", referral=referral, consent=consent,
+                           invitations_text=labels.ORGANISER_INVITATIONS_TEXT)
 
 
 # ================================================================ recruiter: the inbox
