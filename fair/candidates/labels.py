@@ -48,6 +48,12 @@ CONSENT_TEXT = _l(
     "I agree that %(adviser)s, of %(partner)s, follows my applications, interviews and their outcomes "
     "in fair, and may apply or book an interview on my behalf. I can end this at any time from my space."
 )
+# Versioned by its words: a referral's stored consent covers the organisers' invitations only when it
+# holds this sentence (in the language it was given in). Consents given before it existed, or without
+# ticking it, do not: the organisers' bulk invitations leave those people out.
+ORGANISER_INVITATIONS_TEXT = _l(
+    "I also agree that the organisers of the fairs this organisation takes part in invite me to them by email."
+)
 SITUATION_CONSENT_TEXT = _l(
     "I agree that the situations I tick are kept to count, anonymously, the people the fair reaches. "
     "They are never shown to recruiters. I can untick them or withdraw this agreement at any time."

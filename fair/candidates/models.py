@@ -152,3 +152,9 @@ class Referral(Base):
     adviser: Mapped[User] = relationship(foreign_keys=[adviser_id])
     candidate: Mapped[User] = relationship(foreign_keys=[candidate_id])
     partner: Mapped[Organisation] = relationship()
+
+    @property
+    def name_for_adviser(self) -> str:
+        """What the adviser may read of the person: the stored name once they agreed, before that the
+        address the adviser typed (the account's name is the candidate's to give)."""
+        return self.candidate.full_name if self.confirmed_at is not None else self.candidate.email

@@ -14,15 +14,16 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from flask import current_app
+from flask_babel import force_locale
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from fair import clock
 from fair.accounts.models import Membership, Organisation, OrganisationKind, User
 from fair.accounts.services import find_user_by_email, new_security_stamp, normalise_email
-from fair.candidates import jobs, storage
+from fair.candidates import jobs, labels, storage
 from fair.candidates.models import (
     Application,
     ApplicationStatus,
@@ -290,7 +291,11 @@ def move(application: Application, target: ApplicationStatus, reason: RejectionR
 # ---------------------------------------------------------------- who may read a CV
 
 def cv_for_recruiter(booth: Booth, application: Application) -> CandidateCv | None:
-    return application.cv if application.cv is not None and application.offer.booth_id == booth.id else None
+    """The file as uploaded names and describes the person: in an anonymised fair it stays closed
+    until an interview with this booth is booked (the structured profile is what the recruiter reads)."""
+    if application.cv is None or application.offer.booth_id != booth.id or is_anonymised(application):
+        return None
+    return application.cv
 
 
 # ---------------------------------------------------------------- referrals
@@ -303,8 +308,12 @@ def adviser_partners(user: User) -> list[Organisation]:
     ).scalars())
 
 
-def refer(adviser: User, partner: Organisation, *, email: str, full_name: str, note: str = "") -> Referral:
-    """Links (or creates) the candidate's account and opens a referral waiting for their consent."""
+def refer(adviser: User, partner: Organisation, *, email: str, full_name: str, note: str = "") -> Referral | None:
+    """Links (or creates) the candidate's account and opens a referral waiting for their consent.
+
+    An address of an account that cannot be referred (staff, the adviser themself) gives None and
+    changes nothing: the view answers as for any other address, so the form tells no one what an
+    address holds."""
     candidate = find_user_by_email(email)
     if candidate is None:
         candidate = User(email=normalise_email(email), full_name=full_name,
@@ -312,10 +321,9 @@ def refer(adviser: User, partner: Organisation, *, email: str, full_name: str, n
                          security_stamp=new_security_stamp(), locale="fr")
         db.session.add(candidate)
         db.session.flush()
-    elif not candidate.is_candidate:
-        raise ReferralRefused("not_a_candidate")
-    if candidate.id == adviser.id:
-        raise ReferralRefused("not_a_candidate")
+    elif not candidate.is_candidate or candidate.id == adviser.id:
+        log.info("referral by %s: an address that cannot be referred, nothing done", adviser.id)
+        return None
     referral = db.session.execute(
         select(Referral).where(Referral.adviser_id == adviser.id, Referral.candidate_id == candidate.id)
     ).scalars().first()
@@ -504,12 +512,23 @@ def suggestions(profile: CandidateProfile | None, offers: Iterable[Offer], exclu
 
 # ---------------------------------------------------------------- who a partner referred (organisers' lists)
 
+def _covers_organiser_invitations():
+    """The stored consent holds the sentence about organisers' invitations, in any language it could
+    have been given in: the words the candidate agreed to are the record of what they cover."""
+    sentences = set()
+    for locale in current_app.config["LANGUAGES"]:
+        with force_locale(locale):
+            sentences.add(str(labels.ORGANISER_INVITATIONS_TEXT))
+    return or_(*[Referral.consent_text.contains(sentence, autoescape=True) for sentence in sorted(sentences)])
+
+
 def _consenting_referrals():
-    """Referrals the candidate confirmed and did not revoke, of an active account."""
+    """Referrals the candidate confirmed, did not revoke, and whose consent covers the organisers'
+    invitations, of an active account."""
     return (select(Referral.partner_id, User.id, User.email, User.full_name, User.locale)
             .join(User, User.id == Referral.candidate_id)
             .where(Referral.status == ReferralStatus.confirmed, Referral.revoked_at.is_(None),
-                   User.is_active_account.is_(True)))
+                   _covers_organiser_invitations(), User.is_active_account.is_(True)))
 
 
 def referred_counts(session, partner_ids: list[int]) -> dict[int, int]:

@@ -256,12 +256,15 @@ def confirm_referral(token: str):
         abort(404)
     consent = str(labels.CONSENT_TEXT % {"adviser": referral.adviser.full_name, "partner": referral.partner.name})
     if request.method == "POST" and referral.status is ReferralStatus.pending:
-        services.confirm_referral(referral, consent)
+        invitations = request.form.get("invitations") == "1"  # a separate, optional agreement
+        services.confirm_referral(referral, f"{consent} {labels.ORGANISER_INVITATIONS_TEXT}" if invitations
+                                  else consent)
         db.session.commit()
         flash(_("Thank you: %(adviser)s can now follow your applications.", adviser=referral.adviser.full_name),
               "success")
         return redirect(url_for(".confirm_referral", token=token))
-    return render_template("candidates/confirm_referral.html", referral=referral, consent=consent)
+    return render_template("candidates/confirm_referral.html", referral=referral, consent=consent,
+                           invitations_text=labels.ORGANISER_INVITATIONS_TEXT)
 
 
 # ================================================================ recruiter: the inbox
@@ -360,14 +363,10 @@ def _render_application(booth, application, reject_form=None):
 def inbox_cv(booth_id: int, application_id: int):
     booth = owned_or_404(recruiter_booth(booth_id, current_user.id))
     application = _my_application(booth, application_id)
-    cv = services.cv_for_recruiter(booth, application)
+    cv = services.cv_for_recruiter(booth, application)  # None in an anonymised fair before a booking
     if cv is None:
         abort(404)
-    if services.is_anonymised(application):
-        name = f"cv-{services.pseudonym(application)}.{cv.kind.value}"
-    else:
-        name = cv.original_name
-    return _send_cv(cv, name)
+    return _send_cv(cv, cv.original_name)
 
 
 def _moved(booth: Booth, application, message: str):
@@ -466,19 +465,18 @@ def new_referral():
     try:
         referral = services.refer(current_user, partner, email=form.email.data, full_name=form.full_name.data,
                                   note=form.note.data or "")
-        mailing.referral_confirmation(referral)
+        if referral is not None:
+            mailing.referral_confirmation(referral)
         db.session.commit()
-    except (services.ReferralRefused, IntegrityError) as refused:
+    except (services.ReferralRefused, IntegrityError):
         db.session.rollback()
-        reason = getattr(refused, "reason", "already_referred")
-        if reason == "not_a_candidate":
-            form.email.errors = [_("This address belongs to an account that cannot be referred as a candidate.")]
-        else:
-            form.email.errors = [_("You already follow this candidate.")]
+        form.email.errors = [_("You already follow this candidate.")]
         return render_template("candidates/referral_form.html", form=form), 422
-    flash(_("We have emailed %(name)s a link to agree to your follow-up.", name=referral.candidate.full_name),
-          "success")
-    return redirect(url_for(".adviser_referral", referral_id=referral.id))
+    # One answer whatever the address holds (a candidate, a staff account, nobody): only what the
+    # adviser typed, never the stored name, until the candidate agrees.
+    flash(_("If this address can receive it, we have emailed %(email)s a link to agree to your follow-up.",
+            email=form.email.data), "success")
+    return redirect(url_for(".adviser_home"))
 
 
 @bp.route("/adviser/referrals/<int:referral_id>", methods=["GET", "POST"])

@@ -191,8 +191,21 @@ def phone_view(room: CallRoom, user_id: int) -> PhoneView | None:
 # ---------------------------------------------------------------- switching to phone
 
 
+def needs_candidate_yes(room: CallRoom) -> bool:
+    """In an anonymised fair's queue call the phone shows the recruiter the candidate's number: the
+    switch then waits for the candidate's yes (their own ask counts as one)."""
+    return room.source == CallSource.queue and bool(room.booth.edition.anonymised_applications)
+
+
+def recruiter_waits(room: CallRoom) -> bool:
+    """The recruiter asked for the phone and the candidate has not answered yet."""
+    return room.mode == CallMode.video and room.phone_requested_by_id == room.recruiter_id
+
+
 def ask_phone(session: Session, room: CallRoom, user_id: int, now: dt.datetime | None = None) -> str:
-    """The candidate asks, the recruiter decides: the recruiter's ask switches at once.
+    """The candidate asks, the recruiter decides: the recruiter's ask switches at once, except where
+    the switch needs the candidate's yes (`needs_candidate_yes`): there the recruiter's ask waits,
+    and the candidate's ask (or acceptance) is the yes.
 
     Returns "phone" (switched, or already) or "requested". On a switch the booking's slot becomes a
     phone one, so "my day", the recruiter's day and the figures record a phone interview.
@@ -205,12 +218,22 @@ def ask_phone(session: Session, room: CallRoom, user_id: int, now: dt.datetime |
     if room.mode == CallMode.phone:
         return "phone"
     if role == "candidate":
+        if needs_candidate_yes(room) and recruiter_waits(room):
+            return _switch(session, room, user_id, now)
         room.phone_requested_by_id, room.phone_requested_at = user_id, now
         session.flush()
         return "requested"
-    room.mode, room.phone_since = CallMode.phone, now
+    if needs_candidate_yes(room) and room.phone_requested_by_id != room.candidate_id:
+        room.phone_requested_by_id, room.phone_requested_at = user_id, now
+        session.flush()
+        return "requested"
     if room.phone_requested_by_id is None:
         room.phone_requested_by_id, room.phone_requested_at = user_id, now
+    return _switch(session, room, user_id, now)
+
+
+def _switch(session: Session, room: CallRoom, user_id: int, now: dt.datetime) -> str:
+    room.mode, room.phone_since = CallMode.phone, now
     booking = _booking_of(session, room)
     if booking is not None:
         slot = session.get(Slot, booking.slot_id)
@@ -218,4 +241,3 @@ def ask_phone(session: Session, room: CallRoom, user_id: int, now: dt.datetime |
     session.flush()
     log.info("call room %s switched to phone by %s", room.id, user_id)
     return "phone"
-

@@ -147,5 +147,7 @@ def _socket_gone(user_id: int, sid: str) -> None:
 
 def mode_changed(room: CallRoom) -> None:
     """After the commit of a switch (or a request) to phone: both pages update."""
-    broadcast("call_mode", {"mode": room.mode.value, "requested": room.phone_requested_at is not None
-                            and room.mode == CallMode.video}, room.channel)
+    requested = room.phone_requested_at is not None and room.mode == CallMode.video
+    by = "recruiter" if services.recruiter_waits(room) else "candidate"
+    broadcast("call_mode", {"mode": room.mode.value, "requested": requested,
+                            "requested_by": by if requested else None}, room.channel)

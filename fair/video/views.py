@@ -101,7 +101,8 @@ def phone(token: str):
     if wants_json:
         return jsonify({"ok": True, "mode": room.mode.value, "result": result})
     if result == "requested":
-        flash(_("The recruiter has been asked to continue by phone."), "success")
+        flash(_("The candidate has been asked to agree to continue by phone.") if room.recruiter_id == current_user.id
+              else _("The recruiter has been asked to continue by phone."), "success")
     return redirect(room_path(room))
 
 
@@ -141,6 +142,8 @@ def _words_call(room: CallRoom, role: str) -> dict[str, str]:
         "camera_off": _("Turn camera off"), "camera_on": _("Turn camera on"),
         "you": _("You"), "peer": peer_name, "said": _("%(name)s:"),
         "phone_requested": _("The candidate asks to continue by phone."),
-        "phone_asked": _("The recruiter has been asked to continue by phone."),
+        "phone_asked": (_("The candidate has been asked to agree to continue by phone.") if role == "recruiter"
+                        else _("The recruiter has been asked to continue by phone.")),
+        "phone_agree": _("Agree to continue by phone"),
         "error": _("Something went wrong on our side. Please try again later."),
     }

@@ -92,7 +92,8 @@ def test_no_identifying_value_reaches_a_recruiter_of_an_anonymised_fair(app, cli
     assert inbox in seen and f"{inbox}.csv" in seen
     for application in applications:
         assert f"{inbox}/{application.id}" in seen
-    assert f"{inbox}/{applications[0].id}/cv" in seen
+    # The CV as uploaded is linked only where the fair is not anonymous (item 7 of issue 14).
+    assert (f"{inbox}/{applications[0].id}/cv" in seen) is not anonymised
     # The answers to the recruiter's actions, and the pages they lead to.
     token = csrf_token(client, inbox)
     for application, action, data in ((applications[0], "shortlist", {}), (applications[1], "reject", {"reason": ""}),

@@ -102,8 +102,7 @@ def test_refusals_when_referring(app, client, world, session):
     response = refer(client, world.candidate.email, "Camille", world.partner.id)
     assert field_errors(response, "email") == ["Vous suivez déjà ce candidat."]
     response = refer(client, world.recruiter_a.email, "Recruiter", world.partner.id)
-    assert field_errors(response, "email") == [
-        "Cette adresse appartient à un compte qui ne peut pas être orienté comme candidat."]
+    assert response.status_code == 302  # answered as any address (issue 14, item 8), nothing done
     response = refer(client, "not-an-email", "X", world.partner.id)
     assert field_errors(response, "email") == ["Saisissez une adresse e-mail valide."]
     response = refer(client, "x@example.org", "X", world.other_partner.id)
@@ -148,3 +147,34 @@ def test_the_adviser_is_told_of_a_new_status_by_mail(app, client, world, session
     body = message.get_body(("plain",)).get_content()
     assert "La candidature de Camille Candidate à « Conducteur poids lourd » (Transports Rapides)" in body
     assert smtp.to(world.other_adviser.email) == []
+
+
+def test_referring_answers_the_same_for_a_candidate_a_staff_or_an_unknown_address(app, client, world, session,
+                                                                                    smtp):
+    """Issue 14, item 8: the answer names only what the adviser typed, and is the same whatever the
+    address holds; no page or mail to the adviser shows the stored name before the candidate agrees."""
+    from fair.mail.models import OutboxMessage
+
+    login(client, world.adviser.email)
+    answers = []
+    for email in (world.candidate.email, world.recruiter_a.email, "personne.inconnue@example.org"):
+        response = refer(client, email, "Nom Tapé", world.partner.id)
+        followed = client.get(response.headers["Location"])
+        text = page_text(followed).replace(email, "<address>")
+        # The adviser's list differs only by the pending referral's line (the typed address).
+        flash = re.search(r"Si cette adresse peut le recevoir[^.]*\.", text).group(0)
+        answers.append((response.status_code, response.headers["Location"], flash))
+    assert answers[0] == answers[1] == answers[2], answers
+    assert answers[0][0] == 302 and answers[0][2].startswith("Si cette adresse peut le recevoir, nous avons envoyé")
+    stored = ("Camille Candidate", "Recruiter A")
+    for page in ["/adviser/"] + [f"/adviser/referrals/{r.id}" for r in session.query(Referral).all()]:
+        text = page_text(client.get(page))
+        assert not any(name in text for name in stored), page
+    run_jobs(app)
+    to_adviser = session.query(OutboxMessage).filter(OutboxMessage.to_address == world.adviser.email).all()
+    assert not any(name in f"{m.subject} {m.text_body} {m.html_body}" for m in to_adviser for name in stored)
+    smtp.wait_for("personne.inconnue@example.org")
+    assert smtp.to(world.recruiter_a.email) == [] and smtp.to(world.adviser.email) == []
+    # Only the candidate and the unknown address got a referral (and a link); the staff account none.
+    assert {r.candidate.email for r in session.query(Referral).all()} == {world.candidate.email,
+                                                                         "personne.inconnue@example.org"}

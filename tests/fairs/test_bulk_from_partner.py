@@ -8,6 +8,11 @@ import pytest
 
 from tests.conftest import csrf_token, login, run_jobs
 
+NOT_COVERED = ("J'accepte que Adviser, de Mission locale, suive mes candidatures, mes entretiens et leurs suites "
+               "dans fair, et puisse candidater ou réserver un entretien pour moi.")
+COVERED = (NOT_COVERED + " J'accepte aussi que les organisateurs des salons auxquels cette structure participe "
+           "m'y invitent par e-mail.")
+
 
 @pytest.fixture
 def app_config(app_config, smtp):
@@ -42,9 +47,11 @@ def world(factory, session):
     revoked = factory.user(email="revoked@example.org", full_name="Revoked")
     cap_only = factory.user(email="cap.only@example.org", full_name="Cap Only")
 
-    def confirmed(adviser_user, partner, candidate):
+    old_consent = factory.user(email="old.consent@example.org", full_name="Old Consent")
+
+    def confirmed(adviser_user, partner, candidate, consent_text=COVERED):
         return Referral(adviser_id=adviser_user.id, partner_id=partner.id, candidate_id=candidate.id,
-                        status=ReferralStatus.confirmed, confirmed_at=utcnow(), consent_text="ok")
+                        status=ReferralStatus.confirmed, confirmed_at=utcnow(), consent_text=consent_text)
 
     session.add_all([
         confirmed(adviser, mission, ana),
@@ -54,6 +61,8 @@ def world(factory, session):
         Referral(adviser_id=adviser.id, partner_id=mission.id, candidate_id=revoked.id,
                  status=ReferralStatus.revoked, confirmed_at=utcnow(), revoked_at=utcnow(), consent_text="ok"),
         confirmed(cap_adviser, cap, cap_only),
+        # Confirmed with a consent that says nothing of organisers' invitations (issue 14, item 10).
+        confirmed(adviser, mission, old_consent, consent_text=NOT_COVERED),
         Referral(adviser_id=empty_adviser.id, partner_id=empty.id, candidate_id=pending.id,
                  status=ReferralStatus.pending),
     ])
@@ -164,3 +173,39 @@ def test_another_organiser_gets_404_and_creates_nothing(app, session, world):
     # Nor can they use their own edition's page to reach a partner of someone else's edition.
     assert _choose(client, world.other_edition, str(world.mission)).status_code == 422
     assert session.query(BulkInvitation).count() == 0
+
+
+def test_only_a_consent_that_covers_organisers_invitations_is_used(app, factory, session, smtp, world):
+    """Issue 14, item 10: two candidates agree to the same adviser through the emailed link; only the one
+    who also agreed to the organisers' invitations is in the bulk list and gets its mail."""
+    import re
+
+    from fair.candidates.models import Referral
+    from fair.candidates.services import referral_token
+    from fair.fairs.models import BulkRecipient
+
+    with app.test_request_context():
+        links = {}
+        for email in ("yes.invite@example.org", "no.invite@example.org"):
+            person = factory.user(email=email, full_name=email.split("@")[0])
+            referral = Referral(adviser_id=session.query(Referral).first().adviser_id,
+                                partner_id=session.query(Referral).first().partner_id, candidate_id=person.id)
+            session.add(referral)
+            session.commit()
+            links[email] = f"/referrals/confirm/{referral_token(referral)}"
+    for email, ticked in (("yes.invite@example.org", True), ("no.invite@example.org", False)):
+        visitor = app.test_client()
+        page = visitor.get(links[email]).get_data(as_text=True)
+        assert "organisateurs des salons auxquels cette structure participe" in page
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        data = {"csrf_token": token, **({"invitations": "1"} if ticked else {})}
+        assert visitor.post(links[email], data=data).status_code == 302
+    client = app.test_client()
+    login(client, "organiser@example.org")
+    assert _choose(client, world.edition, str(world.mission)).status_code == 302
+    emails = {r.email for r in session.query(BulkRecipient).all()}
+    assert "yes.invite@example.org" in emails and "no.invite@example.org" not in emails
+    assert "old.consent@example.org" not in emails
+    run_jobs(app)
+    assert smtp.to("yes.invite@example.org") and smtp.to("no.invite@example.org") == []
+    assert smtp.to("old.consent@example.org") == []

@@ -165,10 +165,48 @@ def test_in_an_anonymised_fair_a_queue_call_shows_a_number_until_the_phone(app, 
     text = page_text(recruiter.get(room_path(room)))
     assert f"Entretien avec Candidat n° {room.id:05d}" in text
     assert "Samira" not in text and "06 12 34 56 78" not in text
-    post_form(recruiter, f"{room_path(room)}/phone", {}, form_page=room_path(room))
+    # Issue 14, item 6: the recruiter's ask waits for the candidate's yes; no number meanwhile.
+    asked = post_form(recruiter, f"{room_path(room)}/phone", {}, form_page=room_path(room),
+                      headers={"Accept": "application/json"})
+    assert asked.get_json() == {"ok": True, "mode": "video", "result": "requested"}
+    text = page_text(recruiter.get(room_path(room)))
+    assert "06 12 34 56 78" not in text and "Samira" not in text
+    assert "Nous avons demandé au candidat s'il accepte de poursuivre par téléphone." in text
+    again = post_form(recruiter, f"{room_path(room)}/phone", {}, form_page=room_path(room),
+                      headers={"Accept": "application/json"})
+    assert again.get_json()["mode"] == "video"  # asking twice is no yes
+    assert "06 12 34 56 78" not in page_text(recruiter.get(room_path(room)))
+    candidate = app.test_client()
+    login(candidate, "candidate@example.org")
+    offer = page_text(candidate.get(room_path(room)))
+    assert "Le recruteur propose de poursuivre par téléphone" in offer and "Accepter de poursuivre" in offer
+    agreed = post_form(candidate, f"{room_path(room)}/phone", {}, form_page=room_path(room),
+                       headers={"Accept": "application/json"})
+    assert agreed.get_json() == {"ok": True, "mode": "phone", "result": "phone"}
     text = page_text(recruiter.get(room_path(room)))
     assert "Appelez le candidat maintenant : 06 12 34 56 78" in text and "Samira" not in text
     assert "Retour au poste du salon en direct" in text  # a queue call's outcome is kept at the live desk
+
+
+def test_in_an_anonymised_fair_the_candidates_own_ask_is_their_yes(app, factory, session):
+    from fair.video.models import CallMode, CallSource
+    from fair.video.rooms import open_room, room_path
+    from tests.video.conftest import build_world
+
+    world = build_world(factory, session, anonymised=True)
+    room = open_room(session, source=CallSource.queue, booth_id=world.booth_a.id, recruiter_id=world.recruiter_a.id,
+                     candidate_id=world.candidate.id, opens_at=world.now - dt.timedelta(minutes=1),
+                     closes_at=world.now + dt.timedelta(minutes=30))
+    session.commit()
+    candidate, recruiter = app.test_client(), app.test_client()
+    login(candidate, "candidate@example.org")
+    login(recruiter, "recruiter.a@example.org")
+    post_form(candidate, f"{room_path(room)}/phone", {}, form_page=room_path(room))
+    assert "06 12 34 56 78" not in page_text(recruiter.get(room_path(room)))
+    post_form(recruiter, f"{room_path(room)}/phone", {}, form_page=room_path(room))
+    session.expire_all()
+    assert session.get(type(room), room.id).mode == CallMode.phone
+    assert "06 12 34 56 78" in page_text(recruiter.get(room_path(room)))
 
 
 def test_the_adviser_of_the_candidate_sees_the_interview_became_a_phone_one(app, factory, session, world):

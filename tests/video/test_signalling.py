@@ -193,12 +193,12 @@ def test_a_switch_to_phone_reaches_both_pages(app, session, world, people):
     login(http, "candidate@example.org")
     post_form(http, f"/call/{room.token}/phone", {}, form_page=f"/call/{room.token}")
     _wait_for(lambda: recruiter.events("call_mode"))
-    assert recruiter.events("call_mode") == [{"mode": "video", "requested": True}]
+    assert recruiter.events("call_mode") == [{"mode": "video", "requested": True, "requested_by": "candidate"}]
     http = app.test_client()
     login(http, "recruiter.a@example.org")
     post_form(http, f"/call/{room.token}/phone", {}, form_page=f"/call/{room.token}")
     _wait_for(lambda: len(candidate.events("call_mode")) == 2)
-    assert candidate.events("call_mode")[-1] == {"mode": "phone", "requested": False}
+    assert candidate.events("call_mode")[-1] == {"mode": "phone", "requested": False, "requested_by": None}
     assert recruiter.ask("call_join", {"room": room.token})["mode"] == "phone"
 
 

@@ -209,10 +209,14 @@ socket.on("call_replaced", () => {
   closePeer();
   say(words.replaced);
 });
-socket.on("call_mode", ({ mode, requested }) => {
+socket.on("call_mode", ({ mode, requested, requested_by: by }) => {
   if (mode === "phone") { window.location.reload(); return; }
-  const banner = $("phone-request");
-  if (requested && banner) banner.hidden = false;
+  if (!requested) return;
+  // The recruiter hears of the candidate's ask; the candidate of the recruiter's (their yes switches).
+  const banner = $(by === "candidate" ? "phone-request" : "phone-offer");
+  if (banner) banner.hidden = false;
+  const button = $("phone-form").querySelector("button");
+  if (by === "recruiter" && call.role === "candidate" && button) button.textContent = words.phone_agree;
 });
 
 $("hangup").addEventListener("click", async () => {
