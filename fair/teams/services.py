@@ -30,7 +30,7 @@ from fair.accounts.models import (
     TeamInvitation,
     User,
 )
-from fair.accounts.services import normalise_email
+from fair.accounts.services import mark_email_confirmed, normalise_email
 from fair.db import begin_sqlite_write
 from fair.jobs import after_commit
 from fair.mail.outbox import queue_mail
@@ -290,6 +290,7 @@ def accept(session: Session, invitation: TeamInvitation, user: User) -> Membersh
     if claimed != 1:
         raise InvitationUnusable("used", invitation)
     session.refresh(invitation)
+    mark_email_confirmed(user, invitation.email)  # the link reached that mailbox
     membership = membership_of(session, invitation.organisation_id, user.id)
     if membership is None:
         membership = Membership(user_id=user.id, organisation_id=invitation.organisation_id, role=invitation.role)
