@@ -48,6 +48,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
         "LANGUAGES": ("fr", "en"),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT") or "5 per minute",
+        # Registrations per address (normalised) and per client network (IPv4 /24, IPv6 /64).
+        "REGISTER_RATE_LIMIT": env.get("REGISTER_RATE_LIMIT") or "3 per hour",
+        "REGISTER_NETWORK_RATE_LIMIT": env.get("REGISTER_NETWORK_RATE_LIMIT") or "30 per hour",
         "PASSWORD_RESET_MAX_AGE": int(env.get("PASSWORD_RESET_MAX_AGE") or 3600),
         "EMAIL_CONFIRM_MAX_AGE": int(env.get("EMAIL_CONFIRM_MAX_AGE") or 7 * 24 * 3600),
         "INVITATION_MAX_AGE": int(env.get("INVITATION_MAX_AGE") or 30 * 24 * 3600),
@@ -58,6 +61,9 @@ def load_config(overrides: dict | None = None) -> dict:
         # Candidates' CVs, never under static/: empty means <instance folder>/uploads.
         "UPLOAD_FOLDER": env.get("UPLOAD_FOLDER") or "",
         "CV_MAX_BYTES": 5 * 1024 * 1024,
+        # What one candidate may keep: this many CVs, this many bytes in all.
+        "CV_MAX_COUNT": int(env.get("CV_MAX_COUNT") or 5),
+        "CV_MAX_TOTAL_BYTES": int(env.get("CV_MAX_TOTAL_BYTES") or 15 * 1024 * 1024),
         # Reminder mails, in minutes before a calendar entry (an edition may override them).
         "REMINDER_OFFSETS": tuple(int(m) for m in (env.get("REMINDER_OFFSETS") or "1440,60").split(",") if m.strip()),
         "REMINDER_NOTICE_MINUTES": int(env.get("REMINDER_NOTICE_MINUTES") or 5),

@@ -45,6 +45,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from fair.accounts.models import User
+from fair.accounts.services import EmailNotConfirmed
 from fair.extensions import db, socketio
 from fair.redis_conn import get_redis
 
@@ -100,7 +101,7 @@ def handle(server: SocketIO, event: str, handler: Handler, *, max_bytes: int = 4
             return refusal(_("You are sending too many messages. Please wait a moment."), "rate_limited")
         try:
             answer = handler(data)
-        except Refused as refused:
+        except (Refused, EmailNotConfirmed) as refused:
             db.session.rollback()
             return refusal(refused.message, refused.code)
         except Exception:

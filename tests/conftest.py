@@ -253,17 +253,20 @@ class Factory:
         return user
 
     def person(self, email: str, full_name: str, organisation=None, locale: str = "fr", *,
-               signed_in_only: bool = False):
+               signed_in_only: bool = False, confirmed: bool = True):
         """A confirmed user whose security stamp follows the address (a member of `organisation` if given).
-        `signed_in_only`: no password and no confirmed address, for clients that carry a signed session."""
+        `signed_in_only`: no password, for clients that carry a signed session; `confirmed=False`: an
+        address nobody confirmed yet (such a candidate may not act)."""
         from fair.accounts.models import Membership, User
         from fair.db import utcnow
 
         if signed_in_only:
-            user = User(email=email, full_name=full_name, password_hash="!", security_stamp=f"stamp-{email}")
+            user = User(email=email, full_name=full_name, password_hash="!", security_stamp=f"stamp-{email}",
+                        email_confirmed_at=utcnow() if confirmed else None)
         else:
             user = User(email=email, full_name=full_name, password_hash=password_hash(),
-                        security_stamp=f"stamp-{email}", email_confirmed_at=utcnow(), locale=locale)
+                        security_stamp=f"stamp-{email}", email_confirmed_at=utcnow() if confirmed else None,
+                        locale=locale)
         self.session.add(user)
         if organisation is not None:
             self.session.add(Membership(user=user, organisation=organisation))

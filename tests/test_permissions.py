@@ -104,6 +104,7 @@ EXPECTED: dict[str, list[Check]] = {
     "public.accessibility": [Check("GET", lambda i: "/accessibility", everyone(200))],
     "accounts.login": [Check("GET", lambda i: "/login", anonymous_only(200, 302))],
     "accounts.register": [Check("GET", lambda i: "/register", anonymous_only(200, 302))],
+    "accounts.register_sent": [Check("GET", lambda i: "/register/sent", everyone(200))],
     "accounts.forgot_password": [Check("GET", lambda i: "/password/forgot", everyone(200))],
     "accounts.reset_password": [Check("GET", lambda i: "/password/reset/not-a-token", everyone(400))],
     "accounts.confirm_email": [Check("GET", lambda i: "/confirm/not-a-token", everyone(400))],

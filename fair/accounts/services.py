@@ -14,6 +14,7 @@ from enum import Enum
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -32,6 +33,23 @@ EMAIL_CONFIRM_SALT = "fair.accounts.email-confirmation"
 
 class EmailTaken(Exception):
     """Another account already uses this address (whatever its case)."""
+
+
+class EmailNotConfirmed(Exception):
+    """A candidate whose address is not confirmed tried to act (apply, book, queue, chat, webinar).
+
+    Raised by `require_confirmed`; pages answer it with an explanation and a new link
+    (`fair.accounts.views`), socket events with a refusal (`fair.sockets.handle`). `user` is the
+    person who must confirm: the one acting, or the candidate an adviser acts for.
+    """
+
+    code = "unconfirmed"
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+        self.message = _("Confirm your email address first: open the link in the email we sent you. "
+                         "You can ask for a new link on your account page.")
+        super().__init__(self.message)
 
 
 # ---------------------------------------------------------------- users
@@ -58,6 +76,29 @@ def find_user_by_email(email: str) -> User | None:
     ).scalars().first()
 
 
+def is_confirmed(user: User) -> bool:
+    """Staff (members of an organisation, administrators) act as staff whatever their address;
+    a candidate acts once someone opened a link sent to their address."""
+    return not user.is_candidate or user.email_confirmed_at is not None
+
+
+def require_confirmed(user: User) -> None:
+    """The one check before a candidate applies, books, queues, chats or registers for a webinar:
+    actions that reach recruiters need an address that answers (fewer throwaway accounts)."""
+    if not is_confirmed(user):
+        raise EmailNotConfirmed(user)
+
+
+def mark_email_confirmed(user: User, address: str) -> bool:
+    """Opening a link sent to `address` (an invitation) proves it: confirm the account if it is that
+    address and not confirmed yet. True when it changed."""
+    if user.email_confirmed_at is not None or normalise_email(address).lower() != user.email.lower():
+        return False
+    user.email_confirmed_at = utcnow()
+    log.info("email of account %s confirmed by an invitation link", user.id)
+    return True
+
+
 def new_security_stamp() -> str:
     return secrets.token_hex(16)
 
@@ -69,11 +110,13 @@ def register_user(*, full_name: str, email: str, password: str, phone: str | Non
     flush fails and is reported the same way. The caller must roll back after EmailTaken.
     """
     email = normalise_email(email)
+    # Hashed before looking the address up: a taken address costs the same time as a free one.
+    password_hash = hash_password(password)
     if find_user_by_email(email) is not None:
         raise EmailTaken(email)
     user = User(
         email=email,
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         full_name=full_name.strip(),
         phone=(phone or "").strip() or None,
         locale=locale,
@@ -151,16 +194,30 @@ def email_confirmation_token(user: User) -> str:
     return _confirm_serializer().dumps({"uid": user.id, "email": user.email.lower()})
 
 
-def queue_email_confirmation(user: User) -> None:
+def queue_email_confirmation(user: User, next_url: str | None = None) -> None:
     """Write the confirmation mail to the outbox in the caller's transaction (sent after commit).
 
     Each call is a new request for a link, so each gets its own key (the signed token alone
-    would repeat within one second).
+    would repeat within one second). `next_url` (already checked safe) rides along on the link, so
+    that a person registering from an invitation comes back to it.
     """
     token = email_confirmation_token(user)
-    link = mail_url("accounts.confirm_email", token=token)
+    link = mail_url("accounts.confirm_email", token=token, **({"next": next_url} if next_url else {}))
     queue_mail(db.session, to=user.email, template="confirm_email", locale=user.locale,
                context={"user": user, "link": link}, key=f"confirm-email:{user.id}:{uuid.uuid4().hex}")
+
+
+def queue_registration_attempt_notice(owner: User, next_url: str | None = None) -> None:
+    """Someone tried to register with an address that has an account: tell its owner, not the visitor.
+
+    The page the visitor sees is the one a new account gets, so registering does not reveal who has
+    an account; the owner learns it from their own mailbox, with the way in if it was them.
+    """
+    extra = {"next": next_url} if next_url else {}
+    queue_mail(db.session, to=owner.email, template="registration_attempt", locale=owner.locale,
+               context={"user": owner, "login_link": mail_url("accounts.login", **extra),
+                        "reset_link": mail_url("accounts.forgot_password")},
+               key=f"registration-attempt:{owner.id}:{uuid.uuid4().hex}")
 
 
 class ConfirmOutcome(Enum):

@@ -1,9 +1,21 @@
 """Register, confirm the address, log in and out, reset a forgotten password, manage one's account."""
 from __future__ import annotations
 
+import ipaddress
 import logging
 
-from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -30,8 +42,6 @@ from fair.sockets import disconnect_user
 bp = Blueprint("accounts", __name__)
 log = logging.getLogger("fair.accounts")
 
-EMAIL_TAKEN = _l("An account already exists with this email address. Log in, or reset your password "
-                 "if you have forgotten it.")
 LOGIN_FAILED = _l("Email address or password incorrect.")
 
 
@@ -51,12 +61,39 @@ def _submitted_email_key() -> str:
     return f"email:{email}" if email else f"addr:{get_remote_address()}"
 
 
+def _register_rate_limit() -> str:
+    return current_app.config["REGISTER_RATE_LIMIT"]
+
+
+def _register_network_rate_limit() -> str:
+    return current_app.config["REGISTER_NETWORK_RATE_LIMIT"]
+
+
+def _registered_email_key() -> str:
+    """One budget per address as the account look-up sees it: case, Unicode or IDNA variants share it."""
+    email = services.normalise_email(request.form.get("email") or "").lower()
+    return f"register-email:{email}" if email else f"addr:{get_remote_address()}"
+
+
+def _network_key() -> str:
+    """The client's network, not its address: an IPv6 host owns a whole /64, an IPv4 neighbour a /24."""
+    address = get_remote_address() or ""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return f"net:{address}"
+    prefix = 24 if ip.version == 4 else 64
+    return f"net:{ipaddress.ip_network(f'{ip}/{prefix}', strict=False)}"
+
+
 def _signed_in_user_key() -> str:
     return f"user:{current_user.id}" if current_user.is_authenticated else f"addr:{get_remote_address()}"
 
 
 @bp.errorhandler(429)
 def too_many_attempts(_error: Exception) -> tuple[str, int]:
+    if request.endpoint == "accounts.register":
+        return render_template("accounts/too_many_registrations.html"), 429
     return render_template("accounts/too_many_attempts.html"), 429
 
 
@@ -98,7 +135,12 @@ def _no_store(response: Response) -> Response:
 # ---------------------------------------------------------------- register and confirm
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_register_rate_limit, key_func=_registered_email_key, methods=["POST"])
+@limiter.limit(_register_network_rate_limit, key_func=_network_key, methods=["POST"])
 def register():
+    """A new address and a taken one get the very same answer: registering must not reveal who has an
+    account. The owner of a taken address gets a mail instead; nobody is logged in here (a new account
+    logs in with its password, or confirms its address first)."""
     next_url = safe_next_url(request.args.get("next"))
     if current_user.is_authenticated:
         return redirect(next_url or url_for("accounts.account"))
@@ -115,15 +157,21 @@ def register():
             )
         except services.EmailTaken:
             db.session.rollback()
-            form.email.errors.append(EMAIL_TAKEN)
+            owner = services.find_user_by_email(form.email.data)
+            if owner is not None and owner.is_active:
+                services.queue_registration_attempt_notice(owner, next_url)
         else:
-            services.queue_email_confirmation(user)
-            db.session.commit()
-            _start_session(user)
-            flash(_("Your account is created. We sent you an email: open the link inside to confirm "
-                    "your address."), "success")
-            return _remember_language(redirect(next_url or url_for("accounts.account")), user.locale)
+            services.queue_email_confirmation(user, next_url)
+        db.session.commit()
+        sent = redirect(url_for("accounts.register_sent", **({"next": next_url} if next_url else {})))
+        return _remember_language(sent, form.locale.data)
     return render_template("accounts/register.html", form=form, next_url=next_url), form_status(form)
+
+
+@bp.route("/register/sent")
+def register_sent():
+    next_url = safe_next_url(request.args.get("next"))
+    return render_template("accounts/register_sent.html", next_url=next_url)
 
 
 @bp.route("/confirm/<token>")
@@ -140,9 +188,24 @@ def confirm_email(token: str):
         flash(_("Thank you: your email address is confirmed."), "success")
     else:
         flash(_("Your email address was already confirmed."), "info")
+    next_url = safe_next_url(request.args.get("next"))
     if current_user.is_authenticated and current_user.id == result.user.id:
-        return redirect(url_for("accounts.account"))
-    return redirect(url_for("accounts.login"))
+        return redirect(next_url or url_for("accounts.account"))
+    return redirect(url_for("accounts.login", **({"next": next_url} if next_url else {})))
+
+
+@bp.app_errorhandler(services.EmailNotConfirmed)
+def email_not_confirmed(error: services.EmailNotConfirmed):
+    """Any page whose action needs a confirmed address: say so, and offer a new link to the person
+    concerned (an adviser acting for a candidate is told the candidate has to confirm)."""
+    db.session.rollback()
+    own = current_user.is_authenticated and current_user.id == error.user.id
+    message = error.message if own else _("This candidate has not confirmed their email address yet: "
+                                          "they must open the link in the email we sent them first.")
+    if request.path.startswith("/api/") or request.is_json:
+        return jsonify({"error": message, "code": error.code}), 403
+    return render_template("accounts/confirm_needed.html", own=own, message=message,
+                           resend_form=ResendConfirmationForm(formdata=None) if own else None), 403
 
 
 def _needs_confirmation() -> bool:

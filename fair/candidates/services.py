@@ -22,7 +22,7 @@ from sqlalchemy.orm import joinedload
 
 from fair import clock
 from fair.accounts.models import Membership, Organisation, OrganisationKind, User
-from fair.accounts.services import find_user_by_email, new_security_stamp, normalise_email
+from fair.accounts.services import find_user_by_email, new_security_stamp, normalise_email, require_confirmed
 from fair.candidates import jobs, labels, storage
 from fair.candidates.models import (
     Application,
@@ -120,8 +120,23 @@ def candidate_cvs(user_id: int) -> list[CandidateCv]:
     ).scalars())
 
 
+def check_cv_quota(user: User, size: int) -> None:
+    """Raises CvRefused when one more file of `size` bytes would pass the candidate's quota
+    (`CV_MAX_COUNT` files, `CV_MAX_TOTAL_BYTES` in all): uploads cannot fill the disk."""
+    count, total = db.session.execute(
+        select(func.count(CandidateCv.id), func.coalesce(func.sum(CandidateCv.size), 0))
+        .where(CandidateCv.user_id == user.id)
+    ).one()
+    if count + 1 > current_app.config["CV_MAX_COUNT"]:
+        raise storage.CvRefused("too_many")
+    if total + size > current_app.config["CV_MAX_TOTAL_BYTES"]:
+        raise storage.CvRefused("quota_full")
+
+
 def add_cv(user: User, checked: storage.CheckedCv) -> CandidateCv:
-    """Stores the file and adds its row. The caller removes the file if its commit fails."""
+    """Stores the file and adds its row, within the quota (CvRefused, nothing stored, otherwise).
+    The caller removes the file if its commit fails."""
+    check_cv_quota(user, len(checked.data))
     storage_name = storage.store(checked.data)
     cv = CandidateCv(user=user, kind=checked.kind, original_name=checked.display_name,
                      storage_name=storage_name, size=len(checked.data), sha256=checked.sha256)
@@ -161,6 +176,7 @@ def apply(candidate: User, offer: Offer, *, message: str = "", cv: CandidateCv |
     """
     if cv is not None and cv.user_id != candidate.id:
         raise ValueError("a CV of another candidate")
+    require_confirmed(candidate)
     check_registration_open(offer.booth.edition, clock.now())
     offer_id = offer.id  # read now: after a failed flush the session cannot load attributes
     now = utcnow()

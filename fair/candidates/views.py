@@ -47,6 +47,10 @@ CV_REFUSALS = {
     "bad_type": lambda: _("This file is not a PDF, Word (.docx) or OpenDocument (.odt) document. "
                           "Save your CV in one of these formats and send it again."),
     "zip_bomb": lambda: _("This document could not be read safely. Save it again as PDF and send it again."),
+    "too_many": lambda: _("You already keep %(count)d CVs, the most allowed. Delete one before sending another.",
+                          count=current_app.config["CV_MAX_COUNT"]),
+    "quota_full": lambda: _("Your CVs would take more than %(size)s MB in all. Delete one before sending another.",
+                            size=f'{current_app.config["CV_MAX_TOTAL_BYTES"] / (1024 * 1024):g}'),
 }
 
 
@@ -138,11 +142,11 @@ def cvs():
         name = storage.display_name(upload.filename)
         data = storage.read_limited(upload.stream, current_app.config["CV_MAX_BYTES"])
         checked = storage.check_cv(name, data, current_app.config["CV_MAX_BYTES"])
+        cv = services.add_cv(current_user, checked)
     except storage.CvRefused as refused:
         form.file.errors = [CV_REFUSALS[refused.reason]()]
         log.info("CV refused for user %s: %s", current_user.id, refused.reason)
         return _render_cvs(form)
-    cv = services.add_cv(current_user, checked)
     try:
         db.session.commit()
     except Exception:

@@ -33,6 +33,7 @@ from fair.accounts.models import (
     PartnerType,
     User,
 )
+from fair.accounts.services import mark_email_confirmed
 from fair.companies.models import Booth, BoothStaff, Offer
 from fair.extensions import db
 from fair.fairs import jobs
@@ -695,6 +696,7 @@ def accept_invitation(invitation_id: int, user_id: int, now: dt.datetime | None 
         if claimed != 1:
             raise InvitationUnusable("used", invitation)
         db.session.refresh(invitation)
+        mark_email_confirmed(user, invitation.email)  # the link reached that mailbox
 
     kind = OrganisationKind(invitation.kind.value)
     organisation = db.session.get(Organisation, invitation.organisation_id) if invitation.organisation_id else None

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from fair import clock
 from fair.accounts.models import User
+from fair.accounts.services import require_confirmed
 from fair.calendar.agenda import cancel_entry, move_entry, schedule_entry
 from fair.calendar.models import CalendarEntry, EntryStatus
 from fair.candidates.models import Application, ApplicationStatus, Referral, ReferralStatus
@@ -315,6 +316,7 @@ def book(session: Session, *, slot_id: int, candidate_id: int, booked_by_id: int
     candidate = session.get(User, candidate_id)
     if candidate is None or not candidate.is_candidate:
         raise BookingError(_l("Only candidates can book interviews."))
+    require_confirmed(candidate)  # also when an adviser books for them
     edition = session.get(Edition, slot.edition_id)
     _check_slot_open(slot, edition, now)
     _check_free(session, slot, candidate_id, now)
@@ -473,6 +475,7 @@ def join_waitlist(session: Session, booth: Booth, candidate_id: int, now: dt.dat
     candidate = session.get(User, candidate_id)
     if candidate is None or not candidate.is_candidate:
         raise BookingError(_l("Only candidates can book interviews."))
+    require_confirmed(candidate)
     _check_registration(booth.edition, now)
     _check_policy(session, booth.edition, booth.id, candidate_id)
     entry = _waitlist_entry(session, booth.id, candidate_id)

@@ -34,6 +34,7 @@ from sqlalchemy import ForeignKey, Index, Text, UniqueConstraint, delete, exists
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from fair.accounts.models import Membership, User
+from fair.accounts.services import require_confirmed
 from fair.candidates.models import Application
 from fair.candidates.services import pseudonym
 from fair.companies.models import Booth, Offer
@@ -308,7 +309,10 @@ def post(session: Session, booth: Booth, author: User, raw_text: Any) -> ChatMes
     text = clean_text(raw_text)
     if active_mute(session, booth.id, author.id) is not None:
         raise ChatRefused(_("You can no longer post on this booth's chat: a moderator muted you."), "muted")
-    message = ChatMessage(booth=booth, author=author, role=role_on(session, booth, author.id), text=text)
+    role = role_on(session, booth, author.id)
+    if role is ChatRole.candidate:
+        require_confirmed(author)
+    message = ChatMessage(booth=booth, author=author, role=role, text=text)
     session.add(message)
     session.flush()
     return message
@@ -449,7 +453,9 @@ def send_private(session: Session, pair: Pair, raw_text: Any) -> PrivateMessage:
         if not exists_already and not may_contact(session, pair.booth, pair.candidate.id):
             raise ChatRefused(_("You can write privately only to candidates in your queue, who applied "
                                 "to your offers or who wrote on your booth's chat."), "not_allowed")
-    elif not exists_already:
+    else:
+        require_confirmed(pair.candidate)
+    if not pair.sender_is_recruiter and not exists_already:
         raise ChatRefused(_("A recruiter has to write to you first. Ask your question on the booth's chat."),
                           "not_allowed")
     message = PrivateMessage(booth=pair.booth, recruiter=pair.recruiter, candidate=pair.candidate,

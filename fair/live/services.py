@@ -31,6 +31,7 @@ from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from fair.accounts.models import User
+from fair.accounts.services import require_confirmed
 from fair.companies.access import recruiter_booth
 from fair.companies.models import Booth
 from fair.db import begin_sqlite_write
@@ -221,6 +222,7 @@ def _open_count(session: Session, booth_id: int) -> int:
 def join(session: Session, booth: Booth, candidate: User, now: dt.datetime) -> QueueEntry:
     if not candidate.is_candidate:
         raise QueueRefused(_l("Only candidates can join a queue."), "not_candidate")
+    require_confirmed(candidate)
     live = lock_booth(session, booth.id)
     expire_turns(session, booth.id, now)
     if not is_open(booth, live):

@@ -29,7 +29,7 @@ from fair.accounts.models import (
     TeamInvitation,
     User,
 )
-from fair.accounts.services import normalise_email
+from fair.accounts.services import mark_email_confirmed, normalise_email
 from fair.db import begin_sqlite_write
 from fair.forms import EMAIL_RE, FieldErrors
 from fair.jobs import after_commit
@@ -279,6 +279,7 @@ def accept(session: Session, invitation: TeamInvitation, user: User) -> Membersh
     if claimed != 1:
         raise InvitationUnusable("used", invitation)
     session.refresh(invitation)
+    mark_email_confirmed(user, invitation.email)  # the link reached that mailbox
     membership = membership_of(session, invitation.organisation_id, user.id)
     if membership is None:
         membership = Membership(user_id=user.id, organisation_id=invitation.organisation_id, role=invitation.role)

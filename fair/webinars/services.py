@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from fair import clock
 from fair.accounts.models import Membership, User
+from fair.accounts.services import require_confirmed
 from fair.calendar.agenda import cancel_entry, move_entry, schedule_entry
 from fair.calendar.models import CalendarEntry, EntryStatus
 from fair.companies.models import Booth
@@ -295,6 +296,7 @@ def register(session: Session, webinar_id: int, user: User) -> WebinarRegistrati
     if webinar is None:
         raise WebinarError(_l("This webinar does not exist."), code="not_found")
     _check_open(webinar)
+    require_confirmed(user)
     registration = registration_of(session, webinar.id, user.id)
     if registration is not None and registration.status in ACTIVE:
         return registration

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from fair.accounts.models import User
 from tests.accounts.helpers import count, is_logged_in, mail_link, page_text
-from tests.conftest import PASSWORD, csrf_token, post_form, run_jobs
+from tests.conftest import PASSWORD, csrf_token, login, post_form, run_jobs
 
 VALID = {
     "full_name": "Test Candidate",
@@ -22,8 +22,10 @@ def register(client, **changes):
 def test_register_mails_a_link_that_confirms_the_address(app, client, session, smtp):
     response = register(client)
     assert response.status_code == 302
-    assert response.headers["Location"] == "/account"
-    assert is_logged_in(client)
+    assert response.headers["Location"] == "/register/sent"
+    # Nobody is logged in by registering: a taken address must get the very same answer.
+    assert not is_logged_in(client)
+    assert "Consultez votre messagerie" in page_text(client.get("/register/sent"))
 
     user = session.execute(User.__table__.select()).one()
     assert user.email == "test.candidate@example.org"
@@ -32,6 +34,9 @@ def test_register_mails_a_link_that_confirms_the_address(app, client, session, s
     assert user.password_hash.startswith("$argon2")
     assert len(user.security_stamp) >= 32
     assert user.email_confirmed_at is None
+
+    # The new account may log in with its password before confirming; it is told it is not confirmed.
+    login(client, VALID["email"])
     assert "Pas encore confirmée" in page_text(client.get("/account"))
 
     run_jobs(app)
@@ -49,6 +54,23 @@ def test_register_mails_a_link_that_confirms_the_address(app, client, session, s
     assert session.get(User, user.id).email_confirmed_at is not None
 
 
+def test_the_next_page_survives_registration_confirmation_and_login(app, client, smtp):
+    response = post_form(client, "/register?next=/account/invitations/x", VALID,
+                         form_page="/register?next=/account/invitations/x")
+    assert response.headers["Location"] == "/register/sent?next=/account/invitations/x"
+    assert 'href="/login?next=/account/invitations/x"' in client.get(response.headers["Location"]).get_data(
+        as_text=True)
+    run_jobs(app)
+    [message] = smtp.wait_for(VALID["email"])
+    link = mail_link(message, "/confirm/")
+    assert "next=/account/invitations/x" in link
+    response = client.get(link)
+    assert response.headers["Location"] == "/login?next=/account/invitations/x"
+    response = post_form(client, "/login?next=/account/invitations/x", {"email": VALID["email"],
+                                                                       "password": PASSWORD})
+    assert response.headers["Location"] == "/account/invitations/x"
+
+
 def test_the_confirmation_link_works_without_being_logged_in(app, client, smtp):
     register(client)
     run_jobs(app)
@@ -63,6 +85,7 @@ def test_the_confirmation_link_works_without_being_logged_in(app, client, smtp):
 
 def test_a_tampered_or_expired_link_explains_and_offers_a_new_one(app, client, session, smtp):
     register(client)
+    login(client, VALID["email"])
     run_jobs(app)
     [message] = smtp.wait_for(VALID["email"])
     link = mail_link(message, "/confirm/")
@@ -100,15 +123,32 @@ def test_resend_needs_a_login(client):
     assert response.headers["Location"].startswith("/login")
 
 
-def test_an_address_already_used_in_another_case_is_refused(client, session, factory):
-    factory.user(email="Test.Candidate@Example.org")
-    response = register(client, email="TEST.CANDIDATE@example.ORG")
-    assert response.status_code == 422
-    text = page_text(response)
-    assert "Un compte existe déjà avec cette adresse e-mail" in text
-    assert "connectez-vous, ou réinitialisez votre mot de passe" in text
-    assert count(session, User) == 1
-    assert not is_logged_in(client)
+def _visible(response) -> tuple:
+    """What a visitor can compare between two answers: status, where it leads, cookies, the page."""
+    cookies = sorted(h.split("=", 1)[0] for h in response.headers.getlist("Set-Cookie"))
+    return response.status_code, response.headers.get("Location"), cookies
+
+
+def test_a_taken_address_gets_the_same_answer_and_its_owner_a_mail(app, session, factory, smtp):
+    owner = factory.user(email="Test.Candidate@Example.org", full_name="Owner Person")
+    fresh, taken = app.test_client(), app.test_client()
+    new_answer = register(fresh, email="someone.new@example.org")
+    taken_answer = register(taken, email="TEST.CANDIDATE@example.ORG")
+    assert _visible(new_answer) == _visible(taken_answer)
+    assert new_answer.status_code == 302
+    assert page_text(fresh.get(new_answer.headers["Location"])) == page_text(
+        taken.get(taken_answer.headers["Location"]))
+    assert count(session, User) == 2  # the owner and the new account, nothing for the taken address
+    assert not is_logged_in(taken)
+
+    run_jobs(app)
+    [notice] = smtp.wait_for(owner.email)
+    assert notice["Subject"] == "Quelqu’un a essayé de créer un compte avec votre adresse"
+    text = notice.get_body(("plain",)).get_content()
+    assert "Bonjour Owner Person" in text
+    assert "http://fair.test/login" in text and "http://fair.test/password/forgot" in text
+    session.expire_all()
+    assert session.get(User, owner.id).password_hash == owner.password_hash
 
 
 def test_validation_errors_are_shown_in_french_and_nothing_is_saved(client, session):
@@ -147,15 +187,13 @@ def test_a_form_without_its_csrf_token_is_refused(client, session):
 def test_the_chosen_language_is_kept_for_the_account_and_its_mail(app, client, session, smtp):
     register(client, locale="en")
     assert session.execute(User.__table__.select()).one().locale == "en"
-    assert "My account" in page_text(client.get("/account"))
+    assert "Check your mailbox" in page_text(client.get("/register/sent"))
     run_jobs(app)
     [message] = smtp.wait_for(VALID["email"])
     assert message["Subject"] == "Confirm your email address"
 
 
 def test_a_logged_in_person_is_sent_to_their_account(client, factory):
-    from tests.conftest import login
-
     user = factory.user()
     login(client, user.email)
     response = client.get("/register")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import atexit
+import re
 from pathlib import Path
 from typing import Iterator
 
@@ -113,6 +114,18 @@ def log_in(page, base: str, email: str, password: str = PASSWORD) -> None:
     page.get_by_label("Adresse e-mail").fill(email)
     page.get_by_label("Mot de passe", exact=True).fill(password)
     page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+
+
+def open_confirmation_link(page, base: str, app, smtp, email: str) -> None:
+    """Send what is queued, then open the newest confirmation link mailed to `email`, as its owner does."""
+    from tests.conftest import run_jobs
+
+    run_jobs(app)
+    mails = [m for m in smtp.wait_for(email) if "/confirm/" in m.get_body(("plain",)).get_content()]
+    assert mails, f"no confirmation mail to {email}"
+    link = re.search(r"https?://[^/\s]+(/confirm/\S+)", mails[-1].get_body(("plain",)).get_content()).group(1)
+    page.goto(base + link)
     page.wait_for_load_state()
 
 

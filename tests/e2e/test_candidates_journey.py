@@ -9,7 +9,7 @@ import pytest
 
 from tests.candidates.helpers import pdf_bytes
 from tests.conftest import PASSWORD, run_jobs
-from tests.e2e.conftest import axe_violations, describe, log_in, open_menu
+from tests.e2e.conftest import axe_violations, describe, log_in, open_confirmation_link, open_menu
 
 pytestmark = pytest.mark.e2e
 
@@ -46,6 +46,16 @@ def test_a_candidate_applies_the_recruiter_shortlists_and_the_adviser_sees_it(
     page.locator("#password").fill(PASSWORD)
     page.locator("#confirm_password").fill(PASSWORD)
     page.get_by_role("button", name="Créer mon compte").click()
+    page.wait_for_load_state()
+    assert "Consultez votre messagerie" in page.locator("main").inner_text()
+    no_violations(page)
+
+    # They confirm their address from the mail, then log in.
+    open_confirmation_link(page, live_server, app, smtp, "sacha.martin@example.org")
+    assert "votre adresse e-mail est confirmée." in page.locator("main").inner_text()
+    page.get_by_label("Adresse e-mail").fill("sacha.martin@example.org")
+    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
     page.wait_for_load_state()
 
     # Their CV.

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from fair.db import make_engine
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import axe_violations, describe, log_in
-from tests.servers import ROOT, WebProcess, start_worker, stop_tree
+from tests.servers import ROOT, WebProcess, start_worker, stop_tree, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -79,8 +79,27 @@ def no_axe_violation(page, what: str) -> None:
     assert not violations, f"{what}:\n{describe(violations)}"
 
 
-def register(page, base: str, link: str, name: str, email: str) -> None:
-    """Open an invitation link signed out, create the account it asks for, come back and accept."""
+def confirm_and_log_in(page, base: str, smtp, email: str) -> None:
+    """After registering: open the confirmation link mailed to `email`, then log in where it leads."""
+    def confirmation():
+        for message in smtp.to(email):
+            found = re.search(r"https?://[^/\s]+(/confirm/\S+)", message.get_body(("plain",)).get_content())
+            if found:
+                return found.group(1)
+        return None
+
+    page.goto(base + wait_until(confirmation, 60, f"the confirmation mail to {email}", every=0.1))
+    page.wait_for_load_state()
+    assert "votre adresse e-mail est confirmée." in page.locator("main").inner_text()
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+
+
+def register(page, base: str, link: str, name: str, email: str, smtp) -> None:
+    """Open an invitation link signed out, create the account it asks for, confirm the address from
+    the mail, log in and come back to the invitation to accept it."""
     page.goto(base + link[link.index("/", 8):])
     page.get_by_role("link", name="Créer un compte pour accepter").click()
     page.wait_for_load_state()
@@ -90,6 +109,8 @@ def register(page, base: str, link: str, name: str, email: str) -> None:
     page.locator("#confirm_password").fill(PASSWORD)
     page.get_by_role("button", name="Créer mon compte").click()
     page.wait_for_load_state()
+    assert "Consultez votre messagerie" in page.locator("main").inner_text()
+    confirm_and_log_in(page, base, smtp, email)
     page.get_by_role("button", name="Accepter l'invitation").click()
     page.wait_for_load_state()
 
@@ -123,7 +144,7 @@ def test_an_empty_database_becomes_a_fair_a_candidate_applies_to(empty_instance,
 
     # The owner accepts with the invited address and creates a fair whose registration is open.
     register(page, base, link_in(smtp, "emploi@metropole.example.org", "/team-invitations/"),
-             "Service emploi de la Métropole", "emploi@metropole.example.org")
+             "Service emploi de la Métropole", "emploi@metropole.example.org", smtp)
     no_axe_violation(page, "team page of the organiser")
     page.goto(f"{base}/console/editions/new")
     page.get_by_label("Titre").fill("Job dating de la logistique")
@@ -149,7 +170,7 @@ def test_an_empty_database_becomes_a_fair_a_candidate_applies_to(empty_instance,
 
     # The company's first person accepts, becomes its owner and invites a colleague.
     invitation = link_in(smtp, "rh@transports.example.org", "/invitations/")
-    register(page, base, invitation, "Ressources humaines", "rh@transports.example.org")
+    register(page, base, invitation, "Ressources humaines", "rh@transports.example.org", smtp)
     with Session(engine) as db:
         company_id, booth_id = db.execute(text(
             "SELECT o.id, b.id FROM organisations o JOIN booths b ON b.company_id = o.id "
@@ -175,7 +196,7 @@ def test_an_empty_database_becomes_a_fair_a_candidate_applies_to(empty_instance,
 
     # The colleague joins the company through the link sent to their own address.
     register(page, base, link_in(smtp, "recrutement@transports.example.org", "/team-invitations/"),
-             "Recrutement", "recrutement@transports.example.org")
+             "Recrutement", "recrutement@transports.example.org", smtp)
     assert page.get_by_role("heading", name=re.compile("Transports du Nord")).count() >= 1
     log_out(page)
 
@@ -187,6 +208,7 @@ def test_an_empty_database_becomes_a_fair_a_candidate_applies_to(empty_instance,
     page.locator("#confirm_password").fill(PASSWORD)
     page.get_by_role("button", name="Créer mon compte").click()
     page.wait_for_load_state()
+    confirm_and_log_in(page, base, smtp, "candidate@example.org")
     page.goto(f"{base}/")
     page.get_by_role("link", name="Job dating de la logistique").first.click()
     page.wait_for_load_state()

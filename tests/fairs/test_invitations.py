@@ -389,3 +389,20 @@ def test_two_tabs_accepting_the_same_link_at_once_make_one_membership(app, clien
     assert sorted(statuses) == [302, 410]
     assert count(session, Membership) == memberships + 1
     assert count(session, Booth) == booths + 1
+
+
+def test_accepting_an_edition_invitation_confirms_the_invited_address(app, client, session, world, factory):
+    """Issue 14 item 4: the link reached that mailbox, so the address is proven."""
+    from fair.accounts.models import User
+    from fair.fairs.services import accept_invitation
+
+    person = factory.user(email="rh@logistique-nord.example", confirmed=False)
+    other = factory.user(email="other@logistique-nord.example", confirmed=False)
+    login(client, "organiser.f@example.org")
+    assert _invite(client, world.edition_f.id, organisation_name="Logistique du Nord",
+                   email="rh@logistique-nord.example").status_code == 302
+    accept_invitation(_invitation(session, "rh@logistique-nord.example").id, person.id)
+    session.commit()
+    session.expire_all()
+    assert session.get(User, person.id).email_confirmed_at is not None
+    assert session.get(User, other.id).email_confirmed_at is None

@@ -290,3 +290,15 @@ def test_the_invite_service_the_admin_console_calls(app, session, team, smtp):
     [message] = smtp.wait_for("first.owner@example.org")
     assert "Vous êtes invité à rejoindre Autre Entreprise sur fair." in normalise(
         message.get_body(("plain",)).get_content())
+
+
+def test_accepting_a_team_invitation_confirms_the_invited_address(app, client, session, team, smtp, factory):
+    """Issue 14 item 4: the link reached that mailbox, so the address is proven."""
+    from fair.accounts.models import User
+
+    link = _invited_link(app, client, smtp, team, "camille@transports.example")
+    person = factory.user(email="camille@transports.example", confirmed=False)
+    login(client, person.email)
+    assert post_form(client, link, {}).status_code == 302
+    session.expire_all()
+    assert session.get(User, person.id).email_confirmed_at is not None
