@@ -62,6 +62,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "REMINDER_OFFSETS": tuple(int(m) for m in (env.get("REMINDER_OFFSETS") or "1440,60").split(",") if m.strip()),
         "REMINDER_NOTICE_MINUTES": int(env.get("REMINDER_NOTICE_MINUTES") or 5),
         "BULK_BATCH_SIZE": int(env.get("BULK_BATCH_SIZE") or 50),
+        # A send job owns the outbox rows it claimed for N seconds, renewed while it sends; a row whose
+        # lease ran out (its worker died) is given to another job by the sweeper.
+        "OUTBOX_LEASE_SECONDS": float(env.get("OUTBOX_LEASE_SECONDS") or 300),
         # A job that raises runs again after each of these delays (seconds), then is kept as failed.
         "JOB_RETRY_DELAYS": tuple(int(s) for s in (env.get("JOB_RETRY_DELAYS") or "10,60,300,1800").split(",")
                                   if s.strip()),
