@@ -209,6 +209,12 @@ socket.on("call_replaced", () => {
   closePeer();
   say(words.replaced);
 });
+// The booking moved to another recruiter (or was cancelled): this page is no longer part of the call.
+socket.on("call_moved", ({ reason }) => {
+  call.replaced = true;
+  closePeer();
+  say(reason === "cancelled" ? words.cancelled : words.moved);
+});
 socket.on("call_mode", ({ mode, requested }) => {
   if (mode === "phone") { window.location.reload(); return; }
   const banner = $("phone-request");
