@@ -107,6 +107,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "TURN_URLS": [u.strip() for u in (env.get("TURN_URLS") or "").split(",") if u.strip()],
         "TURN_SECRET": env.get("TURN_SECRET") or "",
         "TURN_TTL_SECONDS": int(env.get("TURN_TTL_SECONDS") or 4 * 3600),
+        # With TURN configured: media only through the relay, so neither participant learns the other's
+        # address (the browsers gather relay candidates only, and the signalling drops any other).
+        "FORCE_TURN_RELAY": _bool(env.get("FORCE_TURN_RELAY")),
         # A job-dating video room opens N minutes before its slot and closes N minutes after its end.
         "CALL_OPENS_MINUTES_BEFORE": int(env.get("CALL_OPENS_MINUTES_BEFORE") or 10),
         "CALL_CLOSES_MINUTES_AFTER": int(env.get("CALL_CLOSES_MINUTES_AFTER") or 15),

@@ -5,6 +5,8 @@
   Anyone else gets `not_found`; outside its window, `closed`. One socket per person: a second tab
   (or a reload whose old socket is not gone yet) replaces the first, which is told `call_replaced`.
 - `call_signal {"room", "description"|"candidate"}`: relayed to the other participant's socket only.
+  With `FORCE_TURN_RELAY`, the join's ack says `ice_transport_policy: "relay"` and any candidate
+  that is not a relayed one (in an event or in the SDP) is dropped here too.
 - `call_chat {"room", "text"}`: to both; not stored (the call is private and short).
 - `call_leave {"room"}`; a disconnect counts as leaving. The other side hears `call_peer {"present"}`.
 - Signals and chat check, each time, that the sender still belongs to the room (read from the
@@ -88,6 +90,7 @@ def _join(data: dict[str, Any]) -> dict[str, Any]:
     broadcast("call_peer", {"present": True}, room.channel, skip_sid=sid)
     return {"ok": True, "role": role, "polite": role == "candidate", "peer": peer_here,
             "ice_servers": services.ice_servers(current_app.config, current_user.id),
+            "ice_transport_policy": services.ice_transport_policy(current_app.config),
             "mode": room.mode.value, "phone_requested": room.phone_requested_at is not None,
             "closes_at": room.closes_at.isoformat()}
 
@@ -113,8 +116,13 @@ def _signal(data: dict[str, Any]) -> dict[str, Any]:
         if not (isinstance(description, dict) and description.get("type") in ("offer", "answer")
                 and isinstance(description.get("sdp"), str)):
             raise Refused(_("This request is not valid."), code="invalid")
-        message = {"description": {"type": description["type"], "sdp": description["sdp"]}}
+        sdp = description["sdp"]
+        if services.relay_only(current_app.config):
+            sdp = services.relayed_sdp(sdp)
+        message = {"description": {"type": description["type"], "sdp": sdp}}
     elif isinstance(candidate, dict) and isinstance(candidate.get("candidate"), str):
+        if services.relay_only(current_app.config) and not services.relayed_candidate(candidate["candidate"]):
+            return {"ok": True, "delivered": 0}  # a host or server-reflexive address stays with its owner
         message = {"candidate": {k: candidate.get(k) for k in ("candidate", "sdpMid", "sdpMLineIndex",
                                                                "usernameFragment")}}
     else:

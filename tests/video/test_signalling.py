@@ -274,3 +274,55 @@ def test_a_cancelled_booking_empties_its_room(app, session, world, people):
     offer = {"type": "offer", "sdp": "v=0\r\n"}
     assert recruiter.ask("call_signal", {"room": room.token, "description": offer})["code"] == "not_found"
     assert candidate.ask("call_signal", {"room": room.token, "description": offer})["code"] == "not_found"
+
+
+@pytest.fixture
+def relay_server(servers, app_config, tmp_path_factory) -> str:
+    """The same server with FORCE_TURN_RELAY on."""
+    key = ("relay", app_config["DATABASE_URL"])
+    if key not in servers:
+        servers[key] = WebProcess(
+            app_config["DATABASE_URL"], app_config["REDIS_URL"], secret_key=app_config["SECRET_KEY"],
+            mail_url=app_config["MAIL_URL"], log_path=tmp_path_factory.mktemp("video-log") / "server.log",
+            env={"FAIR_INSTANCE_PATH": str(tmp_path_factory.mktemp("video-instance")), **TURN,
+                 "FORCE_TURN_RELAY": "1"}).start()
+    return servers[key].url
+
+
+def test_forced_relay_tells_the_browser_and_keeps_each_address_from_the_other(app, session, world, people,
+                                                                               relay_server, server):
+    """Item 13 of issue 14: with FORCE_TURN_RELAY the page's RTCPeerConnection gets
+    iceTransportPolicy "relay", and host or server-reflexive candidates never reach the other side."""
+    room = _room_of(session, world.current, world.candidate.id)
+    plain = people(world.candidate)
+    assert plain.ask("call_join", {"room": room.token})["ice_transport_policy"] == "all"  # the default
+    plain.close()
+
+    candidate, recruiter = Person(app, relay_server, world.candidate), Person(app, relay_server, world.recruiter_a)
+    try:
+        joined = candidate.ask("call_join", {"room": room.token})
+        assert joined["ok"] is True and joined["ice_transport_policy"] == "relay"
+        assert [server["urls"] for server in joined["ice_servers"]][-1] == [
+            "turn:turn.example.org:3478?transport=udp"]
+        assert recruiter.ask("call_join", {"room": room.token})["ice_transport_policy"] == "relay"
+
+        host = {"candidate": "candidate:1 1 udp 2122260223 192.168.1.20 50000 typ host", "sdpMid": "0",
+                "sdpMLineIndex": 0}
+        srflx = {"candidate": "candidate:2 1 udp 1686052607 203.0.113.7 50001 typ srflx raddr 192.168.1.20 "
+                              "rport 50000", "sdpMid": "0", "sdpMLineIndex": 0}
+        relay = {"candidate": "candidate:3 1 udp 41885439 198.51.100.9 60000 typ relay raddr 203.0.113.7 "
+                              "rport 50001", "sdpMid": "0", "sdpMLineIndex": 0}
+        assert candidate.ask("call_signal", {"room": room.token, "candidate": host})["delivered"] == 0
+        assert candidate.ask("call_signal", {"room": room.token, "candidate": srflx})["delivered"] == 0
+        assert candidate.ask("call_signal", {"room": room.token, "candidate": relay})["delivered"] == 1
+        sdp = ("v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=candidate:1 1 udp 2122260223 192.168.1.20 50000 typ host"
+               "\r\na=candidate:3 1 udp 41885439 198.51.100.9 60000 typ relay raddr 203.0.113.7 rport 50001\r\n")
+        assert candidate.ask("call_signal", {"room": room.token, "description": {"type": "offer", "sdp": sdp}})["ok"]
+        _wait_for(lambda: len(recruiter.events("call_signal")) == 2)
+        got_candidate, got_offer = recruiter.events("call_signal")
+        assert got_candidate["candidate"]["candidate"] == relay["candidate"]
+        assert "192.168.1.20" not in got_offer["description"]["sdp"]
+        assert "typ relay" in got_offer["description"]["sdp"]
+    finally:
+        candidate.close()
+        recruiter.close()
