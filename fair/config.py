@@ -68,6 +68,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "REMINDER_OFFSETS": tuple(int(m) for m in (env.get("REMINDER_OFFSETS") or "1440,60").split(",") if m.strip()),
         "REMINDER_NOTICE_MINUTES": int(env.get("REMINDER_NOTICE_MINUTES") or 5),
         "BULK_BATCH_SIZE": int(env.get("BULK_BATCH_SIZE") or 50),
+        # A send job owns the outbox rows it claimed for N seconds, renewed while it sends; a row whose
+        # lease ran out (its worker died) is given to another job by the sweeper.
+        "OUTBOX_LEASE_SECONDS": float(env.get("OUTBOX_LEASE_SECONDS") or 300),
         # A job that raises runs again after each of these delays (seconds), then is kept as failed.
         "JOB_RETRY_DELAYS": tuple(int(s) for s in (env.get("JOB_RETRY_DELAYS") or "10,60,300,1800").split(",")
                                   if s.strip()),
@@ -89,6 +92,8 @@ def load_config(overrides: dict | None = None) -> dict:
         # A socket checks its user's security stamp (changed password, disabled account) at most every
         # N seconds, not on every event; logging out closes the user's sockets at once anyway.
         "SOCKET_USER_CHECK_SECONDS": int(env.get("SOCKET_USER_CHECK_SECONDS") or 30),
+        # Sockets one person may hold at once (tabs, devices); the one beyond is refused. 0: no cap.
+        "SOCKETS_PER_USER": int(env.get("SOCKETS_PER_USER") or 8),
         # Each web node beats in Redis every N seconds (0: never); a node silent for 3 beats is taken
         # for dead and its sockets forgotten (presence, call rooms). NODE_NAME names it in logs.
         "SOCKET_NODE_HEARTBEAT_SECONDS": float(env.get("SOCKET_NODE_HEARTBEAT_SECONDS") or 10),
@@ -110,6 +115,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "TURN_URLS": [u.strip() for u in (env.get("TURN_URLS") or "").split(",") if u.strip()],
         "TURN_SECRET": env.get("TURN_SECRET") or "",
         "TURN_TTL_SECONDS": int(env.get("TURN_TTL_SECONDS") or 4 * 3600),
+        # With TURN configured: media only through the relay, so neither participant learns the other's
+        # address (the browsers gather relay candidates only, and the signalling drops any other).
+        "FORCE_TURN_RELAY": _bool(env.get("FORCE_TURN_RELAY")),
         # A job-dating video room opens N minutes before its slot and closes N minutes after its end.
         "CALL_OPENS_MINUTES_BEFORE": int(env.get("CALL_OPENS_MINUTES_BEFORE") or 10),
         "CALL_CLOSES_MINUTES_AFTER": int(env.get("CALL_CLOSES_MINUTES_AFTER") or 15),

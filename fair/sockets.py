@@ -6,8 +6,11 @@
 - Every event is registered with `handle()`, which refuses it unless the user is still signed in
   (a changed password or a logout ends the session), the payload is a JSON object under the event's
   size limit, and the user is under the event's per-minute rate (counted in Redis, so it holds
-  across web nodes). A refusal is an acknowledgement `{"ok": False, "error": <translated>, "code": …}`;
+  across web nodes; while Redis is down, the same budget per node, in memory). A refusal is an
+  acknowledgement `{"ok": False, "error": <translated>, "code": …}`;
   the handler itself is never called.
+- A person holds at most `SOCKETS_PER_USER` sockets (counted in Redis, or per node while it is
+  down): the connection beyond is refused.
 - Each connection's sid is kept in Redis under its user, so that logging out disconnects that user's
   sockets on whichever node holds them (python-socketio forwards the disconnect on the message queue).
 - Each web node beats in Redis every `SOCKET_NODE_HEARTBEAT_SECONDS` and keeps the list of its
@@ -28,7 +31,9 @@ import logging
 import os
 import secrets
 import socket as _socket
+import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -38,6 +43,7 @@ import socketio as python_socketio
 from flask import current_app, g, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_socketio import ConnectionRefusedError as ConnectionRefused
 from flask_socketio import SocketIO, join_room
 from redis.exceptions import RedisError
 from sqlalchemy import inspect as sa_inspect
@@ -166,9 +172,10 @@ def on_disconnect(hook: DisconnectHook) -> None:
 
 
 def within_rate(user_id: int, bucket: str, per_minute: int) -> bool:
-    """A fixed one-minute window per user and bucket. If Redis is down the event is let through."""
+    """A fixed one-minute window per user and bucket, counted in Redis (across nodes). Without Redis,
+    or while it is down, the same budget holds per process (`within_local_rate`): never open."""
     if not current_app.config.get("REDIS_URL"):
-        return True
+        return within_local_rate(user_id, bucket, per_minute)
     key = f"fair:sockets:rate:{bucket}:{user_id}:{int(time.time() // 60)}"
     try:
         pipe = get_redis().pipeline()
@@ -176,9 +183,55 @@ def within_rate(user_id: int, bucket: str, per_minute: int) -> bool:
         pipe.expire(key, 70)
         count, _expiry = pipe.execute()
     except RedisError:
-        log.warning("rate limit not checked: Redis unavailable")
-        return True
+        log.warning("rate limit counted on this node only: Redis unavailable")
+        return within_local_rate(user_id, bucket, per_minute)
     return int(count) <= per_minute
+
+
+_local_events: dict[tuple[str, int], deque[float]] = {}  # (bucket, user) → times of the last minute's events
+_local_lock = threading.Lock()
+
+
+def within_local_rate(user_id: int, bucket: str, per_minute: int, at: float | None = None) -> bool:
+    """A sliding one-minute window per user and bucket, in this process."""
+    at = time.monotonic() if at is None else at
+    with _local_lock:
+        if len(_local_events) > 10_000:  # forget the windows that emptied
+            for key in [k for k, times in _local_events.items() if not times or times[-1] <= at - 60]:
+                del _local_events[key]
+        times = _local_events.setdefault((bucket, user_id), deque())
+        while times and times[0] <= at - 60:
+            times.popleft()
+        if len(times) >= per_minute:
+            return False
+        times.append(at)
+        return True
+
+
+def _local_socket_count(user_id: int) -> int:
+    return sum(1 for remembered in _socket_users.values() if remembered.values["id"] == user_id)
+
+
+def _within_socket_cap(user_id: int, sid: str) -> bool:
+    """At most `SOCKETS_PER_USER` sockets per person (0: no cap), counted in Redis across nodes, or
+    on this node while Redis is down. Called before the socket is remembered."""
+    cap = int(current_app.config.get("SOCKETS_PER_USER") or 0)
+    if cap <= 0:
+        return True
+    if current_app.config.get("REDIS_URL"):
+        try:
+            pipe = get_redis().pipeline()
+            pipe.sadd(_sids_key(user_id), sid)
+            pipe.scard(_sids_key(user_id))
+            pipe.expire(_sids_key(user_id), 24 * 3600)
+            _added, count, _expiry = pipe.execute()
+            if int(count) <= cap:
+                return True
+            get_redis().srem(_sids_key(user_id), sid)
+            return False
+        except RedisError:
+            log.warning("sockets of user %s counted on this node only: Redis unavailable", user_id)
+    return _local_socket_count(user_id) < cap
 
 
 def _sids_key(user_id: int) -> str:
@@ -325,6 +378,10 @@ def _socket_closed(user_id: int, sid: str, node: str | None = None) -> None:
 def _connect(auth: Any = None) -> bool:
     if not current_user.is_authenticated:
         return False  # the client gets a connect_error; nothing here for anonymous visitors
+    if not _within_socket_cap(current_user.id, request.sid):
+        log.warning("socket of user %s refused: over SOCKETS_PER_USER", current_user.id)
+        raise ConnectionRefused(_("Too many pages of this site are open. Close some of them and "
+                                       "reload this one."))
     _remember(request.sid, current_user)
     join_room(user_room(current_user.id))
     if current_app.config.get("REDIS_URL"):

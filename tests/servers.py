@@ -268,6 +268,8 @@ class SmtpSink:
     held: threading.Event = field(default_factory=threading.Event)
     released: threading.Event = field(default_factory=threading.Event)
     connections: int = 0
+    # A slow server: each DATA is answered this many seconds after it arrives.
+    delay: float = 0.0
 
     def start(self) -> "SmtpSink":
         import asyncio
@@ -296,6 +298,8 @@ class SmtpSink:
                     sink.held.set()
                     while not sink.released.is_set():
                         await asyncio.sleep(0.02)
+                if sink.delay:
+                    await asyncio.sleep(sink.delay)
                 with sink.lock:
                     if sink.replies:
                         return sink.replies.pop(0)
@@ -317,6 +321,7 @@ class SmtpSink:
             self.replies.clear()
             self.rcpt_replies.clear()
             self.connections = 0
+        self.delay = 0.0
         self.holding.clear()
         self.held.clear()
         self.released.clear()

@@ -138,7 +138,10 @@ def calendar_event(entry: CalendarEntry, *, with_attendee: bool = True):
         lines.append(entry.description)
     if entry.join_url:
         lines.append(entry.join_url)
-    attendees = (Attendee(email=user.email, name=user.full_name),) if with_attendee and user else ()
+    # The organiser is the no-reply address: an "accept" or "decline" from a calendar would go nowhere,
+    # so the invitation asks for none (the booking is already confirmed; changes are made in the app).
+    attendees = ((Attendee(email=user.email, name=user.full_name, partstat="ACCEPTED", rsvp=False),)
+                 if with_attendee and user else ())
     return CalendarEvent(
         uid=entry.uid, sequence=entry.sequence, starts_at=entry.starts_at, ends_at=entry.ends_at,
         timezone=timezone, summary=entry.summary, description="\n\n".join(lines), location=entry.location,

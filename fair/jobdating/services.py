@@ -55,6 +55,7 @@ from fair.jobdating.models import (
 from fair.mail.outbox import queue_mail
 from fair.mail.render import mail_url
 from fair.timezones import fair_zone, local_span_text, local_time_text
+from fair.video import rooms as call_rooms
 
 log = logging.getLogger("fair.jobdating")
 
@@ -364,6 +365,7 @@ def cancel_booking(session: Session, booking: Booking, *, by_user_id: int, now: 
     booking.cancel_reason = (reason or "").strip() or None
     session.flush()
     sync_calendar_later(session, booking)
+    call_rooms.booking_changed(session, booking.id, "cancelled")
     slot = session.get(Slot, booking.slot_id)
     offer_freed_slot(session, slot, now=now, excluding=booking.candidate_id)
     return booking
@@ -401,6 +403,7 @@ def reschedule(session: Session, booking: Booking, new_slot_id: int, *, now: dt.
     if new_slot.held_for_id == booking.candidate_id:
         new_slot.held_for_id, new_slot.held_until = None, None
     sync_calendar_later(session, booking)
+    call_rooms.booking_changed(session, booking.id, "moved")
     offer_freed_slot(session, old_slot, now=now, excluding=booking.candidate_id)
     return booking
 

@@ -7,6 +7,8 @@ a rollback, and a job alone cannot tell "already sent" from "not yet". The row c
 through a conditional UPDATE (queued / failed_temporary → sending), so the same job run twice sends
 once. A worker that dies in the middle of a send leaves the row in `sending` with a lease
 (`claimed_until`); the sweeper gives it back once the lease is over, so it is sent at most once more.
+A job that is alive renews the lease of the rows it still has to send while it sends (a slow SMTP
+server must not make a live batch look dead), and stops if it lost it.
 
 Temporary SMTP failures (4xx answers, refused or dropped connections) retry with growing delays
 through RQ's scheduler; permanent ones (5xx) stop at `failed_permanent` and are listed to the
@@ -55,7 +57,7 @@ log = logging.getLogger("fair.mail")
 BATCH_SIZE = 200             # rows per send job: one SMTP connection for all of them
 BULK_THRESHOLD = 20          # a transaction queueing more mail than this goes to the `bulk` queue
 COMMIT_EVERY = 25            # sent rows recorded together (a crash resends at most these)
-LEASE = dt.timedelta(minutes=5)           # a claimed row is another job's after this
+LEASE = dt.timedelta(minutes=5)           # a claimed row is another job's after this (OUTBOX_LEASE_SECONDS)
 QUEUED_GRACE = dt.timedelta(minutes=5)    # a queued row untouched this long lost its job: the sweeper re-enqueues it
 RETRY_DELAYS = (60, 300, 900, 3600, 3 * 3600, 6 * 3600)  # seconds before attempt 2, 3, …
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
@@ -154,6 +156,16 @@ class ConnectionFailure(TemporaryFailure):
     """The server could not be reached: no use trying the rest of the batch now."""
 
 
+class LeaseLost(Exception):
+    """The sweeper gave this job's rows to another job (the job stalled past its lease): stop sending."""
+
+
+def lease() -> dt.timedelta:
+    """How long a claim holds without renewal (config `OUTBOX_LEASE_SECONDS`, default LEASE)."""
+    seconds = current_app.config.get("OUTBOX_LEASE_SECONDS")
+    return dt.timedelta(seconds=float(seconds)) if seconds else LEASE
+
+
 def claim(session: Session, ids: Iterable[int], at: dt.datetime | None = None) -> tuple[str, list[OutboxMessage]]:
     """Take the rows that may be sent now, in one conditional UPDATE, and commit the claim.
 
@@ -175,7 +187,7 @@ def claim(session: Session, ids: Iterable[int], at: dt.datetime | None = None) -
                      or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= at)),
             ),
         )
-        .values(status=OutboxStatus.sending, claim_token=token, claimed_until=at + LEASE,
+        .values(status=OutboxStatus.sending, claim_token=token, claimed_until=at + lease(),
                 attempts=OutboxMessage.attempts + 1, updated_at=at)
         .execution_options(synchronize_session=False)
     )
@@ -375,7 +387,9 @@ def send_batch(session: Session, ids: Sequence[int]) -> dict[str, int]:
     """Claim, send each channel's rows over one connection, record each outcome. Returns counts per outcome.
 
     Sent rows are recorded COMMIT_EVERY at a time: a worker killed in between leaves them in
-    `sending`, and the sweeper sends them at most once more.
+    `sending`, and the sweeper sends them at most once more. Once a quarter of the lease has gone by,
+    the sent rows are recorded and the lease of the others renewed (`_renew`); if the sweeper took
+    them meanwhile, the batch stops there and leaves them to the job that has them now.
     """
     token, rows = claim(session, ids)
     counts = {"sent": 0, "failed_temporary": 0, "failed_permanent": 0, "skipped": len(ids) - len(rows)}
@@ -387,6 +401,9 @@ def send_batch(session: Session, ids: Sequence[int]) -> dict[str, int]:
     retries: dict[int, list[int]] = defaultdict(list)
     sent: list[OutboxMessage] = []
     unrecorded = 0
+    pending = {row.id for row in rows}  # claimed, not yet tried
+    held_for = lease()
+    renewed_at = now()
     try:
         for name, group in by_channel.items():
             channel = CHANNELS.get(name)
@@ -398,11 +415,16 @@ def send_batch(session: Session, ids: Sequence[int]) -> dict[str, int]:
             sender = channel.sender(session)
             try:
                 for index, row in enumerate(group):
+                    if now() - renewed_at >= held_for / 4:
+                        _renew(session, pending, sent, token, held_for)
+                        renewed_at, unrecorded = now(), 0
+                    pending.discard(row.id)
                     try:
                         sender.send(row)
                     except ConnectionFailure as exc:
-                        for pending in group[index:]:
-                            _record_failure(session, pending, token, str(exc), retries, counts)
+                        for waiting in group[index:]:
+                            pending.discard(waiting.id)
+                            _record_failure(session, waiting, token, str(exc), retries, counts)
                         break
                     except PermanentFailure as exc:
                         _record_permanent(session, row, token, str(exc))
@@ -419,6 +441,8 @@ def send_batch(session: Session, ids: Sequence[int]) -> dict[str, int]:
                         unrecorded = 0
             finally:
                 sender.close()
+    except LeaseLost:
+        log.warning("outbox batch stopped: the lease of %d message(s) was lost to another job", len(pending))
     finally:
         _record_sent(session, sent, token)
         session.commit()
@@ -427,6 +451,27 @@ def send_batch(session: Session, ids: Sequence[int]) -> dict[str, int]:
                      current_app.config["REDIS_URL"])
     log.info("outbox batch: %s", counts)
     return counts
+
+
+def _renew(session: Session, pending: set[int], sent: list[OutboxMessage], token: str,
+           held_for: dt.timedelta) -> None:
+    """Record what was sent, extend the lease of the rows still to send, and commit (so the sweeper
+    sees it). Only where this job's claim still holds: fewer rows renewed than pending means the
+    sweeper gave some away, and the batch stops (`LeaseLost`)."""
+    _record_sent(session, sent, token)
+    renewed = 0
+    if pending:
+        at = now()
+        renewed = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(pending), OutboxMessage.claim_token == token,
+                   OutboxMessage.status == OutboxStatus.sending)
+            .values(claimed_until=at + held_for, updated_at=at)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    session.commit()
+    if renewed != len(pending):
+        raise LeaseLost
 
 
 def _finish(session: Session, row: OutboxMessage, token: str, **values: Any) -> None:

@@ -160,6 +160,31 @@ def ice_servers(config: dict, user_id: int, now: dt.datetime | None = None) -> l
     return servers
 
 
+def relay_only(config: dict) -> bool:
+    """Whether media must go through TURN (`FORCE_TURN_RELAY`, and TURN configured to make it possible)."""
+    return bool(config.get("FORCE_TURN_RELAY") and config.get("TURN_URLS") and config.get("TURN_SECRET"))
+
+
+def ice_transport_policy(config: dict) -> str:
+    """RTCPeerConnection's `iceTransportPolicy`: "relay" hides each side's address from the other."""
+    return "relay" if relay_only(config) else "all"
+
+
+def relayed_candidate(candidate: str) -> bool:
+    """An ICE candidate line of type relay (the end-of-candidates "" passes too)."""
+    fields = candidate.split()
+    return not fields or ("typ" in fields and fields.index("typ") + 1 < len(fields)
+                          and fields[fields.index("typ") + 1] == "relay")
+
+
+def relayed_sdp(sdp: str) -> str:
+    """The SDP without the candidates that are not relayed (a browser that ignored the policy)."""
+    lines = sdp.split("\r\n")
+    kept = [line for line in lines
+            if not line.startswith("a=candidate:") or relayed_candidate(line[len("a="):])]
+    return "\r\n".join(kept)
+
+
 # ---------------------------------------------------------------- what each side sees
 
 

@@ -5,8 +5,14 @@
   Anyone else gets `not_found`; outside its window, `closed`. One socket per person: a second tab
   (or a reload whose old socket is not gone yet) replaces the first, which is told `call_replaced`.
 - `call_signal {"room", "description"|"candidate"}`: relayed to the other participant's socket only.
+  With `FORCE_TURN_RELAY`, the join's ack says `ice_transport_policy: "relay"` and any candidate
+  that is not a relayed one (in an event or in the SDP) is dropped here too.
 - `call_chat {"room", "text"}`: to both; not stored (the call is private and short).
 - `call_leave {"room"}`; a disconnect counts as leaving. The other side hears `call_peer {"present"}`.
+- Signals and chat check, each time, that the sender still belongs to the room (read from the
+  database: `rooms.participants`) and reach only those who do. A booking moved to another
+  recruiter or cancelled takes the old participant's sockets out at once; their page hears
+  `call_moved {"room", "reason": "moved"|"cancelled"}`.
 """
 from __future__ import annotations
 
@@ -17,10 +23,12 @@ from flask import current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import SocketIO, join_room, leave_room, rooms
+from sqlalchemy import select
 
 from fair.extensions import db, socketio
 from fair.sockets import Refused, broadcast, handle, on_disconnect
 from fair.video import presence, services
+from fair.video import rooms as rooms_of_calls
 from fair.video.models import CallMode, CallRoom
 
 CHAT_MAX_CHARS = 1000
@@ -82,26 +90,46 @@ def _join(data: dict[str, Any]) -> dict[str, Any]:
     broadcast("call_peer", {"present": True}, room.channel, skip_sid=sid)
     return {"ok": True, "role": role, "polite": role == "candidate", "peer": peer_here,
             "ice_servers": services.ice_servers(current_app.config, current_user.id),
+            "ice_transport_policy": services.ice_transport_policy(current_app.config),
             "mode": room.mode.value, "phone_requested": room.phone_requested_at is not None,
             "closes_at": room.closes_at.isoformat()}
 
 
+def _members_now(token: str) -> set[int]:
+    """The room's people as the database says now, if this socket's user is one of them. Not what
+    was true at join: a booking moved to another recruiter's slot, or cancelled, takes the old
+    participant out (and this socket out of the room) at once."""
+    room = db.session.execute(select(CallRoom).where(CallRoom.token == token)).scalar_one_or_none()
+    members = rooms_of_calls.participants(db.session, room) if room is not None else set()
+    if current_user.id not in members:
+        presence.remove(token, request.sid)
+        leave_room(f"call:{token}")
+        raise _not_found()
+    return members
+
+
 def _signal(data: dict[str, Any]) -> dict[str, Any]:
     token = _joined_token(data)
+    members = _members_now(token)
     description, candidate = data.get("description"), data.get("candidate")
     if description is not None:
         if not (isinstance(description, dict) and description.get("type") in ("offer", "answer")
                 and isinstance(description.get("sdp"), str)):
             raise Refused(_("This request is not valid."), code="invalid")
-        message = {"description": {"type": description["type"], "sdp": description["sdp"]}}
+        sdp = description["sdp"]
+        if services.relay_only(current_app.config):
+            sdp = services.relayed_sdp(sdp)
+        message = {"description": {"type": description["type"], "sdp": sdp}}
     elif isinstance(candidate, dict) and isinstance(candidate.get("candidate"), str):
+        if services.relay_only(current_app.config) and not services.relayed_candidate(candidate["candidate"]):
+            return {"ok": True, "delivered": 0}  # a host or server-reflexive address stays with its owner
         message = {"candidate": {k: candidate.get(k) for k in ("candidate", "sdpMid", "sdpMLineIndex",
                                                                "usernameFragment")}}
     else:
         raise Refused(_("This request is not valid."), code="invalid")
     delivered = 0
     for sid, user_id in presence.members(token).items():
-        if user_id != current_user.id:
+        if user_id != current_user.id and user_id in members:
             broadcast("call_signal", message, sid)
             delivered += 1
     return {"ok": True, "delivered": delivered}
@@ -115,6 +143,7 @@ def _chat(data: dict[str, Any]) -> dict[str, Any]:
         raise Refused(_("Write a message first."), code="invalid")
     if len(text) > CHAT_MAX_CHARS:
         raise Refused(_("This message is too long."), code="too_large")
+    _members_now(token)
     room = services.room_of(db.session, token, current_user.id)
     if room is None:
         raise _not_found()

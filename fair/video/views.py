@@ -133,6 +133,8 @@ def _words_call(room: CallRoom, role: str) -> dict[str, str]:
                       else _("The recruiter has left the call.")),
         "left": _("You have left the call."),
         "replaced": _("This call continues in another window."),
+        "moved": _("This interview has moved and no longer takes place in this room."),
+        "cancelled": _("This interview has been cancelled."),
         "closed": _("This interview room has closed."),
         "refused": _("You refused access to the camera or microphone. Allow it in your browser's settings, "
                      "then reload this page, or ask for a phone interview."),

@@ -187,3 +187,29 @@ def test_ical_js_reads_the_mailed_request_update_and_cancel_of_an_entry(app, ses
     assert read[1]["events"][0]["dtstart"]["iso"] == "2030-03-13T09:00:00.000Z"
     assert read[2]["events"][0]["status"] == "CANCELLED"
     assert read[0]["events"][0]["attendees"][0]["value"] == "mailto:candidate@example.org"
+    # Item 16: the organiser is the no-reply address, so no calendar is asked to send a reply there.
+    assert all(r["events"][0]["attendees"][0]["rsvp"] == "FALSE" for r in read)
+    assert all(r["events"][0]["attendees"][0]["partstat"] == "ACCEPTED" for r in read)
+
+
+def test_invitations_ask_for_no_reply_the_no_reply_organiser_would_never_read(app, session, smtp, world):
+    """Item 16: RSVP=FALSE and PARTSTAT=ACCEPTED on every ATTENDEE, METHOD:REQUEST kept so calendars import it."""
+    from fair.calendar.agenda import move_entry
+
+    edition, candidate = world
+    entry = _schedule(session, edition, candidate)
+    moved_start = START + dt.timedelta(hours=3)
+    move_entry(session, entry, starts_at=moved_start, ends_at=moved_start + dt.timedelta(minutes=20))
+    session.commit()
+    run_jobs(app)
+    mails = smtp.wait_for("candidate@example.org", 2)
+    for message in mails:
+        method, calendar = _calendar_of(message)
+        assert method == "REQUEST" and str(calendar["METHOD"]) == "REQUEST"
+        vevent = _event(calendar)
+        attendees = vevent["ATTENDEE"]
+        attendees = attendees if isinstance(attendees, list) else [attendees]
+        assert [str(a) for a in attendees] == ["mailto:candidate@example.org"]
+        for attendee in attendees:
+            assert attendee.params["RSVP"] == "FALSE"
+            assert attendee.params["PARTSTAT"] == "ACCEPTED"

@@ -3,6 +3,7 @@ python-socketio clients signed in as real users: who may join a call room, when,
 acknowledgement carries, and that offers, candidates and chat reach the other participant only."""
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from typing import Iterator
@@ -212,3 +213,116 @@ def test_a_lost_socket_counts_as_leaving(app, session, world, people):
     assert recruiter.events("call_peer") == [{"present": True}, {"present": False}]
     back = people(world.candidate)
     assert back.ask("call_join", {"room": room.token})["peer"] is True
+
+
+def test_a_booking_moved_to_another_recruiter_takes_the_first_one_out_of_the_room(app, session, world, people):
+    """Item 14 of issue 14: after the booking moved to recruiter A2's slot, recruiter A's open socket
+    still received the candidate's offer and its answer reached the candidate. Membership is now read
+    on every signal, and the move takes A's socket out of the room at once, telling its page."""
+    from fair import clock
+    from fair.jobdating.models import SlotMode
+    from fair.jobdating.services import open_availability, reschedule
+
+    room = _room_of(session, world.current, world.candidate.id)
+    candidate, first = people(world.candidate), people(world.recruiter_a)
+    assert candidate.ask("call_join", {"room": room.token})["ok"]
+    assert first.ask("call_join", {"room": room.token})["ok"]
+    offer = {"type": "offer", "sdp": "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n"}
+    assert candidate.ask("call_signal", {"room": room.token, "description": offer})["delivered"] == 1
+    _wait_for(lambda: first.events("call_signal"))
+
+    # The same time, with recruiter A2 (booked the day before, as the candidate could).
+    slot = open_availability(session, booth=world.booth_a, recruiter_id=world.recruiter_a2.id, mode=SlotMode.video,
+                             starts_at=world.current.starts_at, ends_at=world.current.ends_at, slot_minutes=30,
+                             buffer_minutes=0, location="").slots[0]
+    session.commit()
+    with clock.frozen_at(world.now - dt.timedelta(days=1)):
+        reschedule(session, world.current, slot.id)
+    session.commit()
+
+    _wait_for(lambda: first.events("call_moved"))
+    assert first.events("call_moved") == [{"room": room.token, "reason": "moved"}]
+    refused = first.ask("call_signal", {"room": room.token, "description": {"type": "answer", "sdp": "v=0\r\n"}})
+    assert refused["ok"] is False and refused["code"] == "not_found"
+    assert first.ask("call_chat", {"room": room.token, "text": "encore là ?"})["code"] == "not_found"
+    assert first.ask("call_join", {"room": room.token})["code"] == "not_found"
+
+    second = people(world.recruiter_a2)
+    joined = second.ask("call_join", {"room": room.token})
+    assert joined["ok"] is True and joined["role"] == "recruiter" and joined["peer"] is True
+    assert candidate.ask("call_signal", {"room": room.token, "description": offer})["delivered"] == 1
+    assert candidate.ask("call_chat", {"room": room.token, "text": "Bonjour"})["ok"]
+    _wait_for(lambda: second.events("call_signal") and second.events("call_chat"))
+    time.sleep(0.3)  # what the first recruiter would have received by now
+    assert len(first.events("call_signal")) == 1 and first.events("call_chat") == []
+    assert candidate.events("call_signal") == []  # the first recruiter's answer never reached the candidate
+
+
+def test_a_cancelled_booking_empties_its_room(app, session, world, people):
+    """Item 14: cancelling the booking takes both people out of the room at once."""
+    from fair.jobdating.services import cancel_booking
+
+    room = _room_of(session, world.current, world.candidate.id)
+    candidate, recruiter = people(world.candidate), people(world.recruiter_a)
+    assert candidate.ask("call_join", {"room": room.token})["ok"]
+    assert recruiter.ask("call_join", {"room": room.token})["ok"]
+    world.current.starts_at = world.now + dt.timedelta(minutes=1)  # cancellable by its recruiter
+    cancel_booking(session, world.current, by_user_id=world.recruiter_a.id, reason="Poste pourvu", by_recruiter=True)
+    session.commit()
+    _wait_for(lambda: candidate.events("call_moved") and recruiter.events("call_moved"))
+    assert candidate.events("call_moved") == [{"room": room.token, "reason": "cancelled"}]
+    offer = {"type": "offer", "sdp": "v=0\r\n"}
+    assert recruiter.ask("call_signal", {"room": room.token, "description": offer})["code"] == "not_found"
+    assert candidate.ask("call_signal", {"room": room.token, "description": offer})["code"] == "not_found"
+
+
+@pytest.fixture
+def relay_server(servers, app_config, tmp_path_factory) -> str:
+    """The same server with FORCE_TURN_RELAY on."""
+    key = ("relay", app_config["DATABASE_URL"])
+    if key not in servers:
+        servers[key] = WebProcess(
+            app_config["DATABASE_URL"], app_config["REDIS_URL"], secret_key=app_config["SECRET_KEY"],
+            mail_url=app_config["MAIL_URL"], log_path=tmp_path_factory.mktemp("video-log") / "server.log",
+            env={"FAIR_INSTANCE_PATH": str(tmp_path_factory.mktemp("video-instance")), **TURN,
+                 "FORCE_TURN_RELAY": "1"}).start()
+    return servers[key].url
+
+
+def test_forced_relay_tells_the_browser_and_keeps_each_address_from_the_other(app, session, world, people,
+                                                                               relay_server, server):
+    """Item 13 of issue 14: with FORCE_TURN_RELAY the page's RTCPeerConnection gets
+    iceTransportPolicy "relay", and host or server-reflexive candidates never reach the other side."""
+    room = _room_of(session, world.current, world.candidate.id)
+    plain = people(world.candidate)
+    assert plain.ask("call_join", {"room": room.token})["ice_transport_policy"] == "all"  # the default
+    plain.close()
+
+    candidate, recruiter = Person(app, relay_server, world.candidate), Person(app, relay_server, world.recruiter_a)
+    try:
+        joined = candidate.ask("call_join", {"room": room.token})
+        assert joined["ok"] is True and joined["ice_transport_policy"] == "relay"
+        assert [server["urls"] for server in joined["ice_servers"]][-1] == [
+            "turn:turn.example.org:3478?transport=udp"]
+        assert recruiter.ask("call_join", {"room": room.token})["ice_transport_policy"] == "relay"
+
+        host = {"candidate": "candidate:1 1 udp 2122260223 192.168.1.20 50000 typ host", "sdpMid": "0",
+                "sdpMLineIndex": 0}
+        srflx = {"candidate": "candidate:2 1 udp 1686052607 203.0.113.7 50001 typ srflx raddr 192.168.1.20 "
+                              "rport 50000", "sdpMid": "0", "sdpMLineIndex": 0}
+        relay = {"candidate": "candidate:3 1 udp 41885439 198.51.100.9 60000 typ relay raddr 203.0.113.7 "
+                              "rport 50001", "sdpMid": "0", "sdpMLineIndex": 0}
+        assert candidate.ask("call_signal", {"room": room.token, "candidate": host})["delivered"] == 0
+        assert candidate.ask("call_signal", {"room": room.token, "candidate": srflx})["delivered"] == 0
+        assert candidate.ask("call_signal", {"room": room.token, "candidate": relay})["delivered"] == 1
+        sdp = ("v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=candidate:1 1 udp 2122260223 192.168.1.20 50000 typ host"
+               "\r\na=candidate:3 1 udp 41885439 198.51.100.9 60000 typ relay raddr 203.0.113.7 rport 50001\r\n")
+        assert candidate.ask("call_signal", {"room": room.token, "description": {"type": "offer", "sdp": sdp}})["ok"]
+        _wait_for(lambda: len(recruiter.events("call_signal")) == 2)
+        got_candidate, got_offer = recruiter.events("call_signal")
+        assert got_candidate["candidate"]["candidate"] == relay["candidate"]
+        assert "192.168.1.20" not in got_offer["description"]["sdp"]
+        assert "typ relay" in got_offer["description"]["sdp"]
+    finally:
+        candidate.close()
+        recruiter.close()

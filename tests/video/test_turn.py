@@ -44,3 +44,20 @@ def test_the_settings_are_read_from_the_environment(monkeypatch):
     assert config["TURN_URLS"] == ["turn:turn.example.org:3478?transport=udp"]
     assert config["TURN_SECRET"] == SECRET and config["TURN_TTL_SECONDS"] == 4 * 3600
     assert config["CALL_OPENS_MINUTES_BEFORE"] == 5 and config["CALL_CLOSES_MINUTES_AFTER"] == 15
+
+
+def test_relay_is_forced_only_when_turn_can_carry_it(monkeypatch):
+    """Item 13 of issue 14: FORCE_TURN_RELAY without TURN would leave no way to connect."""
+    from fair.config import load_config
+    from fair.video.services import ice_transport_policy, relayed_candidate
+
+    turn = {"TURN_URLS": ["turn:turn.example.org"], "TURN_SECRET": SECRET}
+    assert ice_transport_policy({**turn, "FORCE_TURN_RELAY": True}) == "relay"
+    assert ice_transport_policy({**turn, "FORCE_TURN_RELAY": False}) == "all"
+    assert ice_transport_policy({"TURN_URLS": [], "TURN_SECRET": "", "FORCE_TURN_RELAY": True}) == "all"
+    monkeypatch.setenv("FORCE_TURN_RELAY", "1")
+    assert load_config({"SECRET_KEY": "x"})["FORCE_TURN_RELAY"] is True
+    assert relayed_candidate("candidate:3 1 udp 41885439 198.51.100.9 60000 typ relay raddr 0.0.0.0 rport 0")
+    assert relayed_candidate("")  # end of candidates
+    assert not relayed_candidate("candidate:1 1 udp 2122260223 192.168.1.20 50000 typ host")
+    assert not relayed_candidate("candidate:2 1 udp 1686052607 203.0.113.7 50001 typ srflx raddr relay rport 9")

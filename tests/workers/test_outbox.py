@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from tests.conftest import run_jobs
 from tests.workers.conftest import person
@@ -181,3 +182,82 @@ def test_an_invitation_carries_the_calendar_in_the_alternative_and_as_an_attachm
     assert len(calendar) == 1 and calendar[0].get_param("method") == "REQUEST"
     assert calendar[0].get_payload(decode=True) == ics
     assert attachment.get_filename() == "invitation.ics" and attachment.get_payload(decode=True) == ics
+
+
+def test_a_batch_slower_than_its_lease_renews_it_and_sends_each_mail_once(app, session, fresh_smtp, mail_to):
+    """Item 18 of issue 14: a slow SMTP server made a live batch look dead; the sweeper queued its rows
+    again and they went twice. The job renews the lease of the rows it still has while it sends."""
+    import threading
+
+    from fair.db import db
+    from fair.mail.models import OutboxStatus
+    from fair.mail.outbox import sweep
+
+    mail_to(fresh_smtp.url)
+    app.config["OUTBOX_LEASE_SECONDS"] = 1.5
+    fresh_smtp.delay = 0.5  # five messages: 2.5 s, longer than the lease
+    addresses = [f"slow{n}@example.org" for n in range(5)]
+    for n, address in enumerate(addresses):
+        queue(session, key=f"slow-{n}", to=address)
+    session.commit()
+
+    stop, sweeps = threading.Event(), []
+
+    def sweeper() -> None:  # the periodic sweeper, run over and over while the batch sends
+        while not stop.is_set():
+            with app.app_context():
+                try:
+                    sweeps.append(sweep(db.session))
+                finally:
+                    db.session.remove()
+            stop.wait(0.1)
+
+    thread = threading.Thread(target=sweeper, daemon=True)
+    thread.start()
+    try:
+        run_jobs(app)
+        fresh_smtp.wait_for(addresses[-1])
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+    run_jobs(app)  # whatever the sweeper queued again would be sent now
+
+    assert len(sweeps) >= 5, "the sweeper ran during the batch"
+    assert not any(sweeps), "no row of a live batch was taken for a dead worker's"
+    assert sorted(str(m["To"]) for m in fresh_smtp.messages) == addresses
+    assert [r.status for r in rows(session)] == [OutboxStatus.sent] * 5
+    assert all(r.attempts == 1 for r in rows(session))
+
+
+def test_a_batch_that_lost_its_lease_stops_sending(app, session, fresh_smtp, mail_to, clock):
+    """Item 18: once the sweeper gave the rows away (the job stalled past its lease), the job stops."""
+    from fair.mail import outbox
+    from fair.mail.models import OutboxStatus
+
+    mail_to(fresh_smtp.url)
+    for n in range(3):
+        queue(session, key=f"lost-{n}", to=f"lost{n}@example.org")
+    session.commit()
+    ids = [r.id for r in rows(session)]
+    sender_class = outbox.CHANNELS["mail"].sender
+    swept: list[int] = []
+
+    class Stalling(sender_class):  # the first message takes longer than the lease
+        def send(self, row):
+            super().send(row)
+            if row.id == ids[0]:
+                clock.advance(seconds=outbox.lease().total_seconds() + 1)
+                with Session(bind=session.get_bind()) as other:  # the sweeper, on another connection
+                    swept.extend(outbox.sweep(other))
+
+    outbox.CHANNELS["mail"] = outbox.Channel("mail", outbox.CHANNELS["mail"].render, Stalling)
+    try:
+        counts = outbox.send_batch(session, ids)
+    finally:
+        outbox.CHANNELS["mail"] = outbox.Channel("mail", outbox.CHANNELS["mail"].render, sender_class)
+    assert swept == ids
+    assert counts["sent"] == 1
+    assert len(fresh_smtp.wait_for("lost0@example.org")) == 1
+    assert fresh_smtp.to("lost1@example.org") == [] and fresh_smtp.to("lost2@example.org") == []
+    # The rows are the next job's now: this one recorded nothing over them.
+    assert [(r.status, r.claim_token) for r in rows(session)] == [(OutboxStatus.queued, None)] * 3

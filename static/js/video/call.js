@@ -17,7 +17,7 @@ const remoteVideo = $("remote-video");
 const localVideo = $("local-video");
 
 const call = {
-  pc: null, socket: null, role: null, polite: false, iceServers: [], local: null,
+  pc: null, socket: null, role: null, polite: false, iceServers: [], iceTransportPolicy: "all", local: null,
   joined: false, left: false, replaced: false, peer: false,
 };
 window.fairCall = call;  // read by the browser tests (connectionState, getStats)
@@ -75,7 +75,7 @@ function closePeer() {
 
 async function freshPeer() {
   closePeer();
-  const pc = new RTCPeerConnection({ iceServers: call.iceServers });
+  const pc = new RTCPeerConnection({ iceServers: call.iceServers, iceTransportPolicy: call.iceTransportPolicy });
   call.pc = pc;
   const state = { makingOffer: false, ignoreOffer: false, answerPending: false };
   pc.fairState = state;
@@ -180,6 +180,8 @@ async function afterJoin(answer, before) {
   call.role = answer.role;
   call.polite = answer.polite;
   call.iceServers = answer.ice_servers || [];
+  // "relay" (FORCE_TURN_RELAY): media only through TURN, so the other person never learns our address.
+  call.iceTransportPolicy = answer.ice_transport_policy === "relay" ? "relay" : "all";
   call.joined = true;
   call.peer = Boolean(answer.peer);
   if (answer.mode === "phone") { window.location.reload(); return; }
@@ -208,6 +210,12 @@ socket.on("call_replaced", () => {
   call.replaced = true;
   closePeer();
   say(words.replaced);
+});
+// The booking moved to another recruiter (or was cancelled): this page is no longer part of the call.
+socket.on("call_moved", ({ reason }) => {
+  call.replaced = true;
+  closePeer();
+  say(reason === "cancelled" ? words.cancelled : words.moved);
 });
 socket.on("call_mode", ({ mode, requested, requested_by: by }) => {
   if (mode === "phone") { window.location.reload(); return; }
