@@ -8,7 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, func, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fair.db import Base, UTCDateTime, enum_column, utcnow
+from fair.db import Base, UTCDateTime, bidi_free, enum_column, utcnow
 
 
 class OrganisationKind(str, enum.Enum):
@@ -58,6 +58,8 @@ class User(UserMixin, Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    _no_bidi = bidi_free("full_name")
 
     @property
     def is_active(self) -> bool:  # Flask-Login
@@ -112,6 +114,8 @@ class Organisation(Base):
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="organisation", cascade="all, delete-orphan"
     )
+
+    _no_bidi = bidi_free("name")
 
 
 class Membership(Base):

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fair.accounts.models import Organisation, User
 from fair.companies.models import Offer
-from fair.db import Base, UTCDateTime, enum_column, utcnow
+from fair.db import Base, UTCDateTime, bidi_free, enum_column, utcnow
 
 
 class PreferredContact(str, enum.Enum):
@@ -100,6 +100,8 @@ class CandidateCv(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     user: Mapped[User] = relationship()
+
+    _no_bidi = bidi_free("original_name")
 
 
 class Application(Base):

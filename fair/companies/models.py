@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fair.accounts.models import Organisation, User
-from fair.db import Base, UTCDateTime, enum_column, utcnow
+from fair.db import Base, UTCDateTime, bidi_free, enum_column, utcnow
 from fair.fairs.models import Edition
 
 
@@ -73,6 +73,8 @@ class BoothStaff(Base):
     job_title: Mapped[str | None] = mapped_column(String(120))
 
     booth: Mapped[Booth] = relationship(back_populates="staff")
+
+    _no_bidi = bidi_free("job_title")
     user: Mapped[User] = relationship()
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fair.accounts.models import Organisation, User
-from fair.db import Base, UTCDateTime, enum_column, utcnow
+from fair.db import Base, UTCDateTime, bidi_free, enum_column, utcnow
 
 
 class EditionStatus(str, enum.Enum):
@@ -149,6 +149,8 @@ class Invitation(Base):
     organisation: Mapped[Organisation | None] = relationship()
     invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
 
+    _no_bidi = bidi_free("organisation_name")
+
 
 # ---------------------------------------------------------------- bulk invitations
 
@@ -190,3 +192,5 @@ class BulkRecipient(Base):
     name: Mapped[str] = mapped_column(String(200), default="")
     locale: Mapped[str] = mapped_column(String(8), default="fr")
     queued_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    _no_bidi = bidi_free("name")

@@ -38,7 +38,7 @@ from fair.accounts.services import require_confirmed
 from fair.candidates.models import Application
 from fair.candidates.services import pseudonym
 from fair.companies.models import Booth, Offer
-from fair.db import Base, UTCDateTime, enum_column, utcnow
+from fair.db import Base, UTCDateTime, bidi_free, enum_column, utcnow
 from fair.fairs.models import Edition, EditionStatus
 from fair.fairs.rules import editions_run_by
 from fair.live.models import OPEN_STATUSES, QueueEntry
@@ -71,6 +71,8 @@ class ChatMessage(Base):
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     booth: Mapped[Booth] = relationship()
+
+    _no_bidi = bidi_free("text")
 
 
 class ChatMute(Base):
@@ -108,6 +110,8 @@ class PrivateMessage(Base):
     recruiter: Mapped[User] = relationship(foreign_keys=[recruiter_id])
     candidate: Mapped[User] = relationship(foreign_keys=[candidate_id])
     booth: Mapped[Booth] = relationship()
+
+    _no_bidi = bidi_free("text")
 
 
 class ChatRefused(Exception):
