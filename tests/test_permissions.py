@@ -111,8 +111,9 @@ EXPECTED: dict[str, list[Check]] = {
     "accounts.change_password": [Check("POST", lambda i: "/account/password", signed_in(422), {})],
     "accounts.resend_confirmation": [Check("POST", lambda i: "/confirm/resend", signed_in(302), {})],
     "accounts.logout": [Check("POST", lambda i: "/logout", everyone(302), {})],
-    "accounts.login_verify": [Check("GET", lambda i: "/login/verify", everyone(302)),
-                              Check("POST", lambda i: "/login/verify", everyone(302), {})],
+    # No password given first: anonymous visitors go back to the login page, signed-in people home.
+    "accounts.login_verify": [Check("GET", lambda i: "/login/verify", signed_in(302)),
+                              Check("POST", lambda i: "/login/verify", signed_in(302), {})],
     "accounts.mfa_setup": [Check("GET", lambda i: "/account/two-step", {**signed_in(200), "candidate": 404}),
                            Check("POST", lambda i: "/account/two-step", {**signed_in(422), "candidate": 404}, {})],
     "accounts.mfa_recovery_codes": [Check("POST", lambda i: "/account/two-step/recovery-codes",
