@@ -51,6 +51,9 @@ def load_config(overrides: dict | None = None) -> dict:
         # Registrations per address (normalised) and per client network (IPv4 /24, IPv6 /64).
         "REGISTER_RATE_LIMIT": env.get("REGISTER_RATE_LIMIT") or "3 per hour",
         "REGISTER_NETWORK_RATE_LIMIT": env.get("REGISTER_NETWORK_RATE_LIMIT") or "30 per hour",
+        # Roles that must use two-step verification (TOTP): any of admin, organiser, recruiter, adviser;
+        # empty: offered to staff, required of nobody.
+        "MFA_REQUIRED_ROLES": env.get("MFA_REQUIRED_ROLES", "admin,organiser"),
         "PASSWORD_RESET_MAX_AGE": int(env.get("PASSWORD_RESET_MAX_AGE") or 3600),
         "EMAIL_CONFIRM_MAX_AGE": int(env.get("EMAIL_CONFIRM_MAX_AGE") or 7 * 24 * 3600),
         "INVITATION_MAX_AGE": int(env.get("INVITATION_MAX_AGE") or 30 * 24 * 3600),

@@ -91,6 +91,9 @@ def app_config(database_url, valkey, smtp, tmp_path) -> dict[str, Any]:
         "REMEMBER_COOKIE_SECURE": False,
         # In-process apps (Flask-SocketIO's test client) run no node heartbeat; the real server processes do.
         "SOCKET_NODE_HEARTBEAT_SECONDS": 0,
+        # Tests all over the suite log organisers and admins in with `login`: two-step verification is
+        # required of nobody unless a test turns it on (tests/accounts/test_mfa.py does).
+        "MFA_REQUIRED_ROLES": "",
         "TESTING": True,
     }
 

@@ -378,6 +378,8 @@ class WebProcess:
         env.update({
             "DATABASE_URL": self.database_url, "REDIS_URL": self.redis_url, "SECRET_KEY": self.secret_key,
             "MAIL_URL": self.mail_url, "BASE_URL": self.url, "HOST": "127.0.0.1", "PORT": str(self.port),
+            # Staff sign in without a second factor unless a test asks for it (as in tests/conftest.py).
+            "MFA_REQUIRED_ROLES": "",
             "LOGIN_RATE_LIMIT": "1000 per minute", "FAIR_INSTANCE_PATH": env.get("FAIR_INSTANCE_PATH", "")
             or str(Path(os.environ.get("TMPDIR", "/tmp")) / f"fair-live-{self.port}"),
         })

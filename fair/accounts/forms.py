@@ -111,3 +111,31 @@ class ChangePasswordForm(FlaskForm):
 
 class ResendConfirmationForm(FlaskForm):
     submit = SubmitField(_l("Send me a new confirmation link"))
+
+
+def _code_field(label: str, field_id: str | None = None) -> StringField:
+    return StringField(label, id=field_id, validators=[
+        DataRequired(message=_l("Enter the code.")),
+        Length(max=32, message=_l("The code is too long.")),
+    ])
+
+
+class TotpCodeForm(FlaskForm):
+    """One code from the authenticator app: to confirm enrolment, new recovery codes or turning it off."""
+
+    code = _code_field(_l("Code from the app (6 digits)"))
+
+
+class RegenerateCodesForm(FlaskForm):
+    code = _code_field(_l("Code from the app (6 digits)"), "regenerate-code")
+
+
+class DisableMfaForm(FlaskForm):
+    code = _code_field(_l("Code from the app (6 digits)"), "disable-code")
+
+
+class SecondStepForm(FlaskForm):
+    """The login's second step: a code from the app, or one of the recovery codes."""
+
+    code = _code_field(_l("Code from the app, or a recovery code"))
+    submit = SubmitField(_l("Continue"))

@@ -1,11 +1,13 @@
 """Register, confirm the address, log in and out, reset a forgotten password, manage one's account."""
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import logging
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     jsonify,
@@ -23,18 +25,23 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from fair.accounts import jobs, services
+from fair import clock, instance
+from fair.accounts import jobs, mfa, services
 from fair.accounts.forms import (
     ChangePasswordForm,
+    DisableMfaForm,
     ForgotPasswordForm,
     LoginForm,
     ProfileForm,
+    RegenerateCodesForm,
     RegisterForm,
     ResendConfirmationForm,
     ResetPasswordForm,
+    SecondStepForm,
+    TotpCodeForm,
 )
 from fair.accounts.models import MembershipRole, OrganisationKind, User
-from fair.extensions import db, limiter
+from fair.extensions import db, limiter, read_user
 from fair.forms import form_status
 from fair.security import safe_next_url
 from fair.sockets import disconnect_user
@@ -43,6 +50,11 @@ bp = Blueprint("accounts", __name__)
 log = logging.getLogger("fair.accounts")
 
 LOGIN_FAILED = _l("Email address or password incorrect.")
+WRONG_CODE = _l("This code is not right, or it was already used. Wait for the next code of the app, "
+                "or use one of your recovery codes.")
+# The login's second step: who passed the password, until when (not signed in meanwhile).
+MFA_PENDING = "mfa_pending"
+MFA_PENDING_MINUTES = 5
 
 
 # ---------------------------------------------------------------- throttling
@@ -86,6 +98,14 @@ def _network_key() -> str:
     return f"net:{ipaddress.ip_network(f'{ip}/{prefix}', strict=False)}"
 
 
+def _pending_user_key() -> str:
+    """Counts second-step attempts on one account, whatever session or address they come from."""
+    pending = session.get(MFA_PENDING)
+    if isinstance(pending, dict) and pending.get("user_id"):
+        return f"mfa:{pending['user_id']}"
+    return f"addr:{get_remote_address()}"
+
+
 def _signed_in_user_key() -> str:
     return f"user:{current_user.id}" if current_user.is_authenticated else f"addr:{get_remote_address()}"
 
@@ -112,6 +132,83 @@ def _start_session(user: User) -> None:
     """A fresh session for the signed-in user: nothing planted before login survives (fixation)."""
     session.clear()
     login_user(user)
+
+
+# ---------------------------------------------------------------- two-step verification: login and gate
+
+def _mfa_required_roles() -> tuple[str, ...]:
+    return mfa.parse_required_roles(current_app.config.get("MFA_REQUIRED_ROLES", ""))
+
+
+def _secret_key() -> str:
+    return current_app.config["SECRET_KEY"]
+
+
+def _mark_mfa_passed() -> None:
+    """This session gave the second factor (the server-side session row will carry it)."""
+    session["mfa_at"] = clock.now().isoformat()
+
+
+def _begin_second_step(user: User, next_url: str | None) -> None:
+    """The password was right: nobody is signed in until the code is, only this pending mark."""
+    logout_user()
+    session.clear()
+    session[MFA_PENDING] = {
+        "user_id": user.id, "stamp": user.security_stamp, "next": next_url,
+        "until": (clock.now() + dt.timedelta(minutes=MFA_PENDING_MINUTES)).isoformat(),
+    }
+
+
+def _pending_user() -> User | None:
+    pending = session.get(MFA_PENDING)
+    if not isinstance(pending, dict):
+        return None
+    try:
+        user_id = int(pending["user_id"])
+        until = dt.datetime.fromisoformat(pending["until"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if clock.now() > until:
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active or user.security_stamp != pending.get("stamp") or not mfa.is_enabled(user):
+        return None
+    return user
+
+
+def _after_password(user: User, next_url: str | None) -> Response:
+    """Where a right password leads: the second step, enrolment when it is required, or the page asked for."""
+    if mfa.is_enabled(user):
+        _begin_second_step(user, next_url)
+        return redirect(url_for("accounts.login_verify"))
+    _start_session(user)
+    if mfa.is_required(user, _mfa_required_roles()):
+        return redirect(url_for("accounts.mfa_setup"))
+    return redirect(next_url or landing_url(user))
+
+
+# What a signed-in person who must still give (or set up) the second factor may reach.
+_GATE_OPEN = frozenset({"accounts.mfa_setup", "accounts.logout", "accounts.login_verify", "static", "set_language"})
+
+
+@bp.before_app_request
+def second_factor_gate():
+    """Staff with MFA on give it in every session; those for whom it is required set it up first."""
+    if request.endpoint is None or request.endpoint in _GATE_OPEN:
+        return None
+    return read_user(_gate_for, None)
+
+
+def _gate_for(user: User):
+    if mfa.is_enabled(user):
+        if session.get("mfa_at"):
+            return None
+        # A session opened before the second factor was turned on (another browser): ask for it now.
+        _begin_second_step(user, safe_next_url(request.full_path) if request.method == "GET" else None)
+        return redirect(url_for("accounts.login_verify"))
+    if mfa.is_required(user, _mfa_required_roles()):
+        return redirect(url_for("accounts.mfa_setup"))
+    return None
 
 
 def _remember_language(response: Response, locale: str) -> Response:
@@ -245,11 +342,44 @@ def login():
         elif not user.is_active:
             error = _l("This account is disabled. Please contact the organiser of your fair.")
         else:
-            _start_session(user)
-            log.info("account %s logged in", user.id)
-            return redirect(next_url or landing_url(user))
+            log.info("account %s gave the right password", user.id)
+            return _after_password(user, next_url)
     status = 422 if error else form_status(form)
     return render_template("accounts/login.html", form=form, error=error, next_url=next_url), status
+
+
+@bp.route("/login/verify", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, key_func=_pending_user_key, methods=["POST"])
+def login_verify():
+    """The second step of a login: a code from the app (one step either side) or a recovery code."""
+    user = _pending_user()
+    if user is None:
+        session.pop(MFA_PENDING, None)
+        if current_user.is_authenticated:
+            return redirect(landing_url(current_user))
+        flash(_("Please log in again: the time for the second step ran out."), "info")
+        return redirect(url_for("accounts.login"))
+    form = SecondStepForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            used = mfa.verify_second_step(db.session, user, form.code.data, _secret_key())
+        except mfa.MfaRefused:
+            db.session.rollback()
+            error = WRONG_CODE
+        else:
+            next_url = safe_next_url(session[MFA_PENDING].get("next"))
+            db.session.commit()
+            _start_session(user)
+            _mark_mfa_passed()
+            log.info("account %s logged in with a second factor (%s)", user.id, used)
+            if used == "recovery":
+                flash(_("You used a recovery code. %(count)d are left: if you lost your device, set up "
+                        "two-step verification again from your account.",
+                        count=mfa.unused_recovery_codes(db.session, user)), "warning")
+            return redirect(next_url or landing_url(user))
+    status = 422 if error else form_status(form)
+    return _no_store(make_response(render_template("accounts/login_verify.html", form=form, error=error), status))
 
 
 @bp.route("/logout", methods=["POST"])
@@ -293,6 +423,10 @@ def reset_password(token: str):
             db.session.rollback()
             return _no_store(make_response(render_template("accounts/reset_invalid.html"), 400))
         db.session.commit()
+        if mfa.is_enabled(user):  # a link from a mailbox is not the second factor
+            _begin_second_step(user, None)
+            flash(_("Your password is changed. Enter a code to finish logging in."), "success")
+            return redirect(url_for("accounts.login_verify"))
         _start_session(user)
         flash(_("Your password is changed. You are logged in."), "success")
         return redirect(landing_url(user))
@@ -319,8 +453,28 @@ def _role_label(kind: OrganisationKind, role: MembershipRole) -> str:
     return str(_ROLE_LABELS.get((kind, role), _l("Member")))
 
 
+def _mfa_section(user: User, regenerate_form: RegenerateCodesForm | None,
+                 disable_form: DisableMfaForm | None, error: str | None) -> dict | None:
+    """What the "Two-step verification" section shows; None for candidates, who never see it."""
+    if not mfa.is_offered(user):
+        return None
+    enabled = mfa.is_enabled(user)
+    return {
+        "enabled": enabled,
+        "enabled_at": user.totp_enabled_at,
+        "required": mfa.is_required(user, _mfa_required_roles()),
+        "codes_left": mfa.unused_recovery_codes(db.session, user) if enabled else 0,
+        "regenerate_form": regenerate_form or RegenerateCodesForm(formdata=None),
+        "disable_form": disable_form or DisableMfaForm(formdata=None),
+        "error": error,
+    }
+
+
 def _render_account(profile_form: ProfileForm | None = None,
-                    password_form: ChangePasswordForm | None = None):
+                    password_form: ChangePasswordForm | None = None,
+                    regenerate_form: RegenerateCodesForm | None = None,
+                    disable_form: DisableMfaForm | None = None,
+                    mfa_error: str | None = None):
     user = current_user._get_current_object()
     memberships = [
         {"id": m.organisation.id, "name": m.organisation.name, "kind": _KIND_LABELS.get(m.organisation.kind, ""),
@@ -333,7 +487,8 @@ def _render_account(profile_form: ProfileForm | None = None,
         password_form=password_form or ChangePasswordForm(formdata=None),
         resend_form=ResendConfirmationForm(formdata=None) if user.email_confirmed_at is None else None,
         memberships=memberships,
-    ), form_status(profile_form, password_form)
+        mfa_state=_mfa_section(user, regenerate_form, disable_form, mfa_error),
+    ), 422 if mfa_error else form_status(profile_form, password_form, regenerate_form, disable_form)
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -364,7 +519,97 @@ def change_password():
         form.current_password.errors.append(_l("The current password is not correct."))
         return _render_account(password_form=form)
     db.session.commit()
+    mfa_at = session.get("mfa_at")
     _start_session(user)  # the new stamp: this session stays, every other one ends
+    if mfa_at:
+        session["mfa_at"] = mfa_at  # ... and keeps the second factor it gave
     flash(_("Your password is changed. Other devices where you were logged in are now logged out."),
           "success")
+    return redirect(url_for("accounts.account"))
+
+
+# ---------------------------------------------------------------- two-step verification: the account's section
+
+def _staff_user() -> User:
+    user = current_user._get_current_object()
+    if not mfa.is_offered(user):
+        abort(404)
+    return user
+
+
+def _recovery_codes_page(codes: list[str]):
+    return _no_store(make_response(render_template("accounts/mfa_recovery_codes.html", codes=codes)))
+
+
+@bp.route("/account/two-step", methods=["GET", "POST"])
+@login_required
+@limiter.limit(_login_rate_limit, key_func=_signed_in_user_key, methods=["POST"])
+def mfa_setup():
+    """Enrolment: scan the QR code (or type the secret), confirm with one code, keep the recovery codes."""
+    user = _staff_user()
+    if mfa.is_enabled(user):
+        return redirect(url_for("accounts.account") + "#mfa-heading")
+    secret = mfa.pending_secret(user, _secret_key())
+    if db.session.is_modified(user):
+        db.session.commit()  # the secret the app scans stays the same until confirmed
+    form = TotpCodeForm()
+    if form.validate_on_submit():
+        try:
+            codes = mfa.enable(db.session, user, form.code.data, _secret_key())
+        except mfa.MfaRefused:
+            db.session.rollback()
+            form.code.errors.append(WRONG_CODE)
+        else:
+            db.session.commit()
+            _mark_mfa_passed()
+            log.info("account %s turned two-step verification on", user.id)
+            return _recovery_codes_page(codes)
+    uri = mfa.provisioning_uri(user, secret, instance.current(db.session).name)
+    return _no_store(make_response(render_template(
+        "accounts/mfa_setup.html", form=form, qr_code=mfa.qr_data_uri(uri), secret=mfa.grouped(secret),
+        required=mfa.is_required(user, _mfa_required_roles())), form_status(form)))
+
+
+@bp.route("/account/two-step/recovery-codes", methods=["POST"])
+@login_required
+@limiter.limit(_login_rate_limit, key_func=_signed_in_user_key)
+def mfa_recovery_codes():
+    user = _staff_user()
+    form = RegenerateCodesForm()
+    if not mfa.is_enabled(user):
+        return redirect(url_for("accounts.mfa_setup"))
+    if not form.validate_on_submit():
+        return _render_account(regenerate_form=form)
+    try:
+        codes = mfa.regenerate_recovery_codes(db.session, user, form.code.data, _secret_key())
+    except mfa.MfaRefused:
+        db.session.rollback()
+        form.code.errors.append(WRONG_CODE)
+        return _render_account(regenerate_form=form)
+    db.session.commit()
+    return _recovery_codes_page(codes)
+
+
+@bp.route("/account/two-step/disable", methods=["POST"])
+@login_required
+@limiter.limit(_login_rate_limit, key_func=_signed_in_user_key)
+def mfa_disable():
+    user = _staff_user()
+    form = DisableMfaForm()
+    if not mfa.is_enabled(user):
+        return redirect(url_for("accounts.account"))
+    if not form.validate_on_submit():
+        return _render_account(disable_form=form)
+    try:
+        mfa.disable(db.session, user, form.code.data, _secret_key(), _mfa_required_roles())
+    except mfa.MfaRequired:
+        db.session.rollback()
+        return _render_account(mfa_error=_("Two-step verification is required for your role: it cannot "
+                                           "be turned off."))
+    except mfa.MfaRefused:
+        db.session.rollback()
+        form.code.errors.append(WRONG_CODE)
+        return _render_account(disable_form=form)
+    db.session.commit()
+    flash(_("Two-step verification is off."), "success")
     return redirect(url_for("accounts.account"))

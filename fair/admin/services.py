@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from fair import jobs
 from fair.accounts import jobs as account_jobs
+from fair.accounts import mfa
 from fair.accounts.models import (
     JoinRequest,
     Membership,
@@ -293,6 +294,13 @@ def send_password_reset(session: Session, user: User) -> None:
         raise AdminRefused(_("This account is disabled: enable it before sending a password reset."))
     account_jobs.send_password_reset.after_commit(session, user.id)
     record(session, "user.password_reset", user)
+
+
+def reset_mfa(session: Session, user: User) -> None:
+    """A lost device: the person sets two-step verification up again (at next login when it is required)."""
+    if not user.totp_secret and user.totp_enabled_at is None:
+        raise AdminRefused(_("This person has not set up two-step verification."))
+    mfa.reset(session, user)
 
 
 def set_admin(session: Session, user: User, granted: bool) -> None:

@@ -293,6 +293,13 @@ def send_password_reset(user_id: int):
                           _("A password reset link is on its way to %(name)s."))
 
 
+@bp.route("/people/<int:user_id>/reset-mfa", methods=["POST"])
+@admin_required
+def reset_mfa(user_id: int):
+    return _person_action(user_id, lambda u: services.reset_mfa(db.session, u),
+                          _("The two-step verification of %(name)s is reset: they will set it up again."))
+
+
 @bp.route("/people/<int:user_id>/grant-admin", methods=["POST"])
 @admin_required
 def grant_admin(user_id: int):

@@ -3,6 +3,7 @@ signed-in role 404, anonymous visitors the login page. The world gets organisati
 its own for the actions to act on, so that no action touches a role's own account."""
 from __future__ import annotations
 
+from fair.db import utcnow
 from tests.matrix import Check, only
 
 ADMIN = "admin"
@@ -47,6 +48,9 @@ _add("admin.end_sessions",
      Check("POST", lambda i: "/admin/people/{adm_person}/end-sessions".format(**i), _admin(302), {}))
 _add("admin.send_password_reset",
      Check("POST", lambda i: "/admin/people/{adm_person}/password-reset".format(**i), _admin(302), {}))
+_add("admin.reset_mfa",
+     Check("POST", lambda i: "/admin/people/{adm_mfa_person}/reset-mfa".format(**i), _admin(302), {}),
+     Check("POST", lambda i: "/admin/people/999999/reset-mfa", only({}), {}))
 _add("admin.grant_admin",
      Check("POST", lambda i: "/admin/people/{adm_person}/grant-admin".format(**i), _admin(302), {}))
 _add("admin.revoke_admin",
@@ -71,4 +75,6 @@ def build(factory, session, world) -> None:
         adm_to_disable=factory.user(email="admin.disable@example.org").id,
         adm_disabled=factory.user(email="admin.enable@example.org", is_active_account=False).id,
         adm_other_admin=factory.user(email="admin.other@example.org", is_admin=True).id,
+        adm_mfa_person=factory.user(email="admin.mfa@example.org", totp_secret="not-a-real-secret",
+                                    totp_enabled_at=utcnow()).id,
     )
