@@ -119,6 +119,9 @@ def run(supervisor: Supervisor) -> int:
         "PYTHONUNBUFFERED": "1",
     })
     env.setdefault("BASE_URL", url.rstrip("/"))
+    # The demo's organiser and administrator try the product at once; a deployed instance requires
+    # two-step verification of them (MFA_REQUIRED_ROLES, default admin,organiser).
+    env.setdefault("MFA_REQUIRED_ROLES", "")
 
     if env.get("REDIS_URL"):
         redis_note = "REDIS_URL (external server)"
