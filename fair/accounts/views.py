@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import unicodedata
 
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
@@ -11,7 +12,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from fair.accounts import jobs, services
+from fair.accounts import jobs, services, sessions
 from fair.accounts.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -22,8 +23,10 @@ from fair.accounts.forms import (
     ResetPasswordForm,
 )
 from fair.accounts.models import MembershipRole, OrganisationKind, User
+from fair.calendar import feeds
 from fair.extensions import db, limiter
 from fair.forms import form_status
+from fair.jobs import after_commit
 from fair.security import safe_next_url
 from fair.sockets import disconnect_user
 
@@ -46,9 +49,27 @@ def _reset_rate_limit() -> str:
 
 
 def _submitted_email_key() -> str:
-    """Counts attempts on one account whatever address they come from (spread-out guessing)."""
-    email = (request.form.get("email") or "").strip().lower()
+    """Counts attempts on one address whatever network they come from (spread-out guessing).
+
+    Keyed on the address as the account lookup reads it (`normalise_email`: a fullwidth letter or an
+    ideographic full stop in the domain name the same account), so another spelling gets no fresh budget.
+    """
+    email = _folded_email()
     return f"email:{email}" if email else f"addr:{get_remote_address()}"
+
+
+def _submitted_account_key() -> str:
+    """Counts attempts on the account the address names, however it is spelt."""
+    email = _folded_email()
+    user = services.find_user_by_email(email) if email else None
+    if user is not None:
+        return f"account:{user.id}"
+    return f"email:{email}" if email else f"addr:{get_remote_address()}"
+
+
+def _folded_email() -> str:
+    raw = (request.form.get("email") or "")[:320]
+    return unicodedata.normalize("NFKC", services.normalise_email(raw)).casefold()
 
 
 def _signed_in_user_key() -> str:
@@ -72,9 +93,31 @@ def landing_url(user: User) -> str:
 
 
 def _start_session(user: User) -> None:
-    """A fresh session for the signed-in user: nothing planted before login survives (fixation)."""
+    """A fresh session for the signed-in user: nothing planted before login survives (fixation).
+
+    The one place a session starts (after the password, or after a second factor): a server-side
+    row (fair/accounts/sessions.py) whose secret the signed cookie carries. Commits.
+    """
     session.clear()
+    token = sessions.start(db.session, user, ip_address=get_remote_address() or "",
+                           user_agent=request.headers.get("User-Agent", ""))
+    db.session.commit()
     login_user(user)
+    session[sessions.SESSION_TOKEN_KEY] = token
+
+
+def _end_every_session(user: User) -> None:
+    """Every session of `user` ends, this one too, and their live pages close once this commits."""
+    sessions.end_all(db.session, user)
+    user_id = user.id
+    after_commit(db.session, lambda: disconnect_user(user_id))
+
+
+def _rotate_calendar_feed(user: User) -> None:
+    """A password reset or change means someone else may have known the account: the calendar
+    address (a credential of its own) changes too, and the old one answers 404."""
+    if feeds.feed_of(db.session, user.id) is not None:
+        feeds.renew_feed(db.session, user.id)
 
 
 def _remember_language(response: Response, locale: str) -> Response:
@@ -169,6 +212,7 @@ def resend_confirmation():
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_rate_limit, methods=["POST"])
 @limiter.limit(_login_rate_limit, key_func=_submitted_email_key, methods=["POST"])
+@limiter.limit(_login_rate_limit, key_func=_submitted_account_key, methods=["POST"])
 def login():
     next_url = safe_next_url(request.args.get("next"))
     if current_user.is_authenticated and request.method == "GET":
@@ -193,7 +237,10 @@ def login():
 def logout():
     """POST only, with CSRF: a link or an image elsewhere cannot log people out."""
     if current_user.is_authenticated:
-        disconnect_user(current_user.id)  # their live pages stop too, on every node
+        sessions.end(db.session, session.get(sessions.SESSION_TOKEN_KEY))
+        user_id = current_user.id
+        after_commit(db.session, lambda: disconnect_user(user_id))  # their live pages stop too, on every node
+        db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are logged out."), "success")
@@ -205,6 +252,7 @@ def logout():
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit(_reset_rate_limit, methods=["POST"])
 @limiter.limit(_reset_rate_limit, key_func=_submitted_email_key, methods=["POST"])
+@limiter.limit(_reset_rate_limit, key_func=_submitted_account_key, methods=["POST"])
 def forgot_password():
     """Known and unknown addresses get the very same page: it must not reveal who has an account."""
     form = ForgotPasswordForm()
@@ -229,6 +277,8 @@ def reset_password(token: str):
         if user is None:
             db.session.rollback()
             return _no_store(make_response(render_template("accounts/reset_invalid.html"), 400))
+        _end_every_session(user)
+        _rotate_calendar_feed(user)
         db.session.commit()
         _start_session(user)
         flash(_("Your password is changed. You are logged in."), "success")
@@ -300,8 +350,10 @@ def change_password():
                                     new_password=form.new_password.data):
         form.current_password.errors.append(_l("The current password is not correct."))
         return _render_account(password_form=form)
+    _end_every_session(user)
+    _rotate_calendar_feed(user)
     db.session.commit()
-    _start_session(user)  # the new stamp: this session stays, every other one ends
+    _start_session(user)  # every other session has ended; this browser goes on in a new one
     flash(_("Your password is changed. Other devices where you were logged in are now logged out."),
           "success")
     return redirect(url_for("accounts.account"))
