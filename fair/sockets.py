@@ -44,7 +44,7 @@ from flask_login import current_user
 from flask_socketio import SocketIO, join_room
 from redis.exceptions import RedisError
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from fair.accounts import sessions
@@ -153,11 +153,10 @@ def signed_in() -> bool:
     remembered = _socket_users.get(sid)
     limit = current_app.config.get("SOCKET_USER_CHECK_SECONDS", 30)
     if remembered is not None and time.monotonic() - remembered.checked < limit:
-        user = _remembered_user(remembered.values)
-        if not session_lives(user):
+        if not session_lives(remembered.values["id"]):
             _socket_users.pop(sid, None)
             return False
-        g._login_user = user
+        g._login_user = _remembered_user(remembered.values)
         return True
     if not current_user.is_authenticated:  # the user loader checks the session row itself
         _socket_users.pop(sid, None)
@@ -169,7 +168,7 @@ def signed_in() -> bool:
 _session_checks: dict[str, tuple[bool, float]] = {}  # session secret → (alive, time.monotonic()), this node
 
 
-def session_lives(user: Any) -> bool:
+def session_lives(user_id: int) -> bool:
     """Whether the socket's server-side session still lives, read from the database at most every
     `SOCKET_SESSION_CHECK_SECONDS`: a session ended on another node is refused here within seconds,
     even while Redis (which carries `disconnect_user` between nodes) is down."""
@@ -180,9 +179,11 @@ def session_lives(user: Any) -> bool:
     known = _session_checks.get(token)
     if known is not None and now - known[1] < every:
         return known[0]
-    row = sessions.live_session(db.session, user, token)
-    if row is not None:
-        sessions.touch(row)
+    with Session(db.engine) as own:  # its own short transaction: the event's session stays untouched
+        user = own.get(User, user_id)
+        row = sessions.live_session(own, user, token) if user is not None and user.is_active else None
+        if row is not None:
+            sessions.touch(row)
     if len(_session_checks) > 10_000:
         _session_checks.clear()
     _session_checks[token] = (row is not None, now)
