@@ -57,7 +57,11 @@ def jobs_retry_command(job_ids: tuple[str, ...], retry_all: bool) -> None:
 @fair_cli.command("demo")
 @click.option("--if-empty", is_flag=True, help="Only when the database holds no edition yet.")
 def demo_command(if_empty: bool) -> None:
-    """Load the demo fair and its logins."""
+    """Load the demo fair and its logins (never in production: it creates accounts with a known password)."""
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException(
+            "refusing to load the demo fair: FAIR_ENV=production. The demo creates accounts whose "
+            "password is public; load it only into a development or test database.")
     created = load_demo(only_if_empty=if_empty)
     click.echo("demo data loaded" if created else "demo data already present")
 

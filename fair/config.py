@@ -47,6 +47,15 @@ def load_config(overrides: dict | None = None) -> dict:
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
         "LANGUAGES": ("fr", "en"),
+        # Server-side sessions (fair/accounts/sessions.py): a session ends after N minutes without a
+        # request or socket event, and N hours after login whatever happens; shorter for staff
+        # (administrators, organisers, recruiters, advisers).
+        "SESSION_IDLE_MINUTES": int(env.get("SESSION_IDLE_MINUTES") or 24 * 60),
+        "SESSION_ABSOLUTE_HOURS": int(env.get("SESSION_ABSOLUTE_HOURS") or 14 * 24),
+        "STAFF_SESSION_IDLE_MINUTES": int(env.get("STAFF_SESSION_IDLE_MINUTES") or 120),
+        "STAFF_SESSION_ABSOLUTE_HOURS": int(env.get("STAFF_SESSION_ABSOLUTE_HOURS") or 12),
+        # A socket asks the database whether its session still lives at most every N seconds.
+        "SOCKET_SESSION_CHECK_SECONDS": float(env.get("SOCKET_SESSION_CHECK_SECONDS") or 3),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT") or "5 per minute",
         # Registrations per address (normalised) and per client network (IPv4 /24, IPv6 /64).
         "REGISTER_RATE_LIMIT": env.get("REGISTER_RATE_LIMIT") or "3 per hour",
@@ -134,6 +143,15 @@ def load_config(overrides: dict | None = None) -> dict:
     }
     if overrides:
         config.update(overrides)
+    if config["SESSION_COOKIE_SECURE"]:
+        # Over HTTPS the cookies take the __Host- prefix: the browser then keeps them only if Secure,
+        # Path=/ and without Domain, so a sibling subdomain cannot plant or overwrite them.
+        config.setdefault("SESSION_COOKIE_NAME", "__Host-session")
+        config.setdefault("REMEMBER_COOKIE_NAME", "__Host-remember_token")
+        config["SESSION_COOKIE_DOMAIN"] = None
+        config["REMEMBER_COOKIE_DOMAIN"] = None
+        config["SESSION_COOKIE_PATH"] = "/"
+        config["REMEMBER_COOKIE_PATH"] = "/"
     if not config["SECRET_KEY"]:
         if production:
             raise ConfigError(

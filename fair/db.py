@@ -175,6 +175,13 @@ def begin_sqlite_write(session: Any) -> bool:
     return True
 
 
+def holds_sqlite_write(session: Any) -> bool:
+    """Whether this session's transaction is the process's SQLite writer (another writer would wait on it)."""
+    if isinstance(session, scoped_session):
+        session = session()
+    return session.in_transaction() and bool(session.connection().info.get(_WRITER_KEY))
+
+
 def _release_writer(connection: Any) -> None:
     if connection.info.pop(_WRITER_KEY, None):
         _sqlite_writer.release()

@@ -19,9 +19,11 @@
   available, a call peer as present. Their pages reconnect to another node and say so again.
 - The user is read from the database at connect, and then at most every `SOCKET_USER_CHECK_SECONDS`
   (the security stamp and the account's state checked again, as a page does on every request): in
-  between, an event gets `current_user` from what the socket remembers, without a query. A password
-  change (new stamp) or a disabled account thus ends a socket's rights within N seconds; a logout at
-  once, since it closes the sockets.
+  between, an event gets `current_user` from what the socket remembers, without a query. The
+  server-side session (fair/accounts/sessions.py) is checked on every event, from a cache of
+  `SOCKET_SESSION_CHECK_SECONDS`: a logout, a password change, a disabled account or "end all
+  sessions" refuses the socket's next event within seconds on every node, even while Redis is down;
+  when Redis is up, `disconnect_user` closes the sockets at once.
 """
 from __future__ import annotations
 
@@ -41,15 +43,17 @@ from typing import Any
 
 import socketio as python_socketio
 from flask import current_app, g, request
+from flask import session as flask_session
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError as ConnectionRefused
 from flask_socketio import SocketIO, join_room
 from redis.exceptions import RedisError
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
+from fair.accounts import sessions
 from fair.accounts.models import User
 from fair.accounts.services import EmailNotConfirmed
 from fair.extensions import db, socketio
@@ -156,13 +160,41 @@ def signed_in() -> bool:
     remembered = _socket_users.get(sid)
     limit = current_app.config.get("SOCKET_USER_CHECK_SECONDS", 30)
     if remembered is not None and time.monotonic() - remembered.checked < limit:
+        if not session_lives(remembered.values["id"]):
+            _socket_users.pop(sid, None)
+            return False
         g._login_user = _remembered_user(remembered.values)
         return True
-    if not current_user.is_authenticated:
+    if not current_user.is_authenticated:  # the user loader checks the session row itself
         _socket_users.pop(sid, None)
         return False
     _remember(sid, current_user)
     return True
+
+
+_session_checks: dict[str, tuple[bool, float]] = {}  # session secret → (alive, time.monotonic()), this node
+
+
+def session_lives(user_id: int) -> bool:
+    """Whether the socket's server-side session still lives, read from the database at most every
+    `SOCKET_SESSION_CHECK_SECONDS`: a session ended on another node is refused here within seconds,
+    even while Redis (which carries `disconnect_user` between nodes) is down."""
+    token = flask_session.get(sessions.SESSION_TOKEN_KEY)
+    if not token:
+        return False
+    now, every = time.monotonic(), float(current_app.config.get("SOCKET_SESSION_CHECK_SECONDS", 3))
+    known = _session_checks.get(token)
+    if known is not None and now - known[1] < every:
+        return known[0]
+    with Session(db.engine) as own:  # its own short transaction: the event's session stays untouched
+        user = own.get(User, user_id)
+        row = sessions.live_session(own, user, token) if user is not None and user.is_active else None
+        if row is not None:
+            sessions.touch(row)
+    if len(_session_checks) > 10_000:
+        _session_checks.clear()
+    _session_checks[token] = (row is not None, now)
+    return row is not None
 
 
 def on_disconnect(hook: DisconnectHook) -> None:

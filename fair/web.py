@@ -5,12 +5,14 @@ import datetime as dt
 
 from babel.dates import format_date, format_datetime, format_time
 from flask import Flask, make_response, redirect, render_template, request, url_for
+from flask import session as flask_session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 
 from fair import instance
+from fair.accounts import sessions
 from fair.accounts.models import User
 from fair.extensions import db, login_manager, read_user
 from fair.security import safe_next_url
@@ -25,12 +27,18 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(session_id: str):
+        """The user, only while the server-side session named by the cookie's secret lives
+        (fair/accounts/sessions.py): a logout or "end all sessions" refuses a copied cookie at once."""
         user_id, _, stamp = session_id.partition(":")
         if not user_id.isdigit():
             return None
         user = db.session.get(User, int(user_id))
         if user is None or user.security_stamp != stamp or not user.is_active:
             return None
+        row = sessions.live_session(db.session, user, flask_session.get(sessions.SESSION_TOKEN_KEY))
+        if row is None:
+            return None
+        sessions.touch(row)
         return user
 
     app.jinja_env.filters["local_dt"] = local_datetime
@@ -52,6 +60,8 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if app.config["SESSION_COOKIE_SECURE"]:  # served over HTTPS: browsers never try plain HTTP again
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         response.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; "

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import logging
+import unicodedata
 
 from flask import (
     Blueprint,
@@ -26,7 +27,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from fair import clock, instance
-from fair.accounts import jobs, mfa, services
+from fair.accounts import jobs, mfa, services, sessions
 from fair.accounts.forms import (
     ChangePasswordForm,
     DisableMfaForm,
@@ -41,8 +42,10 @@ from fair.accounts.forms import (
     TotpCodeForm,
 )
 from fair.accounts.models import MembershipRole, OrganisationKind, User
+from fair.calendar import feeds
 from fair.extensions import db, limiter, read_user
 from fair.forms import form_status
+from fair.jobs import after_commit
 from fair.security import safe_next_url
 from fair.sockets import disconnect_user
 
@@ -68,8 +71,12 @@ def _reset_rate_limit() -> str:
 
 
 def _submitted_email_key() -> str:
-    """Counts attempts on one account whatever address they come from (spread-out guessing)."""
-    email = (request.form.get("email") or "").strip().lower()
+    """Counts attempts on one address whatever network they come from (spread-out guessing).
+
+    Keyed on the address as the account lookup reads it (`normalise_email`: a fullwidth letter or an
+    ideographic full stop in the domain name the same account), so another spelling gets no fresh budget.
+    """
+    email = _folded_email()
     return f"email:{email}" if email else f"addr:{get_remote_address()}"
 
 
@@ -106,6 +113,20 @@ def _pending_user_key() -> str:
     return f"addr:{get_remote_address()}"
 
 
+def _submitted_account_key() -> str:
+    """Counts attempts on the account the address names, however it is spelt."""
+    email = _folded_email()
+    user = services.find_user_by_email(email) if email else None
+    if user is not None:
+        return f"account:{user.id}"
+    return f"email:{email}" if email else f"addr:{get_remote_address()}"
+
+
+def _folded_email() -> str:
+    raw = (request.form.get("email") or "")[:320]
+    return unicodedata.normalize("NFKC", services.normalise_email(raw)).casefold()
+
+
 def _signed_in_user_key() -> str:
     return f"user:{current_user.id}" if current_user.is_authenticated else f"addr:{get_remote_address()}"
 
@@ -129,9 +150,31 @@ def landing_url(user: User) -> str:
 
 
 def _start_session(user: User) -> None:
-    """A fresh session for the signed-in user: nothing planted before login survives (fixation)."""
+    """A fresh session for the signed-in user: nothing planted before login survives (fixation).
+
+    The one place a session starts (after the password, or after a second factor): a server-side
+    row (fair/accounts/sessions.py) whose secret the signed cookie carries. Commits.
+    """
     session.clear()
+    token = sessions.start(db.session, user, ip_address=get_remote_address() or "",
+                           user_agent=request.headers.get("User-Agent", ""))
+    db.session.commit()
     login_user(user)
+    session[sessions.SESSION_TOKEN_KEY] = token
+
+
+def _end_every_session(user: User) -> None:
+    """Every session of `user` ends, this one too, and their live pages close once this commits."""
+    sessions.end_all(db.session, user)
+    user_id = user.id
+    after_commit(db.session, lambda: disconnect_user(user_id))
+
+
+def _rotate_calendar_feed(user: User) -> None:
+    """A password reset or change means someone else may have known the account: the calendar
+    address (a credential of its own) changes too, and the old one answers 404."""
+    if feeds.feed_of(db.session, user.id) is not None:
+        feeds.renew_feed(db.session, user.id)
 
 
 # ---------------------------------------------------------------- two-step verification: login and gate
@@ -329,6 +372,7 @@ def resend_confirmation():
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_rate_limit, methods=["POST"])
 @limiter.limit(_login_rate_limit, key_func=_submitted_email_key, methods=["POST"])
+@limiter.limit(_login_rate_limit, key_func=_submitted_account_key, methods=["POST"])
 def login():
     next_url = safe_next_url(request.args.get("next"))
     if current_user.is_authenticated and request.method == "GET":
@@ -386,7 +430,10 @@ def login_verify():
 def logout():
     """POST only, with CSRF: a link or an image elsewhere cannot log people out."""
     if current_user.is_authenticated:
-        disconnect_user(current_user.id)  # their live pages stop too, on every node
+        sessions.end(db.session, session.get(sessions.SESSION_TOKEN_KEY))
+        user_id = current_user.id
+        after_commit(db.session, lambda: disconnect_user(user_id))  # their live pages stop too, on every node
+        db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are logged out."), "success")
@@ -398,6 +445,7 @@ def logout():
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit(_reset_rate_limit, methods=["POST"])
 @limiter.limit(_reset_rate_limit, key_func=_submitted_email_key, methods=["POST"])
+@limiter.limit(_reset_rate_limit, key_func=_submitted_account_key, methods=["POST"])
 def forgot_password():
     """Known and unknown addresses get the very same page: it must not reveal who has an account."""
     form = ForgotPasswordForm()
@@ -422,6 +470,8 @@ def reset_password(token: str):
         if user is None:
             db.session.rollback()
             return _no_store(make_response(render_template("accounts/reset_invalid.html"), 400))
+        _end_every_session(user)
+        _rotate_calendar_feed(user)
         db.session.commit()
         if mfa.is_enabled(user):  # a link from a mailbox is not the second factor
             _begin_second_step(user, None)
@@ -518,6 +568,8 @@ def change_password():
                                     new_password=form.new_password.data):
         form.current_password.errors.append(_l("The current password is not correct."))
         return _render_account(password_form=form)
+    _end_every_session(user)
+    _rotate_calendar_feed(user)
     db.session.commit()
     mfa_at = session.get("mfa_at")
     _start_session(user)  # the new stamp: this session stays, every other one ends

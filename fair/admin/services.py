@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from fair import jobs
 from fair.accounts import jobs as account_jobs
-from fair.accounts import mfa
+from fair.accounts import mfa, sessions
 from fair.accounts.models import (
     JoinRequest,
     Membership,
@@ -266,9 +266,9 @@ def _keep_one_admin(session: Session, user: User) -> None:
 
 
 def _end_sessions(session: Session, user: User) -> None:
-    """A new stamp signs out every session (the cookie names the old one); live pages close once this
-    commits, on every node."""
-    user.security_stamp = new_security_stamp()
+    """Every server-side session of the person ends (a copied cookie is refused on every node, even
+    while Redis is down); live pages close once this commits, on every node Redis reaches."""
+    sessions.end_all(session, user)
     user_id = user.id
     jobs.after_commit(session, lambda: disconnect_user(user_id))
 

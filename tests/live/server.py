@@ -42,7 +42,24 @@ def web_process(request, db_kind: str, valkey, tmp_path_factory, name: str, **op
 
 def session_cookie(app, user) -> str:
     """`<name>=<signed session>` for this user, as the login page would have set it."""
-    value = app.session_interface.get_signing_serializer(app).dumps({"_user_id": user.get_id(), "_fresh": True})
+    from contextlib import nullcontext
+
+    from flask import has_app_context
+    from sqlalchemy.orm import Session
+
+    from fair.accounts import sessions
+    from fair.accounts.models import User
+    from fair.db import begin_sqlite_write, db
+
+    # A server-side session row, as the login makes, in a session of its own. No app context of its
+    # own when one is active: leaving it would remove the caller's database session.
+    context = nullcontext() if has_app_context() else app.app_context()
+    with context, Session(db.engine) as own:
+        begin_sqlite_write(own)
+        token = sessions.start(own, own.get(User, user.id), user_agent="tests")
+        own.commit()
+    value = app.session_interface.get_signing_serializer(app).dumps(
+        {"_user_id": user.get_id(), "_fresh": True, sessions.SESSION_TOKEN_KEY: token})
     return f"{app.config.get('SESSION_COOKIE_NAME', 'session')}={value}"
 
 

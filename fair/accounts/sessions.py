@@ -1,0 +1,106 @@
+"""Server-side sessions: a signed-in browser is a `UserSession` row, so that it can be ended.
+
+The signed Flask session cookie carries a random secret (`SESSION_TOKEN_KEY`); only its SHA-256 is
+stored. A request (or a socket event) is signed in only while its row exists, is not revoked, is
+before its absolute end (`expires_at`) and was seen within the idle timeout. Ending a row makes a
+copied cookie worthless on every node at once, Redis or not: each node reads the database.
+
+Staff (administrators, organisers, recruiters, advisers) get the shorter `STAFF_SESSION_*` limits.
+Services here never commit; the caller (a view, the admin console) owns the transaction and closes
+the live pages after the commit (`fair.sockets.disconnect_user`, which this layer may not import).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from fair import clock
+from fair.accounts.models import User, UserSession
+from fair.db import begin_sqlite_write, db, holds_sqlite_write
+from fair.security import hash_token, new_token
+
+log = logging.getLogger("fair.accounts")
+
+SESSION_TOKEN_KEY = "_fair_session"  # the key of the secret in the signed Flask session
+TOUCH_EVERY = dt.timedelta(minutes=1)  # last_seen_at is written at most this often
+
+
+def is_staff(user: User) -> bool:
+    return bool(user.is_admin or user.is_organiser or user.is_recruiter or user.is_adviser)
+
+
+def limits(user: User) -> tuple[dt.timedelta, dt.timedelta]:
+    """(idle, absolute) for this person: staff sessions end sooner."""
+    config = current_app.config
+    prefix = "STAFF_SESSION" if is_staff(user) else "SESSION"
+    return (dt.timedelta(minutes=config[f"{prefix}_IDLE_MINUTES"]),
+            dt.timedelta(hours=config[f"{prefix}_ABSOLUTE_HOURS"]))
+
+
+def start(session: Session, user: User, *, ip_address: str = "", user_agent: str = "") -> str:
+    """A new session row for `user`; answers the secret for the cookie (never stored)."""
+    token, digest = new_token()
+    now = clock.now()
+    _idle, absolute = limits(user)
+    session.add(UserSession(user_id=user.id, token_hash=digest, created_at=now, last_seen_at=now,
+                            expires_at=now + absolute, ip_address=(ip_address or "")[:64],
+                            user_agent=(user_agent or "")[:300]))
+    session.flush()
+    return token
+
+
+def end(session: Session, token: str | None) -> UserSession | None:
+    """End the session whose cookie holds `token` (logout); None if there is none."""
+    row = _row(session, token)
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = clock.now()
+    return row
+
+
+def end_all(session: Session, user: User, *, keep: str | None = None) -> int:
+    """End every session of `user` but the one whose secret is `keep`; answers how many ended."""
+    query = update(UserSession).where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+    if keep:
+        query = query.where(UserSession.token_hash != hash_token(keep))
+    ended = session.execute(query.values(revoked_at=clock.now())
+                            .execution_options(synchronize_session=False)).rowcount
+    log.info("%d session(s) of account %s ended", ended, user.id)
+    return ended
+
+
+def live_session(session: Session, user: User, token: str | None) -> UserSession | None:
+    """The row of `token` if it belongs to `user` and may still act now, else None."""
+    row = _row(session, token)
+    if row is None or row.user_id != user.id or row.revoked_at is not None:
+        return None
+    now = clock.now()
+    idle, _absolute = limits(user)
+    if now >= row.expires_at or now - row.last_seen_at >= idle:
+        return None
+    return row
+
+
+def touch(row: UserSession) -> None:
+    """Record activity (at most once a minute) in a transaction of its own: a page that only reads,
+    or a socket event, keeps its session alive without committing anything of the request."""
+    now = clock.now()
+    if now - row.last_seen_at < TOUCH_EVERY or holds_sqlite_write(db.session):
+        return
+    row_id = row.id
+    with Session(db.engine) as own:
+        begin_sqlite_write(own)
+        own.execute(update(UserSession).where(UserSession.id == row_id).values(last_seen_at=now))
+        own.commit()
+    set_committed_value(row, "last_seen_at", now)  # written already: the request need not write it
+
+
+def _row(session: Session, token: str | None) -> UserSession | None:
+    if not token or not isinstance(token, str) or len(token) > 100:
+        return None
+    return session.execute(select(UserSession).where(UserSession.token_hash == hash_token(token))
+                           ).scalars().first()
