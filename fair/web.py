@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from babel.dates import format_date, format_datetime, format_time
-from flask import Flask, make_response, redirect, render_template, request, url_for
+from flask import Flask, g, make_response, redirect, render_template, request, url_for
 from flask import session as flask_session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -39,6 +39,7 @@ def init_app(app: Flask) -> None:
         if row is None:
             return None
         sessions.touch(row)
+        g.user_session = row  # what this request's session gave (e.g. its second factor)
         return user
 
     app.jinja_env.filters["local_dt"] = local_datetime

@@ -11,6 +11,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     jsonify,
     make_response,
     redirect,
@@ -187,9 +188,18 @@ def _secret_key() -> str:
     return current_app.config["SECRET_KEY"]
 
 
-def _mark_mfa_passed() -> None:
-    """This session gave the second factor (the server-side session row will carry it)."""
-    session["mfa_at"] = clock.now().isoformat()
+def _mark_mfa_passed(user: User) -> None:
+    """This session gave the second factor: its server-side row says so (a copied cookie of another
+    session does not). Commits."""
+    row = sessions.live_session(db.session, user, session.get(sessions.SESSION_TOKEN_KEY))
+    if row is not None:
+        row.mfa_at = clock.now()
+        db.session.commit()
+
+
+def _session_gave_mfa() -> bool:
+    row = g.get("user_session")
+    return row is not None and row.mfa_at is not None
 
 
 def _begin_second_step(user: User, next_url: str | None) -> None:
@@ -244,7 +254,7 @@ def second_factor_gate():
 
 def _gate_for(user: User):
     if mfa.is_enabled(user):
-        if session.get("mfa_at"):
+        if _session_gave_mfa():
             return None
         # A session opened before the second factor was turned on (another browser): ask for it now.
         _begin_second_step(user, safe_next_url(request.full_path) if request.method == "GET" else None)
@@ -415,7 +425,7 @@ def login_verify():
             next_url = safe_next_url(session[MFA_PENDING].get("next"))
             db.session.commit()
             _start_session(user)
-            _mark_mfa_passed()
+            _mark_mfa_passed(user)
             log.info("account %s logged in with a second factor (%s)", user.id, used)
             if used == "recovery":
                 flash(_("You used a recovery code. %(count)d are left: if you lost your device, set up "
@@ -568,13 +578,13 @@ def change_password():
                                     new_password=form.new_password.data):
         form.current_password.errors.append(_l("The current password is not correct."))
         return _render_account(password_form=form)
+    gave_mfa = _session_gave_mfa()
     _end_every_session(user)
     _rotate_calendar_feed(user)
     db.session.commit()
-    mfa_at = session.get("mfa_at")
-    _start_session(user)  # the new stamp: this session stays, every other one ends
-    if mfa_at:
-        session["mfa_at"] = mfa_at  # ... and keeps the second factor it gave
+    _start_session(user)  # every other session has ended; this browser goes on in a new one
+    if gave_mfa:
+        _mark_mfa_passed(user)  # ... which keeps the second factor this one gave
     flash(_("Your password is changed. Other devices where you were logged in are now logged out."),
           "success")
     return redirect(url_for("accounts.account"))
@@ -613,7 +623,7 @@ def mfa_setup():
             form.code.errors.append(WRONG_CODE)
         else:
             db.session.commit()
-            _mark_mfa_passed()
+            _mark_mfa_passed(user)
             log.info("account %s turned two-step verification on", user.id)
             return _recovery_codes_page(codes)
     uri = mfa.provisioning_uri(user, secret, instance.current(db.session).name)

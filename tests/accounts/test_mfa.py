@@ -101,7 +101,7 @@ def test_enrolment_with_the_code_of_the_key_on_the_page(client, factory, session
     assert "Activée depuis le" in account and "10 codes de secours restants." in account
 
 
-def test_login_needs_the_code_and_a_replayed_code_is_refused(client, factory, moment):
+def test_login_needs_the_code_and_a_replayed_code_is_refused(client, factory, moment, session):
     adviser = factory.member(factory.organisation("partner"))
     login(client, adviser.email)
     secret, _codes = enrol(client, moment)
@@ -122,8 +122,14 @@ def test_login_needs_the_code_and_a_replayed_code_is_refused(client, factory, mo
     assert second_step(client, fresh).status_code == 302
     assert is_logged_in(client)
     with client.session_transaction() as flask_session:
-        assert flask_session["mfa_at"] == moment[0].isoformat()
         assert "mfa_pending" not in flask_session
+        assert "mfa_at" not in flask_session  # the server-side session row carries it, not the cookie
+    from fair.accounts.models import UserSession
+
+    session.expire_all()
+    live = session.execute(select(UserSession).where(UserSession.user_id == adviser.id,
+                                                     UserSession.revoked_at.is_(None))).scalars().all()
+    assert [row.mfa_at for row in live] == [moment[0]]
 
     logout(client)
     password_step(client, adviser.email)
