@@ -15,6 +15,11 @@ on that booth only. Because readers speak different languages, the label travels
 (`{"code", "applied"}`) and each page words it in its own language; `author` holds it in the
 language of whoever rendered it, for clients that do not know better.
 
+People are named in payloads by a chat id of the booth (`chat_id`), never by their user id: the same
+person gets unrelated ids on two booths, so that nobody can link one person's messages across booths
+or editions. Events that name a person (mute, unmute, private messages) take that id back, and
+`user_by_chat_id` finds the person only among those this booth's chat deals with.
+
 Services take plain arguments and never commit: the socket handler owns the transaction.
 """
 from __future__ import annotations
@@ -22,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import hashlib
+import hmac
 import html
 import re
 from dataclasses import dataclass
@@ -30,7 +36,7 @@ from typing import Any
 import nh3
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import ForeignKey, Index, Text, UniqueConstraint, delete, exists, or_, select
+from sqlalchemy import ForeignKey, Index, Text, UniqueConstraint, delete, exists, or_, select, union
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from fair.accounts.models import Membership, User
@@ -236,6 +242,45 @@ def _visitor_code(booth_id: int, user_id: int) -> str:
     return "".join(alphabet[b % len(alphabet)] for b in digest[:4])
 
 
+CHAT_ID_LENGTH = 16
+
+
+def chat_id(booth_id: int, user_id: int) -> str:
+    """The person's id on one booth's chat: stable there, unrelated to their user id and to their id on
+    any other booth (an HMAC of both with the app's secret key)."""
+    secret = str(current_app.config.get("SECRET_KEY", "")).encode()
+    digest = hmac.new(secret, f"fair.live.chat_id:{booth_id}:{user_id}".encode(), hashlib.sha256).hexdigest()
+    return digest[:CHAT_ID_LENGTH]
+
+
+def _chat_people(session: Session, booth: Booth) -> set[int]:
+    """Everyone this booth's chat deals with: authors of its messages, people muted there, both sides of
+    its private conversations, its queue's candidates, applicants to its offers and its recruiters."""
+    queries = (
+        select(ChatMessage.author_id).where(ChatMessage.booth_id == booth.id),
+        select(ChatMute.user_id).where(ChatMute.booth_id == booth.id),
+        select(PrivateMessage.recruiter_id).where(PrivateMessage.booth_id == booth.id),
+        select(PrivateMessage.candidate_id).where(PrivateMessage.booth_id == booth.id),
+        select(QueueEntry.candidate_id).where(QueueEntry.booth_id == booth.id),
+        select(Application.candidate_id).join(Offer, Offer.id == Application.offer_id)
+        .where(Offer.booth_id == booth.id),
+        select(Membership.user_id).where(Membership.organisation_id == booth.company_id),
+    )
+    return set(session.execute(union(*queries)).scalars())
+
+
+def user_by_chat_id(session: Session, booth: Booth, code: Any) -> User | None:
+    """The person this booth's chat knows under `code` (see `chat_id`), else None: an id of another booth,
+    or of someone the booth never dealt with, names nobody."""
+    if not isinstance(code, str) or len(code) != CHAT_ID_LENGTH:
+        return None
+    found = None
+    for user_id in _chat_people(session, booth):
+        if hmac.compare_digest(chat_id(booth.id, user_id), code):
+            found = user_id
+    return None if found is None else session.get(User, found)
+
+
 def anon_for(session: Session, booth: Booth, user_id: int) -> Anon:
     application = session.execute(
         select(Application).join(Offer, Offer.id == Application.offer_id)
@@ -271,7 +316,7 @@ def message_payload(session: Session, message: ChatMessage, names: dict[int, tup
     return {
         "id": message.id,
         "booth": message.booth_id,
-        "user": message.author_id,
+        "user": chat_id(message.booth_id, message.author_id),
         "author": author,
         "anon": None if anon is None else {"code": anon.code, "applied": anon.applied},
         "role": message.role.value,
@@ -343,10 +388,13 @@ def hide(message: ChatMessage, moderator_id: int) -> bool:
     return True
 
 
-def mute(session: Session, booth: Booth, user_id: Any, moderator_id: int, minutes: Any = None) -> ChatMute:
-    """Mute a person on this booth, for `minutes` (1 to 7 days' worth) or until unmuted."""
-    if not isinstance(user_id, int) or isinstance(user_id, bool) or session.get(User, user_id) is None:
+def mute(session: Session, booth: Booth, who: Any, moderator_id: int, minutes: Any = None) -> ChatMute:
+    """Mute a person (named by their chat id on this booth) for `minutes` (1 to 7 days' worth) or until
+    unmuted."""
+    person = user_by_chat_id(session, booth, who)
+    if person is None:
         raise ChatRefused(_("This person was not found."), "not_found")
+    user_id = person.id
     if can_moderate(session, booth, user_id):
         raise ChatRefused(_("A recruiter of the booth or an organiser cannot be muted."), "invalid")
     until = None
@@ -367,11 +415,13 @@ def mute(session: Session, booth: Booth, user_id: Any, moderator_id: int, minute
     return existing
 
 
-def unmute(session: Session, booth: Booth, user_id: Any) -> bool:
-    if not isinstance(user_id, int) or isinstance(user_id, bool):
-        return False
-    result = session.execute(delete(ChatMute).where(ChatMute.booth_id == booth.id, ChatMute.user_id == user_id))
-    return bool(result.rowcount)
+def unmute(session: Session, booth: Booth, who: Any) -> int | None:
+    """Let the person named by their chat id write again: their user id if they were muted, else None."""
+    person = user_by_chat_id(session, booth, who)
+    if person is None:
+        raise ChatRefused(_("This person was not found."), "not_found")
+    result = session.execute(delete(ChatMute).where(ChatMute.booth_id == booth.id, ChatMute.user_id == person.id))
+    return person.id if result.rowcount else None
 
 
 def mutes(session: Session, booth: Booth) -> list[dict[str, Any]]:
@@ -384,7 +434,7 @@ def mutes(session: Session, booth: Booth) -> list[dict[str, Any]]:
     answer = []
     for row in rows:
         name, anon = public_name(session, booth, row.user, ChatRole.candidate)
-        answer.append({"user": row.user_id, "author": name,
+        answer.append({"user": chat_id(booth.id, row.user_id), "author": name,
                        "anon": None if anon is None else {"code": anon.code, "applied": anon.applied},
                        "until": None if row.until is None else _iso(row.until)})
     return answer
@@ -430,13 +480,12 @@ class Pair:
     sender_is_recruiter: bool
 
 
-def pair_for(session: Session, booth: Booth, me: User, other_id: Any) -> Pair | None:
-    """The conversation between `me` and `other_id` on this booth, if one of them is its recruiter and
-    the other is not (no private chat between candidates, nor between recruiters); else None (404)."""
-    if not isinstance(other_id, int) or isinstance(other_id, bool) or other_id == me.id:
-        return None
-    other = session.get(User, other_id)
-    if other is None:
+def pair_for(session: Session, booth: Booth, me: User, other_code: Any) -> Pair | None:
+    """The conversation between `me` and the person whose chat id on this booth is `other_code`, if one
+    of them is its recruiter and the other is not (no private chat between candidates, nor between
+    recruiters); else None (404)."""
+    other = user_by_chat_id(session, booth, other_code)
+    if other is None or other.id == me.id:
         return None
     me_recruiter = is_booth_recruiter(session, booth, me.id)
     other_recruiter = is_booth_recruiter(session, booth, other.id)
@@ -491,10 +540,10 @@ def private_payload(session: Session, message: PrivateMessage, for_recruiter: bo
     return {
         "id": message.id,
         "booth": message.booth_id,
-        "with": other,
+        "with": chat_id(message.booth_id, other),
         "with_name": other_name,
         "anon": None if other_anon is None else {"code": other_anon.code, "applied": other_anon.applied},
-        "from": message.recruiter_id if message.from_recruiter else message.candidate_id,
+        "from": chat_id(message.booth_id, message.recruiter_id if message.from_recruiter else message.candidate_id),
         "mine": mine,
         "html": render_html(message.text),
         "at": _iso(message.created_at),
@@ -527,7 +576,7 @@ def conversations(session: Session, booth: Booth, me: User) -> list[dict[str, An
         if other in seen:
             continue
         payload = private_payload(session, row, recruiter)
-        seen[other] = {"with": other, "with_name": payload["with_name"], "anon": payload["anon"],
+        seen[other] = {"with": payload["with"], "with_name": payload["with_name"], "anon": payload["anon"],
                        "last_at": payload["at"]}
     return list(seen.values())
 

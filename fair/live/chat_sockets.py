@@ -2,7 +2,8 @@
 
 Public chat: `chat_send`, `chat_history`; moderation: `chat_hide`, `chat_mute`, `chat_unmute`,
 `chat_mutes`; private chat: `private_send`, `private_history`, `private_threads`. Every message,
-public or private, counts against one per-user rate (`bucket="chat"`).
+public or private, counts against one per-user rate (`bucket="chat"`). A person is named, both ways,
+by their chat id on the booth (`chat.chat_id`), never by their user id.
 """
 from __future__ import annotations
 
@@ -104,10 +105,13 @@ def chat_mute(data: dict[str, Any]) -> dict[str, Any]:
 
 def chat_unmute(data: dict[str, Any]) -> dict[str, Any]:
     booth = _moderated_booth(data)
-    removed = chat.unmute(db.session, booth, data.get("user"))
+    try:
+        unmuted_id = chat.unmute(db.session, booth, data.get("user"))
+    except chat.ChatRefused as error:
+        raise _refusal_of(error) from None
     db.session.commit()
-    if removed:
-        broadcast("chat_unmuted", {"booth": booth.id}, user_room(data["user"]))
+    if unmuted_id is not None:
+        broadcast("chat_unmuted", {"booth": booth.id}, user_room(unmuted_id))
     return {"ok": True}
 
 

@@ -18,7 +18,7 @@ from fair.companies.access import recruiter_booth
 from fair.db import utcnow
 from fair.extensions import db
 from fair.fairs.access import organiser_edition
-from fair.live import services
+from fair.live import chat, services
 
 bp = Blueprint("live", __name__)
 
@@ -85,7 +85,11 @@ def live_snapshots() -> dict[str, Any]:
             cache[edition.id] = edition_snapshot(edition)
         return cache[edition.id]["by_booth"].get(booth_id)
 
-    return {"live_edition_snapshot": edition_snapshot, "live_booth_snapshot": booth_snapshot,
+    def chat_me(booth) -> str:
+        """The signed-in viewer's chat id on this booth (the chat page compares it with authors'), or ''."""
+        return chat.chat_id(booth.id, current_user.id) if current_user.is_authenticated else ""
+
+    return {"live_edition_snapshot": edition_snapshot, "live_booth_snapshot": booth_snapshot, "live_chat_me": chat_me,
             "live_presence_row": presence_row, "live_followable": lambda e: e.status in services.FOLLOWABLE}
 
 

@@ -84,7 +84,7 @@ def test_in_an_anonymised_fair_nobody_reads_a_candidates_name(app, session, anon
         assert chat.history(session, world.booth.id, None)[0]["author"] == f"Candidate no. {world.application.id:05d}"
 
     # The private chat keeps the label for the recruiter, and names the recruiter to the candidate.
-    pair = chat.pair_for(session, world.booth, world.recruiter, world.marie.id)
+    pair = chat.pair_for(session, world.booth, world.recruiter, chat.chat_id(world.booth.id, world.marie.id))
     message = chat.send_private(session, pair, "Bonjour, êtes-vous disponible ?")
     with force_locale("fr"):
         to_recruiter = chat.private_payload(session, message, for_recruiter=True)
@@ -99,7 +99,9 @@ def test_a_mute_ends_at_its_time(app, session, anonymised):
     from fair.live import chat
 
     world = anonymised
-    mute = chat.mute(session, world.booth, world.karim.id, world.recruiter.id, minutes=15)
+    chat.post(session, world.booth, world.karim, "Bonjour")
+    karim_here = chat.chat_id(world.booth.id, world.karim.id)
+    mute = chat.mute(session, world.booth, karim_here, world.recruiter.id, minutes=15)
     with pytest.raises(chat.ChatRefused) as refused:
         chat.post(session, world.booth, world.karim, "Encore moi")
     assert refused.value.code == "muted"
@@ -109,4 +111,31 @@ def test_a_mute_ends_at_its_time(app, session, anonymised):
     assert chat.mutes(session, world.booth) == []
     for minutes in (0, -5, 8 * 24 * 60, "15", True):
         with pytest.raises(chat.ChatRefused):
-            chat.mute(session, world.booth, world.karim.id, world.recruiter.id, minutes=minutes)
+            chat.mute(session, world.booth, karim_here, world.recruiter.id, minutes=minutes)
+
+
+def test_a_chat_id_names_a_person_on_one_booth_only(app, session, anonymised):
+    """Issue 14, item 9: ids per booth, found back only among the people the booth's chat deals with."""
+    from fair.live import chat
+    from fair.live.models import QueueEntry
+
+    world = anonymised
+    karim_here, karim_there = (chat.chat_id(world.booth.id, world.karim.id),
+                               chat.chat_id(world.other_booth.id, world.karim.id))
+    assert karim_here != karim_there and len(karim_here) == 16 and str(world.karim.id) not in (karim_here, karim_there)
+    assert chat.chat_id(world.booth.id, world.karim.id) == karim_here  # stable
+    # Karim has not dealt with the booth yet: his id there names nobody.
+    assert chat.user_by_chat_id(session, world.booth, karim_here) is None
+    chat.post(session, world.other_booth, world.karim, "Bonjour")
+    assert chat.user_by_chat_id(session, world.other_booth, karim_there) == world.karim
+    assert chat.user_by_chat_id(session, world.booth, karim_there) is None  # another booth's id
+    # The applicant, the recruiters and whoever queues are known to the booth.
+    assert chat.user_by_chat_id(session, world.booth, chat.chat_id(world.booth.id, world.marie.id)) == world.marie
+    recruiter_here = chat.chat_id(world.booth.id, world.recruiter.id)
+    assert chat.user_by_chat_id(session, world.booth, recruiter_here) == world.recruiter
+    session.add(QueueEntry(booth_id=world.booth.id, edition_id=world.booth.edition_id,
+                           candidate_id=world.karim.id, ticket=1))
+    session.flush()
+    assert chat.user_by_chat_id(session, world.booth, karim_here) == world.karim
+    for made_up in ("0123456789abcdef", karim_here.upper(), karim_here[:15], world.karim.id, None):
+        assert chat.user_by_chat_id(session, world.booth, made_up) is None

@@ -4,6 +4,8 @@ messages reaching only the two people, stored text shown safely, and the flood l
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 import threading
 import time
 from types import SimpleNamespace
@@ -89,6 +91,14 @@ def _barrier(sender: LiveClient, others: list[LiveClient], booth) -> None:
         person.wait_for("chat_message", lambda m: m["id"] == answer["message"]["id"])
 
 
+def _chat_id(app, booth, user) -> str:
+    """The id the server gives `user` on `booth`'s chat (the test's app has the server's secret key)."""
+    from fair.live.chat import chat_id
+
+    with app.app_context():
+        return chat_id(booth.id, user.id)
+
+
 def test_newcomers_get_the_history_and_everyone_gets_new_messages(app, session, world, people):
     from fair.live.chat import ChatMessage, ChatRole
 
@@ -155,8 +165,9 @@ def test_a_muted_person_is_refused_on_that_booth_only_until_unmuted(app, world, 
     _follow(karim, world.booth_a)
     _follow(karim, world.booth_b)
     _follow(recruiter, world.booth_a)
+    karim_here = karim.ask("chat_send", {"booth": world.booth_a.id, "text": "Bonjour"})["message"]["user"]
 
-    assert recruiter.ask("chat_mute", {"booth": world.booth_a.id, "user": world.karim.id, "minutes": 15})["ok"]
+    assert recruiter.ask("chat_mute", {"booth": world.booth_a.id, "user": karim_here, "minutes": 15})["ok"]
     assert karim.wait_for("chat_muted")["booth"] == world.booth_a.id
     refused = karim.ask("chat_send", {"booth": world.booth_a.id, "text": "Encore moi"})
     assert refused["ok"] is False and refused["code"] == "muted"
@@ -164,13 +175,15 @@ def test_a_muted_person_is_refused_on_that_booth_only_until_unmuted(app, world, 
                                 "un modérateur vous a retiré la parole.")
     assert karim.ask("chat_send", {"booth": world.booth_b.id, "text": "Bonjour la boulangerie"})["ok"] is True
     mutes = recruiter.ask("chat_mutes", {"booth": world.booth_a.id})["mutes"]
-    assert [(m["user"], m["author"]) for m in mutes] == [(world.karim.id, "Karim B.")]
+    assert [(m["user"], m["author"]) for m in mutes] == [(karim_here, "Karim B.")]
     assert mutes[0]["until"] is not None
 
-    assert recruiter.ask("chat_unmute", {"booth": world.booth_a.id, "user": world.karim.id}) == {"ok": True}
+    assert recruiter.ask("chat_unmute", {"booth": world.booth_a.id, "user": karim_here}) == {"ok": True}
+    assert karim.wait_for("chat_unmuted")["booth"] == world.booth_a.id
     assert karim.ask("chat_send", {"booth": world.booth_a.id, "text": "Merci"})["ok"] is True
     # Recruiters of the booth cannot be muted.
-    other = recruiter.ask("chat_mute", {"booth": world.booth_a.id, "user": world.recruiter_a.id})
+    itself = recruiter.ask("chat_send", {"booth": world.booth_a.id, "text": "Bienvenue"})["message"]["user"]
+    other = recruiter.ask("chat_mute", {"booth": world.booth_a.id, "user": itself})
     assert other["ok"] is False and other["code"] == "invalid"
 
 
@@ -183,8 +196,8 @@ def test_another_companys_recruiter_cannot_moderate_a_booth(app, session, world,
     message = karim.ask("chat_send", {"booth": world.booth_a.id, "text": "Bonjour"})["message"]
     for person in (rival, outsider, karim):
         for event, data in (("chat_hide", {"message": message["id"]}),
-                            ("chat_mute", {"booth": world.booth_a.id, "user": world.karim.id}),
-                            ("chat_unmute", {"booth": world.booth_a.id, "user": world.karim.id}),
+                            ("chat_mute", {"booth": world.booth_a.id, "user": message["user"]}),
+                            ("chat_unmute", {"booth": world.booth_a.id, "user": message["user"]}),
                             ("chat_mutes", {"booth": world.booth_a.id})):
             answer = person.ask(event, data)
             assert answer["ok"] is False and answer["code"] == "not_found", (event, answer)
@@ -201,39 +214,44 @@ def test_private_messages_reach_only_the_two_people(app, world, people):
     for person in (recruiter, marie, karim, rival):
         _follow(person, world.booth_a)
 
-    # Marie applied to the booth's offer: its recruiter may write to her first.
-    sent = recruiter.ask("private_send", {"booth": world.booth_a.id, "to": world.marie.id,
+    marie_here, recruiter_here = _chat_id(app, world.booth_a, world.marie), _chat_id(app, world.booth_a,
+                                                                                        world.recruiter_a)
+    # Marie applied to the booth's offer: its recruiter may write to her first (by her chat id on the booth).
+    sent = recruiter.ask("private_send", {"booth": world.booth_a.id, "to": marie_here,
                                           "text": "Bonjour Marie, êtes-vous disponible à 14 h ?"})
     assert sent["ok"] is True, sent
     got = marie.wait_for("private_message")
-    assert got["with"] == world.recruiter_a.id and got["with_name"] == "Rachid Recruteur (Transports Rapides)"
+    assert got["with"] == recruiter_here and got["with_name"] == "Rachid Recruteur (Transports Rapides)"
     assert got["mine"] is False and got["html"] == "Bonjour Marie, êtes-vous disponible à 14 h ?"
     assert recruiter.wait_for("private_message")["with_name"] == "Marie Dupont"
-    answer = marie.ask("private_send", {"booth": world.booth_a.id, "to": world.recruiter_a.id, "text": "Oui !"})
+    answer = marie.ask("private_send", {"booth": world.booth_a.id, "to": got["with"], "text": "Oui !"})
     assert answer["ok"] is True and answer["message"]["mine"] is True
-    assert recruiter.wait_for("private_message", lambda m: m["html"] == "Oui !")["from"] == world.marie.id
-    history = marie.ask("private_history", {"booth": world.booth_a.id, "with": world.recruiter_a.id})
+    assert recruiter.wait_for("private_message", lambda m: m["html"] == "Oui !")["from"] == marie_here
+    history = marie.ask("private_history", {"booth": world.booth_a.id, "with": got["with"]})
     assert [m["html"] for m in history["messages"]] == ["Bonjour Marie, êtes-vous disponible à 14 h ?", "Oui !"]
     threads = marie.ask("private_threads", {"booth": world.booth_a.id})
-    assert [t["with"] for t in threads["threads"]] == [world.recruiter_a.id] and threads["moderator"] is False
+    assert [t["with"] for t in threads["threads"]] == [recruiter_here] and threads["moderator"] is False
+    recruiter_threads = recruiter.ask("private_threads", {"booth": world.booth_a.id})["threads"]
+    assert [t["with"] for t in recruiter_threads] == [marie_here]
 
     _barrier(recruiter, [karim, rival], world.booth_a)
     assert karim.received("private_message") == [] and rival.received("private_message") == []
 
     # No cold message to a recruiter, none between candidates, none to a stranger, none to another booth.
-    cold = karim.ask("private_send", {"booth": world.booth_a.id, "to": world.recruiter_a.id, "text": "Coucou"})
+    cold = karim.ask("private_send", {"booth": world.booth_a.id, "to": recruiter_here, "text": "Coucou"})
     assert cold["ok"] is False and cold["code"] == "not_allowed"
-    between = karim.ask("private_send", {"booth": world.booth_a.id, "to": world.marie.id, "text": "Salut"})
+    between = karim.ask("private_send", {"booth": world.booth_a.id, "to": marie_here, "text": "Salut"})
     assert between["ok"] is False and between["code"] == "not_found"
-    stranger = recruiter.ask("private_send", {"booth": world.booth_a.id, "to": world.lea.id, "text": "Bonjour"})
-    assert stranger["ok"] is False and stranger["code"] == "not_allowed"
-    peek = rival.ask("private_history", {"booth": world.booth_a.id, "with": world.marie.id})
+    stranger = recruiter.ask("private_send", {"booth": world.booth_a.id, "to": _chat_id(app, world.booth_a, world.lea),
+                                              "text": "Bonjour"})
+    assert stranger["ok"] is False and stranger["code"] == "not_found"  # the booth never dealt with Léa
+    peek = rival.ask("private_history", {"booth": world.booth_a.id, "with": marie_here})
     assert peek["ok"] is False and peek["code"] == "not_found"
     assert rival.ask("private_threads", {"booth": world.booth_a.id})["threads"] == []
 
     # Once Karim wrote on the booth's chat, its recruiter may write to him.
-    karim.ask("chat_send", {"booth": world.booth_a.id, "text": "Je cherche un poste de chauffeur."})
-    assert recruiter.ask("private_send", {"booth": world.booth_a.id, "to": world.karim.id,
+    wrote = karim.ask("chat_send", {"booth": world.booth_a.id, "text": "Je cherche un poste de chauffeur."})
+    assert recruiter.ask("private_send", {"booth": world.booth_a.id, "to": wrote["message"]["user"],
                                           "text": "Passez nous voir !"})["ok"] is True
     assert karim.wait_for("private_message")["html"] == "Passez nous voir !"
 
@@ -283,18 +301,123 @@ def test_people_who_do_not_follow_the_booth_page_cannot_post(app, world, people)
 
 def test_a_flood_is_throttled_across_public_and_private_messages(app, world, people):
     recruiter, marie = people(world.recruiter_a), people(world.marie)
+    marie_here = _chat_id(app, world.booth_a, world.marie)
     _follow(recruiter, world.booth_a)
     if time.time() % 60 > 45:  # the limit counts per clock minute: start the burst within one
         time.sleep(61 - time.time() % 60)
     for n in range(10):
         assert recruiter.ask("chat_send", {"booth": world.booth_a.id, "text": f"Réponse {n}"})["ok"] is True
     for n in range(10):
-        assert recruiter.ask("private_send", {"booth": world.booth_a.id, "to": world.marie.id,
+        assert recruiter.ask("private_send", {"booth": world.booth_a.id, "to": marie_here,
                                               "text": f"Message {n}"})["ok"] is True
     for event, data in (("chat_send", {"booth": world.booth_a.id, "text": "Une de trop"}),
-                        ("private_send", {"booth": world.booth_a.id, "to": world.marie.id, "text": "Une de trop"})):
+                        ("private_send", {"booth": world.booth_a.id, "to": marie_here, "text": "Une de trop"})):
         refused = recruiter.ask(event, data)
         assert refused["ok"] is False and refused["code"] == "rate_limited", refused
     # The limit is the sender's: others still speak.
     _follow(marie, world.booth_a)
     assert marie.ask("chat_send", {"booth": world.booth_a.id, "text": "Bonjour"})["ok"] is True
+
+
+# ---------------------------------------------------------------- chat ids (issue 14, item 9)
+
+_PEOPLE_KEYS = re.compile(r'"(user|with|from|author_id|user_id|candidate_id|recruiter_id|muted_by_id)": ')
+
+
+def _global_ids_in(everything: str, chat_only: str, world) -> list[str]:
+    """Places where the raw JSON names a person by anything but a string (`everything`), or where a chat
+    payload holds a user id as the value of any key but the message's and the booth's own ids (only
+    chat payloads: presence counts may equal a small user id)."""
+    found = [match.group(0) + everything[match.end():match.end() + 20]
+             for match in _PEOPLE_KEYS.finditer(everything) if everything[match.end()] != '"']
+    users = {person.id for person in (world.marie, world.karim, world.lea, world.recruiter_a, world.recruiter_b,
+                                      world.organiser, world.other_organiser)}
+    for key, value in re.findall(r'"(\w+)": (\d+)\b', chat_only):
+        if int(value) in users and key not in ("id", "booth"):
+            found.append(f"{key}: {value}")
+    return found
+
+
+def test_a_person_has_an_unrelated_chat_id_on_each_booth(app, world, people):
+    karim = people(world.karim)
+    _follow(karim, world.booth_a)
+    _follow(karim, world.booth_b)
+    on_a = karim.ask("chat_send", {"booth": world.booth_a.id, "text": "Bonjour A"})["message"]["user"]
+    on_b = karim.ask("chat_send", {"booth": world.booth_b.id, "text": "Bonjour B"})["message"]["user"]
+    assert on_a != on_b
+    for code in (on_a, on_b):
+        assert isinstance(code, str) and re.fullmatch(r"[0-9a-f]{16}", code)
+        assert str(world.karim.id) != code
+    # The same person keeps the same id on a booth.
+    assert karim.ask("chat_send", {"booth": world.booth_a.id, "text": "Encore"})["message"]["user"] == on_a
+    assert [m["user"] for m in karim.ask("chat_history", {"booth": world.booth_a.id})["messages"]] == [on_a, on_a]
+
+
+def test_an_id_of_another_booth_or_a_made_up_one_names_nobody(app, session, world, people):
+    from fair.live.chat import ChatMute
+    from tests.conftest import count
+
+    karim, marie, recruiter = people(world.karim), people(world.marie), people(world.recruiter_a)
+    for person in (karim, recruiter):
+        _follow(person, world.booth_a)
+    _follow(karim, world.booth_b)
+    karim.ask("chat_send", {"booth": world.booth_a.id, "text": "Bonjour A"})
+    karim_on_b = karim.ask("chat_send", {"booth": world.booth_b.id, "text": "Bonjour B"})["message"]["user"]
+    recruiter_on_b = _chat_id(app, world.booth_b, world.recruiter_a)
+    for wrong in (karim_on_b, recruiter_on_b, "0123456789abcdef", str(world.karim.id), world.karim.id, None, ["x"]):
+        for person, event, data in (
+                (recruiter, "chat_mute", {"booth": world.booth_a.id, "user": wrong, "minutes": 15}),
+                (recruiter, "chat_unmute", {"booth": world.booth_a.id, "user": wrong}),
+                (recruiter, "private_send", {"booth": world.booth_a.id, "to": wrong, "text": "Bonjour"}),
+                (recruiter, "private_history", {"booth": world.booth_a.id, "with": wrong}),
+                (marie, "private_send", {"booth": world.booth_a.id, "to": wrong, "text": "Bonjour"}),
+                (marie, "private_history", {"booth": world.booth_a.id, "with": wrong})):
+            answer = person.ask(event, data)
+            assert answer["ok"] is False and answer["code"] == "not_found", (event, wrong, answer)
+            assert answer["error"] == "Cette personne est introuvable."
+    assert count(session, ChatMute) == 0
+
+
+def test_a_recruiter_moderates_and_writes_by_chat_id_and_no_candidate_sees_a_user_id(app, world, people):
+    karim, marie, recruiter = people(world.karim), people(world.marie), people(world.recruiter_a)
+    for person in (karim, marie, recruiter):
+        _follow(person, world.booth_a)
+    asked = karim.ask("chat_send", {"booth": world.booth_a.id, "text": "Vous recrutez ?"})["message"]
+    marie_wrote = marie.ask("chat_send", {"booth": world.booth_a.id, "text": "Moi aussi"})["message"]
+    recruiter.ask("chat_send", {"booth": world.booth_a.id, "text": "Oui, venez !"})
+    seen = recruiter.wait_for("chat_message", lambda m: m["id"] == asked["id"])
+    assert seen["user"] == asked["user"] == _chat_id(app, world.booth_a, world.karim)
+
+    # Mute and unmute by the id in the message: the muted person is told each time.
+    assert recruiter.ask("chat_mute", {"booth": world.booth_a.id, "user": seen["user"], "minutes": 15})["ok"]
+    assert karim.wait_for("chat_muted")["booth"] == world.booth_a.id
+    assert karim.ask("chat_send", {"booth": world.booth_a.id, "text": "Encore"})["code"] == "muted"
+    assert [m["user"] for m in recruiter.ask("chat_mutes", {"booth": world.booth_a.id})["mutes"]] == [seen["user"]]
+    assert recruiter.ask("chat_unmute", {"booth": world.booth_a.id, "user": seen["user"]}) == {"ok": True}
+    assert karim.wait_for("chat_unmuted")["booth"] == world.booth_a.id
+    assert marie.received("chat_muted") == [] and marie.received("chat_unmuted") == []
+
+    # A private thread opened from Marie's message, and her answer.
+    opened = recruiter.ask("private_send", {"booth": world.booth_a.id, "to": marie_wrote["user"],
+                                            "text": "Passez au stand à 15 h ?"})
+    assert opened["ok"] is True, opened
+    got = marie.wait_for("private_message")
+    answered = marie.ask("private_send", {"booth": world.booth_a.id, "to": got["with"], "text": "D'accord"})
+    assert answered["ok"] is True, answered
+    assert recruiter.wait_for("private_message", lambda m: m["html"] == "D'accord")["from"] == marie_wrote["user"]
+
+    # Everything either candidate got, pushed or answered, names people by chat id only.
+    states, answers = [], []
+    for person in (karim, marie):
+        states.append(person.ask("live_follow_booth", {"booth": world.booth_a.id}))
+        answers += [states[-1]["state"]["chat"], person.ask("chat_history", {"booth": world.booth_a.id}),
+                    person.ask("private_threads", {"booth": world.booth_a.id})]
+    answers += [marie.ask("private_history", {"booth": world.booth_a.id, "with": got["with"]}), answered]
+    _barrier(recruiter, [karim, marie], world.booth_a)
+    chat_events = [(name, data) for person in (karim, marie) for name, data in person.events
+                   if name.startswith(("chat_", "private_"))]
+    chat_only = json.dumps([chat_events, answers], ensure_ascii=False)
+    everything = json.dumps([karim.events, marie.events, states, answers], ensure_ascii=False)
+    for event in ('"private_message"', '"chat_message"', '"chat_muted"', '"chat_unmuted"', '"threads"'):
+        assert event in chat_only
+    assert _global_ids_in(everything, chat_only, world) == []

@@ -7,7 +7,7 @@ const root = document.querySelector("[data-chat]");
 
 if (root) {
   const booth = Number(root.dataset.booth);
-  const me = root.dataset.me ? Number(root.dataset.me) : null;
+  const me = root.dataset.me || null; // my chat id on this booth (people are named by it, never by user id)
   let moderating = root.dataset.mode === "moderate"; // hide and mute (recruiters of the booth, organisers)
   let recruiting = moderating; // may write privately first (recruiters of the booth)
   const words = JSON.parse(root.querySelector("[data-chat-words]").textContent);
@@ -20,7 +20,7 @@ if (root) {
   const mutesList = root.querySelector("[data-chat-mutes]");
   const privateBox = root.querySelector("[data-chat-private]");
   const threadsBox = root.querySelector("[data-chat-threads]");
-  const threads = new Map(); // other person's id -> {section, log}
+  const threads = new Map(); // other person's chat id -> {section, log}
   const shown = new Map(); // public messages on screen, by id (to redraw them with moderation tools)
   let socket = null;
 
