@@ -224,6 +224,14 @@ _local_events: dict[tuple[str, int], deque[float]] = {}  # (bucket, user) → ti
 _local_lock = threading.Lock()
 
 
+def forget_local_state() -> None:
+    """Empty this process's fallback rate windows and session checks (a new app in the same process,
+    as tests make one per test, starts from nothing: user ids are reused there)."""
+    with _local_lock:
+        _local_events.clear()
+    _session_checks.clear()
+
+
 def within_local_rate(user_id: int, bucket: str, per_minute: int, at: float | None = None) -> bool:
     """A sliding one-minute window per user and bucket, in this process."""
     at = time.monotonic() if at is None else at

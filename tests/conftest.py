@@ -116,9 +116,11 @@ def app(app_config, valkey, smtp):
     from fair import create_app
     from fair.extensions import db
     from fair.redis_conn import redis_for
+    from fair.sockets import forget_local_state
 
     application = create_app(app_config)
     application.test_client_class = _OwnContextClient
+    forget_local_state()  # the per-process rate windows would carry over: ids restart in every test
     redis_for(valkey.url).flushdb()
     smtp.clear()
     _empty_database(db.engine)

@@ -108,7 +108,7 @@ def test_a_candidate_applies_the_recruiter_shortlists_and_the_adviser_sees_it(
         adviser.get_by_label("Adresse e-mail du candidat").fill("sacha.martin@example.org")
         adviser.get_by_role("button", name="Envoyer la demande").click()
         adviser.wait_for_load_state()
-        assert "pas encore donné son accord" in adviser.locator("main").inner_text()
+        assert "En attente de l'accord du candidat" in adviser.locator("main").inner_text()
 
         run_jobs(app)
         mails = [m for m in smtp.wait_for("sacha.martin@example.org", count=2)

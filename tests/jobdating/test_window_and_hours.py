@@ -45,14 +45,16 @@ def test_registration_state_says_not_yet_open_closed(windowed, session):
 @pytest.mark.parametrize("moment, message", [(BEFORE, NOT_YET), (AFTER, CLOSED)])
 def test_booking_outside_the_window_is_refused_with_the_date(app, client, windowed, session, moment, message):
     slot_id = windowed.slots[0].id
-    login(client, "candidate@example.org")
-    with clock.frozen_at(moment):
+    with clock.frozen_at(moment):  # signed in then: a session lives on the clock the rules read
+        login(client, "candidate@example.org")
         response = post_form(client, f"/interviews/slots/{slot_id}/book", {},
                              form_page=f"/fairs/job-dating/booths/{windowed.booth_a.id}/interviews")
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert active_bookings(session) == []
     with clock.frozen_at(DURING):
+        client = app.test_client()  # the same person, signed in anew at this moment
+        login(client, "candidate@example.org")
         response = post_form(client, f"/interviews/slots/{slot_id}/book", {},
                              form_page=f"/fairs/job-dating/booths/{windowed.booth_a.id}/interviews")
     assert response.status_code == 302
@@ -84,14 +86,15 @@ def test_applying_outside_the_window_is_refused_and_creates_nothing(client, wind
     from fair.candidates.models import Application
 
     path = f"/candidate/offers/{windowed.offer_a.id}/apply"
-    login(client, "candidate@example.org")
-    with clock.frozen_at(BEFORE):
+    with clock.frozen_at(BEFORE):  # signed in then: a session lives on the clock the rules read
+        login(client, "candidate@example.org")
         assert NOT_YET in client.get(path).get_data(as_text=True)
         response = post_form(client, path, {"message": "Bonjour", "cv_id": ""})
     assert response.status_code == 422
     assert NOT_YET in response.get_data(as_text=True)
     assert session.execute(select(Application)).scalars().all() == []
     with clock.frozen_at(DURING):
+        login(client, "candidate@example.org")
         assert post_form(client, path, {"message": "Bonjour", "cv_id": ""}).status_code == 302
 
 

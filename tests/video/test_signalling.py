@@ -11,6 +11,7 @@ from typing import Iterator
 import pytest
 import socketio
 
+from tests.live.server import session_cookie
 from tests.servers import WebProcess
 
 TURN = {"STUN_URLS": "stun:stun.example.org:3478", "TURN_URLS": "turn:turn.example.org:3478?transport=udp",
@@ -41,12 +42,12 @@ class Person:
     """A signed-in browser tab, as far as the server can tell: the session cookie and one socket."""
 
     def __init__(self, app, server: str, user) -> None:
-        cookie = app.session_interface.get_signing_serializer(app).dumps({"_user_id": user.get_id(), "_fresh": True})
+        cookie = session_cookie(app, user)  # a server-side session row and the cookie naming it
         self.received: list[tuple[str, dict]] = []
         self.lock = threading.Lock()
         self.client = socketio.Client(reconnection=False)
         self.client.on("*", self._record)
-        self.client.connect(server, headers={"Cookie": f"session={cookie}"}, transports=["polling"], wait_timeout=10)
+        self.client.connect(server, headers={"Cookie": cookie}, transports=["polling"], wait_timeout=10)
 
     def _record(self, event: str, data: dict) -> None:
         with self.lock:

@@ -5,11 +5,13 @@ from tests.conftest import csrf_token as form_token  # noqa: F401  (the one CSRF
 
 
 def signed_in_client(app, user):
-    """A test client whose session is this user's, as after logging in (Flask-Login's session keys)."""
+    """A test client signed in as this user, as after logging in: a server-side session row and the
+    signed cookie naming it (the one way tests make a session without the login form)."""
+    from tests.live.server import session_cookie
+
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
+    name, _, value = session_cookie(app, user).partition("=")
+    client.set_cookie(name, value)
     return client
 
 
