@@ -58,6 +58,7 @@ NODE_DIR = ROOT / "bench" / "node"
 def seed(database_url: str, redis_url: str, candidates: int, work: Path) -> dict[str, Any]:
     """A live edition, 50 booths with one recruiter each, N candidates; their session cookies."""
     from fair import create_app
+    from fair.accounts import sessions
     from fair.accounts.models import Membership, Organisation, OrganisationKind, User
     from fair.companies.models import Booth
     from fair.db import utcnow
@@ -94,7 +95,9 @@ def seed(database_url: str, redis_url: str, candidates: int, work: Path) -> dict
         serializer = app.session_interface.get_signing_serializer(app)
 
         def cookie(user: User) -> str:
-            return serializer.dumps({"_user_id": user.get_id(), "_fresh": True})
+            """A signed-in browser as the login makes it: a server-side session row and the cookie naming it."""
+            token = sessions.start(s, user, user_agent="bench")
+            return serializer.dumps({"_user_id": user.get_id(), "_fresh": True, sessions.SESSION_TOKEN_KEY: token})
 
         seeded = {
             "cookie_name": app.config.get("SESSION_COOKIE_NAME", "session"),
@@ -102,6 +105,7 @@ def seed(database_url: str, redis_url: str, candidates: int, work: Path) -> dict
             "recruiters": [cookie(r) for r in recruiters],
             "candidates": [cookie(p) for p in people],
         }
+        s.commit()  # the session rows
         db.session.remove()
         db.engine.dispose()
     return seeded

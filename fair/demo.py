@@ -1376,7 +1376,9 @@ def _live_fair(session, organiser: Organisation, companies: list[Organisation], 
         timezone=DEMO_TIMEZONE, status=EditionStatus.live, audiences=["all"], languages=["fr", "en"],
         format=EditionFormat.online, brand_colour="#1d4f91", booking_policy=BookingPolicy.open,
         default_slot_minutes=20, max_bookings_per_candidate=3, anonymised_applications=False,
-        starts_at=_local(today - dt.timedelta(days=1), 9), ends_at=_local(today + dt.timedelta(days=6), 18),
+        # Open round the clock: the demo's live fair runs whenever someone tries it, and its interview
+        # slots "from the next full hour" must fall within its opening hours.
+        starts_at=_local(today - dt.timedelta(days=1), 0), ends_at=_local(today + dt.timedelta(days=6), 23, 59),
         registration_opens_at=_local(today - dt.timedelta(days=10), 9),
         registration_closes_at=_local(today + dt.timedelta(days=6), 12),
     )
