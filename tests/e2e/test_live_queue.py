@@ -130,8 +130,10 @@ def test_a_page_says_it_is_offline_and_shows_the_current_place_after_the_server_
 
     from fair.db import utcnow
     from fair.live import services
+    from fair.redis_conn import redis_for
     from tests.live.conftest import make_person
     from tests.live.server import WebProcess, session_cookie
+    from tests.servers import wait_until
 
     organiser_org = factory.organisation("organiser", "Métropole de Lille")
     start = utcnow() - dt.timedelta(hours=1)
@@ -155,9 +157,13 @@ def test_a_page_says_it_is_offline_and_shows_the_current_place_after_the_server_
         status.filter(has_text="Vous êtes numéro 2 dans la file").wait_for()
         offline = page.locator(".live-booth [data-offline]")
         assert offline.is_hidden()
+        # That text comes with the HTML: wait until the page's socket is connected (the server records
+        # it in Redis), or a server stopped before it would leave nothing to lose.
+        sockets = redis_for(valkey.url)
+        wait_until(lambda: sockets.scard(f"fair:sockets:user:{me.id}") > 0, 30, "the page's socket connected")
 
         web.stop()
-        offline.wait_for(state="visible")
+        offline.wait_for(state="visible", timeout=30_000)
         assert "hors ligne" in offline.inner_text()
         services.leave(session, booth.id, ahead.id, utcnow())  # meanwhile, the person ahead leaves
         session.commit()
