@@ -12,7 +12,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import String, Text
+from sqlalchemy import JSON, String, Text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -34,6 +34,10 @@ class InstanceSettings(Base):
     legal_notice: Mapped[str] = mapped_column(Text, default="")
     privacy_notice: Mapped[str] = mapped_column(Text, default="")
     accessibility_statement: Mapped[str] = mapped_column(Text, default="")
+    # Whom to write to about personal data (the data-protection officer), and the retention periods
+    # in days that replace the defaults of fair.privacy.retention.
+    privacy_contact: Mapped[str | None] = mapped_column(String(254))
+    retention: Mapped[dict] = mapped_column(JSON, default=dict)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 

@@ -11,7 +11,8 @@ from fair.accounts.models import (  # noqa: F401
 )
 from fair.audit import AuditEntry  # noqa: F401
 from fair.calendar.models import CalendarEntry, CalendarFeed, ReminderOffsets  # noqa: F401
-from fair.candidates.models import Application, CandidateCv, CandidateProfile, Referral  # noqa: F401
+from fair.candidates.models import Application, CandidateCv, CandidateProfile, CvAccess, Referral  # noqa: F401
+from fair.checkin.models import CheckIn  # noqa: F401
 from fair.companies.models import Booth, BoothDocument, BoothStaff, Offer  # noqa: F401
 from fair.db import Base  # noqa: F401
 from fair.fairs.models import (  # noqa: F401
@@ -25,8 +26,12 @@ from fair.fairs.models import (  # noqa: F401
 from fair.instance import InstanceSettings  # noqa: F401
 from fair.jobdating.models import Availability, Booking, Slot, WaitlistEntry  # noqa: F401
 from fair.jobs import HeldJob  # noqa: F401
+from fair.links import ActionToken  # noqa: F401
 from fair.live.chat import ChatMessage, ChatMute, PrivateMessage  # noqa: F401
 from fair.live.models import Announcement, LiveBooth, QueueEntry  # noqa: F401
-from fair.mail.models import DevMail, OutboxMessage  # noqa: F401
+from fair.mail.models import DevMail, MailUnsubscribe, OutboxMessage  # noqa: F401
+from fair.pipeline.models import PipelineEntry, PipelineNote  # noqa: F401
+from fair.privacy.models import ConsentRecord, DataExport  # noqa: F401
+from fair.surveys.models import SurveyResponse  # noqa: F401
 from fair.video.models import CallRoom  # noqa: F401
 from fair.webinars.models import Webinar, WebinarQuestion, WebinarRegistration, WebinarVote  # noqa: F401

@@ -5,7 +5,7 @@ import datetime as dt
 import enum
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, func, true
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, func, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fair.db import Base, UTCDateTime, bidi_free, enum_column, utcnow
@@ -56,6 +56,12 @@ class User(UserMixin, Base):
     totp_enabled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The last sign-in or action of the person: accounts inactive for long are warned, then anonymised.
+    last_active_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), index=True)
+    inactivity_warned_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # Set when the account was erased (by its owner, an administrator or retention): the row stays, with
+    # nothing personal left, so that anonymous statistics and the audit log keep their links.
+    erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), index=True)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
@@ -109,6 +115,8 @@ class Organisation(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # Set when an administrator merged this duplicate into another organisation.
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
+    # An organiser's own retention periods, overriding the instance's (fair.privacy.retention), in days.
+    retention: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(

@@ -104,6 +104,21 @@ class CandidateCv(Base):
     _no_bidi = bidi_free("original_name")
 
 
+class CvAccess(Base):
+    """A recruiter opened or downloaded a CV: shown to its owner (company and time), kept a year."""
+
+    __tablename__ = "candidate_cv_accesses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cv_id: Mapped[int] = mapped_column(ForeignKey("candidate_cvs.id", ondelete="CASCADE"), index=True)
+    viewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(10), default="view")  # "view" or "download"
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+    company: Mapped[Organisation | None] = relationship()
+
+
 class Application(Base):
     """A pre-application: at most one per candidate and offer, held by a unique constraint."""
 

@@ -73,6 +73,8 @@ class Edition(Base):
     default_slot_minutes: Mapped[int] = mapped_column(Integer, default=20)
     max_bookings_per_candidate: Mapped[int] = mapped_column(Integer, default=3)
     anonymised_applications: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The edition's own purposes of processing, added to the instance's privacy notice.
+    privacy_purposes: Mapped[str] = mapped_column(Text, default="", server_default="")
     # The edition this one was copied from (a job dating run again every month).
     copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("editions.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

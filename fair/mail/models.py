@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fair.db import Base, UTCDateTime, enum_column, utcnow
@@ -60,6 +60,8 @@ class OutboxMessage(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # When retention emptied the bodies (and their live links) of a sent message.
+    purged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
 class DevMail(Base):
@@ -71,4 +73,18 @@ class DevMail(Base):
     text_body: Mapped[str] = mapped_column(Text)
     html_body: Mapped[str | None] = mapped_column(Text)
     raw: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class MailUnsubscribe(Base):
+    """An address that asked for no more bulk mail (RFC 8058 one-click, or the link in the message),
+    from one organisation or, with no organisation, from every one. Only the SHA-256 of the lowered
+    address is kept. Transactional mail (a booking, a reminder) is not concerned."""
+
+    __tablename__ = "mail_unsubscribes"
+    __table_args__ = (Index("ix_mail_unsubscribes_address_org", "address_hash", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address_hash: Mapped[str] = mapped_column(String(64))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,1 @@
+"""Satisfaction surveys after a fair, answered in one tap from the mail."""
