@@ -41,7 +41,9 @@ TRANSLATION_DIRS = ["translations", "accounts/translations", "fairs/translations
                     "companies/translations", "public/translations", "mail/translations", "calendar/translations",
                     "candidates/translations", "jobdating/translations", "live/translations",
                     "video/translations", "webinars/translations", "ops/translations",
-                    "admin/translations", "teams/translations"]
+                    "admin/translations", "teams/translations", "privacy/translations",
+                    "pipeline/translations", "checkin/translations", "surveys/translations",
+                    "health/translations"]
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:

@@ -1,4 +1,5 @@
 """Imports every model so that the metadata is complete (Alembic, tests, create_all)."""
+from fair.accounts.consent import ConsentRecord  # noqa: F401
 from fair.accounts.models import (  # noqa: F401
     JoinRequest,
     Membership,
@@ -31,7 +32,7 @@ from fair.live.chat import ChatMessage, ChatMute, PrivateMessage  # noqa: F401
 from fair.live.models import Announcement, LiveBooth, QueueEntry  # noqa: F401
 from fair.mail.models import DevMail, MailUnsubscribe, OutboxMessage  # noqa: F401
 from fair.pipeline.models import PipelineEntry, PipelineNote  # noqa: F401
-from fair.privacy.models import ConsentRecord, DataExport  # noqa: F401
+from fair.privacy.models import DataExport  # noqa: F401
 from fair.surveys.models import SurveyResponse  # noqa: F401
 from fair.video.models import CallRoom  # noqa: F401
 from fair.webinars.models import Webinar, WebinarQuestion, WebinarRegistration, WebinarVote  # noqa: F401
