@@ -31,6 +31,7 @@ from fair.mail.views import bp as mail_bp
 from fair.ops.views import bp as ops_bp
 from fair.public.views import bp as public_bp
 from fair.sockets import socketio_manager
+from fair.surveys.views import bp as surveys_bp
 from fair.teams.views import bp as teams_bp
 from fair.video import sockets as video_sockets
 from fair.video.views import bp as video_bp
@@ -82,7 +83,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     web.init_app(app)
 
     for blueprint in (public_bp, accounts_bp, fairs_bp, companies_bp, mail_bp, candidates_bp, jobdating_bp,
-                      calendar_bp, live_bp, video_bp, webinars_bp, ops_bp, teams_bp, admin_bp, health_bp):
+                      calendar_bp, live_bp, video_bp, webinars_bp, ops_bp, teams_bp, admin_bp, health_bp, surveys_bp):
         app.register_blueprint(blueprint)
 
     sockets.register(socketio)  # connect (signed-in users only) and disconnect, shared by all domains

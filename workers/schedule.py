@@ -19,6 +19,7 @@ from fair.jobs import QUEUE_NAMES, JobFunction, get_queue
 from fair.live import jobs as live_jobs
 from fair.mail import jobs as mail_jobs
 from fair.redis_conn import redis_for
+from fair.surveys import jobs as survey_jobs
 
 log = logging.getLogger("workers.schedule")
 
@@ -41,6 +42,8 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("chat-purge", live_jobs.purge_chat, dt.timedelta(days=1)),
     # Organisers get the health checks three days and one day before their fair, from 08:00 local time.
     Periodic("health-digest", health_jobs.send_digests, dt.timedelta(minutes=30)),
+    # People who took part in a fair that has ended get its satisfaction survey, once.
+    Periodic("survey-mail", survey_jobs.send_surveys, dt.timedelta(minutes=30)),
 )
 
 

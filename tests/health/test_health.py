@@ -14,29 +14,14 @@ import pytest
 
 from fair import clock
 from tests.conftest import login, run_jobs
+from tests.health.helpers import book, open_slots
 
 PARIS = ZoneInfo("Europe/Paris")
 START = dt.datetime(2030, 3, 12, 8, 0, tzinfo=dt.timezone.utc)  # 09:00 in Paris
-FAIR_DAY = dt.date(2030, 3, 12)
 
 
 def paris(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=PARIS).astimezone(dt.timezone.utc)
-
-
-def _slots(session, factory, booth, recruiter, count: int) -> list:
-    """`count` slots of 20 minutes from 10:00 (Paris) on the fair's day."""
-    end = (dt.datetime(2000, 1, 1, 10, 0) + dt.timedelta(minutes=20 * count)).strftime("%H:%M")
-    availability = factory.slot_range(booth, recruiter, FAIR_DAY, "10:00", end, slot_minutes=20)
-    return list(availability.slots)
-
-
-def _book(session, slot, candidate) -> None:
-    from fair.jobdating.models import Booking
-
-    session.add(Booking(slot_id=slot.id, booth_id=slot.booth_id, edition_id=slot.edition_id,
-                        candidate_id=candidate.id, starts_at=slot.starts_at, ends_at=slot.ends_at))
-    session.commit()
 
 
 @pytest.fixture
@@ -82,21 +67,21 @@ def world(factory, session):
     for booth in (alpha, bravo, charlie, echo, foxtrot):
         factory.offer(booth, title=f"Poste chez {booth.company.name}")
     factory.offer(delta, title="Infirmier (brouillon)", is_published=False)
-    alpha_slots = _slots(session, factory, alpha, alpha_rh, 3)
-    bravo_slots = _slots(session, factory, bravo, bravo_rh, 2)
-    delta_slots = _slots(session, factory, delta, delta_rh, 2)
-    echo_slots = _slots(session, factory, echo, echo_rh, 1)
-    _slots(session, factory, foxtrot, foxtrot_rh, 2)
+    alpha_slots = open_slots(factory, alpha, alpha_rh, 3)
+    bravo_slots = open_slots(factory, bravo, bravo_rh, 2)
+    delta_slots = open_slots(factory, delta, delta_rh, 2)
+    echo_slots = open_slots(factory, echo, echo_rh, 1)
+    open_slots(factory, foxtrot, foxtrot_rh, 2)
 
     people = {key: factory.person(f"{key}@example.org", name) for key, name in (
         ("ana", "Ana Lima"), ("ben", "Ben Okafor"), ("chloe", "Chloé Martin"), ("dan", "Dan Petit"),
         ("eve", "Eve Durand"), ("fanny", "Fanny Roux"), ("hugo", "Hugo Blanc"), ("ivan", "Ivan Morel"),
         ("jo", "Jo Leroy"), ("kim", "Kim Nguyen"), ("lou", "Lou Bernard"))}
     p = SimpleNamespace(**people)
-    _book(session, alpha_slots[0], p.ana)
-    _book(session, bravo_slots[0], p.chloe)
-    _book(session, echo_slots[0], p.kim)
-    _book(session, delta_slots[0], p.lou)
+    book(session, alpha_slots[0], p.ana)
+    book(session, bravo_slots[0], p.chloe)
+    book(session, echo_slots[0], p.kim)
+    book(session, delta_slots[0], p.lou)
 
     mission = factory.organisation("partner", "Mission locale", partner_type=PartnerType.association)
     elsewhere = factory.organisation("partner", "Cap ailleurs", partner_type=PartnerType.association)
