@@ -21,6 +21,10 @@ from fair.timezones import fair_zone
 
 log = logging.getLogger("fair.health")
 
+# Lines of each kind a mail lists; the rest are counted and left to the page (hundreds of idle
+# candidates would bury the booths to fix).
+MAIL_LINES_PER_KIND = 10
+
 
 @job(queue="default")
 def send_digests() -> int:
@@ -37,9 +41,9 @@ def send_digests() -> int:
         for person in services.organiser_people(db.session, edition):
             key = services.digest_key(edition, local_day, person.id)
             queue_mail(db.session, to=person.email, template="health_digest", locale=person.locale,
-                             key=key, edition_id=edition.id,
-                             context={"edition": edition, "report": report, "links": links, "page": page,
-                                      "days": days, "name": person.full_name})
+                       key=key, edition_id=edition.id,
+                       context={"edition": edition, "report": report, "links": links, "page": page, "days": days,
+                                "name": person.full_name, "lines": MAIL_LINES_PER_KIND})
             people += 1
     db.session.commit()
     if people:

@@ -267,3 +267,26 @@ def test_no_digest_for_a_draft_nor_a_closed_edition_and_a_nothing_to_fix_mail_ot
     [mail] = smtp.wait_for("ville@example.org")
     assert str(mail["Subject"]) == "« Tout va bien » commence dans 3 jours : rien à corriger"
     assert "n’ont rien trouvé à corriger" in mail.get_body(("plain",)).get_content()
+
+
+def test_the_digest_lists_ten_lines_of_a_kind_and_counts_the_rest(app, factory, session, smtp):
+    from fair.fairs.models import BulkInvitation, BulkRecipient
+    from fair.health.jobs import send_digests
+
+    lead = factory.organisation("organiser", "Ville")
+    factory.person("ville@example.org", "Valérie Ville", lead)
+    edition = factory.edition(lead, title="Grand salon", starts_at=START)
+    bulk = BulkInvitation(edition_id=edition.id, filename="liste.csv", total=12)
+    session.add(bulk)
+    session.flush()
+    for n, person in enumerate(factory.candidates(12, prefix="invite")):
+        session.add(BulkRecipient(bulk_id=bulk.id, line=n + 1, email=person.email, name=person.full_name))
+    session.commit()
+    with clock.frozen_at(paris(dt.date(2030, 3, 9), 9)):
+        assert send_digests() == 1
+        run_jobs(app)
+    [mail] = smtp.wait_for("ville@example.org")
+    text = mail.get_body(("plain",)).get_content()
+    assert "Candidats sans réservation ni candidature (12)" in text
+    assert text.count("n’a réservé aucun entretien") == 10
+    assert "… et 2 de plus sur la page des vérifications." in text
