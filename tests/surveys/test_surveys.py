@@ -219,3 +219,20 @@ def test_the_report_shows_counts_average_and_comments_without_names_to_organiser
 def test_no_survey_for_a_draft_nor_a_fair_ended_long_ago(app, world, smtp):
     assert _send(app, END + dt.timedelta(days=8)) == 0
     assert smtp.to("dan@example.org") == []
+
+
+def test_the_survey_links_are_throttled_per_address(app_config, valkey, smtp, factory, session):
+    """Guessing links or hammering one: past the limit, 429, and nothing more is recorded."""
+    from fair import create_app, links
+
+    application = create_app({**app_config, "SURVEY_RATE_LIMIT": "3 per minute"})
+    lead = factory.organisation("organiser", "Ville")
+    edition = factory.edition(lead, starts_at=START, ends_at=END)
+    person = factory.person("tap@example.org", "Tap")
+    token = links.issue(session, "survey", user_id=person.id, ttl=dt.timedelta(days=30), subject_type="edition",
+                        subject_id=edition.id, max_uses=50)
+    session.commit()
+    client = application.test_client()
+    answers = [client.get(f"/surveys/{token}/overall/{code}").status_code for code in ("1", "2", "3", "4")]
+    assert answers == [200, 200, 200, 429]
+    assert _response(session, person).answers == {"overall": "3"}
