@@ -23,6 +23,7 @@ from fair.config import PROJECT_ROOT, load_config
 from fair.extensions import babel, csrf, limiter, login_manager, select_locale, socketio
 from fair.fairs import sockets as fairs_sockets
 from fair.fairs.views import bp as fairs_bp
+from fair.health.views import bp as health_bp
 from fair.jobdating.views import bp as jobdating_bp
 from fair.live import sockets as live_sockets
 from fair.live.views import bp as live_bp
@@ -30,6 +31,7 @@ from fair.mail.views import bp as mail_bp
 from fair.ops.views import bp as ops_bp
 from fair.public.views import bp as public_bp
 from fair.sockets import socketio_manager
+from fair.surveys.views import bp as surveys_bp
 from fair.teams.views import bp as teams_bp
 from fair.video import sockets as video_sockets
 from fair.video.views import bp as video_bp
@@ -81,7 +83,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     web.init_app(app)
 
     for blueprint in (public_bp, accounts_bp, fairs_bp, companies_bp, mail_bp, candidates_bp, jobdating_bp,
-                      calendar_bp, live_bp, video_bp, webinars_bp, ops_bp, teams_bp, admin_bp):
+                      calendar_bp, live_bp, video_bp, webinars_bp, ops_bp, teams_bp, admin_bp, health_bp, surveys_bp):
         app.register_blueprint(blueprint)
 
     sockets.register(socketio)  # connect (signed-in users only) and disconnect, shared by all domains

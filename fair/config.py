@@ -60,6 +60,8 @@ def load_config(overrides: dict | None = None) -> dict:
         # Registrations per address (normalised) and per client network (IPv4 /24, IPv6 /64).
         "REGISTER_RATE_LIMIT": env.get("REGISTER_RATE_LIMIT") or "3 per hour",
         "REGISTER_NETWORK_RATE_LIMIT": env.get("REGISTER_NETWORK_RATE_LIMIT") or "30 per hour",
+        # Requests per client address to the survey links (which need no sign-in).
+        "SURVEY_RATE_LIMIT": env.get("SURVEY_RATE_LIMIT") or "30 per minute",
         # Roles that must use two-step verification (TOTP): any of admin, organiser, recruiter, adviser;
         # empty: offered to staff, required of nobody.
         "MFA_REQUIRED_ROLES": env.get("MFA_REQUIRED_ROLES", "admin,organiser"),

@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from rq.registry import ScheduledJobRegistry
 
 from fair.calendar import jobs as calendar_jobs
+from fair.health import jobs as health_jobs
 from fair.jobs import QUEUE_NAMES, JobFunction, get_queue
 from fair.live import jobs as live_jobs
 from fair.mail import jobs as mail_jobs
 from fair.redis_conn import redis_for
+from fair.surveys import jobs as survey_jobs
 
 log = logging.getLogger("workers.schedule")
 
@@ -38,6 +40,10 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("reminders-reconcile", calendar_jobs.reconcile_reminders, dt.timedelta(minutes=10)),
     # Booth chats of fairs ended more than LIVE_CHAT_RETENTION_DAYS ago are deleted.
     Periodic("chat-purge", live_jobs.purge_chat, dt.timedelta(days=1)),
+    # Organisers get the health checks three days and one day before their fair, from 08:00 local time.
+    Periodic("health-digest", health_jobs.send_digests, dt.timedelta(minutes=30)),
+    # People who took part in a fair that has ended get its satisfaction survey, once.
+    Periodic("survey-mail", survey_jobs.send_surveys, dt.timedelta(minutes=30)),
 )
 
 

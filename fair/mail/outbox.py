@@ -14,10 +14,10 @@ Temporary SMTP failures (4xx answers, refused or dropped connections) retry with
 through RQ's scheduler; permanent ones (5xx) stop at `failed_permanent` and are listed to the
 organiser of the edition the mail belongs to.
 
-Secrets: a rendered password reset mail holds a live link, and the database only keeps a hash of
-that token. The link therefore sits in its outbox row only between queueing and sending (minutes,
-and never longer than the link's own lifetime): once sent, the bodies of `SECRET_TEMPLATES` are
-erased from the row.
+Secrets: a rendered password reset mail (or survey mail) holds a live link, and the database only
+keeps a hash of that token. The link therefore sits in its outbox row only between queueing and
+sending (minutes, and never longer than the link's own lifetime): once sent, the bodies of
+`SECRET_TEMPLATES` are erased from the row.
 """
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ LEASE = dt.timedelta(minutes=5)           # a claimed row is another job's after
 QUEUED_GRACE = dt.timedelta(minutes=5)    # a queued row untouched this long lost its job: the sweeper re-enqueues it
 RETRY_DELAYS = (60, 300, 900, 3600, 3 * 3600, 6 * 3600)  # seconds before attempt 2, 3, …
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
-SECRET_TEMPLATES = frozenset({"reset_password"})
+SECRET_TEMPLATES = frozenset({"reset_password", "survey"})
 ERASED = "[erased once sent: this mail held a secret link]"
 
 SMTP_POLICY = email.policy.default.clone(linesep="\r\n")
