@@ -38,7 +38,9 @@ if (root) {
     localStorage.setItem(KEY, JSON.stringify(scans));
   };
 
-  const clock = (iso) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  // Times in the fair's zone, as the server words them ("already checked in at 10:42").
+  const clock = (iso) => new Date(iso).toLocaleTimeString(document.documentElement.lang || [],
+    { hour: "2-digit", minute: "2-digit", timeZone: words.timezone });
 
   function stateText(scan) {
     if (scan.state === "waiting") return words.labelWaiting;
