@@ -43,9 +43,8 @@ def ticket(edition_id: int):
     code = services.ticket_code(edition.id, current_user.id)
     arrival = db.session.execute(select(CheckIn).where(CheckIn.edition_id == edition.id,
                                                        CheckIn.candidate_id == current_user.id)).scalars().first()
-    response = render_template("checkin/ticket.html", edition=edition, qr=services.qr_svg(code), arrival=arrival,
-                               registered=services.is_registered(db.session, edition.id, current_user.id))
-    return response, 200, {"Cache-Control": "private, max-age=86400"}
+    return render_template("checkin/ticket.html", edition=edition, qr=services.qr_svg(code), arrival=arrival,
+                           registered=services.is_registered(db.session, edition.id, current_user.id))
 
 
 # ---------------------------------------------------------------- the door
