@@ -246,6 +246,11 @@ def search(session: Session, edition: Edition, query: str) -> list[tuple[User, C
 
 # ---------------------------------------------------------------- attendance, for the report
 
+def present_count(session: Session, edition_id: int) -> int:
+    return session.execute(select(func.count()).select_from(CheckIn).where(CheckIn.edition_id == edition_id)
+                           ).scalar_one()
+
+
 def attendance(session: Session, edition: Edition) -> dict[str, Any]:
     """Checked in / registered, walk-ins, and arrivals per hour of the fair's local time."""
     ids = registered_ids(edition.id).subquery()

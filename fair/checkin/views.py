@@ -73,9 +73,11 @@ def scan(edition_id: int):
         arrival = services.check_in_code(db.session, edition, code, by_id=current_user.id, scanned_at=scanned_at)
     except services.CheckInRefused as refused:
         db.session.rollback()
-        return jsonify({"ok": False, "code": refused.code, "error": str(refused.message)}), 422
+        return jsonify({"ok": False, "code": refused.code, "error": str(refused.message),
+                        "present": services.present_count(db.session, edition.id)}), 422
     db.session.commit()
-    return jsonify(_arrival_json(edition, arrival, scanned_at))
+    return jsonify({**_arrival_json(edition, arrival, scanned_at),
+                    "present": services.present_count(db.session, edition.id)})
 
 
 @bp.route("/console/editions/<int:edition_id>/checkin/people/<int:candidate_id>", methods=["POST"])

@@ -49,6 +49,7 @@ def test_the_same_ticket_scanned_twice_counts_once(app, client, session, world):
     assert again.status_code == 200
     assert again.get_json()["status"] == "already"
     assert again.get_json()["time"] == "10:42"  # the first scan, in the fair's time (Paris, UTC+1)
+    assert again.get_json()["present"] == 1
     assert count(session, CheckIn) == 1
     [row] = session.query(CheckIn).all()
     assert row.method == "scan" and row.checked_in_by_id == world.organiser.id
@@ -79,7 +80,8 @@ def test_a_code_of_another_edition_or_a_forged_one_is_refused(app, client, sessi
     login(client, world.organiser.email)
     other = _scan(client, world.edition, _code(app, world.other, world.applicant))
     assert other.status_code == 422
-    assert other.get_json() == {"ok": False, "code": "other_edition", "error": "Ce billet est pour un autre salon."}
+    assert other.get_json() == {"ok": False, "code": "other_edition", "error": "Ce billet est pour un autre salon.",
+                                "present": 0}
 
     genuine = _code(app, world.edition, world.applicant)
     forged = genuine.split(".")[0] + "." + "A" * len(genuine.split(".")[1])

@@ -111,6 +111,7 @@ def test_the_camera_reads_tickets_once_each_and_refuses_another_fairs(live_serve
         assert "A besoin d'un interprète · Accès sans marche" in log.inner_text()
         assert count(session, CheckIn) == 1
         assert session.query(CheckIn).one().candidate_id == world.applicant.id
+        assert page.locator("[data-present]").inner_text() == "1 personne accueillie"
         violations = axe_violations(page)
         assert not violations, describe(violations)
         _screenshots(page, "checkin-camera")
@@ -150,6 +151,7 @@ def test_scans_made_offline_are_sent_once_when_back_online(live_server, page, fa
     states = page.locator("[data-log] li").evaluate_all("items => items.map(i => i.dataset.scanState)")
     assert sorted(states) == ["already", "checked_in"]
     assert page.locator("[data-offline]").is_hidden()
+    assert page.locator("[data-present]").inner_text() == "1 personne accueillie"
     assert count(session, CheckIn) == 1
     assert len(posts) == 2  # each waiting scan sent once, and no more
 

@@ -80,6 +80,15 @@ if (root) {
     result.replaceChildren(card);
   }
 
+  // The page's count of people checked in, as the server last counted them.
+  const present = document.querySelector("[data-present]");
+  const plural = new Intl.PluralRules(document.documentElement.lang || undefined);
+  function showPresent(total) {
+    if (!present || typeof total !== "number") return;
+    const form = plural.select(total) === "one" ? present.dataset.one : present.dataset.other;
+    present.textContent = form.replace(/\d+/, String(total));
+  }
+
   function renderLog() {
     const items = scans.slice(-50).reverse().map((scan) => {
       const li = document.createElement("li");
@@ -114,6 +123,7 @@ if (root) {
         } catch {
           break; // the network went away: the scan waits
         }
+        showPresent(answer.present);
         if (answer.ok) {
           Object.assign(scan, { state: answer.status, name: answer.name, time: answer.time, needs: answer.needs,
                                 registered: answer.registered });
