@@ -37,6 +37,7 @@ from fair.candidates.models import Application, ApplicationStatus, CandidateProf
 from fair.checkin.models import CheckIn
 from fair.clock import now
 from fair.companies.models import Booth, Offer
+from fair.db import begin_sqlite_write
 from fair.fairs.models import Edition, EditionFormat
 from fair.jobdating.models import Booking, BookingStatus
 from fair.live.models import QueueEntry
@@ -170,6 +171,8 @@ def check_in(session: Session, edition: Edition, candidate_id: int, *, by_id: in
     if person is None or person.erased_at is not None or not person.is_candidate:
         raise UNKNOWN_PERSON
     existing = _checkin_of(session, edition.id, candidate_id)
+    if existing is None and begin_sqlite_write(session):
+        existing = _checkin_of(session, edition.id, candidate_id)  # SQLite: now the one writer, look again
     created = False
     if existing is None:
         existing = CheckIn(edition_id=edition.id, candidate_id=candidate_id, checked_in_by_id=by_id,

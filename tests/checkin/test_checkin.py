@@ -195,3 +195,39 @@ def test_the_live_dashboard_shows_attendance(app, client, session, world):
     text = page_text(client.get(f"/console/editions/{world.edition.id}/live"))
     assert "Présence sur place" in text and "Inscrits venus / inscrits 1 / 2" in text
     assert "Présence sur place" not in page_text(client.get(f"/console/editions/{world.online.id}/live"))
+
+
+def test_two_phones_scanning_one_person_at_once_make_one_check_in(app, session, world):
+    """Two organisers at two doors scan the same ticket at the same moment, each thread with its own
+    connection (a barrier releases them together): the database keeps one row, one phone hears
+    "checked in" and the other "already", and neither gets an error."""
+    import threading
+
+    from fair.extensions import db
+    from fair.fairs.models import Edition
+
+    barrier = threading.Barrier(2)
+    results: list[object] = [None, None]
+
+    def scan(index: int) -> None:
+        with app.app_context():
+            try:
+                barrier.wait(timeout=30)
+                edition = db.session.get(Edition, world.edition.id)
+                arrival = services.check_in(db.session, edition, world.applicant.id, by_id=world.organiser.id,
+                                            method="scan")
+                db.session.commit()
+                results[index] = arrival.created
+            except Exception as error:  # the test shows what each thread got
+                db.session.rollback()
+                results[index] = error
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=scan, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(results, key=str) == [False, True]
+    assert count(session, CheckIn) == 1
