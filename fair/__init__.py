@@ -18,6 +18,7 @@ from fair.accounts.views import bp as accounts_bp
 from fair.admin.views import bp as admin_bp
 from fair.calendar.views import bp as calendar_bp
 from fair.candidates.views import bp as candidates_bp
+from fair.checkin.views import bp as checkin_bp
 from fair.companies.views import bp as companies_bp
 from fair.config import PROJECT_ROOT, load_config
 from fair.extensions import babel, csrf, limiter, login_manager, select_locale, socketio
@@ -83,7 +84,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     web.init_app(app)
 
     for blueprint in (public_bp, accounts_bp, fairs_bp, companies_bp, mail_bp, candidates_bp, jobdating_bp,
-                      calendar_bp, live_bp, video_bp, webinars_bp, ops_bp, teams_bp, admin_bp, health_bp, surveys_bp):
+                      calendar_bp, live_bp, video_bp, webinars_bp, ops_bp, teams_bp, admin_bp, health_bp, surveys_bp,
+                      checkin_bp):
         app.register_blueprint(blueprint)
 
     sockets.register(socketio)  # connect (signed-in users only) and disconnect, shared by all domains
