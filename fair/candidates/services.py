@@ -157,7 +157,6 @@ def withdraw_consent(user: User, record: ConsentRecord) -> None:
         if profile is not None and PreferredContact(profile.preferred_contact) is PreferredContact.sms:
             profile.preferred_contact = PreferredContact.email
     consent.withdraw(db.session, user.id, record.purpose, record.organisation_id)
-    record.withdrawn_at = record.withdrawn_at or utcnow()
 
 
 def in_talent_pool(user_id: int) -> bool:
