@@ -81,6 +81,9 @@ class InstanceForm(FlaskForm):
     legal_notice = TextAreaField(_l("Legal notice"), validators=[Optional()])
     privacy_notice = TextAreaField(_l("Privacy notice"), validators=[Optional()])
     accessibility_statement = TextAreaField(_l("Accessibility statement"), validators=[Optional()])
+    privacy_contact = EmailField(_l("Contact for personal data"), validators=[
+        Optional(), Length(max=254, message=_l("The email address is too long.")),
+        Email(message=_l("Enter a valid email address, for example name@example.org."))])
 
 
 class RetryForm(FlaskForm):

@@ -323,6 +323,8 @@ class InstanceData:
     legal_notice: str
     privacy_notice: str
     accessibility_statement: str
+    privacy_contact: str | None = None
+    retention: dict = field(default_factory=dict)  # rule key → days (fair.privacy.retention); absent: default
 
 
 def save_instance(session: Session, data: InstanceData) -> InstanceSettings:

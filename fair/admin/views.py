@@ -44,6 +44,8 @@ from fair.fairs.labels import PARTNER_TYPE_LABELS
 from fair.forms import ConfirmForm, csv_cell, form_status, select_choices
 from fair.instance import settings_row
 from fair.mail.models import OutboxStatus
+from fair.privacy.forms import fill_retention, retention_values, with_retention_fields
+from fair.privacy.retention import RULES
 from fair.teams import services as teams
 
 log = logging.getLogger("fair.admin")
@@ -320,18 +322,22 @@ def revoke_admin(user_id: int):
 @admin_required
 def instance():
     row = settings_row(db.session)
-    form = InstanceForm(obj=row if request.method == "GET" else None)
+    form = with_retention_fields(InstanceForm, RULES)(obj=row if request.method == "GET" else None)
+    if request.method == "GET":
+        fill_retention(form, RULES, row.retention or {})
     if form.validate_on_submit():
         services.save_instance(db.session, services.InstanceData(
             name=form.name.data.strip(), logo_url=(form.logo_url.data or "").strip() or None,
             contact_email=(form.contact_email.data or "").strip() or None,
             legal_notice=form.legal_notice.data or "", privacy_notice=form.privacy_notice.data or "",
-            accessibility_statement=form.accessibility_statement.data or ""))
+            accessibility_statement=form.accessibility_statement.data or "",
+            privacy_contact=(form.privacy_contact.data or "").strip() or None,
+            retention={key: days for key, days in retention_values(form, RULES).items() if days is not None}))
         db.session.commit()
         flash(_("The instance's settings are saved."), "success")
         return redirect(url_for("admin.instance"))
     db.session.commit()  # the settings row, created on first visit
-    return render_template("admin/instance.html", form=form), form_status(form)
+    return render_template("admin/instance.html", form=form, retention_rules=RULES), form_status(form)
 
 
 # ---------------------------------------------------------------- jobs

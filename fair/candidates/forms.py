@@ -59,6 +59,7 @@ class ProfileForm(FlaskForm):
                                         render_kw={"rows": 3}, validators=[Optional(), _max(1000)])
     situations = CheckboxList(_l("My situation (optional)"))
     situation_consent = BooleanField(_l("I agree to the text above"))
+    talent_pool = BooleanField(_l("Keep my profile for the next fairs"))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -88,6 +89,7 @@ class ProfileForm(FlaskForm):
             "accessibility_needs": self.accessibility_needs.data or "",
             "situations": list(self.situations.data or []),
             "situation_consent": bool(self.situation_consent.data),
+            "talent_pool": bool(self.talent_pool.data),
         }
 
 

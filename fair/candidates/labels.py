@@ -59,6 +59,15 @@ SITUATION_CONSENT_TEXT = _l(
     "They are never shown to recruiters. I can untick them or withdraw this agreement at any time."
 )
 
+TALENT_POOL_TEXT = _l(
+    "Keep my profile for the next fairs for two years: organisers and recruiters of later fairs may find it "
+    "and invite me. I can withdraw this at any time from my account."
+)
+SMS_CONSENT_TEXT = _l(
+    "I agree to receive text messages (SMS) about my applications and interviews at the phone number "
+    "of my profile. I can withdraw this at any time from my account."
+)
+
 
 def status_label(value: ApplicationStatus | str) -> str:
     return str(STATUS_LABELS[ApplicationStatus(value)])

@@ -21,6 +21,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from fair import clock
+from fair.accounts import consent
+from fair.accounts.consent import ConsentPurpose, ConsentRecord
 from fair.accounts.models import Membership, Organisation, OrganisationKind, User
 from fair.accounts.services import find_user_by_email, new_security_stamp, normalise_email, require_confirmed
 from fair.candidates import jobs, labels, storage
@@ -29,6 +31,8 @@ from fair.candidates.models import (
     ApplicationStatus,
     CandidateCv,
     CandidateProfile,
+    CvAccess,
+    PreferredContact,
     Referral,
     ReferralStatus,
     RejectionReason,
@@ -94,8 +98,12 @@ def ensure_profile(user: User) -> CandidateProfile:
 
 
 def update_profile(user: User, *, full_name: str, phone: str | None, situations: Iterable[str],
-                   situation_consent: bool, **fields) -> CandidateProfile:
-    """Situations are kept only with the consent to the statistics text; withdrawing it clears them."""
+                   situation_consent: bool, talent_pool: bool = False, **fields) -> CandidateProfile:
+    """Situations are kept only with the consent to the statistics text; withdrawing it clears them.
+
+    Each consent the form asks for is recorded with the words shown (fair.accounts.consent): the
+    statistics text, joining the talent pool, and text messages (choosing SMS as the way to be
+    contacted); unticking or unchoosing withdraws it."""
     profile = ensure_profile(user)
     user.full_name = full_name
     user.phone = phone or None
@@ -105,10 +113,54 @@ def update_profile(user: User, *, full_name: str, phone: str | None, situations:
         profile.situations = sorted(set(situations))
         if profile.situation_consent_at is None:
             profile.situation_consent_at = utcnow()
+        _give(user, ConsentPurpose.situations, labels.SITUATION_CONSENT_TEXT)
     else:
+        _clear_situations(user, profile)
+    if talent_pool:
+        _give(user, ConsentPurpose.talent_pool, labels.TALENT_POOL_TEXT)
+    else:
+        consent.withdraw(db.session, user.id, ConsentPurpose.talent_pool)
+    if PreferredContact(profile.preferred_contact) is PreferredContact.sms:
+        _give(user, ConsentPurpose.sms, labels.SMS_CONSENT_TEXT)
+    else:
+        consent.withdraw(db.session, user.id, ConsentPurpose.sms)
+    return profile
+
+
+def _give(user: User, purpose: ConsentPurpose, wording) -> ConsentRecord:
+    return consent.give(db.session, user.id, purpose, str(wording), consent.version_of(wording))
+
+
+def _clear_situations(user: User, profile: CandidateProfile | None) -> None:
+    if profile is not None:
         profile.situations = []
         profile.situation_consent_at = None
-    return profile
+    consent.withdraw(db.session, user.id, ConsentPurpose.situations)
+
+
+def withdraw_consent(user: User, record: ConsentRecord) -> None:
+    """The person withdraws one of their consents from their account: it takes effect everywhere.
+
+    Situations are cleared (the statistics no longer count them), a referral is revoked as the
+    candidate's own "end this follow-up" does (the adviser no longer sees them), SMS is no longer
+    the way to reach them; leaving the talent pool changes what retention keeps. The caller commits."""
+    if record.withdrawn_at is not None:
+        return
+    if record.purpose is ConsentPurpose.situations:
+        _clear_situations(user, profile_of(user))
+    elif record.purpose is ConsentPurpose.referral:
+        for referral in confirmed_referrals_of(user.id):
+            if referral.partner_id == record.organisation_id:
+                revoke_referral(referral)
+    elif record.purpose is ConsentPurpose.sms:
+        profile = profile_of(user)
+        if profile is not None and PreferredContact(profile.preferred_contact) is PreferredContact.sms:
+            profile.preferred_contact = PreferredContact.email
+    consent.withdraw(db.session, user.id, record.purpose, record.organisation_id)
+
+
+def in_talent_pool(user_id: int) -> bool:
+    return consent.current(db.session, user_id, ConsentPurpose.talent_pool) is not None
 
 
 # ---------------------------------------------------------------- CVs
@@ -384,12 +436,16 @@ def referral_from_token(token: str) -> Referral | None:
     return referral
 
 
-def confirm_referral(referral: Referral, consent_text: str) -> Referral:
+def confirm_referral(referral: Referral, consent_text: str, version: str) -> Referral:
+    """The candidate agreed to `consent_text` (as shown, of wording `version`): recorded with the referral
+    and as their consent to the partner."""
     if referral.status is not ReferralStatus.pending:
         raise ReferralRefused(referral.status.value)
     referral.status = ReferralStatus.confirmed
     referral.confirmed_at = utcnow()
     referral.consent_text = consent_text
+    consent.give(db.session, referral.candidate_id, ConsentPurpose.referral, consent_text, version,
+                 organisation_id=referral.partner_id)
     candidate = referral.candidate
     if candidate.email_confirmed_at is None:  # the link reached their mailbox: the address is theirs
         candidate.email_confirmed_at = referral.confirmed_at
@@ -401,6 +457,10 @@ def revoke_referral(referral: Referral) -> Referral:
         raise ReferralRefused("revoked")
     referral.status = ReferralStatus.revoked
     referral.revoked_at = utcnow()
+    others = [r for r in confirmed_referrals_of(referral.candidate_id)
+              if r.id != referral.id and r.partner_id == referral.partner_id]
+    if not others:  # the consent was to the partner: it ends with its last follow-up
+        consent.withdraw(db.session, referral.candidate_id, ConsentPurpose.referral, referral.partner_id)
     return referral
 
 
@@ -467,7 +527,8 @@ def edition_statistics(edition: Edition) -> EditionStatistics:
     ).scalar_one() if candidate_ids else 0
     profiles = list(db.session.execute(
         select(CandidateProfile).where(CandidateProfile.user_id.in_(candidate_ids),
-                                       CandidateProfile.situation_consent_at.is_not(None))
+                                       CandidateProfile.situation_consent_at.is_not(None),
+                                       _situations_consent_in_force())
     ).scalars()) if candidate_ids else []
     counts = {s.value: sum(1 for p in profiles if s.value in (p.situations or [])) for s in Situation}
     return EditionStatistics(
@@ -476,6 +537,37 @@ def edition_statistics(edition: Edition) -> EditionStatistics:
         referred=referred, consenting=len(profiles),
         situations={k: (v if v == 0 or v >= SMALL_COUNT else None) for k, v in counts.items()},
     )
+
+
+def _situations_consent_in_force():
+    """The person's situations consent is in force: its record is current, or it was given before
+    consents were recorded (no record at all). A withdrawn one leaves the counts at once."""
+    recorded = select(ConsentRecord.user_id).where(ConsentRecord.purpose == ConsentPurpose.situations)
+    return or_(CandidateProfile.user_id.in_(consent.consenting_users(ConsentPurpose.situations)),
+               CandidateProfile.user_id.not_in(recorded))
+
+
+# ---------------------------------------------------------------- who opened a CV
+
+def record_cv_access(cv: CandidateCv, viewer: User, organisation_id: int | None, action: str = "download") -> None:
+    """A recruiter (or an adviser) opened the file: its owner sees the organisation and the time."""
+    db.session.add(CvAccess(cv_id=cv.id, viewer_id=viewer.id, company_id=organisation_id, action=action,
+                            created_at=clock.now()))
+
+
+def cv_accesses(cv_ids: Iterable[int]) -> dict[int, list[CvAccess]]:
+    """CV id → who opened it (organisation, time, view or download), newest first."""
+    ids = list(cv_ids)
+    result: dict[int, list[CvAccess]] = {cv_id: [] for cv_id in ids}
+    if not ids:
+        return result
+    rows = db.session.execute(
+        select(CvAccess).where(CvAccess.cv_id.in_(ids)).options(joinedload(CvAccess.company))
+        .order_by(CvAccess.created_at.desc(), CvAccess.id.desc())
+    ).scalars()
+    for row in rows:
+        result[row.cv_id].append(row)
+    return result
 
 
 # ---------------------------------------------------------------- suggestions

@@ -19,6 +19,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from fair import clock
 from fair.access import candidate_required, owned_or_404, role_required
+from fair.accounts.consent import version_of
 from fair.accounts.models import OrganisationKind
 from fair.candidates import labels, mailing, services, storage
 from fair.candidates.access import candidate_application, candidate_cv, candidate_referral, referral_by_adviser
@@ -58,7 +59,8 @@ CV_REFUSALS = {
 def candidate_labels() -> dict[str, Any]:
     return {"status_label": labels.status_label, "reason_label": labels.reason_label,
             "referral_label": labels.referral_label, "contact_label": labels.contact_label,
-            "situation_labels": labels.SITUATION_LABELS, "situation_consent_text": labels.SITUATION_CONSENT_TEXT}
+            "situation_labels": labels.SITUATION_LABELS, "situation_consent_text": labels.SITUATION_CONSENT_TEXT,
+            "talent_pool_text": labels.TALENT_POOL_TEXT, "sms_consent_text": labels.SMS_CONSENT_TEXT}
 
 
 @bp.errorhandler(RequestEntityTooLarge)
@@ -70,13 +72,18 @@ def _too_large(_error):
     return render_template("error.html", title=_("Too large"), text=_("What you sent is too large."), code=413), 413
 
 
-def _send_cv(cv: CandidateCv, download_name: str) -> Response:
+def _send_cv(cv: CandidateCv, download_name: str, opened_by: int | None = None) -> Response:
+    """The file, as an attachment. `opened_by`: the organisation (company, partner) of someone other
+    than its owner, recorded for the owner's "who saw my CV"; the owner's own downloads record nothing."""
     try:
         path = storage.path_of(cv.storage_name)
     except ValueError:
         abort(404)
     if not path.is_file():
         abort(404)
+    if opened_by is not None:
+        services.record_cv_access(cv, current_user, opened_by, "download")
+        db.session.commit()
     response = send_file(path, mimetype=storage.MIME_TYPES[cv.kind], as_attachment=True,
                          download_name=download_name, max_age=0, conditional=False, etag=False)
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -108,6 +115,7 @@ def profile():
         form = ProfileForm(formdata=None, obj=existing)
         form.full_name.data = current_user.full_name
         form.phone.data = current_user.phone
+        form.talent_pool.data = services.in_talent_pool(current_user.id)
         if existing is not None:
             form.situation_consent.data = existing.situation_consent_at is not None
         else:
@@ -123,7 +131,9 @@ def profile():
 
 
 def _render_cvs(form: CvForm, status: int | None = None):
-    return (render_template("candidates/cvs.html", form=form, cvs=services.candidate_cvs(current_user.id)),
+    cvs = services.candidate_cvs(current_user.id)
+    return (render_template("candidates/cvs.html", form=form, cvs=cvs,
+                            accesses=services.cv_accesses(cv.id for cv in cvs)),
             status or form_status(form))
 
 
@@ -261,8 +271,9 @@ def confirm_referral(token: str):
     consent = str(labels.CONSENT_TEXT % {"adviser": referral.adviser.full_name, "partner": referral.partner.name})
     if request.method == "POST" and referral.status is ReferralStatus.pending:
         invitations = request.form.get("invitations") == "1"  # a separate, optional agreement
+        wording = (labels.CONSENT_TEXT, labels.ORGANISER_INVITATIONS_TEXT) if invitations else (labels.CONSENT_TEXT,)
         services.confirm_referral(referral, f"{consent} {labels.ORGANISER_INVITATIONS_TEXT}" if invitations
-                                  else consent)
+                                  else consent, version_of(*wording))
         db.session.commit()
         flash(_("Thank you: %(adviser)s can now follow your applications.", adviser=referral.adviser.full_name),
               "success")
@@ -370,7 +381,7 @@ def inbox_cv(booth_id: int, application_id: int):
     cv = services.cv_for_recruiter(booth, application)  # None in an anonymised fair before a booking
     if cv is None:
         abort(404)
-    return _send_cv(cv, cv.original_name)
+    return _send_cv(cv, cv.original_name, opened_by=booth.company_id)
 
 
 def _moved(booth: Booth, application, message: str):
@@ -527,4 +538,4 @@ def adviser_cv(referral_id: int, cv_id: int):
     if referral.status is not ReferralStatus.confirmed:
         abort(404)
     cv = owned_or_404(candidate_cv(cv_id, referral.candidate_id))
-    return _send_cv(cv, cv.original_name)
+    return _send_cv(cv, cv.original_name, opened_by=referral.partner_id)

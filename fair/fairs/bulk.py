@@ -21,10 +21,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fair.accounts.models import Organisation
+from fair.db import utcnow
 from fair.extensions import db
 from fair.fairs import jobs
 from fair.fairs.models import BulkInvitation, BulkRecipient, BulkStatus, Edition, EditionPartner
 from fair.fairs.rules import editions_run_by
+from fair.mail import unsubscribe
+from fair.mail.models import OutboxMessage
 
 log = logging.getLogger("fair.fairs")
 
@@ -39,6 +42,20 @@ DUPLICATE = "duplicate"
 BAD_LOCALE = "bad_locale"
 NAME_TOO_LONG = "name_too_long"
 TOO_MANY_COLUMNS = "too_many_columns"
+# Not a bad row: the address asked this organiser for no more bulk mail (kept with the rows not sent).
+UNSUBSCRIBED = "unsubscribed"
+
+TEMPLATE = "bulk_invitation"
+
+
+def _organiser_of_message(session: Session, row: OutboxMessage) -> int | None:
+    """The organisation a bulk invitation is sent for: its edition's organiser."""
+    edition = session.get(Edition, row.edition_id) if row.edition_id is not None else None
+    return edition.organiser_id if edition is not None else None
+
+
+# Bulk invitations are list mail: they carry List-Unsubscribe and respect earlier unsubscriptions.
+unsubscribe.register_list_mail(TEMPLATE, _organiser_of_message)
 
 _EMAIL_HEADERS = {"email", "e-mail", "mail", "courriel", "adresse e-mail", "adresse email"}
 
@@ -281,8 +298,36 @@ def bulk_room(bulk_id: int) -> str:
 
 
 def bulk_state(bulk) -> dict:
+    skipped = len(unsubscribed_rows(bulk))
     return {"id": bulk.id, "status": bulk.status.value, "total": bulk.total, "sent": bulk.sent,
-            "percent": percent(bulk.sent, bulk.total), "rejected": len(bulk.rejected or [])}
+            "percent": percent(bulk.sent + skipped, bulk.total),
+            "rejected": len(bulk.rejected or []) - skipped, "unsubscribed": skipped}
+
+
+def unsubscribed_rows(bulk) -> list[dict]:
+    """The recipients left out because they had unsubscribed from the organiser's bulk mail."""
+    return [row for row in bulk.rejected or [] if row.get("reason") == UNSUBSCRIBED]
+
+
+def invalid_rows(bulk) -> list[dict]:
+    """The rows of the list that could not be used at all."""
+    return [row for row in bulk.rejected or [] if row.get("reason") != UNSUBSCRIBED]
+
+
+def leave_out_unsubscribed(session: Session, bulk: BulkInvitation, edition: Edition,
+                           recipients: list[BulkRecipient]) -> list[BulkRecipient]:
+    """The recipients to send to: those who unsubscribed from this organiser are marked handled and
+    kept with the rows not sent (counted as "unsubscribed" on the list's page), nothing queued for them."""
+    keep, skipped = [], []
+    for recipient in recipients:
+        if unsubscribe.is_unsubscribed(session, recipient.email, edition.organiser_id):
+            recipient.queued_at = recipient.queued_at or utcnow()
+            skipped.append({"line": recipient.line, "reason": UNSUBSCRIBED, "value": recipient.email})
+        else:
+            keep.append(recipient)
+    if skipped:
+        bulk.rejected = [*(bulk.rejected or []), *skipped]
+    return keep
 
 
 def percent(done: int, total: int) -> int:

@@ -93,6 +93,7 @@ class EditionForm(FlaskForm):
     title = StringField(_l("Title"), validators=[MarkedRequired()], render_kw={"maxlength": 200})
     slug = StringField(_l("Web address"), render_kw={"maxlength": 80, "autocapitalize": "none", "spellcheck": "false"})
     description = TextAreaField(_l("Description"), render_kw={"rows": 6})
+    privacy_purposes = TextAreaField(_l("Purposes of this fair for personal data"), render_kw={"rows": 3})
     timezone = SelectField(_l("Time zone"), validators=[MarkedRequired()], validate_choice=False,
                            default="Europe/Paris")
     starts_at = WallClockField(_l("Start"))
@@ -126,6 +127,7 @@ class EditionForm(FlaskForm):
             title=self.title.data,
             slug=self.slug.data,
             description=self.description.data,
+            privacy_purposes=self.privacy_purposes.data,
             timezone=self.timezone.data,
             audiences=list(self.audiences.data or []),
             languages=list(self.languages.data or []),

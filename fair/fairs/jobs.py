@@ -13,6 +13,7 @@ from fair.fairs import bulk, services
 from fair.fairs.models import BulkInvitation, BulkRecipient, BulkStatus, Edition, Invitation
 from fair.jobs import job
 from fair.mail.outbox import queue_mail
+from fair.mail.unsubscribe import unsubscribe_url
 from fair.sockets import emit_from_worker
 from fair.timezones import local_span_text
 
@@ -71,25 +72,27 @@ def send_bulk(bulk_id: int) -> int:
         if recipients:
             link = url_for("accounts.register", next=url_for("public.fair", slug=edition.slug), _external=True)
             stamp = utcnow()
-            for recipient in recipients:
+            for recipient in bulk.leave_out_unsubscribed(db.session, invitation, edition, recipients):
                 queue_mail(
-                    db.session, to=recipient.email, template="bulk_invitation", locale=recipient.locale,
+                    db.session, to=recipient.email, template=bulk.TEMPLATE, locale=recipient.locale,
                     context={"edition": edition, "name": recipient.name, "link": link,
                              "organiser": edition.organiser.name,
+                             "unsubscribe": unsubscribe_url(recipient.email, edition.organiser_id),
                              "when": local_span_text(edition.starts_at, edition.ends_at, edition.timezone,
                                                      recipient.locale)},
                     key=f"bulk-{bulk_id}-{recipient.id}", edition_id=edition.id,
                 )
                 recipient.queued_at = stamp
-            handed += len(recipients)
+                handed += 1
             db.session.flush()
-        sent = bulk.queued_count(db.session, bulk_id)
+        done = bulk.queued_count(db.session, bulk_id)  # handed over, or left out as unsubscribed
+        sent = done - len(bulk.unsubscribed_rows(invitation))
         # A conditional update: a pause pressed meanwhile is not overwritten by this batch.
         db.session.execute(
             update(BulkInvitation)
             .where(BulkInvitation.id == bulk_id, BulkInvitation.status.in_((BulkStatus.queued, BulkStatus.running)))
             .values(sent=sent, updated_at=utcnow(),
-                    status=BulkStatus.running if recipients and sent < invitation.total else BulkStatus.done)
+                    status=BulkStatus.running if recipients and done < invitation.total else BulkStatus.done)
         )
         db.session.execute(update(BulkInvitation).where(BulkInvitation.id == bulk_id).values(sent=sent))
         db.session.commit()

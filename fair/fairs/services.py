@@ -102,6 +102,7 @@ class EditionData:
     title: str | None = None
     slug: str | None = None
     description: str | None = ""
+    privacy_purposes: str | None = ""
     timezone: str | None = "Europe/Paris"
     starts_at: dt.datetime | None = None
     ends_at: dt.datetime | None = None
@@ -171,6 +172,9 @@ def edition_errors(data: EditionData, edition_id: int | None = None) -> tuple[di
     values["slug"] = slug
 
     values["description"] = (data.description or "").strip()
+    values["privacy_purposes"] = (data.privacy_purposes or "").strip()
+    if len(values["privacy_purposes"]) > 4000:
+        add("privacy_purposes", _("The purposes must be at most %(n)d characters long.", n=4000))
 
     zone = _clean(data.timezone)
     zone_ok = is_known_timezone(zone)
@@ -329,6 +333,7 @@ def edition_form_data(edition: Edition) -> EditionData:
         title=edition.title,
         slug=edition.slug,
         description=edition.description,
+        privacy_purposes=edition.privacy_purposes or "",
         timezone=edition.timezone,
         audiences=list(edition.audiences or []),
         languages=list(edition.languages or []),

@@ -569,7 +569,9 @@ def bulk_invitation(edition_id: int, bulk_id: int):
     edition = owned_or_404(organiser_edition(edition_id, current_user.id))
     bulk = _bulk_or_404(edition.id, bulk_id)
     return render_template("fairs/bulk.html", edition=edition, bulk=bulk, state=bulk_service.bulk_state(bulk),
-                           failures=_send_failures(bulk), form=ConfirmForm())
+                           failures=_send_failures(bulk), form=ConfirmForm(),
+                           invalid_rows=bulk_service.invalid_rows(bulk),
+                           unsubscribed=bulk_service.unsubscribed_rows(bulk))
 
 
 @bp.route("/console/editions/<int:edition_id>/bulk-invitations/<int:bulk_id>/pause", methods=["POST"])

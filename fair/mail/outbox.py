@@ -46,8 +46,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from fair.clock import now
 from fair.db import utcnow
+from fair.extensions import db
 from fair.jobs import JobCall, after_commit_batch, enqueue_call, submit
-from fair.mail import jobs
+from fair.mail import jobs, unsubscribe
 from fair.mail.mime import calendar_message
 from fair.mail.models import CLAIMABLE_STATUSES, OutboxMessage, OutboxStatus
 from fair.mail.render import keep_for_viewer, render_mail
@@ -199,8 +200,10 @@ def claim(session: Session, ids: Iterable[int], at: dt.datetime | None = None) -
     return token, list(rows)
 
 
-def build_email(row: OutboxMessage) -> EmailMessage:
-    """The message of a row: text + HTML, or the calendar structure mail clients accept for invitations."""
+def build_email(row: OutboxMessage, session: Session | None = None) -> EmailMessage:
+    """The message of a row: text + HTML, or the calendar structure mail clients accept for invitations.
+    A bulk message (fair.mail.unsubscribe) also gets its List-Unsubscribe headers, worked out from
+    the row itself, so the outbox keeps no column for them."""
     if row.calendar_method and row.calendar_ics is not None:
         message = _calendar_message(row)
     else:
@@ -216,6 +219,8 @@ def build_email(row: OutboxMessage) -> EmailMessage:
     message["From"] = _parsed_header("From", current_app.config["MAIL_FROM"])
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = row.message_id
+    for name, value in unsubscribe.list_headers(session or db.session, row).items():  # bulk mail only
+        message[name] = value
     return message
 
 
@@ -268,7 +273,7 @@ class MailSender:
 
     def send(self, row: OutboxMessage) -> None:
         try:
-            message = build_email(row)
+            message = build_email(row, self.transport.session)
         except Exception as exc:  # a row that cannot be built never will be: do not retry it
             log.exception("outbox message %s cannot be built", row.id)
             raise PermanentFailure(f"cannot build the message: {_describe(exc)}") from exc

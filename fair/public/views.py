@@ -15,6 +15,7 @@ from fair import clock, instance
 from fair.extensions import db
 from fair.fairs.models import Edition
 from fair.fairs.rules import brand_colour_or_default, registration_message, registration_state
+from fair.privacy import notice as privacy_notice
 from fair.public import services
 from fair.public.forms import OfferSearchForm
 
@@ -127,11 +128,13 @@ def paragraphs(text: str) -> list[str]:
     return [part.strip("\n") for part in re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n")) if part.strip()]
 
 
-def _legal_page(field: str):
+def _legal_page(field: str, template: str = "public/legal.html", **extra):
+    """Every legal page is the administrator's text (`field` of the instance's settings) in
+    public/legal.html; a page worked out from the settings (the privacy notice) extends it."""
     settings = instance.current(db.session)
     title, default = _LEGAL_PAGES[field]
-    return render_template("public/legal.html", title=title, paragraphs=paragraphs(getattr(settings, field)),
-                           default=default, settings=settings)
+    return render_template(template, title=title, paragraphs=paragraphs(getattr(settings, field)),
+                           default=default, settings=settings, **extra)
 
 
 @bp.route("/legal-notice")
@@ -141,7 +144,11 @@ def legal_notice():
 
 @bp.route("/privacy")
 def privacy():
-    return _legal_page("privacy_notice")
+    """Generated from the instance's settings (fair.privacy.notice); `?edition=<slug>` adds that fair's
+    purposes and its organiser's own retention periods. The administrator's text follows as additions."""
+    edition = _visible_edition(request.args["edition"]) if request.args.get("edition") else None
+    return _legal_page("privacy_notice", "privacy/notice.html", notice=privacy_notice.build(db.session, edition),
+                       additions_heading=_l("Additions by %(name)s", name=instance.current(db.session).name))
 
 
 @bp.route("/accessibility")
