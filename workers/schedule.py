@@ -17,6 +17,7 @@ from fair.calendar import jobs as calendar_jobs
 from fair.jobs import QUEUE_NAMES, JobFunction, get_queue
 from fair.live import jobs as live_jobs
 from fair.mail import jobs as mail_jobs
+from fair.privacy import jobs as privacy_jobs
 from fair.redis_conn import redis_for
 
 log = logging.getLogger("workers.schedule")
@@ -38,6 +39,12 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("reminders-reconcile", calendar_jobs.reconcile_reminders, dt.timedelta(minutes=10)),
     # Booth chats of fairs ended more than LIVE_CHAT_RETENTION_DAYS ago are deleted.
     Periodic("chat-purge", live_jobs.purge_chat, dt.timedelta(days=1)),
+    # Retention (fair/privacy/retention.py): candidates not retained, inactive accounts, mail bodies,
+    # the record of CV openings.
+    Periodic("retention-applications", privacy_jobs.anonymise_applications, dt.timedelta(days=1)),
+    Periodic("retention-inactive-accounts", privacy_jobs.erase_inactive_accounts, dt.timedelta(days=1)),
+    Periodic("retention-mail-bodies", privacy_jobs.purge_mail_bodies, dt.timedelta(hours=6)),
+    Periodic("retention-cv-access-log", privacy_jobs.purge_cv_access_log, dt.timedelta(days=1)),
 )
 
 
