@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask_babel import force_locale
+
 from tests.conftest import PASSWORD, login, post_form, run_jobs
 from tests.privacy.erasure_world import EMAIL, VALUES, Captured, build, scan_database, scan_files
 
