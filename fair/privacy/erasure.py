@@ -90,6 +90,8 @@ class Erased:
     user_id: int
     pseudonym: str
     counts: dict[str, int] = field(default_factory=dict)
+    # Booths whose live queue the person left: the caller tells their followers once committed.
+    booths: list[int] = field(default_factory=list)
 
 
 def pseudonym(user_id: int) -> str:
@@ -154,7 +156,8 @@ def erase(session: Session, user: User, *, actor: User | None, how: str, now: dt
         raise ErasureRefused(reasons)
     email, name = user.email, user._full_name or ""
     counts: dict[str, int] = {}
-    counts.update(_end_future(session, user, now))
+    booths: list[int] = []
+    counts.update(_end_future(session, user, now, booths))
     counts.update(_end_referrals(session, user))
     counts.update(_end_memberships(session, user, actor))
     counts.update(_delete_own_rows(session, user))
@@ -170,10 +173,10 @@ def erase(session: Session, user: User, *, actor: User | None, how: str, now: dt
     user_id = user.id
     after_commit(session, lambda: disconnect_user(user_id))
     log.info("account %s erased (%s): %s", user_id, how, counts)
-    return Erased(user_id, label, counts)
+    return Erased(user_id, label, counts, booths)
 
 
-def _end_future(session: Session, user: User, now: dt.datetime) -> dict[str, int]:
+def _end_future(session: Session, user: User, now: dt.datetime, booths: list[int]) -> dict[str, int]:
     """Future bookings cancelled through the booking service (the recruiter is told and the slot freed),
     waiting lists and live queues left, registrations to future webinars cancelled."""
     bookings = list(session.execute(select(Booking).where(
@@ -193,10 +196,14 @@ def _end_future(session: Session, user: User, now: dt.datetime) -> dict[str, int
     queued = list(session.execute(select(QueueEntry).where(
         QueueEntry.candidate_id == user.id, QueueEntry.status.in_(OPEN_STATUSES))).scalars())
     for entry in queued:
+        booths.append(entry.booth_id)
         if entry.status == QueueStatus.in_call:
             live.finish(session, entry, now)
-        else:
+            continue
+        try:
             live.leave(session, entry.booth_id, user.id, now)
+        except live.QueueRefused:  # their turn lapsed meanwhile: nothing left to leave
+            pass
     registrations = list(session.execute(
         select(WebinarRegistration).join(Webinar, Webinar.id == WebinarRegistration.webinar_id)
         .where(WebinarRegistration.user_id == user.id, WebinarRegistration.status != RegistrationStatus.cancelled,

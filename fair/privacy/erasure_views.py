@@ -10,11 +10,13 @@ from flask import Blueprint, current_app, flash, redirect, render_template, sess
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
+from fair import clock
 from fair.access import admin_required, owned_or_404
 from fair.accounts import mfa
 from fair.accounts.models import User
 from fair.db import db
 from fair.extensions import limiter
+from fair.live import events as live_events
 from fair.privacy import erasure
 from fair.privacy.erasure_forms import AdminEraseForm, DeleteWithCodeForm, DeleteWithPasswordForm
 from fair.security import verify_password
@@ -47,6 +49,12 @@ def _page(form, reasons: list[str] | None = None, status: int = 200):
                            with_code=isinstance(form, DeleteWithCodeForm)), status
 
 
+def _tell_booths(erased: erasure.Erased) -> None:
+    """The queues the person left change for everyone following them, as when someone leaves."""
+    for booth_id in erased.booths:
+        live_events.booth_changed(db.session, booth_id, clock.now())
+
+
 @bp.route("/account/delete", methods=["GET", "POST"])
 @login_required
 @limiter.limit("10 per hour", methods=["POST"])
@@ -59,11 +67,12 @@ def delete_account():
         db.session.commit()  # a recovery code tried is used up, right or wrong
         return _page(form, status=422)
     try:
-        erasure.erase(db.session, user, actor=None, how="self")
+        erased = erasure.erase(db.session, user, actor=None, how="self")
     except erasure.ErasureRefused as refused:
         db.session.rollback()
         return _page(form, reasons=refused.reasons, status=422)
     db.session.commit()
+    _tell_booths(erased)
     logout_user()
     session.clear()
     return redirect(url_for("erasure.deleted"))
@@ -89,11 +98,12 @@ def admin_erase(user_id: int):
         form.confirmation.errors.append(_("This is not the address of this account."))
         return _admin_page(person, form, status=422)
     try:
-        erasure.erase(db.session, person, actor=current_user._get_current_object(), how="admin")
+        erased = erasure.erase(db.session, person, actor=current_user._get_current_object(), how="admin")
     except erasure.ErasureRefused as refused:
         db.session.rollback()
         return _admin_page(person, form, reasons=refused.reasons, status=422)
     db.session.commit()
+    _tell_booths(erased)
     flash(_("The account is erased: only anonymous figures remain."), "success")
     return redirect(url_for("admin.person", user_id=person.id))
 
