@@ -328,9 +328,7 @@ def _empty_profile(profile: CandidateProfile) -> None:
 def _scrub_mail_and_calendars(session: Session, user_id: int, email: str, name: str) -> dict[str, int]:
     """Mail to the person: what was not sent yet goes, what was sent keeps its subject (without them) and
     loses its bodies, calendar and address. Mails and calendar entries of other people that quote their
-    name or address say "Deleted account" instead."""
-    with force_locale("en"):
-        replacement = _("Deleted account")
+    name or address say "Deleted account" instead, in the reader's language."""
     counts = {"mail_deleted": session.execute(delete(OutboxMessage).where(
         func.lower(OutboxMessage.to_address) == _lower(email), OutboxMessage.status.in_(CLAIMABLE_STATUSES)
     ).execution_options(synchronize_session=False)).rowcount}
@@ -347,9 +345,11 @@ def _scrub_mail_and_calendars(session: Session, user_id: int, email: str, name: 
     for model, columns in ((OutboxMessage, ("subject", "text_body", "html_body", "last_error")),
                            (CalendarEntry, ("summary", "description", "location")),
                            (DevMail, ("subject", "text_body", "html_body"))):
-        found = or_(*[getattr(model, column).contains(needle, autoescape=True)
-                      for column in columns for needle in needles])
+        found = or_(*[condition for column in columns for needle in needles for condition in (
+            getattr(model, column).contains(needle, autoescape=True),
+            func.lower(getattr(model, column)).contains(needle.lower(), autoescape=True))])
         for row in session.execute(select(model).where(found)).scalars():
+            replacement = _deleted_account(_reader_locale(session, row))
             for column in columns:
                 value = getattr(row, column)
                 if value:
@@ -362,6 +362,19 @@ def _scrub_mail_and_calendars(session: Session, user_id: int, email: str, name: 
             scrubbed += 1
     counts["quoting_rows_scrubbed"] = scrubbed
     return counts
+
+
+def _reader_locale(session: Session, row: OutboxMessage | CalendarEntry | DevMail) -> str:
+    if isinstance(row, OutboxMessage):
+        return row.locale or "fr"
+    if isinstance(row, CalendarEntry):
+        return session.execute(select(User.locale).where(User.id == row.user_id)).scalar_one_or_none() or "fr"
+    return "fr"
+
+
+def _deleted_account(locale: str) -> str:
+    with force_locale(locale):
+        return _("Deleted account")
 
 
 def _replace(text: str, needles: list[str], replacement: str) -> str:
