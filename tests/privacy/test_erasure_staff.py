@@ -119,3 +119,29 @@ def test_an_erased_candidate_reads_deleted_account_on_the_recruiters_day(app, se
         session.commit()
         text = page_text(client.get(f"/recruiter/interviews?day={day}"))
     assert "Compte supprimé" in text and "Pascaline" not in text
+
+
+def test_with_two_step_sign_in_a_code_confirms_the_deletion(app, session, factory, client):
+    from fair import clock
+    from fair.accounts.models import User
+    from tests.accounts.test_mfa import code_at, enrol
+
+    now = [dt.datetime.now(dt.UTC)]
+    clock.set_clock(lambda: now[0])
+    try:
+        recruiter = factory.member(factory.organisation("company", "Solo"), "solo@example.org")
+        recruiter_id = recruiter.id
+        login(client, "solo@example.org")
+        secret, _codes = enrol(client, now)
+        page = client.get("/account/delete")
+        assert "Code de votre application d’authentification, ou un code de secours" in page_text(page)
+        refused = post_form(client, "/account/delete", {"code": "000000"})
+        assert refused.status_code == 422 and "Ce code n’est pas correct." in page_text(refused)
+        now[0] += dt.timedelta(seconds=30)
+        done = post_form(client, "/account/delete", {"code": code_at(secret, now[0])})
+        assert done.status_code == 302
+    finally:
+        clock.set_clock(None)
+    session.expire_all()
+    assert session.get(User, recruiter_id).erased_at is not None
+    assert session.get(User, recruiter_id).totp_secret is None
