@@ -47,3 +47,22 @@ def test_a_candidate_deletes_their_account(live_server, page, factory):
     assert page.url.endswith("/login")
     page.goto(f"{live_server}/account")
     assert "/login" in page.url
+
+
+def test_the_administrators_erase_page(live_server, page, factory, session):
+    from fair.accounts.models import User
+
+    admin = factory.person("ada.admin@example.org", "Ada Admin")
+    session.get(User, admin.id).is_admin = True
+    session.commit()
+    person = factory.person("sam.sujet@example.org", "Sam Sujet")
+    log_in(page, live_server, "ada.admin@example.org")
+    page.goto(f"{live_server}/admin/people/{person.id}")
+    page.get_by_role("link", name="Effacer sur demande").click()
+    page.wait_for_load_state()
+    _check_and_shoot(page, "erasure-admin")
+    page.get_by_label("Saisissez l’adresse électronique de la personne pour confirmer").fill("sam.sujet@example.org")
+    page.get_by_role("button", name="Effacer ce compte").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Compte supprimé").is_visible()
+    assert not axe_violations(page), describe(axe_violations(page))
