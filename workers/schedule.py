@@ -18,6 +18,7 @@ from fair.health import jobs as health_jobs
 from fair.jobs import QUEUE_NAMES, JobFunction, get_queue
 from fair.live import jobs as live_jobs
 from fair.mail import jobs as mail_jobs
+from fair.privacy import jobs as privacy_jobs
 from fair.redis_conn import redis_for
 from fair.surveys import jobs as survey_jobs
 
@@ -44,6 +45,12 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("health-digest", health_jobs.send_digests, dt.timedelta(minutes=30)),
     # People who took part in a fair that has ended get its satisfaction survey, once.
     Periodic("survey-mail", survey_jobs.send_surveys, dt.timedelta(minutes=30)),
+    # Retention (fair/privacy/retention.py): candidates not retained, inactive accounts, mail bodies,
+    # the record of CV openings.
+    Periodic("retention-applications", privacy_jobs.anonymise_applications, dt.timedelta(days=1)),
+    Periodic("retention-inactive-accounts", privacy_jobs.erase_inactive_accounts, dt.timedelta(days=1)),
+    Periodic("retention-mail-bodies", privacy_jobs.purge_mail_bodies, dt.timedelta(hours=6)),
+    Periodic("retention-cv-access-log", privacy_jobs.purge_cv_access_log, dt.timedelta(days=1)),
 )
 
 

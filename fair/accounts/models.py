@@ -4,8 +4,10 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
+from flask_babel import gettext
 from flask_login import UserMixin
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, func, true
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fair.db import Base, UTCDateTime, bidi_free, enum_column, utcnow
@@ -42,7 +44,8 @@ class User(UserMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254))
     password_hash: Mapped[str] = mapped_column(String(255))
-    full_name: Mapped[str] = mapped_column(String(200))
+    # Read and written as `full_name` (below): an erased account answers "Deleted account" everywhere.
+    _full_name: Mapped[str] = mapped_column("full_name", String(200))
     phone: Mapped[str | None] = mapped_column(String(32))
     locale: Mapped[str] = mapped_column(String(8), default="fr")
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -65,7 +68,24 @@ class User(UserMixin, Base):
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
-    _no_bidi = bidi_free("full_name")
+    _no_bidi = bidi_free("_full_name")
+
+    @hybrid_property
+    def full_name(self) -> str:
+        """The person's name; "Deleted account" (translated) once the account is erased, on every page
+        and in every mail that names them. In queries, the column itself."""
+        if self.erased_at is not None:
+            return gettext("Deleted account")
+        return self._full_name
+
+    @full_name.inplace.setter
+    def _full_name_setter(self, value: str) -> None:
+        self._full_name = value
+
+    @full_name.inplace.expression
+    @classmethod
+    def _full_name_expression(cls):
+        return cls._full_name
 
     @property
     def is_active(self) -> bool:  # Flask-Login

@@ -28,6 +28,7 @@ log = logging.getLogger("fair.accounts")
 
 SESSION_TOKEN_KEY = "_fair_session"  # the key of the secret in the signed Flask session
 TOUCH_EVERY = dt.timedelta(minutes=1)  # last_seen_at is written at most this often
+ACTIVE_EVERY = dt.timedelta(days=1)  # and the account's last_active_at at most this often
 
 
 def is_staff(user: User) -> bool:
@@ -46,6 +47,7 @@ def start(session: Session, user: User, *, ip_address: str = "", user_agent: str
     """A new session row for `user`; answers the secret for the cookie (never stored)."""
     token, digest = new_token()
     now = clock.now()
+    mark_active(user, now)
     _idle, absolute = limits(user)
     session.add(UserSession(user_id=user.id, token_hash=digest, created_at=now, last_seen_at=now,
                             expires_at=now + absolute, ip_address=(ip_address or "")[:64],
@@ -92,11 +94,25 @@ def touch(row: UserSession) -> None:
     if now - row.last_seen_at < TOUCH_EVERY or holds_sqlite_write(db.session):
         return
     row_id = row.id
+    user = row.user
+    active = user.last_active_at is None or now - user.last_active_at >= ACTIVE_EVERY
     with Session(db.engine) as own:
         begin_sqlite_write(own)
         own.execute(update(UserSession).where(UserSession.id == row_id).values(last_seen_at=now))
+        if active:
+            own.execute(update(User).where(User.id == user.id).values(last_active_at=now, inactivity_warned_at=None))
         own.commit()
     set_committed_value(row, "last_seen_at", now)  # written already: the request need not write it
+    if active:
+        set_committed_value(user, "last_active_at", now)
+        set_committed_value(user, "inactivity_warned_at", None)
+
+
+def mark_active(user: User, now: dt.datetime | None = None) -> None:
+    """The person signed in or acted: inactivity retention counts from now, and a warning they were
+    sent no longer holds (fair/privacy/jobs.py)."""
+    user.last_active_at = now or clock.now()
+    user.inactivity_warned_at = None
 
 
 def _row(session: Session, token: str | None) -> UserSession | None:

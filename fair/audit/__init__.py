@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import has_request_context, request
 from flask_login import current_user
-from sqlalchemy import JSON, ForeignKey, Integer, String, event
+from sqlalchemy import JSON, ForeignKey, Integer, String, and_, event, func, or_, text, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from fair.db import Base, UTCDateTime, utcnow
@@ -82,3 +82,29 @@ def _label_of(obj: Any) -> str:
         if value:
             return str(value)
     return ""
+
+
+def pseudonymise(session: Session, *, user_id: int, email: str, full_name: str, pseudonym: str) -> int:
+    """Replace an erased person's address and name, where the log quotes them, by `pseudonym`.
+
+    The one change the log accepts, and only for erasure: a core UPDATE (the ORM guard above refuses
+    any change of a loaded row) of `actor_email` and `object_label` only. On PostgreSQL the trigger
+    lets it through because the transaction says `SET LOCAL fair.erasure = 'on'` (it ends with the
+    transaction) and nothing else of the row changes. Rows keep their actor id, action, object and time.
+    Answers how many rows changed.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL fair.erasure = 'on'"))
+    lowered = email.lower()
+    changed = session.execute(
+        update(AuditEntry).where(or_(AuditEntry.actor_id == user_id, func.lower(AuditEntry.actor_email) == lowered))
+        .values(actor_email=pseudonym).execution_options(synchronize_session=False)).rowcount
+    about = [func.lower(AuditEntry.object_label) == lowered,
+             and_(AuditEntry.object_type == "users", AuditEntry.object_id == user_id)]
+    if full_name:
+        about.append(and_(AuditEntry.object_type.in_(("users", "memberships")),
+                          AuditEntry.object_label == full_name))
+    changed += session.execute(
+        update(AuditEntry).where(or_(*about)).values(object_label=pseudonym)
+        .execution_options(synchronize_session=False)).rowcount
+    return changed

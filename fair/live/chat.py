@@ -294,8 +294,8 @@ def anon_for(session: Session, booth: Booth, user_id: int) -> Anon:
 
 def public_name(session: Session, booth: Booth, user: User, role: ChatRole) -> tuple[str, Anon | None]:
     """The name every reader of the public chat sees for `user` (see the module's docstring)."""
-    if role is not ChatRole.candidate:
-        return user.full_name, None
+    if role is not ChatRole.candidate or user.erased_at is not None:
+        return user.full_name, None  # an erased account reads "Deleted account", whatever the role
     if booth.edition.anonymised_applications:
         anon = anon_for(session, booth, user.id)
         return anon.label(), anon

@@ -19,13 +19,20 @@ def planned() -> dict[str, tuple[str, dt.timedelta]]:
             for job_id in registry.get_job_ids() if job_id.startswith(schedule.PREFIX)}
 
 
+EVERY_ID = ["outbox-sweep", "reminders-reconcile", "chat-purge", "health-digest", "survey-mail",
+            "retention-applications", "retention-inactive-accounts", "retention-mail-bodies",
+            "retention-cv-access-log"]
+
+
 def test_each_periodic_job_is_planned_once_one_interval_ahead(app, valkey):
-    assert schedule.reconcile(valkey.url) == ["outbox-sweep", "reminders-reconcile", "chat-purge", "health-digest",
-                                              "survey-mail"]
+    assert schedule.reconcile(valkey.url) == EVERY_ID
     jobs = sorted(planned().values())
     assert [func for func, _ in jobs] == ["fair.calendar.jobs.reconcile_reminders", "fair.health.jobs.send_digests",
-                                          "fair.live.jobs.purge_chat", "fair.mail.jobs.sweep_outbox",
-                                          "fair.surveys.jobs.send_surveys"]
+                                          "fair.live.jobs.purge_chat",
+                                          "fair.mail.jobs.sweep_outbox", "fair.privacy.jobs.anonymise_applications",
+                                          "fair.privacy.jobs.erase_inactive_accounts",
+                                          "fair.privacy.jobs.purge_cv_access_log",
+                                          "fair.privacy.jobs.purge_mail_bodies", "fair.surveys.jobs.send_surveys"]
     ahead = {func: delay for func, delay in jobs}
     assert dt.timedelta(hours=23) < ahead["fair.live.jobs.purge_chat"] <= dt.timedelta(days=1)
     assert dt.timedelta(minutes=9) < ahead["fair.calendar.jobs.reconcile_reminders"] <= dt.timedelta(minutes=10)
@@ -34,12 +41,11 @@ def test_each_periodic_job_is_planned_once_one_interval_ahead(app, valkey):
     assert dt.timedelta(minutes=29) < ahead["fair.surveys.jobs.send_surveys"] <= dt.timedelta(minutes=30)
 
     assert schedule.reconcile(valkey.url) == []  # a second worker, or the next tick: nothing more
-    assert len(planned()) == 5
+    assert len(planned()) == len(EVERY_ID)
 
     get_redis().flushdb()  # Redis restarted empty: every plan is gone
-    assert schedule.reconcile(valkey.url) == ["outbox-sweep", "reminders-reconcile", "chat-purge", "health-digest",
-                                              "survey-mail"]
-    assert len(planned()) == 5
+    assert schedule.reconcile(valkey.url) == EVERY_ID
+    assert len(planned()) == len(EVERY_ID)
 
 
 def test_a_periodic_job_no_longer_listed_is_withdrawn(app, valkey):
@@ -47,4 +53,4 @@ def test_a_periodic_job_no_longer_listed_is_withdrawn(app, valkey):
                                     job_id=f"{schedule.PREFIX}old-name-123")
     schedule.reconcile(valkey.url)
     assert schedule.withdraw_unlisted(valkey.url) == [f"{schedule.PREFIX}old-name-123"]
-    assert len(planned()) == 5
+    assert len(planned()) == len(EVERY_ID)

@@ -1,0 +1,113 @@
+"""Erasure pages: a person deletes their own account; an administrator erases one on request.
+
+Both call `fair.privacy.erasure.erase`, the one function that anonymises. The person confirms with
+their password, or with a code when two-step sign-in is on; the administrator types the person's
+address, and the erasure is written to the audit log with them as actor.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, logout_user
+
+from fair import clock
+from fair.access import admin_required, owned_or_404
+from fair.accounts import mfa
+from fair.accounts.models import User
+from fair.db import db
+from fair.extensions import limiter
+from fair.live import events as live_events
+from fair.privacy import erasure
+from fair.privacy.erasure_forms import AdminEraseForm, DeleteWithCodeForm, DeleteWithPasswordForm
+from fair.security import verify_password
+
+bp = Blueprint("erasure", __name__)
+
+
+def _confirm_form(user: User):
+    return DeleteWithCodeForm() if mfa.is_enabled(user) else DeleteWithPasswordForm()
+
+
+def _confirmed(user: User, form) -> bool:
+    if isinstance(form, DeleteWithCodeForm):
+        try:
+            mfa.verify_second_step(db.session, user, form.code.data, current_app.config["SECRET_KEY"])
+            return True
+        except mfa.MfaRefused:
+            form.code.errors.append(_("This code is not correct."))
+            return False
+    if verify_password(user.password_hash, form.password.data):
+        return True
+    form.password.errors.append(_("The password is not correct."))
+    return False
+
+
+def _page(form, reasons: list[str] | None = None, status: int = 200):
+    user = current_user._get_current_object()
+    reasons = reasons if reasons is not None else erasure.blockers(db.session, user)
+    return render_template("privacy/delete_account.html", form=form, reasons=reasons,
+                           with_code=isinstance(form, DeleteWithCodeForm)), status
+
+
+def _tell_booths(erased: erasure.Erased) -> None:
+    """The queues the person left change for everyone following them, as when someone leaves."""
+    for booth_id in erased.booths:
+        live_events.booth_changed(db.session, booth_id, clock.now())
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+@limiter.limit("10 per hour", methods=["POST"])
+def delete_account():
+    user = current_user._get_current_object()
+    form = _confirm_form(user)
+    if not form.is_submitted():
+        return _page(form)
+    if not form.validate() or not _confirmed(user, form):
+        db.session.commit()  # a recovery code tried is used up, right or wrong
+        return _page(form, status=422)
+    try:
+        erased = erasure.erase(db.session, user, actor=None, how="self")
+    except erasure.ErasureRefused as refused:
+        db.session.rollback()
+        return _page(form, reasons=refused.reasons, status=422)
+    db.session.commit()
+    _tell_booths(erased)
+    logout_user()
+    session.clear()
+    return redirect(url_for("erasure.deleted"))
+
+
+@bp.route("/account/deleted")
+def deleted():
+    return render_template("privacy/account_deleted.html")
+
+
+@bp.route("/admin/people/<int:user_id>/erase", methods=["GET", "POST"])
+@admin_required
+def admin_erase(user_id: int):
+    person = owned_or_404(db.session.get(User, user_id))
+    if person.erased_at is not None:
+        return redirect(url_for("admin.person", user_id=person.id))
+    form = AdminEraseForm()
+    if not form.is_submitted():
+        return _admin_page(person, form)
+    if not form.validate():
+        return _admin_page(person, form, status=422)
+    if (form.confirmation.data or "").strip().lower() != person.email.lower():
+        form.confirmation.errors.append(_("This is not the address of this account."))
+        return _admin_page(person, form, status=422)
+    try:
+        erased = erasure.erase(db.session, person, actor=current_user._get_current_object(), how="admin")
+    except erasure.ErasureRefused as refused:
+        db.session.rollback()
+        return _admin_page(person, form, reasons=refused.reasons, status=422)
+    db.session.commit()
+    _tell_booths(erased)
+    flash(_("The account is erased: only anonymous figures remain."), "success")
+    return redirect(url_for("admin.person", user_id=person.id))
+
+
+def _admin_page(person: User, form: AdminEraseForm, reasons: list[str] | None = None, status: int = 200):
+    reasons = reasons if reasons is not None else erasure.blockers(db.session, person)
+    return render_template("privacy/admin_erase.html", person=person, form=form, reasons=reasons), status
