@@ -21,7 +21,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, exists, func, literal, or_, select, union_all
+from sqlalchemy import Select, and_, cast, exists, func, literal, null, or_, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -29,7 +29,7 @@ from fair.access import as_id, organisations_of
 from fair.accounts.models import Organisation, OrganisationKind, User
 from fair.candidates.models import Application, ApplicationStatus
 from fair.companies.models import Booth, Offer
-from fair.db import begin_sqlite_write, utcnow
+from fair.db import UTCDateTime, begin_sqlite_write, utcnow
 from fair.fairs.models import Edition
 from fair.forms import FieldErrors
 from fair.jobdating.models import Booking, BookingStatus
@@ -304,7 +304,9 @@ def _contacts(company_id: int):
                     func.coalesce(QueueEntry.ended_at, QueueEntry.started_at))
              .join(Booth, Booth.id == QueueEntry.booth_id)
              .where(Booth.company_id == company_id, QueueEntry.started_at.is_not(None)))
-    entries = (select(PipelineEntry.candidate_id, PipelineEntry.edition_id, PipelineEntry.created_at)
+    # An entry puts its person in the list without being a meeting: its time counts only when
+    # nothing else dates them (see `_people`).
+    entries = (select(PipelineEntry.candidate_id, PipelineEntry.edition_id, cast(null(), UTCDateTime()))
                .where(PipelineEntry.company_id == company_id))
     return union_all(applications, bookings, calls, entries).subquery("contacts")
 
@@ -316,7 +318,8 @@ def _people(company_id: int, filters: PipelineFilters):
     if filters.edition_id is not None:
         people = people.where(contacts.c.edition_id == filters.edition_id)
     people = people.subquery("people")
-    statement = (select(people.c.candidate_id, people.c.last_contact)
+    last_contact = func.coalesce(people.c.last_contact, PipelineEntry.created_at).label("last_contact")
+    statement = (select(people.c.candidate_id, last_contact)
                  .outerjoin(PipelineEntry, and_(PipelineEntry.company_id == company_id,
                                                 PipelineEntry.candidate_id == people.c.candidate_id)))
     if filters.next_step == TODO:
@@ -360,7 +363,7 @@ def _rows(session: Session, company_id: int, found: list[tuple[int, dt.datetime]
     wanted = select(contacts.c.candidate_id, contacts.c.edition_id).where(contacts.c.candidate_id.in_(ids))
     if filters.edition_id is not None:
         wanted = wanted.where(contacts.c.edition_id == filters.edition_id)
-    for candidate_id, edition_id in session.execute(wanted.order_by(contacts.c.at)):
+    for candidate_id, edition_id in session.execute(wanted.order_by(contacts.c.at.nulls_first())):
         if edition_id is not None:
             last_edition[candidate_id] = edition_id
     statuses: dict[int, ApplicationStatus] = {}
