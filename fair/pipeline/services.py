@@ -1,8 +1,8 @@
 """A company's pipeline: ratings, next steps and shared notes, and the list of everyone it met.
 
 What a company's recruiters think of a person is the company's own: it is read only for members of
-that company (the views look the company up with `company_of_member`, so anyone else gets 404) and
-never put into a socket payload. One `PipelineEntry` per company and person is held by a unique
+that company (the views look the company up with `fair.companies.access.member_company`, so anyone
+else gets 404) and never put into a socket payload. One `PipelineEntry` per company and person is held by a unique
 constraint; `record` upserts it so that two colleagues saving at the same moment both land in it.
 
 In an anonymised edition a recruiter sees a number, not a name, until an interview is booked. The
@@ -56,16 +56,6 @@ def next_step_label(value: NextStep | str | None) -> str:
 
 
 # ---------------------------------------------------------------- who may read it
-
-
-def company_of_member(session: Session, company_id: Any, user_id: int) -> Organisation | None:
-    """The company if this person is one of its members; any other organisation is None (404)."""
-    wanted = as_id(company_id)
-    if wanted is None:
-        return None
-    return session.execute(select(Organisation).where(
-        Organisation.id == wanted, Organisation.id.in_(organisations_of(user_id, OrganisationKind.company)))
-    ).scalar_one_or_none()
 
 
 def member_companies(session: Session, user_id: int) -> list[Organisation]:
@@ -240,15 +230,6 @@ def panel(session: Session, *, company_id: int, candidate_id: int, key: str, hid
     if entry is None or (hidden and known_by_name(session, company_id, candidate_id)):
         return Panel(key=key, entry=None)
     return Panel(key=key, entry=entry, notes=notes_of(session, entry))
-
-
-def panels(session: Session, company_ids: list[int], people: list[tuple[str, int, int]]) -> dict[str, Panel]:
-    """Panels of many people at once (the interview day): (key, company id, person id) each."""
-    found: dict[str, Panel] = {}
-    for key, company_id, candidate_id in people:
-        if company_id in company_ids:
-            found[key] = panel(session, company_id=company_id, candidate_id=candidate_id, key=key)
-    return found
 
 
 # ---------------------------------------------------------------- the company's pipeline

@@ -16,7 +16,7 @@ from flask_login import current_user
 from fair.access import owned_or_404, role_required
 from fair.accounts.models import Organisation, OrganisationKind
 from fair.candidates.labels import status_label
-from fair.companies.access import recruiter_booth
+from fair.companies.access import member_company, recruiter_booth
 from fair.extensions import db
 from fair.forms import csv_cell, form_status
 from fair.jobdating.forms import ATTENDANCE_LABELS, OUTCOME_LABELS
@@ -47,7 +47,7 @@ def pipeline_words() -> dict[str, Any]:
 
 def _panel_for_member(company_id: int, candidate_id: int, key: str, hidden: bool = False):
     """The company's panel on a person, for a page of the company; None for anyone not its member."""
-    if not current_user.is_authenticated or services.company_of_member(db.session, company_id, current_user.id) is None:
+    if not current_user.is_authenticated or member_company(company_id, current_user.id) is None:
         return None
     return services.panel(db.session, company_id=company_id, candidate_id=candidate_id, key=key, hidden=hidden)
 
@@ -55,8 +55,7 @@ def _panel_for_member(company_id: int, candidate_id: int, key: str, hidden: bool
 def _desk_met(booth) -> list[tuple[Any, str, services.Panel]]:
     """The desk's recent calls: (queue entry, the label the desk shows, the company's panel on the person).
     In an anonymised fair the panel hides what the company wrote about a person it knows by name."""
-    if not current_user.is_authenticated or services.company_of_member(
-            db.session, booth.company_id, current_user.id) is None:
+    if not current_user.is_authenticated or member_company(booth.company_id, current_user.id) is None:
         return []
     anonymised = bool(booth.edition.anonymised_applications)
     return [(call, live_services.candidate_label(call, anonymised),
@@ -97,7 +96,7 @@ def desk_record(booth_id: int, entry_id: int):
 
 
 def _my_company(company_id: int) -> Organisation:
-    return owned_or_404(services.company_of_member(db.session, company_id, current_user.id))
+    return owned_or_404(member_company(company_id, current_user.id))
 
 
 def _filters(company: Organisation, editions) -> services.PipelineFilters:

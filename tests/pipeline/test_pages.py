@@ -260,3 +260,37 @@ def test_the_desk_form_of_another_booth_or_a_call_that_never_took_place_is_not_f
     assert "Alice" not in page_text(client.get(f"/live/booths/{pw.booth_b.id}/met"))
     assert other.id
     assert count(session, PipelineEntry) == 0
+
+
+def test_the_interview_day_shows_the_notes_before_the_interview(client, session, pw):
+    from fair.pipeline.services import record
+
+    record(session, company_id=pw.company_a.id, candidate_id=pw.alice.id, author_id=pw.colleague.id,
+           source="inbox", rating=4, note="Demander ses disponibilités")
+    session.commit()
+    login(client, pw.ra.email)  # the wall clock: the interview of 2030 is still to come
+    text = page_text(client.get("/recruiter/interviews?day=2030-03-12"))
+    assert "Demander ses disponibilités" in text and "Colleague A" in text and "Évaluation : 4/5" in text
+
+
+def test_an_anonymised_desk_hides_what_was_written_about_a_person_known_by_name(client, session, pw):
+    """Alice, met by name in spring, comes to the autumn desk: the desk shows her number and not the
+    spring notes (they could name her); what is written there still joins her entry."""
+    from fair.pipeline.services import record
+    from tests.pipeline.conftest import AUTUMN, desk_call
+
+    record(session, company_id=pw.company_a.id, candidate_id=pw.alice.id, author_id=pw.ra.id, source="inbox",
+           rating=4, note="Alice Martin, très motivée")
+    session.commit()
+    call = desk_call(session, pw.booth_a_autumn, pw.alice, AUTUMN, pw.ra)
+    login(client, pw.ra.email)
+    desk = f"/live/booths/{pw.booth_a_autumn.id}/desk"
+    text = page_text(client.get(desk))
+    assert f"Candidat n° {call.id:05d}" in text
+    assert "Alice" not in text and "très motivée" not in text and "Évaluation : 4/5" not in text
+    post_form(client, f"/live/booths/{pw.booth_a_autumn.id}/met/{call.id}", {"note": "Vue en automne"},
+              form_page=desk)
+    entry = _entry(session, pw, pw.alice)
+    assert entry.rating == 4 and [n.body for n in entry.notes] == ["Alice Martin, très motivée", "Vue en automne"]
+    pipeline = page_text(client.get(_pipeline(pw)))
+    assert "Alice Martin" in pipeline and "Vue en automne" in pipeline

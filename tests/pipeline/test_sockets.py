@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from tests.conftest import token_in
+from tests.live.conftest import live_world  # noqa: F401 (fixture)
 from tests.live.server import LiveClient, WebProcess, close_all, database_url, db_kind, session_cookie, web_process  # noqa: F401 (fixtures)
 
 SECRET = "Note 5581 réservée aux collègues"
@@ -36,18 +37,11 @@ def _post_from_desk(server, cookie: str, booth_id: int, entry_id: int, data: dic
                      headers={"X-Requested-With": "fetch"}, allow_redirects=False, timeout=10)
 
 
-def test_no_socket_event_carries_a_rating_or_a_note(app, factory, session, server):
-    organiser_org = factory.organisation("organiser", name="Métropole Emploi")
-    organiser = factory.person("organiser@example.org", "Organiser", organiser_org)
-    edition = factory.live_edition(organiser_org, slug="salon-en-direct", title="Salon en direct")
-    company_a = factory.organisation("company", name="Transports Rapides")
-    company_b = factory.organisation("company", name="Boulangerie du Nord")
-    ra = factory.person("recruiter.a@example.org", "Recruiter A", company_a)
-    colleague = factory.person("colleague.a@example.org", "Colleague A", company_a)
-    rb = factory.person("recruiter.b@example.org", "Recruiter B", company_b)
-    booth_a, booth_b = factory.booth(edition, company_a), factory.booth(edition, company_b)
-    c1 = factory.person("candidate1@example.org", "Candidate 1")
-    c2 = factory.person("candidate2@example.org", "Candidate 2")
+def test_no_socket_event_carries_a_rating_or_a_note(app, factory, live_world, server):
+    w = live_world
+    edition, booth_a, booth_b, organiser = w.edition, w.booth_a, w.booth_b, w.organiser
+    ra, rb, (c1, c2, _c3) = w.recruiter_a, w.recruiter_b, w.candidates
+    colleague = factory.person("colleague.a@example.org", "Colleague A", w.company_a)
     cookies = {who: session_cookie(app, user) for who, user in (
         ("ra", ra), ("colleague", colleague), ("rb", rb), ("org", organiser), ("c1", c1), ("c2", c2))}
     clients = {who: LiveClient(server.url, cookies[who]).connect() for who in ("ra", "rb", "org", "c1", "c2")}
