@@ -223,6 +223,7 @@ class Panel:
     key: str
     entry: PipelineEntry | None
     notes: list[PipelineNote] = field(default_factory=list)
+    show_current: bool = True  # the pipeline page shows the rating and next step beside the name already
 
 
 def panel(session: Session, *, company_id: int, candidate_id: int, key: str, hidden: bool = False) -> Panel:

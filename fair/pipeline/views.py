@@ -139,7 +139,8 @@ def _render_pipeline(company: Organisation, failed: int | None = None, form: Pip
         filters=filters, query=filters.query(), editions=editions,
         companies=services.member_companies(db.session, current_user.id),
         todo=services.todo_count(db.session, company.id), failed=failed, form=form,
-        panel_of=lambda row: services.Panel(key=f"c{row.candidate_id}", entry=row.entry, notes=row.notes),
+        panel_of=lambda row: services.Panel(key=f"c{row.candidate_id}", entry=row.entry, notes=row.notes,
+                                             show_current=False),
         status_text=_status_text,
     ), form_status(form)
 

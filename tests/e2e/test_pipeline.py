@@ -107,5 +107,18 @@ def test_a_recruiter_rates_a_person_after_an_interview_and_finds_them_in_the_pip
         violations = axe_violations(other)
         assert not violations, describe(violations)
         _shots(other, "desk")
+
+        # without the desk's script (a form sent as is), a refused rating gets a page of its own
+        other.evaluate("""() => {
+            const select = document.querySelector("[data-pipeline-met] select[name=rating]");
+            select.add(new Option("9", "9", true, true));
+            select.form.submit();
+        }""")
+        other.wait_for_load_state()
+        assert "Choisissez une évaluation de 1 à 5." in other.locator("main").inner_text()
+        assert other.get_by_role("link", name="Retour au poste du salon en direct").is_visible()
+        violations = axe_violations(other)
+        assert not violations, describe(violations)
+        _shots(other, "desk-refused")
     finally:
         other.context.close()
