@@ -73,7 +73,9 @@ def test_a_recruiter_rates_a_person_after_an_interview_and_finds_them_in_the_pip
     assert "La suite donnée est enregistrée." in page.locator("main").inner_text()
 
     open_menu(page)
-    page.get_by_role("link", name="Suivi des candidats").click()
+    page.get_by_role("link", name="Mes stands").click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="Le suivi des candidats de votre entreprise", exact=False).click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="Suivi des candidats — Transports Rapides").is_visible()
     person = page.locator("li.card", has_text="Samira Benali")
