@@ -31,6 +31,8 @@ from fair.extensions import db
 from fair.fairs.access import organiser_edition
 from fair.fairs.rules import registration_message
 from fair.forms import csv_cell, form_status
+from fair.pipeline.forms import PipelineForm
+from fair.pipeline.forms import save as save_pipeline
 
 log = logging.getLogger("fair.candidates")
 
@@ -364,13 +366,30 @@ def inbox_application(booth_id: int, application_id: int):
     return _render_application(booth, application)
 
 
-def _render_application(booth, application, reject_form=None):
+def _render_application(booth, application, reject_form=None, pipeline_form=None):
     return render_template(
         "candidates/inbox_application.html", booth=booth, edition=booth.edition, application=application,
         profile=services.profile_of(application.candidate), hidden=services.is_anonymised(application),
         pseudonym=services.pseudonym(application), moves=services.RECRUITER_MOVES[application.status],
         reject_form=reject_form or RejectForm(formdata=None), ApplicationStatus=ApplicationStatus,
-    ), form_status(reject_form)
+        pipeline_form=pipeline_form,
+    ), form_status(reject_form, pipeline_form)
+
+
+@bp.route("/recruiter/booths/<int:booth_id>/applications/<int:application_id>/pipeline", methods=["POST"])
+@recruiter_only
+def inbox_pipeline(booth_id: int, application_id: int):
+    """The company's rating, next step and note on the applicant (by their number in an anonymised fair)."""
+    booth = owned_or_404(recruiter_booth(booth_id, current_user.id))
+    application = _my_application(booth, application_id)
+    form = PipelineForm()
+    if not form.validate():
+        return _render_application(booth, application, pipeline_form=form)
+    save_pipeline(form, db.session, company_id=booth.company_id, candidate_id=application.candidate_id,
+                  author_id=current_user.id, source="inbox", edition_id=booth.edition_id)
+    db.session.commit()
+    flash(_("Saved for your colleagues."), "success")
+    return redirect(url_for(".inbox_application", booth_id=booth.id, application_id=application.id) + "#pipeline")
 
 
 @bp.route("/recruiter/booths/<int:booth_id>/applications/<int:application_id>/cv")

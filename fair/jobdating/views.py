@@ -47,6 +47,8 @@ from fair.jobdating.models import (
     WaitlistEntry,
     WaitlistStatus,
 )
+from fair.pipeline.forms import PipelineForm
+from fair.pipeline.forms import save as save_pipeline
 from fair.timezones import fair_zone, local_day_bounds, local_to_utc, zone_named
 from fair.web import local_date, local_time
 
@@ -335,7 +337,7 @@ def recruiter_day():
 
 
 def _recruiter_day_page(wanted: str, *, failed: Booking | None = None, outcome_form: OutcomeForm | None = None,
-                        cancel_form: RecruiterCancelForm | None = None):
+                        cancel_form: RecruiterCancelForm | None = None, pipeline_form: PipelineForm | None = None):
     """The recruiter's day; `failed` is the booking whose submitted form is shown again with its errors."""
     now = clock.now()
     booths = list(db.session.execute(select(Booth).where(
@@ -356,7 +358,8 @@ def _recruiter_day_page(wanted: str, *, failed: Booking | None = None, outcome_f
                            timezone=tz.key, now=now, phone_visible=services.phone_visible,
                            outcome_form=outcome_form or OutcomeForm(formdata=None),
                            cancel_form=cancel_form or RecruiterCancelForm(formdata=None),
-                           failed=failed, booths=booths), form_status(outcome_form, cancel_form)
+                           pipeline_form=pipeline_form,
+                           failed=failed, booths=booths), form_status(outcome_form, cancel_form, pipeline_form)
 
 
 def _booking_day(booking: Booking) -> str:
@@ -389,12 +392,16 @@ def recruiter_cancel(booking_id: int):
 @recruiter_only
 def record_outcome(booking_id: int):
     booking = owned_or_404(recruiter_booking(booking_id, current_user.id))
-    form = OutcomeForm()
-    if not form.validate():
-        return _recruiter_day_page(_booking_day(booking), failed=booking, outcome_form=form)
+    form, pipeline_form = OutcomeForm(), PipelineForm()
+    if not all([form.validate(), pipeline_form.validate()]):  # both, so every error is shown at once
+        return _recruiter_day_page(_booking_day(booking), failed=booking, outcome_form=form,
+                                   pipeline_form=pipeline_form)
     try:
         services.record_outcome(db.session, booking, attendance=Attendance(form.attendance.data),
                                 outcome=Outcome(form.outcome.data) if form.outcome.data else None)
+        save_pipeline(pipeline_form, db.session, company_id=booking.booth.company_id,
+                      candidate_id=booking.candidate_id, author_id=current_user.id, source="interview",
+                      edition_id=booking.edition_id)
         db.session.commit()
         flash(_("The outcome has been recorded."), "success")
     except services.BookingError as error:

@@ -37,6 +37,7 @@ function showStaff(state) {
       const answer = await ask(socket, "queue_done", { entry: call.entry });
       message.textContent = answer.ok ? "" : answer.error;
       refresh();
+      if (answer.ok) reloadMet();
     });
     li.append(`${call.label} — `, link, " ", done);
     return li;
@@ -84,4 +85,36 @@ $("[data-call-next]").addEventListener("click", async () => {
   message.textContent = answer.ok ? `${answer.entry.label} — ${fill(WORDS.called, { time: timeOf(answer.entry.turn_expires_at) })}`
     : answer.error;
   refresh();
+});
+
+// "People met": the rating, next step and note of each call that ended. The section is reloaded from
+// the server (never sent through the socket) and its forms post in the background, so the desk stays
+// open and the recruiter stays available.
+async function reloadMet(html) {
+  const section = document.querySelector("[data-pipeline-met]");
+  if (!section) return;
+  if (html === undefined) {
+    const response = await fetch(section.dataset.pipelineMet, { headers: { "X-Requested-With": "fetch" } });
+    if (!response.ok) return;
+    html = await response.text();
+  }
+  const fresh = new DOMParser().parseFromString(html, "text/html").querySelector("[data-pipeline-met]");
+  if (fresh) section.replaceWith(fresh);
+}
+
+document.addEventListener("submit", async (event) => {
+  const form = event.target.closest("[data-pipeline-met] form");
+  if (!form) return;
+  event.preventDefault();
+  const button = form.querySelector("button[type=submit]");
+  if (button) button.disabled = true;
+  try {
+    const response = await fetch(form.action, { method: "POST", body: new FormData(form),
+                                                headers: { "X-Requested-With": "fetch" } });
+    await reloadMet(await response.text());
+    const invalid = document.querySelector("[data-pipeline-met] [aria-invalid=true]");
+    if (invalid) invalid.focus();
+  } catch {
+    form.submit();
+  }
 });
