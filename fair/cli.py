@@ -10,14 +10,10 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 
 from fair import jobs
-from fair.accounts.models import Organisation
 from fair.admin import services as admin_services
 from fair.db import db
 from fair.demo import load_demo
-from fair.instance import settings_row
 from fair.migrate import upgrade
-from fair.privacy.retention import RULES, periods
-from fair.privacy.retention_settings import RetentionRefused, set_period
 
 fair_cli = AppGroup("fair", help="fair's own commands.")
 
@@ -129,29 +125,3 @@ def _prompt_password(attempts: int = 2) -> str:
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(fair_cli)
-
-
-@fair_cli.command("retention")
-@click.argument("key", required=False)
-@click.argument("days", required=False)
-@click.option("--organisation", "organisation_id", type=int, default=None,
-              help="An organiser's id: set its own period, for its editions (default: the instance's).")
-def retention_command(key: str | None, days: str | None, organisation_id: int | None) -> None:
-    """Show the retention periods in force, or set KEY to DAYS ("default" removes the value set)."""
-    organisation = db.session.get(Organisation, organisation_id) if organisation_id is not None else None
-    if organisation_id is not None and organisation is None:
-        raise click.ClickException(f"no organisation {organisation_id}")
-    if key is not None:
-        if days is None:
-            raise click.ClickException("give the number of days, or 'default'")
-        try:
-            value = None if days == "default" else int(days)
-            set_period(db.session, key, value, organisation)
-        except (ValueError, RetentionRefused) as refused:
-            db.session.rollback()
-            raise click.ClickException(str(refused)) from refused
-        db.session.commit()
-    in_force = periods(settings_row(db.session).retention, organisation.retention if organisation else None)
-    for rule in RULES:
-        click.echo(f"{rule.key:28} {in_force[rule.key]:5} days   (default {rule.default_days}, "
-                   f"{rule.minimum_days}-{rule.maximum_days}{'' if rule.overridable else ', instance only'})")
