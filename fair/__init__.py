@@ -28,6 +28,7 @@ from fair.live import sockets as live_sockets
 from fair.live.views import bp as live_bp
 from fair.mail.views import bp as mail_bp
 from fair.ops.views import bp as ops_bp
+from fair.privacy.export_views import bp as exports_bp
 from fair.public.views import bp as public_bp
 from fair.sockets import socketio_manager
 from fair.teams.views import bp as teams_bp
@@ -81,7 +82,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     web.init_app(app)
 
     for blueprint in (public_bp, accounts_bp, fairs_bp, companies_bp, mail_bp, candidates_bp, jobdating_bp,
-                      calendar_bp, live_bp, video_bp, webinars_bp, ops_bp, teams_bp, admin_bp):
+                      calendar_bp, live_bp, video_bp, webinars_bp, ops_bp, teams_bp, admin_bp, exports_bp):
         app.register_blueprint(blueprint)
 
     sockets.register(socketio)  # connect (signed-in users only) and disconnect, shared by all domains

@@ -17,6 +17,7 @@ from fair.calendar import jobs as calendar_jobs
 from fair.jobs import QUEUE_NAMES, JobFunction, get_queue
 from fair.live import jobs as live_jobs
 from fair.mail import jobs as mail_jobs
+from fair.privacy import export as privacy_export
 from fair.redis_conn import redis_for
 
 log = logging.getLogger("workers.schedule")
@@ -38,6 +39,8 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("reminders-reconcile", calendar_jobs.reconcile_reminders, dt.timedelta(minutes=10)),
     # Booth chats of fairs ended more than LIVE_CHAT_RETENTION_DAYS ago are deleted.
     Periodic("chat-purge", live_jobs.purge_chat, dt.timedelta(days=1)),
+    # Data exports past their 24 hours expire; files of exports downloaded, expired or failed leave the disk.
+    Periodic("export-sweep", privacy_export.sweep_exports, dt.timedelta(hours=1)),
 )
 
 
