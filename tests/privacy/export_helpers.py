@@ -1,0 +1,117 @@
+"""What the export tests share: a row about the person in every table that references users, the
+export asked for and downloaded as a person does."""
+from __future__ import annotations
+
+import io
+import itertools
+import re
+import secrets
+import zipfile
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, Enum, Integer, LargeBinary, String, Text, func, insert, select
+
+from fair.clock import now
+from fair.db import Base
+from fair.privacy import export as exports
+from fair.privacy import export_fields
+from fair.privacy.models import ExportStatus
+from tests.conftest import page_text, post_form, run_jobs
+
+_NUMBERS = itertools.count(1)
+# Values a generic row must not take: an old export of the person is over, not one under way.
+OVERRIDES = {("data_exports", "status"): ExportStatus.expired}
+LINK = re.compile(r'href="(/account/export/download/[0-9a-f]+)"')
+
+
+def _value(column, person_id: int, other_id: int, session, role_column: str | None):
+    """A value for a column that needs one: the person in `role_column`, the other person in any other
+    user key, a new parent row for other keys."""
+    if (column.table.name, column.name) in OVERRIDES:
+        return OVERRIDES[(column.table.name, column.name)]
+    for fk in column.foreign_keys:
+        target = fk.column.table
+        if target.name == "users":
+            return person_id if column.name == role_column else other_id
+        return _insert(session, target, person_id, other_id, None)  # a new parent: unique keys stay unique
+    kind = getattr(column.type, "impl_instance", column.type)  # UTCDateTime and other decorators
+    if isinstance(kind, Enum):
+        first = kind.enums[0]
+        return kind.enum_class(first) if kind.enum_class else first
+    if isinstance(kind, DateTime):
+        return now()
+    if isinstance(kind, Date):
+        return now().date()
+    if isinstance(kind, Boolean):
+        return False
+    if isinstance(kind, Integer):
+        return next(_NUMBERS)  # distinct, for unique (booth, ticket) and the like
+    if isinstance(kind, LargeBinary):
+        return b"x"
+    if isinstance(kind, JSON):
+        return {}
+    if isinstance(kind, String | Text):
+        return secrets.token_hex(min(16, (kind.length or 64) // 2))
+    raise AssertionError(f"no test value for {column.table.name}.{column.name} ({kind!r})")
+
+
+def _insert(session, table, person_id: int, other_id: int, role_column: str | None) -> int:
+    values = {}
+    for column in table.columns:
+        if column.primary_key and isinstance(column.type, Integer) and not column.foreign_keys:
+            continue
+        needed = not column.nullable or column.foreign_keys and column.name == role_column \
+            or any(fk.column.table.name == "users" for fk in column.foreign_keys)
+        if needed:
+            values[column.name] = _value(column, person_id, other_id, session, role_column)
+    result = session.execute(insert(table).values(**values))
+    return result.inserted_primary_key[0]
+
+
+def fill_every_user_table(session, person_id: int, other_id: int) -> None:
+    """Rows the services did not make: one per table and per user key naming the person (the other
+    keys naming someone else), and one reachable row per REACHABLE table."""
+    for table, columns in exports.user_tables():
+        for column in columns:
+            has = session.execute(select(func.count()).select_from(table)
+                                  .where(table.c[column] == person_id)).scalar_one()
+            if not has:
+                _insert(session, table, person_id, other_id, column)
+    for name, how in export_fields.REACHABLE.items():
+        table = Base.metadata.tables[name]
+        if how[0] == "via":
+            _, column, parent, parent_column = how
+            parent_id = session.execute(select(Base.metadata.tables[parent].c.id)
+                                        .where(Base.metadata.tables[parent].c[parent_column] == person_id)
+                                        .limit(1)).scalar_one()
+            values = {c.name: _value(c, person_id, other_id, session, None) for c in table.columns
+                      if not c.nullable and not c.primary_key}
+            values[column] = parent_id
+            for c in table.columns:  # the reachable row names someone else, not the person
+                if any(fk.column.table.name == "users" for fk in c.foreign_keys):
+                    values[c.name] = other_id
+            session.execute(insert(table).values(**values))
+        else:
+            email = session.execute(select(Base.metadata.tables["users"].c.email)
+                                    .where(Base.metadata.tables["users"].c.id == person_id)).scalar_one()
+            values = {c.name: _value(c, person_id, other_id, session, None) for c in table.columns
+                      if not c.nullable and not c.primary_key}
+            values[how[1]] = email.upper()
+            session.execute(insert(table).values(**values))
+    session.commit()
+
+
+def ask_and_download(app, client) -> tuple[zipfile.ZipFile, str]:
+    """Ask for the export on the page, let the worker build it, follow the page's link; the zip and the link."""
+    asked = post_form(client, "/account/export", {})
+    assert asked.status_code == 303, page_text(asked)
+    run_jobs(app)
+    page = client.get("/account/export")
+    match = LINK.search(page.get_data(as_text=True))
+    assert match, f"no download link on the page: {page_text(page)}"
+    response = client.get(match.group(1))
+    assert response.status_code == 200, page_text(response)
+    assert response.mimetype == "application/zip"
+    data = response.get_data()
+    response.close()
+    return zipfile.ZipFile(io.BytesIO(data)), match.group(1)
+

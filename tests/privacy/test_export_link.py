@@ -1,0 +1,100 @@
+"""The export's link: once, for its signed-in owner only, for 24 hours; then the file leaves the disk.
+One export at a time, a few a day; the ready mail carries the same link."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from fair.clock import frozen_at
+from fair.privacy import export as exports
+from fair.privacy.models import DataExport, ExportStatus
+from tests.conftest import login, page_text, post_form, run_jobs
+from tests.privacy.export_helpers import LINK, ask_and_download
+
+
+def _latest(session, user_id: int) -> DataExport:
+    session.expire_all()
+    return session.execute(select(DataExport).where(DataExport.user_id == user_id)
+                           .order_by(DataExport.id.desc())).scalars().first()
+
+
+def test_the_link_works_once_and_the_file_leaves_the_disk(app, client, session, factory, smtp):
+    person = factory.person("once@example.org", "Une Fois")
+    login(client, person.email)
+    archive, link = ask_and_download(app, client)
+    assert "users.json" in archive.namelist()
+    export = _latest(session, person.id)
+    assert export.status is ExportStatus.downloaded and export.downloaded_at is not None
+    with app.app_context():
+        assert not exports.file_of(export).exists()
+    again = client.get(link)
+    assert again.status_code == 410
+    assert "Already downloaded" in page_text(again) or "Déjà téléchargé" in page_text(again)
+    # The ready mail went out with the same link, and its text is erased from the outbox once sent.
+    run_jobs(app)
+    mail = [m for m in smtp.messages if "once@example.org" in m["To"]][-1]
+    assert link in mail.get_body(("plain",)).get_content()
+
+
+def test_the_link_expires_after_24_hours_and_the_sweep_deletes_the_file(app, client, session, factory):
+    person = factory.person("late@example.org", "En Retard")
+    start = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    with frozen_at(start):
+        login(client, person.email)
+        post_form(client, "/account/export", {})
+        run_jobs(app)
+        link = LINK.search(client.get("/account/export").get_data(as_text=True)).group(1)
+    export = _latest(session, person.id)
+    with app.app_context():
+        path = exports.file_of(export)
+    assert path.exists()
+    with frozen_at(start + dt.timedelta(hours=23, minutes=59)):
+        assert "/account/export/download/" in client.get("/account/export").get_data(as_text=True)
+    with frozen_at(start + dt.timedelta(hours=24, minutes=1)):
+        late = client.get(link)
+        assert late.status_code == 410 and path.exists()
+        page = client.get("/account/export")
+        assert "/account/export/download/" not in page.get_data(as_text=True)
+        exports.sweep_exports()
+    assert _latest(session, person.id).status is ExportStatus.expired
+    assert not path.exists()
+
+
+def test_another_persons_link_is_404_and_signed_out_goes_to_login(app, client, session, factory):
+    owner = factory.person("owner@example.org", "Propriétaire")
+    factory.person("stranger@example.org", "Inconnu")
+    login(client, owner.email)
+    post_form(client, "/account/export", {})
+    run_jobs(app)
+    link = LINK.search(client.get("/account/export").get_data(as_text=True)).group(1)
+    post_form(client, "/logout", {}, form_page="/account")
+    out = client.get(link)
+    assert out.status_code == 302 and "/login" in out.headers["Location"]
+    login(client, "stranger@example.org")
+    assert client.get(link).status_code == 404
+    assert "/account/export/download/" not in client.get("/account/export").get_data(as_text=True)
+    assert _latest(session, owner.id).status is ExportStatus.ready  # the stranger spent nothing
+
+
+def test_one_export_at_a_time_and_three_a_day(app, client, session, factory):
+    person = factory.person("many@example.org", "Plusieurs Fois")
+    start = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    with frozen_at(start):
+        login(client, person.email)
+        post_form(client, "/account/export", {})
+        post_form(client, "/account/export", {})  # while the first waits: the same one
+        assert len(session.execute(select(DataExport).where(DataExport.user_id == person.id)).all()) == 1
+        for _ in range(2):
+            run_jobs(app)
+            client.get(LINK.search(client.get("/account/export").get_data(as_text=True)).group(1)).close()
+            post_form(client, "/account/export", {})
+        run_jobs(app)
+        client.get(LINK.search(client.get("/account/export").get_data(as_text=True)).group(1)).close()
+        refused = post_form(client, "/account/export", {})
+        assert refused.status_code == 429
+        assert "3" in page_text(refused)
+    assert len(session.execute(select(DataExport).where(DataExport.user_id == person.id)).all()) == 3
+    with frozen_at(start + dt.timedelta(days=1, minutes=1)):
+        login(client, person.email)
+        assert post_form(client, "/account/export", {}).status_code == 303
