@@ -19,7 +19,7 @@ STATUS_LABELS = {
     ExportStatus.building: _l("Being built"),
     ExportStatus.ready: _l("Ready to download"),
     ExportStatus.downloaded: _l("Downloaded"),
-    ExportStatus.expired: _l("Expired"),
+    ExportStatus.expired: _l("Link expired"),
     ExportStatus.failed: _l("Failed"),
 }
 

@@ -2,6 +2,7 @@
 (so a table added later without export support fails here), and nothing secret."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from sqlalchemy import or_, select
@@ -98,8 +99,9 @@ def test_the_export_holds_every_row_about_the_person_and_no_secret(app, client, 
             for field in rows[0]:
                 assert described[name]["fields"].get(field), f"{name}: {field} is not described"
     readme = archive.read("README.txt").decode()
-    assert "Vos CV" in readme and "users.json" in readme
-    assert "2026" not in users[0]["created_at"] or users[0]["created_at"].endswith("Z")
+    assert "Vos fichiers de CV" in readme and "users.json: Votre compte" in readme
+    created = users[0]["created_at"]
+    assert created.endswith("Z") and dt.datetime.fromisoformat(created).utcoffset() == dt.timedelta(0)
 
 
 def test_the_docs_describe_the_export_as_the_code_does(app):
