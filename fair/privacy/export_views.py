@@ -27,14 +27,17 @@ STATUS_LABELS = {
 def _state(export: DataExport | None) -> dict:
     """What the page and its script show; the link only to its owner, only while it works."""
     if export is None:
-        return {"status": None, "progress": 0, "label": "", "link": None}
+        return {"status": None, "progress": 0, "label": "", "link": None, "until": None}
     usable = exports.active_export(db.session, export.user_id)
     status = export.status
     if status is ExportStatus.ready and (usable is None or usable.id != export.id):
         status = ExportStatus.expired
+    ready = status is ExportStatus.ready
     return {"id": export.id, "status": status.value, "progress": export.progress,
             "label": str(STATUS_LABELS[status]),
-            "link": exports.download_url(export) if status is ExportStatus.ready else None}
+            "link": exports.download_url(export) if ready else None,
+            "until": _("The link works once, until %(time)s.",
+                       time=local_datetime(export.expires_at, fmt="short")) if ready else None}
 
 
 def _page(form: ConfirmForm, error: str | None = None, status: int = 200):

@@ -15,10 +15,10 @@ function show(state) {
   panel.dataset.status = state.status;
   if (state.status === "ready" && state.link) {
     document.getElementById("export-link").href = state.link;
+    document.getElementById("export-until").textContent = state.until || "";
     document.getElementById("export-ready").hidden = false;
-    if (bar) bar.hidden = true;
-    const live = document.getElementById("export-live");
-    if (live) live.textContent = state.label;
+    const running = document.getElementById("export-running");
+    if (running) running.hidden = true;
   }
 }
 
