@@ -20,21 +20,22 @@ def planned() -> dict[str, tuple[str, dt.timedelta]]:
 
 
 def test_each_periodic_job_is_planned_once_one_interval_ahead(app, valkey):
-    assert schedule.reconcile(valkey.url) == ["outbox-sweep", "reminders-reconcile", "chat-purge"]
+    assert schedule.reconcile(valkey.url) == ["outbox-sweep", "reminders-reconcile", "chat-purge", "export-sweep"]
     jobs = sorted(planned().values())
     assert [func for func, _ in jobs] == ["fair.calendar.jobs.reconcile_reminders", "fair.live.jobs.purge_chat",
-                                          "fair.mail.jobs.sweep_outbox"]
+                                          "fair.mail.jobs.sweep_outbox", "fair.privacy.export.sweep_exports"]
     ahead = {func: delay for func, delay in jobs}
     assert dt.timedelta(hours=23) < ahead["fair.live.jobs.purge_chat"] <= dt.timedelta(days=1)
     assert dt.timedelta(minutes=9) < ahead["fair.calendar.jobs.reconcile_reminders"] <= dt.timedelta(minutes=10)
     assert dt.timedelta(seconds=50) < ahead["fair.mail.jobs.sweep_outbox"] <= dt.timedelta(minutes=1)
+    assert dt.timedelta(minutes=59) < ahead["fair.privacy.export.sweep_exports"] <= dt.timedelta(hours=1)
 
     assert schedule.reconcile(valkey.url) == []  # a second worker, or the next tick: nothing more
-    assert len(planned()) == 3
+    assert len(planned()) == 4
 
     get_redis().flushdb()  # Redis restarted empty: every plan is gone
-    assert schedule.reconcile(valkey.url) == ["outbox-sweep", "reminders-reconcile", "chat-purge"]
-    assert len(planned()) == 3
+    assert schedule.reconcile(valkey.url) == ["outbox-sweep", "reminders-reconcile", "chat-purge", "export-sweep"]
+    assert len(planned()) == 4
 
 
 def test_a_periodic_job_no_longer_listed_is_withdrawn(app, valkey):
@@ -42,4 +43,4 @@ def test_a_periodic_job_no_longer_listed_is_withdrawn(app, valkey):
                                     job_id=f"{schedule.PREFIX}old-name-123")
     schedule.reconcile(valkey.url)
     assert schedule.withdraw_unlisted(valkey.url) == [f"{schedule.PREFIX}old-name-123"]
-    assert len(planned()) == 3
+    assert len(planned()) == 4
