@@ -2,6 +2,7 @@
 export asked for and downloaded as a person does."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 import itertools
 import re
@@ -10,11 +11,20 @@ import zipfile
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, Enum, Integer, LargeBinary, String, Text, func, insert, select
 
+from fair.accounts.models import Membership, User
+from fair.candidates import services as candidates
+from fair.candidates.models import CandidateCv
 from fair.clock import now
 from fair.db import Base
+from fair.jobdating import services as jobdating
+from fair.jobdating.models import Slot
+from fair.live import chat
+from fair.live import services as live
 from fair.privacy import export as exports
 from fair.privacy import export_fields
 from fair.privacy.models import ExportStatus
+from fair.webinars import services as webinars
+from fair.webinars.models import Provider
 from tests.conftest import page_text, post_form, run_jobs
 
 _NUMBERS = itertools.count(1)
@@ -115,3 +125,39 @@ def ask_and_download(app, client) -> tuple[zipfile.ZipFile, str]:
     response.close()
     return zipfile.ZipFile(io.BytesIO(data)), match.group(1)
 
+
+
+def use_the_services(session, factory, person, recruiter) -> None:
+    """What a candidate does on a fair, through the services the pages call: apply with their CV, book
+    an interview, write on a booth's chat, join the queue, register for a webinar and ask a question."""
+    person, recruiter = session.get(User, person.id), session.get(User, recruiter.id)
+    organiser = factory.organisation("organiser", "Métropole")
+    edition = factory.edition(organiser)  # in 2030: interviews and webinars ahead
+    company = factory.organisation("company", "Acme")
+    session.add(Membership(user_id=recruiter.id, organisation_id=company.id))
+    session.commit()
+    booth = factory.booth(edition, company)
+    live_booth = factory.booth(factory.live_edition(organiser), company)  # a fair running now: queue, chat
+    offer = factory.offer(booth, title="Cariste")
+    cv = session.execute(select(CandidateCv).where(CandidateCv.user_id == person.id)).scalars().first()
+    candidates.apply(person, offer, message="Bonjour, je suis disponible.", cv=cv)
+    session.commit()
+    factory.slot_range(booth, recruiter, edition.starts_at.date(), "10:00", "11:00")
+    slot = session.execute(select(Slot).where(Slot.booth_id == booth.id).order_by(Slot.starts_at)).scalars().first()
+    jobdating.book(session, slot_id=slot.id, candidate_id=person.id)
+    session.commit()
+    chat.post(session, live_booth, person, "Bonjour, recrutez-vous des caristes ?")
+    session.commit()
+    live.set_queue_open(session, live_booth, True)
+    live.join(session, live_booth, person, now())
+    session.commit()
+    webinar = webinars.create_webinar(session, edition=edition, booth=booth, created_by_id=recruiter.id,
+                                      data=webinars.WebinarData(
+                                          title="Les métiers de la logistique", speaker="Acme",
+                                          description="Présentation",
+                                          starts_at=edition.starts_at + dt.timedelta(hours=2),
+                                          duration_minutes=30, capacity=50, language="fr",
+                                          provider=Provider.external, external_url="https://video.example/room"))
+    webinars.register(session, webinar.id, person)
+    webinars.ask(session, webinar, person.id, "Faut-il le permis cariste ?")
+    session.commit()
