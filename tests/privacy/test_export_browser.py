@@ -12,7 +12,9 @@ import zipfile
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import select
 
+from fair.privacy.models import DataExport, ExportStatus
 from tests.e2e.conftest import (  # noqa: F401 (browser, database_url, page: fixtures)
     ARTIFACTS,
     axe_violations,
@@ -59,7 +61,7 @@ def _shots(page, name: str) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
 
 
-def test_the_page_follows_the_export_to_its_one_time_link(export_server, page, factory, smtp):  # noqa: F811
+def test_the_page_follows_the_export_to_its_one_time_link(export_server, page, factory, session, smtp):  # noqa: F811
     base, worker_env = export_server
     factory.person("claire.export@example.org", "Claire Export")
     log_in(page, base, "claire.export@example.org")
@@ -78,6 +80,17 @@ def test_the_page_follows_the_export_to_its_one_time_link(export_server, page, f
     assert not axe_violations(page), describe(axe_violations(page))
     _shots(page, "export-waiting")
     page.evaluate("window.stillTheSamePage = true")
+
+    # A worker halfway through (as the job records it): the page follows without being reloaded.
+    export = session.execute(select(DataExport).order_by(DataExport.id.desc())).scalars().first()
+    export.status, export.progress = ExportStatus.building, 40
+    session.commit()
+    page.wait_for_function("document.getElementById('export-percent').textContent === '40'", timeout=10_000)
+    assert page.locator("#export-status").inner_text() == "En préparation"
+    assert page.locator("#export-bar").get_attribute("value") == "40"
+    _shots(page, "export-building")
+    export.status, export.progress = ExportStatus.queued, 0  # hand it back to the real worker
+    session.commit()
 
     done = run_worker(worker_env)
     assert done.returncode == 0, done.stderr.decode()[-2000:]

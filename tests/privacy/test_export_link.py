@@ -98,3 +98,21 @@ def test_one_export_at_a_time_and_three_a_day(app, client, session, factory):
     with frozen_at(start + dt.timedelta(days=1, minutes=1)):
         login(client, person.email)
         assert post_form(client, "/account/export", {}).status_code == 303
+
+
+def test_without_script_the_page_says_where_it_stands_and_the_status_answers_json(app, client, session, factory):
+    person = factory.person("nojs@example.org", "Sans Script")
+    login(client, person.email)
+    assert client.get("/account/export/status").get_json()["status"] is None
+    post_form(client, "/account/export", {})
+    page = client.get("/account/export")
+    text = page_text(page)
+    assert "En attente" in text and "Actualiser pour voir où il en est" in text
+    assert 'href="/account/export"' in page.get_data(as_text=True)
+    assert "Préparer mes données" not in text  # one export at a time: no second button meanwhile
+    state = client.get("/account/export/status").get_json()
+    assert state["status"] == "queued" and state["link"] is None
+    run_jobs(app)
+    state = client.get("/account/export/status").get_json()
+    assert state["status"] == "ready" and state["progress"] == 100
+    assert state["link"].startswith("/account/export/download/") and "jusqu’au" in state["until"]
