@@ -38,7 +38,10 @@ from flask_babel import gettext as _
 from sqlalchemy import Table, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from fair import models  # noqa: F401  (every table in Base.metadata before the walk)
+from fair import (
+    instance,
+    models,  # noqa: F401  (every table in Base.metadata before the walk)
+)
 from fair.accounts.models import User
 from fair.candidates import storage
 from fair.candidates.models import CandidateCv
@@ -309,9 +312,10 @@ def excluded_columns() -> list[tuple[str, str, str]]:
     return [(table, column, str(why)) for (table, column), why in fields.EXCLUDED.items()]
 
 
-def readme_text(user: User, built_at: dt.datetime) -> str:
-    lines = [_("Your data on %(site)s, as of %(date)s (times in UTC, ISO 8601).",
-               site=current_app.config.get("BASE_URL") or "fair", date=_plain(built_at)), "",
+def readme_text(built_at: dt.datetime) -> str:
+    site = instance.current(db.session).name
+    lines = [_("Your data on %(site)s, as of %(date)s (times in UTC, ISO 8601).", site=site, date=_plain(built_at)),
+             "",
              _("Each .json file is a list of rows: one object per row, field → value. Other people "
                "appear only by the name the platform showed you."), ""]
     for name, doc in documentation().items():
@@ -366,7 +370,7 @@ def build(session: Session, export: DataExport, user: User) -> Path:
             elif kind == "mails":
                 _write_mails(session, archive, user)
             else:
-                archive.writestr("README.txt", readme_text(user, now()))
+                archive.writestr("README.txt", readme_text(now()))
                 archive.writestr("fields.json", json.dumps(documentation(), ensure_ascii=False, indent=2))
             export.progress = min(99, done * 100 // len(steps))
             session.commit()

@@ -63,7 +63,7 @@ def export_page():
         db.session.rollback()
         return _page(form, _("You asked for %(num)d exports in the last 24 hours. You can ask again from "
                              "%(time)s.", num=exports.DAILY_LIMIT,
-                             time=local_datetime(throttled.retry_at)), 429)
+                             time=local_datetime(throttled.retry_at, fmt="short")), 429)
     db.session.commit()
     return redirect(url_for(".export_page"), 303)
 

@@ -84,6 +84,11 @@ def test_the_export_holds_every_row_about_the_person_and_no_secret(app, client, 
     for secret in secrets_seen:
         assert secret.encode() not in everything, f"a secret left in the export: {secret[:12]}…"
     assert b"password_hash" not in archive.read("users.json")
+    # A message the person only moderated keeps its place, not its author's words.
+    chat = json.loads(archive.read("chat_messages.json"))
+    assert any(m["author_name"] == person.full_name and m["text"] for m in chat)
+    hidden = [m for m in chat if m["hidden_by_name"] == person.full_name and m["author_name"] != person.full_name]
+    assert hidden and all(m["text"] is None for m in hidden)
 
     # The CV, byte for byte, under its (sanitised) name.
     cv = session.execute(select(CandidateCv).where(CandidateCv.user_id == person.id)).scalars().first()

@@ -116,3 +116,16 @@ def test_without_script_the_page_says_where_it_stands_and_the_status_answers_jso
     state = client.get("/account/export/status").get_json()
     assert state["status"] == "ready" and state["progress"] == 100
     assert state["link"].startswith("/account/export/download/") and "jusqu’au" in state["until"]
+
+
+def test_a_build_a_dead_worker_left_fails_and_the_person_may_ask_again(app, client, session, factory):
+    person = factory.person("stale@example.org", "Travail Perdu")
+    start = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    with frozen_at(start):
+        login(client, person.email)
+        post_form(client, "/account/export", {})  # no worker runs it
+    with frozen_at(start + exports.STALE_BUILD + dt.timedelta(minutes=1)):
+        exports.sweep_exports()
+        text = page_text(client.get("/account/export"))
+    assert _latest(session, person.id).status is ExportStatus.failed
+    assert "Un problème est survenu" in text and "Préparer mes données" in text
