@@ -215,6 +215,8 @@ def rows_about(session: Session, table: Table, user: User) -> list[dict[str, Any
             parent = Base.metadata.tables[parent_name]
             parents = select(parent.c.id).where(parent.c[parent_column] == user.id)
             where = table.c[column].in_(parents)
+        elif how[0] == "object":
+            where = (table.c.object_type == how[1]) & (table.c.object_id == user.id)
         else:
             where = func.lower(table.c[how[1]]) == user.email.lower()
         own = [table.c[name] == user.id for name in _user_columns(table)]

@@ -49,22 +49,26 @@ OWNED_BY: dict[tuple[str, str], str] = {
     ("chat_messages", "text"): "author_id",
     ("invitations", "email"): "accepted_by_id",
     ("team_invitations", "email"): "accepted_by_id",
+    ("audit_log", "actor_email"): "actor_id",
+    ("audit_log", "ip_address"): "actor_id",
 }
 
 # Tables with no foreign key to the person that still hold rows about them: table → how to reach them.
 # ("via", column, parent table, parent's user column): rows whose `column` points at a parent row of
-# the person. ("email", column): rows whose `column` is the person's address.
+# the person. ("email", column): rows whose `column` is the person's address. ("object", type): rows
+# whose object_type/object_id name the person's row of that table (staff actions on their account).
 REACHABLE: dict[str, tuple[str, ...]] = {
     "pipeline_notes": ("via", "entry_id", "pipeline_entries", "candidate_id"),
     "candidate_cv_accesses": ("via", "cv_id", "candidate_cvs", "user_id"),
     "bulk_recipients": ("email", "email"),
+    "audit_log": ("object", "users"),
 }
 
 # What each file holds.
 TABLES: dict[str, object] = {
     "users": _l("Your account: name, address, language, dates of sign-up and last activity."),
     "action_tokens": _l("Single-purpose links sent to you (a survey answered from a mail), without their secret."),
-    "audit_log": _l("Actions you took as staff that the platform records."),
+    "audit_log": _l("Actions you took as staff, and staff actions on your account, that the platform records."),
     "calendar_feeds": _l("Your calendar subscription (its secret address is left out)."),
     "candidate_cvs": _l("The CVs you uploaded; the files themselves are in cvs/."),
     "candidate_cv_accesses": _l("Each time a recruiter opened or downloaded one of your CVs."),

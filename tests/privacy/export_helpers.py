@@ -100,6 +100,12 @@ def fill_every_user_table(session, person_id: int, other_id: int) -> None:
                 if any(fk.column.table.name == "users" for fk in c.foreign_keys):
                     values[c.name] = other_id
             session.execute(insert(table).values(**values))
+        elif how[0] == "object":
+            values = {c.name: _value(c, person_id, other_id, session, None) for c in table.columns
+                      if not c.nullable and not c.primary_key}
+            values.update(object_type=how[1], object_id=person_id, actor_id=other_id,
+                          actor_email=session.get(User, other_id).email, ip_address="198.51.100.7")
+            session.execute(insert(table).values(**values))
         else:
             email = session.execute(select(Base.metadata.tables["users"].c.email)
                                     .where(Base.metadata.tables["users"].c.id == person_id)).scalar_one()
