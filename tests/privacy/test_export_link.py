@@ -3,14 +3,16 @@ One export at a time, a few a day; the ready mail carries the same link."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 from sqlalchemy import select
 
 from fair.clock import frozen_at
 from fair.privacy import export as exports
 from fair.privacy.models import DataExport, ExportStatus
-from tests.conftest import login, page_text, post_form, run_jobs
+from tests.conftest import csrf_token, login, page_text, post_form, run_jobs
 from tests.privacy.export_helpers import LINK, ask_and_download
+from tests.webinars.helpers import signed_in_client
 
 
 def _latest(session, user_id: int) -> DataExport:
@@ -129,3 +131,28 @@ def test_a_build_a_dead_worker_left_fails_and_the_person_may_ask_again(app, clie
         text = page_text(client.get("/account/export"))
     assert _latest(session, person.id).status is ExportStatus.failed
     assert "Un problème est survenu" in text and "Préparer mes données" in text
+
+
+def test_six_clicks_at_once_from_six_devices_make_one_export(app, session, factory):
+    person = factory.person("hurry@example.org", "Très Pressée")
+    clients = [signed_in_client(app, person) for _ in range(6)]
+    tokens = [csrf_token(device, "/account/export") for device in clients]
+    barrier = threading.Barrier(len(clients))
+    codes: list[int | None] = [None] * len(clients)
+    errors: list[BaseException] = []
+
+    def ask(i: int) -> None:
+        try:
+            barrier.wait(timeout=60)
+            codes[i] = clients[i].post("/account/export", data={"csrf_token": tokens[i]}).status_code
+        except BaseException as error:  # noqa: BLE001 (reported below)
+            errors.append(error)
+
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert not errors, errors
+    assert codes == [303] * len(clients)
+    assert len(session.execute(select(DataExport).where(DataExport.user_id == person.id)).all()) == 1
