@@ -361,12 +361,14 @@ def build(session: Session, export: DataExport, user: User) -> Path:
     target = file_of(export)
     partial = target.with_suffix(".part")
     steps = list(_steps())
+    named: dict[str, set[int]] = {name: set() for name in fields.NAMED}
     with force_locale(user.locale or "fr"), zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
         for done, (kind, table) in enumerate(steps, start=1):
             if kind == "table":
                 rows = rows_about(session, table, user)
                 if rows:
                     archive.writestr(f"{table.name}.json", json.dumps(rows, ensure_ascii=False, indent=2))
+                    _collect_references(table, rows, named)
             elif kind == "cvs":
                 _write_cvs(session, archive, user)
             elif kind == "mails":
@@ -374,11 +376,31 @@ def build(session: Session, export: DataExport, user: User) -> Path:
             else:
                 archive.writestr("README.txt", readme_text(now()))
                 archive.writestr("fields.json", json.dumps(documentation(), ensure_ascii=False, indent=2))
+                archive.writestr("references.json", json.dumps(references(session, named), ensure_ascii=False,
+                                                               indent=2))
             export.progress = min(99, done * 100 // len(steps))
             session.commit()
     os.chmod(partial, 0o600)
     partial.replace(target)
     return target
+
+
+def _collect_references(table: Table, rows: list[dict[str, Any]], named: dict[str, set[int]]) -> None:
+    for fk in table.foreign_keys:
+        target = fk.column.table.name
+        if target in named and fk.parent.name in rows[0]:
+            named[target].update(row[fk.parent.name] for row in rows if row[fk.parent.name] is not None)
+
+
+def references(session: Session, named: dict[str, set[int]]) -> dict[str, dict[str, str]]:
+    """table → number → name, for the public things the rows point at (a company, a fair, an offer)."""
+    result = {}
+    for name, ids in named.items():
+        table = Base.metadata.tables[name]
+        label = table.c[fields.NAMED[name]]
+        found = session.execute(select(table.c.id, label).where(table.c.id.in_(ids))).all() if ids else []
+        result[name] = {str(number): text for number, text in sorted(found)}
+    return result
 
 
 def _write_cvs(session: Session, archive: zipfile.ZipFile, user: User) -> None:

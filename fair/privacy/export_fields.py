@@ -64,6 +64,9 @@ REACHABLE: dict[str, tuple[str, ...]] = {
     "audit_log": ("object", "users"),
 }
 
+# Public things the rows name by number, named in references.json: table → the column that names a row.
+NAMED: dict[str, str] = {"organisations": "name", "editions": "title", "offers": "title", "webinars": "title"}
+
 # What each file holds.
 TABLES: dict[str, object] = {
     "users": _l("Your account: name, address, language, dates of sign-up and last activity."),
@@ -291,6 +294,8 @@ TABLE_FIELDS: dict[tuple[str, str], object] = {
 OTHER_FILES: dict[str, object] = {
     "README.txt": _l("This description."),
     "fields.json": _l("The same description, for programs: file → field → meaning."),
+    "references.json": _l("The names of the organisations, fairs, offers and webinars that the other files give "
+                          "by number: table → number → name."),
     "cvs/": _l("Your CV files, as you uploaded them, under their names."),
     "mails/": _l("The mails the platform sent to your address: subject, date and text (links that "
                  "worked once are erased after sending)."),

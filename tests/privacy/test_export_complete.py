@@ -101,10 +101,19 @@ def test_the_export_holds_every_row_about_the_person_and_no_secret(app, client, 
     assert any("https://fair.example/confirm/abc" in m for m in mails)
     assert any(m.startswith(f"Subject: {s.subject}") for m in mails for s in sent if s.template == "reset_password")
 
+    # What the numbers point at, named.
+    names_of = json.loads(archive.read("references.json"))
+    application = json.loads(archive.read("applications.json"))[0]
+    assert names_of["offers"][str(application["offer_id"])] == "Cariste"
+    booked = [b for b in json.loads(archive.read("jobdating_bookings.json")) if b["candidate_name"] == person.full_name]
+    assert names_of["editions"][str(booked[0]["edition_id"])].startswith("Salon de l'emploi")
+    memberships = json.loads(archive.read("memberships.json"))
+    assert all(str(m["organisation_id"]) in names_of["organisations"] for m in memberships)
+
     # Every file and field described, in the person's language (French here).
     described = json.loads(archive.read("fields.json"))
     for name in names:
-        if name.endswith(".json") and name != "fields.json":
+        if name.endswith(".json") and name not in ("fields.json", "references.json"):
             rows = json.loads(archive.read(name))
             assert described[name]["description"], name
             for field in rows[0]:
