@@ -32,6 +32,7 @@ from fair.mail.views import bp as mail_bp
 from fair.ops.views import bp as ops_bp
 from fair.pipeline.views import bp as pipeline_bp
 from fair.privacy.erasure_views import bp as erasure_bp
+from fair.privacy.export_views import bp as exports_bp
 from fair.privacy.views import bp as privacy_bp
 from fair.public.views import bp as public_bp
 from fair.sockets import socketio_manager
@@ -89,7 +90,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     for blueprint in (public_bp, accounts_bp, fairs_bp, companies_bp, mail_bp, candidates_bp, jobdating_bp,
                       calendar_bp, live_bp, video_bp, webinars_bp, ops_bp, teams_bp, admin_bp, health_bp, surveys_bp,
                       checkin_bp, privacy_bp, erasure_bp,
-                      pipeline_bp):
+                      pipeline_bp, exports_bp):
         app.register_blueprint(blueprint)
 
     sockets.register(socketio)  # connect (signed-in users only) and disconnect, shared by all domains

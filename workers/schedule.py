@@ -18,6 +18,7 @@ from fair.health import jobs as health_jobs
 from fair.jobs import QUEUE_NAMES, JobFunction, get_queue
 from fair.live import jobs as live_jobs
 from fair.mail import jobs as mail_jobs
+from fair.privacy import export as privacy_export
 from fair.privacy import jobs as privacy_jobs
 from fair.redis_conn import redis_for
 from fair.surveys import jobs as survey_jobs
@@ -51,6 +52,8 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("retention-inactive-accounts", privacy_jobs.erase_inactive_accounts, dt.timedelta(days=1)),
     Periodic("retention-mail-bodies", privacy_jobs.purge_mail_bodies, dt.timedelta(hours=6)),
     Periodic("retention-cv-access-log", privacy_jobs.purge_cv_access_log, dt.timedelta(days=1)),
+    # Data exports past their 24 hours expire; files of exports downloaded, expired or failed leave the disk.
+    Periodic("export-sweep", privacy_export.sweep_exports, dt.timedelta(hours=1)),
 )
 
 
