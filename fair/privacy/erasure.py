@@ -61,7 +61,7 @@ from fair.live.models import OPEN_STATUSES, QueueEntry, QueueStatus
 from fair.mail.models import CLAIMABLE_STATUSES, DevMail, OutboxMessage
 from fair.mail.outbox import queue_mail
 from fair.pipeline.models import PipelineEntry, PipelineNote
-from fair.privacy import jobs
+from fair.privacy import export as export_files
 from fair.privacy.models import DataExport
 from fair.sockets import disconnect_user
 from fair.surveys.models import SurveyResponse
@@ -264,7 +264,7 @@ def _delete_own_rows(session: Session, user: User) -> dict[str, int]:
     counts["cvs"] = len(cvs)
     for export in session.execute(select(DataExport).where(DataExport.user_id == user.id)).scalars():
         if export.storage_name:
-            jobs.remove_export_file.after_commit(session, export.storage_name)
+            export_files.remove_export_file.after_commit(session, export.storage_name)
     sessions.end_all(session, user)
     notes_about = select(PipelineEntry.id).where(PipelineEntry.candidate_id == user.id)
     for name, statement in (

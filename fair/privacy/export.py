@@ -86,18 +86,28 @@ def exports_folder() -> Path:
     return storage.upload_folder().parent / "exports"
 
 
-def file_of(export: DataExport) -> Path:
-    name = export.storage_name or ""
-    if not re.fullmatch(r"[0-9a-f]{32}", name):
+def path_of(storage_name: str | None) -> Path:
+    if not re.fullmatch(r"[0-9a-f]{32}", storage_name or ""):
         raise ValueError("not a storage name")
-    return exports_folder() / f"{name}.zip"
+    return exports_folder() / f"{storage_name}.zip"
+
+
+def file_of(export: DataExport) -> Path:
+    return path_of(export.storage_name)
 
 
 def remove_file(export: DataExport) -> None:
+    remove_export_file(export.storage_name)
+
+
+@job(queue="default", request_context=False)
+def remove_export_file(storage_name: str | None) -> bool:
+    """Delete an export's zip (nothing if it is already gone); erasure queues it after its commit."""
     try:
-        file_of(export).unlink()
+        path_of(storage_name).unlink()
     except (FileNotFoundError, ValueError):
-        pass
+        return False
+    return True
 
 
 def link_secret(export: DataExport) -> str:

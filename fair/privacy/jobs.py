@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from pathlib import Path
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import delete, exists, func, or_, select, update
 
 from fair import audit, clock
@@ -61,25 +59,6 @@ def _audit_run(action: str, counts: dict[str, Any]) -> None:
 
 def _batched_ids(statement) -> list[int]:
     return list(db.session.execute(statement.limit(BATCH)).scalars())
-
-
-# ---------------------------------------------------------------- files
-
-
-def export_folder() -> Path:
-    folder = current_app.config.get("UPLOAD_FOLDER") or str(Path(current_app.instance_path) / "uploads")
-    return Path(folder) / "exports"
-
-
-@job(queue="default", request_context=False)
-def remove_export_file(storage_name: str) -> bool:
-    """Delete the zip of an export whose row was erased (nothing if it is already gone)."""
-    path = export_folder() / Path(storage_name).name
-    if not path.exists():
-        return False
-    path.unlink()
-    log.info("export file %s removed", path.name)
-    return True
 
 
 # ---------------------------------------------------------------- applications of candidates not retained

@@ -111,12 +111,13 @@ def test_a_recruiter_rates_a_person_after_an_interview_and_finds_them_in_the_pip
         _shots(other, "desk")
 
         # without the desk's script (a form sent as is), a refused rating gets a page of its own
-        other.evaluate("""() => {
-            const select = document.querySelector("[data-pipeline-met] select[name=rating]");
-            select.add(new Option("9", "9", true, true));
-            select.form.submit();
-        }""")
-        other.wait_for_load_state()
+        # wait for the navigation the submission starts, not for the load state of the page still shown
+        with other.expect_navigation(timeout=60_000):
+            other.evaluate("""() => {
+                const select = document.querySelector("[data-pipeline-met] select[name=rating]");
+                select.add(new Option("9", "9", true, true));
+                select.form.submit();
+            }""")
         assert "Choisissez une évaluation de 1 à 5." in other.locator("main").inner_text()
         assert other.get_by_role("link", name="Retour au poste du salon en direct").is_visible()
         violations = axe_violations(other)

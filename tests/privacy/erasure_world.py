@@ -85,7 +85,7 @@ def build(app, session, factory) -> World:
     session.commit()
     candidates.apply(candidate, offer, message=VALUES["application"], cv=cv)
     referral = candidates.refer(adviser, partner, email=EMAIL, full_name=NAME, note=VALUES["referral_note"])
-    candidates.confirm_referral(referral, "J'accepte d'être accompagné.")
+    candidates.confirm_referral(referral, "J'accepte d'être accompagné.", "test-wording")
     session.add(ConsentRecord(user_id=candidate.id, purpose=ConsentPurpose.talent_pool, text="Vivier", version="1"))
     session.commit()
 

@@ -47,6 +47,12 @@ def test_a_person_who_deletes_their_account_leaves_nothing(app, session, factory
     smtp.clear()
 
     login(client, EMAIL)
+    # The person downloads nothing yet but has an export built: its zip must leave the disk too.
+    assert post_form(client, "/account/export", {}).status_code == 303
+    run_jobs(app)
+    exports = _upload_folder(app) / "exports"
+    assert len(list(exports.glob("*.zip"))) == 1
+    smtp.clear()
     page = client.get("/account/delete")
     assert page.status_code == 200
     wrong = post_form(client, "/account/delete", {"password": "not the password"})
@@ -60,6 +66,7 @@ def test_a_person_who_deletes_their_account_leaves_nothing(app, session, factory
 
     assert scan_database(session, VALUES) == {}
     assert scan_files(_upload_folder(app), VALUES) == {}
+    assert list(exports.glob("*.zip")) == []
     assert _figures(session, world) == figures
 
     # The account is a tombstone: nobody can sign in with the old address or any password.
