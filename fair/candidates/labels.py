@@ -60,8 +60,8 @@ SITUATION_CONSENT_TEXT = _l(
 )
 
 TALENT_POOL_TEXT = _l(
-    "Keep my profile for the next fairs for two years: organisers and recruiters of later fairs may find it "
-    "and invite me. I can withdraw this at any time from my account."
+    "Keep my profile and my applications for the next fairs, until two years after my last visit, instead "
+    "of having them anonymised a few months after each fair. I can withdraw this at any time from my account."
 )
 SMS_CONSENT_TEXT = _l(
     "I agree to receive text messages (SMS) about my applications and interviews at the phone number "

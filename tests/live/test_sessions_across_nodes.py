@@ -45,16 +45,16 @@ def nodes(database_url, own_valkey, tmp_path) -> Iterator[tuple[WebProcess, WebP
 
 def _sign_in(base_url: str, email: str) -> requests.Session:
     browser = requests.Session()
-    page = browser.get(f"{base_url}/login", timeout=10)
+    page = browser.get(f"{base_url}/login", timeout=30)
     response = browser.post(f"{base_url}/login", data={"email": email, "password": PASSWORD,
                                                        "csrf_token": token_in(page.text, "/login")},
-                            allow_redirects=False, timeout=10)
+                            allow_redirects=False, timeout=30)
     assert response.status_code == 302, response.status_code
     return browser
 
 
 def _account_status(browser: requests.Session, base_url: str) -> int:
-    return browser.get(f"{base_url}/account", allow_redirects=False, timeout=10).status_code
+    return browser.get(f"{base_url}/account", allow_redirects=False, timeout=30).status_code
 
 
 def test_a_logout_with_redis_down_is_refused_on_the_other_node_pages_and_sockets(app, live_world, nodes, own_valkey):
@@ -70,9 +70,9 @@ def test_a_logout_with_redis_down_is_refused_on_the_other_node_pages_and_sockets
         assert socket.ask("live_follow_booth", {"booth": booth.id})["ok"]
 
         own_valkey.stop()  # Redis down: node 1 cannot tell node 2 to close the socket
-        account = on_node1.get(f"{node1.url}/account", timeout=10)
+        account = on_node1.get(f"{node1.url}/account", timeout=30)
         logout = on_node1.post(f"{node1.url}/logout", data={"csrf_token": token_in(account.text, "/account")},
-                               allow_redirects=False, timeout=10)
+                               allow_redirects=False, timeout=30)
         assert logout.status_code == 302
 
         assert _account_status(on_node2, node2.url) == 302  # sent to the login page
