@@ -215,6 +215,7 @@ def test_the_recruiter_pipeline_has_rated_people_and_two_to_decide(demo, app, se
     text = page_text(recruiter.get(f"/recruiter/companies/{company.id}/pipeline"))
     assert "Amina Benali" in text and "Kévin Dubois" in text and "Candidat Démo" in text
     assert "lui envoyer le dossier" in text  # a note
+    assert "entretien prévu le" in text  # the forum's interviews are ahead, not a last contact
     todo = page_text(recruiter.get(f"/recruiter/companies/{company.id}/pipeline?step=none"))
     assert "Nadia Haddad" in todo and "Candidat Démo" in todo and "Amina Benali" not in todo
 
