@@ -22,7 +22,15 @@ from fair.accounts import consent
 from fair.accounts.consent import ConsentPurpose
 from fair.accounts.models import Membership, MembershipRole, Organisation, OrganisationKind, PartnerType, User
 from fair.candidates import labels, storage
-from fair.candidates.models import CandidateCv, CandidateProfile, CvAccess, CvKind, Referral, ReferralStatus
+from fair.candidates.models import (
+    Application,
+    CandidateCv,
+    CandidateProfile,
+    CvAccess,
+    CvKind,
+    Referral,
+    ReferralStatus,
+)
 from fair.checkin.models import CheckIn
 from fair.companies.models import Booth, BoothDocument, BoothStaff, ContractType, Offer, RemoteMode
 from fair.db import utcnow
@@ -1587,6 +1595,17 @@ def _working_day(session, organiser: Organisation, companies: list[Organisation]
                 method="scan", scanned_at=at, created_at=at)
         for key, at in (("nadia", now - dt.timedelta(minutes=50)), ("thomas", now - dt.timedelta(minutes=20)))
     ])
+
+    # Two of them applied since to offers of the recruiter's booth at the main fair: the inbox has
+    # applications of people the company already rated and noted.
+    offers = session.execute(select(Offer.id).where(Offer.booth_id == main_booth.id).order_by(Offer.id).limit(2)
+                             ).scalars().all()
+    session.add_all([
+        Application(candidate_id=people[key].id, offer_id=offer_id, message=message,
+                    created_at=now - dt.timedelta(hours=hours), status_changed_at=now - dt.timedelta(hours=hours))
+        for (key, message, hours), offer_id in zip(
+            (("amina", "Suite à notre entretien au forum de l'alternance, je candidate à ce poste.", 20),
+             ("julien", "Je suis disponible dès janvier, CACES 1 et 3 en poche.", 6)), offers, strict=True)])
 
     # The job dating in two days: one booth ready, one with nobody to staff it yet.
     soon_day = today + dt.timedelta(days=2)

@@ -216,6 +216,10 @@ def test_the_recruiter_pipeline_has_rated_people_and_two_to_decide(demo, app, se
     assert "Amina Benali" in text and "Kévin Dubois" in text and "Candidat Démo" in text
     assert "lui envoyer le dossier" in text  # a note
     assert "entretien prévu le" in text  # the forum's interviews are ahead, not a last contact
+    booth = session.execute(select(Booth).join(Edition).where(Edition.slug == DEMO_SLUG,
+                                                              Booth.company_id == company.id)).scalar_one()
+    inbox = page_text(recruiter.get(f"/recruiter/booths/{booth.id}/applications"))
+    assert "2 candidatures" in inbox and "Amina Benali" in inbox  # applied since the alternance forum
     todo = page_text(recruiter.get(f"/recruiter/companies/{company.id}/pipeline?step=none"))
     assert "Nadia Haddad" in todo and "Candidat Démo" in todo and "Amina Benali" not in todo
 
