@@ -8,23 +8,40 @@ fixed random seed: two loads give the same fair, dated a few weeks from the day 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import random
 import secrets
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from flask_babel import force_locale
 from sqlalchemy import func, insert, select
 
+from fair.accounts import consent
+from fair.accounts.consent import ConsentPurpose
 from fair.accounts.models import Membership, MembershipRole, Organisation, OrganisationKind, PartnerType, User
+from fair.candidates import labels, storage
+from fair.candidates.models import (
+    Application,
+    CandidateCv,
+    CandidateProfile,
+    CvAccess,
+    CvKind,
+    Referral,
+    ReferralStatus,
+)
+from fair.checkin.models import CheckIn
 from fair.companies.models import Booth, BoothDocument, BoothStaff, ContractType, Offer, RemoteMode
 from fair.db import utcnow
 from fair.extensions import db
 from fair.fairs.models import BookingPolicy, Edition, EditionFormat, EditionPartner, EditionStatus
-from fair.jobdating.models import SlotMode
+from fair.jobdating.models import Attendance, Booking, BookingStatus, Slot, SlotMode
 from fair.jobdating.services import open_availability
 from fair.live.models import Announcement
+from fair.pipeline.models import NextStep, PipelineEntry, PipelineNote
 from fair.security import hash_password
+from fair.surveys.models import SurveyResponse
 from fair.webinars.models import Provider, Webinar
 
 log = logging.getLogger("fair.demo")
@@ -1351,7 +1368,9 @@ def load_demo(only_if_empty: bool = False) -> bool:
         for booth, company in zip(booths, COMPANIES, strict=True) if company.offers >= 20
     ])
     session.execute(insert(Offer), offer_rows([b.id for b in booths], rng, now))
-    _live_fair(session, organiser, companies[:6], users, now)
+    live = _live_fair(session, organiser, companies[:6], users, now)
+    _personal_data(session, users, companies[0], now)
+    _working_day(session, organiser, companies, partners, users, live, booths[0], now)
     session.commit()
     log.info("demo fair loaded: %d booths, %d offers", len(booths), sum(c.offers for c in COMPANIES))
     return True
@@ -1411,3 +1430,202 @@ def _live_fair(session, organiser: Organisation, companies: list[Organisation], 
                              text="Bienvenue au salon en ligne ! Les stands reçoivent sans rendez-vous "
                                   "de 9 h à 17 h : rejoignez une file d'attente depuis la page d'un stand."))
     return edition
+
+
+# ----------------------------------------------------------------------------- personal data and the working day
+
+SITE_SLUG = "forum-emploi-roubaix-sur-place"
+SITE_TITLE = "Forum de l'emploi de Roubaix — sur place et en ligne"
+SITE_VENUE = "Salle des fêtes de Roubaix, 12 rue de l'Hôtel-de-Ville, 59100 Roubaix"
+SOON_SLUG = "job-dating-hotellerie-restauration"
+SOON_TITLE = "Job dating de l'hôtellerie-restauration"
+PAST_SLUG = "forum-alternance-metropole"
+PAST_TITLE = "Forum de l'alternance de la Métropole"
+
+# Candidates met by the demo recruiter, checked in at the door, answering surveys. They have no
+# login of their own to try: their password is random.
+PEOPLE: list[tuple[str, str]] = [
+    ("amina", "Amina Benali"), ("julien", "Julien Lefebvre"), ("sofia", "Sofia Da Silva"),
+    ("kevin", "Kévin Dubois"), ("nadia", "Nadia Haddad"), ("thomas", "Thomas Vasseur"),
+    ("chloe", "Chloé Martin"), ("yanis", "Yanis Morel"),
+]
+
+# What the demo recruiter wrote after the alternance forum: (person, rating, next step, note).
+# Nadia and the demo candidate have no next step yet: they are the pipeline's "to do".
+PIPELINE_NOTES: list[tuple[str, int | None, NextStep | None, str]] = [
+    ("amina", 5, NextStep.second_interview,
+     "Très à l'aise, disponible tout de suite. Lui proposer le poste de préparatrice de commandes en janvier."),
+    ("julien", 3, NextStep.keep_in_pool, "CACES 1 et 3 à jour, pas le 5. À rappeler pour le renfort de l'été."),
+    ("sofia", 4, NextStep.training, "Intéressée par la formation de cariste de mars : lui envoyer le dossier."),
+    ("kevin", 2, NextStep.not_a_fit, "Cherche un poste de journée uniquement ; nos postes sont en 2x8."),
+    ("nadia", 4, None, "Bon contact. Attend la réponse de sa mission locale pour le permis B."),
+    ("candidate", 4, None, "Motivé, habite près de l'entrepôt de Lesquin."),
+]
+
+# Survey answers after the alternance forum: (person, overall, met the companies, would come again, comment).
+SURVEY_ANSWERS = [
+    ("amina", "5", "yes", "yes", "Très bien organisé, j'ai eu deux entretiens dans la matinée."),
+    ("julien", "3", "partly", "maybe", "Le son coupait pendant un entretien en visio."),
+    ("sofia", "4", "yes", "yes", ""),
+]
+
+OFFER_COPIED = ("title", "contract_type", "positions", "place", "remote", "description", "requirements", "rome_code",
+                "open_to_beginners", "is_published")
+
+# A CV as small as a PDF can be: enough for the CV page and its access log.
+DEMO_CV = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+           b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def _personal_data(session, users: dict[str, User], company: Organisation, now: dt.datetime) -> None:
+    """The demo candidate shares their situations for the statistics, stays in the talent pool, and
+    has a CV that the demo recruiter opened two days ago: /account/consents and the CV page show it."""
+    candidate = users["candidate"]
+    session.add(CandidateProfile(user=candidate, city="Roubaix", postcode="59100", situations=["qpv", "under_26"],
+                                 situation_consent_at=now, skills="Préparation de commandes, inventaires"))
+    with force_locale("fr"):
+        for purpose, wording in ((ConsentPurpose.situations, labels.SITUATION_CONSENT_TEXT),
+                                 (ConsentPurpose.talent_pool, labels.TALENT_POOL_TEXT)):
+            consent.give(session, candidate.id, purpose, str(wording), consent.version_of(wording), locale="fr")
+    cv = CandidateCv(user=candidate, kind=CvKind.pdf, original_name="CV Candidat Démo.pdf",
+                     storage_name=storage.store(DEMO_CV), size=len(DEMO_CV),
+                     sha256=hashlib.sha256(DEMO_CV).hexdigest(), created_at=now - dt.timedelta(days=5))
+    session.add(cv)
+    session.flush()
+    session.add(CvAccess(cv_id=cv.id, viewer_id=users["recruiter"].id, company_id=company.id, action="view",
+                         created_at=now - dt.timedelta(days=2, hours=3)))
+
+
+def _edition(session, organiser: Organisation, slug: str, title: str, description: str, status: EditionStatus,
+             starts_at: dt.datetime, ends_at: dt.datetime, **more) -> Edition:
+    edition = Edition(organiser=organiser, slug=slug, title=title, description=description, timezone=DEMO_TIMEZONE,
+                      status=status, audiences=["all"], languages=["fr"], brand_colour="#1d4f91",
+                      booking_policy=BookingPolicy.open, default_slot_minutes=20, max_bookings_per_candidate=3,
+                      anonymised_applications=False, starts_at=starts_at, ends_at=ends_at,
+                      registration_opens_at=starts_at - dt.timedelta(days=21),
+                      registration_closes_at=ends_at - dt.timedelta(hours=4), **more)
+    session.add(edition)
+    return edition
+
+
+def _slots(session, booth: Booth, recruiter: User, mode: SlotMode, starts_at: dt.datetime, ends_at: dt.datetime,
+           location: str = "") -> list[Slot]:
+    availability = open_availability(session, booth=booth, recruiter_id=recruiter.id, mode=mode, starts_at=starts_at,
+                                     ends_at=ends_at, slot_minutes=20, buffer_minutes=0, location=location)
+    return list(session.execute(select(Slot).where(Slot.availability_id == availability.id)
+                                .order_by(Slot.starts_at)).scalars())
+
+
+def _book(session, slot: Slot, person: User, attended: bool = False) -> Booking:
+    booking = Booking(slot_id=slot.id, booth_id=slot.booth_id, edition_id=slot.edition_id, candidate_id=person.id,
+                      booked_by_id=person.id, starts_at=slot.starts_at, ends_at=slot.ends_at,
+                      status=BookingStatus.active, attendance=Attendance.attended if attended else None,
+                      created_at=slot.starts_at - dt.timedelta(days=4))
+    session.add(booking)
+    return booking
+
+
+def _working_day(session, organiser: Organisation, companies: list[Organisation], partners: list[Organisation],
+                 users: dict[str, User], live: Edition, main_booth: Booth, now: dt.datetime) -> None:
+    """Three more editions, so that every page of a recruiter's and an organiser's day has something to show:
+    - an alternance forum that ended three days ago: the demo recruiter met six people there, rated and
+      noted them (the company pipeline, with two to decide), and three of them answered the survey;
+    - a forum at a venue today and tomorrow: the demo candidate holds an interview there ("My ticket"),
+      two people are already checked in at the door;
+    - a job dating in two days with problems on its health page: a booth without recruiter or slots,
+      a referral waiting for the person's consent."""
+    tz = ZoneInfo(DEMO_TIMEZONE)
+    today = now.astimezone(tz).date()
+    recruiter, company = users["recruiter"], companies[0]
+    # "!" and random letters: no password verifies against it (and no argon2 hash to compute per person).
+    people = {key: User(email=f"{key}@demo.fair", full_name=name, password_hash="!" + secrets.token_hex(16),
+                        locale="fr", email_confirmed_at=now, security_stamp=secrets.token_hex(16))
+              for key, name in PEOPLE}
+    people["candidate"] = users["candidate"]
+    session.add_all(people.values())
+
+    # The alternance forum, over: interviews three days ago, then notes and survey answers.
+    past_day = today - dt.timedelta(days=3)
+    past = _edition(session, organiser, PAST_SLUG, PAST_TITLE,
+                    "Une journée en ligne pour trouver un contrat d'apprentissage ou de professionnalisation.",
+                    EditionStatus.closed, _local(past_day, 9), _local(past_day, 17), format=EditionFormat.online)
+    past_booth = Booth(edition=past, company=company, pitch=COMPANIES[0].pitch, stand_number="A01")
+    session.add_all([past_booth, Booth(edition=past, company=companies[1], pitch=COMPANIES[1].pitch,
+                                       stand_number="A02")])
+    session.flush()
+    session.add(BoothStaff(booth=past_booth, user=recruiter, job_title="Chargée de recrutement"))
+    slots = _slots(session, past_booth, recruiter, SlotMode.video, _local(past_day, 9), _local(past_day, 11))
+    for slot, (key, *_rest) in zip(slots, PIPELINE_NOTES, strict=True):
+        _book(session, slot, people[key], attended=True)
+    session.flush()
+    for key, rating, step, note in PIPELINE_NOTES:
+        entry = PipelineEntry(company_id=company.id, candidate_id=people[key].id, edition_id=past.id, rating=rating,
+                              next_step=step, updated_by_id=recruiter.id, created_at=_local(past_day, 12),
+                              updated_at=_local(past_day, 12))
+        entry.notes.append(PipelineNote(author_id=recruiter.id, source="interview", body=note,
+                                        created_at=_local(past_day, 12)))
+        session.add(entry)
+    session.add_all([
+        SurveyResponse(edition_id=past.id, user_id=people[key].id, role="candidate", comment=comment,
+                       answers={"overall": overall, "met_companies": met, "come_again": again},
+                       created_at=_local(past_day + dt.timedelta(days=1), 10))
+        for key, overall, met, again, comment in SURVEY_ANSWERS
+    ])
+
+    # The forum at a venue, today and tomorrow: interviews at the stand tomorrow afternoon.
+    site = _edition(session, organiser, SITE_SLUG, SITE_TITLE,
+                    "Deux jours de rencontres avec les employeurs de Roubaix et de Tourcoing, à la salle des fêtes "
+                    "et en ligne. Présentez votre billet à l'entrée.",
+                    EditionStatus.live, _local(today, 9), _local(today + dt.timedelta(days=1), 17),
+                    format=EditionFormat.hybrid, venue=SITE_VENUE)
+    site_booth = Booth(edition=site, company=company, pitch=COMPANIES[0].pitch, stand_number="S01")
+    session.add_all([site_booth] + [
+        Booth(edition=site, company=org, pitch=c.pitch, stand_number=f"S{i + 2:02d}")
+        for i, (c, org) in enumerate(zip(COMPANIES[2:4], companies[2:4], strict=True))])
+    session.flush()
+    session.add(BoothStaff(booth=site_booth, user=recruiter, job_title="Chargée de recrutement"))
+    tomorrow = today + dt.timedelta(days=1)
+    slots = _slots(session, site_booth, recruiter, SlotMode.onsite, _local(tomorrow, 13, 40), _local(tomorrow, 15),
+                   location="Stand S01")
+    for slot, key in zip(slots, ("nadia", "thomas", "candidate", "chloe"), strict=True):
+        _book(session, slot, people[key])
+    session.flush()
+    session.add_all([
+        CheckIn(edition_id=site.id, candidate_id=people[key].id, checked_in_by_id=users["organiser"].id,
+                method="scan", scanned_at=at, created_at=at)
+        for key, at in (("nadia", now - dt.timedelta(minutes=50)), ("thomas", now - dt.timedelta(minutes=20)))
+    ])
+
+    # Two of them applied since to offers of the recruiter's booth at the main fair: the inbox has
+    # applications of people the company already rated and noted.
+    offers = session.execute(select(Offer.id).where(Offer.booth_id == main_booth.id).order_by(Offer.id).limit(2)
+                             ).scalars().all()
+    session.add_all([
+        Application(candidate_id=people[key].id, offer_id=offer_id, message=message,
+                    created_at=now - dt.timedelta(hours=hours), status_changed_at=now - dt.timedelta(hours=hours))
+        for (key, message, hours), offer_id in zip(
+            (("amina", "Suite à notre entretien au forum de l'alternance, je candidate à ce poste.", 20),
+             ("julien", "Je suis disponible dès janvier, CACES 1 et 3 en poche.", 6)), offers, strict=True)])
+
+    # The job dating in two days: one booth ready, one with nobody to staff it yet.
+    soon_day = today + dt.timedelta(days=2)
+    soon = _edition(session, organiser, SOON_SLUG, SOON_TITLE,
+                    "Une matinée d'entretiens en visio avec les hôtels, restaurants et traiteurs de la Métropole.",
+                    EditionStatus.published, _local(soon_day, 9), _local(soon_day, 13), format=EditionFormat.online)
+    hotels = next(i for i, c in enumerate(COMPANIES) if c.name == "Hôtels du Vieux-Lille")
+    soon_booths = [Booth(edition=soon, company=company, pitch=COMPANIES[0].pitch, stand_number="H01"),
+                   Booth(edition=soon, company=companies[hotels], pitch=COMPANIES[hotels].pitch, stand_number="H02")]
+    session.add_all(soon_booths)
+    session.add(EditionPartner(edition=soon, organisation=partners[0]))
+    session.flush()
+    session.add(BoothStaff(booth=soon_booths[0], user=recruiter, job_title="Chargée de recrutement"))
+    _slots(session, soon_booths[0], recruiter, SlotMode.video, _local(soon_day, 9), _local(soon_day, 11))
+    # A few offers of each company's booth at the main fair, published again at the job dating.
+    for booth, company_id in zip(soon_booths, (company.id, companies[hotels].id), strict=True):
+        for offer in session.execute(select(Offer).join(Booth, Booth.id == Offer.booth_id).where(
+                Booth.edition_id == main_booth.edition_id, Booth.company_id == company_id).order_by(Offer.id).limit(3)
+        ).scalars():
+            session.add(Offer(booth_id=booth.id, **{column: getattr(offer, column) for column in OFFER_COPIED}))
+    session.add(Referral(adviser_id=users["adviser"].id, partner_id=partners[0].id, candidate_id=people["yanis"].id,
+                         status=ReferralStatus.pending, note="Cuisinier, cherche un poste en journée.",
+                         created_at=now - dt.timedelta(days=1)))

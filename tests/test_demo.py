@@ -179,3 +179,81 @@ def test_an_online_fair_runs_now_with_a_queue_a_desk_interviews_and_a_webinar(de
     assert state["open"] is True and state["waiting"] == 0 and state["me"]["position"] is None
     assert LIVE_TITLE in page_text(candidate.get(f"/fairs/{LIVE_SLUG}"))
     assert "Découvrir les métiers de l'entrepôt" in page_text(candidate.get(f"/fairs/{LIVE_SLUG}/webinars"))
+
+
+def _edition(session, slug: str) -> Edition:
+    return session.execute(select(Edition).where(Edition.slug == slug)).scalar_one()
+
+
+def _signed_in(app, role: str):
+    client = app.test_client()
+    login(client, dict((r, e) for r, e, _ in DEMO_LOGINS)[role], DEMO_PASSWORD)
+    return client
+
+
+def test_a_forum_at_a_venue_today_where_the_candidate_holds_a_ticket_and_two_are_checked_in(demo, app, session):
+    from fair.checkin.models import CheckIn
+    from fair.demo import SITE_SLUG, SITE_TITLE
+
+    site = _edition(session, SITE_SLUG)
+    now = dt.datetime.now(dt.timezone.utc)
+    assert site.format is EditionFormat.hybrid and site.venue and site.is_public and now < site.ends_at
+    assert count(session, select(func.count(CheckIn.id)).where(CheckIn.edition_id == site.id)) == 2
+
+    candidate = _signed_in(app, "candidate")
+    assert f"Mon billet pour {SITE_TITLE}" in page_text(candidate.get("/candidate/"))
+    ticket = candidate.get(f"/candidate/editions/{site.id}/ticket")
+    assert ticket.status_code == 200 and "data:image/svg" in ticket.get_data(as_text=True)  # the QR code
+
+    door = page_text(_signed_in(app, "organiser").get(f"/console/editions/{site.id}/checkin"))
+    assert "2 personnes accueillies" in door
+
+
+def test_the_recruiter_pipeline_has_rated_people_and_two_to_decide(demo, app, session):
+    company = session.execute(select(Organisation).where(Organisation.name == COMPANIES[0].name)).scalar_one()
+    recruiter = _signed_in(app, "recruiter")
+    text = page_text(recruiter.get(f"/recruiter/companies/{company.id}/pipeline"))
+    assert "Amina Benali" in text and "Kévin Dubois" in text and "Candidat Démo" in text
+    assert "lui envoyer le dossier" in text  # a note
+    assert "entretien prévu le" in text  # the forum's interviews are ahead, not a last contact
+    booth = session.execute(select(Booth).join(Edition).where(Edition.slug == DEMO_SLUG,
+                                                              Booth.company_id == company.id)).scalar_one()
+    inbox = page_text(recruiter.get(f"/recruiter/booths/{booth.id}/applications"))
+    assert "2 candidatures" in inbox and "Amina Benali" in inbox  # applied since the alternance forum
+    todo = page_text(recruiter.get(f"/recruiter/companies/{company.id}/pipeline?step=none"))
+    assert "Nadia Haddad" in todo and "Candidat Démo" in todo and "Amina Benali" not in todo
+
+
+def test_a_job_dating_in_two_days_shows_problems_on_its_health_page(demo, app, session):
+    from fair.demo import SOON_SLUG
+    from fair.health.services import Kind, edition_health
+
+    soon = _edition(session, SOON_SLUG)
+    now = dt.datetime.now(dt.timezone.utc)
+    assert now + dt.timedelta(days=1) < soon.starts_at < now + dt.timedelta(days=3)
+    kinds = {problem.kind for problem in edition_health(session, soon, now).problems}
+    assert {Kind.company_without_slots, Kind.referral_waiting} <= kinds
+    assert Kind.company_without_offers not in kinds
+    page = _signed_in(app, "organiser").get(f"/console/editions/{soon.id}/health")
+    assert page.status_code == 200 and "Hôtels du Vieux-Lille" in page_text(page)
+
+
+def test_an_ended_forum_has_survey_answers_and_sends_its_survey(demo, app, session):
+    from fair.demo import PAST_SLUG
+    from fair.surveys.models import SurveyResponse
+    from fair.surveys.services import editions_to_survey, participants
+
+    past = _edition(session, PAST_SLUG)
+    now = dt.datetime.now(dt.timezone.utc)
+    assert past.ends_at < now and past in editions_to_survey(session, now)
+    assert count(session, select(func.count(SurveyResponse.id)).where(SurveyResponse.edition_id == past.id)) == 3
+    emails = {user.email for user, _role in participants(session, past)}
+    assert {"candidat@demo.fair", "recruteur@demo.fair"} <= emails  # the two who have not answered get a link
+
+
+def test_the_candidate_gave_two_consents_and_a_recruiter_opened_their_cv(demo, app, session):
+    candidate = _signed_in(app, "candidate")
+    consents = page_text(candidate.get("/account/consents"))
+    assert "statistiques" in consents and "prochains salons" in consents
+    cvs = page_text(candidate.get("/candidate/cvs"))
+    assert "CV Candidat Démo.pdf" in cvs and COMPANIES[0].name in cvs

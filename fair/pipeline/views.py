@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from fair import clock
 from fair.access import owned_or_404, role_required
 from fair.accounts.models import Organisation, OrganisationKind
 from fair.candidates.labels import status_label
@@ -138,7 +139,7 @@ def _render_pipeline(company: Organisation, failed: int | None = None, form: Pip
         "pipeline/pipeline.html", company=company, rows=rows, total=total, page=page, pages=pages,
         filters=filters, query=filters.query(), editions=editions,
         companies=services.member_companies(db.session, current_user.id),
-        todo=services.todo_count(db.session, company.id), failed=failed, form=form,
+        todo=services.todo_count(db.session, company.id), failed=failed, form=form, now=clock.now(),
         panel_of=lambda row: services.Panel(key=f"c{row.candidate_id}", entry=row.entry, notes=row.notes,
                                              show_current=False),
         status_text=_status_text,

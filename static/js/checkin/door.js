@@ -19,6 +19,7 @@ if (root) {
   const cameraStatus = $("[data-camera-status]");
   const result = $("[data-result]");
   const log = $("[data-log]");
+  const logEmpty = $("[data-log-empty]");
   const offlineNotice = $("[data-offline]");
 
   const load = () => {
@@ -102,6 +103,7 @@ if (root) {
       return li;
     });
     log.replaceChildren(...items);
+    if (logEmpty) logEmpty.hidden = items.length > 0;
   }
 
   let sending = false;
