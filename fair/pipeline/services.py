@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +42,7 @@ log = logging.getLogger("fair.pipeline")
 SOURCES = ("desk", "interview", "inbox", "pipeline")
 RATINGS = (1, 2, 3, 4, 5)
 NOTE_MAX = 2000
+EXPORT_CHUNK = 500  # people read at once by the CSV export
 NEXT_STEP_LABELS = {
     NextStep.interview: _l("Interview"),
     NextStep.second_interview: _l("Second interview"),
@@ -313,18 +315,27 @@ def _people(company_id: int, filters: PipelineFilters):
     return statement
 
 
-def pipeline(session: Session, company_id: int, filters: PipelineFilters, page: int | None = None,
-             per_page: int = 50) -> tuple[list[PipelineRow], int]:
-    """The people of the filtered view, the most recently met first, and their number; `page` None
-    gives them all (the export)."""
+def _ordered_people(company_id: int, filters: PipelineFilters):
     statement = _people(company_id, filters)
-    total = session.execute(select(func.count()).select_from(statement.subquery())).scalar_one()
-    ordered = statement.order_by(statement.selected_columns.last_contact.desc(),
-                                 statement.selected_columns.candidate_id.desc())
-    if page is not None:
-        ordered = ordered.limit(per_page).offset((page - 1) * per_page)
-    found = session.execute(ordered).all()
+    return statement.order_by(statement.selected_columns.last_contact.desc(),
+                              statement.selected_columns.candidate_id.desc())
+
+
+def pipeline(session: Session, company_id: int, filters: PipelineFilters, page: int = 1,
+             per_page: int = 50) -> tuple[list[PipelineRow], int]:
+    """One page of the people of the filtered view, the most recently met first, and their number."""
+    total = session.execute(select(func.count()).select_from(_people(company_id, filters).subquery())).scalar_one()
+    found = session.execute(_ordered_people(company_id, filters).limit(per_page).offset((page - 1) * per_page)).all()
     return _rows(session, company_id, [(c, at) for c, at in found], filters), total
+
+
+def pipeline_in_chunks(session: Session, company_id: int, filters: PipelineFilters,
+                       size: int = EXPORT_CHUNK) -> Iterator[list[PipelineRow]]:
+    """Everyone of the filtered view (the export), in the pipeline's order, `size` people at a time:
+    the export's memory is that of one chunk, however many people the company met."""
+    found = [(c, at) for c, at in session.execute(_ordered_people(company_id, filters))]
+    for start in range(0, len(found), size):
+        yield _rows(session, company_id, found[start:start + size], filters)
 
 
 def _rows(session: Session, company_id: int, found: list[tuple[int, dt.datetime]],

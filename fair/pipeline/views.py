@@ -8,7 +8,7 @@ import csv
 import io
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -161,27 +161,37 @@ def _status_text(row: services.PipelineRow) -> tuple[str, str]:
 @bp.route("/recruiter/companies/<int:company_id>/pipeline.csv")
 @recruiter_only
 def company_pipeline_csv(company_id: int):
+    """Streamed a chunk of people at a time: its memory does not grow with the people met."""
     company = _my_company(company_id)
-    editions = services.company_editions(db.session, company.id)
-    rows, _total = services.pipeline(db.session, company.id, _filters(company, editions))
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_("Person"), _("Fair"), _("Rating"), _("Next step"), _("Status"), _("Outcome"),
-                     _("Last contact"), _("Notes")])
-    for row in rows:
-        status, outcome = _status_text(row)
-        tz = row.edition.timezone if row.edition else None
-        notes = "\n".join(f"{note.author.full_name if note.author else _('A former colleague')} "
-                          f"({local_date(note.created_at, tz, 'short')}): {note.body}" for note in row.notes)
-        writer.writerow([csv_cell(value) for value in [
-            row.name, row.edition.title if row.edition else "", row.rating or "",
-            services.next_step_label(row.next_step), status, outcome,
-            row.last_contact.date().isoformat() if row.last_contact else "", notes,
-        ]])
-    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
+    filters = _filters(company, services.company_editions(db.session, company.id))
+
+    def lines():
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow([_("Person"), _("Fair"), _("Rating"), _("Next step"), _("Status"), _("Outcome"),
+                         _("Last contact"), _("Notes")])
+        yield "\ufeff" + out.getvalue()
+        for rows in services.pipeline_in_chunks(db.session, company.id, filters):
+            out.seek(0)
+            out.truncate()
+            for row in rows:
+                writer.writerow([csv_cell(value) for value in _csv_values(row)])
+            yield out.getvalue()
+
+    response = Response(stream_with_context(lines()), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="pipeline-{company.id}.csv"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def _csv_values(row: services.PipelineRow) -> list:
+    status, outcome = _status_text(row)
+    tz = row.edition.timezone if row.edition else None
+    notes = "\n".join(f"{note.author.full_name if note.author else _('A former colleague')} "
+                      f"({local_date(note.created_at, tz, 'short')}): {note.body}" for note in row.notes)
+    return [row.name, row.edition.title if row.edition else "", row.rating or "",
+            services.next_step_label(row.next_step), status, outcome,
+            row.last_contact.date().isoformat() if row.last_contact else "", notes]
 
 
 @bp.route("/recruiter/companies/<int:company_id>/pipeline/people/<int:candidate_id>", methods=["POST"])

@@ -197,6 +197,33 @@ def test_the_pipeline_is_paginated(client, session, factory, pw):
     assert second.count("Dernier contact") + second.count("dernier contact") == 8
 
 
+def test_the_csv_lists_everyone_once_in_the_pages_order_beyond_one_chunk(client, session, factory, pw):
+    """The export is written a chunk of people at a time (its memory does not grow with the people
+    met): nobody is lost or repeated at a chunk's edge, and the order is the pages' order."""
+    import datetime as dt
+
+    from fair.candidates.models import Application, ApplicationStatus
+    from fair.pipeline.services import EXPORT_CHUNK
+    from tests.pipeline.conftest import SPRING
+
+    offer_id = pw.booth_a.offers[0].id
+    people = factory.candidates(EXPORT_CHUNK + 3, prefix="chunk")
+    session.add_all([Application(candidate_id=person.id, offer_id=offer_id, status=ApplicationStatus.submitted,
+                                 created_at=SPRING - dt.timedelta(days=10, minutes=n),
+                                 status_changed_at=SPRING - dt.timedelta(days=10, minutes=n))
+                     for n, person in enumerate(people)])
+    session.commit()
+    login(client, pw.ra.email)
+    response = client.get(_pipeline(pw, query=".csv"))
+    assert response.is_streamed  # written as it is read, not built whole in memory first
+    names = [row[0] for row in _csv_rows(response)[1:]]
+    assert len(names) == len(set(names)) == EXPORT_CHUNK + 3 + 3  # and the world's three people
+    chunk_names = [f"Candidate {n}" for n in range(EXPORT_CHUNK + 3)]
+    assert [name for name in names if name.startswith("Candidate ")] == chunk_names  # latest met first
+    first_page = page_text(client.get(_pipeline(pw)))
+    assert all(name in first_page for name in names[:3])
+
+
 def test_a_bad_rating_gets_a_translated_error_and_changes_nothing(app, client, session, pw):
     from fair.pipeline.services import record
 

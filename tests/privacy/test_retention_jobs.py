@@ -4,6 +4,7 @@ after. A hired candidate, a talent-pool candidate and a recent mail are untouche
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from sqlalchemy import select
 
@@ -236,3 +237,39 @@ def test_retention_jobs_are_in_the_schedule():
     assert listed["retention-inactive-accounts"] is jobs.erase_inactive_accounts
     assert listed["retention-mail-bodies"] is jobs.purge_mail_bodies
     assert listed["retention-cv-access-log"] is jobs.purge_cv_access_log
+
+
+def test_a_big_run_anonymises_a_few_people_per_transaction(app, session, factory):
+    """No transaction of the job moves more than PEOPLE_PER_COMMIT people: a big instance's run never
+    holds the database (SQLite's one write lock) for long, and everyone due is moved all the same."""
+    from sqlalchemy import event, func
+    from sqlalchemy.orm import Session
+
+    from fair.accounts.models import User
+    from fair.candidates.models import Application, ApplicationStatus
+    from fair.privacy.jobs import PEOPLE_PER_COMMIT, anonymise_applications
+
+    _edition, _booth, offer, _recruiter = _ended_edition(factory, session)
+    offer_id = offer.id
+    people = factory.candidates(2 * PEOPLE_PER_COMMIT + 5, prefix="lot")
+    session.add_all([Application(candidate_id=person.id, offer_id=offer_id, status=ApplicationStatus.rejected)
+                     for person in people])
+    session.commit()
+    tombstones_at_commit: list[int] = []
+
+    def count_tombstones(committing: Session) -> None:
+        tombstones_at_commit.append(committing.execute(
+            select(func.count(User.id)).where(User.erased_at.is_not(None))).scalar_one())
+
+    event.listen(Session, "before_commit", count_tombstones)
+    try:
+        with frozen_at(ENDED + 92 * DAY):
+            assert anonymise_applications()["people"] == len(people)
+    finally:
+        event.remove(Session, "before_commit", count_tombstones)
+    moved = [after - before for before, after in itertools.pairwise([0, *tombstones_at_commit])]
+    assert sum(moved) == len(people)
+    assert max(moved) <= PEOPLE_PER_COMMIT
+    session.expire_all()
+    owners = set(session.execute(select(Application.candidate_id).where(Application.offer_id == offer_id)).scalars())
+    assert len(owners) == len(people) and not owners & {person.id for person in people}
