@@ -108,6 +108,21 @@ def describe(violations: list[dict]) -> str:
     )
 
 
+def check_and_shoot(page, name: str, *, axe: bool = True) -> None:
+    """At phone and desktop width: no axe-core violation (unless `axe` is off), no sideways scrolling,
+    and a full-page screenshot in test-artifacts/ for a person to look at. Back to phone width after."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        if axe:
+            violations = axe_violations(page)
+            assert not violations, describe(violations)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), \
+            f"{name} scrolls sideways at {width} px"
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+
+
 def log_in(page, base: str, email: str, password: str = PASSWORD) -> None:
     """Sign in through the login page, as a person does."""
     page.goto(f"{base}/login")

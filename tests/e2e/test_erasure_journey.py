@@ -6,19 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, axe_violations, describe, log_in
+from tests.e2e.conftest import axe_violations, check_and_shoot, describe, log_in
 
 pytestmark = pytest.mark.e2e
 
-
-def _check_and_shoot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    for width in (390, 1280):
-        page.set_viewport_size({"width": width, "height": 900})
-        violations = axe_violations(page)
-        assert not violations, describe(violations)
-        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 390, "height": 844})
 
 
 def test_a_candidate_deletes_their_account(live_server, page, factory):
@@ -28,7 +19,7 @@ def test_a_candidate_deletes_their_account(live_server, page, factory):
     page.get_by_role("link", name="Supprimer mon compte").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="Ce qui reste, anonyme").is_visible()
-    _check_and_shoot(page, "erasure-delete")
+    check_and_shoot(page, "erasure-delete")
 
     page.get_by_label("Votre mot de passe").fill("pas le bon mot de passe")
     page.get_by_role("button", name="Supprimer définitivement mon compte").click()
@@ -41,7 +32,7 @@ def test_a_candidate_deletes_their_account(live_server, page, factory):
     page.wait_for_load_state()
     assert page.url.endswith("/account/deleted")
     assert page.get_by_role("heading", name="Votre compte a été supprimé").is_visible()
-    _check_and_shoot(page, "erasure-done")
+    check_and_shoot(page, "erasure-done")
 
     log_in(page, live_server, "nadia.depart@example.org")
     assert page.url.endswith("/login")
@@ -60,7 +51,7 @@ def test_the_administrators_erase_page(live_server, page, factory, session):
     page.goto(f"{live_server}/admin/people/{person.id}")
     page.get_by_role("link", name="Effacer sur demande").click()
     page.wait_for_load_state()
-    _check_and_shoot(page, "erasure-admin")
+    check_and_shoot(page, "erasure-admin")
     page.get_by_label("Saisissez l’adresse électronique de la personne pour confirmer").fill("sam.sujet@example.org")
     page.get_by_role("button", name="Effacer ce compte").click()
     page.wait_for_load_state()

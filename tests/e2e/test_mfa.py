@@ -6,19 +6,10 @@ from __future__ import annotations
 import pyotp
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, axe_violations, describe, log_in
+from tests.e2e.conftest import axe_violations, check_and_shoot, describe, log_in
 
 pytestmark = pytest.mark.e2e
 
-
-def _check_and_shoot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    for width in (390, 1280):
-        page.set_viewport_size({"width": width, "height": 900})
-        violations = axe_violations(page)
-        assert not violations, describe(violations)
-        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 390, "height": 844})
 
 
 def test_setting_up_two_step_verification_and_logging_in_with_it(live_server, page, factory):
@@ -29,7 +20,7 @@ def test_setting_up_two_step_verification_and_logging_in_with_it(live_server, pa
     page.get_by_role("link", name="Configurer la validation en deux étapes").click()
     page.wait_for_load_state()
     assert page.get_by_role("img", name="QR code à scanner avec l’application d’authentification").is_visible()
-    _check_and_shoot(page, "mfa-setup")
+    check_and_shoot(page, "mfa-setup")
 
     # A wrong code: the message beside the field, nothing turned on, still no violation.
     page.get_by_label("Code de l’application (6 chiffres)").fill("12345")
@@ -49,7 +40,7 @@ def test_setting_up_two_step_verification_and_logging_in_with_it(live_server, pa
     page.context.clear_cookies()
     log_in(page, live_server, recruiter.email)
     assert page.url.endswith("/login/verify")
-    _check_and_shoot(page, "mfa-verify")
+    check_and_shoot(page, "mfa-verify")
     page.get_by_label("Code de l’application, ou code de secours").fill("000000")
     page.get_by_role("button", name="Continuer").click()
     page.wait_for_load_state()

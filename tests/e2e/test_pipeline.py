@@ -5,24 +5,13 @@ and at the desk; axe-core checks the pages. PIPELINE_SHOTS=<folder> keeps screen
 from __future__ import annotations
 
 import datetime as dt
-import os
-from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import axe_violations, describe, log_in, open_menu
+from tests.e2e.conftest import axe_violations, check_and_shoot, describe, log_in, open_menu
 
 pytestmark = pytest.mark.e2e
 
-
-def _shots(page, name: str) -> None:
-    folder = os.environ.get("PIPELINE_SHOTS")
-    if not folder:
-        return
-    for width in (390, 1280):
-        page.set_viewport_size({"width": width, "height": 844})
-        page.screenshot(path=str(Path(folder) / f"{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 390, "height": 844})
 
 
 def test_a_recruiter_rates_a_person_after_an_interview_and_finds_them_in_the_pipeline(
@@ -65,9 +54,7 @@ def test_a_recruiter_rates_a_person_after_an_interview_and_finds_them_in_the_pip
     card.get_by_label("Évaluation").select_option("4")
     card.get_by_label("Prochaine étape").select_option("second_interview")
     card.get_by_label("Note pour vos collègues").fill("Très à l’aise avec les chariots, disponible tout de suite.")
-    violations = axe_violations(page)
-    assert not violations, describe(violations)
-    _shots(page, "interview-day")
+    check_and_shoot(page, "pipeline-interview-day")
     card.get_by_role("button", name="Enregistrer").click()
     page.wait_for_load_state()
     assert "La suite donnée est enregistrée." in page.locator("main").inner_text()
@@ -84,9 +71,7 @@ def test_a_recruiter_rates_a_person_after_an_interview_and_finds_them_in_the_pip
     person.locator("summary").click()
     assert "Très à l’aise avec les chariots" in person.inner_text()
     assert "Responsable recrutement" in person.inner_text()
-    violations = axe_violations(page)
-    assert not violations, describe(violations)
-    _shots(page, "pipeline")
+    check_and_shoot(page, "pipeline-pipeline")
 
     page.get_by_role("link", name="À faire (1 sans prochaine étape)").click()
     page.wait_for_load_state()
@@ -106,9 +91,7 @@ def test_a_recruiter_rates_a_person_after_an_interview_and_finds_them_in_the_pip
         other.locator("[data-pipeline-met] [role=status]", has_text="Enregistré pour vos collègues.").wait_for()
         assert "Passé au stand, à rappeler." in other.locator("[data-pipeline-met]").inner_text()
         assert other.url.endswith("/desk")  # saved in the background: the desk stayed open
-        violations = axe_violations(other)
-        assert not violations, describe(violations)
-        _shots(other, "desk")
+        check_and_shoot(other, "pipeline-desk")
 
         # without the desk's script (a form sent as is), a refused rating gets a page of its own
         # wait for the navigation the submission starts, not for the load state of the page still shown
@@ -120,8 +103,6 @@ def test_a_recruiter_rates_a_person_after_an_interview_and_finds_them_in_the_pip
             }""")
         assert "Choisissez une évaluation de 1 à 5." in other.locator("main").inner_text()
         assert other.get_by_role("link", name="Retour au poste du salon en direct").is_visible()
-        violations = axe_violations(other)
-        assert not violations, describe(violations)
-        _shots(other, "desk-refused")
+        check_and_shoot(other, "pipeline-desk-refused")
     finally:
         other.context.close()

@@ -16,9 +16,9 @@ from sqlalchemy import select
 
 from fair.privacy.models import DataExport, ExportStatus
 from tests.e2e.conftest import (  # noqa: F401 (browser, database_url, page: fixtures)
-    ARTIFACTS,
     axe_violations,
     browser,
+    check_and_shoot,
     database_url,
     describe,
     log_in,
@@ -50,16 +50,6 @@ def run_worker(worker_env: dict[str, str]) -> subprocess.CompletedProcess:
                           cwd=ROOT, env=env, capture_output=True, timeout=120)
 
 
-def _shots(page, name: str) -> None:
-    out = ARTIFACTS / "export"
-    out.mkdir(parents=True, exist_ok=True)
-    for width in (390, 1280):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=str(out / f"{name}-{width}.png"), full_page=True)
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), \
-            f"{name} overflows at {width} px"
-    page.set_viewport_size({"width": 390, "height": 844})
-
 
 def test_the_page_follows_the_export_to_its_one_time_link(export_server, page, factory, session, smtp):  # noqa: F811
     base, worker_env = export_server
@@ -68,17 +58,15 @@ def test_the_page_follows_the_export_to_its_one_time_link(export_server, page, f
     page.goto(f"{base}/account")
     assert not axe_violations(page), describe(axe_violations(page))
     page.locator("#export-data-heading").scroll_into_view_if_needed()
-    _shots(page, "account")
+    check_and_shoot(page, "export-account")
     page.get_by_role("link", name="Télécharger mes données").click()
-    assert not axe_violations(page), describe(axe_violations(page))
-    _shots(page, "export-ask")
+    check_and_shoot(page, "export-ask")
 
     page.get_by_role("button", name="Préparer mes données").click()
     page.wait_for_load_state()
     assert page.locator("#export-status").inner_text() == "En attente"
     assert page.locator("#export-refresh").is_hidden()  # the script follows it: no refresh needed
-    assert not axe_violations(page), describe(axe_violations(page))
-    _shots(page, "export-waiting")
+    check_and_shoot(page, "export-waiting")
     page.evaluate("window.stillTheSamePage = true")
 
     # A worker halfway through (as the job records it): the page follows without being reloaded.
@@ -88,7 +76,7 @@ def test_the_page_follows_the_export_to_its_one_time_link(export_server, page, f
     page.wait_for_function("document.getElementById('export-percent').textContent === '40'", timeout=10_000)
     assert page.locator("#export-status").inner_text() == "En préparation"
     assert page.locator("#export-bar").get_attribute("value") == "40"
-    _shots(page, "export-building")
+    check_and_shoot(page, "export-building")
     export.status, export.progress = ExportStatus.queued, 0  # hand it back to the real worker
     session.commit()
 
@@ -97,8 +85,7 @@ def test_the_page_follows_the_export_to_its_one_time_link(export_server, page, f
     page.wait_for_selector("#export-ready:not([hidden])", timeout=20_000)
     assert page.evaluate("window.stillTheSamePage === true"), "the page reloaded instead of updating"
     assert page.locator("#export-status").inner_text() == "Prêt à télécharger"
-    assert not axe_violations(page), describe(axe_violations(page))
-    _shots(page, "export-ready")
+    check_and_shoot(page, "export-ready")
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Télécharger mes données (zip)").click()
@@ -108,8 +95,7 @@ def test_the_page_follows_the_export_to_its_one_time_link(export_server, page, f
     link = page.locator("#export-link").get_attribute("href")
     page.goto(base + link)
     assert page.get_by_role("heading", level=1).inner_text() == "Déjà téléchargé"
-    assert not axe_violations(page), describe(axe_violations(page))
-    _shots(page, "export-gone")
+    check_and_shoot(page, "export-gone")
     page.goto(f"{base}/account/export")
     assert page.locator("#export-status").inner_text() == "Téléchargé"
-    _shots(page, "export-downloaded")
+    check_and_shoot(page, "export-downloaded")
