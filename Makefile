@@ -15,7 +15,7 @@ serve: install translations
 	$(BIN)/python -m fair.ops.serve
 
 test: lint translations chromium postgresql nginx e2e-node
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadfile --durations=20
 
 # Style and import rules (ruff.toml) and the layer contracts (.importlinter), checked before any test runs.
 lint: test-deps
