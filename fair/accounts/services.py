@@ -18,9 +18,10 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from fair.accounts.models import Membership, Organisation, PasswordResetToken, User
-from fair.db import utcnow
+from fair.db import begin_sqlite_write, utcnow
 from fair.extensions import db
 from fair.mail.outbox import queue_mail
 from fair.mail.render import mail_url
@@ -29,6 +30,13 @@ from fair.security import DUMMY_PASSWORD_HASH, hash_password, hash_token, new_to
 log = logging.getLogger("fair.accounts")
 
 EMAIL_CONFIRM_SALT = "fair.accounts.email-confirmation"
+
+
+def lock_user(session: Session, user_id: int) -> None:
+    """Serialise one person's writes (on SQLite, every writer's) until the transaction ends: their
+    bookings, their export requests."""
+    if not begin_sqlite_write(session):
+        session.connection().execute(select(User.id).where(User.id == user_id).with_for_update())
 
 
 class EmailTaken(Exception):

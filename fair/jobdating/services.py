@@ -31,13 +31,12 @@ from sqlalchemy.orm import Session
 
 from fair import clock
 from fair.accounts.models import User
-from fair.accounts.services import require_confirmed
+from fair.accounts.services import lock_user, require_confirmed
 from fair.calendar.agenda import cancel_entry, move_entry, schedule_entry
 from fair.calendar.models import CalendarEntry, EntryStatus
 from fair.candidates.models import Application, ApplicationStatus, Referral, ReferralStatus
 from fair.candidates.services import mark_interview_booked
 from fair.companies.models import Booth, Offer
-from fair.db import begin_sqlite_write
 from fair.fairs.models import BookingPolicy, Edition, EditionStatus
 from fair.fairs.rules import RegistrationClosed, check_registration_open, opening_hours_problem
 from fair.jobdating import jobs
@@ -168,8 +167,7 @@ def booth_availabilities(session: Session, booth_id: int) -> list[Availability]:
 
 def lock_candidate(session: Session, candidate_id: int) -> None:
     """Serialise the bookings of one candidate (and, on SQLite, every writer) until commit."""
-    if not begin_sqlite_write(session):
-        session.connection().execute(select(User.id).where(User.id == candidate_id).with_for_update())
+    lock_user(session, candidate_id)
 
 
 # ---------------------------------------------------------------- reading slots

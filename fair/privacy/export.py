@@ -43,11 +43,11 @@ from fair import (
     models,  # noqa: F401  (every table in Base.metadata before the walk)
 )
 from fair.accounts.models import User
+from fair.accounts.services import lock_user
 from fair.candidates import storage
 from fair.candidates.models import CandidateCv
 from fair.clock import now
 from fair.db import Base, db
-from fair.jobdating.services import lock_candidate
 from fair.jobs import job
 from fair.mail.models import OutboxMessage
 from fair.mail.outbox import queue_mail
@@ -138,7 +138,7 @@ def active_export(session: Session, user_id: int) -> DataExport | None:
 
 def request_export(session: Session, user: User) -> DataExport:
     """A new export queued for building, or the one already under way. Raises ExportThrottled."""
-    lock_candidate(session, user.id)  # two clicks at once make one export
+    lock_user(session, user.id)  # two clicks at once make one export
     running = active_export(session, user.id)
     if running is not None:
         return running
