@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run serve test lint install test-deps translations chromium postgresql nginx e2e-node clean
+.PHONY: run serve test lint install test-deps translations chromium postgresql nginx pdf-tools pango e2e-node clean
 
 run: install translations
 	$(BIN)/python -m fair.devserver
@@ -14,7 +14,7 @@ run: install translations
 serve: install translations
 	$(BIN)/python -m fair.ops.serve
 
-test: lint translations chromium postgresql nginx e2e-node
+test: lint translations chromium postgresql nginx pdf-tools e2e-node
 	$(BIN)/python -m pytest -n 2 --dist loadfile --durations=20
 
 # Style and import rules (ruff.toml) and the layer contracts (.importlinter), checked before any test runs.
@@ -34,7 +34,7 @@ $(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
 	$(BIN)/pip install --quiet -r requirements-test.txt
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed pango
 
 test-deps: $(VENV)/.installed-test
 
@@ -57,6 +57,14 @@ postgresql:
 nginx:
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || \
 		(apt-get update -qq && apt-get install -y -qq nginx >/dev/null)
+
+# WeasyPrint draws PDFs with Debian's Pango; the tests read them back with poppler's pdftotext.
+pango:
+	@ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || \
+		(apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null)
+
+pdf-tools: pango
+	@command -v pdftotext >/dev/null || (apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null)
 
 # axe-core (accessibility checks) and other Node pieces the tests use, pinned by package-lock.json.
 e2e-node:

@@ -1,0 +1,1 @@
+"""Reports for organisers, companies, partners and funders: one structure (document.py), four renderings."""
