@@ -31,8 +31,10 @@ from fair.links import ActionToken  # noqa: F401
 from fair.live.chat import ChatMessage, ChatMute, PrivateMessage  # noqa: F401
 from fair.live.models import Announcement, LiveBooth, QueueEntry  # noqa: F401
 from fair.mail.models import DevMail, MailUnsubscribe, OutboxMessage  # noqa: F401
+from fair.outcomes.models import FollowUp, Outcome, TrainingCohort  # noqa: F401
 from fair.pipeline.models import PipelineEntry, PipelineNote  # noqa: F401
 from fair.privacy.models import DataExport  # noqa: F401
 from fair.surveys.models import SurveyResponse  # noqa: F401
+from fair.territory.models import QpvZone  # noqa: F401
 from fair.video.models import CallRoom  # noqa: F401
 from fair.webinars.models import Webinar, WebinarQuestion, WebinarRegistration, WebinarVote  # noqa: F401

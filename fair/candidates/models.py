@@ -29,6 +29,23 @@ class Situation(str, enum.Enum):
     long_term_unemployed = "long_term_unemployed"
 
 
+class Gender(str, enum.Enum):
+    """Optional, for the funders' figures only; "undisclosed" is an answer ("prefer not to say")."""
+
+    female = "female"
+    male = "male"
+    other = "other"
+    undisclosed = "undisclosed"
+
+
+class QpvStatus(str, enum.Enum):
+    """Whether the person's address lies in a priority neighbourhood, as the address API placed it."""
+
+    inside = "inside"
+    outside = "outside"
+    unknown = "unknown"  # no geocoder, no match, or the address could not be placed well enough
+
+
 class CvKind(str, enum.Enum):
     pdf = "pdf"
     docx = "docx"
@@ -79,10 +96,20 @@ class CandidateProfile(Base):
     situations: Mapped[list[str]] = mapped_column(JSON, default=list)
     # When the candidate agreed to the statistics text; situations are kept only with it.
     situation_consent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # An adviser who follows the person confirmed their situations (with the person's consent).
+    situations_confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    situations_confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    gender: Mapped[Gender | None] = mapped_column(enum_column(Gender, "candidate_gender"))
+    # The street line of the address (postcode and city above), used only to place it in or out of a QPV.
+    address_line: Mapped[str] = mapped_column(String(200), default="")
+    # What geocoding found: the QPV's code when inside; no coordinates are kept.
+    qpv_status: Mapped[QpvStatus | None] = mapped_column(enum_column(QpvStatus, "candidate_qpv_status"))
+    qpv_code: Mapped[str | None] = mapped_column(String(20))
+    geocoded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
 class CandidateCv(Base):
