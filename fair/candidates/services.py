@@ -528,7 +528,7 @@ def edition_statistics(edition: Edition) -> EditionStatistics:
     profiles = list(db.session.execute(
         select(CandidateProfile).where(CandidateProfile.user_id.in_(candidate_ids),
                                        CandidateProfile.situation_consent_at.is_not(None),
-                                       _situations_consent_in_force())
+                                       situations_consent_in_force())
     ).scalars()) if candidate_ids else []
     counts = {s.value: sum(1 for p in profiles if s.value in (p.situations or [])) for s in Situation}
     return EditionStatistics(
@@ -539,7 +539,7 @@ def edition_statistics(edition: Edition) -> EditionStatistics:
     )
 
 
-def _situations_consent_in_force():
+def situations_consent_in_force():
     """The person's situations consent is in force: its record is current, or it was given before
     consents were recorded (no record at all). A withdrawn one leaves the counts at once."""
     recorded = select(ConsentRecord.user_id).where(ConsentRecord.purpose == ConsentPurpose.situations)
