@@ -6,6 +6,7 @@ aggregator) is the channel's sender, registered below.
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import current_app, has_request_context, render_template
@@ -30,8 +31,16 @@ def render_sms(template: str, locale: str, context: dict[str, Any]) -> tuple[str
 
 
 def queue_sms(session: Session, *, to: str, template: str, locale: str, context: dict[str, Any], key: str,
-              edition_id: int | None = None) -> OutboxMessage:
-    """`to` is an E.164 number (fair.sms.numbers.parse_mobile); `key` as for queue_mail."""
+              edition_id: int | None = None, user_id: int | None = None,
+              urgent_before: dt.datetime | None = None,
+              fallback: OutboxMessage | None = None) -> OutboxMessage:
+    """`to` is an E.164 number (fair.sms.numbers.parse_mobile); `key` as for queue_mail.
+
+    `user_id`: the person it is for (whom to tell their adviser about if it cannot be delivered).
+    `urgent_before`: the appointment it is about; quiet hours hold a message until morning unless
+    that is sooner. `fallback`: a mail row queued with `standby=True` that is sent only if this SMS
+    fails for good.
+    """
     return queue_mail(session, to=to, template=template, locale=locale, context=context, key=key,
                       edition_id=edition_id, channel=CHANNEL)
 
