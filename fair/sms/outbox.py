@@ -33,13 +33,13 @@ def render_sms(template: str, locale: str, context: dict[str, Any]) -> tuple[str
 def queue_sms(session: Session, *, to: str, template: str, locale: str, context: dict[str, Any], key: str,
               edition_id: int | None = None, user_id: int | None = None,
               urgent_before: dt.datetime | None = None,
-              fallback: OutboxMessage | None = None) -> OutboxMessage:
+              fallback_email: str | None = None) -> OutboxMessage:
     """`to` is an E.164 number (fair.sms.numbers.parse_mobile); `key` as for queue_mail.
 
     `user_id`: the person it is for (whom to tell their adviser about if it cannot be delivered).
     `urgent_before`: the appointment it is about; quiet hours hold a message until morning unless
-    that is sooner. `fallback`: a mail row queued with `standby=True` that is sent only if this SMS
-    fails for good.
+    that is sooner. `fallback_email`: where the text goes by mail if the SMS fails for good (the
+    person's address, when they have one); without it the person's adviser is told.
     """
     return queue_mail(session, to=to, template=template, locale=locale, context=context, key=key,
                       edition_id=edition_id, channel=CHANNEL)
