@@ -46,6 +46,17 @@ class LinkRefusal(str, enum.Enum):
     revoked = "revoked"
 
 
+# The status of the page that explains a refusal: a link that never was one (or is of another purpose)
+# is not found; one that was valid is gone.
+REFUSAL_STATUS = {
+    LinkRefusal.unknown: 404,
+    LinkRefusal.wrong_purpose: 404,
+    LinkRefusal.expired: 410,
+    LinkRefusal.revoked: 410,
+    LinkRefusal.used: 410,
+}
+
+
 class LinkRefused(Exception):
     def __init__(self, reason: LinkRefusal) -> None:
         super().__init__(reason.value)

@@ -19,6 +19,14 @@ from fair.security import safe_next_url
 from fair.timezones import zone_named as _zone
 
 
+def no_store(response):
+    """A page reached through a secret link (fair.links): the secret is in the address, so the page
+    stays out of shared caches and history and its links tell no other site where they came from."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 def init_app(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please log in to see this page.")

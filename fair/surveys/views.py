@@ -20,6 +20,7 @@ from fair.fairs.access import organiser_edition
 from fair.forms import form_status
 from fair.surveys import services
 from fair.surveys.forms import survey_form
+from fair.web import no_store
 
 bp = Blueprint("surveys", __name__)
 
@@ -39,30 +40,14 @@ def _report_function():
             "survey_average": lambda value: format_decimal(value, format="0.0")}
 
 
-REFUSALS = {
-    links.LinkRefusal.unknown: 404,
-    links.LinkRefusal.wrong_purpose: 404,
-    links.LinkRefusal.expired: 410,
-    links.LinkRefusal.revoked: 410,
-    links.LinkRefusal.used: 410,
-}
-
-
-def _no_store(response):
-    """The link's secret is in the address: keep the page out of shared caches and history."""
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
-
-
 def _refused(reason: links.LinkRefusal):
     db.session.rollback()
-    return _no_store(current_app.make_response(
-        (render_template("surveys/refused.html", reason=reason.value), REFUSALS[reason])))
+    return no_store(current_app.make_response(
+        (render_template("surveys/refused.html", reason=reason.value), links.REFUSAL_STATUS[reason])))
 
 
 def _page(opened: services.Opened, form, token: str, status: int = 200, recorded: bool = False):
-    return _no_store(current_app.make_response((render_template(
+    return no_store(current_app.make_response((render_template(
         "surveys/survey.html", opened=opened, form=form, token=token, recorded=recorded), status)))
 
 
@@ -90,7 +75,7 @@ def one_tap(token: str, code: str):
         return _refused(exc.reason)
     if code not in services.SCALE:
         db.session.rollback()
-        return _no_store(current_app.make_response((render_template("surveys/refused.html", reason="answer"), 400)))
+        return no_store(current_app.make_response((render_template("surveys/refused.html", reason="answer"), 400)))
     try:
         opened = _record(token, {services.FIRST: code}, None)
     except links.LinkRefused as exc:
@@ -117,4 +102,4 @@ def survey(token: str):
     except links.LinkRefused as exc:
         return _refused(exc.reason)
     flash(_("Thank you: your answers are saved. You can change them with the same link."), "success")
-    return _no_store(redirect(url_for(".survey", token=token)))
+    return no_store(redirect(url_for(".survey", token=token)))
