@@ -18,6 +18,7 @@ from fair.health import jobs as health_jobs
 from fair.jobs import QUEUE_NAMES, JobFunction, get_queue
 from fair.live import jobs as live_jobs
 from fair.mail import jobs as mail_jobs
+from fair.outcomes import jobs as outcome_jobs
 from fair.privacy import export as privacy_export
 from fair.privacy import jobs as privacy_jobs
 from fair.redis_conn import redis_for
@@ -46,6 +47,10 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("health-digest", health_jobs.send_digests, dt.timedelta(minutes=30)),
     # People who took part in a fair that has ended get its satisfaction survey, once.
     Periodic("survey-mail", survey_jobs.send_surveys, dt.timedelta(minutes=30)),
+    # Recruiters are reminded 3 and 14 days after a fair of the interviews that have no outcome yet.
+    Periodic("outcome-reminders", outcome_jobs.send_outcome_reminders, dt.timedelta(hours=1)),
+    # People hired are asked at the start of the job, then 1, 3 and 6 months later, whether they are still in it.
+    Periodic("follow-up-send", outcome_jobs.send_follow_ups, dt.timedelta(minutes=30)),
     # Retention (fair/privacy/retention.py): candidates not retained, inactive accounts, mail bodies,
     # the record of CV openings.
     Periodic("retention-applications", privacy_jobs.anonymise_applications, dt.timedelta(days=1)),

@@ -62,7 +62,7 @@ LEASE = dt.timedelta(minutes=5)           # a claimed row is another job's after
 QUEUED_GRACE = dt.timedelta(minutes=5)    # a queued row untouched this long lost its job: the sweeper re-enqueues it
 RETRY_DELAYS = (60, 300, 900, 3600, 3 * 3600, 6 * 3600)  # seconds before attempt 2, 3, …
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
-SECRET_TEMPLATES = frozenset({"reset_password", "survey", "export_ready"})
+SECRET_TEMPLATES = frozenset({"reset_password", "survey", "export_ready", "follow_up"})
 ERASED = "[erased once sent: this mail held a secret link]"
 
 SMTP_POLICY = email.policy.default.clone(linesep="\r\n")

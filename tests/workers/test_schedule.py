@@ -20,6 +20,7 @@ def planned() -> dict[str, tuple[str, dt.timedelta]]:
 
 
 EVERY_ID = ["outbox-sweep", "reminders-reconcile", "chat-purge", "health-digest", "survey-mail",
+            "outcome-reminders", "follow-up-send",
             "retention-applications", "retention-inactive-accounts", "retention-mail-bodies",
             "retention-cv-access-log", "export-sweep"]
 
@@ -29,7 +30,9 @@ def test_each_periodic_job_is_planned_once_one_interval_ahead(app, valkey):
     jobs = sorted(planned().values())
     assert [func for func, _ in jobs] == ["fair.calendar.jobs.reconcile_reminders", "fair.health.jobs.send_digests",
                                           "fair.live.jobs.purge_chat",
-                                          "fair.mail.jobs.sweep_outbox", "fair.privacy.export.sweep_exports",
+                                          "fair.mail.jobs.sweep_outbox", "fair.outcomes.jobs.send_follow_ups",
+                                          "fair.outcomes.jobs.send_outcome_reminders",
+                                          "fair.privacy.export.sweep_exports",
                                           "fair.privacy.jobs.anonymise_applications",
                                           "fair.privacy.jobs.erase_inactive_accounts",
                                           "fair.privacy.jobs.purge_cv_access_log",
