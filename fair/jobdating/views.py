@@ -403,10 +403,14 @@ def record_outcome(booking_id: int):
                       candidate_id=booking.candidate_id, author_id=current_user.id, source="interview",
                       edition_id=booking.edition_id)
         db.session.commit()
-        flash(_("The outcome has been recorded."), "success")
     except services.BookingError as error:
         db.session.rollback()
         flash(str(error.message), "error")
+        return _back_to_day(booking)
+    if booking.outcome is Outcome.hired:  # the hire itself (contract, start, hours) is recorded by fair/outcomes
+        flash(_("The outcome has been recorded. Now say how the person is hired."), "success")
+        return redirect(url_for("outcomes.hire_booking", booking_id=booking.id))
+    flash(_("The outcome has been recorded."), "success")
     return _back_to_day(booking)
 
 
