@@ -4,11 +4,11 @@ An erased account keeps its `users` row as an anonymous tombstone: the address b
 `erased-<random>@erased.invalid`, the name, phone, password, second factor and everything personal go,
 `erased_at` is set and the account can never sign in again. The rows the edition's statistics count
 (applications, bookings, queue entries, webinar registrations, check-ins, confirmed referrals, survey
-answers, consenting situations) stay linked to the tombstone, so every figure reads the same after; their
-free text is emptied and their links to files cleared. Rows that are only the person's (CVs and their
-files, sessions, codes, tokens, calendar entries and feed, exports, join requests, invitations to their
-address, recruiters' notes about them) are deleted. Mails and calendar entries of other people that quote
-them, and the audit log, keep no trace of their name or address.
+answers, outcomes and their follow-ups, consenting situations) stay linked to the tombstone, so every
+figure reads the same after; their free text is emptied and their links to files cleared. Rows that are
+only the person's (CVs and their files, sessions, codes, tokens, calendar entries and feed, exports, join
+requests, invitations to their address, recruiters' notes about them) are deleted. Mails and calendar
+entries of other people that quote them, and the audit log, keep no trace of their name or address.
 
 `anonymise_participation` does the same for one person's part in one ended edition while the account
 lives on (retention of candidates not retained): the rows move to a fresh tombstone for that edition.
@@ -60,6 +60,7 @@ from fair.live.chat import ChatMessage, ChatMute, PrivateMessage
 from fair.live.models import OPEN_STATUSES, QueueEntry, QueueStatus
 from fair.mail.models import CLAIMABLE_STATUSES, DevMail, OutboxMessage
 from fair.mail.outbox import queue_mail
+from fair.outcomes.models import Outcome
 from fair.pipeline.models import PipelineEntry, PipelineNote
 from fair.privacy import export as export_files
 from fair.privacy.models import DataExport
@@ -304,6 +305,8 @@ def _empty_free_text(session: Session, user: User) -> dict[str, int]:
                                          & PrivateMessage.from_recruiter.is_(True))).values(text=""),
         update(WebinarQuestion).where(WebinarQuestion.author_id == user.id).values(text="", hidden=True),
         update(SurveyResponse).where(SurveyResponse.user_id == user.id).values(comment=""),
+        # Contract, start, hours, clause and follow-up answers stay counted; what was written goes.
+        update(Outcome).where(Outcome.candidate_id == user.id).values(note="", job_title="", employer_name=""),
         update(QueueEntry).where(QueueEntry.candidate_id == user.id).values(room_path=None),
         update(Invitation).where(func.lower(Invitation.email) == _lower(user.email))
         .values(email=f"{secrets.token_hex(6)}@{ERASED_DOMAIN}"),
