@@ -89,7 +89,9 @@ def tell_advisers(session: Session, follow_up: FollowUp, *, except_user_id: int 
     outcome = follow_up.outcome
     person = session.get(User, outcome.candidate_id)
     told = 0
+    # One mail per answer given: a correction (another answer, or the same later) is news again.
     stamp = follow_up.answered_at.strftime("%Y%m%d%H%M%S%f") if follow_up.answered_at else "none"
+    stamp += f":{services.choice_of(follow_up)}:{follow_up.contract.value if follow_up.contract else ''}"
     for referral in services.advisers_of(session, outcome.candidate_id):
         if referral.adviser_id == except_user_id:
             continue
@@ -156,11 +158,14 @@ def _remind_booth(session: Session, edition: Edition, booth: Booth, bookings: li
     zone = fair_zone(edition)
     queued = 0
     for recruiter in booth_recruiters(session, booth):
+        key = f"outcome-reminder:{booth.id}:{days}:{recruiter.id}"
+        if session.execute(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)).first():
+            continue
         locale = recruiter.locale or "fr"
         day = bookings[0].starts_at.astimezone(zone).date().isoformat()
         interviews = [(local_time_text(b.starts_at, zone.key, locale), b.candidate.full_name) for b in bookings]
         queue_mail(session, to=recruiter.email, template="outcome_reminder", locale=locale,
-                   key=f"outcome-reminder:{booth.id}:{days}:{recruiter.id}", edition_id=edition.id,
+                   key=key, edition_id=edition.id,
                    context={"name": recruiter.full_name, "fair": edition.title, "company": booth.company.name,
                             "interviews": interviews,
                             "link": mail_url("jobdating.recruiter_day", day=day)})
