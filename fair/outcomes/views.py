@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
+from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -42,6 +42,7 @@ COHORT_KINDS = (OrganisationKind.organiser, OrganisationKind.company, Organisati
 @bp.app_context_processor
 def _words():
     return {"outcome_day": lambda day: format_date(day, "long") if day else "",
+            "weekly_hours": lambda value: format_decimal(value, "0.#"),
             "contract_label": lambda c: str(services.CONTRACT_LABELS.get(c, c)) if c else "",
             "cohort_kind_label": lambda k: str(KIND_LABELS.get(k, k)),
             "follow_up_answer_label": lambda f: (str(services.ANSWER_LABELS[services.choice_of(f)])
