@@ -7,9 +7,11 @@ replaced for an organiser's editions by its own (`Organisation.retention`) where
 
 What "not retained" means here: a candidate's part in an edition is kept as long as one of their
 interviews of that edition ended with an outcome that goes on (hired, second interview, training
-proposed); otherwise (rejected, withdrawn, no answer, not retained, no interview) it is anonymised
-`application_after_edition` days after the edition ended, or, when the person's talent-pool consent is
-current, `talent_pool_after_contact` days after their last contact if that is later.
+proposed) or a hire or training of theirs was recorded from it (fair/outcomes: its follow-ups run for
+six months; outcomes live as long as the account and are erased with it); otherwise (rejected,
+withdrawn, no answer, not retained, no interview) it is anonymised `application_after_edition` days
+after the edition ended, or, when the person's talent-pool consent is current,
+`talent_pool_after_contact` days after their last contact if that is later.
 
 Inactive accounts: warned once `inactivity_warning` days before, erased `inactive_account` days after
 their last sign-in or action (signing in clears the warning). Administrators are left out (an instance
@@ -32,11 +34,13 @@ from fair.companies.models import Booth, Offer
 from fair.db import db
 from fair.fairs.models import Edition
 from fair.instance import settings_row
-from fair.jobdating.models import Booking, Outcome
+from fair.jobdating.models import Booking
+from fair.jobdating.models import Outcome as InterviewOutcome
 from fair.jobs import job
 from fair.mail.models import DevMail, OutboxMessage, OutboxStatus
 from fair.mail.outbox import queue_mail
 from fair.mail.render import mail_url
+from fair.outcomes.models import Outcome
 from fair.privacy import erasure
 from fair.privacy.retention import BY_KEY, periods
 
@@ -47,7 +51,7 @@ BATCH = 200
 # once held SQLite's one write lock for seconds (bench/privacy.py); 20 keep every transaction short.
 PEOPLE_PER_COMMIT = 20
 # Outcomes after which a candidate is retained: the relationship goes on beyond the fair.
-RETAINED_OUTCOMES = (Outcome.hired, Outcome.second_interview, Outcome.training_proposed)
+RETAINED_OUTCOMES = (InterviewOutcome.hired, InterviewOutcome.second_interview, InterviewOutcome.training_proposed)
 
 
 def _instance_periods() -> dict[str, int]:
@@ -76,8 +80,9 @@ def _participants(edition: Edition):
 
 
 def _retained(edition: Edition):
-    return exists().where(Booking.candidate_id == User.id, Booking.edition_id == edition.id,
-                          Booking.outcome.in_(RETAINED_OUTCOMES))
+    return or_(exists().where(Booking.candidate_id == User.id, Booking.edition_id == edition.id,
+                              Booking.outcome.in_(RETAINED_OUTCOMES)),
+               exists().where(Outcome.candidate_id == User.id, Outcome.edition_id == edition.id))
 
 
 def _in_talent_pool():

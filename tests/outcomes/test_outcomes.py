@@ -220,3 +220,15 @@ def test_the_adviser_answers_for_the_person_and_erasure_keeps_the_rows(app, clie
     kept = session.get(Outcome, outcome.id)
     assert (kept.job_title, kept.contract.value, kept.weekly_hours) == ("", "cdi", 35)
     assert count(session, FollowUp, FollowUp.outcome_id == outcome.id) == 4
+
+
+def test_a_recorded_hire_keeps_the_person_s_part_in_the_fair_from_retention(app, world, session):
+    from fair.jobdating.models import Booking
+    from fair.privacy.jobs import anonymise_applications
+
+    hire(session, world)  # recorded from the pipeline or an application: the interview has no outcome
+    with clock.frozen_at(AFTER + dt.timedelta(days=93)):
+        anonymise_applications()
+    session.expire_all()
+    assert session.get(Booking, world.booking_ana.id).candidate_id == world.ana.id
+    assert session.get(Booking, world.booking_ben.id).candidate_id != world.ben.id  # not retained: anonymised
