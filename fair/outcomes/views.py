@@ -73,7 +73,8 @@ def _hire(*, candidate_id: int, company_id: int, edition_id: int | None, who: st
                               recorded_as=RecordedAs.recruiter, recorded_by_id=current_user.id,
                               edition_id=edition_id, company_id=company_id, booking_id=booking_id,
                               application_id=application_id, existing=existing)
-    audit.record(db.session, "outcome.hire", outcome, label=who, organisation_id=company_id)
+    # No name in the log: the outcome's number and contract say what was done.
+    audit.record(db.session, "outcome.hire", outcome, label=outcome.contract.value, organisation_id=company_id)
     db.session.commit()
     flash(_("The hire is recorded. %(name)s will be asked how it goes at the start, then after 1, 3 and 6 months.",
             name=who), "success")
