@@ -21,6 +21,7 @@ from fair.candidates.views import bp as candidates_bp
 from fair.checkin.views import bp as checkin_bp
 from fair.companies.views import bp as companies_bp
 from fair.config import PROJECT_ROOT, load_config
+from fair.exports.views import bp as export_files_bp
 from fair.extensions import babel, csrf, limiter, login_manager, select_locale, socketio
 from fair.fairs import sockets as fairs_sockets
 from fair.fairs.views import bp as fairs_bp
@@ -50,7 +51,7 @@ TRANSLATION_DIRS = ["translations", "accounts/translations", "fairs/translations
                     "video/translations", "webinars/translations", "ops/translations",
                     "admin/translations", "teams/translations", "privacy/translations",
                     "pipeline/translations", "checkin/translations", "surveys/translations",
-                    "health/translations"]
+                    "health/translations", "exports/translations"]
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -90,7 +91,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     for blueprint in (public_bp, accounts_bp, fairs_bp, companies_bp, mail_bp, candidates_bp, jobdating_bp,
                       calendar_bp, live_bp, video_bp, webinars_bp, ops_bp, teams_bp, admin_bp, health_bp, surveys_bp,
                       checkin_bp, privacy_bp, erasure_bp,
-                      pipeline_bp, exports_bp):
+                      pipeline_bp, exports_bp, export_files_bp):
         app.register_blueprint(blueprint)
 
     sockets.register(socketio)  # connect (signed-in users only) and disconnect, shared by all domains
