@@ -36,6 +36,7 @@ from fair.privacy.erasure_views import bp as erasure_bp
 from fair.privacy.export_views import bp as exports_bp
 from fair.privacy.views import bp as privacy_bp
 from fair.public.views import bp as public_bp
+from fair.reports import files as report_files  # noqa: F401  (registers the report's export kinds)
 from fair.sockets import socketio_manager
 from fair.surveys.views import bp as surveys_bp
 from fair.teams.views import bp as teams_bp
