@@ -109,6 +109,7 @@ def test_an_export_shows_its_progress_while_running_and_serves_its_asker_for_24_
         assert theirs.get(path).status_code == 404, path
     assert "lines.txt" not in page_text(theirs.get("/exports"))
     assert "lines.txt" in page_text(mine.get("/exports"))
+    assert 'href="/exports"' in mine.get("/account").get_data(as_text=True)  # found again from the account
 
     file = mine.get(state["download"])
     assert file.status_code == 200
