@@ -21,6 +21,7 @@ from fair.candidates.views import bp as candidates_bp
 from fair.checkin.views import bp as checkin_bp
 from fair.companies.views import bp as companies_bp
 from fair.config import PROJECT_ROOT, load_config
+from fair.exports.views import bp as export_files_bp
 from fair.extensions import babel, csrf, limiter, login_manager, select_locale, socketio
 from fair.fairs import sockets as fairs_sockets
 from fair.fairs.views import bp as fairs_bp
@@ -36,6 +37,7 @@ from fair.privacy.erasure_views import bp as erasure_bp
 from fair.privacy.export_views import bp as exports_bp
 from fair.privacy.views import bp as privacy_bp
 from fair.public.views import bp as public_bp
+from fair.reports import files as report_files  # noqa: F401  (registers the report's export kinds)
 from fair.sockets import socketio_manager
 from fair.surveys.views import bp as surveys_bp
 from fair.teams.views import bp as teams_bp
@@ -51,7 +53,7 @@ TRANSLATION_DIRS = ["translations", "accounts/translations", "fairs/translations
                     "video/translations", "webinars/translations", "ops/translations",
                     "admin/translations", "teams/translations", "privacy/translations",
                     "pipeline/translations", "checkin/translations", "surveys/translations",
-                    "health/translations", "outcomes/translations"]
+                    "health/translations", "outcomes/translations", "exports/translations"]
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -91,7 +93,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     for blueprint in (public_bp, accounts_bp, fairs_bp, companies_bp, mail_bp, candidates_bp, jobdating_bp,
                       calendar_bp, live_bp, video_bp, webinars_bp, ops_bp, teams_bp, admin_bp, health_bp, surveys_bp,
                       checkin_bp, privacy_bp, erasure_bp,
-                      pipeline_bp, exports_bp, outcomes_bp):
+                      pipeline_bp, exports_bp, outcomes_bp, export_files_bp):
         app.register_blueprint(blueprint)
 
     sockets.register(socketio)  # connect (signed-in users only) and disconnect, shared by all domains

@@ -16,6 +16,7 @@ from fair.candidates.models import Application, CandidateCv, CandidateProfile, C
 from fair.checkin.models import CheckIn  # noqa: F401
 from fair.companies.models import Booth, BoothDocument, BoothStaff, Offer  # noqa: F401
 from fair.db import Base  # noqa: F401
+from fair.exports.models import Export  # noqa: F401
 from fair.fairs.models import (  # noqa: F401
     BulkInvitation,
     BulkRecipient,

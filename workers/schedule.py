@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from rq.registry import ScheduledJobRegistry
 
 from fair.calendar import jobs as calendar_jobs
+from fair.exports import jobs as export_jobs
 from fair.health import jobs as health_jobs
 from fair.jobs import QUEUE_NAMES, JobFunction, get_queue
 from fair.live import jobs as live_jobs
@@ -59,6 +60,8 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("retention-cv-access-log", privacy_jobs.purge_cv_access_log, dt.timedelta(days=1)),
     # Data exports past their 24 hours expire; files of exports downloaded, expired or failed leave the disk.
     Periodic("export-sweep", privacy_export.sweep_exports, dt.timedelta(hours=1)),
+    # Files of exports (fair/exports) past their 24 hours, and failed exports a day old, are deleted.
+    Periodic("export-files-sweep", export_jobs.sweep_exports, dt.timedelta(minutes=30)),
 )
 
 

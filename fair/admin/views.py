@@ -5,13 +5,11 @@ refusal shows the page again with its reason, answers 422 and changes nothing.
 """
 from __future__ import annotations
 
-import csv
-import io
 import logging
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from redis.exceptions import RedisError
 from sqlalchemy import func, select
@@ -27,6 +25,7 @@ from fair.accounts.models import (
     PartnerType,
     User,
 )
+from fair.admin import exports as audit_exports
 from fair.admin import services
 from fair.admin.forms import (
     KIND_LABELS,
@@ -39,9 +38,10 @@ from fair.admin.forms import (
     RetryForm,
 )
 from fair.audit import AuditEntry
+from fair.exports.services import request_export
 from fair.extensions import db
 from fair.fairs.labels import PARTNER_TYPE_LABELS
-from fair.forms import ConfirmForm, csv_cell, form_status, select_choices
+from fair.forms import ConfirmForm, form_status, select_choices
 from fair.instance import settings_row
 from fair.mail.models import OutboxStatus
 from fair.privacy.forms import fill_retention, retention_values, with_retention_fields
@@ -412,31 +412,19 @@ def audit():
                            query_args=filters.query_args)
 
 
-@bp.route("/audit.csv")
+@bp.route("/audit.csv", methods=["POST"])
 @admin_required
 def audit_csv():
+    """Starts the CSV of the filtered log as an export job and leads to its progress page."""
     form, filters = _audit_filters()
     if filters is None:
         return render_template("admin/audit.html", form=form, rows=[], pages=1, page=1, query_args={}), 422
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_("When (UTC)"), _("Actor"), _("Action"), _("Object type"), _("Object id"), _("Object"),
-                     _("Organisation id"), _("Address"), _("Details")])
-    for entry in db.session.execute(services.audit_query(filters)).scalars():
-        writer.writerow([csv_cell(value) for value in (
-            entry.created_at.isoformat(timespec="seconds"), entry.actor_email or _("command line"), entry.action,
-            entry.object_type, entry.object_id, entry.object_label, entry.organisation_id, entry.ip_address,
-            _details_text(entry))])
-    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
-def _details_text(entry: AuditEntry) -> str:
-    return "; ".join(f"{key}={value}" for key, value in sorted((entry.details or {}).items()))
+    export = request_export(db.session, user=current_user, kind=audit_exports.KIND,
+                            params=audit_exports.params_of(filters), locale=str(get_locale()))
+    db.session.commit()
+    return redirect(url_for("export_files.show", export_id=export.id), 303)
 
 
 @bp.app_template_filter("audit_details")
 def audit_details(entry: AuditEntry) -> str:
-    return _details_text(entry)
+    return audit_exports.details_text(entry)

@@ -5,15 +5,13 @@ referral answers 404, for GET and POST alike.
 """
 from __future__ import annotations
 
-import csv
-import io
 import logging
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -21,16 +19,18 @@ from fair import clock
 from fair.access import candidate_required, owned_or_404, role_required
 from fair.accounts.consent import version_of
 from fair.accounts.models import OrganisationKind
+from fair.candidates import exports as candidate_exports
 from fair.candidates import labels, mailing, services, storage
 from fair.candidates.access import candidate_application, candidate_cv, candidate_referral, referral_by_adviser
 from fair.candidates.forms import ApplyForm, CvForm, OnBehalfForm, ProfileForm, ReferralForm, RejectForm
-from fair.candidates.models import ApplicationStatus, CandidateCv, CandidateProfile, ReferralStatus, RejectionReason
+from fair.candidates.models import ApplicationStatus, CandidateCv, ReferralStatus, RejectionReason
 from fair.companies.access import recruiter_booth
 from fair.companies.models import Booth
+from fair.exports.services import request_export
 from fair.extensions import db
 from fair.fairs.access import organiser_edition
 from fair.fairs.rules import registration_message
-from fair.forms import csv_cell, form_status
+from fair.forms import form_status
 from fair.pipeline.forms import PipelineForm
 from fair.pipeline.forms import save as save_pipeline
 
@@ -318,40 +318,19 @@ def inbox(booth_id: int):
 
 
 def _profiles_of(applications) -> dict:
-    ids = {a.candidate_id for a in applications}
-    if not ids:
-        return {}
-    rows = db.session.execute(select(CandidateProfile).where(CandidateProfile.user_id.in_(ids))).scalars()
-    return {p.user_id: p for p in rows}
+    return candidate_exports.profiles_of(db.session, applications)
 
 
-@bp.route("/recruiter/booths/<int:booth_id>/applications.csv")
+@bp.route("/recruiter/booths/<int:booth_id>/applications.csv", methods=["POST"])
 @recruiter_only
 def inbox_csv(booth_id: int):
+    """Starts the CSV of the filtered inbox as an export job and leads to its progress page."""
     booth = owned_or_404(recruiter_booth(booth_id, current_user.id))
-    items, _total = services.inbox(booth, _inbox_filters(booth))
-    profiles = _profiles_of(items)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_("Application"), _("Candidate"), _("Email"), _("Phone"), _("Offer"), _("Status"),
-                     _("Skills"), _("Languages"), _("Availability"), _("Sent on")])
-    for application in items:
-        hidden = services.is_anonymised(application)
-        profile = profiles.get(application.candidate_id)
-        candidate = application.candidate
-        writer.writerow([csv_cell(value) for value in [
-            services.pseudonym(application),
-            _("Anonymous candidate") if hidden else candidate.full_name,
-            "" if hidden else candidate.email,
-            "" if hidden else (candidate.phone or ""),
-            application.offer.title, labels.status_label(application.status),
-            profile.skills if profile else "", profile.languages if profile else "",
-            profile.availability if profile else "", application.created_at.date().isoformat(),
-        ]])
-    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="applications-booth-{booth.id}.csv"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    export = request_export(db.session, user=current_user, kind=candidate_exports.KIND,
+                            params=candidate_exports.params_of(booth.id, _inbox_filters(booth)),
+                            locale=str(get_locale()))
+    db.session.commit()
+    return redirect(url_for("export_files.show", export_id=export.id), 303)
 
 
 def _my_application(booth: Booth, application_id: int):

@@ -4,11 +4,10 @@ panel on a person. The company is looked up among the signed-in person's own: an
 """
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,15 +15,14 @@ from flask_login import current_user
 from fair import clock
 from fair.access import owned_or_404, role_required
 from fair.accounts.models import Organisation, OrganisationKind
-from fair.candidates.labels import status_label
 from fair.companies.access import member_company, recruiter_booth
+from fair.exports.services import request_export
 from fair.extensions import db
-from fair.forms import csv_cell, form_status
-from fair.jobdating.forms import ATTENDANCE_LABELS, OUTCOME_LABELS
+from fair.forms import form_status
 from fair.live import services as live_services
+from fair.pipeline import exports as pipeline_exports
 from fair.pipeline import services
 from fair.pipeline.forms import PipelineForm, save
-from fair.web import local_date
 
 bp = Blueprint("pipeline", __name__)
 
@@ -142,56 +140,20 @@ def _render_pipeline(company: Organisation, failed: int | None = None, form: Pip
         todo=services.todo_count(db.session, company.id), failed=failed, form=form, now=clock.now(),
         panel_of=lambda row: services.Panel(key=f"c{row.candidate_id}", entry=row.entry, notes=row.notes,
                                              show_current=False),
-        status_text=_status_text,
+        status_text=pipeline_exports.status_text,
     ), form_status(form)
 
 
-def _status_text(row: services.PipelineRow) -> tuple[str, str]:
-    """The status (the latest application's, else the interview's attendance) and the interview's outcome."""
-    booking = row.booking
-    status = status_label(row.status) if row.status else ""
-    if not status and booking is not None and booking.attendance:
-        status = str(ATTENDANCE_LABELS[booking.attendance])
-    elif not status and booking is not None:
-        status = _("Interview booked")
-    outcome = str(OUTCOME_LABELS[booking.outcome]) if booking is not None and booking.outcome else ""
-    return status, outcome
-
-
-@bp.route("/recruiter/companies/<int:company_id>/pipeline.csv")
+@bp.route("/recruiter/companies/<int:company_id>/pipeline.csv", methods=["POST"])
 @recruiter_only
 def company_pipeline_csv(company_id: int):
-    """Streamed a chunk of people at a time: its memory does not grow with the people met."""
+    """Starts the CSV of the filtered view as an export job and leads to its progress page."""
     company = _my_company(company_id)
     filters = _filters(company, services.company_editions(db.session, company.id))
-
-    def lines():
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow([_("Person"), _("Fair"), _("Rating"), _("Next step"), _("Status"), _("Outcome"),
-                         _("Last contact"), _("Notes")])
-        yield "\ufeff" + out.getvalue()
-        for rows in services.pipeline_in_chunks(db.session, company.id, filters):
-            out.seek(0)
-            out.truncate()
-            for row in rows:
-                writer.writerow([csv_cell(value) for value in _csv_values(row)])
-            yield out.getvalue()
-
-    response = Response(stream_with_context(lines()), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="pipeline-{company.id}.csv"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
-def _csv_values(row: services.PipelineRow) -> list:
-    status, outcome = _status_text(row)
-    tz = row.edition.timezone if row.edition else None
-    notes = "\n".join(f"{note.author.full_name if note.author else _('A former colleague')} "
-                      f"({local_date(note.created_at, tz, 'short')}): {note.body}" for note in row.notes)
-    return [row.name, row.edition.title if row.edition else "", row.rating or "",
-            services.next_step_label(row.next_step), status, outcome,
-            row.last_contact.date().isoformat() if row.last_contact else "", notes]
+    export = request_export(db.session, user=current_user, kind=pipeline_exports.KIND,
+                            params=pipeline_exports.params_of(company.id, filters), locale=str(get_locale()))
+    db.session.commit()
+    return redirect(url_for("export_files.show", export_id=export.id), 303)
 
 
 @bp.route("/recruiter/companies/<int:company_id>/pipeline/people/<int:candidate_id>", methods=["POST"])

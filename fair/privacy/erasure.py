@@ -50,6 +50,8 @@ from fair.candidates import jobs as candidate_jobs
 from fair.candidates.models import Application, CandidateCv, CandidateProfile, CvAccess, Referral, ReferralStatus
 from fair.checkin.models import CheckIn
 from fair.companies.models import Booth, BoothStaff, Offer
+from fair.exports import jobs as export_jobs
+from fair.exports.models import Export
 from fair.fairs.models import BulkRecipient, Edition, Invitation
 from fair.jobdating import services as jobdating
 from fair.jobdating.models import Booking, BookingStatus, WaitlistEntry, WaitlistStatus
@@ -266,10 +268,13 @@ def _delete_own_rows(session: Session, user: User) -> dict[str, int]:
     for export in session.execute(select(DataExport).where(DataExport.user_id == user.id)).scalars():
         if export.storage_name:
             export_files.remove_export_file.after_commit(session, export.storage_name)
+    for storage_name in session.execute(select(Export.storage_name).where(Export.user_id == user.id)).scalars():
+        export_jobs.remove_export_files.after_commit(session, storage_name)
     sessions.end_all(session, user)
     notes_about = select(PipelineEntry.id).where(PipelineEntry.candidate_id == user.id)
     for name, statement in (
         ("exports", delete(DataExport).where(DataExport.user_id == user.id)),
+        ("file_exports", delete(Export).where(Export.user_id == user.id)),
         ("sessions", delete(UserSession).where(UserSession.user_id == user.id)),
         ("recovery_codes", delete(RecoveryCode).where(RecoveryCode.user_id == user.id)),
         ("reset_tokens", delete(PasswordResetToken).where(PasswordResetToken.user_id == user.id)),

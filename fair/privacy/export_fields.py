@@ -38,6 +38,7 @@ EXCLUDED: dict[tuple[str, str], object] = {
     ("calendar_entries", "join_url"): _l("a live link into a call room"),
     ("candidate_cvs", "storage_name"): _l("the random name of the file on the server; the file itself is in cvs/"),
     ("data_exports", "storage_name"): _l("the random name of the file on the server"),
+    ("exports", "storage_name"): _l("the random name of the file on the server"),
     ("candidate_cv_accesses", "viewer_id"): _l("the recruiter who opened a CV is shown by company, "
                                                "as on the account page"),
     ("audit_log", "object_label"): _l("may name other people"),
@@ -81,6 +82,7 @@ TABLES: dict[str, object] = {
     "training_cohorts": _l("Training groups you created."),
     "consent_records": _l("Each consent you gave or withdrew, with its exact text."),
     "data_exports": _l("The exports of your data you asked for."),
+    "exports": _l("The files you asked the platform to prepare (spreadsheets, reports), each kept for 24 hours."),
     "memberships": _l("The organisations you belong to."),
     "mfa_recovery_codes": _l("Your two-step verification recovery codes (dates only, never the codes)."),
     "password_reset_tokens": _l("Password resets you asked for (dates only)."),
@@ -316,6 +318,12 @@ TABLE_FIELDS: dict[tuple[str, str], object] = {
     ("survey_responses", "role"): _l("Role in which you answered"),
     ("memberships", "role"): _l("Your role in the organisation"),
     ("jobdating_bookings", "ends_at"): _l("When the interview ends"),
+    ("exports", "params"): _l("What the file covers: the page and filters it was asked from"),
+    ("exports", "progress_done"): _l("How many lines were written"),
+    ("exports", "progress_total"): _l("How many lines there were to write"),
+    ("exports", "content_type"): _l("The type of the file"),
+    ("exports", "download_name"): _l("The name of the file"),
+    ("exports", "finished_at"): _l("When it was finished"),
 }
 
 # The extra files of the zip.

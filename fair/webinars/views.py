@@ -8,12 +8,11 @@ person asking: another owner's webinar answers 404.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -23,12 +22,13 @@ from fair.access import candidate_required, owned_or_404, role_required
 from fair.accounts.models import OrganisationKind
 from fair.companies.access import recruiter_booth
 from fair.companies.models import Booth
+from fair.exports.services import request_export
 from fair.extensions import db
 from fair.fairs.access import organiser_edition
 from fair.fairs.models import PUBLIC_STATUSES, Edition
-from fair.forms import ConfirmForm, csv_cell, form_status
+from fair.forms import ConfirmForm, form_status
 from fair.timezones import fair_zone, local_to_utc
-from fair.web import local_datetime
+from fair.webinars import exports as webinar_exports
 from fair.webinars import providers, services
 from fair.webinars.access import company_webinar, organiser_webinar
 from fair.webinars.forms import LANGUAGE_LABELS, PROVIDER_LABELS, WebinarForm
@@ -259,34 +259,20 @@ def console_registrations(webinar_id: int):
                            RegistrationStatus=RegistrationStatus)
 
 
-@bp.route("/console/webinars/<int:webinar_id>/registrations.csv")
+@bp.route("/console/webinars/<int:webinar_id>/registrations.csv", methods=["POST"])
 @organiser_only
 def console_registrations_csv(webinar_id: int):
+    """Starts the CSV of the registrations as an export job and leads to its progress page."""
     webinar = owned_or_404(organiser_webinar(webinar_id, current_user.id))
-    tz = webinar.edition.timezone
-    labels = status_labels()
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([_("Name"), _("Email"), _("Status"), _("Place on the waiting list"), _("Registered on"),
-                     _("Joined at")])
-    for row in services.registrations(db.session, webinar.id):
-        writer.writerow([csv_cell(v) for v in (
-            row.user.full_name, row.user.email, labels[row.status], services.waitlist_position(db.session, row) or "",
-            local_datetime(row.queued_at, tz, "short"), local_datetime(row.joined_at, tz, "short"))])
-    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="webinar-{webinar.id}-registrations.csv"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
-def status_labels() -> dict[RegistrationStatus, str]:
-    return {RegistrationStatus.confirmed: _("Seat confirmed"), RegistrationStatus.waitlisted: _("On the waiting list"),
-            RegistrationStatus.cancelled: _("Cancelled")}
+    export = request_export(db.session, user=current_user, kind=webinar_exports.KIND,
+                            params={"webinar_id": webinar.id}, locale=str(get_locale()))
+    db.session.commit()
+    return redirect(url_for("export_files.show", export_id=export.id), 303)
 
 
 @bp.app_context_processor
 def registration_labels() -> dict[str, Any]:
-    return {"registration_status_label": lambda s: status_labels()[RegistrationStatus(s)]}
+    return {"registration_status_label": lambda s: webinar_exports.status_labels()[RegistrationStatus(s)]}
 
 
 # ---------------------------------------------------------------- companies

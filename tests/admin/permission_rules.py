@@ -63,7 +63,7 @@ _add("admin.retry_jobs", Check("POST", lambda i: "/admin/jobs/retry", _admin(422
 _add("admin.audit",
      Check("GET", lambda i: "/admin/audit?action=user.disable", _admin(200)),
      Check("GET", lambda i: "/admin/audit?date_from=not-a-date", _admin(422)))
-_add("admin.audit_csv", Check("GET", lambda i: "/admin/audit.csv?object_type=users", _admin(200)))
+_add("admin.audit_csv", Check("POST", lambda i: "/admin/audit.csv?object_type=users", _admin(303), {}))
 
 
 def build(factory, session, world) -> None:

@@ -40,8 +40,8 @@ _add("candidates.confirm_referral",
 _add("candidates.inbox", Check("GET", lambda i: INBOX.format(**i), only({"recruiter_a": 200})),
      Check("GET", lambda i: (INBOX + "?offer={offer_a}&status=submitted&cv=1").format(**i),
            only({"recruiter_a": 200})))
-_add("candidates.inbox_csv", Check("GET", lambda i: "/recruiter/booths/{booth_a}/applications.csv".format(**i),
-                                   only({"recruiter_a": 200})))
+_add("candidates.inbox_csv", Check("POST", lambda i: "/recruiter/booths/{booth_a}/applications.csv".format(**i),
+                                   only({"recruiter_a": 303}), {}))
 _add("candidates.inbox_application",
      Check("GET", lambda i: (INBOX + "/{application_c}").format(**i), only({"recruiter_a": 200})),
      Check("GET", lambda i: "/recruiter/booths/{booth_b}/applications/{application_c}".format(**i), only({})))

@@ -8,6 +8,7 @@ from fair.candidates.models import Application, ApplicationStatus, CandidateCv, 
 from tests.candidates.helpers import pdf_bytes
 from tests.companies.helpers import field_errors, page_text
 from tests.conftest import csrf_token, login, run_jobs
+from tests.exports.helpers import fetch_export
 
 
 @pytest.fixture
@@ -134,8 +135,9 @@ def test_the_recruiter_downloads_the_cv_of_an_application(app, client, world, ap
 
 def test_csv_export_of_the_inbox(app, client, world, applied):
     login(client, world.recruiter_a.email)
-    response = client.get(inbox_path(world, ".csv"))
+    response = fetch_export(app, client, inbox_path(world, ".csv"), inbox_path(world))
     assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"] == f"attachment; filename=applications-booth-{world.booth_a.id}.csv"
     text = response.get_data(as_text=True)
     assert "Camille Candidate" in text and "candidate@example.org" in text
 
@@ -162,6 +164,6 @@ def test_the_csv_export_neutralises_formulas(app, client, world, applied, sessio
                                  languages="+33 français", situations=[]))
     session.commit()
     login(client, world.recruiter_a.email)
-    text = client.get(inbox_path(world, ".csv")).get_data(as_text=True)
+    text = fetch_export(app, client, inbox_path(world, ".csv"), inbox_path(world)).get_data(as_text=True)
     assert "'=HYPERLINK" in text and "'+33 français" in text
     assert ',=HYPERLINK' not in text and ',"=HYPERLINK' not in text

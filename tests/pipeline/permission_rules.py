@@ -42,8 +42,8 @@ EXPECTED: dict[str, list[Check]] = {
         Check("GET", lambda i: PB.format(**i), only({RB: 200})),
     ],
     "pipeline.company_pipeline_csv": [
-        Check("GET", lambda i: (PA + ".csv").format(**i), only({RA: 200})),
-        Check("GET", lambda i: (PB + ".csv").format(**i), only({RB: 200})),
+        Check("POST", lambda i: (PA + ".csv").format(**i), only({RA: 303}), {}),
+        Check("POST", lambda i: (PB + ".csv").format(**i), only({RB: 303}), {}),
     ],
     "pipeline.record_person": [
         Check("POST", lambda i: (PA + "/people/{pipeline_candidate}").format(**i), only({RA: 422}), {"rating": "9"}),

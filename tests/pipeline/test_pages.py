@@ -10,6 +10,7 @@ from fair import clock
 from fair.jobdating.models import Attendance, Booking, Outcome
 from fair.pipeline.models import NextStep, PipelineEntry, PipelineNote
 from tests.conftest import count, csrf_token, login, page_text, post_form
+from tests.exports.helpers import fetch_export
 from tests.pipeline.conftest import AFTER_SPRING_INTERVIEW
 
 INBOX = "/recruiter/booths/{booth}/applications/{application}"
@@ -43,8 +44,16 @@ def _pipeline(pw, company=None, query=""):
     return f"/recruiter/companies/{(company or pw.company_a).id}/pipeline{query}"
 
 
+def _csv(app, client, pw, company=None, query=""):
+    """The pipeline's CSV as its button gives it: an export job, then the download."""
+    return fetch_export(app, client, _pipeline(pw, company, ".csv" + query), _pipeline(pw, company))
+
+
 def _csv_rows(response) -> list[list[str]]:
-    body = response.get_data(as_text=True)
+    return _csv_rows_of(response.get_data(as_text=True))
+
+
+def _csv_rows_of(body: str) -> list[list[str]]:
     assert body.startswith("\ufeff")
     return list(csv.reader(io.StringIO(body[1:])))
 
@@ -91,18 +100,18 @@ def test_a_colleague_sees_the_rating_and_notes_and_nobody_else_does(app, client,
     for path in (_inbox(pw, pw.application_alice), _pipeline(pw), f"/live/booths/{pw.booth_a.id}/desk"):
         text = page_text(client.get(path))
         assert "Note secrète 7431" in text and "Recruiter A" in text and "4/5" in text, path
-    rows = _csv_rows(client.get(f"/recruiter/companies/{pw.company_a.id}/pipeline.csv"))
+    rows = _csv_rows(_csv(app, client, pw))
     alice = next(row for row in rows if row[0] == "Alice Martin")
     assert alice[2] == "4" and "Note secrète 7431" in alice[7] and alice[3] == "Entretien"
     _logout(client)
 
     login(client, pw.rb.email)
     assert client.get(_pipeline(pw)).status_code == 404
-    assert client.get(f"/recruiter/companies/{pw.company_a.id}/pipeline.csv").status_code == 404
+    assert fetch_export(app, client, _pipeline(pw, query=".csv"), _pipeline(pw, pw.company_b)).status_code == 404
     own = client.get(_pipeline(pw, pw.company_b))
     assert own.status_code == 200 and "Emma Leroy" in page_text(own) and "Alice Martin" not in page_text(own)
     assert "Note secrète 7431" not in own.get_data(as_text=True)
-    b_csv = client.get(f"/recruiter/companies/{pw.company_b.id}/pipeline.csv").get_data(as_text=True)
+    b_csv = _csv(app, client, pw, pw.company_b).get_data(as_text=True)
     assert "Note secrète" not in b_csv and "Alice" not in b_csv
     assert _record_from_inbox(client, pw, pw.application_alice).status_code == 404
     _logout(client)
@@ -116,14 +125,14 @@ def test_a_colleague_sees_the_rating_and_notes_and_nobody_else_does(app, client,
                                    "/admin/audit", "/admin/audit.csv"])):
         other = signed_in(app, who)
         for path in pages:
-            response = other.get(path)
+            response = fetch_export(app, other, path, "/admin/audit") if path.endswith(".csv") else other.get(path)
             body = response.get_data(as_text=True)
             assert response.status_code == 200, (who.email, path, response.status_code)
             assert "Note secrète 7431" not in body and "4/5" not in body, (who.email, path)
         assert other.get(_pipeline(pw)).status_code == 404
 
 
-def test_anonymised_fairs_show_labels_in_the_pipeline_and_its_csv(client, session, pw):
+def test_anonymised_fairs_show_labels_in_the_pipeline_and_its_csv(app, client, session, pw):
     login(client, pw.ra.email)
     inbox_page = page_text(client.get(_inbox(pw, pw.application_bruno, pw.booth_a_autumn)))
     assert f"Candidat n° {pw.application_bruno.id:05d}" in inbox_page and "Bruno" not in inbox_page
@@ -143,14 +152,14 @@ def test_anonymised_fairs_show_labels_in_the_pipeline_and_its_csv(client, sessio
     assert "Bruno" not in body and "Petit" not in body and "Chloé" not in body and "Durand" not in body
     assert "Réservé au numéro" in text and "Très à l’aise" in text
     # the note written at the desk is shown with the label in the inbox too (same person, same company)
-    rows = _csv_rows(client.get(f"/recruiter/companies/{pw.company_a.id}/pipeline.csv"))
+    raw = _csv(app, client, pw).get_data(as_text=True)
+    rows = _csv_rows_of(raw)
     names = {row[0] for row in rows[1:]}
     assert names == {"Alice Martin", label_bruno, label_chloe}
-    raw = client.get(f"/recruiter/companies/{pw.company_a.id}/pipeline.csv").get_data(as_text=True)
     assert "Bruno" not in raw and "Chloé" not in raw and "bruno@" not in raw
 
 
-def test_filters_and_the_to_do_list_list_exactly_the_expected_people(client, session, pw):
+def test_filters_and_the_to_do_list_list_exactly_the_expected_people(app, client, session, pw):
     from fair.pipeline.services import record
 
     record(session, company_id=pw.company_a.id, candidate_id=pw.alice.id, author_id=pw.ra.id, source="inbox",
@@ -163,7 +172,7 @@ def test_filters_and_the_to_do_list_list_exactly_the_expected_people(client, ses
     label_chloe = f"Candidat n° {pw.call_chloe.id:05d} (salon en direct)"
 
     def people(query: str) -> set[str]:
-        rows = _csv_rows(client.get(f"/recruiter/companies/{pw.company_a.id}/pipeline.csv{query}"))
+        rows = _csv_rows(_csv(app, client, pw, query=query))
         return {row[0] for row in rows[1:]}
 
     assert people("") == {"Alice Martin", label_bruno, label_chloe}
@@ -197,7 +206,7 @@ def test_the_pipeline_is_paginated(client, session, factory, pw):
     assert second.count("Dernier contact") + second.count("dernier contact") == 8
 
 
-def test_the_csv_lists_everyone_once_in_the_pages_order_beyond_one_chunk(client, session, factory, pw):
+def test_the_csv_lists_everyone_once_in_the_pages_order_beyond_one_chunk(app, client, session, factory, pw):
     """The export is written a chunk of people at a time (its memory does not grow with the people
     met): nobody is lost or repeated at a chunk's edge, and the order is the pages' order."""
     import datetime as dt
@@ -214,8 +223,7 @@ def test_the_csv_lists_everyone_once_in_the_pages_order_beyond_one_chunk(client,
                      for n, person in enumerate(people)])
     session.commit()
     login(client, pw.ra.email)
-    response = client.get(_pipeline(pw, query=".csv"))
-    assert response.is_streamed  # written as it is read, not built whole in memory first
+    response = _csv(app, client, pw)
     names = [row[0] for row in _csv_rows(response)[1:]]
     assert len(names) == len(set(names)) == EXPORT_CHUNK + 3 + 3  # and the world's three people
     chunk_names = [f"Candidate {n}" for n in range(EXPORT_CHUNK + 3)]

@@ -44,7 +44,7 @@ _add("webinars.console_cancel",
 _add("webinars.console_registrations",
      Check("GET", lambda i: "/console/webinars/{wb_org}/registrations".format(**i), only({OF: 200})))
 _add("webinars.console_registrations_csv",
-     Check("GET", lambda i: "/console/webinars/{wb_org}/registrations.csv".format(**i), only({OF: 200})))
+     Check("POST", lambda i: "/console/webinars/{wb_org}/registrations.csv".format(**i), only({OF: 303}), {}))
 _add("webinars.booth_index",
      Check("GET", lambda i: "/recruiter/booths/{booth_a}/webinars".format(**i), only({RA: 200})),
      Check("GET", lambda i: "/recruiter/booths/{booth_b}/webinars".format(**i), only({"recruiter_b": 200})))

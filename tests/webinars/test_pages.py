@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.conftest import count, page_text
+from tests.exports.helpers import fetch_export
 from tests.webinars.conftest import START, make_webinar
 from tests.webinars.helpers import form_token, page_path, signed_in_client
 
@@ -242,7 +243,8 @@ def test_registrations_page_and_csv_neutralise_formulas(app, session, world):
     page = page_text(client.get(f"/console/webinars/{world.webinar.id}/registrations"))
     assert "2 places prises sur 2, 1 en attente, 1 connectés" in page
     assert "Sur la liste d’attente (n° 1)" in page
-    response = client.get(f"/console/webinars/{world.webinar.id}/registrations.csv")
+    registrations = f"/console/webinars/{world.webinar.id}/registrations"
+    response = fetch_export(app, client, f"{registrations}.csv", registrations)
     assert response.mimetype == "text/csv"
     lines = response.get_data(as_text=True).lstrip("\ufeff").splitlines()
     assert lines[0] == "Nom;E-mail;Statut;Rang sur la liste d’attente;Inscription le;Connexion à"
@@ -250,8 +252,8 @@ def test_registrations_page_and_csv_neutralise_formulas(app, session, world):
     assert lines[1].endswith("12/03/2030 10:00")
     assert lines[2].startswith('"\'=HYPERLINK(')  # a leading quote: the spreadsheet shows text, runs nothing
     assert lines[3].startswith("Candidate Three;third@example.org;Sur la liste d’attente;1;")
-    assert signed_in_client(app, world.other_organiser).get(
-        f"/console/webinars/{world.webinar.id}/registrations.csv").status_code == 404
+    other = signed_in_client(app, world.other_organiser)
+    assert fetch_export(app, other, f"{registrations}.csv", "/console/").status_code == 404
 
 
 def test_the_fair_the_console_and_the_recruiter_dashboard_link_to_the_webinars(app, world):

@@ -22,13 +22,14 @@ def planned() -> dict[str, tuple[str, dt.timedelta]]:
 EVERY_ID = ["outbox-sweep", "reminders-reconcile", "chat-purge", "health-digest", "survey-mail",
             "outcome-reminders", "follow-up-send",
             "retention-applications", "retention-inactive-accounts", "retention-mail-bodies",
-            "retention-cv-access-log", "export-sweep"]
+            "retention-cv-access-log", "export-sweep", "export-files-sweep"]
 
 
 def test_each_periodic_job_is_planned_once_one_interval_ahead(app, valkey):
     assert schedule.reconcile(valkey.url) == EVERY_ID
     jobs = sorted(planned().values())
-    assert [func for func, _ in jobs] == ["fair.calendar.jobs.reconcile_reminders", "fair.health.jobs.send_digests",
+    assert [func for func, _ in jobs] == ["fair.calendar.jobs.reconcile_reminders", "fair.exports.jobs.sweep_exports",
+                                          "fair.health.jobs.send_digests",
                                           "fair.live.jobs.purge_chat",
                                           "fair.mail.jobs.sweep_outbox", "fair.outcomes.jobs.send_follow_ups",
                                           "fair.outcomes.jobs.send_outcome_reminders",
@@ -44,6 +45,7 @@ def test_each_periodic_job_is_planned_once_one_interval_ahead(app, valkey):
     assert dt.timedelta(minutes=29) < ahead["fair.health.jobs.send_digests"] <= dt.timedelta(minutes=30)
     assert dt.timedelta(minutes=29) < ahead["fair.surveys.jobs.send_surveys"] <= dt.timedelta(minutes=30)
     assert dt.timedelta(minutes=59) < ahead["fair.privacy.export.sweep_exports"] <= dt.timedelta(hours=1)
+    assert dt.timedelta(minutes=29) < ahead["fair.exports.jobs.sweep_exports"] <= dt.timedelta(minutes=30)
 
     assert schedule.reconcile(valkey.url) == []  # a second worker, or the next tick: nothing more
     assert len(planned()) == len(EVERY_ID)
