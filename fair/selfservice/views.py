@@ -10,10 +10,12 @@ on top of the overall `SELFSERVICE_RATE_LIMIT`: past it every request of that ad
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from fair import audit, links
+from fair.accounts.models import User
 from fair.extensions import db, limiter
 from fair.jobdating import services as jobdating
 from fair.jobdating.services import slots_by_day
@@ -69,6 +71,16 @@ def _adviser_letters():
     return {"selfservice_letter_editions": selfservice_letter_editions}
 
 
+def _their_language(opened: services.Opened):
+    """The page speaks the language of the person the link is for, unless the visitor chose one."""
+    chosen = request.cookies.get("lang")
+    if chosen in current_app.config["LANGUAGES"]:
+        return force_locale(chosen)
+    person = db.session.get(User, opened.token.user_id) if opened.token.user_id else None
+    return force_locale(person.locale if person is not None and person.locale else
+                        current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
 def _refused(reason: str, status: int):
     db.session.rollback()
     return render_template("selfservice/refused.html", reason=reason), status
@@ -101,7 +113,8 @@ def show(token: str):
     if elsewhere:
         db.session.rollback()
         return redirect(elsewhere, 303)
-    return _page(opened, token)
+    with _their_language(opened):
+        return _page(opened, token)
 
 
 @bp.route("/r/<token>", methods=["POST"])
@@ -118,11 +131,12 @@ def act(token: str):
         return _refused(refused.reason.value, REFUSED_STATUS[refused.reason])
     except services.ObjectChanged as changed:
         return _refused(changed.reason, CHANGED_STATUS)
-    try:
-        return _do(opened, token, action)
-    except jobdating.BookingError as error:
-        db.session.rollback()
-        return _page(services.open_link(db.session, token), token, error=str(error.message), status=422)
+    with _their_language(opened):
+        try:
+            return _do(opened, token, action)
+        except jobdating.BookingError as error:
+            db.session.rollback()
+            return _page(services.open_link(db.session, token), token, error=str(error.message), status=422)
 
 
 def _do(opened: services.Opened, token: str, action: str):

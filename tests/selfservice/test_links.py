@@ -85,6 +85,9 @@ def test_moving_keeps_the_same_link_on_the_moved_booking(client, session, world)
     text = page_text(client.get(path))
     assert "09:40 – 10:00" in text and "Confirmer : je serai là" in text
 
+    english = link_of(session, book(session, world.slots[4], world.english))
+    assert "My interview" in page_text(client.get(english))  # in the language of the person it is for
+
     refused = post_form(client, path, {"action": "move", "slot_id": "abc"})
     assert refused.status_code == 422 and "Choisissez un créneau dans la liste." in page_text(refused)
     assert _booking(session, booking.id).slot_id == new_slot.id
@@ -186,3 +189,17 @@ def test_guessing_links_is_throttled_per_address(app, client, session, world):
     assert client.get(path).status_code == 429  # the guessing address gets nothing more, good links included
     elsewhere = app.test_client()
     assert elsewhere.get(path, environ_base={"REMOTE_ADDR": "127.0.0.2"}).status_code == 200
+
+
+def test_survey_and_follow_up_links_go_on_to_their_own_pages(client, session, world):
+    from fair import links
+
+    survey = links.issue(session, "survey", user_id=world.candidate.id, ttl=dt.timedelta(days=30),
+                         subject_type="edition", subject_id=world.edition.id, max_uses=50)
+    follow_up = links.issue(session, "follow_up", user_id=world.candidate.id, ttl=dt.timedelta(days=30))
+    session.commit()
+    to_survey = client.get(f"/r/{survey}")
+    assert to_survey.status_code == 303 and to_survey.headers["Location"].endswith(f"/surveys/{survey}")
+    assert to_survey.headers["Referrer-Policy"] == "no-referrer"
+    assert client.get(to_survey.headers["Location"]).status_code == 200
+    assert client.get(f"/r/{follow_up}").headers["Location"].endswith(f"/follow-up/{follow_up}")
