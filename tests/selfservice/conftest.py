@@ -1,6 +1,6 @@
 """A hybrid fair on 12 March 2030 (Paris): one company whose recruiter opened on-site slots from
 09:00 (20 minutes, "Salle 3"), a candidate with a postal address followed by an association's
-adviser, another candidate, and a second organiser and adviser who follow nobody here. Tests act on
+adviser (an English reader too), another candidate, and an adviser of another association. Tests act on
 1 March 2030 (`EARLY`), within the registration window and before every cut-off."""
 from __future__ import annotations
 
@@ -24,8 +24,6 @@ def world(factory, session):
 
     lead = factory.organisation("organiser", "Métropole emploi")
     organiser = factory.person("odile@example.org", "Odile Organisatrice", lead)
-    other_lead = factory.organisation("organiser", "Autre organisateur")
-    other_organiser = factory.person("other.organiser@example.org", "Autre Organisateur", other_lead)
     edition = factory.edition(lead, title="Forum de l'emploi de Roubaix", format=EditionFormat.hybrid,
                               venue="Salle Watremez, Roubaix")
     company = factory.organisation("company", "Alpha Logistique")
@@ -47,7 +45,7 @@ def world(factory, session):
         session.add(Referral(adviser_id=adviser.id, partner_id=partner.id, candidate_id=person.id,
                              status=ReferralStatus.confirmed, consent_text="oui", confirmed_at=EARLY))
     session.commit()
-    return SimpleNamespace(edition=edition, organiser=organiser, other_organiser=other_organiser, booth=booth,
+    return SimpleNamespace(edition=edition, organiser=organiser, booth=booth,
                            recruiter=recruiter, candidate=candidate, english=english, other=other, adviser=adviser,
                            colleague=colleague, stranger=stranger, slots=list(availability.slots))
 
