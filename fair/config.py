@@ -64,6 +64,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "REGISTER_NETWORK_RATE_LIMIT": env.get("REGISTER_NETWORK_RATE_LIMIT") or "30 per hour",
         # Requests per client address to the survey links (which need no sign-in).
         "SURVEY_RATE_LIMIT": env.get("SURVEY_RATE_LIMIT") or "30 per minute",
+        # Self-service links (/r/<token>, no sign-in): requests per client address, and links refused
+        # (unknown, expired, used up...) per address, past which the address gets 429 for a while.
+        "SELFSERVICE_RATE_LIMIT": env.get("SELFSERVICE_RATE_LIMIT") or "60 per minute",
+        "SELFSERVICE_REFUSED_LIMIT": env.get("SELFSERVICE_REFUSED_LIMIT") or "10 per 10 minutes",
         # Roles that must use two-step verification (TOTP): any of admin, organiser, recruiter, adviser;
         # empty: offered to staff, required of nobody.
         "MFA_REQUIRED_ROLES": env.get("MFA_REQUIRED_ROLES", "admin,organiser"),

@@ -74,11 +74,20 @@ def issue(session: Session, purpose: str, *, user_id: int | None, ttl: dt.timede
 
 def peek(session: Session, raw: str, purpose: str) -> ActionToken:
     """The live token for `raw`, without using it (a page that shows before it acts); raises LinkRefused."""
+    return _live(session, raw, purpose)
+
+
+def peek_any(session: Session, raw: str) -> ActionToken:
+    """The live token for `raw` whatever its purpose (one address, `/r/<token>`, dispatching on it)."""
+    return _live(session, raw, None)
+
+
+def _live(session: Session, raw: str, purpose: str | None) -> ActionToken:
     token = session.execute(select(ActionToken).where(ActionToken.token_hash == hash_token(raw or ""))
                             ).scalars().first()
     if token is None:
         raise LinkRefused(LinkRefusal.unknown)
-    if token.purpose != purpose:
+    if purpose is not None and token.purpose != purpose:
         raise LinkRefused(LinkRefusal.wrong_purpose)
     if token.revoked_at is not None:
         raise LinkRefused(LinkRefusal.revoked)

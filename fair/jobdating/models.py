@@ -122,6 +122,8 @@ class Booking(Base):
     cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     cancel_reason: Mapped[str | None] = mapped_column(Text)
+    # The person said "I'll be there" from their self-service link (fair/selfservice).
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     attendance: Mapped[Attendance | None] = mapped_column(enum_column(Attendance, "booking_attendance"))
     outcome: Mapped[Outcome | None] = mapped_column(enum_column(Outcome, "booking_outcome"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
