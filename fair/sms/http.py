@@ -21,12 +21,13 @@ import hmac
 from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
 import requests
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from fair.mail.models import OutboxMessage
 from fair.mail.outbox import ConnectionFailure, PermanentFailure, TemporaryFailure
+from fair.mail.render import mail_url
 from fair.sms import encoding
 from fair.sms.receipts import Receipt
 
@@ -65,7 +66,7 @@ class HttpSender:
         self.http = requests.Session()
         self.http.headers.update({"api-key": self.api_key, "accept": "application/json",
                                   "content-type": "application/json"})
-        self.web_url = url_for("sms.receipts", secret=webhook_secret(), _external=True)
+        self.web_url = mail_url("sms.receipts", secret=webhook_secret())
 
     def send(self, row: OutboxMessage) -> None:
         fitted = encoding.fit(row.text_body)
