@@ -143,7 +143,7 @@ class ViewerSender:
         message = EmailMessage()
         message["To"] = row.to_address
         label = "GSM-7" if fitted.encoding == encoding.GSM7 else "UCS-2"
-        message["Subject"] = f"[SMS] {fitted.segments} segment(s), {label}"
+        message["Subject"] = f"[SMS · {fitted.segments} segment(s) · {label}] {row.text_body[:100]}"
         message["X-Fair-Channel"] = "sms"
         message.set_content(row.text_body)
         keep_for_viewer(message)

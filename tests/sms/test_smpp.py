@@ -186,5 +186,5 @@ def test_without_sms_url_the_text_is_kept_for_the_dev_viewer(app, session):
     _queue(session, "Bienvenue ✓")
     run_jobs(app)
     [kept] = session.execute(select(DevMail)).scalars().all()
-    assert (kept.to_address, kept.subject, kept.text_body.strip()) == (NUMBER, "[SMS] 1 segment(s), UCS-2",
-                                                                       "Bienvenue ✓")
+    assert (kept.to_address, kept.subject, kept.text_body.strip()) == (
+        NUMBER, "[SMS · 1 segment(s) · UCS-2] Bienvenue ✓", "Bienvenue ✓")
