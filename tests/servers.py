@@ -293,6 +293,9 @@ class SmscProcess:
     def messages(self) -> list[dict]:
         return self._call("GET", "/messages")
 
+    def count(self) -> int:
+        return self._call("GET", "/count")["messages"]
+
     def mode(self, **changes: Any) -> dict:
         return self._call("POST", "/mode", changes)
 

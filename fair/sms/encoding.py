@@ -64,7 +64,7 @@ def is_gsm7(text: str) -> bool:
 def _unit_sizes(text: str, encoding: str) -> list[int]:
     if encoding == GSM7:
         return [2 if char in _EXTENSION else 1 for char in text]
-    return [len(char.encode("utf-16-be")) // 2 for char in text]
+    return [2 if char > "\uffff" else 1 for char in text]  # outside the basic plane: a surrogate pair
 
 
 def _cut(sizes: list[int], encoding: str) -> list[tuple[int, int]]:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import bindparam, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from fair.clock import now
@@ -100,21 +100,31 @@ def apply_receipts(session: Session) -> list[int]:
         select(OutboxMessage).where(OutboxMessage.channel == CHANNEL,
                                     OutboxMessage.provider_message_id.in_({r.provider_message_id for r in waiting}))
     ).scalars()}
-    changed: list[int] = []
+    changed: dict[int, dict[str, Any]] = {}
+    applied: list[int] = []
     for receipt in waiting:
         row = rows.get(receipt.provider_message_id)
         if row is None:
             continue
-        receipt.applied_at = at
-        if row.delivery in FINAL or (receipt.delivery not in FINAL and row.delivery not in (None, "sent")):
+        applied.append(receipt.id)
+        current = changed.get(row.id, {}).get("delivery", row.delivery)
+        if current in FINAL or (receipt.delivery not in FINAL and current not in (None, "sent")):
             continue  # a final status stays; an intermediate one only replaces "sent"
-        row.delivery = receipt.delivery
-        row.delivery_error = receipt.error
-        if receipt.delivery == "delivered":
-            row.delivered_at = receipt.at
-        changed.append(row.id)
+        changed[row.id] = {"row_id": row.id, "delivery": receipt.delivery, "delivery_error": receipt.error,
+                           "delivered_at": receipt.at if receipt.delivery == "delivered" else None}
+    # One executemany each, not an UPDATE per object: a batch of 200 texts brings 200 receipts.
+    outbox_table, receipt_table = OutboxMessage.__table__, SmsReceipt.__table__
+    if changed:
+        session.execute(update(outbox_table).where(outbox_table.c.id == bindparam("row_id")).values(
+            delivery=bindparam("delivery"), delivery_error=bindparam("delivery_error"),
+            delivered_at=bindparam("delivered_at")), list(changed.values()))
+    if applied:
+        session.execute(update(receipt_table).where(receipt_table.c.id.in_(applied)).values(applied_at=at))
     session.execute(delete(SmsReceipt).where(SmsReceipt.applied_at.is_(None), SmsReceipt.at < at - UNMATCHED_KEPT))
-    return changed
+    for row in rows.values():
+        if row.id in changed:
+            session.expire(row, ["delivery", "delivery_error", "delivered_at"])
+    return list(changed)
 
 
 # ---------------------------------------------------------------- messages that cannot be delivered

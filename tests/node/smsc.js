@@ -12,6 +12,7 @@
 //
 // The HTTP control port (JSON):
 //   GET  /messages      every complete message received: {to, from, text, data_coding, segments, ids}
+//   GET  /count         how many: {messages, waiting (receipts not handed over yet)}
 //   POST /reset         forget messages and modes
 //   POST /mode          {throttle: n}        the next n submit_sm are answered ESME_RTHROTTLED
 //                       {refuse_bind: true}  binds are answered ESME_RBINDFAIL
@@ -150,6 +151,7 @@ const control = http.createServer((request, response) => {
   request.on("end", () => {
     const answer = (value) => { response.setHeader("content-type", "application/json"); response.end(JSON.stringify(value)); };
     if (request.method === "GET" && request.url === "/messages") return answer(messages);
+    if (request.method === "GET" && request.url === "/count") return answer({ messages: messages.length, waiting: waiting.length });
     if (request.method === "POST" && request.url === "/reset") { reset(); return up(() => answer({ ok: true })); }
     if (request.method === "POST" && request.url === "/mode") {
       const change = body ? JSON.parse(body) : {};
