@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from fair.clock import now
 from fair.mail.models import OutboxMessage, OutboxStatus
-from fair.mail.outbox import Channel, _by_key, queue_mail, register_channel
+from fair.mail.outbox import Channel, PermanentFailure, _by_key, queue_mail, register_channel
 from fair.mail.render import keep_for_viewer
 from fair.sms import encoding, receipts
 from fair.sms.http import HttpSender
@@ -158,7 +158,19 @@ def sender_for(session: Session):
         return SmppSender(session, url)
     if url.startswith(("https://", "http://")):
         return HttpSender(session, url)
+    if current_app.config.get("ENV_NAME") == "production":
+        return NoTransport()
     return ViewerSender(session)
+
+
+class NoTransport:
+    """Production without SMS_URL: each text fails for good at once, so its fallback (mail) applies."""
+
+    def send(self, row: OutboxMessage) -> None:
+        raise PermanentFailure("no SMS transport: SMS_URL is not set")
+
+    def close(self) -> None:
+        pass
 
 
 register_channel(Channel(CHANNEL, render_sms, sender_for, after_batch=receipts.after_batch))
