@@ -188,3 +188,27 @@ def test_without_sms_url_the_text_is_kept_for_the_dev_viewer(app, session):
     [kept] = session.execute(select(DevMail)).scalars().all()
     assert (kept.to_address, kept.subject, kept.text_body.strip()) == (
         NUMBER, "[SMS · 1 segment(s) · UCS-2] Bienvenue ✓", "Bienvenue ✓")
+
+
+def test_in_production_without_sms_url_a_text_goes_by_mail_instead(app, session, smtp):
+    app.config.update(SMS_URL="", ENV_NAME="production")
+    row = _queue(session, "Votre code : 123456", fallback_email="sam@example.org")
+    run_jobs(app)
+    run_jobs(app)
+    assert "SMS_URL is not set" in _row(session, row.id).last_error
+    assert [m["To"] for m in smtp.messages] == ["sam@example.org"]
+
+
+def test_the_advisers_include_says_what_became_of_each_text(app, session, factory):
+    from flask import render_template_string
+
+    person = factory.user()
+    sent = _queue(session, "Premier", key="s1", user_id=person.id)
+    failed = _queue(session, "Second", key="s2", user_id=person.id)
+    sent.status, sent.delivery = OutboxStatus.sent, "delivered"
+    failed.status, failed.delivery, failed.delivery_error = OutboxStatus.sent, "expired", "EXPIRED err:001"
+    session.commit()
+    with app.test_request_context(headers={"Accept-Language": "fr"}):
+        html = render_template_string('{% include "sms/_delivery_summary.html" %}',
+                                      sms_statuses=delivery_summary(session, person.id), timezone="Europe/Paris")
+    assert "Remis" in html and "Non remis (téléphone injoignable)" in html and "EXPIRED err:001" in html
