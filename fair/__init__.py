@@ -39,6 +39,8 @@ from fair.privacy.views import bp as privacy_bp
 from fair.public.views import bp as public_bp
 from fair.reports import files as report_files  # noqa: F401  (registers the report's export kinds)
 from fair.selfservice.views import bp as selfservice_bp
+from fair.sms import outbox as _sms_channel  # noqa: F401  (registers the outbox's "sms" channel)
+from fair.sms.views import bp as sms_bp
 from fair.sockets import socketio_manager
 from fair.surveys.views import bp as surveys_bp
 from fair.teams.views import bp as teams_bp
@@ -48,13 +50,14 @@ from fair.webinars import sockets as webinar_sockets
 from fair.webinars.views import bp as webinars_bp
 
 # Every domain package that carries its own translation catalogue.
-TRANSLATION_DIRS = ["translations", "accounts/translations", "fairs/translations",
-                    "companies/translations", "public/translations", "mail/translations", "calendar/translations",
+TRANSLATION_DIRS = ["translations", "accounts/translations", "fairs/translations", "companies/translations",
+                    "public/translations", "mail/translations", "calendar/translations",
                     "candidates/translations", "jobdating/translations", "live/translations",
-                    "video/translations", "webinars/translations", "ops/translations",
-                    "admin/translations", "teams/translations", "privacy/translations",
-                    "pipeline/translations", "checkin/translations", "surveys/translations",
-                    "health/translations", "outcomes/translations", "exports/translations", "selfservice/translations"]
+                    "video/translations", "webinars/translations", "ops/translations", "admin/translations",
+                    "teams/translations", "privacy/translations", "pipeline/translations",
+                    "checkin/translations", "surveys/translations", "health/translations",
+                    "outcomes/translations", "exports/translations", "selfservice/translations",
+                    "sms/translations"]
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -92,9 +95,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     web.init_app(app)
 
     for blueprint in (public_bp, accounts_bp, fairs_bp, companies_bp, mail_bp, candidates_bp, jobdating_bp,
-                      calendar_bp, live_bp, video_bp, webinars_bp, ops_bp, teams_bp, admin_bp, health_bp, surveys_bp,
-                      checkin_bp, privacy_bp, erasure_bp,
-                      pipeline_bp, exports_bp, outcomes_bp, export_files_bp, selfservice_bp):
+                      calendar_bp, live_bp, video_bp, webinars_bp, ops_bp, teams_bp, admin_bp, health_bp,
+                      surveys_bp, checkin_bp, privacy_bp, erasure_bp, pipeline_bp, exports_bp, outcomes_bp,
+                      export_files_bp, selfservice_bp, sms_bp):
         app.register_blueprint(blueprint)
 
     sockets.register(socketio)  # connect (signed-in users only) and disconnect, shared by all domains

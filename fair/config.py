@@ -36,6 +36,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "REDIS_URL": env.get("REDIS_URL") or "",
         "MAIL_URL": env.get("MAIL_URL") or "",
         "MAIL_FROM": env.get("MAIL_FROM") or "fair <no-reply@fair.localhost>",
+        # Text messages (fair/sms): smpp://id:password@host:port?source=…, an aggregator's https://…, or
+        # unset (development: kept for the dev mail viewer).
+        "SMS_URL": env.get("SMS_URL") or "",
         # A mailbox someone reads, offered as the second way to unsubscribe from bulk mail (List-Unsubscribe).
         "UNSUBSCRIBE_MAILTO": env.get("UNSUBSCRIBE_MAILTO") or "",
         "BASE_URL": (env.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),

@@ -35,6 +35,7 @@ from fair.mail.models import DevMail, MailUnsubscribe, OutboxMessage  # noqa: F4
 from fair.outcomes.models import FollowUp, Outcome, TrainingCohort  # noqa: F401
 from fair.pipeline.models import PipelineEntry, PipelineNote  # noqa: F401
 from fair.privacy.models import DataExport  # noqa: F401
+from fair.sms.models import SmsReceipt  # noqa: F401
 from fair.surveys.models import SurveyResponse  # noqa: F401
 from fair.territory.models import QpvZone  # noqa: F401
 from fair.video.models import CallRoom  # noqa: F401

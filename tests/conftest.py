@@ -13,7 +13,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select, text
 
-from tests.servers import PostgresCluster, SmtpSink, ValkeyProcess
+from tests.servers import PostgresCluster, SmscProcess, SmtpSink, ValkeyProcess
 
 PASSWORD = "correct horse battery staple"
 
@@ -63,6 +63,14 @@ def smtp() -> Iterator[SmtpSink]:
     sink = SmtpSink().start()
     yield sink
     sink.stop()
+
+
+@pytest.fixture(scope="session")
+def smsc() -> Iterator[SmscProcess]:
+    """The SMPP server (tests/node/smsc.js), started once for the whole run; tests reset it."""
+    server = SmscProcess().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -254,6 +254,60 @@ class PostgresCluster:
             shutil.rmtree(self.base, ignore_errors=True)
 
 
+class SmscProcess:
+    """tests/node/smsc.js: an SMPP server (the npm `smpp` package) as the SMSC, on loopback, with its
+    HTTP control port: what it received (decoded as a phone shows it) and modes (throttle, refuse
+    binds, down, receipts' status, receipts held until the next bind)."""
+
+    SYSTEM_ID = "fair"
+    PASSWORD = "secret"
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.control = free_port()
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> "SmscProcess":
+        node = shutil.which("node") or "node"
+        self.proc = subprocess.Popen(
+            [node, str(ROOT / "tests" / "node" / "smsc.js"), "--port", str(self.port), "--control",
+             str(self.control), "--system-id", self.SYSTEM_ID, "--password", self.PASSWORD],
+            cwd=ROOT / "tests" / "node", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        wait_for_port(self.control)
+        return self
+
+    def url(self, password: str | None = None, **options: Any) -> str:
+        query = "&".join(f"{key}={value}" for key, value in {"source": "FAIR", **options}.items())
+        return (f"smpp://{self.SYSTEM_ID}:{password or self.PASSWORD}@127.0.0.1:{self.port}?{query}")
+
+    def _call(self, method: str, path: str, body: dict | None = None) -> Any:
+        import json
+        import urllib.request
+
+        request = urllib.request.Request(f"http://127.0.0.1:{self.control}{path}", method=method,
+                                         data=json.dumps(body).encode() if body is not None else None)
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return json.loads(answer.read() or b"null")
+
+    def messages(self) -> list[dict]:
+        return self._call("GET", "/messages")
+
+    def count(self) -> int:
+        return self._call("GET", "/count")["messages"]
+
+    def mode(self, **changes: Any) -> dict:
+        return self._call("POST", "/mode", changes)
+
+    def reset(self) -> None:
+        self._call("POST", "/reset", {})
+        wait_for_port(self.port)
+
+    def stop(self) -> None:
+        if self.proc:
+            terminate(self.proc)
+
+
 @dataclass
 class SmtpSink:
     """aiosmtpd on loopback keeping every message it receives; `replies` scripts error answers."""

@@ -23,6 +23,7 @@ from fair.outcomes import jobs as outcome_jobs
 from fair.privacy import export as privacy_export
 from fair.privacy import jobs as privacy_jobs
 from fair.redis_conn import redis_for
+from fair.sms import jobs as sms_jobs
 from fair.surveys import jobs as survey_jobs
 
 log = logging.getLogger("workers.schedule")
@@ -40,6 +41,8 @@ class Periodic:
 SCHEDULE: tuple[Periodic, ...] = (
     # Outbox rows a dead worker or a lost enqueue left behind go out again.
     Periodic("outbox-sweep", mail_jobs.sweep_outbox, dt.timedelta(minutes=1)),
+    # SMPP delivery receipts that came after their batch unbound (fair/sms/jobs.py says why a job).
+    Periodic("sms-receipts", sms_jobs.drain_receipts, dt.timedelta(minutes=1)),
     # Reminders Redis lost with its data are planned again from the calendar entries.
     Periodic("reminders-reconcile", calendar_jobs.reconcile_reminders, dt.timedelta(minutes=10)),
     # Booth chats of fairs ended more than LIVE_CHAT_RETENTION_DAYS ago are deleted.

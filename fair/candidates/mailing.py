@@ -10,8 +10,11 @@ from fair.candidates.labels import reason_label, status_label
 from fair.candidates.models import Application, Referral
 from fair.candidates.services import confirmed_referrals_of, referral_token
 from fair.extensions import db
+from fair.mail.models import OutboxMessage
 from fair.mail.outbox import queue_mail
 from fair.mail.render import mail_url
+from fair.sms.numbers import display
+from fair.sms.receipts import on_undeliverable
 
 
 def _queue(**kwargs):
@@ -79,3 +82,20 @@ def referral_confirmation(referral: Referral) -> None:
                  "link": mail_url("candidates.confirm_referral", token=referral_token(referral))},
         key=f"referral-confirm:{referral.id}:{referral.created_at.isoformat()}",
     )
+
+
+@on_undeliverable
+def tell_advisers_sms_undeliverable(session, row: OutboxMessage) -> None:
+    """A text message to a person could not be delivered and they have no mail address: each adviser
+    they agreed to (confirmed referral) gets its text by mail, once (the outbox key), to pass it on."""
+    if row.user_id is None:
+        return
+    for referral in confirmed_referrals_of(row.user_id):
+        adviser = referral.adviser
+        queue_mail(
+            session, to=adviser.email, template="sms_undeliverable_adviser", locale=adviser.locale or "fr",
+            context={"candidate": referral.candidate.full_name, "number": display(row.to_address),
+                     "text": row.text_body,
+                     "link": mail_url("candidates.adviser_referral", referral_id=referral.id)},
+            key=f"sms-undeliverable:{row.id}:{referral.id}", edition_id=row.edition_id,
+        )

@@ -117,6 +117,7 @@ class EditionForm(FlaskForm):
                                                   validators=[MarkedRequired()], default=3,
                                                   render_kw={"min": 1, "max": 20})
     anonymised_applications = BooleanField(_l("Anonymised applications (recruiters see no name before an interview)"))
+    sms_segment_budget = WholeNumberField(_l("Text message budget (segments)"), render_kw={"min": 0})
 
     def __init__(self, *args, timezone: str | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -140,6 +141,7 @@ class EditionForm(FlaskForm):
             default_slot_minutes=self.default_slot_minutes.data,
             max_bookings_per_candidate=self.max_bookings_per_candidate.data,
             anonymised_applications=bool(self.anonymised_applications.data),
+            sms_segment_budget=self.sms_segment_budget.data,
             **{name: getattr(self, name).data for name in DATETIME_FIELDS},
         )
 

@@ -75,6 +75,8 @@ class Edition(Base):
     anonymised_applications: Mapped[bool] = mapped_column(Boolean, default=False)
     # The edition's own purposes of processing, added to the instance's privacy notice.
     privacy_purposes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Text-message segments this edition may send (fair.sms.outbox.queue_sms refuses beyond); None: no limit.
+    sms_segment_budget: Mapped[int | None] = mapped_column(Integer)
     # The edition this one was copied from (a job dating run again every month).
     copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("editions.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

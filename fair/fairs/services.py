@@ -119,8 +119,10 @@ class EditionData:
     default_slot_minutes: int | None = 20
     max_bookings_per_candidate: int | None = 3
     anonymised_applications: bool = False
+    sms_segment_budget: int | None = None
 
 
+SMS_BUDGET_MAX = 10_000_000
 DATETIME_FIELDS = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
 
 
@@ -298,6 +300,10 @@ def edition_errors(data: EditionData, edition_id: int | None = None) -> tuple[di
     values["max_bookings_per_candidate"] = data.max_bookings_per_candidate
 
     values["anonymised_applications"] = bool(data.anonymised_applications)
+    if data.sms_segment_budget is not None and not 0 <= data.sms_segment_budget <= SMS_BUDGET_MAX:
+        add("sms_segment_budget", _("The text message budget must be between 0 and %(high)d segments.",
+                                    high=SMS_BUDGET_MAX))
+    values["sms_segment_budget"] = data.sms_segment_budget
     return errors, values
 
 
@@ -346,6 +352,7 @@ def edition_form_data(edition: Edition) -> EditionData:
         default_slot_minutes=edition.default_slot_minutes,
         max_bookings_per_candidate=edition.max_bookings_per_candidate,
         anonymised_applications=edition.anonymised_applications,
+        sms_segment_budget=edition.sms_segment_budget,
         **{name: utc_to_local(getattr(edition, name), edition.timezone) for name in DATETIME_FIELDS},
     )
 

@@ -48,6 +48,7 @@ from fair.fairs.models import BulkStatus, EditionOrganiser, EditionStatus, Invit
 from fair.forms import ConfirmForm, form_status, select_choices
 from fair.mail.models import OutboxMessage, OutboxStatus
 from fair.mail.outbox import failed_for_edition
+from fair.sms.outbox import segments_used
 from fair.sockets import emit_from_worker
 from fair.teams.services import pending_join_request, same_address
 from fair.webinars.services import copy_webinars
@@ -185,6 +186,7 @@ def _edition_page(edition, co_organiser_form: CoOrganiserForm | None = None, sta
         contract_label=contract_label,
         transitions=[(s, STATUS_ACTION_LABELS[s]) for s in services.allowed_statuses(edition)],
         status_form=StatusForm(),
+        sms_segments_used=segments_used(db.session, edition.id),
         publishing_problems=services.publishing_problems(edition)
         if edition.status == EditionStatus.draft else [],
         co_organisers=services.edition_co_organisers(edition.id),

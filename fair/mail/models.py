@@ -62,6 +62,21 @@ class OutboxMessage(Base):
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     # When retention emptied the bodies (and their live links) of a sent message.
     purged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # Not claimable before this instant (an SMS held through quiet hours): claim and the sweeper wait.
+    not_before: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # Channels that hear back from the network (SMS, fair/sms): the provider's id of the message,
+    # what its delivery receipt said (sent → delivered / failed / expired…), when and why.
+    provider_message_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    delivery: Mapped[str | None] = mapped_column(String(20))
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    delivery_error: Mapped[str | None] = mapped_column(Text)
+    # SMS only: its size as counted at queue time (fair.sms.encoding), whom it is for, where its text
+    # goes by mail if it cannot be delivered, and when that fallback was done (once).
+    segments: Mapped[int | None] = mapped_column(Integer)
+    encoding: Mapped[str | None] = mapped_column(String(8))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    fallback_email: Mapped[str | None] = mapped_column(String(254))
+    undeliverable_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
 class DevMail(Base):

@@ -47,7 +47,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from fair.clock import now
 from fair.db import utcnow
 from fair.extensions import db
-from fair.jobs import JobCall, after_commit_batch, enqueue_call, submit
+from fair.jobs import JobCall, after_commit_batch, enqueue_call, submit, submit_after_commit
 from fair.mail import jobs, unsubscribe
 from fair.mail.mime import calendar_message
 from fair.mail.models import CLAIMABLE_STATUSES, OutboxMessage, OutboxStatus
@@ -72,18 +72,24 @@ SMTP_POLICY = email.policy.default.clone(linesep="\r\n")
 
 def queue_mail(session: Session, *, to: str, template: str, locale: str, context: dict[str, Any], key: str,
                calendar: tuple[str, bytes] | None = None, edition_id: int | None = None,
-               channel: str = "mail") -> OutboxMessage:
+               channel: str = "mail", not_before: dt.datetime | None = None,
+               extra: dict[str, Any] | None = None,
+               rendered: tuple[str, str, str | None] | None = None) -> OutboxMessage:
     """Render `template` for `channel` (mail: `templates/mail/<template>.*`) in `locale` now and write
     one outbox row in `session`.
 
     No commit: the caller's transaction decides. The send job is enqueued after that commit. An
     existing `key` returns the existing row and queues nothing more. `calendar=(method, ics)` makes
     an invitation / cancellation mail (text/calendar part plus an .ics attachment).
+
+    `not_before`: the row is not sent before that instant (claim and the sweeper wait; its send
+    job is enqueued for that time). `extra`: channel columns of the row (fair.sms: segments…).
+    `rendered`: (subject, text, html) already rendered by the caller (fair.sms counts segments first).
     """
     existing = _by_key(session, key)
     if existing is not None:
         return existing
-    subject, text, html = CHANNELS[channel].render(template, locale, context)
+    subject, text, html = rendered or CHANNELS[channel].render(template, locale, context)
     stamp = now()
     values = dict(
         idempotency_key=key, channel=channel, to_address=to, template=template, locale=locale or "fr",
@@ -92,7 +98,8 @@ def queue_mail(session: Session, *, to: str, template: str, locale: str, context
         calendar_ics=calendar[1] if calendar else None,
         message_id=make_msgid(domain=_message_id_domain()),
         edition_id=edition_id, status=OutboxStatus.queued, attempts=0,
-        created_at=stamp, updated_at=stamp,
+        created_at=stamp, updated_at=stamp, not_before=not_before,
+        **(extra or {}),
     )
     # ON CONFLICT DO NOTHING rather than a savepoint: a concurrent transaction that queued the same
     # key wins without breaking this one (and pysqlite's savepoints would end the outer transaction).
@@ -104,7 +111,10 @@ def queue_mail(session: Session, *, to: str, template: str, locale: str, context
         raise RuntimeError(f"outbox row {key!r} vanished")
     if result.rowcount != 1:
         return row
-    _send_after_commit(session, row.id)
+    if not_before is not None and not_before > stamp:
+        submit_after_commit(session, replace(jobs.send_messages.call([row.id], at=not_before), queue="mail"))
+    else:
+        _send_after_commit(session, row.id)
     return row
 
 
@@ -170,8 +180,9 @@ def lease() -> dt.timedelta:
 def claim(session: Session, ids: Iterable[int], at: dt.datetime | None = None) -> tuple[str, list[OutboxMessage]]:
     """Take the rows that may be sent now, in one conditional UPDATE, and commit the claim.
 
-    A row already taken (sending, sent, failed_permanent) or a temporary failure whose retry time
-    has not come is left alone: that is what makes a duplicate job harmless.
+    A row already taken (sending, sent, failed_permanent), a temporary failure whose retry time
+    has not come, or a row held until `not_before` is left alone: that is what makes a duplicate
+    job harmless.
     """
     at = at or now()
     token = uuid.uuid4().hex
@@ -182,6 +193,7 @@ def claim(session: Session, ids: Iterable[int], at: dt.datetime | None = None) -
         update(OutboxMessage)
         .where(
             OutboxMessage.id.in_(ids),
+            or_(OutboxMessage.not_before.is_(None), OutboxMessage.not_before <= at),
             or_(
                 OutboxMessage.status == OutboxStatus.queued,
                 and_(OutboxMessage.status == OutboxStatus.failed_temporary,
@@ -240,7 +252,12 @@ def _calendar_message(row: OutboxMessage) -> EmailMessage:
 
 class Sender(Protocol):
     """Sends the rows of one batch over one connection; raises PermanentFailure, TemporaryFailure or
-    ConnectionFailure (the rest of the batch waits) for a row that did not go."""
+    ConnectionFailure (the rest of the batch waits) for a row that did not go.
+
+    A sender that keeps several messages in flight (SMPP's window) also has
+    `settled(wait: bool) -> list[(row, exception or None)]`: the rows whose answer has come (all
+    of them with `wait`); `send` returning then only means "submitted". A sender may set the row's
+    `provider_message_id` and `delivery` (with `set_committed_value`): they are recorded with it."""
 
     def send(self, row: OutboxMessage) -> None: ...
 
@@ -256,6 +273,9 @@ class Channel:
     name: str
     render: Callable[[str, str, dict[str, Any]], tuple[str, str, str | None]]  # → subject, text, html
     sender: Callable[[Session], Sender]  # opened once per batch
+    # Run after a batch's outcomes are committed, with the ids of this channel's rows in it
+    # (fair.sms: receipts that came in, the fallback of rows that failed for good).
+    after_batch: Callable[[Session, list[int]], Any] | None = None
 
 
 CHANNELS: dict[str, Channel] = {}
@@ -404,6 +424,7 @@ def send_batch(session: Session, ids: Sequence[int]) -> dict[str, int]:
     for row in rows:
         by_channel[row.channel].append(row)
     retries: dict[int, list[int]] = defaultdict(list)
+    touched: dict[str, list[int]] = {}
     sent: list[OutboxMessage] = []
     unrecorded = 0
     pending = {row.id for row in rows}  # claimed, not yet tried
@@ -418,6 +439,27 @@ def send_batch(session: Session, ids: Sequence[int]) -> dict[str, int]:
                     counts["failed_permanent"] += 1
                 continue
             sender = channel.sender(session)
+            settled = getattr(sender, "settled", None)  # a sender with messages in flight
+            if channel.after_batch is not None:
+                touched[name] = [row.id for row in group]
+
+            def record(results: list[tuple[OutboxMessage, Exception | None]]) -> None:
+                nonlocal unrecorded
+                for done, error in results:
+                    if error is None:
+                        sent.append(done)
+                        counts["sent"] += 1
+                    elif isinstance(error, PermanentFailure):
+                        _record_permanent(session, done, token, str(error))
+                        counts["failed_permanent"] += 1
+                    else:
+                        _record_failure(session, done, token, str(error), retries, counts)
+                    unrecorded += 1
+                if unrecorded >= COMMIT_EVERY:
+                    _record_sent(session, sent, token)
+                    session.commit()
+                    unrecorded = 0
+
             try:
                 for index, row in enumerate(group):
                     if now() - renewed_at >= held_for / 4:
@@ -429,21 +471,16 @@ def send_batch(session: Session, ids: Sequence[int]) -> dict[str, int]:
                     except ConnectionFailure as exc:
                         for waiting in group[index:]:
                             pending.discard(waiting.id)
-                            _record_failure(session, waiting, token, str(exc), retries, counts)
+                        record((settled(True) if settled else [])
+                               + [(waiting, exc) for waiting in group[index:]])
                         break
-                    except PermanentFailure as exc:
-                        _record_permanent(session, row, token, str(exc))
-                        counts["failed_permanent"] += 1
-                    except TemporaryFailure as exc:
-                        _record_failure(session, row, token, str(exc), retries, counts)
+                    except (PermanentFailure, TemporaryFailure) as exc:
+                        record([(row, exc)])
                     else:
-                        sent.append(row)
-                        counts["sent"] += 1
-                    unrecorded += 1
-                    if unrecorded >= COMMIT_EVERY:
-                        _record_sent(session, sent, token)
-                        session.commit()
-                        unrecorded = 0
+                        record(settled(False) if settled else [(row, None)])
+                else:
+                    if settled:
+                        record(settled(True))
             finally:
                 sender.close()
     except LeaseLost:
@@ -451,6 +488,8 @@ def send_batch(session: Session, ids: Sequence[int]) -> dict[str, int]:
     finally:
         _record_sent(session, sent, token)
         session.commit()
+    for name, touched_ids in touched.items():
+        CHANNELS[name].after_batch(session, touched_ids)  # type: ignore[misc]
     for delay, delayed in retries.items():
         enqueue_call(replace(jobs.send_messages.call(delayed, at=utcnow() + dt.timedelta(seconds=delay)), queue="mail"),
                      current_app.config["REDIS_URL"])
@@ -498,8 +537,9 @@ def _record_sent(session: Session, rows: list[OutboxMessage], token: str) -> Non
     common = {"status": OutboxStatus.sent.value, "sent_at": at, "updated_at": at, "last_error": None,
               "next_attempt_at": None, "claim_token": None, "claimed_until": None}
     statement = (update(table).where(table.c.id == bindparam("row_id"), table.c.claim_token == token)
-                 .values(**common))
-    session.execute(statement, [{"row_id": row.id} for row in rows])
+                 .values(**common, provider_message_id=bindparam("provider_id"), delivery=bindparam("row_delivery")))
+    session.execute(statement, [{"row_id": row.id, "provider_id": row.provider_message_id,
+                                 "row_delivery": row.delivery} for row in rows])
     secret = [row.id for row in rows if row.template in SECRET_TEMPLATES]
     if secret:
         session.execute(update(table).where(table.c.id.in_(secret)).values(text_body=ERASED, html_body=None))
@@ -567,6 +607,8 @@ def sweep(session: Session) -> list[int]:
         log.warning("outbox: %d message(s) left in sending by a dead worker are queued again", len(stale))
     forgotten = session.execute(
         select(OutboxMessage.id).where(
+            # a row held until `not_before` has its own send job then: it is forgotten only past that
+            or_(OutboxMessage.not_before.is_(None), OutboxMessage.not_before < at - QUEUED_GRACE),
             or_(and_(OutboxMessage.status == OutboxStatus.queued, OutboxMessage.updated_at < at - QUEUED_GRACE),
                 and_(OutboxMessage.status == OutboxStatus.failed_temporary,
                      OutboxMessage.next_attempt_at < at - QUEUED_GRACE))
@@ -584,12 +626,17 @@ def sweep(session: Session) -> list[int]:
     return ids
 
 
+FAILED_DELIVERIES = ("failed", "expired", "rejected", "undeliverable", "deleted")
+
+
 def failed_for_edition(session: Session, edition_id: int) -> list[OutboxMessage]:
-    """Mail of an edition that will not arrive, or not yet: what its organiser should look at."""
+    """Messages of an edition that will not arrive, or not yet: what its organiser should look at
+    (refused or retried by the server, or sent and reported undelivered by the network)."""
     return list(session.execute(
         select(OutboxMessage).where(
             OutboxMessage.edition_id == edition_id,
-            OutboxMessage.status.in_([OutboxStatus.failed_permanent, OutboxStatus.failed_temporary]),
+            or_(OutboxMessage.status.in_([OutboxStatus.failed_permanent, OutboxStatus.failed_temporary]),
+                OutboxMessage.delivery.in_(FAILED_DELIVERIES)),
         ).order_by(OutboxMessage.updated_at.desc(), OutboxMessage.id.desc())
     ).scalars().all())
 

@@ -337,12 +337,14 @@ def _scrub_mail_and_calendars(session: Session, user_id: int, email: str, name: 
     """Mail to the person: what was not sent yet goes, what was sent keeps its subject (without them) and
     loses its bodies, calendar and address. Mails and calendar entries of other people that quote their
     name or address say "Deleted account" instead, in the reader's language."""
+    # Mail to their address, and text messages (fair/sms) to their number, which name them by user_id.
+    theirs = or_(func.lower(OutboxMessage.to_address) == _lower(email), OutboxMessage.user_id == user_id)
     counts = {"mail_deleted": session.execute(delete(OutboxMessage).where(
-        func.lower(OutboxMessage.to_address) == _lower(email), OutboxMessage.status.in_(CLAIMABLE_STATUSES)
+        theirs, OutboxMessage.status.in_(CLAIMABLE_STATUSES)
     ).execution_options(synchronize_session=False)).rowcount}
-    counts["mail_emptied"] = session.execute(update(OutboxMessage).where(
-        func.lower(OutboxMessage.to_address) == _lower(email)).values(
+    counts["mail_emptied"] = session.execute(update(OutboxMessage).where(theirs).values(
         to_address=_tombstone_address(), text_body="", html_body=None, calendar_ics=None, last_error=None,
+        fallback_email=None, delivery_error=None,
         purged_at=clock.now()).execution_options(synchronize_session=False)).rowcount
     counts["dev_mail_deleted"] = session.execute(delete(DevMail).where(
         func.lower(DevMail.to_address) == _lower(email)).execution_options(synchronize_session=False)).rowcount

@@ -43,6 +43,13 @@ EXCLUDED: dict[tuple[str, str], object] = {
                                                "as on the account page"),
     ("audit_log", "object_label"): _l("may name other people"),
     ("audit_log", "details"): _l("may hold other people's data"),
+    ("outbox_messages", "idempotency_key"): _l("internal to sending messages"),
+    ("outbox_messages", "message_id"): _l("internal to sending messages"),
+    ("outbox_messages", "claimed_until"): _l("internal to sending messages"),
+    ("outbox_messages", "provider_message_id"): _l("internal to sending messages"),
+    ("outbox_messages", "html_body"): _l("a text message has no HTML"),
+    ("outbox_messages", "calendar_method"): _l("a text message has no calendar part"),
+    ("outbox_messages", "calendar_ics"): _l("a text message has no calendar part"),
 }
 
 # (table, column) → the user column that must name the person for the value to be exported.
@@ -78,6 +85,7 @@ TABLES: dict[str, object] = {
     "candidate_cv_accesses": _l("Each time a recruiter opened or downloaded one of your CVs."),
     "candidate_profiles": _l("Your candidate profile."),
     "outcomes": _l("What became of you after a fair: a job or a training, with its contract."),
+    "outbox_messages": _l("The text messages (SMS) sent to your mobile number, and what became of each."),
     "outcome_follow_ups": _l("The follow-up questions after a hire, and the answers given."),
     "training_cohorts": _l("Training groups you created."),
     "consent_records": _l("Each consent you gave or withdrew, with its exact text."),
@@ -308,6 +316,23 @@ FIELDS: dict[str, object] = {
     "closes_at": _l("When the call closes"),
     "phone_requested_at": _l("When a phone call was asked for"),
     "phone_since": _l("Since when the call goes by phone"),
+    "channel": _l("How it was sent (sms)"),
+    "to_address": _l("Number it was sent to"),
+    "template": _l("Which message it is"),
+    "subject": _l("Subject (none for a text message)"),
+    "text_body": _l("Text of the message"),
+    "attempts": _l("Number of attempts to send it"),
+    "last_error": _l("Why the last attempt failed, if it did"),
+    "next_attempt_at": _l("When it will be tried again"),
+    "purged_at": _l("When its text was erased"),
+    "not_before": _l("Held until (no text messages at night)"),
+    "delivery": _l("What the network said: sent, delivered, failed…"),
+    "delivered_at": _l("When it reached the phone"),
+    "delivery_error": _l("Why it was not delivered, if it was not"),
+    "segments": _l("Number of text messages it took"),
+    "encoding": _l("Alphabet it was sent in (gsm7 or ucs2)"),
+    "fallback_email": _l("Address its text goes to by mail if it cannot be delivered"),
+    "undeliverable_at": _l("When it was found it could not be delivered"),
 }
 
 # Where one table uses a common name in its own sense.
