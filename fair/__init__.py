@@ -35,6 +35,7 @@ from fair.privacy.erasure_views import bp as erasure_bp
 from fair.privacy.export_views import bp as exports_bp
 from fair.privacy.views import bp as privacy_bp
 from fair.public.views import bp as public_bp
+from fair.reports.views import bp as reports_bp
 from fair.sockets import socketio_manager
 from fair.surveys.views import bp as surveys_bp
 from fair.teams.views import bp as teams_bp
@@ -50,7 +51,7 @@ TRANSLATION_DIRS = ["translations", "accounts/translations", "fairs/translations
                     "video/translations", "webinars/translations", "ops/translations",
                     "admin/translations", "teams/translations", "privacy/translations",
                     "pipeline/translations", "checkin/translations", "surveys/translations",
-                    "health/translations"]
+                    "health/translations", "reports/translations"]
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -90,7 +91,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     for blueprint in (public_bp, accounts_bp, fairs_bp, companies_bp, mail_bp, candidates_bp, jobdating_bp,
                       calendar_bp, live_bp, video_bp, webinars_bp, ops_bp, teams_bp, admin_bp, health_bp, surveys_bp,
                       checkin_bp, privacy_bp, erasure_bp,
-                      pipeline_bp, exports_bp):
+                      pipeline_bp, exports_bp, reports_bp):
         app.register_blueprint(blueprint)
 
     sockets.register(socketio)  # connect (signed-in users only) and disconnect, shared by all domains
