@@ -66,9 +66,9 @@ WEEKS_PER_MONTH = 52 / 12
 STAGE_LABELS = {
     "registered": _l("Registered"),
     "applied": _l("Applied"),
-    "shortlisted": _l("Shortlisted"),
+    "shortlisted": _l("Shortlisted or invited"),
     "interviewed": _l("Interviewed"),
-    "hired": _l("Hired"),
+    "hired": _l("Hired or in training"),
     "in_job_6m": _l("In a job at 6 months"),
 }
 PUBLIC_LABELS = {
@@ -234,12 +234,12 @@ def _funnel_blocks(fig: Figures, key: str) -> list:
                 last=stages[-1], n2=count(fig.total[-1]))
     blocks: list = [Chart(f"{key}funnel-chart", funnel.title, summary, funnel, kind="funnel")]
     header = [_("Public"), *stages]
-    public_rows = [_row(_("Everyone"), fig.total),
+    public_rows = [_row(_("All people"), fig.total),
                    _row(_("Of whom agreed to count in the publics"), fig.consenting)]
     public_rows += [_row(str(PUBLIC_LABELS[p]), fig.by_public[p]) for p in PUBLICS]
     publics = Table(f"{key}publics", _("By priority public"), header, public_rows, note=_(
         "A person counts in every public they belong to, and only while their consent to the statistics "
-        "is in force; the others count in “Everyone” only."))
+        "is in force; the others count in “All people” only."))
     hired = fig.stages.index("hired") + 1
     share_rows = [[str(PUBLIC_LABELS[p]), share(fig.by_public[p][hired - 1], fig.consenting[hired - 1])]
                   for p in PUBLICS]
@@ -319,8 +319,7 @@ def _contracts(session: Session, conditions: list, key: str = "") -> list:
                   [_("Contract"), _("People hired"), _("In a job at 6 months"), _("Under a social clause")],
                   [[str(label), *[count(v) for v in rows.get(contract, (0, 0, 0))]]
                    for contract, label in CONTRACT_LABELS.items()])
-    return [table, Chart(f"{key}contracts-chart", table.title,
-                         _("People hired from this fair, by type of contract."), table)]
+    return [Chart(f"{key}contracts-chart", table.title, _("People hired, by type of contract."), table)]
 
 
 def social_clause_hours(weekly_hours: float | None, starts_on: dt.date, left_after_months: int | None,
@@ -403,7 +402,7 @@ def _first_answer(session: Session, f: Filter) -> Table:
     shown = count(answered)
     median = None if answered == 0 else SUPPRESSED if shown is SUPPRESSED else median_of(histogram)
     return Table("first-answer", _("Days from an application to a first answer"), [_("Applications"), _("Value")], [
-        [_("Answered"), shown],
+        [_("With an answer"), shown],
         [_("Median days to the first answer"), median],
         [_("Still waiting for an answer"), count(session.execute(waiting).scalar_one())],
     ], note=_("A first answer is the recruiter's first move on the application: shortlisted, invited or "
@@ -429,16 +428,24 @@ def median_of(histogram: list[tuple[int, int]]) -> float:
 
 def _people_detail(session: Session, f: Filter, on: dt.date) -> Iterator[list[Cell]]:
     """One row per person: a number of the report (no name, no id), furthest stage, publics, gender, age."""
-    stages = _stages(f)
-    publics = publics_of(session, select(stages.c.candidate_id), on)
-    result = session.execute(select(stages.c.candidate_id, stages.c.level).order_by(stages.c.candidate_id)
-                             .execution_options(yield_per=1000))
-    for number, (candidate_id, level) in enumerate(result, start=1):
-        person = publics.get(candidate_id)
-        yield [number, str(STAGE_LABELS[STAGES[level - 1]]),
-               ", ".join(str(PUBLIC_LABELS[p]) for p in PUBLICS if person and p in person.situations),
-               str(GENDER_LABELS[person.gender]) if person and person.gender else "",
-               str(AGE_LABELS[person.age_band]) if person and person.age_band else ""]
+    # Words are fixed now, in the report's language: the rows are read later, by a file writer.
+    stage_words = [str(STAGE_LABELS[s]) for s in STAGES]
+    public_words = {p: str(PUBLIC_LABELS[p]) for p in PUBLICS}
+    gender_words = {g: str(label) for g, label in GENDER_LABELS.items()}
+    age_words = {a: str(label) for a, label in AGE_LABELS.items()}
+
+    def rows() -> Iterator[list[Cell]]:
+        stages = _stages(f)
+        publics = publics_of(session, select(stages.c.candidate_id), on)
+        result = session.execute(select(stages.c.candidate_id, stages.c.level).order_by(stages.c.candidate_id)
+                                 .execution_options(yield_per=1000))
+        for number, (candidate_id, level) in enumerate(result, start=1):
+            person = publics.get(candidate_id)
+            yield [number, stage_words[level - 1],
+                   ", ".join(public_words[p] for p in PUBLICS if person and p in person.situations),
+                   gender_words.get(person.gender, "") if person and person.gender else "",
+                   age_words.get(person.age_band, "") if person and person.age_band else ""]
+    return rows()
 
 
 def _applications_detail(session: Session, f: Filter) -> Iterator[list[Cell]]:

@@ -24,10 +24,10 @@ def test_edition_figures_equal_the_hand_count(session, world):
     # Everyone: 5 hired + 3 interviewed + 5 shortlisted + 6 applied + 5 no-shows + 1 walk-in = 25
     # registered; all but the walk-in applied or went further (24); 5 + 3 + 5 + 5 no-shows holding a
     # booking = 18 shortlisted; 8 interviewed; 5 hired; 4 still in the job at six months: "< 5".
-    assert table(report, "funnel") == [["Registered", "25"], ["Applied", "24"], ["Shortlisted", "18"],
-                                       ["Interviewed", "8"], ["Hired", "5"], ["In a job at 6 months", S]]
+    assert table(report, "funnel") == [["Registered", "25"], ["Applied", "24"], ["Shortlisted or invited", "18"],
+                                       ["Interviewed", "8"], ["Hired or in training", "5"], ["In a job at 6 months", S]]
     publics = {row[0]: row[1:] for row in table(report, "publics")}
-    assert publics["Everyone"] == ["25", "24", "18", "8", "5", S]
+    assert publics["All people"] == ["25", "24", "18", "8", "5", S]
     # 25 minus 5 no-shows and 1 walk-in without a profile, minus the one who withdrew: 18.
     assert publics["Of whom agreed to count in the publics"] == ["18", "18", "13", "8", "5", S]
     assert publics["Residents of a priority neighbourhood (QPV)"] == ["5", "5", "5", "5", "5", S]
@@ -66,7 +66,7 @@ def test_edition_figures_equal_the_hand_count(session, world):
     assert table(report, "no-shows") == [["Attended", "8"], ["Did not come", "5"],
                                          ["Attendance not recorded", "0"], ["No-show rate (%)", "38.5"]]
     # Answered: 5 after 1 day, 3 after 2, 5 after 4 → the 7th of 13 is 2; six still waiting.
-    assert table(report, "first-answer") == [["Answered", "13"], ["Median days to the first answer", "2.0"],
+    assert table(report, "first-answer") == [["With an answer", "13"], ["Median days to the first answer", "2.0"],
                                              ["Still waiting for an answer", "6"]]
 
 
@@ -89,19 +89,20 @@ def test_company_sees_its_own_and_partner_only_consenting(session, world):
                               "locale": "en"})
     # Company B met only the three interviewed people: nothing of A's candidates shows.
     assert table(company, "company-people") == [["Met (applied or booked an interview)", S], ["Interviewed", S],
-                                                ["Hired", "0"], ["In a job at 6 months", "0"]]
+                                                ["Hired or in training", "0"], ["In a job at 6 months", "0"]]
     company_a = build(session, {"kind": "company", "company_id": world.company_a.id,
                                 "edition_id": world.edition.id, "locale": "en"})
     # A: 5 hired + 5 shortlisted + 6 applied + 5 no-shows met; 10 interviewed? no: 5 attended.
     assert table(company_a, "company-people")[:3] == [["Met (applied or booked an interview)", "21"],
-                                                      ["Interviewed", "5"], ["Hired", "5"]]
+                                                      ["Interviewed", "5"], ["Hired or in training", "5"]]
     publics = {row[0]: row[1:] for row in table(company_a, "company-publics")}
     # Of the 15 met who agreed to count (5 + 5 + 5), 5 live in a QPV: 33.3 %; all 5 hires do.
     assert publics["Residents of a priority neighbourhood (QPV)"] == ["5", "33.3", "5", "100.0", "5", "100.0"]
 
     partner = build(session, {"kind": "partner", "partner_id": world.partner.id, "locale": "en"})
-    assert table(partner, "funnel") == [["Registered", "5"], ["Applied", "5"], ["Shortlisted", "5"],
-                                        ["Interviewed", "5"], ["Hired", "5"], ["In a job at 6 months", S]]
+    assert table(partner, "funnel") == [["Registered", "5"], ["Applied", "5"], ["Shortlisted or invited", "5"],
+                                        ["Interviewed", "5"], ["Hired or in training", "5"],
+                                        ["In a job at 6 months", S]]
     assert table(partner, "partner-editions") == [["Forum emploi Roubaix", str(dt.date(2026, 3, 12)),
                                                    "5", "5", "5", "5", "5", S]]
 

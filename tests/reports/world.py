@@ -39,8 +39,14 @@ def build_world(factory, session) -> ReportWorld:
     from fair.accounts import consent
     from fair.accounts.consent import ConsentPurpose
     from fair.accounts.models import PartnerType
-    from fair.candidates.models import Application, ApplicationStatus, CandidateProfile, Gender, Referral, \
-        ReferralStatus
+    from fair.candidates.models import (
+        Application,
+        ApplicationStatus,
+        CandidateProfile,
+        Gender,
+        Referral,
+        ReferralStatus,
+    )
     from fair.checkin.models import CheckIn
     from fair.jobdating.models import Attendance, Availability, Booking, Slot, SlotMode
     from fair.outcomes.models import ContractType, FollowUp, Outcome, RecordedAs
