@@ -44,7 +44,7 @@ from sqlalchemy.orm import Session
 
 from fair import clock
 from fair.accounts.consent import ConsentPurpose, ConsentRecord
-from fair.accounts.models import Organisation
+from fair.accounts.models import Organisation, User
 from fair.candidates.labels import SITUATION_LABELS
 from fair.candidates.models import Application, ApplicationStatus, Referral, ReferralStatus, Situation
 from fair.checkin.models import CheckIn
@@ -184,10 +184,22 @@ class Figures:
     by_age: dict[str | None, list[int]]
 
 
+PUBLICS_CHUNK = 5000  # ids per look-up: well under every database's limit of bound parameters
+
+
+def _publics(session: Session, candidate_ids: list[int], on: dt.date) -> dict:
+    """`publics_of` for ids already read, by chunks: the stages are not worked out a second time."""
+    found: dict = {}
+    for start in range(0, len(candidate_ids), PUBLICS_CHUNK):
+        chunk = candidate_ids[start:start + PUBLICS_CHUNK]
+        found.update(publics_of(session, select(User.id).where(User.id.in_(chunk)), on))
+    return found
+
+
 def _tally(session: Session, f: Filter, on: dt.date, first_stage: int = REGISTERED) -> Figures:
     stages = _stages(f)
     rows = session.execute(select(stages.c.candidate_id, stages.c.level)).all()
-    publics = publics_of(session, select(stages.c.candidate_id), on)
+    publics = _publics(session, [candidate_id for candidate_id, _level in rows], on)
     total: Counter = Counter()
     consenting: Counter = Counter()
     by_public: dict[str, Counter] = defaultdict(Counter)
@@ -436,10 +448,9 @@ def _people_detail(session: Session, f: Filter, on: dt.date) -> Iterator[list[Ce
 
     def rows() -> Iterator[list[Cell]]:
         stages = _stages(f)
-        publics = publics_of(session, select(stages.c.candidate_id), on)
-        result = session.execute(select(stages.c.candidate_id, stages.c.level).order_by(stages.c.candidate_id)
-                                 .execution_options(yield_per=1000))
-        for number, (candidate_id, level) in enumerate(result, start=1):
+        rows = session.execute(select(stages.c.candidate_id, stages.c.level).order_by(stages.c.candidate_id)).all()
+        publics = _publics(session, [candidate_id for candidate_id, _level in rows], on)
+        for number, (candidate_id, level) in enumerate(rows, start=1):
             person = publics.get(candidate_id)
             yield [number, stage_words[level - 1],
                    ", ".join(public_words[p] for p in PUBLICS if person and p in person.situations),
