@@ -24,6 +24,30 @@ from fair.teams.access import owner_membership
 bp = Blueprint("reports", __name__)
 
 
+@bp.app_context_processor
+def _report_links_function():
+    """`report_links(kind)` for the console, the pipeline and the adviser's page (templates/reports/
+    _links.html): the reports the signed-in person may open, so that no report is reached only by
+    typing its address. Worked out only when an include calls it."""
+    def report_links(kind: str) -> list[tuple[str, str]]:
+        if not current_user.is_authenticated:
+            return []
+        kinds = {"organiser": OrganisationKind.organiser, "company": OrganisationKind.company,
+                 "partner": OrganisationKind.partner}
+        organisations = db.session.execute(
+            select(Organisation).where(Organisation.id.in_(organisations_of(current_user.id, kinds[kind])))
+            .order_by(Organisation.name)).scalars().all()
+        if kind == "organiser":
+            return [(_("Report of the year: %(name)s", name=o.name),
+                     url_for("reports.organiser_report", organisation_id=o.id)) for o in organisations]
+        if kind == "company":
+            return [(_("Report of %(company)s", company=o.name), url_for("reports.company_report", company_id=o.id))
+                    for o in organisations if owner_membership(o.id, current_user.id) is not None]
+        return [(_("Report of %(partner)s", partner=o.name), url_for("reports.partner_report", partner_id=o.id))
+                for o in organisations]
+    return {"report_links": report_links}
+
+
 def _pdf(report: Report) -> Response:
     return Response(report_pdf(report), mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{report.key}.pdf"', "Cache-Control": "no-store"})

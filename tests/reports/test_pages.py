@@ -36,6 +36,10 @@ def _pdf_text(data: bytes, tmp_path) -> str:
 def test_page_and_pdf_carry_the_same_figures(client, world, tmp_path):
     login(client, world.organiser_user.email)
     edition = world.edition.id
+    console = client.get("/console/").get_data(as_text=True)
+    assert f'href="/console/organisations/{world.organiser.id}/report"' in console
+    year = page_text(client.get(f"/console/organisations/{world.organiser.id}/report?year=2026"))
+    assert "Forum emploi Roubaix" in year and "Inscrits 25" in year
     old = client.get(f"/console/editions/{edition}/candidates")
     assert old.status_code == 301 and old.headers["Location"].endswith(f"/console/editions/{edition}/report")
     client.get("/lang/en")
@@ -66,6 +70,8 @@ def test_page_and_pdf_carry_the_same_figures(client, world, tmp_path):
 def test_company_owner_sees_only_their_company(client, world):
     login(client, world.owner_a.email)
     client.get("/lang/en")
+    pipeline = client.get(f"/recruiter/companies/{world.company_a.id}/pipeline").get_data(as_text=True)
+    assert f'href="/recruiter/companies/{world.company_a.id}/report"' in pipeline
     own = client.get(f"/recruiter/companies/{world.company_a.id}/report")
     assert own.status_code == 200
     assert "Met (applied or booked an interview) 21" in page_text(own)
@@ -83,6 +89,7 @@ def test_organiser_sees_a_company_of_their_edition(client, world):
 def test_partner_sees_only_consenting_people(client, world):
     login(client, world.adviser.email)
     client.get("/lang/en")
+    assert f'href="/partner/organisations/{world.partner.id}/report"' in client.get("/adviser/").get_data(as_text=True)
     page = client.get(f"/partner/organisations/{world.partner.id}/report")
     assert page.status_code == 200
     text = page_text(page)
