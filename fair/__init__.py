@@ -38,6 +38,7 @@ from fair.privacy.export_views import bp as exports_bp
 from fair.privacy.views import bp as privacy_bp
 from fair.public.views import bp as public_bp
 from fair.reports import files as report_files  # noqa: F401  (registers the report's export kinds)
+from fair.reports.views import bp as reports_bp
 from fair.selfservice.views import bp as selfservice_bp
 from fair.sms import outbox as _sms_channel  # noqa: F401  (registers the outbox's "sms" channel)
 from fair.sms.views import bp as sms_bp
@@ -57,7 +58,7 @@ TRANSLATION_DIRS = ["translations", "accounts/translations", "fairs/translations
                     "teams/translations", "privacy/translations", "pipeline/translations",
                     "checkin/translations", "surveys/translations", "health/translations",
                     "outcomes/translations", "exports/translations", "selfservice/translations",
-                    "sms/translations"]
+                    "sms/translations", "reports/translations"]
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -97,7 +98,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     for blueprint in (public_bp, accounts_bp, fairs_bp, companies_bp, mail_bp, candidates_bp, jobdating_bp,
                       calendar_bp, live_bp, video_bp, webinars_bp, ops_bp, teams_bp, admin_bp, health_bp,
                       surveys_bp, checkin_bp, privacy_bp, erasure_bp, pipeline_bp, exports_bp, outcomes_bp,
-                      export_files_bp, selfservice_bp, sms_bp):
+                      export_files_bp, selfservice_bp, sms_bp, reports_bp):
         app.register_blueprint(blueprint)
 
     sockets.register(socketio)  # connect (signed-in users only) and disconnect, shared by all domains

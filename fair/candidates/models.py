@@ -167,6 +167,8 @@ class Application(Base):
     interview_booked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     status_changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The recruiter's first answer (shortlisted, invited or declined): reports time it from created_at.
+    first_answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     candidate: Mapped[User] = relationship(foreign_keys=[candidate_id])
     offer: Mapped[Offer] = relationship()

@@ -238,7 +238,7 @@ def apply(candidate: User, offer: Offer, *, message: str = "", cv: CandidateCv |
                Application.status == ApplicationStatus.withdrawn)
         .values(status=ApplicationStatus.submitted, message=message, cv_id=cv.id if cv else None,
                 applied_by_id=applied_by.id if applied_by else None, rejection_reason=None,
-                status_changed_at=now, created_at=now)
+                status_changed_at=now, created_at=now, first_answered_at=None)
         .execution_options(synchronize_session=False)
     ).rowcount
     if revived:
@@ -353,6 +353,8 @@ def move(application: Application, target: ApplicationStatus, reason: RejectionR
     application.status = target
     application.rejection_reason = reason if target is ApplicationStatus.rejected else None
     application.status_changed_at = utcnow()
+    if application.first_answered_at is None:
+        application.first_answered_at = application.status_changed_at
     return application
 
 

@@ -440,10 +440,9 @@ def reject(booth_id: int, application_id: int):
 @bp.route("/console/editions/<int:edition_id>/candidates")
 @role_required(OrganisationKind.organiser)
 def edition_statistics(edition_id: int):
+    """The old figures page: the edition's report (fair.reports) replaced it."""
     edition = owned_or_404(organiser_edition(edition_id, current_user.id))
-    return render_template("candidates/statistics.html", edition=edition,
-                           stats=services.edition_statistics(edition), small=services.SMALL_COUNT,
-                           statuses=list(ApplicationStatus))
+    return redirect(url_for("reports.edition_report", edition_id=edition.id), 301)
 
 
 # ================================================================ adviser

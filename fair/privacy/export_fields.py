@@ -305,6 +305,7 @@ FIELDS: dict[str, object] = {
     "rejection_reason": _l("Why the application was not retained"),
     "interview_booked_at": _l("When an interview was booked"),
     "status_changed_at": _l("When its state last changed"),
+    "first_answered_at": _l("When the recruiter first answered it"),
     "held_until": _l("Until when the slot is held"),
     "hidden": _l("Whether it was hidden"),
     "answered": _l("Whether it was answered"),

@@ -53,9 +53,10 @@ _add("candidates.invite", Check("POST", lambda i: (INBOX + "/{application_c}/inv
                                 only({"recruiter_a": 302}), {}))
 _add("candidates.reject", Check("POST", lambda i: (INBOX + "/{application_c}/reject").format(**i),
                                 only({"recruiter_a": 422}), {"reason": "nonsense"}))
+# The old figures page leads to the edition's report (fair.reports).
 _add("candidates.edition_statistics",
-     Check("GET", lambda i: "/console/editions/{edition_f}/candidates".format(**i), only({"organiser_f": 200})),
-     Check("GET", lambda i: "/console/editions/{edition_g}/candidates".format(**i), only({"organiser_g": 200})))
+     Check("GET", lambda i: "/console/editions/{edition_f}/candidates".format(**i), only({"organiser_f": 301})),
+     Check("GET", lambda i: "/console/editions/{edition_g}/candidates".format(**i), only({"organiser_g": 301})))
 _add("candidates.adviser_home", Check("GET", lambda i: "/adviser/", only({"adviser": 200})))
 _add("candidates.new_referral", Check("GET", lambda i: "/adviser/referrals/new", only({"adviser": 200})),
      Check("POST", lambda i: "/adviser/referrals/new", only({"adviser": 422}), {}))

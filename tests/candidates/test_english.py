@@ -22,7 +22,7 @@ def test_pages_in_english(app, client, world, session, factory):
                                   f"/recruiter/booths/{world.booth_a.id}/applications/{application.id}": "Shortlist"},
         world.adviser.email: {"/adviser/": "Candidates I follow", "/adviser/referrals/new": "Send the request",
                               f"/adviser/referrals/{referral.id}": "Apply on their behalf"},
-        organiser.email: {f"/console/editions/{world.edition.id}/candidates": "Candidates reached"},
+        organiser.email: {f"/console/editions/{world.edition.id}/report": "Report of the fair"},
     }
     for email, paths in pages.items():
         browser = app.test_client()

@@ -1,5 +1,5 @@
-"""The organiser's count of who the fair reached: situations only of consenting candidates, small
-groups not shown, another organiser's fair 404."""
+"""The organiser's count of who the fair reached (now the edition's report, fair.reports): situations
+only of consenting candidates, small groups not shown, another organiser's fair 404."""
 from __future__ import annotations
 
 from fair.candidates.models import Application, CandidateProfile
@@ -18,16 +18,18 @@ def test_situations_are_counted_only_with_consent_and_small_groups_hidden(app, c
         session.add(Application(candidate_id=user.id, offer_id=world.offer_a.id, message=""))
     session.commit()
     login(client, organiser.email)
-    text = page_text(client.get(f"/console/editions/{world.edition.id}/candidates"))
-    assert "Candidats ayant candidaté 7" in text
-    assert "Seuls les candidats ayant accepté le texte sur les statistiques sont comptés : 6 candidats." in text
-    assert "J'habite un quartier prioritaire (QPV) 6" in text  # the 7th did not agree
-    assert "J'ai moins de 26 ans moins de 5" in text
-    assert "Je perçois le RSA 0" in text
-    assert "Envoyée 7" in text
+    old = client.get(f"/console/editions/{world.edition.id}/candidates", follow_redirects=True)
+    text = page_text(old)
+    assert old.request.path == f"/console/editions/{world.edition.id}/report"
+    assert "Ensemble des personnes 7 7 0" in text
+    assert "Dont personnes ayant accepté d’être comptées dans les publics 6 6 0" in text
+    assert "Résidents d’un quartier prioritaire (QPV) 6 6 0" in text  # the 7th did not agree
+    assert "Moins de 26 ans < 5 < 5 0" in text
+    assert "Allocataires du RSA 0 0 0" in text
 
 
 def test_another_organiser_gets_404(app, client, factory, world):
     other = factory.member(factory.organisation("organiser", "Other organiser"), email="other@example.org")
     login(client, other.email)
     assert client.get(f"/console/editions/{world.edition.id}/candidates").status_code == 404
+    assert client.get(f"/console/editions/{world.edition.id}/report").status_code == 404

@@ -108,7 +108,7 @@ def test_a_walk_in_is_checked_in_and_counted_apart(app, client, session, world):
     answer = _scan(client, world.edition, _code(app, world.edition, world.walk_in)).get_json()
     assert answer["status"] == "checked_in" and answer["registered"] is False
     _scan(client, world.edition, _code(app, world.edition, world.applicant))
-    text = page_text(client.get(f"/console/editions/{world.edition.id}/candidates"))
+    text = page_text(client.get(f"/console/editions/{world.edition.id}/report"))
     assert "Présence sur place" in text
     assert "Inscrits venus / inscrits 1 / 2" in text
     assert "Venus sans inscription 1" in text

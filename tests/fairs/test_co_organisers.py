@@ -36,7 +36,7 @@ def test_a_co_organisers_member_manages_the_edition_and_a_third_organiser_gets_4
     edition_id = world.edition_f.id
     paths = [f"/console/editions/{edition_id}", f"/console/editions/{edition_id}/edit",
              f"/console/editions/{edition_id}/invitations", f"/console/editions/{edition_id}/interviews",
-             f"/console/editions/{edition_id}/candidates", f"/console/editions/{edition_id}/bulk-invitations",
+             f"/console/editions/{edition_id}/report", f"/console/editions/{edition_id}/bulk-invitations",
              f"/console/editions/{edition_id}/webinars", "/fairs/salon-f"]
 
     agency_client, lead, third_client = (_as(app, e) for e in ("agency@example.org", "organiser.f@example.org",

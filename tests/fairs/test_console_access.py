@@ -118,7 +118,7 @@ def test_the_edition_page_leads_to_its_other_pages(client, world):
     base = f"/console/editions/{world.edition_f.id}"
     body = client.get(base).get_data(as_text=True)
     for path, heading in ((f"{base}/interviews", "Entretiens : taux de remplissage par stand et par heure"),
-                          (f"{base}/candidates", "Candidats et candidatures : les chiffres"),
+                          (f"{base}/report", "Rapport : de l’inscription à l’emploi, par public, entreprise"),
                           (f"{base}/bulk-invitations", "Inviter des candidats à partir d'une liste (CSV)"),
                           (f"{base}/reminders", "Rappels avant les rendez-vous"),
                           (f"{base}/mail", "Courriels non distribués")):

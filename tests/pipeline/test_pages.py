@@ -118,7 +118,7 @@ def test_a_colleague_sees_the_rating_and_notes_and_nobody_else_does(app, client,
 
     for who, pages in ((pw.alice, ["/candidate/", "/candidate/applications", "/calendar/"]),
                        (pw.organiser, ["/console/", f"/console/editions/{pw.spring.id}",
-                                       f"/console/editions/{pw.spring.id}/candidates",
+                                       f"/console/editions/{pw.spring.id}/report",
                                        f"/console/editions/{pw.spring.id}/live",
                                        f"/console/editions/{pw.spring.id}/interviews"]),
                        (pw.admin, [f"/admin/people/{pw.alice.id}", f"/admin/organisations/{pw.company_a.id}",

@@ -199,7 +199,7 @@ def test_the_report_shows_counts_average_and_comments_without_names_to_organiser
         client.get(tap_links(smtp.wait_for("rita@alpha.example")[0])["5"])
     organiser = app.test_client()
     login(organiser, "odile@example.org")
-    page = organiser.get(f"/console/editions/{world.edition.id}/candidates")
+    page = organiser.get(f"/console/editions/{world.edition.id}/report")
     assert page.status_code == 200
     body = page.get_data(as_text=True)
     section = page_text(SimpleNamespace(get_data=lambda as_text: re.search(
@@ -213,7 +213,7 @@ def test_the_report_shows_counts_average_and_comments_without_names_to_organiser
     assert "Ana" not in section and "Chloé" not in section and "ana@example.org" not in section
     other = app.test_client()
     login(other, "other.organiser@example.org")
-    assert other.get(f"/console/editions/{world.edition.id}/candidates").status_code == 404
+    assert other.get(f"/console/editions/{world.edition.id}/report").status_code == 404
 
 
 def test_no_survey_for_a_draft_nor_a_fair_ended_long_ago(app, world, smtp):
