@@ -12,9 +12,9 @@ points; both are UTF-8 with a byte-order mark, without which Excel reads the acc
 Dates are ISO 8601 (2026-12-07), which every spreadsheet reads as a date. A suppressed count is
 the text "< 5" everywhere; a text that a spreadsheet would take for a formula is neutralised.
 
-The kinds "report.csv" and "report.xlsx" (fair/exports) build the report with
-`fair.reports.figures.build(session, params)` and ask `fair.reports.figures.may_read(session,
-user_id, params)` whether the asker may (still) read it.
+The kinds "report.pdf", "report.csv" and "report.xlsx" (fair/exports) build the report with
+`fair.reports.figures.build(session, params)` and ask `fair.reports.access.may_read(session,
+user_id, params)` whether the asker may (still) read it when the job runs.
 """
 from __future__ import annotations
 
@@ -32,7 +32,9 @@ from sqlalchemy.orm import Session
 
 from fair.exports.services import ExportKind, Progress, register
 from fair.forms import csv_cell
+from fair.reports.access import may_read
 from fair.reports.document import SMALL_COUNT, Cell, Report, Suppressed, Table
+from fair.reports.pdf import report_pdf
 
 SHEET_NAME_MAX = 31
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -197,8 +199,12 @@ def _figures() -> Any:
     return figures
 
 
-def may_read(session: Session, user_id: int, params: dict[str, Any]) -> bool:
-    return bool(_figures().may_read(session, user_id, params))
+def _write_pdf(report: Report, out: BinaryIO, progress: Progress | None = None) -> None:
+    if progress is not None:
+        progress.total(1)
+    out.write(report_pdf(report))
+    if progress is not None:
+        progress.advance()
 
 
 def _kind(name: str, extension: str, write: Any, content_type: str) -> ExportKind:
@@ -210,6 +216,9 @@ def _kind(name: str, extension: str, write: Any, content_type: str) -> ExportKin
     return register(ExportKind(name, build, content_type, may_read))
 
 
+# The formats a report page offers, each a kind of export job: "report.<format>".
+FORMATS = ("pdf", "xlsx", "csv")
+PDF_KIND = _kind("report.pdf", "pdf", _write_pdf, "application/pdf")
 CSV_KIND = _kind("report.csv", "zip", write_csv, "application/zip")
 XLSX_KIND = _kind("report.xlsx", "xlsx", write_xlsx,
                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -1,24 +1,24 @@
-"""The report pages and their PDF: an edition's (its organisers), an organiser's year (its members),
-a company's (its owners; an edition's organisers for the companies of that edition) and a partner's
-(its advisers and owners). Anyone else gets 404, as for any object of another owner."""
+"""The report pages, and their files (PDF, XLSX, CSV) built by export jobs: an edition's, an
+organiser's year, a company's and a partner's. Who may read which is fair/reports/access.py; anyone
+else gets 404, as for any object of another owner."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from fair import clock
-from fair.access import as_id, organisations_of, owned_or_404
+from fair.access import organisations_of
 from fair.accounts.models import Organisation, OrganisationKind
 from fair.companies.models import Booth
+from fair.exports.services import request_export
 from fair.extensions import db
-from fair.fairs.access import organiser_edition
 from fair.fairs.models import PUBLIC_STATUSES, Edition
-from fair.reports import figures
-from fair.reports.document import Report
-from fair.reports.pdf import render_context, report_pdf
+from fair.reports import access, figures
+from fair.reports.files import FORMATS
+from fair.reports.pdf import render_context
 from fair.teams.access import owner_membership
 
 bp = Blueprint("reports", __name__)
@@ -48,21 +48,30 @@ def _report_links_function():
     return {"report_links": report_links}
 
 
-def _pdf(report: Report) -> Response:
-    return Response(report_pdf(report), mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{report.key}.pdf"', "Cache-Control": "no-store"})
+def _scope_or_404(scope: dict | None) -> dict:
+    if scope is None:
+        abort(404)
+    return scope
 
 
-def _page(report: Report, pdf_url: str, **context) -> str:
-    return render_template("reports/report.html", pdf_url=pdf_url, **render_context(report), **context)
+def _page(scope: dict, export_url: str, **context) -> str:
+    report = figures.build(db.session, {**scope, "locale": str(get_locale())})
+    return render_template("reports/report.html", export_url=export_url, formats=FORMATS,
+                           **render_context(report), **context)
 
 
-def _member_of(organisation_id, kind: OrganisationKind) -> Organisation | None:
-    wanted = as_id(organisation_id)
-    if wanted is None or not current_user.is_authenticated:
-        return None
-    return db.session.execute(select(Organisation).where(
-        Organisation.id == wanted, Organisation.id.in_(organisations_of(current_user.id, kind)))).scalar_one_or_none()
+def _export(scope: dict):
+    """Start the file of a report in the format asked (a job: a big fair's PDF takes seconds), and
+    lead to its progress page."""
+    fmt = request.form.get("format", "")
+    if fmt not in FORMATS:
+        abort(404)
+    # An edition's files are in the edition's language, as handed to its funders; the others in the reader's.
+    params = scope if scope["kind"] == "edition" else {**scope, "locale": str(get_locale())}
+    export = request_export(db.session, user=current_user, kind=f"report.{fmt}", params=params,
+                            locale=str(get_locale()))
+    db.session.commit()
+    return redirect(url_for("export_files.show", export_id=export.id), 303)
 
 
 # ---------------------------------------------------------------- an edition
@@ -71,24 +80,23 @@ def _member_of(organisation_id, kind: OrganisationKind) -> Organisation | None:
 @bp.route("/console/editions/<int:edition_id>/report")
 @login_required
 def edition_report(edition_id: int):
-    edition = owned_or_404(organiser_edition(edition_id, current_user.id))
-    report = figures.build(db.session, {"kind": "edition", "edition_id": edition.id, "locale": str(get_locale())})
-    return _page(report, url_for(".edition_report_pdf", edition_id=edition.id), edition=edition,
+    scope = _scope_or_404(access.edition_scope(current_user.id, edition_id))
+    edition = db.session.get(Edition, scope["edition_id"])
+    return _page(scope, url_for(".edition_report_export", edition_id=edition.id), edition=edition,
                  back_url=url_for("fairs.edition", edition_id=edition.id), back_label=edition.title)
 
 
-@bp.route("/console/editions/<int:edition_id>/report.pdf")
+@bp.route("/console/editions/<int:edition_id>/report/export", methods=["POST"])
 @login_required
-def edition_report_pdf(edition_id: int):
-    edition = owned_or_404(organiser_edition(edition_id, current_user.id))
-    return _pdf(figures.build(db.session, {"kind": "edition", "edition_id": edition.id}))
+def edition_report_export(edition_id: int):
+    return _export(_scope_or_404(access.edition_scope(current_user.id, edition_id)))
 
 
 # ---------------------------------------------------------------- an organiser's year
 
 
 def _year() -> int:
-    raw = request.args.get("year", "")
+    raw = request.values.get("year", "")
     return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else clock.now().year
 
 
@@ -100,44 +108,21 @@ def _years(organisation_id: int) -> list[int]:
 @bp.route("/console/organisations/<int:organisation_id>/report")
 @login_required
 def organiser_report(organisation_id: int):
-    organisation = owned_or_404(_member_of(organisation_id, OrganisationKind.organiser))
-    year = _year()
-    report = figures.build(db.session, {"kind": "organiser", "organisation_id": organisation.id, "year": year,
-                                        "locale": str(get_locale())})
-    choices = {"name": "year", "label": _("Year"), "current": str(year),
-               "options": [(str(y), str(y)) for y in _years(organisation.id)]}
-    return _page(report, url_for(".organiser_report_pdf", organisation_id=organisation.id, year=year),
+    scope = _scope_or_404(access.organiser_scope(current_user.id, organisation_id, _year()))
+    choices = {"name": "year", "label": _("Year"), "current": str(scope["year"]),
+               "options": [(str(y), str(y)) for y in _years(scope["organisation_id"])]}
+    return _page(scope, url_for(".organiser_report_export", organisation_id=scope["organisation_id"],
+                                year=scope["year"]),
                  choices=choices, back_url=url_for("fairs.console"), back_label=_("Back to the console"))
 
 
-@bp.route("/console/organisations/<int:organisation_id>/report.pdf")
+@bp.route("/console/organisations/<int:organisation_id>/report/export", methods=["POST"])
 @login_required
-def organiser_report_pdf(organisation_id: int):
-    organisation = owned_or_404(_member_of(organisation_id, OrganisationKind.organiser))
-    return _pdf(figures.build(db.session, {"kind": "organiser", "organisation_id": organisation.id,
-                                           "year": _year(), "locale": str(get_locale())}))
+def organiser_report_export(organisation_id: int):
+    return _export(_scope_or_404(access.organiser_scope(current_user.id, organisation_id, _year())))
 
 
 # ---------------------------------------------------------------- a company
-
-
-def _company_scope(company_id: int) -> dict:
-    """The company's owners see every fair of theirs or one; an edition's organisers see the report of
-    a company with a booth in it, for that edition only (`?edition=`)."""
-    wanted, edition_id = as_id(company_id), as_id(request.args.get("edition"))
-    if wanted is None:
-        abort(404)
-    owner = owner_membership(wanted, current_user.id)
-    if owner is not None and owner.organisation.kind is OrganisationKind.company and owner.organisation.is_active:
-        if edition_id is not None and not db.session.execute(select(Booth.id).where(
-                Booth.company_id == wanted, Booth.edition_id == edition_id)).first():
-            abort(404)
-        return {"kind": "company", "company_id": wanted, "edition_id": edition_id}
-    edition = organiser_edition(edition_id, current_user.id) if edition_id is not None else None
-    if edition is None or not db.session.execute(select(Booth.id).where(
-            Booth.company_id == wanted, Booth.edition_id == edition.id)).first():
-        abort(404)
-    return {"kind": "company", "company_id": wanted, "edition_id": edition.id}
 
 
 def _company_editions(company_id: int) -> list[tuple[str, str]]:
@@ -149,29 +134,21 @@ def _company_editions(company_id: int) -> list[tuple[str, str]]:
 @bp.route("/recruiter/companies/<int:company_id>/report")
 @login_required
 def company_report(company_id: int):
-    scope = _company_scope(company_id)
-    report = figures.build(db.session, {**scope, "locale": str(get_locale())})
-    is_owner = owner_membership(company_id, current_user.id) is not None
-    choices = {"name": "edition", "label": _("Fair"), "current": str(scope["edition_id"] or ""),
-               "options": _company_editions(company_id)} if is_owner else None
-    return _page(report, url_for(".company_report_pdf", company_id=company_id, edition=scope["edition_id"]),
+    scope = _scope_or_404(access.company_scope(current_user.id, company_id, request.args.get("edition")))
+    choices = ({"name": "edition", "label": _("Fair"), "current": str(scope["edition_id"] or ""),
+                "options": _company_editions(company_id)}
+               if access.is_company_owner(current_user.id, company_id) else None)
+    return _page(scope, url_for(".company_report_export", company_id=company_id, edition=scope["edition_id"]),
                  choices=choices)
 
 
-@bp.route("/recruiter/companies/<int:company_id>/report.pdf")
+@bp.route("/recruiter/companies/<int:company_id>/report/export", methods=["POST"])
 @login_required
-def company_report_pdf(company_id: int):
-    return _pdf(figures.build(db.session, _company_scope(company_id)))
+def company_report_export(company_id: int):
+    return _export(_scope_or_404(access.company_scope(current_user.id, company_id, request.args.get("edition"))))
 
 
 # ---------------------------------------------------------------- a partner
-
-
-def _partner_scope(partner_id: int) -> dict:
-    partner = owned_or_404(_member_of(partner_id, OrganisationKind.partner))
-    edition_id = as_id(request.args.get("edition"))
-    return {"kind": "partner", "partner_id": partner.id,
-            "edition_id": edition_id if edition_id is not None and db.session.get(Edition, edition_id) else None}
 
 
 def _partner_editions() -> list[tuple[str, str]]:
@@ -183,15 +160,14 @@ def _partner_editions() -> list[tuple[str, str]]:
 @bp.route("/partner/organisations/<int:partner_id>/report")
 @login_required
 def partner_report(partner_id: int):
-    scope = _partner_scope(partner_id)
-    report = figures.build(db.session, {**scope, "locale": str(get_locale())})
+    scope = _scope_or_404(access.partner_scope(current_user.id, partner_id, request.args.get("edition")))
     choices = {"name": "edition", "label": _("Fair"), "current": str(scope["edition_id"] or ""),
                "options": _partner_editions()}
-    return _page(report, url_for(".partner_report_pdf", partner_id=partner_id, edition=scope["edition_id"]),
+    return _page(scope, url_for(".partner_report_export", partner_id=partner_id, edition=scope["edition_id"]),
                  choices=choices, back_url=url_for("candidates.adviser_home"), back_label=_("Back to my referrals"))
 
 
-@bp.route("/partner/organisations/<int:partner_id>/report.pdf")
+@bp.route("/partner/organisations/<int:partner_id>/report/export", methods=["POST"])
 @login_required
-def partner_report_pdf(partner_id: int):
-    return _pdf(figures.build(db.session, {**_partner_scope(partner_id), "locale": str(get_locale())}))
+def partner_report_export(partner_id: int):
+    return _export(_scope_or_404(access.partner_scope(current_user.id, partner_id, request.args.get("edition"))))

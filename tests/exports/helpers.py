@@ -4,10 +4,11 @@ from __future__ import annotations
 from tests.conftest import post_form, run_jobs
 
 
-def fetch_export(app, client, path: str, form_page: str):
-    """Start the export at `path` (a POST with the CSRF token of `form_page`), run the queued jobs, and
-    answer the download's response; a start that is refused (404 for someone else's) is answered as is."""
-    started = post_form(client, path, {}, form_page=form_page)
+def fetch_export(app, client, path: str, form_page: str, data: dict | None = None):
+    """Start the export at `path` (a POST of `data` with the CSRF token of `form_page`), run the queued
+    jobs, and answer the download's response; a start that is refused (404 for someone else's) is
+    answered as is."""
+    started = post_form(client, path, data or {}, form_page=form_page)
     if started.status_code != 303:
         return started
     assert "/exports/" in started.headers["Location"]

@@ -22,23 +22,31 @@ def _add(endpoint: str, *checks: Check) -> None:
     EXPECTED[endpoint] = list(checks)
 
 
-for suffix in ("", "_pdf"):
-    ext = ".pdf" if suffix else ""
-    _add(f"reports.edition_report{suffix}",
-         Check("GET", lambda i, e=ext: f"/console/editions/{i['edition_f']}/report{e}", only({"organiser_f": 200})),
-         Check("GET", lambda i, e=ext: f"/console/editions/{i['edition_g']}/report{e}", only({"organiser_g": 200})))
-    _add(f"reports.organiser_report{suffix}",
-         Check("GET", lambda i, e=ext: f"/console/organisations/{i['rep_org_f']}/report{e}?year=2030",
-               only({"organiser_f": 200})),
-         Check("GET", lambda i, e=ext: f"/console/organisations/{i['rep_company_a']}/report{e}", only({})))
-    _add(f"reports.company_report{suffix}",
-         # Its owner sees it; the organiser of an edition the company exhibits at sees that edition's.
-         Check("GET", lambda i, e=ext: f"/recruiter/companies/{i['rep_company_a']}/report{e}",
-               only({"recruiter_a": 200})),
-         Check("GET", lambda i, e=ext: f"/recruiter/companies/{i['rep_company_a']}/report{e}?edition={i['edition_f']}",
-               only({"organiser_f": 200, "recruiter_a": 200})),
-         Check("GET", lambda i, e=ext: f"/recruiter/companies/{i['rep_company_a']}/report{e}?edition={i['edition_g']}",
-               only({})))
-    _add(f"reports.partner_report{suffix}",
-         Check("GET", lambda i, e=ext: f"/partner/organisations/{i['rep_partner']}/report{e}", only({"adviser": 200})),
-         Check("GET", lambda i, e=ext: f"/partner/organisations/{i['rep_org_f']}/report{e}", only({})))
+def _pair(path, allowed: dict[str, int], query: str = "") -> list[Check]:
+    """The page (GET) and the start of its file (POST, a job: 303 to its progress page)."""
+    return [Check("GET", lambda i: path(i) + query.format(**i), only(allowed)),
+            Check("POST", lambda i: path(i) + "/export" + query.format(**i), only({r: 303 for r in allowed}),
+                  {"format": "pdf"})]
+
+
+def _both(endpoint: str, *pairs: list[Check]) -> None:
+    _add(endpoint, *[check for pair in pairs for check in pair if check.method == "GET"])
+    _add(endpoint.replace("_report", "_report_export"), *[check for pair in pairs for check in pair
+                                                           if check.method == "POST"])
+
+
+_both("reports.edition_report",
+      _pair(lambda i: f"/console/editions/{i['edition_f']}/report", {"organiser_f": 200}),
+      _pair(lambda i: f"/console/editions/{i['edition_g']}/report", {"organiser_g": 200}))
+_both("reports.organiser_report",
+      _pair(lambda i: f"/console/organisations/{i['rep_org_f']}/report", {"organiser_f": 200}, "?year=2030"),
+      _pair(lambda i: f"/console/organisations/{i['rep_company_a']}/report", {}))
+_both("reports.company_report",
+      # Its owner sees it; the organiser of an edition the company exhibits at sees that edition's.
+      _pair(lambda i: f"/recruiter/companies/{i['rep_company_a']}/report", {"recruiter_a": 200}),
+      _pair(lambda i: f"/recruiter/companies/{i['rep_company_a']}/report", {"organiser_f": 200, "recruiter_a": 200},
+            "?edition={edition_f}"),
+      _pair(lambda i: f"/recruiter/companies/{i['rep_company_a']}/report", {}, "?edition={edition_g}"))
+_both("reports.partner_report",
+      _pair(lambda i: f"/partner/organisations/{i['rep_partner']}/report", {"adviser": 200}),
+      _pair(lambda i: f"/partner/organisations/{i['rep_org_f']}/report", {}))

@@ -3,12 +3,15 @@
 sees their own report only, a partner's adviser sees only the people whose consent is in force."""
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 
+import openpyxl
 import pytest
 
 from tests.conftest import login, page_text
+from tests.exports.helpers import fetch_export
 from tests.reports.world import build_world
 
 
@@ -33,7 +36,7 @@ def _pdf_text(data: bytes, tmp_path) -> str:
     return re.sub(r"<\s*5", "< 5", re.sub(r"\s+", " ", text))
 
 
-def test_page_and_pdf_carry_the_same_figures(client, world, tmp_path):
+def test_page_pdf_and_xlsx_carry_the_same_figures(app, client, world, tmp_path):
     login(client, world.organiser_user.email)
     edition = world.edition.id
     console = client.get("/console/").get_data(as_text=True)
@@ -55,9 +58,10 @@ def test_page_and_pdf_carry_the_same_figures(client, world, tmp_path):
         assert expected in text, expected
     assert "Hired0" not in text  # no names
 
-    pdf = client.get(f"/console/editions/{edition}/report.pdf")
+    report = f"/console/editions/{edition}/report"
+    pdf = fetch_export(app, client, f"{report}/export", report, {"format": "pdf"})
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
-    assert pdf.headers["Content-Disposition"] == f'attachment; filename="edition-{edition}.pdf"'
+    assert f'filename=edition-{edition}.pdf' in pdf.headers["Content-Disposition"]
     printed = _pdf_text(pdf.data, tmp_path)
     # The PDF is in the edition's language (French), whatever the organiser reads the page in.
     for expected in ("Forum emploi Roubaix", "Rapport du salon", "Inscrits 25", "Candidatés 24",
@@ -66,8 +70,19 @@ def test_page_and_pdf_carry_the_same_figures(client, world, tmp_path):
         assert expected in printed, expected
     assert (tmp_path / "page-1.png").exists() or (tmp_path / "page-01.png").exists()
 
+    # The spreadsheet, read back as a spreadsheet program reads it: the same rows as the page, in the
+    # edition's language as the PDF.
+    xlsx = fetch_export(app, client, f"{report}/export", report, {"format": "xlsx"})
+    assert xlsx.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.data), read_only=True)
+    rows = {" ".join(str(v) for v in row if v is not None)
+            for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)}
+    for expected in ("Inscrits 25", "Candidatés 24", "Embauchés ou en formation 5",
+                     "Tram line 2 5 3792", "Transports Alpha 16 5 5", "Boulangerie Beta < 5 < 5 0"):
+        assert any(expected in row for row in rows), (expected, sorted(rows)[:40])
 
-def test_company_owner_sees_only_their_company(client, world):
+
+def test_company_owner_sees_only_their_company(app, client, world):
     login(client, world.owner_a.email)
     client.get("/lang/en")
     pipeline = client.get(f"/recruiter/companies/{world.company_a.id}/pipeline").get_data(as_text=True)
@@ -76,7 +91,11 @@ def test_company_owner_sees_only_their_company(client, world):
     assert own.status_code == 200
     assert "Met (applied or booked an interview) 21" in page_text(own)
     assert client.get(f"/recruiter/companies/{world.company_b.id}/report").status_code == 404
-    assert client.get(f"/recruiter/companies/{world.company_a.id}/report.pdf").mimetype == "application/pdf"
+    own_report = f"/recruiter/companies/{world.company_a.id}/report"
+    own_pdf = fetch_export(app, client, f"{own_report}/export", own_report, {"format": "pdf"})
+    assert own_pdf.mimetype == "application/pdf"
+    other = f"/recruiter/companies/{world.company_b.id}/report/export"
+    assert fetch_export(app, client, other, own_report, {"format": "pdf"}).status_code == 404
 
 
 def test_organiser_sees_a_company_of_their_edition(client, world):
