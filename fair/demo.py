@@ -28,6 +28,8 @@ from fair.candidates.models import (
     CandidateProfile,
     CvAccess,
     CvKind,
+    Gender,
+    QpvStatus,
     Referral,
     ReferralStatus,
 )
@@ -37,8 +39,12 @@ from fair.db import utcnow
 from fair.extensions import db
 from fair.fairs.models import BookingPolicy, Edition, EditionFormat, EditionPartner, EditionStatus
 from fair.jobdating.models import Attendance, Booking, BookingStatus, Slot, SlotMode
+from fair.jobdating.models import Outcome as BookingOutcome
 from fair.jobdating.services import open_availability
 from fair.live.models import Announcement
+from fair.outcomes import services as outcomes
+from fair.outcomes.models import AnsweredBy, CohortKind, FollowUp, RecordedAs, TrainingCohort
+from fair.outcomes.models import ContractType as OutcomeContract
 from fair.pipeline.models import NextStep, PipelineEntry, PipelineNote
 from fair.security import hash_password
 from fair.surveys.models import SurveyResponse
@@ -1525,6 +1531,49 @@ def _book(session, slot: Slot, person: User, attended: bool = False) -> Booking:
     return booking
 
 
+# The people of the alternance forum, as the organiser's report counts them (all agreed to the statistics
+# text): (person, birth year, gender, situations, QPV as geocoding placed the address).
+PUBLICS: list[tuple[str, int, Gender, list[str], QpvStatus]] = [
+    ("amina", 2004, Gender.female, ["rsa"], QpvStatus.inside),
+    ("julien", 1998, Gender.male, ["long_term_unemployed"], QpvStatus.outside),
+    ("sofia", 2006, Gender.female, [], QpvStatus.inside),
+    ("kevin", 1973, Gender.male, ["rqth"], QpvStatus.unknown),
+    ("nadia", 2001, Gender.undisclosed, ["qpv"], QpvStatus.unknown),
+]
+
+
+def _outcomes(session, organiser: Organisation, organiser_user_id: int, company: Organisation, recruiter: User,
+              past: Edition, bookings: dict[str, Booking], people: dict[str, User], today: dt.date) -> None:
+    """After the alternance forum: Amina hired as an apprentice (her first follow-up answered), Sofia in
+    the organiser's POEC for forklift drivers before a job, and the publics the report breaks down."""
+    for key, born, gender, situations, qpv in PUBLICS:
+        session.add(CandidateProfile(user=people[key], birth_year=born, gender=gender, situations=situations,
+                                     qpv_status=qpv, city="Roubaix", postcode="59100",
+                                     situation_consent_at=bookings[key].created_at))
+    cohort = TrainingCohort(organisation_id=organiser.id, edition_id=past.id, name="POEC cariste – Lesquin",
+                            kind=CohortKind.poec, starts_on=today + dt.timedelta(days=21),
+                            ends_on=today + dt.timedelta(days=21 + 56), created_by_id=organiser_user_id)
+    session.add(cohort)
+    session.flush()
+    bookings["amina"].outcome = BookingOutcome.hired
+    hired = outcomes.record(
+        session, candidate_id=people["amina"].id, recorded_as=RecordedAs.recruiter, recorded_by_id=recruiter.id,
+        edition_id=past.id, company_id=company.id, booking_id=bookings["amina"].id,
+        details=outcomes.HireDetails(contract=OutcomeContract.apprenticeship, starts_on=today - dt.timedelta(days=1),
+                                     weekly_hours=35, job_title="Préparatrice de commandes en alternance",
+                                     social_clause=True, social_clause_contract="Tramway ligne 2 – lot 4"))
+    first = next(f for f in session.execute(select(FollowUp).where(FollowUp.outcome_id == hired.id)).scalars()
+                 if f.months == 0)
+    first.sent_at = first.answered_at = first.due_at
+    first.in_job, first.answered_by = True, AnsweredBy.person
+    bookings["sofia"].outcome = BookingOutcome.training_proposed
+    outcomes.record(
+        session, candidate_id=people["sofia"].id, recorded_as=RecordedAs.recruiter, recorded_by_id=recruiter.id,
+        edition_id=past.id, company_id=company.id, booking_id=bookings["sofia"].id,
+        details=outcomes.HireDetails(contract=OutcomeContract.training, starts_on=cohort.starts_on, weekly_hours=35,
+                                     job_title="Cariste (CACES 1, 3 et 5)", cohort_id=cohort.id))
+
+
 def _working_day(session, organiser: Organisation, companies: list[Organisation], partners: list[Organisation],
                  users: dict[str, User], live: Edition, main_booth: Booth, now: dt.datetime) -> None:
     """Three more editions, so that every page of a recruiter's and an organiser's day has something to show:
@@ -1555,9 +1604,10 @@ def _working_day(session, organiser: Organisation, companies: list[Organisation]
     session.flush()
     session.add(BoothStaff(booth=past_booth, user=recruiter, job_title="Chargée de recrutement"))
     slots = _slots(session, past_booth, recruiter, SlotMode.video, _local(past_day, 9), _local(past_day, 11))
-    for slot, (key, *_rest) in zip(slots, PIPELINE_NOTES, strict=True):
-        _book(session, slot, people[key], attended=True)
+    past_bookings = {key: _book(session, slot, people[key], attended=True)
+                     for slot, (key, *_rest) in zip(slots, PIPELINE_NOTES, strict=True)}
     session.flush()
+    _outcomes(session, organiser, users["organiser"].id, company, recruiter, past, past_bookings, people, today)
     for key, rating, step, note in PIPELINE_NOTES:
         entry = PipelineEntry(company_id=company.id, candidate_id=people[key].id, edition_id=past.id, rating=rating,
                               next_step=step, updated_by_id=recruiter.id, created_at=_local(past_day, 12),
