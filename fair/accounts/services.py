@@ -86,7 +86,10 @@ def find_user_by_email(email: str) -> User | None:
 
 def is_confirmed(user: User) -> bool:
     """Staff (members of an organisation, administrators) act as staff whatever their address;
-    a candidate acts once someone opened a link sent to their address."""
+    a candidate acts once someone opened a link sent to their address. A phone-only account (no
+    address) has its number proven already: it was signed in with a code sent to it."""
+    if user.email is None and user.mobile is not None:
+        return True
     return not user.is_candidate or user.email_confirmed_at is not None
 
 
@@ -100,7 +103,8 @@ def require_confirmed(user: User) -> None:
 def mark_email_confirmed(user: User, address: str) -> bool:
     """Opening a link sent to `address` (an invitation) proves it: confirm the account if it is that
     address and not confirmed yet. True when it changed."""
-    if user.email_confirmed_at is not None or normalise_email(address).lower() != user.email.lower():
+    if (user.email is None or user.email_confirmed_at is not None
+            or normalise_email(address).lower() != user.email.lower()):
         return False
     user.email_confirmed_at = utcnow()
     log.info("email of account %s confirmed by an invitation link", user.id)

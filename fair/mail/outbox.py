@@ -70,16 +70,20 @@ SMTP_POLICY = email.policy.default.clone(linesep="\r\n")
 
 # ---------------------------------------------------------------- queueing
 
-def queue_mail(session: Session, *, to: str, template: str, locale: str, context: dict[str, Any], key: str,
+def queue_mail(session: Session, *, to: str | None, template: str, locale: str, context: dict[str, Any], key: str,
                calendar: tuple[str, bytes] | None = None, edition_id: int | None = None,
-               channel: str = "mail") -> OutboxMessage:
+               channel: str = "mail") -> OutboxMessage | None:
     """Render `template` for `channel` (mail: `templates/mail/<template>.*`) in `locale` now and write
     one outbox row in `session`.
 
     No commit: the caller's transaction decides. The send job is enqueued after that commit. An
     existing `key` returns the existing row and queues nothing more. `calendar=(method, ics)` makes
-    an invitation / cancellation mail (text/calendar part plus an .ics attachment).
+    an invitation / cancellation mail (text/calendar part plus an .ics attachment). No `to` (a
+    person without an address on this channel) queues nothing and answers None.
     """
+    if not to:  # a phone-only account has no address: nothing to send by mail (fair.accounts.phone)
+        log.info("%s not queued on %s: the person has no address on this channel", template, channel)
+        return None
     existing = _by_key(session, key)
     if existing is not None:
         return existing

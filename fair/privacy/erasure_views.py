@@ -1,34 +1,50 @@
 """Erasure pages: a person deletes their own account; an administrator erases one on request.
 
 Both call `fair.privacy.erasure.erase`, the one function that anonymises. The person confirms with
-their password, or with a code when two-step sign-in is on; the administrator types the person's
+their password, or with a code when two-step sign-in is on (a phone-only account, without a password,
+with a code sent by SMS to its number); the administrator types the person's
 address, and the erasure is written to the audit log with them as actor.
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from fair import clock
 from fair.access import admin_required, owned_or_404
-from fair.accounts import mfa
+from fair.accounts import mfa, phone
 from fair.accounts.models import User
 from fair.db import db
 from fair.extensions import limiter
 from fair.live import events as live_events
 from fair.privacy import erasure
-from fair.privacy.erasure_forms import AdminEraseForm, DeleteWithCodeForm, DeleteWithPasswordForm
+from fair.privacy.erasure_forms import (
+    AdminEraseForm,
+    DeleteWithCodeForm,
+    DeleteWithPasswordForm,
+    DeleteWithSmsCodeForm,
+)
 from fair.security import verify_password
 
 bp = Blueprint("erasure", __name__)
 
 
 def _confirm_form(user: User):
+    if user.email is None and user.mobile:
+        return DeleteWithSmsCodeForm()
     return DeleteWithCodeForm() if mfa.is_enabled(user) else DeleteWithPasswordForm()
 
 
 def _confirmed(user: User, form) -> bool:
+    if isinstance(form, DeleteWithSmsCodeForm):
+        try:
+            return phone.verify_code(db.session, user.mobile, form.code.data,
+                                     secret_key=current_app.config["SECRET_KEY"], now=clock.now()).id == user.id
+        except phone.CodeRefused:
+            form.code.errors.append(_("This code is not right, or it is no longer valid. Check the last SMS we "
+                                      "sent you, or ask for a new code."))
+            return False
     if isinstance(form, DeleteWithCodeForm):
         try:
             mfa.verify_second_step(db.session, user, form.code.data, current_app.config["SECRET_KEY"])
@@ -42,11 +58,12 @@ def _confirmed(user: User, form) -> bool:
     return False
 
 
-def _page(form, reasons: list[str] | None = None, status: int = 200):
+def _page(form, reasons: list[str] | None = None, status: int = 200, code_sent: bool = False):
     user = current_user._get_current_object()
     reasons = reasons if reasons is not None else erasure.blockers(db.session, user)
     return render_template("privacy/delete_account.html", form=form, reasons=reasons,
-                           with_code=isinstance(form, DeleteWithCodeForm)), status
+                           with_code=isinstance(form, DeleteWithCodeForm),
+                           with_sms=isinstance(form, DeleteWithSmsCodeForm), code_sent=code_sent), status
 
 
 def _tell_booths(erased: erasure.Erased) -> None:
@@ -63,6 +80,10 @@ def delete_account():
     form = _confirm_form(user)
     if not form.is_submitted():
         return _page(form)
+    if isinstance(form, DeleteWithSmsCodeForm) and request.form.get("send"):
+        phone.send_code(db.session, user.mobile, secret_key=current_app.config["SECRET_KEY"], now=clock.now())
+        db.session.commit()
+        return _page(DeleteWithSmsCodeForm(formdata=None), code_sent=True)
     if not form.validate() or not _confirmed(user, form):
         db.session.commit()  # a recovery code tried is used up, right or wrong
         return _page(form, status=422)
