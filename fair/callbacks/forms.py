@@ -10,7 +10,7 @@ from fair.accounts.forms import mobile_field
 from fair.forms import ChoiceField, select_choices
 
 WHEN_CHOICES = [("now", _l("As soon as possible")), ("range", _l("Between two times today"))]
-OUTCOME_CHOICES = [("reached", _l("Reached")), ("no_answer", _l("No answer")),
+OUTCOME_CHOICES = [("", _l("Choose an outcome")), ("reached", _l("Reached")), ("no_answer", _l("No answer")),
                    ("wrong_number", _l("Wrong number")), ("call_again", _l("Call again"))]
 
 

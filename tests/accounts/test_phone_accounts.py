@@ -16,7 +16,7 @@ from fair.accounts.models import PartnerType, User
 from fair.candidates.models import Referral, ReferralStatus
 from fair.jobdating.models import Booking
 from fair.mail.models import OutboxMessage
-from tests.accounts.helpers import count, page_text
+from tests.accounts.helpers import count, page_text, sms_code, sms_to
 from tests.conftest import csrf_token, login, post_form, run_jobs
 from tests.privacy.export_helpers import ask_and_download
 
@@ -50,16 +50,10 @@ def refer_by_phone(client, world, number: str, name: str = "Awa Diallo"):
                                                         "partner_id": str(world.partner.id), "note": ""})
 
 
-def sms_to(session, number: str) -> list[str]:
-    session.expire_all()
-    return list(session.execute(select(OutboxMessage.text_body).where(
-        OutboxMessage.channel == "sms", OutboxMessage.to_address == number).order_by(OutboxMessage.id)).scalars())
-
-
 def sign_in_by_code(app, session, number: str = "06 98 76 54 32"):
     client = app.test_client()
     assert post_form(client, "/login/phone", {"mobile": number}).status_code == 302
-    code = re.search(r"\b(\d{6})\b", sms_to(session, MOBILE)[-1]).group(1)
+    code = sms_code(session, MOBILE)
     assert post_form(client, "/login/phone/code", {"code": code}).status_code == 302
     return client
 
@@ -133,9 +127,25 @@ def test_a_phone_only_person_exports_then_erases_their_account_with_a_code(app, 
     assert refused.status_code == 422 and count(session, User, User.erased_at.is_not(None)) == 0
     sent = post_form(client, "/account/delete", {"send": "1"})
     assert "Nous avons envoyé un code par SMS au 06 98 76 54 32." in page_text(sent)
-    code = re.search(r"\b(\d{6})\b", sms_to(session, MOBILE)[-1]).group(1)
+    code = sms_code(session, MOBILE)
     assert post_form(client, "/account/delete", {"code": code}).status_code == 302
     session.expire_all()
     erased = session.get(User, person.id)
     assert erased.erased_at is not None and erased.mobile is None
     assert sms_to(session, MOBILE) == []  # the texts sent to the number went with it
+
+
+def test_a_phone_only_account_is_warned_by_sms_before_it_is_erased_for_inactivity(app, session, factory):
+    from fair import clock
+    from fair.privacy.jobs import erase_inactive_accounts
+
+    start = dt.datetime(2026, 2, 1, 9, 0, tzinfo=dt.timezone.utc)
+    person = factory.user(full_name="Awa Diallo")
+    person.email, person.mobile, person.last_active_at = None, MOBILE, start
+    session.commit()
+    with clock.frozen_at(start + dt.timedelta(days=700)):
+        assert erase_inactive_accounts()["warned"] == 1
+    [text] = sms_to(session, MOBILE)
+    assert text.startswith("Votre compte fair n’a pas servi depuis longtemps")
+    assert "il sera supprimé le 1 février 2028." in text
+    assert "http://fair.test/login/phone" in text

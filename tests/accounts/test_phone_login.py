@@ -5,7 +5,6 @@ The SMS outbox row is the phone: the tests read the code from the text that woul
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pytest
 from sqlalchemy import select
@@ -13,7 +12,7 @@ from sqlalchemy import select
 from fair import clock
 from fair.accounts.models import PhoneSignInCode
 from fair.mail.models import OutboxMessage
-from tests.accounts.helpers import count, is_logged_in, page_text
+from tests.accounts.helpers import count, is_logged_in, page_text, sms_code, sms_to
 from tests.conftest import post_form
 
 MOBILE = "+33612345678"
@@ -33,9 +32,7 @@ def person(factory, session):
 
 
 def texts(session, to: str = MOBILE) -> list[str]:
-    session.expire_all()
-    return list(session.execute(select(OutboxMessage.text_body).where(
-        OutboxMessage.channel == "sms", OutboxMessage.to_address == to).order_by(OutboxMessage.id)).scalars())
+    return sms_to(session, to)
 
 
 def ask_code(client, number: str = "06 12 34 56 78"):
@@ -43,9 +40,7 @@ def ask_code(client, number: str = "06 12 34 56 78"):
 
 
 def last_code(session) -> str:
-    match = re.search(r"\b(\d{6})\b", texts(session)[-1])
-    assert match, texts(session)
-    return match.group(1)
+    return sms_code(session, MOBILE)
 
 
 def give(client, code: str):

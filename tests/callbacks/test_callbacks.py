@@ -144,7 +144,8 @@ def test_the_person_cancels_and_a_time_range_is_kept_in_the_fairs_zone(app, sess
         assert post_form(person, page_of(booth_a), {**VALID, "when": "range", "start": "14:00",
                                                     "end": "15:30"}).status_code == 302
         request = the_request(session)
-        assert (request.window_start, request.window_end) == (morning.replace(hour=13), morning.replace(hour=14, minute=30))
+        assert (request.window_start, request.window_end) == (morning.replace(hour=13),
+                                                              morning.replace(hour=14, minute=30))
         assert "entre 14:00 et 15:30" in page_text(person.get(page_of(booth_a)))
         stranger = app.test_client()
         login(stranger, factory.person("other@example.org", "Other Person").email)
