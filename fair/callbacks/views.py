@@ -23,6 +23,7 @@ from fair.companies.access import recruiter_booth
 from fair.extensions import db
 from fair.forms import form_status
 from fair.live.services import followable_booth
+from fair.sms.numbers import InvalidMobile, parse_mobile
 from fair.sms.numbers import display as display_number
 from fair.timezones import local_to_utc, zone_named
 
@@ -54,6 +55,16 @@ def _window(form: CallbackForm, zone: str, now: dt.datetime) -> tuple[dt.datetim
             local_to_utc(dt.datetime.combine(today, form.end.data), zone))
 
 
+def _known_mobile(user) -> str | None:
+    """The account's number to prefill: the one it signs in with, else its phone if that is a mobile."""
+    for number in filter(None, (user.mobile, user.phone)):
+        try:
+            return display_number(parse_mobile(number))
+        except InvalidMobile:
+            continue
+    return None
+
+
 def _consent(booth) -> str:
     return str(services.CONSENT_TEXT % {"company": booth.company.name})
 
@@ -64,8 +75,8 @@ def request_page(slug: str, booth_id: int):
     booth = _booth_of(slug, booth_id)
     existing = services.latest_request(db.session, booth.id, current_user.id)
     form = CallbackForm() if request.method == "POST" else CallbackForm(formdata=None)
-    if request.method == "GET" and current_user.mobile:
-        form.mobile.data = display_number(current_user.mobile)
+    if request.method == "GET":
+        form.mobile.data = _known_mobile(current_user)
     error = None
     if request.method == "POST" and form.validate_on_submit():
         now = clock.now()
@@ -202,5 +213,6 @@ def ask(booth_id: int, request_id: int):
         flash(refused.message, "error")
         return redirect(url_for("live.desk", booth_id=booth.id) + "#callbacks-title")
     db.session.commit()
+    services.changed(booth.id)
     flash(_("We asked the person to share their number with you."), "success")
     return redirect(url_for("live.desk", booth_id=booth.id) + "#callbacks-title")

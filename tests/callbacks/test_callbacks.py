@@ -34,7 +34,7 @@ def world(factory, session):
         "organiser": organiser, "company_a": company_a, "company_b": company_b,
         "recruiter_a": factory.person("recruiter.a@example.org", "Recruiter A", company_a),
         "recruiter_b": factory.person("recruiter.b@example.org", "Recruiter B", company_b),
-        "candidate": factory.person("camille@example.org", "Camille Martin"),
+        "candidate": factory.user(email="camille@example.org", full_name="Camille Martin", phone="+33 6 12 34 56 78"),
     })
 
 
@@ -64,6 +64,7 @@ def test_a_person_asks_to_be_called_back_and_the_booths_company_calls(app, sessi
     login(recruiter, world.recruiter_a.email)
     login(other, world.recruiter_b.email)
     assert "Demander à être rappelé·e" in page_text(person.get(f"/fairs/{booth_a.edition.slug}/booths/{booth_a.id}"))
+    assert 'value="06 12 34 56 78"' in person.get(page_of(booth_a)).get_data(as_text=True)  # from the profile
 
     refused = post_form(person, page_of(booth_a), {"mobile": "01 42 68 53 00", "when": "now"})
     assert refused.status_code == 422
