@@ -213,6 +213,8 @@ def queue_email_confirmation(user: User, next_url: str | None = None) -> None:
     would repeat within one second). `next_url` (already checked safe) rides along on the link, so
     that a person registering from an invitation comes back to it.
     """
+    if user.email is None:  # a phone-only account: there is no address to confirm
+        return
     token = email_confirmation_token(user)
     link = mail_url("accounts.confirm_email", token=token, **({"next": next_url} if next_url else {}))
     queue_mail(db.session, to=user.email, template="confirm_email", locale=user.locale,
@@ -256,7 +258,7 @@ def confirm_email(token: str) -> ConfirmResult:
     if not isinstance(payload, dict):
         return ConfirmResult(ConfirmOutcome.invalid)
     user = db.session.get(User, payload.get("uid")) if isinstance(payload.get("uid"), int) else None
-    if user is None or user.email.lower() != payload.get("email"):
+    if user is None or user.email is None or user.email.lower() != payload.get("email"):
         return ConfirmResult(ConfirmOutcome.invalid)
     if user.email_confirmed_at is not None:
         return ConfirmResult(ConfirmOutcome.already_confirmed, user)

@@ -363,7 +363,8 @@ def email_not_confirmed(error: services.EmailNotConfirmed):
 
 
 def _needs_confirmation() -> bool:
-    return current_user.is_authenticated and current_user.email_confirmed_at is None
+    return (current_user.is_authenticated and current_user.email is not None
+            and current_user.email_confirmed_at is None)
 
 
 @bp.route("/confirm/resend", methods=["POST"])
@@ -372,7 +373,7 @@ def _needs_confirmation() -> bool:
 def resend_confirmation():
     form = ResendConfirmationForm()
     if form.validate_on_submit():
-        if current_user.email_confirmed_at is not None:
+        if current_user.email_confirmed_at is not None or current_user.email is None:
             flash(_("Your email address is already confirmed."), "info")
         else:
             services.queue_email_confirmation(current_user)

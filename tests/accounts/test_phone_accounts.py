@@ -97,6 +97,9 @@ def test_an_adviser_opens_a_phone_only_account_the_person_agrees_by_sms_and_sign
     profile = person_client.get("/candidate/profile")
     assert profile.status_code == 200 and "Numéro de mobile : 06 98 76 54 32" in page_text(profile)
     assert "Transports Rapides" in page_text(person_client.get("/interviews/my-day"))
+    mails = count(session, OutboxMessage, OutboxMessage.channel == "mail")
+    assert post_form(person_client, "/confirm/resend", {}, form_page="/account").status_code == 302
+    assert count(session, OutboxMessage, OutboxMessage.channel == "mail") == mails  # no address to confirm
     forgot = page_text(person_client.get("/password/forgot"))
     assert "Il n’a pas de mot de passe : connectez-vous plutôt avec un code par SMS." in forgot
 
