@@ -26,6 +26,7 @@ from fair.privacy.erasure_forms import (
     DeleteWithSmsCodeForm,
 )
 from fair.security import verify_password
+from fair.sms.numbers import InvalidMobile, parse_mobile
 
 bp = Blueprint("erasure", __name__)
 
@@ -115,7 +116,7 @@ def admin_erase(user_id: int):
         return _admin_page(person, form)
     if not form.validate():
         return _admin_page(person, form, status=422)
-    if (form.confirmation.data or "").strip().lower() != person.email.lower():
+    if not _names_account(form.confirmation.data or "", person):
         form.confirmation.errors.append(_("This is not the address of this account."))
         return _admin_page(person, form, status=422)
     try:
@@ -127,6 +128,16 @@ def admin_erase(user_id: int):
     _tell_booths(erased)
     flash(_("The account is erased: only anonymous figures remain."), "success")
     return redirect(url_for("admin.person", user_id=person.id))
+
+
+def _names_account(typed: str, person: User) -> bool:
+    """The address typed is the account's; a phone-only account is named by its mobile number."""
+    if person.email is not None:
+        return typed.strip().lower() == person.email.lower()
+    try:
+        return parse_mobile(typed) == person.mobile
+    except InvalidMobile:
+        return False
 
 
 def _admin_page(person: User, form: AdminEraseForm, reasons: list[str] | None = None, status: int = 200):

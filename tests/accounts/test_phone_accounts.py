@@ -152,3 +152,17 @@ def test_a_phone_only_account_is_warned_by_sms_before_it_is_erased_for_inactivit
     assert text.startswith("Votre compte fair n’a pas servi depuis longtemps")
     assert "il sera supprimé le 1 février 2028." in text
     assert "http://fair.test/login/phone" in text
+
+
+def test_an_administrator_erases_a_phone_only_account_by_typing_its_number(app, client, session, factory):
+    factory.user(email="admin@example.org", is_admin=True)
+    person = factory.user(full_name="Awa Diallo")
+    person.email, person.mobile = None, MOBILE
+    session.commit()
+    login(client, "admin@example.org")
+    page = f"/admin/people/{person.id}/erase"
+    assert "saisissez son numéro de mobile" in page_text(client.get(page))
+    refused = post_form(client, page, {"confirmation": "06 00 00 00 00"})
+    assert refused.status_code == 422 and count(session, User, User.erased_at.is_not(None)) == 0
+    assert post_form(client, page, {"confirmation": "06 98 76 54 32"}).status_code == 302
+    assert count(session, User, User.erased_at.is_not(None)) == 1
