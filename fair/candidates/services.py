@@ -45,6 +45,7 @@ from fair.extensions import db
 from fair.fairs.models import Edition, EditionStatus
 from fair.fairs.rules import RegistrationClosed, check_registration_open
 from fair.security import hash_password
+from fair.sms.numbers import display as display_number
 
 log = logging.getLogger("fair.candidates")
 
@@ -388,7 +389,9 @@ def refer(adviser: User, partner: Organisation, *, email: str | None, full_name:
     address holds."""
     candidate = find_user_by_email(email) if email else find_user_by_mobile(db.session, mobile)
     if candidate is None:
+        # A phone-only account's number is also its phone, which phone interviews and recruiters use.
         candidate = User(email=normalise_email(email) if email else None, mobile=None if email else mobile,
+                         phone=None if email else display_number(mobile),
                          full_name=full_name, password_hash=hash_password(secrets.token_urlsafe(32)),
                          security_stamp=new_security_stamp(), locale="fr")
         db.session.add(candidate)

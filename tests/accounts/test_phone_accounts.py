@@ -65,6 +65,7 @@ def test_an_adviser_opens_a_phone_only_account_the_person_agrees_by_sms_and_sign
     assert "nous avons envoyé par SMS au 06 98 76 54 32 un lien" in page_text(client.get(answer.headers["Location"]))
     person = session.execute(select(User).where(User.mobile == MOBILE)).scalar_one()
     assert person.email is None and person.is_candidate
+    assert person.phone == "06 98 76 54 32"  # what phone interviews and recruiters read
     assert count(session, OutboxMessage, OutboxMessage.channel == "mail") == 0
     [text] = sms_to(session, MOBILE)
     assert text.startswith("Adviser One (Mission locale de Lille) vous propose de suivre vos candidatures")
