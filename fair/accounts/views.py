@@ -471,12 +471,21 @@ def _phone_code_network_rate_limit() -> str:
     return current_app.config["PHONE_CODE_NETWORK_RATE_LIMIT"]
 
 
+def _submitted_mobile() -> str | None:
+    try:
+        return parse_mobile((request.form.get("mobile") or "")[:32])
+    except InvalidMobile:
+        return None
+
+
 def _submitted_mobile_key() -> str:
     """One budget per number however it is written (06…, +33 6…): it also holds for unknown numbers."""
-    try:
-        return f"mobile:{parse_mobile((request.form.get('mobile') or '')[:32])}"
-    except InvalidMobile:
-        return f"addr:{get_remote_address()}"
+    return f"mobile:{_submitted_mobile()}"
+
+
+def _not_a_mobile() -> bool:
+    """A typo sends nothing: it costs nothing of a number's budget (the network's still counts)."""
+    return _submitted_mobile() is None
 
 
 def _pending_mobile_key() -> str:
@@ -485,7 +494,7 @@ def _pending_mobile_key() -> str:
 
 
 @bp.route("/login/phone", methods=["GET", "POST"])
-@limiter.limit(_phone_code_rate_limit, key_func=_submitted_mobile_key, methods=["POST"])
+@limiter.limit(_phone_code_rate_limit, key_func=_submitted_mobile_key, methods=["POST"], exempt_when=_not_a_mobile)
 @limiter.limit(_phone_code_network_rate_limit, key_func=_network_key, methods=["POST"])
 def login_phone():
     """A number with an account and one without get the same answer: this must not tell who is registered."""

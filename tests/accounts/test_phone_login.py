@@ -120,6 +120,9 @@ def test_sending_is_throttled_per_number_however_written(app, session, person):
         assert ask_code(client, number).status_code == 302
     client = app.test_client()
     client.environ_base["REMOTE_ADDR"] = "203.0.113.99"
+    for _typo in range(4):  # typos send nothing and cost nothing of anyone's budget
+        assert ask_code(client, "06 12 34").status_code == 422
+    assert ask_code(app.test_client(), "07 12").status_code == 422  # another person's typo: still a form error
     refused = ask_code(client, "06.12.34.56.78")
     assert refused.status_code == 429
     assert "Trop de tentatives" in page_text(refused)
