@@ -17,6 +17,7 @@ from fair import (
 from fair.accounts.views import bp as accounts_bp
 from fair.admin.views import bp as admin_bp
 from fair.calendar.views import bp as calendar_bp
+from fair.callbacks.views import bp as callbacks_bp
 from fair.candidates.views import bp as candidates_bp
 from fair.checkin.views import bp as checkin_bp
 from fair.companies.views import bp as companies_bp
@@ -58,7 +59,8 @@ TRANSLATION_DIRS = ["translations", "accounts/translations", "fairs/translations
                     "teams/translations", "privacy/translations", "pipeline/translations",
                     "checkin/translations", "surveys/translations", "health/translations",
                     "outcomes/translations", "exports/translations", "selfservice/translations",
-                    "sms/translations", "reports/translations"]
+                    "sms/translations", "reports/translations",
+                    "callbacks/translations"]
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -98,7 +100,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     for blueprint in (public_bp, accounts_bp, fairs_bp, companies_bp, mail_bp, candidates_bp, jobdating_bp,
                       calendar_bp, live_bp, video_bp, webinars_bp, ops_bp, teams_bp, admin_bp, health_bp,
                       surveys_bp, checkin_bp, privacy_bp, erasure_bp, pipeline_bp, exports_bp, outcomes_bp,
-                      export_files_bp, selfservice_bp, sms_bp, reports_bp):
+                      export_files_bp, selfservice_bp, sms_bp, reports_bp,
+                      callbacks_bp):
         app.register_blueprint(blueprint)
 
     sockets.register(socketio)  # connect (signed-in users only) and disconnect, shared by all domains

@@ -65,6 +65,9 @@ def load_config(overrides: dict | None = None) -> dict:
         # Registrations per address (normalised) and per client network (IPv4 /24, IPv6 /64).
         "REGISTER_RATE_LIMIT": env.get("REGISTER_RATE_LIMIT") or "3 per hour",
         "REGISTER_NETWORK_RATE_LIMIT": env.get("REGISTER_NETWORK_RATE_LIMIT") or "30 per hour",
+        # Sign-in codes by SMS (phone-only accounts): sent at most so often per number and per network.
+        "PHONE_CODE_RATE_LIMIT": env.get("PHONE_CODE_RATE_LIMIT") or "3 per 15 minutes",
+        "PHONE_CODE_NETWORK_RATE_LIMIT": env.get("PHONE_CODE_NETWORK_RATE_LIMIT") or "20 per hour",
         # Requests per client address to the survey links (which need no sign-in).
         "SURVEY_RATE_LIMIT": env.get("SURVEY_RATE_LIMIT") or "30 per minute",
         # Self-service links (/r/<token>, no sign-in): requests per client address, and links refused

@@ -5,6 +5,7 @@ from fair.accounts.models import (  # noqa: F401
     Membership,
     Organisation,
     PasswordResetToken,
+    PhoneSignInCode,
     RecoveryCode,
     TeamInvitation,
     User,
@@ -12,6 +13,7 @@ from fair.accounts.models import (  # noqa: F401
 )
 from fair.audit import AuditEntry  # noqa: F401
 from fair.calendar.models import CalendarEntry, CalendarFeed, ReminderOffsets  # noqa: F401
+from fair.callbacks.models import CallbackRequest  # noqa: F401
 from fair.candidates.models import Application, CandidateCv, CandidateProfile, CvAccess, Referral  # noqa: F401
 from fair.checkin.models import CheckIn  # noqa: F401
 from fair.companies.models import Booth, BoothDocument, BoothStaff, Offer  # noqa: F401

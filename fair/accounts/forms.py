@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from fair.security import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+from fair.sms.numbers import InvalidMobile, parse_mobile
 
 # Each language named in itself, and marked so that screen readers pronounce it right.
 LANGUAGE_CHOICES = [SelectChoice("fr", "Français", render_kw={"lang": "fr"}),
@@ -139,3 +140,40 @@ class SecondStepForm(FlaskForm):
 
     code = _code_field(_l("Code from the app, or a recovery code"))
     submit = SubmitField(_l("Continue"))
+
+
+# ---------------------------------------------------------------- mobile numbers (phone-only accounts)
+
+MOBILE_ERRORS = {
+    "invalid": _l("Enter a mobile number, for example 06 12 34 56 78 (or +32 470 12 34 56 for another country)."),
+    "not_mobile": _l("This number cannot receive text messages: give a mobile number."),
+}
+
+
+def mobile_number(form: FlaskForm, field: StringField) -> None:
+    """Checks a mobile number (fair.sms.numbers.parse_mobile) and leaves its E.164 form in the field."""
+    if not (field.data or "").strip():
+        return
+    try:
+        field.data = parse_mobile(field.data)
+    except InvalidMobile as refused:
+        raise ValidationError(MOBILE_ERRORS[refused.reason]) from None
+
+
+def mobile_field(label: str = _l("Mobile number"), required: bool = True) -> TelField:
+    first = DataRequired(message=_l("Enter your mobile number.")) if required else Optional()
+    return TelField(label, validators=[first, Length(max=32, message=_l("The number is too long.")), mobile_number],
+                    render_kw={"autocomplete": "tel", "inputmode": "tel"})
+
+
+class PhoneLoginForm(FlaskForm):
+    mobile = mobile_field()
+    submit = SubmitField(_l("Send me a code"))
+
+
+class PhoneCodeForm(FlaskForm):
+    code = StringField(_l("Code received by SMS"), validators=[
+        DataRequired(message=_l("Enter the code of 6 digits.")),
+        Length(max=12, message=_l("Enter the code of 6 digits.")),
+    ], render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+    submit = SubmitField(_l("Log in"))

@@ -42,11 +42,16 @@ class User(UserMixin, Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254))
+    # None for a phone-only account (created by an adviser for a person without email): such a
+    # person signs in with a code sent to `mobile`.
+    email: Mapped[str | None] = mapped_column(String(254))
     password_hash: Mapped[str] = mapped_column(String(255))
     # Read and written as `full_name` (below): an erased account answers "Deleted account" everywhere.
     _full_name: Mapped[str] = mapped_column("full_name", String(200))
     phone: Mapped[str | None] = mapped_column(String(32))
+    # The verified mobile number the person signs in with (E.164, fair.sms.numbers.parse_mobile), apart
+    # from `phone`, the free text anyone types on their profile: that one is neither checked nor unique.
+    mobile: Mapped[str | None] = mapped_column(String(16), unique=True)
     locale: Mapped[str] = mapped_column(String(8), default="fr")
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -269,3 +274,19 @@ class RecoveryCode(Base):
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class PhoneSignInCode(Base):
+    """The one live sign-in code of a mobile number (fair/accounts/phone.py): a new code replaces it.
+
+    Only an HMAC of the code is kept; it dies after its time or its last allowed attempt.
+    """
+
+    __tablename__ = "phone_sign_in_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mobile: Mapped[str] = mapped_column(String(16), unique=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -86,7 +86,10 @@ def find_user_by_email(email: str) -> User | None:
 
 def is_confirmed(user: User) -> bool:
     """Staff (members of an organisation, administrators) act as staff whatever their address;
-    a candidate acts once someone opened a link sent to their address."""
+    a candidate acts once someone opened a link sent to their address. A phone-only account (no
+    address) has its number proven already: it was signed in with a code sent to it."""
+    if user.email is None and user.mobile is not None:
+        return True
     return not user.is_candidate or user.email_confirmed_at is not None
 
 
@@ -100,7 +103,8 @@ def require_confirmed(user: User) -> None:
 def mark_email_confirmed(user: User, address: str) -> bool:
     """Opening a link sent to `address` (an invitation) proves it: confirm the account if it is that
     address and not confirmed yet. True when it changed."""
-    if user.email_confirmed_at is not None or normalise_email(address).lower() != user.email.lower():
+    if (user.email is None or user.email_confirmed_at is not None
+            or normalise_email(address).lower() != user.email.lower()):
         return False
     user.email_confirmed_at = utcnow()
     log.info("email of account %s confirmed by an invitation link", user.id)
@@ -209,6 +213,8 @@ def queue_email_confirmation(user: User, next_url: str | None = None) -> None:
     would repeat within one second). `next_url` (already checked safe) rides along on the link, so
     that a person registering from an invitation comes back to it.
     """
+    if user.email is None:  # a phone-only account: there is no address to confirm
+        return
     token = email_confirmation_token(user)
     link = mail_url("accounts.confirm_email", token=token, **({"next": next_url} if next_url else {}))
     queue_mail(db.session, to=user.email, template="confirm_email", locale=user.locale,
@@ -252,7 +258,7 @@ def confirm_email(token: str) -> ConfirmResult:
     if not isinstance(payload, dict):
         return ConfirmResult(ConfirmOutcome.invalid)
     user = db.session.get(User, payload.get("uid")) if isinstance(payload.get("uid"), int) else None
-    if user is None or user.email.lower() != payload.get("email"):
+    if user is None or user.email is None or user.email.lower() != payload.get("email"):
         return ConfirmResult(ConfirmOutcome.invalid)
     if user.email_confirmed_at is not None:
         return ConfirmResult(ConfirmOutcome.already_confirmed, user)

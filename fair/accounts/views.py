@@ -28,12 +28,14 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from fair import clock, instance
-from fair.accounts import jobs, mfa, services, sessions
+from fair.accounts import jobs, mfa, phone, services, sessions
 from fair.accounts.forms import (
     ChangePasswordForm,
     DisableMfaForm,
     ForgotPasswordForm,
     LoginForm,
+    PhoneCodeForm,
+    PhoneLoginForm,
     ProfileForm,
     RegenerateCodesForm,
     RegisterForm,
@@ -48,6 +50,8 @@ from fair.extensions import db, limiter, read_user
 from fair.forms import form_status
 from fair.jobs import after_commit
 from fair.security import safe_next_url
+from fair.sms.numbers import InvalidMobile, parse_mobile
+from fair.sms.numbers import display as display_number
 from fair.sockets import disconnect_user
 
 bp = Blueprint("accounts", __name__)
@@ -359,7 +363,8 @@ def email_not_confirmed(error: services.EmailNotConfirmed):
 
 
 def _needs_confirmation() -> bool:
-    return current_user.is_authenticated and current_user.email_confirmed_at is None
+    return (current_user.is_authenticated and current_user.email is not None
+            and current_user.email_confirmed_at is None)
 
 
 @bp.route("/confirm/resend", methods=["POST"])
@@ -368,7 +373,7 @@ def _needs_confirmation() -> bool:
 def resend_confirmation():
     form = ResendConfirmationForm()
     if form.validate_on_submit():
-        if current_user.email_confirmed_at is not None:
+        if current_user.email_confirmed_at is not None or current_user.email is None:
             flash(_("Your email address is already confirmed."), "info")
         else:
             services.queue_email_confirmation(current_user)
@@ -448,6 +453,84 @@ def logout():
     session.clear()
     flash(_("You are logged out."), "success")
     return redirect(url_for("public.home"))
+
+
+# ---------------------------------------------------------------- sign-in with a code by SMS
+
+# The number a code was asked for (E.164), in the signed session cookie until the code is given.
+PHONE_PENDING = "phone_pending"
+CODE_REFUSED = _l("This code is not right, or it is no longer valid. Check the last SMS we sent you, or ask "
+                  "for a new code.")
+
+
+def _phone_code_rate_limit() -> str:
+    return current_app.config["PHONE_CODE_RATE_LIMIT"]
+
+
+def _phone_code_network_rate_limit() -> str:
+    return current_app.config["PHONE_CODE_NETWORK_RATE_LIMIT"]
+
+
+def _submitted_mobile() -> str | None:
+    try:
+        return parse_mobile((request.form.get("mobile") or "")[:32])
+    except InvalidMobile:
+        return None
+
+
+def _submitted_mobile_key() -> str:
+    """One budget per number however it is written (06…, +33 6…): it also holds for unknown numbers."""
+    return f"mobile:{_submitted_mobile()}"
+
+
+def _not_a_mobile() -> bool:
+    """A typo sends nothing: it costs nothing of a number's budget (the network's still counts)."""
+    return _submitted_mobile() is None
+
+
+def _pending_mobile_key() -> str:
+    mobile = session.get(PHONE_PENDING)
+    return f"mobile-code:{mobile}" if isinstance(mobile, str) else f"addr:{get_remote_address()}"
+
+
+@bp.route("/login/phone", methods=["GET", "POST"])
+@limiter.limit(_phone_code_rate_limit, key_func=_submitted_mobile_key, methods=["POST"], exempt_when=_not_a_mobile)
+@limiter.limit(_phone_code_network_rate_limit, key_func=_network_key, methods=["POST"])
+def login_phone():
+    """A number with an account and one without get the same answer: this must not tell who is registered."""
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(landing_url(current_user))
+    form = PhoneLoginForm()
+    if form.validate_on_submit():
+        phone.send_code(db.session, form.mobile.data, secret_key=_secret_key(), now=clock.now())
+        db.session.commit()
+        session[PHONE_PENDING] = form.mobile.data
+        return redirect(url_for("accounts.login_phone_code"))
+    return render_template("accounts/login_phone.html", form=form), form_status(form)
+
+
+@bp.route("/login/phone/code", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, key_func=_pending_mobile_key, methods=["POST"])
+def login_phone_code():
+    mobile = session.get(PHONE_PENDING)
+    if not isinstance(mobile, str):
+        return redirect(url_for("accounts.login_phone"))
+    form = PhoneCodeForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            user = phone.verify_code(db.session, mobile, form.code.data, secret_key=_secret_key(), now=clock.now())
+        except phone.CodeRefused:
+            db.session.commit()  # the attempt counts, and a dead code stays dead
+            error = CODE_REFUSED
+        else:
+            db.session.commit()
+            _start_session(user)
+            log.info("account %s logged in with a code by SMS", user.id)
+            return redirect(landing_url(user))
+    status = 422 if error else form_status(form)
+    return _no_store(make_response(render_template(
+        "accounts/login_phone_code.html", form=form, error=error, number=display_number(mobile)), status))
 
 
 # ---------------------------------------------------------------- password reset

@@ -84,7 +84,7 @@ def _label_of(obj: Any) -> str:
     return ""
 
 
-def pseudonymise(session: Session, *, user_id: int, email: str, full_name: str, pseudonym: str) -> int:
+def pseudonymise(session: Session, *, user_id: int, email: str | None, full_name: str, pseudonym: str) -> int:
     """Replace an erased person's address and name, where the log quotes them, by `pseudonym`.
 
     The one change the log accepts, and only for erasure: a core UPDATE (the ORM guard above refuses
@@ -95,12 +95,15 @@ def pseudonymise(session: Session, *, user_id: int, email: str, full_name: str, 
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SET LOCAL fair.erasure = 'on'"))
-    lowered = email.lower()
+    lowered = (email or "").lower()  # a phone-only account has no address: only its id is looked for
+    by_actor = [AuditEntry.actor_id == user_id]
+    about = [and_(AuditEntry.object_type == "users", AuditEntry.object_id == user_id)]
+    if lowered:
+        by_actor.append(func.lower(AuditEntry.actor_email) == lowered)
+        about.append(func.lower(AuditEntry.object_label) == lowered)
     changed = session.execute(
-        update(AuditEntry).where(or_(AuditEntry.actor_id == user_id, func.lower(AuditEntry.actor_email) == lowered))
+        update(AuditEntry).where(or_(*by_actor))
         .values(actor_email=pseudonym).execution_options(synchronize_session=False)).rowcount
-    about = [func.lower(AuditEntry.object_label) == lowered,
-             and_(AuditEntry.object_type == "users", AuditEntry.object_id == user_id)]
     if full_name:
         about.append(and_(AuditEntry.object_type.in_(("users", "memberships")),
                           AuditEntry.object_label == full_name))

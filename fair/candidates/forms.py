@@ -10,6 +10,7 @@ from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from fair.accounts.forms import mobile_field
 from fair.candidates.labels import CONTACT_LABELS, REASON_LABELS, SITUATION_LABELS
 from fair.companies.forms import ListField
 
@@ -128,7 +129,9 @@ class ReferralForm(FlaskForm):
     full_name = StringField(_l("Candidate's first name and last name"), filters=[_strip],
                             validators=[_required(), _max(200)])
     email = StringField(_l("Candidate's email address"), filters=[_strip], validators=[
-        _required(), _max(254), Email(message=_l("Enter a valid email address."))])
+        Optional(), _max(254), Email(message=_l("Enter a valid email address."))])
+    # For a person without email: a phone-only account, who confirms and signs in by SMS.
+    mobile = mobile_field(_l("Or, for someone without email, their mobile number"), required=False)
     partner_id = SelectField(_l("On behalf of"), coerce=int, validate_choice=False)
     note = TextAreaField(_l("Note for your own follow-up (optional)"), filters=[_strip], render_kw={"rows": 3},
                          validators=[Optional(), _max(2000)])
@@ -140,6 +143,14 @@ class ReferralForm(FlaskForm):
     def validate_partner_id(self, field) -> None:
         if field.data not in {value for value, _label in self.partner_id.choices}:
             raise ValidationError(_l("Choose from the list."))
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not self.email.data and not (self.mobile.data or "").strip():
+            self.email.errors = [*self.email.errors,
+                                 _l("Give the candidate's email address or, if they have none, their mobile number.")]
+            return False
+        return valid
 
 
 class OnBehalfForm(FlaskForm):

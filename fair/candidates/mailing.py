@@ -14,6 +14,7 @@ from fair.mail.models import OutboxMessage
 from fair.mail.outbox import queue_mail
 from fair.mail.render import mail_url
 from fair.sms.numbers import display
+from fair.sms.outbox import queue_sms
 from fair.sms.receipts import on_undeliverable
 
 
@@ -74,7 +75,14 @@ def advisers_of_status(application: Application) -> None:
 
 
 def referral_confirmation(referral: Referral) -> None:
+    """By mail, or by SMS to a phone-only account: the same link, the same consent page."""
     candidate = referral.candidate
+    if candidate.email is None:
+        queue_sms(db.session, to=candidate.mobile, template="referral_confirm", locale=candidate.locale or "fr",
+                  context={"adviser": referral.adviser.full_name, "partner": referral.partner.name,
+                           "link": mail_url("candidates.confirm_referral", token=referral_token(referral))},
+                  key=f"referral-confirm:{referral.id}:{referral.created_at.isoformat()}", user_id=candidate.id)
+        return
     _queue(
         to=candidate.email, template="referral_confirm", locale=candidate.locale or "fr",
         context={"name": candidate.full_name, "adviser": referral.adviser.full_name,

@@ -24,6 +24,7 @@ from fair import clock
 from fair.accounts import consent
 from fair.accounts.consent import ConsentPurpose, ConsentRecord
 from fair.accounts.models import Membership, Organisation, OrganisationKind, User
+from fair.accounts.phone import find_user_by_mobile
 from fair.accounts.services import find_user_by_email, new_security_stamp, normalise_email, require_confirmed
 from fair.candidates import jobs, labels, storage
 from fair.candidates.models import (
@@ -44,6 +45,7 @@ from fair.extensions import db
 from fair.fairs.models import Edition, EditionStatus
 from fair.fairs.rules import RegistrationClosed, check_registration_open
 from fair.security import hash_password
+from fair.sms.numbers import display as display_number
 
 log = logging.getLogger("fair.candidates")
 
@@ -378,16 +380,21 @@ def adviser_partners(user: User) -> list[Organisation]:
     ).scalars())
 
 
-def refer(adviser: User, partner: Organisation, *, email: str, full_name: str, note: str = "") -> Referral | None:
+def refer(adviser: User, partner: Organisation, *, email: str | None, full_name: str, note: str = "",
+          mobile: str | None = None) -> Referral | None:
     """Links (or creates) the candidate's account and opens a referral waiting for their consent.
 
+    Without `email`, `mobile` (E.164) names the person: a phone-only account, who confirms by the link
+    sent by SMS and signs in with a code by SMS (fair/accounts/phone.py).
     An address of an account that cannot be referred (staff, the adviser themself) gives None and
     changes nothing: the view answers as for any other address, so the form tells no one what an
     address holds."""
-    candidate = find_user_by_email(email)
+    candidate = find_user_by_email(email) if email else find_user_by_mobile(db.session, mobile)
     if candidate is None:
-        candidate = User(email=normalise_email(email), full_name=full_name,
-                         password_hash=hash_password(secrets.token_urlsafe(32)),
+        # A phone-only account's number is also its phone, which phone interviews and recruiters use.
+        candidate = User(email=normalise_email(email) if email else None, mobile=None if email else mobile,
+                         phone=None if email else display_number(mobile),
+                         full_name=full_name, password_hash=hash_password(secrets.token_urlsafe(32)),
                          security_stamp=new_security_stamp(), locale="fr")
         db.session.add(candidate)
         db.session.flush()
@@ -449,7 +456,7 @@ def confirm_referral(referral: Referral, consent_text: str, version: str) -> Ref
     consent.give(db.session, referral.candidate_id, ConsentPurpose.referral, consent_text, version,
                  organisation_id=referral.partner_id)
     candidate = referral.candidate
-    if candidate.email_confirmed_at is None:  # the link reached their mailbox: the address is theirs
+    if candidate.email is not None and candidate.email_confirmed_at is None:  # the link reached their mailbox
         candidate.email_confirmed_at = referral.confirmed_at
     return referral
 

@@ -33,6 +33,7 @@ from fair.fairs.rules import registration_message
 from fair.forms import form_status
 from fair.pipeline.forms import PipelineForm
 from fair.pipeline.forms import save as save_pipeline
+from fair.sms.numbers import display as display_number
 
 log = logging.getLogger("fair.candidates")
 
@@ -475,19 +476,25 @@ def new_referral():
         return render_template("candidates/referral_form.html", form=form), 422
     partner = next(p for p in partners if p.id == form.partner_id.data)
     try:
-        referral = services.refer(current_user, partner, email=form.email.data, full_name=form.full_name.data,
+        referral = services.refer(current_user, partner, email=form.email.data or None,
+                                  mobile=form.mobile.data or None, full_name=form.full_name.data,
                                   note=form.note.data or "")
         if referral is not None:
             mailing.referral_confirmation(referral)
         db.session.commit()
     except (services.ReferralRefused, IntegrityError):
         db.session.rollback()
-        form.email.errors = [_("You already follow this candidate.")]
+        (form.email if form.email.data else form.mobile).errors = [_("You already follow this candidate.")]
         return render_template("candidates/referral_form.html", form=form), 422
     # One answer whatever the address holds (a candidate, a staff account, nobody): only what the
     # adviser typed, never the stored name, until the candidate agrees.
-    flash(_("If this address can receive it, we have emailed %(email)s a link to agree to your follow-up.",
-            email=form.email.data), "success")
+    if form.email.data:
+        flash(_("If this address can receive it, we have emailed %(email)s a link to agree to your follow-up.",
+                email=form.email.data), "success")
+    else:
+        flash(_("If this number can receive it, we have sent %(number)s a link by SMS to agree to your follow-up. "
+                "They will log in with a code sent to this number.", number=display_number(form.mobile.data)),
+              "success")
     return redirect(url_for(".adviser_home"))
 
 

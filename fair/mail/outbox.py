@@ -62,7 +62,7 @@ LEASE = dt.timedelta(minutes=5)           # a claimed row is another job's after
 QUEUED_GRACE = dt.timedelta(minutes=5)    # a queued row untouched this long lost its job: the sweeper re-enqueues it
 RETRY_DELAYS = (60, 300, 900, 3600, 3 * 3600, 6 * 3600)  # seconds before attempt 2, 3, …
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
-SECRET_TEMPLATES = frozenset({"reset_password", "survey", "export_ready", "follow_up"})
+SECRET_TEMPLATES = frozenset({"reset_password", "survey", "export_ready", "follow_up", "sign_in_code"})
 ERASED = "[erased once sent: this mail held a secret link]"
 
 SMTP_POLICY = email.policy.default.clone(linesep="\r\n")
@@ -70,11 +70,11 @@ SMTP_POLICY = email.policy.default.clone(linesep="\r\n")
 
 # ---------------------------------------------------------------- queueing
 
-def queue_mail(session: Session, *, to: str, template: str, locale: str, context: dict[str, Any], key: str,
+def queue_mail(session: Session, *, to: str | None, template: str, locale: str, context: dict[str, Any], key: str,
                calendar: tuple[str, bytes] | None = None, edition_id: int | None = None,
                channel: str = "mail", not_before: dt.datetime | None = None,
                extra: dict[str, Any] | None = None,
-               rendered: tuple[str, str, str | None] | None = None) -> OutboxMessage:
+               rendered: tuple[str, str, str | None] | None = None) -> OutboxMessage | None:
     """Render `template` for `channel` (mail: `templates/mail/<template>.*`) in `locale` now and write
     one outbox row in `session`.
 
@@ -85,7 +85,11 @@ def queue_mail(session: Session, *, to: str, template: str, locale: str, context
     `not_before`: the row is not sent before that instant (claim and the sweeper wait; its send
     job is enqueued for that time). `extra`: channel columns of the row (fair.sms: segments…).
     `rendered`: (subject, text, html) already rendered by the caller (fair.sms counts segments first).
+    No `to` (a person without an address on this channel) queues nothing and answers None.
     """
+    if not to:  # a phone-only account has no address: nothing to send by mail (fair.accounts.phone)
+        log.info("%s not queued on %s: the person has no address on this channel", template, channel)
+        return None
     existing = _by_key(session, key)
     if existing is not None:
         return existing

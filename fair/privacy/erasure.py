@@ -45,7 +45,9 @@ from fair.accounts.models import (
     User,
     UserSession,
 )
+from fair.accounts.phone import forget_codes
 from fair.calendar.models import CalendarEntry, CalendarFeed
+from fair.callbacks.models import CallbackRequest
 from fair.candidates import jobs as candidate_jobs
 from fair.candidates.models import Application, CandidateCv, CandidateProfile, CvAccess, Referral, ReferralStatus
 from fair.checkin.models import CheckIn
@@ -166,6 +168,10 @@ def erase(session: Session, user: User, *, actor: User | None, how: str, now: dt
     counts.update(_delete_own_rows(session, user))
     counts.update(_empty_free_text(session, user))
     counts.update(_scrub_mail_and_calendars(session, user.id, email, name))
+    if user.mobile:  # text messages to a phone-only account, like mail to an address
+        for key, value in _scrub_mail_and_calendars(session, user.id, user.mobile, "").items():
+            counts[key] = counts.get(key, 0) + value
+        forget_codes(session, user.mobile)
     label = pseudonym(user.id)
     audit.record(session, "account.erase", object_type="users", object_id=user.id, label=label,
                  actor=actor, details={"how": how})
@@ -313,6 +319,8 @@ def _empty_free_text(session: Session, user: User) -> dict[str, int]:
         # Contract, start, hours, clause and follow-up answers stay counted; what was written goes.
         update(Outcome).where(Outcome.candidate_id == user.id).values(note="", job_title="", employer_name=""),
         update(QueueEntry).where(QueueEntry.candidate_id == user.id).values(room_path=None),
+        update(CallbackRequest).where(CallbackRequest.candidate_id == user.id)
+        .values(mobile="", note="", consent_text="", is_open=False),
         update(Invitation).where(func.lower(Invitation.email) == _lower(user.email))
         .values(email=f"{secrets.token_hex(6)}@{ERASED_DOMAIN}"),
         update(BulkRecipient).where(func.lower(BulkRecipient.email) == _lower(user.email))
@@ -413,6 +421,7 @@ def _make_tombstone(user: User, now: dt.datetime) -> None:
     user.email = _tombstone_address()
     user.full_name = ""
     user.phone = None
+    user.mobile = None
     user.password_hash = _unusable_password()
     user.security_stamp = secrets.token_hex(16)
     user.totp_secret, user.totp_enabled_at, user.totp_last_step = None, None, None

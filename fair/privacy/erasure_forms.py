@@ -18,6 +18,13 @@ class DeleteWithCodeForm(FlaskForm):
                        validators=[DataRequired(message=_l("Enter a code to confirm.")), Length(max=40)])
 
 
+class DeleteWithSmsCodeForm(FlaskForm):
+    """A phone-only account has no password: it confirms with a code sent by SMS to its number."""
+
+    code = StringField(_l("Code received by SMS"),
+                       validators=[DataRequired(message=_l("Enter the code we sent you by SMS.")), Length(max=12)])
+
+
 class AdminEraseForm(FlaskForm):
     confirmation = StringField(_l("Type the person's email address to confirm"),
                                validators=[DataRequired(message=_l("Type the address to confirm.")),

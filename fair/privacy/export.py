@@ -35,7 +35,7 @@ from typing import Any
 from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import Table, func, or_, select, update
+from sqlalchemy import Table, false, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from fair import (
@@ -228,7 +228,7 @@ def rows_about(session: Session, table: Table, user: User) -> list[dict[str, Any
         elif how[0] == "object":
             where = (table.c.object_type == how[1]) & (table.c.object_id == user.id)
         else:
-            where = func.lower(table.c[how[1]]) == user.email.lower()
+            where = func.lower(table.c[how[1]]) == user.email.lower() if user.email else false()
         own = [table.c[name] == user.id for name in _user_columns(table)]
         where = or_(where, *own)
     else:
@@ -287,6 +287,8 @@ def exported_tables() -> list[Table]:
 
 
 def mails_to(session: Session, user: User) -> list[OutboxMessage]:
+    if not user.email:  # a phone-only account: no mail
+        return []
     return list(session.execute(select(OutboxMessage)
                                 .where(func.lower(OutboxMessage.to_address) == user.email.lower(),
                                        OutboxMessage.channel == "mail")

@@ -59,6 +59,8 @@ OWNED_BY: dict[tuple[str, str], str] = {
     ("team_invitations", "email"): "accepted_by_id",
     ("audit_log", "actor_email"): "actor_id",
     ("audit_log", "ip_address"): "actor_id",
+    ("callback_requests", "mobile"): "candidate_id",
+    ("callback_requests", "consent_text"): "candidate_id",
 }
 
 # Tables with no foreign key to the person that still hold rows about them: table → how to reach them.
@@ -122,6 +124,7 @@ TABLES: dict[str, object] = {
     "jobdating_waitlist": _l("Your places on interview waiting lists."),
     "webinar_votes": _l("Your votes for webinar questions."),
     "call_rooms": _l("Video and phone calls."),
+    "callback_requests": _l("Your requests to be called back by a company at a booth, and how each call went."),
 }
 
 # What each field means, by column name (a table may override one in TABLE_FIELDS). A foreign key to
@@ -334,12 +337,25 @@ FIELDS: dict[str, object] = {
     "encoding": _l("Alphabet it was sent in (gsm7 or ucs2)"),
     "fallback_email": _l("Address its text goes to by mail if it cannot be delivered"),
     "undeliverable_at": _l("When it was found it could not be delivered"),
+    "mobile": _l("Mobile number"),
+    "window_start": _l("From when you could be called"),
+    "window_end": _l("Until when you could be called"),
+    "is_open": _l("Whether the request is still open"),
+    "share_asked_at": _l("When the company asked for your number"),
+    "shared_at": _l("When your number was shared with the company"),
+    "calls": _l("Number of calls made"),
+    "outcome_at": _l("When the outcome of the last call was recorded"),
+    "outcome_by_name": _l("Name of the recruiter who recorded it"),
+    "closed_at": _l("When it was closed"),
 }
 
 # Where one table uses a common name in its own sense.
 TABLE_FIELDS: dict[tuple[str, str], object] = {
     ("users", "email"): _l("Your email address"),
     ("users", "created_at"): _l("When you signed up"),
+    ("users", "mobile"): _l("The mobile number you sign in with, when your account has one"),
+    ("callback_requests", "note"): _l("The recruiter's note on the call"),
+    ("callback_requests", "consent_text"): _l("Text you agreed to when asking to be called back"),
     ("chat_messages", "role"): _l("Role of the author in the chat"),
     ("survey_responses", "role"): _l("Role in which you answered"),
     ("memberships", "role"): _l("Your role in the organisation"),

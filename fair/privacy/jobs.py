@@ -43,6 +43,7 @@ from fair.mail.render import mail_url
 from fair.outcomes.models import Outcome
 from fair.privacy import erasure
 from fair.privacy.retention import BY_KEY, periods
+from fair.sms.outbox import queue_sms
 
 log = logging.getLogger("fair.privacy")
 
@@ -164,6 +165,12 @@ def erase_inactive_accounts() -> dict[str, int]:
 
 
 def _warn(user: User, now: dt.datetime, *, last_active: dt.datetime, deleted_on: dt.datetime) -> None:
+    if user.email is None and user.mobile:  # a phone-only account is warned by SMS
+        queue_sms(db.session, to=user.mobile, template="inactivity_warning", locale=user.locale or "fr",
+                  context={"deleted_on": deleted_on, "link": mail_url("accounts.login_phone")},
+                  key=f"inactivity-warning:{user.id}:{now.date().isoformat()}", user_id=user.id)
+        user.inactivity_warned_at = now
+        return
     queue_mail(db.session, to=user.email, template="inactivity_warning", locale=user.locale or "fr",
                context={"name": user.full_name, "last_active": last_active, "deleted_on": deleted_on,
                         "link": mail_url("accounts.login")},
