@@ -52,7 +52,8 @@ from fair.companies.models import Booth, Offer
 from fair.fairs.models import Edition
 from fair.jobdating.models import Attendance, Booking, BookingStatus
 from fair.jobdating.models import Outcome as InterviewOutcome
-from fair.outcomes.models import ContractType, FollowUp, Outcome
+from fair.outcomes.models import FollowUp, Outcome
+from fair.outcomes.services import CONTRACT_LABELS
 from fair.reports.document import SUPPRESSED, Branding, Cell, Chart, Report, Section, Table, count, share
 from fair.territory.publics import AGE_BANDS, publics_of
 
@@ -82,16 +83,6 @@ PUBLIC_LABELS = {
 GENDER_LABELS = {"female": _l("Women"), "male": _l("Men"), "other": _l("Other"),
                  "undisclosed": _l("Prefer not to say")}
 AGE_LABELS = {"under_26": _l("Under 26"), "26_to_49": _l("26 to 49"), "50_and_over": _l("50 and over")}
-CONTRACT_LABELS = {
-    ContractType.cdi: _l("Permanent contract (CDI)"),
-    ContractType.cdd_long: _l("Fixed-term contract of 6 months or more"),
-    ContractType.cdd_short: _l("Fixed-term contract under 6 months"),
-    ContractType.temporary: _l("Temporary work"),
-    ContractType.apprenticeship: _l("Apprenticeship"),
-    ContractType.professionalisation: _l("Professionalisation contract"),
-    ContractType.insertion: _l("Insertion contract"),
-    ContractType.training: _l("Training (POEC, GEIQ path…)"),
-}
 assert set(SITUATION_LABELS) == {Situation(p) for p in PUBLICS}
 
 

@@ -80,17 +80,16 @@ def test_withdrawing_situations_drops_the_person_from_the_counts_and_keeps_the_t
             db.session.commit()
     organiser = app.test_client()
     login(organiser, world.owner.email)
-    text = page_text(organiser.get(f"/console/editions/{world.edition.id}/candidates"))
-    assert "Candidats ayant candidaté 6" in text
-    assert "J'habite un quartier prioritaire (QPV) 6" in text
+    text = page_text(organiser.get(f"/console/editions/{world.edition.id}/report"))
+    assert "Candidatés 6" in text
+    assert "Résidents d’un quartier prioritaire (QPV) 6" in text
 
     login(client, world.candidate.email)
     (record,) = [r for r in _records(session, world.candidate) if r.purpose.value == "situations"]
     _withdraw(client, record.id)
-    text = page_text(organiser.get(f"/console/editions/{world.edition.id}/candidates"))
-    assert "Candidats ayant candidaté 6" in text  # the total stays
-    assert "J'habite un quartier prioritaire (QPV) 5" in text
-    assert ": 5 candidats." in text
+    text = page_text(organiser.get(f"/console/editions/{world.edition.id}/report"))
+    assert "Candidatés 6" in text  # the total stays
+    assert "Résidents d’un quartier prioritaire (QPV) 5" in text
 
 
 def test_talent_pool_and_sms_are_given_and_withdrawn_by_the_profile_and_the_account(app, client, session, world):
