@@ -312,6 +312,7 @@ FIELDS: dict[str, object] = {
 TABLE_FIELDS: dict[tuple[str, str], object] = {
     ("users", "email"): _l("Your email address"),
     ("users", "created_at"): _l("When you signed up"),
+    ("users", "notify_by"): _l("How your confirmations and reminders are sent: email, SMS or both"),
     ("chat_messages", "role"): _l("Role of the author in the chat"),
     ("survey_responses", "role"): _l("Role in which you answered"),
     ("memberships", "role"): _l("Your role in the organisation"),
