@@ -21,6 +21,7 @@ from fair import clock
 from fair.access import candidate_required, owned_or_404, role_required
 from fair.accounts.consent import version_of
 from fair.accounts.models import OrganisationKind
+from fair.accounts.reach import phone_text
 from fair.candidates import labels, mailing, services, storage
 from fair.candidates.access import candidate_application, candidate_cv, candidate_referral, referral_by_adviser
 from fair.candidates.forms import ApplyForm, CvForm, OnBehalfForm, ProfileForm, ReferralForm, RejectForm
@@ -116,12 +117,11 @@ def profile():
     if request.method == "GET":
         form = ProfileForm(formdata=None, obj=existing)
         form.full_name.data = current_user.full_name
-        form.phone.data = current_user.phone
+        form.phone.data = phone_text(current_user.phone) or None
+        form.preferred_contact.data = current_user.notify_by or "email"
         form.talent_pool.data = services.in_talent_pool(current_user.id)
         if existing is not None:
             form.situation_consent.data = existing.situation_consent_at is not None
-        else:
-            form.preferred_contact.data = "email"
         return render_template("candidates/profile.html", form=form, profile=existing)
     form = ProfileForm()
     if not form.validate():
