@@ -92,6 +92,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "CV_MAX_TOTAL_BYTES": int(env.get("CV_MAX_TOTAL_BYTES") or 15 * 1024 * 1024),
         # Reminder mails, in minutes before a calendar entry (an edition may override them).
         "REMINDER_OFFSETS": tuple(int(m) for m in (env.get("REMINDER_OFFSETS") or "1440,60").split(",") if m.strip()),
+        "SMS_REMINDER_OFFSETS": tuple(int(m) for m in (env.get("SMS_REMINDER_OFFSETS") or "1440,120").split(",")
+                                      if m.strip()),
         "REMINDER_NOTICE_MINUTES": int(env.get("REMINDER_NOTICE_MINUTES") or 5),
         "BULK_BATCH_SIZE": int(env.get("BULK_BATCH_SIZE") or 50),
         # A send job owns the outbox rows it claimed for N seconds, renewed while it sends; a row whose

@@ -278,6 +278,16 @@ def _sids_key(user_id: int) -> str:
     return f"fair:sockets:user:{user_id}"
 
 
+def user_connected(user_id: int) -> bool | None:
+    """Has this person a socket open (a page of the site) on any node? None when Redis cannot say."""
+    if not current_app.config.get("REDIS_URL"):
+        return None
+    try:
+        return bool(get_redis().scard(_sids_key(user_id)))
+    except RedisError:
+        return None
+
+
 def broadcast(event: str, data: dict[str, Any], room: str, *, skip_sid: str | None = None) -> None:
     """Emit to a room on every node, from a request or a socket handler, after the commit.
 

@@ -14,9 +14,9 @@ from sqlalchemy import select
 from fair import instance
 from fair.accounts import sessions
 from fair.accounts.models import User
+from fair.accounts.reach import phone_text
 from fair.extensions import db, login_manager, read_user
 from fair.security import safe_next_url
-from fair.sms.numbers import display as display_mobile
 from fair.timezones import zone_named as _zone
 
 
@@ -54,7 +54,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["local_dt"] = local_datetime
     app.jinja_env.filters["local_date"] = local_date
     app.jinja_env.filters["local_time"] = local_time
-    app.jinja_env.filters["mobile"] = lambda e164: display_mobile(e164) if e164 else ""
+    app.jinja_env.filters["phone"] = phone_text
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "fr")
 
     @app.route("/lang/<code>")

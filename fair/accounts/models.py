@@ -48,10 +48,14 @@ class User(UserMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     # Read and written as `full_name` (below): an erased account answers "Deleted account" everywhere.
     _full_name: Mapped[str] = mapped_column("full_name", String(200))
+    # As typed, except a mobile number, kept in E.164 (fair.sms.numbers.parse_mobile): only such a
+    # number receives text messages. A landline stays as typed, for a recruiter to call.
     phone: Mapped[str | None] = mapped_column(String(32))
     # The verified mobile number the person signs in with (E.164, fair.sms.numbers.parse_mobile), apart
     # from `phone`, the free text anyone types on their profile: that one is neither checked nor unique.
     mobile: Mapped[str | None] = mapped_column(String(16), unique=True)
+    # How the person is reached (fair.accounts.reach): "email", "sms" or "both" (Reach below).
+    notify_by: Mapped[str] = mapped_column(String(8), default="email", server_default="email")
     locale: Mapped[str] = mapped_column(String(8), default="fr")
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fair.accounts.models import Membership, Organisation, PasswordResetToken, User
+from fair.accounts.reach import stored_phone
 from fair.db import begin_sqlite_write, utcnow
 from fair.extensions import db
 from fair.mail.outbox import queue_mail
@@ -130,7 +131,7 @@ def register_user(*, full_name: str, email: str, password: str, phone: str | Non
         email=email,
         password_hash=password_hash,
         full_name=full_name.strip(),
-        phone=(phone or "").strip() or None,
+        phone=stored_phone(phone),
         locale=locale,
         security_stamp=new_security_stamp(),
     )
@@ -161,7 +162,7 @@ def authenticate(email: str, password: str) -> User | None:
 
 def update_profile(user: User, *, full_name: str, phone: str | None, locale: str) -> None:
     user.full_name = full_name.strip()
-    user.phone = (phone or "").strip() or None
+    user.phone = stored_phone(phone)
     user.locale = locale
 
 

@@ -45,6 +45,7 @@ from fair.accounts.forms import (
     TotpCodeForm,
 )
 from fair.accounts.models import MembershipRole, OrganisationKind, User
+from fair.accounts.reach import phone_text
 from fair.calendar import feeds
 from fair.extensions import db, limiter, read_user
 from fair.forms import form_status
@@ -626,12 +627,18 @@ def _render_account(profile_form: ProfileForm | None = None,
     ]
     return render_template(
         "accounts/account.html",
-        profile_form=profile_form or ProfileForm(formdata=None, obj=user),
+        profile_form=profile_form or _profile_form(user),
         password_form=password_form or ChangePasswordForm(formdata=None),
         resend_form=ResendConfirmationForm(formdata=None) if user.email_confirmed_at is None else None,
         memberships=memberships,
         mfa_state=_mfa_section(user, regenerate_form, disable_form, mfa_error),
     ), 422 if mfa_error else form_status(profile_form, password_form, regenerate_form, disable_form)
+
+
+def _profile_form(user: User) -> ProfileForm:
+    form = ProfileForm(formdata=None, obj=user)
+    form.phone.data = phone_text(user.phone) or None  # a mobile kept in E.164, shown as people write it
+    return form
 
 
 @bp.route("/account", methods=["GET", "POST"])

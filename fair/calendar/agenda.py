@@ -13,18 +13,19 @@ import logging
 from email.utils import parseaddr
 from urllib.parse import urlsplit
 
+from babel.dates import format_date, format_time
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
 from fair.accounts.models import User
-from fair.calendar import reminders
+from fair.accounts.reach import SMS, Message, channels_of, reach
+from fair.calendar import reminders, texting
 from fair.calendar.ics import Attendee, CalendarEvent, cancel_ics, feed_ics, request_ics
 from fair.calendar.models import CalendarEntry, EntryStatus
 from fair.extensions import db
 from fair.fairs.models import Edition
-from fair.mail.outbox import queue_mail
-from fair.timezones import local_span_text
+from fair.timezones import checked_zone, local_span_text
 
 log = logging.getLogger("fair.calendar")
 
@@ -165,18 +166,63 @@ def _session_of(entry: CalendarEntry) -> Session:
 
 
 def _mail_change(session: Session, entry: CalendarEntry, method: str) -> None:
+    """The invitation, update or cancellation: a calendar mail, and/or a text message to a person who
+    chose SMS (fair.accounts.reach), when the entry's kind goes by SMS (`send_by_sms`)."""
     user = session.get(User, entry.user_id)
     edition = session.get(Edition, entry.edition_id)
-    event = calendar_event(entry)
-    ics = cancel_ics(event) if method == "CANCEL" else request_ics(event)
     template = ("calendar_cancel" if method == "CANCEL"
                 else "calendar_update" if entry.sequence else "calendar_request")
-    queue_mail(
-        session, to=user.email, template=template, locale=user.locale or "fr",
-        context=mail_context(entry, edition, user),
-        key=f"entry-{entry.id}-seq-{entry.sequence}", calendar=(method, ics), edition_id=entry.edition_id,
+    mail = None
+    if user.email:  # a phone-only account has no address: no invitation to build
+        event = calendar_event(entry)
+        ics = cancel_ics(event) if method == "CANCEL" else request_ics(event)
+        mail = Message(template, mail_context(entry, edition, user), calendar=(method, ics))
+    sms_template = ("appointment_cancelled" if method == "CANCEL"
+                    else "appointment_moved" if entry.sequence else "appointment_booked")
+    used = reach(
+        session, user, key=f"entry-{entry.id}-seq-{entry.sequence}",
+        mail=mail, sms=sms_message(session, entry, sms_template, user=user, edition=edition),
+        edition_id=entry.edition_id, urgent_before=entry.starts_at,
     )
-    log.info("calendar entry %s: %s sequence %s queued", entry.id, method, entry.sequence)
+    log.info("calendar entry %s: %s sequence %s queued (%s)", entry.id, method, entry.sequence,
+             ", ".join(sorted(used)) or "nobody to reach")
+
+
+# ---------------------------------------------------------------- text messages
+
+def sms_message(session: Session, entry: CalendarEntry, template: str, *, user=None,
+                edition=None) -> Message | None:
+    """The SMS form of a change or reminder of `entry` (`templates/sms/<template>.txt`), or None when
+    its kind does not go by SMS, its person is not sent any, or they take no SMS now."""
+    provider = texting.provider(entry.kind)
+    if provider is None:
+        return None
+    user = user or session.get(User, entry.user_id)
+    if SMS not in channels_of(session, user):
+        return None
+    details = provider(session, entry)
+    if details is None:
+        return None
+    edition = edition or session.get(Edition, entry.edition_id)
+    timezone = (edition.timezone if edition else None) or DEFAULT_TIMEZONE
+    cancelled = entry.status == EntryStatus.cancelled
+
+    def context() -> dict:
+        values = {"when": sms_when(entry.starts_at, timezone, user.locale or "fr"), "what": entry.summary,
+                  "link": None, **details()}
+        if cancelled:
+            values["link"] = None  # a cancelled appointment has nothing left to act on
+        return values
+
+    return Message(template, context)
+
+
+def sms_when(moment: dt.datetime, zone: str, locale: str, *, day: bool = True) -> str:
+    """A time short enough for a text message, in the fair's zone: "mar. 8 déc. 14:00", "Tue 8 Dec 2:00 PM"
+    (without `day`: "14:00")."""
+    local = moment.astimezone(checked_zone(zone))
+    time = format_time(local, "short", locale=locale)
+    return f"{format_date(local, 'EEE d MMM', locale=locale)} {time}" if day else time
 
 
 def mail_context(entry: CalendarEntry, edition, user) -> dict:

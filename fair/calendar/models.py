@@ -58,9 +58,11 @@ class CalendarFeed(Base):
 
 
 class ReminderOffsets(Base):
-    """Per-edition override of config REMINDER_OFFSETS: minutes before an entry when a reminder mail goes."""
+    """Per-edition override of config REMINDER_OFFSETS (minutes before an entry when a reminder mail
+    goes) and SMS_REMINDER_OFFSETS (`sms_minutes`: when a reminder text message goes; None: the config's)."""
 
     __tablename__ = "edition_reminder_offsets"
 
     edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"), primary_key=True)
     minutes: Mapped[list[int]] = mapped_column(JSON, default=list)
+    sms_minutes: Mapped[list[int] | None] = mapped_column(JSON)

@@ -1,4 +1,6 @@
-"""Reminders of calendar entries: mails at 24 h and 1 h before, an in-app notice 5 minutes before.
+"""Reminders of calendar entries: mails at 24 h and 1 h before, text messages (to the people who
+chose SMS, for the kinds of entries that go by SMS) at 24 h and 2 h before, an in-app notice 5 minutes
+before; the organiser sets the mail and SMS times of an edition.
 
 Each reminder is a job at a time (fair.jobs; the worker runs RQ's own scheduler). The jobs of an
 entry are re-planned, after commit, every time the entry changes: the old ones are withdrawn, new
@@ -22,7 +24,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fair import clock
-from fair.calendar import jobs
+from fair.accounts.models import User
+from fair.accounts.reach import SMS, channels_of
+from fair.calendar import jobs, texting
 from fair.calendar.models import CalendarEntry, EntryStatus, ReminderOffsets
 from fair.jobs import JobCall, after_commit, enqueue_call, submit
 from fair.redis_conn import redis_for
@@ -37,12 +41,25 @@ def reminder_offsets(session: Session, edition_id: int) -> list[int]:
     return sorted({int(m) for m in minutes if int(m) > 0}, reverse=True)
 
 
-def set_reminder_offsets(session: Session, edition_id: int, minutes: list[int]) -> None:
+def sms_reminder_offsets(session: Session, edition_id: int) -> list[int]:
+    """Minutes before an entry when reminder text messages go: the edition's own, else config SMS_REMINDER_OFFSETS."""
+    override = session.get(ReminderOffsets, edition_id)
+    minutes = (override.sms_minutes if override is not None and override.sms_minutes is not None
+               else current_app.config["SMS_REMINDER_OFFSETS"])
+    return sorted({int(m) for m in minutes if int(m) > 0}, reverse=True)
+
+
+def set_reminder_offsets(session: Session, edition_id: int, minutes: list[int],
+                         sms_minutes: list[int] | None = None) -> None:
+    """The edition's mail reminder times, and its SMS ones (None: left as they are)."""
     override = session.get(ReminderOffsets, edition_id)
     if override is None:
-        session.add(ReminderOffsets(edition_id=edition_id, minutes=list(minutes)))
+        override = ReminderOffsets(edition_id=edition_id, minutes=list(minutes))
+        session.add(override)
     else:
         override.minutes = list(minutes)
+    if sms_minutes is not None:
+        override.sms_minutes = list(sms_minutes)
 
 
 def copy_reminder_offsets(session: Session, old_edition: Any, new_edition: Any, _shift: Any = None) -> None:
@@ -52,7 +69,8 @@ def copy_reminder_offsets(session: Session, old_edition: Any, new_edition: Any, 
     """
     override = session.get(ReminderOffsets, old_edition.id)
     if override is not None:
-        set_reminder_offsets(session, new_edition.id, list(override.minutes))
+        set_reminder_offsets(session, new_edition.id, list(override.minutes),
+                             None if override.sms_minutes is None else list(override.sms_minutes))
 
 
 MAX_OFFSET_MINUTES = 30 * 24 * 60
@@ -90,9 +108,17 @@ def parse_offsets(text: str) -> list[int]:
 
 def replan_edition(session: Session, edition_id: int) -> int:
     """After the edition's offsets change: plan again the reminders of its active entries still to come."""
+    return _replan(session, CalendarEntry.edition_id == edition_id)
+
+
+def replan_user(session: Session, user_id: int) -> int:
+    """After a person chose another way to be reached (SMS or not): plan again their reminders to come."""
+    return _replan(session, CalendarEntry.user_id == user_id)
+
+
+def _replan(session: Session, condition) -> int:
     entries = session.execute(
-        select(CalendarEntry).where(CalendarEntry.edition_id == edition_id,
-                                    CalendarEntry.status == EntryStatus.active,
+        select(CalendarEntry).where(condition, CalendarEntry.status == EntryStatus.active,
                                     CalendarEntry.starts_at > clock.now())
     ).scalars().all()
     for entry in entries:
@@ -101,7 +127,7 @@ def replan_edition(session: Session, edition_id: int) -> int:
 
 
 def planned_jobs(entry: CalendarEntry, offsets: list[int], notice_minutes: int,
-                 now: dt.datetime | None = None) -> tuple[JobCall, ...]:
+                 now: dt.datetime | None = None, sms_offsets: list[int] = ()) -> tuple[JobCall, ...]:
     """The jobs an entry calls for now: none when cancelled, none whose time has already passed.
 
     Their ids name the entry, its sequence and the offset: planning the same entry again gives the
@@ -115,6 +141,13 @@ def planned_jobs(entry: CalendarEntry, offsets: list[int], notice_minutes: int,
                                 job_id=f"reminder-{entry.id}-{entry.sequence}-{minutes}")
         for minutes in offsets
     ]
+    # Text messages: planned when the entry's person takes SMS (replan_user when they change their
+    # mind); the job checks again when it runs (a withdrawn consent stops it).
+    calls += [
+        jobs.send_sms_reminder.call(entry.id, start, minutes, at=entry.starts_at - dt.timedelta(minutes=minutes),
+                                    job_id=f"sms-reminder-{entry.id}-{entry.sequence}-{minutes}")
+        for minutes in sms_offsets
+    ]
     if notice_minutes > 0:
         calls.append(jobs.send_notice.call(entry.id, start, at=entry.starts_at - dt.timedelta(minutes=notice_minutes),
                                            job_id=f"notice-{entry.id}-{entry.sequence}"))
@@ -122,8 +155,18 @@ def planned_jobs(entry: CalendarEntry, offsets: list[int], notice_minutes: int,
 
 
 def _planned_now(session: Session, entry: CalendarEntry) -> tuple[JobCall, ...]:
+    sms = sms_reminder_offsets(session, entry.edition_id) if _texted(session, entry) else []
     return planned_jobs(entry, reminder_offsets(session, entry.edition_id),
-                        current_app.config["REMINDER_NOTICE_MINUTES"])
+                        current_app.config["REMINDER_NOTICE_MINUTES"], sms_offsets=sms)
+
+
+def _texted(session: Session, entry: CalendarEntry) -> bool:
+    """Does this entry's person get its reminders by SMS (its kind goes by SMS, they take SMS)?"""
+    provider = texting.provider(entry.kind)
+    if provider is None:
+        return False
+    user = session.get(User, entry.user_id)
+    return user is not None and SMS in channels_of(session, user) and provider(session, entry) is not None
 
 
 def plan_reminders(session: Session, entry: CalendarEntry) -> None:

@@ -122,6 +122,7 @@ OFFSET_ERRORS = {
 
 class OffsetsForm(FlaskForm):
     hours = StringField(_l("Reminder emails, in hours before the appointment"))
+    sms_hours = StringField(_l("Reminder text messages (SMS), in hours before the interview"))
 
 
 def hours_text(minutes: list[int]) -> str:
@@ -133,23 +134,32 @@ def hours_text(minutes: list[int]) -> str:
 def reminder_settings(edition_id: int):
     edition = owned_or_404(organiser_edition(edition_id, current_user.id))
     current = reminders.reminder_offsets(db.session, edition.id)
-    form = OffsetsForm(hours=hours_text(current))
-    error = None
+    form = OffsetsForm(hours=hours_text(current),
+                       sms_hours=hours_text(reminders.sms_reminder_offsets(db.session, edition.id)))
+    error = sms_error = None
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        try:
-            minutes = reminders.parse_offsets(form.hours.data or "")
-        except reminders.OffsetsError as problem:
-            error = str(OFFSET_ERRORS[problem.code]) % {"value": problem.value}
-        else:
-            reminders.set_reminder_offsets(db.session, edition.id, minutes)
+        minutes, error = _parsed(form.hours.data)
+        sms_minutes, sms_error = _parsed(form.sms_hours.data) if "sms_hours" in request.form else (None, None)
+        if not (error or sms_error):
+            reminders.set_reminder_offsets(db.session, edition.id, minutes, sms_minutes)
             db.session.flush()
             replanned = reminders.replan_edition(db.session, edition.id)
             db.session.commit()
-            log.info("edition %s: reminders at %s minutes, %s entries re-planned", edition.id, minutes, replanned)
+            log.info("edition %s: reminders at %s minutes (SMS %s), %s entries re-planned", edition.id, minutes,
+                     sms_minutes, replanned)
             flash(_("Reminder times saved. Appointments already booked follow them too.") if minutes
                   else _("No reminder email will be sent for this fair."), "success")
             return redirect(url_for("agenda.reminder_settings", edition_id=edition.id))
-    return render_template("calendar/reminders.html", edition=edition, form=form, error=error,
-                           notice_minutes=current_app.config["REMINDER_NOTICE_MINUTES"]), 422 if error else 200
+    failed = bool(error or sms_error)
+    return render_template("calendar/reminders.html", edition=edition, form=form, error=error, sms_error=sms_error,
+                           notice_minutes=current_app.config["REMINDER_NOTICE_MINUTES"]), 422 if failed else 200
+
+
+def _parsed(text: str | None) -> tuple[list[int], str | None]:
+    """Reminder times typed by the organiser, or the translated reason they cannot be used."""
+    try:
+        return reminders.parse_offsets(text or ""), None
+    except reminders.OffsetsError as problem:
+        return [], str(OFFSET_ERRORS[problem.code]) % {"value": problem.value}

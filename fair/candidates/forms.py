@@ -11,8 +11,10 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from fair.accounts.forms import mobile_field
+from fair.accounts.reach import NotifyBy
 from fair.candidates.labels import CONTACT_LABELS, REASON_LABELS, SITUATION_LABELS
 from fair.companies.forms import ListField
+from fair.sms.numbers import InvalidMobile, parse_mobile
 
 
 def _strip(value):
@@ -37,13 +39,19 @@ class CheckboxList(SelectMultipleField):
             raise ValidationError(_l("Choose from the list."))
 
 
+MOBILE_ERRORS = {
+    "invalid": _l("Enter a mobile number, for example 06 12 34 56 78 (or +32 470 12 34 56 from abroad)."),
+    "not_mobile": _l("This number cannot receive text messages: enter a mobile number, for example 06 12 34 56 78."),
+}
+
+
 class ProfileForm(FlaskForm):
     full_name = StringField(_l("First name and last name"), filters=[_strip], validators=[_required(), _max(200)])
     phone = StringField(_l("Phone number"), filters=[_strip], validators=[
         Optional(), _max(32),
         Regexp(r"^\+?[0-9 .()-]{6,}$", message=_l("Enter a phone number, for example 06 12 34 56 78.")),
     ])
-    preferred_contact = ListField(_l("How should recruiters contact you?"), validators=[InputRequired(
+    preferred_contact = ListField(_l("How should we send you confirmations and reminders?"), validators=[InputRequired(
         message=_l("This field is required."))], invalid_message=_l("Choose from the list."))
     postcode = StringField(_l("Postcode"), filters=[_strip], validators=[
         Optional(), Regexp(r"^[0-9][0-9AB][0-9]{3}$", message=_l("A postcode has 5 digits, for example 59000."))])
@@ -74,6 +82,24 @@ class ProfileForm(FlaskForm):
         if field.data is not None and not 1900 <= field.data <= dt.date.today().year - 14:
             raise ValidationError(_l("Enter a year, for example 1990."))
 
+    def validate_phone(self, field) -> None:
+        """Text messages need a mobile number: checked (French by default, else +country)."""
+        if field.data:
+            try:
+                parse_mobile(field.data)
+            except InvalidMobile as problem:
+                if self.preferred_contact.data in (NotifyBy.sms.value, NotifyBy.both.value):
+                    field.errors[:] = []
+                    raise ValidationError(MOBILE_ERRORS[problem.reason]) from None
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.preferred_contact.data in (NotifyBy.sms.value, NotifyBy.both.value) and not self.phone.data:
+            # An empty optional field skips its own validators: the missing number is said here.
+            self.phone.errors = [*self.phone.errors, _l("Enter your mobile number to receive text messages.")]
+            return False
+        return valid
+
     def validate_situation_consent(self, field) -> None:
         if self.situations.data and not field.data:
             raise ValidationError(_l("To keep your situation, tick this box; or untick the situations."))
@@ -81,7 +107,7 @@ class ProfileForm(FlaskForm):
     def profile_fields(self) -> dict:
         return {
             "full_name": self.full_name.data, "phone": self.phone.data or None,
-            "preferred_contact": self.preferred_contact.data, "postcode": self.postcode.data or None,
+            "notify_by": self.preferred_contact.data, "postcode": self.postcode.data or None,
             "city": self.city.data or None, "birth_year": self.birth_year.data,
             "skills": self.skills.data or "", "languages": self.languages.data or "",
             "mobility": self.mobility.data or "", "availability": self.availability.data or "",

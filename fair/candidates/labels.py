@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from fair.candidates.models import ApplicationStatus, PreferredContact, ReferralStatus, RejectionReason, Situation
+from fair.accounts.reach import NotifyBy
+from fair.candidates.models import ApplicationStatus, ReferralStatus, RejectionReason, Situation
 
+# How the person is reached (users.notify_by, fair.accounts.reach): chosen on the profile.
 CONTACT_LABELS = {
-    PreferredContact.email: _l("Email"),
-    PreferredContact.sms: _l("Text message (SMS)"),
-    PreferredContact.phone: _l("Phone call"),
+    NotifyBy.email: _l("Email"),
+    NotifyBy.sms: _l("Text message (SMS)"),
+    NotifyBy.both: _l("Email and text message"),
 }
 
 SITUATION_LABELS = {
@@ -81,5 +83,5 @@ def referral_label(value: ReferralStatus | str) -> str:
     return str(REFERRAL_LABELS[ReferralStatus(value)])
 
 
-def contact_label(value: PreferredContact | str) -> str:
-    return str(CONTACT_LABELS[PreferredContact(value)])
+def contact_label(value: NotifyBy | str) -> str:
+    return str(CONTACT_LABELS.get(NotifyBy(value) if value in NotifyBy._value2member_map_ else NotifyBy.email))

@@ -13,6 +13,9 @@ from fair.db import Base, UTCDateTime, bidi_free, enum_column, utcnow
 
 
 class PreferredContact(str, enum.Enum):
+    """No longer written: how a person is reached is `users.notify_by` (fair.accounts.reach), chosen on
+    this profile; migration f7a8b9c0d1e2 carried "sms" over. The column stays until it is dropped."""
+
     email = "email"
     sms = "sms"
     phone = "phone"

@@ -25,7 +25,9 @@ from fair.accounts import consent
 from fair.accounts.consent import ConsentPurpose, ConsentRecord
 from fair.accounts.models import Membership, Organisation, OrganisationKind, User
 from fair.accounts.phone import find_user_by_mobile
+from fair.accounts.reach import NotifyBy, stored_phone
 from fair.accounts.services import find_user_by_email, new_security_stamp, normalise_email, require_confirmed
+from fair.calendar import reminders
 from fair.candidates import jobs, labels, storage
 from fair.candidates.models import (
     Application,
@@ -33,7 +35,6 @@ from fair.candidates.models import (
     CandidateCv,
     CandidateProfile,
     CvAccess,
-    PreferredContact,
     Referral,
     ReferralStatus,
     RejectionReason,
@@ -45,7 +46,6 @@ from fair.extensions import db
 from fair.fairs.models import Edition, EditionStatus
 from fair.fairs.rules import RegistrationClosed, check_registration_open
 from fair.security import hash_password
-from fair.sms.numbers import display as display_number
 
 log = logging.getLogger("fair.candidates")
 
@@ -100,15 +100,19 @@ def ensure_profile(user: User) -> CandidateProfile:
 
 
 def update_profile(user: User, *, full_name: str, phone: str | None, situations: Iterable[str],
-                   situation_consent: bool, talent_pool: bool = False, **fields) -> CandidateProfile:
+                   situation_consent: bool, talent_pool: bool = False, notify_by: str = NotifyBy.email.value,
+                   **fields) -> CandidateProfile:
     """Situations are kept only with the consent to the statistics text; withdrawing it clears them.
 
     Each consent the form asks for is recorded with the words shown (fair.accounts.consent): the
-    statistics text, joining the talent pool, and text messages (choosing SMS as the way to be
-    contacted); unticking or unchoosing withdraws it."""
+    statistics text, joining the talent pool, and text messages (choosing SMS, or email and SMS, as the
+    way to be reached: `users.notify_by`, read by fair.accounts.reach); unticking or unchoosing
+    withdraws it. A mobile `phone` is kept in E.164."""
     profile = ensure_profile(user)
     user.full_name = full_name
-    user.phone = phone or None
+    before = (user.notify_by, user.phone)
+    user.phone = stored_phone(phone)
+    user.notify_by = NotifyBy(notify_by).value
     for name, value in fields.items():
         setattr(profile, name, value)
     if situation_consent and list(situations):
@@ -122,10 +126,13 @@ def update_profile(user: User, *, full_name: str, phone: str | None, situations:
         _give(user, ConsentPurpose.talent_pool, labels.TALENT_POOL_TEXT)
     else:
         consent.withdraw(db.session, user.id, ConsentPurpose.talent_pool)
-    if PreferredContact(profile.preferred_contact) is PreferredContact.sms:
+    if user.notify_by != NotifyBy.email.value:
         _give(user, ConsentPurpose.sms, labels.SMS_CONSENT_TEXT)
     else:
         consent.withdraw(db.session, user.id, ConsentPurpose.sms)
+    if (user.notify_by, user.phone) != before:
+        db.session.flush()
+        reminders.replan_user(db.session, user.id)  # SMS reminders planned, or no longer
     return profile
 
 
@@ -155,10 +162,10 @@ def withdraw_consent(user: User, record: ConsentRecord) -> None:
             if referral.partner_id == record.organisation_id:
                 revoke_referral(referral)
     elif record.purpose is ConsentPurpose.sms:
-        profile = profile_of(user)
-        if profile is not None and PreferredContact(profile.preferred_contact) is PreferredContact.sms:
-            profile.preferred_contact = PreferredContact.email
+        user.notify_by = NotifyBy.email.value  # reach() would stop SMS anyway: the choice says so too
     consent.withdraw(db.session, user.id, record.purpose, record.organisation_id)
+    if record.purpose is ConsentPurpose.sms:
+        reminders.replan_user(db.session, user.id)  # its SMS reminders are no longer planned
 
 
 def in_talent_pool(user_id: int) -> bool:
@@ -393,7 +400,7 @@ def refer(adviser: User, partner: Organisation, *, email: str | None, full_name:
     if candidate is None:
         # A phone-only account's number is also its phone, which phone interviews and recruiters use.
         candidate = User(email=normalise_email(email) if email else None, mobile=None if email else mobile,
-                         phone=None if email else display_number(mobile),
+                         phone=None if email else mobile,
                          full_name=full_name, password_hash=hash_password(secrets.token_urlsafe(32)),
                          security_stamp=new_security_stamp(), locale="fr")
         db.session.add(candidate)
@@ -458,6 +465,11 @@ def confirm_referral(referral: Referral, consent_text: str, version: str) -> Ref
     candidate = referral.candidate
     if candidate.email is not None and candidate.email_confirmed_at is None:  # the link reached their mailbox
         candidate.email_confirmed_at = referral.confirmed_at
+    if candidate.email is None:
+        # A phone-only person is reached by SMS alone: the confirmation page showed them the SMS text
+        # with the follow-up's, and agreeing records both (fair.accounts.reach needs this consent).
+        _give(candidate, ConsentPurpose.sms, labels.SMS_CONSENT_TEXT)
+        candidate.notify_by = NotifyBy.sms.value
     return referral
 
 

@@ -19,6 +19,7 @@ from fair import clock
 from fair.access import candidate_required, owned_or_404, role_required
 from fair.accounts.consent import version_of
 from fair.accounts.models import OrganisationKind
+from fair.accounts.reach import phone_text
 from fair.candidates import exports as candidate_exports
 from fair.candidates import labels, mailing, services, storage
 from fair.candidates.access import candidate_application, candidate_cv, candidate_referral, referral_by_adviser
@@ -117,12 +118,11 @@ def profile():
     if request.method == "GET":
         form = ProfileForm(formdata=None, obj=existing)
         form.full_name.data = current_user.full_name
-        form.phone.data = current_user.phone
+        form.phone.data = phone_text(current_user.phone) or None
+        form.preferred_contact.data = current_user.notify_by or "email"
         form.talent_pool.data = services.in_talent_pool(current_user.id)
         if existing is not None:
             form.situation_consent.data = existing.situation_consent_at is not None
-        else:
-            form.preferred_contact.data = "email"
         return render_template("candidates/profile.html", form=form, profile=existing)
     form = ProfileForm()
     if not form.validate():
@@ -282,7 +282,8 @@ def confirm_referral(token: str):
               "success")
         return redirect(url_for(".confirm_referral", token=token))
     return render_template("candidates/confirm_referral.html", referral=referral, consent=consent,
-                           invitations_text=labels.ORGANISER_INVITATIONS_TEXT)
+                           invitations_text=labels.ORGANISER_INVITATIONS_TEXT,
+                           sms_consent_text=labels.SMS_CONSENT_TEXT)
 
 
 # ================================================================ recruiter: the inbox

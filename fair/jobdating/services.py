@@ -31,9 +31,11 @@ from sqlalchemy.orm import Session
 
 from fair import clock
 from fair.accounts.models import User
+from fair.accounts.reach import Message, phone_text, reach
 from fair.accounts.services import lock_user, require_confirmed
-from fair.calendar.agenda import cancel_entry, move_entry, schedule_entry
+from fair.calendar.agenda import cancel_entry, move_entry, schedule_entry, sms_when
 from fair.calendar.models import CalendarEntry, EntryStatus
+from fair.calendar.texting import send_by_sms
 from fair.candidates.models import Application, ApplicationStatus, Referral, ReferralStatus
 from fair.candidates.services import mark_interview_booked
 from fair.companies.models import Booth, Offer
@@ -53,6 +55,7 @@ from fair.jobdating.models import (
 )
 from fair.mail.outbox import queue_mail
 from fair.mail.render import mail_url
+from fair.selfservice.links import booking_link, waitlist_link
 from fair.timezones import fair_zone, local_span_text, local_time_text
 from fair.video import rooms as call_rooms
 
@@ -543,20 +546,25 @@ def _schedule_expiry(session: Session, entry: WaitlistEntry) -> None:
 
 
 def _mail_waitlist_hold(session: Session, entry: WaitlistEntry, slot: Slot) -> None:
-    """Tell the person a slot is held for them: the company, when (the fair's zone), until when, and
-    "my day", where they take it. One mail per hold: the key names the entry, the slot and the end."""
+    """Tell the person a slot is held for them (fair.accounts.reach: mail and/or SMS): the company,
+    when (the fair's zone), until when, and where they take it ("my day" in the mail, the self-service
+    link in the SMS). One message per hold: the key names the entry, the slot and the end."""
     candidate = session.get(User, entry.candidate_id)
     booth = session.get(Booth, slot.booth_id)
     edition = booth.edition
     tz = edition.timezone or "Europe/Paris"
     locale = candidate.locale or "fr"
     until = entry.offer_expires_at
-    queue_mail(
-        session, to=candidate.email, template="waitlist_hold", locale=locale,
-        context={"name": candidate.full_name, "company": booth.company.name, "fair": edition.title,
-                 "when": local_span_text(slot.starts_at, slot.ends_at, tz, locale),
-                 "until": local_time_text(until, tz, locale), "link": mail_url("jobdating.my_day")},
-        key=f"waitlist-hold-{entry.id}-{slot.id}-{int(until.timestamp())}", edition_id=edition.id,
+    reach(
+        session, candidate, key=f"waitlist-hold-{entry.id}-{slot.id}-{int(until.timestamp())}",
+        mail=Message("waitlist_hold", {
+            "name": candidate.full_name, "company": booth.company.name, "fair": edition.title,
+            "when": local_span_text(slot.starts_at, slot.ends_at, tz, locale),
+            "until": local_time_text(until, tz, locale), "link": mail_url("jobdating.my_day")}),
+        sms=Message("waitlist_offer", lambda: {
+            "company": booth.company.name, "when": sms_when(slot.starts_at, tz, locale),
+            "until": sms_when(until, tz, locale, day=False), "link": waitlist_link(session, entry)}),
+        edition_id=edition.id, urgent_before=until,
     )
 
 
@@ -611,7 +619,7 @@ def _texts(booking: Booking, slot: Slot, for_recruiter: bool) -> tuple[str, str,
                 description = _("Phone interview: call %(name)s at %(time)s.", name=candidate.full_name, time=local)
             else:
                 description = _("Phone interview: the recruiter will call you at %(time)s on %(phone)s.", time=local,
-                                phone=candidate.phone or _("the number of your account"))
+                                phone=phone_text(candidate.phone) or _("the number of your account"))
             location = _("Phone")
         elif slot.mode == SlotMode.video:
             description = _("Video interview.")
@@ -674,6 +682,26 @@ def sync_calendar(session: Session, booking_id: int) -> list[str]:
             move_entry(session, entry, starts_at=slot.starts_at, ends_at=slot.ends_at, location=location)
             done.append(f"move:{user_id}")
     return done
+
+
+def _booking_sms(session: Session, entry: CalendarEntry):
+    """What the SMS about a booking's calendar entry says (fair.calendar.agenda.send_by_sms): only the
+    candidate's copy goes by SMS, with a self-service link while the booking is active."""
+    booking = session.get(Booking, entry.ref_id)
+    if booking is None or entry.user_id != booking.candidate_id:
+        return None
+
+    def details() -> dict:
+        slot = session.get(Slot, booking.slot_id)
+        with force_locale(booking.candidate.locale or "fr"):
+            what = _("interview with %(company)s", company=slot.booth.company.name)
+        active = booking.status == BookingStatus.active and entry.status == EntryStatus.active
+        return {"what": what, "link": booking_link(session, booking) if active else None}
+
+    return details
+
+
+send_by_sms(BOOKING_KIND, _booking_sms)
 
 
 # ---------------------------------------------------------------- agendas

@@ -1,5 +1,6 @@
-"""Live-fair jobs: the end of a called candidate's turn (a job at the moment it lapses), and the
-daily purge of the chat of fairs that ended more than `LIVE_CHAT_RETENTION_DAYS` ago (periodic:
+"""Live-fair jobs: the end of a called candidate's turn (a job at the moment it lapses), the text
+message "your turn" to a called candidate who has left the site, and the daily purge of the chat of
+fairs that ended more than `LIVE_CHAT_RETENTION_DAYS` ago (periodic:
 workers/schedule.py).
 
 The turn job receives the entry's id and reloads it: it does nothing if the candidate accepted, left
@@ -12,9 +13,15 @@ import logging
 
 from flask import current_app
 
+from fair import sockets
+from fair.accounts.models import User
+from fair.accounts.reach import SMS, Message, reach
+from fair.companies.models import Booth
 from fair.db import db, utcnow
 from fair.jobs import job
 from fair.live import chat, events, services
+from fair.live.models import QueueEntry, QueueStatus
+from fair.mail.render import mail_url
 
 log = logging.getLogger("fair.live")
 
@@ -32,6 +39,28 @@ def expire_turn(entry_id: int) -> bool:
     events.booth_changed(db.session, entry.booth_id, now, emit)
     log.info("queue entry %s: turn lapsed, skipped", entry_id)
     return True
+
+
+@job(queue="default")
+def text_turn(entry_id: int) -> bool:
+    """Right after a candidate is called: "your turn" by SMS if they take SMS and no page of the site
+    is open for them (an open page shows the turn live). One per turn: the key names the entry and
+    the moment it was called."""
+    entry = db.session.get(QueueEntry, entry_id)
+    if entry is None or entry.status != QueueStatus.called or entry.turn_expires_at <= utcnow():
+        return False
+    if sockets.user_connected(entry.candidate_id) is not False:
+        return False  # they see it on the page (or Redis cannot tell: no SMS on a guess)
+    candidate = db.session.get(User, entry.candidate_id)
+    booth = db.session.get(Booth, entry.booth_id)
+    minutes = max(1, (current_app.config["LIVE_TURN_SECONDS"] + 59) // 60)
+    used = reach(db.session, candidate, key=f"queue-turn-{entry.id}-{int(entry.called_at.timestamp())}",
+                 sms=Message("queue_turn", {
+                     "company": booth.company.name, "minutes": minutes,
+                     "link": mail_url("public.booth", slug=booth.edition.slug, booth_id=booth.id)}),
+                 edition_id=booth.edition_id, urgent_before=entry.turn_expires_at)
+    db.session.commit()
+    return SMS in used
 
 
 @job(queue="default", request_context=False)

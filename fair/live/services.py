@@ -302,6 +302,7 @@ def call_next(session: Session, booth: Booth, recruiter_id: int,
     live.seq += 1
     session.flush()
     _schedule_turn_expiry(session, entry)
+    jobs.text_turn.after_commit(session, entry.id)
     return entry, skipped
 
 

@@ -356,6 +356,7 @@ TABLE_FIELDS: dict[tuple[str, str], object] = {
     ("users", "mobile"): _l("The mobile number you sign in with, when your account has one"),
     ("callback_requests", "note"): _l("The recruiter's note on the call"),
     ("callback_requests", "consent_text"): _l("Text you agreed to when asking to be called back"),
+    ("users", "notify_by"): _l("How your confirmations and reminders are sent: email, SMS or both"),
     ("chat_messages", "role"): _l("Role of the author in the chat"),
     ("survey_responses", "role"): _l("Role in which you answered"),
     ("memberships", "role"): _l("Your role in the organisation"),

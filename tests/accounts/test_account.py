@@ -22,7 +22,7 @@ def test_details_are_saved_and_the_language_switches(client, session, factory):
     assert response.status_code == 302
     session.expire_all()
     saved = session.get(User, user.id)
-    assert (saved.full_name, saved.phone, saved.locale) == ("New Name", "+33 6 12 34 56 78", "en")
+    assert (saved.full_name, saved.phone, saved.locale) == ("New Name", "+33612345678", "en")  # a mobile: E.164
     page = page_text(client.get("/account"))
     assert "Your details are saved." in page
     assert "My organisations" in page

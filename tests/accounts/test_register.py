@@ -30,7 +30,7 @@ def test_register_mails_a_link_that_confirms_the_address(app, client, session, s
     user = session.execute(User.__table__.select()).one()
     assert user.email == "test.candidate@example.org"
     assert user.full_name == "Test Candidate"
-    assert user.phone == "06 12 34 56 78"
+    assert user.phone == "+33612345678"  # a mobile number is kept in E.164
     assert user.password_hash.startswith("$argon2")
     assert len(user.security_stamp) >= 32
     assert user.email_confirmed_at is None

@@ -1,11 +1,12 @@
 """The candidate's profile, the statistics consent, and "suggested for you" with its reasons."""
 from __future__ import annotations
 
+from fair.accounts.models import User
 from fair.candidates.models import CandidateProfile
 from tests.companies.helpers import field_errors, page_text
 from tests.conftest import login, post_form
 
-PROFILE = {"full_name": "Camille Candidate", "phone": "06 12 34 56 78", "preferred_contact": "phone",
+PROFILE = {"full_name": "Camille Candidate", "phone": "06 12 34 56 78", "preferred_contact": "both",
            "postcode": "59000", "city": "Lille", "birth_year": "1990", "skills": "CACES 3, permis C",
            "languages": "français", "mobility": "Roubaix, Tourcoing", "availability": "dès mars",
            "prefers_phone_interview": "y", "accessibility_needs": ""}
@@ -17,8 +18,9 @@ def test_the_candidate_saves_a_profile(app, client, world, session):
     response = post_form(client, "/candidate/profile", PROFILE)
     assert response.status_code == 302
     profile = session.query(CandidateProfile).one()
-    assert (profile.postcode, profile.city, profile.birth_year, profile.preferred_contact.value) == (
-        "59000", "Lille", 1990, "phone")
+    assert (profile.postcode, profile.city, profile.birth_year) == ("59000", "Lille", 1990)
+    user = session.get(User, world.candidate.id)
+    assert (user.notify_by, user.phone) == ("both", "+33612345678")  # a mobile: kept in E.164
     assert profile.prefers_phone_interview and not profile.needs_interpreter
     assert profile.situations == [] and profile.situation_consent_at is None
 

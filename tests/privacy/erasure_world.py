@@ -14,7 +14,7 @@ EMAIL = "zephyrine.quaglioni@example.org"
 VALUES = {
     "name": NAME,
     "email": EMAIL,
-    "phone": "06 98 76 54 31",
+    "phone": "+33698765431",  # a mobile number is kept in E.164, whatever way it was typed
     "postcode": "59777",
     "city": "Quagliville-sur-Deûle",
     "skills": "soudure quagliotique",

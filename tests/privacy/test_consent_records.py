@@ -7,6 +7,7 @@ import re
 
 from sqlalchemy import select
 
+from fair.accounts.models import User
 from tests.conftest import csrf_token, login, page_text, post_form
 from tests.privacy.consent_world import PROFILE, world  # noqa: F401  (fixture used by name)
 
@@ -94,7 +95,6 @@ def test_withdrawing_situations_drops_the_person_from_the_counts_and_keeps_the_t
 
 def test_talent_pool_and_sms_are_given_and_withdrawn_by_the_profile_and_the_account(app, client, session, world):
     from fair.accounts.consent import ConsentPurpose
-    from fair.candidates.models import CandidateProfile
 
     login(client, world.candidate.email)
     post_form(client, "/candidate/profile", {**PROFILE, "preferred_contact": "sms", "talent_pool": "y"})
@@ -115,9 +115,7 @@ def test_talent_pool_and_sms_are_given_and_withdrawn_by_the_profile_and_the_acco
     _withdraw(client, current[ConsentPurpose.sms].id)
     _withdraw(client, current[ConsentPurpose.talent_pool].id)
     assert all(r.withdrawn_at is not None for r in _records(session, world.candidate))
-    profile = session.execute(
-        select(CandidateProfile).where(CandidateProfile.user_id == world.candidate.id)).scalar_one()
-    assert profile.preferred_contact.value == "email"
+    assert session.get(User, world.candidate.id).notify_by == "email"
     assert len(_records(session, world.candidate)) == 4
 
 
