@@ -65,7 +65,7 @@ def test_an_adviser_opens_a_phone_only_account_the_person_agrees_by_sms_and_sign
     assert "nous avons envoyé par SMS au 06 98 76 54 32 un lien" in page_text(client.get(answer.headers["Location"]))
     person = session.execute(select(User).where(User.mobile == MOBILE)).scalar_one()
     assert person.email is None and person.is_candidate
-    assert person.phone == "06 98 76 54 32"  # what phone interviews and recruiters read
+    assert person.phone == "+33698765432"  # in E.164, as every mobile; pages show "06 98 76 54 32"
     assert count(session, OutboxMessage, OutboxMessage.channel == "mail") == 0
     [text] = sms_to(session, MOBILE)
     assert text.startswith("Adviser One (Mission locale de Lille) vous propose de suivre vos candidatures")
@@ -150,7 +150,7 @@ def test_a_phone_only_account_is_warned_by_sms_before_it_is_erased_for_inactivit
     with clock.frozen_at(start + dt.timedelta(days=700)):
         assert erase_inactive_accounts()["warned"] == 1
     [text] = sms_to(session, MOBILE)
-    assert text.startswith("Votre compte fair n’a pas servi depuis longtemps")
+    assert text.startswith("Votre compte fair n'a pas servi depuis longtemps")  # ’ sent as GSM-7 '
     assert "il sera supprimé le 1 février 2028." in text
     assert "http://fair.test/login/phone" in text
 
