@@ -38,6 +38,7 @@ from fair.public.views import bp as public_bp
 from fair.sockets import socketio_manager
 from fair.surveys.views import bp as surveys_bp
 from fair.teams.views import bp as teams_bp
+from fair.territory.views import bp as territory_bp
 from fair.video import sockets as video_sockets
 from fair.video.views import bp as video_bp
 from fair.webinars import sockets as webinar_sockets
@@ -50,7 +51,7 @@ TRANSLATION_DIRS = ["translations", "accounts/translations", "fairs/translations
                     "video/translations", "webinars/translations", "ops/translations",
                     "admin/translations", "teams/translations", "privacy/translations",
                     "pipeline/translations", "checkin/translations", "surveys/translations",
-                    "health/translations"]
+                    "health/translations", "territory/translations"]
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -90,7 +91,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     for blueprint in (public_bp, accounts_bp, fairs_bp, companies_bp, mail_bp, candidates_bp, jobdating_bp,
                       calendar_bp, live_bp, video_bp, webinars_bp, ops_bp, teams_bp, admin_bp, health_bp, surveys_bp,
                       checkin_bp, privacy_bp, erasure_bp,
-                      pipeline_bp, exports_bp):
+                      pipeline_bp, exports_bp, territory_bp):
         app.register_blueprint(blueprint)
 
     sockets.register(socketio)  # connect (signed-in users only) and disconnect, shared by all domains

@@ -22,6 +22,7 @@ from fair.privacy import export as privacy_export
 from fair.privacy import jobs as privacy_jobs
 from fair.redis_conn import redis_for
 from fair.surveys import jobs as survey_jobs
+from fair.territory import jobs as territory_jobs
 
 log = logging.getLogger("workers.schedule")
 
@@ -54,6 +55,8 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("retention-cv-access-log", privacy_jobs.purge_cv_access_log, dt.timedelta(days=1)),
     # Data exports past their 24 hours expire; files of exports downloaded, expired or failed leave the disk.
     Periodic("export-sweep", privacy_export.sweep_exports, dt.timedelta(hours=1)),
+    # Addresses saved before the geocoder or the QPV boundaries were there are placed, at the API's rate.
+    Periodic("qpv-place-pending", territory_jobs.place_pending_profiles, dt.timedelta(hours=1)),
 )
 
 
