@@ -13,9 +13,8 @@ GENDER_LABELS = {
 }
 
 ADDRESS_LINE_HINT = _l(
-    "Optional. Number and street, for example: 12 rue des Lilas. We use your address only to know whether "
-    "you live in a priority neighbourhood (QPV), for the figures of the fair's funders. Recruiters, advisers "
-    "and organisers never see it; only the count of people, without names, goes into the figures.")
+    "Optional. Number and street, for example: 12 rue des Lilas. Used only to know whether you live in a "
+    "priority neighbourhood (QPV), for the figures of the fair's funders: nobody sees it.")
 GENDER_HINT = _l(
     "Optional. Used only for the figures of the fair's funders (how many women and men were met and hired). "
     "Nobody sees your answer; it goes into the figures without your name.")
