@@ -16,6 +16,7 @@ from fair.territory.geocoding import Geocoder, GeocoderUnavailable, address_key
 log = logging.getLogger("fair.territory")
 
 BATCH_SIZE = 200
+PENDING_PER_RUN = 1000
 
 
 def configured_geocoder() -> Geocoder | None:
@@ -73,7 +74,8 @@ def place_pending(limit: int | None = None, *, everyone: bool = False) -> dict[s
     return counts
 
 
-@job(queue="bulk", request_context=False)
+@job(queue="default", request_context=False)
 def place_pending_profiles() -> dict[str, int]:
-    """Periodic: profiles whose address was never placed (saved before the geocoder or the boundaries)."""
-    return place_pending(limit=5000)
+    """Periodic: profiles whose address was never placed (saved before the geocoder or the boundaries);
+    at most PENDING_PER_RUN a run (half a minute at the API's rate), the rest at the next."""
+    return place_pending(limit=PENDING_PER_RUN)
