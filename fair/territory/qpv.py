@@ -13,7 +13,8 @@ neighbourhood rather than left out. Strictly inside a hole is outside.
 
 Lookups pick the few zones whose bounding box holds the point (indexed columns), then test them with
 prepared geometries kept per process. The cache is keyed by the table's version (the count and the
-latest `imported_at`): an import in any process changes it, and every process rebuilds its cache on its
+latest `imported_at`), read at most every few seconds: an import in any process changes it, and every
+process rebuilds its cache within those seconds, at its
 next lookup.
 """
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -142,13 +144,26 @@ def replace_zones(session: Session, zones: list[ParsedZone]) -> int:
         session.add(QpvZone(code=zone.code, name=zone.name, commune=zone.commune, geometry=zone.geometry.wkb,
                             min_lon=min_lon, min_lat=min_lat, max_lon=max_lon, max_lat=max_lat, imported_at=stamp))
     session.flush()
+    _cache["checked_at"] = None  # this process sees its own import at once
     return len(zones)
 
 
 # ---------------------------------------------------------------- point in polygon
 
 _cache_lock = threading.Lock()
-_cache: dict[str, Any] = {"version": None, "prepared": {}}
+_cache: dict[str, Any] = {"version": None, "prepared": {}, "checked_at": None, "seen": None}
+VERSION_CHECK_SECONDS = 5.0  # another process's import is noticed within this
+
+
+def _current_version(session: Session) -> tuple[int, str] | None:
+    """The table's version, asked of the database at most every VERSION_CHECK_SECONDS per process."""
+    moment = time.monotonic()
+    checked = _cache["checked_at"]
+    if checked is not None and moment - checked < VERSION_CHECK_SECONDS:
+        return _cache["seen"]
+    version = boundaries_version(session)
+    _cache["checked_at"], _cache["seen"] = moment, version
+    return version
 
 
 def boundaries_version(session: Session) -> tuple[int, str] | None:
@@ -173,7 +188,7 @@ def _prepared(session: Session, version: tuple[int, str], zone_id: int) -> Prepa
 
 def zone_at(session: Session, lon: float, lat: float) -> Zone | None:
     """The zone that holds the point (longitude, latitude in WGS84), None when none does."""
-    version = boundaries_version(session)
+    version = _current_version(session)
     if version is None:
         return None
     candidates = session.execute(
