@@ -46,6 +46,7 @@ from fair.sms.views import bp as sms_bp
 from fair.sockets import socketio_manager
 from fair.surveys.views import bp as surveys_bp
 from fair.teams.views import bp as teams_bp
+from fair.territory.views import bp as territory_bp
 from fair.video import sockets as video_sockets
 from fair.video.views import bp as video_bp
 from fair.webinars import sockets as webinar_sockets
@@ -60,7 +61,7 @@ TRANSLATION_DIRS = ["translations", "accounts/translations", "fairs/translations
                     "checkin/translations", "surveys/translations", "health/translations",
                     "outcomes/translations", "exports/translations", "selfservice/translations",
                     "sms/translations", "reports/translations",
-                    "callbacks/translations"]
+                    "callbacks/translations", "territory/translations"]
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -101,7 +102,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
                       calendar_bp, live_bp, video_bp, webinars_bp, ops_bp, teams_bp, admin_bp, health_bp,
                       surveys_bp, checkin_bp, privacy_bp, erasure_bp, pipeline_bp, exports_bp, outcomes_bp,
                       export_files_bp, selfservice_bp, sms_bp, reports_bp,
-                      callbacks_bp):
+                      callbacks_bp, territory_bp):
         app.register_blueprint(blueprint)
 
     sockets.register(socketio)  # connect (signed-in users only) and disconnect, shared by all domains

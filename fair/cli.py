@@ -14,8 +14,11 @@ from fair.admin import services as admin_services
 from fair.db import db
 from fair.demo import load_demo
 from fair.migrate import upgrade
+from fair.territory.cli import geocode_profiles_command, import_qpv_command
 
 fair_cli = AppGroup("fair", help="fair's own commands.")
+fair_cli.add_command(import_qpv_command)
+fair_cli.add_command(geocode_profiles_command)
 
 
 @fair_cli.group("jobs", invoke_without_command=True)

@@ -156,6 +156,15 @@ def load_config(overrides: dict | None = None) -> dict:
         "BBB_URL": (env.get("BBB_URL") or "").rstrip("/"),
         "BBB_SECRET": env.get("BBB_SECRET") or "",
         "BBB_CHECKSUM": (env.get("BBB_CHECKSUM") or "sha1").lower(),
+        # The national address API that places addresses in or out of a QPV (fair/territory/geocoding.py),
+        # e.g. https://data.geopf.fr/geocodage; empty: no geocoding, the person's own answer stands.
+        "GEOCODER_URL": (env.get("GEOCODER_URL") or "").rstrip("/"),
+        "GEOCODER_MIN_SCORE": float(env.get("GEOCODER_MIN_SCORE") or 0.5),
+        "GEOCODER_TIMEOUT": float(env.get("GEOCODER_TIMEOUT") or 5),
+        "GEOCODER_RETRIES": int(env.get("GEOCODER_RETRIES") or 3),
+        "GEOCODER_RATE": int(env.get("GEOCODER_RATE") or 40),
+        "GEOCODER_MAX_WAIT": float(env.get("GEOCODER_MAX_WAIT") or 30),
+        "GEOCODER_CACHE_DAYS": float(env.get("GEOCODER_CACHE_DAYS") or 30),
     }
     if overrides:
         config.update(overrides)

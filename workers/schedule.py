@@ -25,6 +25,7 @@ from fair.privacy import jobs as privacy_jobs
 from fair.redis_conn import redis_for
 from fair.sms import jobs as sms_jobs
 from fair.surveys import jobs as survey_jobs
+from fair.territory import jobs as territory_jobs
 
 log = logging.getLogger("workers.schedule")
 
@@ -65,6 +66,8 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("export-sweep", privacy_export.sweep_exports, dt.timedelta(hours=1)),
     # Files of exports (fair/exports) past their 24 hours, and failed exports a day old, are deleted.
     Periodic("export-files-sweep", export_jobs.sweep_exports, dt.timedelta(minutes=30)),
+    # Addresses saved before the geocoder or the QPV boundaries were there are placed, at the API's rate.
+    Periodic("qpv-place-pending", territory_jobs.place_pending_profiles, dt.timedelta(hours=1)),
 )
 
 

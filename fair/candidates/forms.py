@@ -13,8 +13,10 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from fair.accounts.forms import mobile_field
 from fair.accounts.reach import NotifyBy
 from fair.candidates.labels import CONTACT_LABELS, REASON_LABELS, SITUATION_LABELS
+from fair.candidates.models import Gender
 from fair.companies.forms import ListField
 from fair.sms.numbers import InvalidMobile, parse_mobile
+from fair.territory.labels import GENDER_LABELS
 
 
 def _strip(value):
@@ -55,7 +57,9 @@ class ProfileForm(FlaskForm):
         message=_l("This field is required."))], invalid_message=_l("Choose from the list."))
     postcode = StringField(_l("Postcode"), filters=[_strip], validators=[
         Optional(), Regexp(r"^[0-9][0-9AB][0-9]{3}$", message=_l("A postcode has 5 digits, for example 59000."))])
+    address_line = StringField(_l("Street address"), filters=[_strip], validators=[Optional(), _max(200)])
     city = StringField(_l("Town"), filters=[_strip], validators=[Optional(), _max(120)])
+    gender = ListField(_l("Gender"), validators=[Optional()], invalid_message=_l("Choose from the list."))
     birth_year = IntegerField(_l("Year of birth"), validators=[Optional()])
     skills = TextAreaField(_l("Skills, licences and certificates"), filters=[_strip], render_kw={"rows": 4},
                            validators=[Optional(), _max(4000)])
@@ -74,6 +78,7 @@ class ProfileForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.preferred_contact.choices = [(k.value, str(v)) for k, v in CONTACT_LABELS.items()]
         self.situations.choices = [(k.value, str(v)) for k, v in SITUATION_LABELS.items()]
+        self.gender.choices = [("", str(_l("Not given")))] + [(k.value, str(v)) for k, v in GENDER_LABELS.items()]
 
     def validate_birth_year(self, field) -> None:
         if field.data is None and field.raw_data and field.raw_data[0].strip():
@@ -109,6 +114,8 @@ class ProfileForm(FlaskForm):
             "full_name": self.full_name.data, "phone": self.phone.data or None,
             "notify_by": self.preferred_contact.data, "postcode": self.postcode.data or None,
             "city": self.city.data or None, "birth_year": self.birth_year.data,
+            "address_line": self.address_line.data or "",
+            "gender": Gender(self.gender.data) if self.gender.data else None,
             "skills": self.skills.data or "", "languages": self.languages.data or "",
             "mobility": self.mobility.data or "", "availability": self.availability.data or "",
             "prefers_phone_interview": bool(self.prefers_phone_interview.data),

@@ -46,6 +46,7 @@ from fair.extensions import db
 from fair.fairs.models import Edition, EditionStatus
 from fair.fairs.rules import RegistrationClosed, check_registration_open
 from fair.security import hash_password
+from fair.territory import services as territory
 
 log = logging.getLogger("fair.candidates")
 
@@ -109,6 +110,8 @@ def update_profile(user: User, *, full_name: str, phone: str | None, situations:
     way to be reached: `users.notify_by`, read by fair.accounts.reach); unticking or unchoosing
     withdraws it. A mobile `phone` is kept in E.164."""
     profile = ensure_profile(user)
+    address_before = territory.address_of(profile)
+    situations_before = list(profile.situations or [])
     user.full_name = full_name
     before = (user.notify_by, user.phone)
     user.phone = stored_phone(phone)
@@ -122,6 +125,9 @@ def update_profile(user: User, *, full_name: str, phone: str | None, situations:
         _give(user, ConsentPurpose.situations, labels.SITUATION_CONSENT_TEXT)
     else:
         _clear_situations(user, profile)
+    territory.situations_changed_by_person(profile, situations_before)
+    db.session.flush()
+    territory.address_saved(db.session, profile, address_before)
     if talent_pool:
         _give(user, ConsentPurpose.talent_pool, labels.TALENT_POOL_TEXT)
     else:

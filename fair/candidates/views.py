@@ -35,6 +35,7 @@ from fair.forms import form_status
 from fair.pipeline.forms import PipelineForm
 from fair.pipeline.forms import save as save_pipeline
 from fair.sms.numbers import display as display_number
+from fair.territory import services as territory
 
 log = logging.getLogger("fair.candidates")
 
@@ -123,10 +124,13 @@ def profile():
         form.talent_pool.data = services.in_talent_pool(current_user.id)
         if existing is not None:
             form.situation_consent.data = existing.situation_consent_at is not None
-        return render_template("candidates/profile.html", form=form, profile=existing)
+            form.gender.data = existing.gender.value if existing.gender else ""
+        return render_template("candidates/profile.html", form=form, profile=existing,
+                               place=territory.profile_place(db.session, existing))
     form = ProfileForm()
     if not form.validate():
-        return render_template("candidates/profile.html", form=form, profile=existing), 422
+        return render_template("candidates/profile.html", form=form, profile=existing,
+                               place=territory.profile_place(db.session, existing)), 422
     services.update_profile(current_user, **form.profile_fields())
     db.session.commit()
     flash(_("Your profile has been saved."), "success")

@@ -339,6 +339,7 @@ def _empty_profile(profile: CandidateProfile) -> None:
     profile.skills = profile.languages = profile.mobility = profile.availability = ""
     profile.accessibility_needs = ""
     profile.prefers_phone_interview = profile.needs_interpreter = False
+    profile.address_line, profile.geocoded_at = "", None  # the QPV answer and gender stay, as the situations do
 
 
 def _scrub_mail_and_calendars(session: Session, user_id: int, email: str, name: str) -> dict[str, int]:
@@ -457,7 +458,10 @@ def anonymise_participation(session: Session, user: User, edition: Edition, *, n
     profile = session.execute(select(CandidateProfile).where(CandidateProfile.user_id == user.id)).scalar_one_or_none()
     if profile is not None and profile.situation_consent_at is not None:
         session.add(CandidateProfile(user_id=tombstone.id, situations=list(profile.situations or []),
-                                     situation_consent_at=profile.situation_consent_at))
+                                     situation_consent_at=profile.situation_consent_at,
+                                     # the figures' answers, without the address they came from
+                                     qpv_status=profile.qpv_status, qpv_code=profile.qpv_code,
+                                     gender=profile.gender))
         for consent in session.execute(select(ConsentRecord).where(
                 ConsentRecord.user_id == user.id, ConsentRecord.purpose == ConsentPurpose.situations,
                 ConsentRecord.withdrawn_at.is_(None))).scalars():

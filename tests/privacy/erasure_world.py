@@ -17,6 +17,7 @@ VALUES = {
     "phone": "+33698765431",  # a mobile number is kept in E.164, whatever way it was typed
     "postcode": "59777",
     "city": "Quagliville-sur-Deûle",
+    "address_line": "27 allée Quagliorama",
     "skills": "soudure quagliotique",
     "cv_text": "CV-QUAGLIO-CONTENU",
     "cv_name": "cv-quaglioni-secret.pdf",
@@ -78,7 +79,7 @@ def build(app, session, factory) -> World:
 
     candidates.update_profile(candidate, full_name=NAME, phone=VALUES["phone"], situations=["qpv"],
                               situation_consent=True, postcode=VALUES["postcode"], city=VALUES["city"],
-                              skills=VALUES["skills"])
+                              skills=VALUES["skills"], address_line=VALUES["address_line"])
     data = pdf_bytes(VALUES["cv_text"])
     cv = candidates.add_cv(candidate, storage.CheckedCv(kind=CvKind.pdf, data=data, display_name=VALUES["cv_name"],
                                                         sha256=hashlib.sha256(data).hexdigest()))

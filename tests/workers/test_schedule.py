@@ -22,7 +22,8 @@ def planned() -> dict[str, tuple[str, dt.timedelta]]:
 EVERY_ID = ["outbox-sweep", "sms-receipts", "reminders-reconcile", "chat-purge", "health-digest", "survey-mail",
             "outcome-reminders", "follow-up-send",
             "retention-applications", "retention-inactive-accounts", "retention-mail-bodies",
-            "retention-cv-access-log", "export-sweep", "export-files-sweep"]
+            "retention-cv-access-log", "export-sweep", "export-files-sweep",
+            "qpv-place-pending"]
 
 
 def test_each_periodic_job_is_planned_once_one_interval_ahead(app, valkey):
@@ -38,7 +39,8 @@ def test_each_periodic_job_is_planned_once_one_interval_ahead(app, valkey):
                                           "fair.privacy.jobs.erase_inactive_accounts",
                                           "fair.privacy.jobs.purge_cv_access_log",
                                           "fair.privacy.jobs.purge_mail_bodies", "fair.sms.jobs.drain_receipts",
-                                          "fair.surveys.jobs.send_surveys"]
+                                          "fair.surveys.jobs.send_surveys",
+                                          "fair.territory.jobs.place_pending_profiles"]
     ahead = {func: delay for func, delay in jobs}
     assert dt.timedelta(hours=23) < ahead["fair.live.jobs.purge_chat"] <= dt.timedelta(days=1)
     assert dt.timedelta(minutes=9) < ahead["fair.calendar.jobs.reconcile_reminders"] <= dt.timedelta(minutes=10)
@@ -48,6 +50,7 @@ def test_each_periodic_job_is_planned_once_one_interval_ahead(app, valkey):
     assert dt.timedelta(minutes=29) < ahead["fair.surveys.jobs.send_surveys"] <= dt.timedelta(minutes=30)
     assert dt.timedelta(minutes=59) < ahead["fair.privacy.export.sweep_exports"] <= dt.timedelta(hours=1)
     assert dt.timedelta(minutes=29) < ahead["fair.exports.jobs.sweep_exports"] <= dt.timedelta(minutes=30)
+    assert dt.timedelta(minutes=59) < ahead["fair.territory.jobs.place_pending_profiles"] <= dt.timedelta(hours=1)
 
     assert schedule.reconcile(valkey.url) == []  # a second worker, or the next tick: nothing more
     assert len(planned()) == len(EVERY_ID)
