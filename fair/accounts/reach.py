@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,10 +27,12 @@ from fair.accounts.consent import ConsentPurpose
 from fair.accounts.models import User
 from fair.mail.outbox import queue_mail
 from fair.sms.numbers import InvalidMobile, display, parse_mobile
-from fair.sms.outbox import queue_sms
+from fair.sms.outbox import SmsOverBudget, queue_sms
 
 MAIL = "mail"
 SMS = "sms"
+
+log = logging.getLogger("fair.accounts")
 
 
 class NotifyBy(str, enum.Enum):
@@ -123,11 +126,16 @@ def reach(session: Session, user: User, *, key: str, mail: Message | None = None
     used = set()
     locale = user.locale or "fr"
     if sms is not None and SMS in channels:
-        queue_sms(session, to=mobile_of(user), template=sms.template, locale=locale,
-                  context=sms.rendered_context(), key=f"{key}:sms", edition_id=edition_id, user_id=user.id,
-                  urgent_before=urgent_before,
-                  fallback_email=(user.email or None) if MAIL not in channels else None)
-        used.add(SMS)
+        try:
+            queue_sms(session, to=mobile_of(user), template=sms.template, locale=locale,
+                      context=sms.rendered_context(), key=f"{key}:sms", edition_id=edition_id, user_id=user.id,
+                      urgent_before=urgent_before,
+                      fallback_email=(user.email or None) if MAIL not in channels else None)
+        except SmsOverBudget:
+            # The edition spent its segments: the person still hears of it by mail when they have an address.
+            log.warning("%s: the edition's SMS budget is spent, %s not texted", key, sms.template)
+        else:
+            used.add(SMS)
     if mail is not None and user.email and (MAIL in channels or sms is None or SMS not in used):
         queue_mail(session, to=user.email, template=mail.template, locale=locale,
                    context=mail.rendered_context(), key=key, calendar=mail.calendar, edition_id=edition_id)

@@ -18,6 +18,7 @@ from sqlalchemy import select, union
 from sqlalchemy.orm import Session
 
 from fair.accounts.models import Membership, User
+from fair.accounts.reach import Message, reach
 from fair.clock import now
 from fair.companies.models import Booth, BoothStaff
 from fair.db import db
@@ -29,6 +30,7 @@ from fair.mail.outbox import queue_mail
 from fair.mail.render import mail_url
 from fair.outcomes import services
 from fair.outcomes.models import AnsweredBy, FollowUp, Outcome
+from fair.selfservice.links import url as self_service_url
 from fair.timezones import fair_zone, local_time_text
 
 log = logging.getLogger("fair.outcomes")
@@ -45,24 +47,26 @@ BATCH = 200
 
 
 def send_follow_up(session: Session, follow_up: FollowUp) -> bool:
-    """Ask the person of `follow_up` whether they are still in the job; marks it sent. The one place a
-    follow-up leaves: another channel (SMS) is plugged in here. Answers whether something was queued."""
+    """Ask the person of `follow_up` whether they are still in the job, by mail and/or SMS as they
+    chose (fair.accounts.reach); marks it sent. Answers whether something was queued."""
     key = services.follow_up_key(follow_up)
     follow_up.sent_at = follow_up.sent_at or now()
-    already = session.execute(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)).first()
+    already = session.execute(select(OutboxMessage.id).where(
+        OutboxMessage.idempotency_key.in_([key, f"{key}:sms"]))).first()
     outcome = follow_up.outcome
     person = session.get(User, outcome.candidate_id)
-    if already or person is None or person.erased_at is not None or not person.email:
+    if already or person is None or person.erased_at is not None:
         return False
     token = services.issue_follow_up_link(session, follow_up, person.id)
     answers = [(code, services.ANSWER_LABELS[code], mail_url("outcomes.follow_up_tap", token=token, choice=code))
                for code in services.ANSWERS]
-    queue_mail(session, to=person.email, template="follow_up", locale=person.locale or "fr", key=key,
-               edition_id=outcome.edition_id,
-               context={"name": person.full_name, "job": outcome.job_title, "employer": services.employer_of(outcome),
-                        "months": follow_up.months, "answers": answers,
-                        "page": mail_url("outcomes.follow_up", token=token)})
-    return True
+    employer = services.employer_of(outcome)
+    mail = Message("follow_up", {"name": person.full_name, "job": outcome.job_title, "employer": employer,
+                                 "months": follow_up.months, "answers": answers,
+                                 "page": mail_url("outcomes.follow_up", token=token)})
+    # The SMS opens the same page through the short self-service address (/r/ leads to it).
+    sms = Message("follow_up", {"employer": employer, "link": self_service_url(token)})
+    return bool(reach(session, person, key=key, mail=mail, sms=sms, edition_id=outcome.edition_id))
 
 
 @job(queue="default")

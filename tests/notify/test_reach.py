@@ -210,10 +210,3 @@ def test_a_held_waitlist_place_goes_by_sms_with_its_link(app, session, world):
     assert len(offer.text_body) <= 160 and set(offer.text_body) <= GSM7
     assert rows(session, to=world.candidate.email, template="waitlist_hold") == []
 
-
-def test_the_follow_up_text_is_ready_for_the_outcomes_sender(app):
-    from fair.sms.outbox import render_sms
-
-    _subject, text, _html = render_sms("follow_up", "fr", {"fair": "Job dating", "link": "http://fair.test/r/x"})
-    assert text == "Job dating : des nouvelles depuis le salon ? Répondez en une minute : http://fair.test/r/x"
-    assert set(text) <= GSM7

@@ -171,6 +171,34 @@ def test_the_follow_up_is_answered_in_one_tap_and_reaches_the_adviser(app, clien
     assert _fresh(session, FollowUp, first_id).contract.value == "temporary"
 
 
+def test_a_person_who_chose_sms_gets_the_follow_up_by_sms_and_its_short_link_opens_the_page(app, client, world,
+                                                                                           session):
+    from fair.accounts import consent
+    from fair.accounts.consent import ConsentPurpose
+    from fair.mail.models import OutboxMessage
+    from fair.outcomes.jobs import send_follow_ups
+
+    person = world.ana
+    person.phone, person.notify_by = "+33612345678", "sms"
+    consent.give(session, person.id, ConsentPurpose.sms, "SMS consent as shown", "test-1")
+    session.commit()
+    hire(session, world)
+    with clock.frozen_at(_utc(2030, 4, 1, 8, 5)):
+        assert send_follow_ups() == 1
+    session.expire_all()
+    [text] = session.query(OutboxMessage).filter_by(template="follow_up").all()
+    assert text.channel == "sms" and text.to_address == "+33612345678"
+    match = re.fullmatch(r"Toujours en poste chez (.+) \? Répondez en un clic : http://fair\.test(/r/[\w-]{43})",
+                         text.text_body)
+    assert match, text.text_body
+    assert match.group(1) == world.alpha.name
+    with clock.frozen_at(_utc(2030, 4, 1, 9)):
+        opened = client.get(match.group(2))  # /r/ leads to the follow-up's own page
+        assert opened.status_code == 303
+        page = client.get(opened.headers["Location"])
+    assert page.status_code == 200 and "Êtes-vous toujours à ce poste ?" in page_text(page)
+
+
 def test_the_follow_up_link_refuses_once_used_another_purpose_and_another_person(app, client, world, session):
     from fair import links
     from fair.outcomes.models import FollowUp
