@@ -210,3 +210,13 @@ def test_a_held_waitlist_place_goes_by_sms_with_its_link(app, session, world):
     assert len(offer.text_body) <= 160 and set(offer.text_body) <= GSM7
     assert rows(session, to=world.candidate.email, template="waitlist_hold") == []
 
+
+
+def test_an_edition_whose_sms_budget_is_spent_sends_the_mail_instead(app, session, world):
+    choose(session, world.candidate, "sms")
+    world.edition.sms_segment_budget = 0
+    session.commit()
+    _book(app, session, world)
+
+    assert rows(session, to=MOBILE) == []  # nothing texted past the budget
+    assert templates(session, world.candidate.email) == [("mail", "calendar_request")]  # but the person knows
