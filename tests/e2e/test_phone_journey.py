@@ -5,10 +5,8 @@ sent by SMS, signs in with the code sent by SMS (read from the SMS outbox row: t
 finds the interview in their day. Then, in a live fair, the person asks a booth's company to call
 them back and the recruiter's desk lists the request without a reload and records the call.
 axe-core checks each page, at phone and desktop width.
-
-TODO(lead, after merging the self-service pages): the issue's journey ends with the person cancelling
-the interview from the link in the SMS; add that step after "my day": read the booking SMS's /r/<token>
-link from the outbox, open it, cancel, and check_and_shoot the page.
+Last, the person cancels the interview from the self-service link of the booking's SMS, without
+signing in again.
 """
 from __future__ import annotations
 
@@ -18,6 +16,7 @@ import re
 import pytest
 
 from tests.accounts.helpers import sms_code, sms_to
+from tests.conftest import run_jobs
 from tests.e2e.conftest import check_and_shoot, log_in
 
 pytestmark = pytest.mark.e2e
@@ -26,8 +25,9 @@ MOBILE = "+33698765432"
 
 
 def test_an_adviser_opens_a_phone_only_account_and_the_person_signs_in_by_sms(live_server, page, browser,
-                                                                              factory, session):
+                                                                              factory, session, app):
     from fair.accounts.models import PartnerType
+    from fair.jobdating.models import Booking
     from tests.jobdating.helpers import open_range
 
     organiser = factory.organisation("organiser", "Métropole de Lille")
@@ -87,6 +87,21 @@ def test_an_adviser_opens_a_phone_only_account_and_the_person_signs_in_by_sms(li
         phone.goto(f"{live_server}/account")
         assert "06 98 76 54 32" in phone.locator("main").inner_text()
         check_and_shoot(phone, "phone-account")
+
+        # The worker's part (no worker runs beside this server): the booking's text with its link.
+        run_jobs(app)
+        booked = next(text for text in reversed(sms_to(session, MOBILE)) if "/r/" in text)
+        assert booked.startswith("RDV pris : entretien avec Transports Rapides"), booked
+        phone.context.clear_cookies()  # a link from a text works without being signed in
+        phone.goto(live_server + re.search(r"https?://[^/\s]+(/r/\S+)", booked).group(1))
+        assert "Transports Rapides" in phone.locator("main").inner_text()
+        check_and_shoot(phone, "phone-self-service")
+        phone.get_by_role("button", name="Annuler mon entretien").click()
+        phone.wait_for_load_state()
+        assert phone.get_by_role("heading", name="Votre entretien est annulé").is_visible()
+        check_and_shoot(phone, "phone-self-service-cancelled")
+        session.expire_all()
+        assert [b.status.value for b in session.query(Booking).all()] == ["cancelled"]
     finally:
         phone.context.close()
 
