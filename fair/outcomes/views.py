@@ -43,7 +43,7 @@ COHORT_KINDS = (OrganisationKind.organiser, OrganisationKind.company, Organisati
 def _words():
     return {"outcome_day": lambda day: format_date(day, "long") if day else "",
             "weekly_hours": lambda value: format_decimal(value, "0.#"),
-            "contract_label": lambda c: str(services.CONTRACT_LABELS.get(c, c)) if c else "",
+            "outcome_contract_label": lambda c: str(services.CONTRACT_LABELS.get(c, c)) if c else "",
             "cohort_kind_label": lambda k: str(KIND_LABELS.get(k, k)),
             "follow_up_answer_label": lambda f: (str(services.ANSWER_LABELS[services.choice_of(f)])
                                                  if f.answered_at else "")}

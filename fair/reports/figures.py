@@ -81,7 +81,7 @@ PUBLIC_LABELS = {
     "long_term_unemployed": _l("Long-term unemployed"),
 }
 GENDER_LABELS = {"female": _l("Women"), "male": _l("Men"), "other": _l("Other"),
-                 "undisclosed": _l("Prefer not to say")}
+                 "undisclosed": _l("Chose not to say")}
 AGE_LABELS = {"under_26": _l("Under 26"), "26_to_49": _l("26 to 49"), "50_and_over": _l("50 and over")}
 assert set(SITUATION_LABELS) == {Situation(p) for p in PUBLICS}
 

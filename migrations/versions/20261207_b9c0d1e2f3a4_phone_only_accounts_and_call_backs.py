@@ -63,6 +63,7 @@ def upgrade() -> None:
                existing_type=sa.VARCHAR(length=254),
                nullable=True)
         batch_op.create_unique_constraint(batch_op.f('uq_users_mobile'), ['mobile'])
+    _email_index_back()
 
 
 
@@ -73,6 +74,7 @@ def downgrade() -> None:
                existing_type=sa.VARCHAR(length=254),
                nullable=False)
         batch_op.drop_column('mobile')
+    _email_index_back()
 
     with op.batch_alter_table('callback_requests', schema=None) as batch_op:
         batch_op.drop_index('uq_callback_requests_open', sqlite_where=sa.text('is_open'), postgresql_where=sa.text('is_open'))
@@ -81,3 +83,10 @@ def downgrade() -> None:
 
     op.drop_table('callback_requests')
     op.drop_table('phone_sign_in_codes')
+
+
+def _email_index_back() -> None:
+    """SQLite's batch mode rebuilds `users` without the index on lower(email), an expression index it
+    cannot reflect: put it back, or two accounts could share an address written in other letters."""
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute('CREATE UNIQUE INDEX IF NOT EXISTS uq_users_email_lower ON users (lower(email))')

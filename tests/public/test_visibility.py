@@ -105,4 +105,4 @@ def test_the_offer_page_shows_everything_a_candidate_needs(client, fair):
     driver = page_text(client.get(f"/fairs/rencontres-emploi/offers/{fair.offers.driver.id}"))
     assert "Code ROME N4101" in driver
     beginner = page_text(client.get(f"/fairs/rencontres-emploi/offers/{fair.offers.forklift.id}"))
-    assert "Débutants acceptés Oui" in beginner and "Intérim" in beginner
+    assert "Débutants acceptés Oui" in beginner and "Intérim" in beginner, beginner

@@ -46,7 +46,7 @@ def test_edition_figures_equal_the_hand_count(session, world):
     gender = {row[0]: row[1:] for row in table(report, "gender")}
     assert gender["Women"] == ["5", "5", "5", "5", "5", S]
     assert gender["Men"] == [S, S, S, S, "0", "0"]
-    assert gender["Prefer not to say"] == ["5", "5", "5", "0", "0", "0"]
+    assert gender["Chose not to say"] == ["5", "5", "5", "0", "0", "0"]
     # 6 applied (incl. the withdrawn consent) + 5 no-shows + the walk-in.
     assert gender["Not known"] == ["12", "11", "5", "0", "0", "0"]
     age = {row[0]: row[1:] for row in table(report, "age")}

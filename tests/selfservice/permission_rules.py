@@ -47,7 +47,8 @@ def build(factory, session, world) -> None:
     recruiter = session.execute(select(User).where(User.email == world.users["recruiter_a"])).scalar_one()
     partner = session.execute(select(Organisation).where(Organisation.name == "Partner P")).scalar_one()
     booth = session.get(Booth, world.ids["booth_a"])
-    slots = list(open_range(session, booth, recruiter, dt.date(2030, 3, 12), "14:00", "15:00").slots)
+    # 15:00: the outcomes rules open 14:00 – 14:40 for the same recruiter.
+    slots = list(open_range(session, booth, recruiter, dt.date(2030, 3, 12), "15:00", "16:00").slots)
     followed = factory.user(email="selfservice.followed@example.org")
     unfollowed = factory.user(email="selfservice.unfollowed@example.org")
     session.add(Referral(adviser_id=adviser.id, partner_id=partner.id, candidate_id=followed.id,
