@@ -111,34 +111,32 @@ def _back_to_booth(found: CallbackRequest):
     return redirect(url_for(".request_page", slug=found.booth.edition.slug, booth_id=found.booth_id))
 
 
-@bp.route("/call-backs/<int:request_id>/cancel", methods=["POST"])
-@candidate_required
-def cancel(request_id: int):
+def _act(request_id: int, action, done):
+    """The person's own request, changed by `action` (a service), then the booth told and `done(found)`
+    said; a change the request no longer allows is explained and changes nothing."""
     found = _own_request(request_id)
     try:
-        services.cancel(db.session, found, clock.now())
+        action(db.session, found, clock.now())
     except services.CallbackRefused as refused:
         flash(refused.message, "info")
         return _back_to_booth(found)
     db.session.commit()
     services.changed(found.booth_id)
-    flash(_("Your call-back request is cancelled."), "success")
+    flash(done(found), "success")
     return _back_to_booth(found)
+
+
+@bp.route("/call-backs/<int:request_id>/cancel", methods=["POST"])
+@candidate_required
+def cancel(request_id: int):
+    return _act(request_id, services.cancel, lambda found: _("Your call-back request is cancelled."))
 
 
 @bp.route("/call-backs/<int:request_id>/share", methods=["POST"])
 @candidate_required
 def share(request_id: int):
-    found = _own_request(request_id)
-    try:
-        services.share(db.session, found, clock.now())
-    except services.CallbackRefused as refused:
-        flash(refused.message, "info")
-        return _back_to_booth(found)
-    db.session.commit()
-    services.changed(found.booth_id)
-    flash(_("Your number is shared with %(company)s.", company=found.booth.company.name), "success")
-    return _back_to_booth(found)
+    return _act(request_id, services.share,
+                lambda found: _("Your number is shared with %(company)s.", company=found.booth.company.name))
 
 
 # ---------------------------------------------------------------- the recruiter's desk
