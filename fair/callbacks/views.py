@@ -178,6 +178,22 @@ def desk_list(booth_id: int):
     return render_template("callbacks/desk.html", booth=booth), 200, {"Cache-Control": "no-store"}
 
 
+def _on_desk(booth, change, done: str):
+    """A recruiter's change to a request (`change`, a service call), back to the desk's list: a refusal
+    is explained and changes nothing; otherwise committed, the booth's staff told, `done` said."""
+    back = redirect(url_for("live.desk", booth_id=booth.id) + "#callbacks-title")
+    try:
+        change()
+    except services.CallbackRefused as refused:
+        db.session.rollback()
+        flash(refused.message, "error")
+        return back
+    db.session.commit()
+    services.changed(booth.id)
+    flash(done, "success")
+    return back
+
+
 @bp.route("/recruiter/booths/<int:booth_id>/call-backs/<int:request_id>/outcome", methods=["POST"])
 @login_required
 def outcome(booth_id: int, request_id: int):
@@ -186,17 +202,9 @@ def outcome(booth_id: int, request_id: int):
     form = _outcome_form(found.id)
     if not form.validate_on_submit():
         return render_template("callbacks/desk.html", booth=booth, failed=found.id, failed_form=form), 422
-    try:
-        services.record_outcome(db.session, found, CallbackStatus(form.outcome.data), form.note.data or "",
-                                current_user, clock.now())
-    except services.CallbackRefused as refused:
-        db.session.rollback()
-        flash(refused.message, "error")
-        return redirect(url_for("live.desk", booth_id=booth.id) + "#callbacks-title")
-    db.session.commit()
-    services.changed(booth.id)
-    flash(_("The outcome of the call is recorded."), "success")
-    return redirect(url_for("live.desk", booth_id=booth.id) + "#callbacks-title")
+    return _on_desk(booth, lambda: services.record_outcome(
+        db.session, found, CallbackStatus(form.outcome.data), form.note.data or "", current_user, clock.now()),
+        _("The outcome of the call is recorded."))
 
 
 @bp.route("/recruiter/booths/<int:booth_id>/call-backs/<int:request_id>/ask", methods=["POST"])
@@ -204,13 +212,5 @@ def outcome(booth_id: int, request_id: int):
 def ask(booth_id: int, request_id: int):
     booth = _my_booth(booth_id)
     found = _my_request(booth, request_id)
-    try:
-        services.ask_to_share(db.session, found, clock.now())
-    except services.CallbackRefused as refused:
-        db.session.rollback()
-        flash(refused.message, "error")
-        return redirect(url_for("live.desk", booth_id=booth.id) + "#callbacks-title")
-    db.session.commit()
-    services.changed(booth.id)
-    flash(_("We asked the person to share their number with you."), "success")
-    return redirect(url_for("live.desk", booth_id=booth.id) + "#callbacks-title")
+    return _on_desk(booth, lambda: services.ask_to_share(db.session, found, clock.now()),
+                    _("We asked the person to share their number with you."))
