@@ -1,6 +1,8 @@
 // An export's progress, live: while it is queued or running, the page asks its JSON endpoint every
 // second and moves the <progress> bar; once done, the download button appears; a failure shows why.
 // Without script the page refreshes itself (a <meta> refresh in <noscript>) and offers a button.
+import { pollJson } from "../poll.js";
+
 const panel = document.getElementById("export-progress");
 const POLL_MS = 1000;
 
@@ -27,21 +29,7 @@ function show(state) {
   return running;
 }
 
-async function poll() {
-  let state;
-  try {
-    const response = await fetch(panel.dataset.statusUrl, { headers: { Accept: "application/json" },
-      credentials: "same-origin", cache: "no-store" });
-    if (!response.ok) throw new Error(String(response.status));
-    state = await response.json();
-  } catch {
-    setTimeout(poll, POLL_MS * 3);  // the network came and went: try again a little later
-    return;
-  }
-  if (show(state)) setTimeout(poll, POLL_MS);
-}
-
 if (panel && ["queued", "running"].includes(panel.dataset.status)) {
   document.getElementById("export-refresh").hidden = true;
-  setTimeout(poll, POLL_MS);
+  pollJson(panel.dataset.statusUrl, POLL_MS, POLL_MS * 3, show);
 }

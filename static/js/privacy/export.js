@@ -1,6 +1,8 @@
 // The progress of a data export, live: while it is queued or being built, the page asks the status
 // endpoint every two seconds and shows what it answers; once ready, the one-time link appears.
 // Without script, the page says where things stand and offers a refresh link.
+import { pollJson } from "../poll.js";
+
 const panel = document.getElementById("export-progress");
 const POLL_MS = 2000;
 
@@ -22,25 +24,16 @@ function show(state) {
   }
 }
 
-async function poll() {
-  let state;
-  try {
-    const response = await fetch(panel.dataset.statusUrl, { headers: { Accept: "application/json" },
-      credentials: "same-origin", cache: "no-store" });
-    if (!response.ok) throw new Error(String(response.status));
-    state = await response.json();
-  } catch {
-    setTimeout(poll, POLL_MS * 2);  // the network came and went: try again a little later
-    return;
-  }
-  if (String(state.id) !== String(panel.dataset.exportId)) { window.location.reload(); return; }
+function step(state) {
+  if (String(state.id) !== String(panel.dataset.exportId)) { window.location.reload(); return false; }
   show(state);
-  if (state.status === "queued" || state.status === "building") setTimeout(poll, POLL_MS);
-  else if (state.status !== "ready") window.location.reload();  // failed: the page explains
+  if (state.status === "queued" || state.status === "building") return true;
+  if (state.status !== "ready") window.location.reload();  // failed: the page explains
+  return false;
 }
 
 if (panel && ["queued", "building"].includes(panel.dataset.status)) {
   const refresh = document.getElementById("export-refresh");
   if (refresh) refresh.hidden = true;
-  setTimeout(poll, POLL_MS);
+  pollJson(panel.dataset.statusUrl, POLL_MS, POLL_MS * 2, step);
 }
