@@ -24,6 +24,9 @@ class ConsentPurpose(str, enum.Enum):
     situations = "situations"  # share my priority-public situations for statistics
     referral = "referral"  # an adviser's structure follows me (scope: the partner organisation)
     sms = "sms"  # text messages to my mobile number
+    # The networks my structure belongs to see my name and follow-up (scope: the network organisation;
+    # fair.networks). Without it, a network and its other members count the person but never name them.
+    network = "network"
 
 
 class ConsentRecord(Base):

@@ -25,6 +25,14 @@ class PartnerType(str, enum.Enum):
     mission_locale = "mission_locale"
     employment_agency = "employment_agency"
     other = "other"
+    # Kinds whose name alone says something about the people they refer: companies see them only as
+    # "a partner" (SENSITIVE_PARTNER_TYPES).
+    justice = "justice"  # probation and youth justice services
+    addiction_care = "addiction_care"
+    health = "health"  # mental health and care services
+
+
+SENSITIVE_PARTNER_TYPES = frozenset({PartnerType.justice, PartnerType.addiction_care, PartnerType.health})
 
 
 class NetworkType(str, enum.Enum):
@@ -153,6 +161,11 @@ class Organisation(Base):
     )
 
     _no_bidi = bidi_free("name")
+
+    @property
+    def is_sensitive(self) -> bool:
+        """A partner whose kind must not be told to companies (SENSITIVE_PARTNER_TYPES)."""
+        return self.kind == OrganisationKind.partner and self.partner_type in SENSITIVE_PARTNER_TYPES
 
 
 class Membership(Base):

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
-from fair.access import as_id
-from fair.candidates.models import Application, CandidateCv, Referral
+from fair.access import as_id, organisations_of
+from fair.accounts.models import OrganisationKind
+from fair.candidates.models import Application, CandidateCv, Referral, ReferralStatus
 from fair.extensions import db
 
 
@@ -52,3 +53,19 @@ def referral_by_adviser(referral_id: Any, adviser_id: int) -> Referral | None:
         select(Referral).where(Referral.id == wanted, Referral.adviser_id == adviser_id)
         .options(joinedload(Referral.candidate), joinedload(Referral.partner))
     ).scalars().first()
+
+
+def structure_referrals(adviser_id: int) -> Select:
+    """The confirmed referrals of the structures (active partner organisations) the adviser belongs to.
+
+    A candidate's consent is given to the structure, not to one adviser: every adviser of the structure
+    shares the file and may act for the person. The ONE answer to "whom may this adviser follow"."""
+    return select(Referral).where(
+        Referral.status == ReferralStatus.confirmed,
+        Referral.partner_id.in_(organisations_of(adviser_id, OrganisationKind.partner)),
+    )
+
+
+def followed_by(adviser_id: int) -> Select:
+    """The ids of the candidates the adviser's structures follow (structure_referrals), for WHERE … IN."""
+    return structure_referrals(adviser_id).with_only_columns(Referral.candidate_id).distinct()

@@ -63,6 +63,9 @@ PARTNER_TYPE_LABELS = {
     PartnerType.mission_locale: _l("Mission locale"),
     PartnerType.employment_agency: _l("Public employment agency"),
     PartnerType.other: _l("Other partner"),
+    PartnerType.justice: _l("Justice service (probation, youth justice)"),
+    PartnerType.addiction_care: _l("Addiction care"),
+    PartnerType.health: _l("Health and care service"),
 }
 
 INVITATION_KIND_LABELS = {

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from fair import clock
 from fair.access import candidate_required, member_org_ids, owned_or_404, role_required
 from fair.accounts.models import OrganisationKind, User
-from fair.candidates.models import Referral, ReferralStatus
+from fair.candidates.access import followed_by
 from fair.companies.access import recruiter_booth
 from fair.companies.models import Booth
 from fair.extensions import db
@@ -87,13 +87,11 @@ def _public_booth(slug: str, booth_id: int) -> Booth:
 
 
 def _referred_candidates() -> list[User]:
-    """Candidates who confirmed that this adviser may act for them."""
+    """Candidates who agreed that this adviser's structure may act for them."""
     if not current_user.is_authenticated or not current_user.is_adviser:
         return []
     return list(db.session.execute(
-        select(User).join(Referral, Referral.candidate_id == User.id)
-        .where(Referral.adviser_id == current_user.id, Referral.status == ReferralStatus.confirmed)
-        .order_by(User.full_name)
+        select(User).where(User.id.in_(followed_by(current_user.id))).order_by(User.full_name)
     ).scalars())
 
 

@@ -46,6 +46,7 @@ PURPOSE_LABELS = {
     ConsentPurpose.situations: lambda: _("My situation, for the fair's statistics"),
     ConsentPurpose.referral: lambda: _("Follow-up by an adviser"),
     ConsentPurpose.sms: lambda: _("Text messages (SMS)"),
+    ConsentPurpose.network: lambda: _("Follow-up shared with a network of structures"),
 }
 
 WITHDRAWN_MESSAGES = {
@@ -53,6 +54,7 @@ WITHDRAWN_MESSAGES = {
     ConsentPurpose.situations: lambda: _("Your situation is deleted and no longer counted in any statistics."),
     ConsentPurpose.referral: lambda: _("This organisation's advisers no longer follow your applications."),
     ConsentPurpose.sms: lambda: _("You will no longer receive text messages; we will contact you by email."),
+    ConsentPurpose.network: lambda: _("This network and its other members no longer see your name or your follow-up."),
 }
 
 

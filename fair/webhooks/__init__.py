@@ -1,0 +1,1 @@
+"""Webhooks: organisations subscribe URLs to events; deliveries are signed, retried and logged."""
