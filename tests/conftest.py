@@ -99,12 +99,26 @@ def database_url(request) -> str:
 # ---------------------------------------------------------------- the app
 
 def _empty_database(engine) -> None:
+    """Every table emptied and every id sequence restarted, as a fresh database.
+
+    On PostgreSQL a TRUNCATE of all ~90 tables cost 0.1–0.25 s a test, the largest part of a test's
+    setup: one query finds the tables that hold rows, those are emptied in dependency order (DELETE; the
+    append-only audit log, whose trigger refuses DELETE, by TRUNCATE), then the sequences that moved
+    are restarted.
+    """
     from fair.db import Base
 
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
-            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+            probe = " UNION ALL ".join(f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM \"{t}\")" for t in tables)
+            filled = {name for (name,) in conn.execute(text(probe))}
+            for table in (t for t in tables if t in filled):
+                conn.execute(text(f'{"TRUNCATE" if table == "audit_log" else "DELETE FROM"} "{table}"'))
+            moved = conn.execute(text("SELECT sequencename FROM pg_sequences "
+                                      "WHERE schemaname = current_schema() AND last_value IS NOT NULL")).scalars().all()
+            for sequence in moved:
+                conn.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
         else:
             for table in tables:
                 conn.execute(text(f'DELETE FROM "{table}"'))
