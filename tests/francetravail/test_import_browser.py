@@ -54,7 +54,8 @@ def test_a_recruiter_imports_an_offer_found_by_siret(server, page, factory, sess
     page.get_by_label("Cariste 1").check()
     page.get_by_role("button", name="Importer les offres choisies").click()
     page.wait_for_load_state()
-    assert "Import depuis France Travail terminé : nouvelles offres : 1 ; mises à jour : 0." in page.locator("main").inner_text()
-    assert "Offre de France Travail" in page.locator("main").inner_text()
+    main = page.locator("main").inner_text()
+    assert "Import depuis France Travail terminé : nouvelles offres : 1 ; mises à jour : 0." in main
+    assert "Offre de France Travail" in main
     session.expire_all()
     assert session.execute(select(Offer.external_id)).scalars().all() == [made[1]["id"]]
