@@ -26,6 +26,7 @@ from fair.exports.views import bp as export_files_bp
 from fair.extensions import babel, csrf, limiter, login_manager, select_locale, socketio
 from fair.fairs import sockets as fairs_sockets
 from fair.fairs.views import bp as fairs_bp
+from fair.francetravail.views import bp as francetravail_bp
 from fair.health.views import bp as health_bp
 from fair.jobdating.views import bp as jobdating_bp
 from fair.live import sockets as live_sockets
@@ -61,7 +62,7 @@ TRANSLATION_DIRS = ["translations", "accounts/translations", "fairs/translations
                     "checkin/translations", "surveys/translations", "health/translations",
                     "outcomes/translations", "exports/translations", "selfservice/translations",
                     "sms/translations", "reports/translations",
-                    "callbacks/translations", "territory/translations"]
+                    "callbacks/translations", "territory/translations", "francetravail/translations"]
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -102,7 +103,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
                       calendar_bp, live_bp, video_bp, webinars_bp, ops_bp, teams_bp, admin_bp, health_bp,
                       surveys_bp, checkin_bp, privacy_bp, erasure_bp, pipeline_bp, exports_bp, outcomes_bp,
                       export_files_bp, selfservice_bp, sms_bp, reports_bp,
-                      callbacks_bp, territory_bp):
+                      callbacks_bp, territory_bp, francetravail_bp):
         app.register_blueprint(blueprint)
 
     sockets.register(socketio)  # connect (signed-in users only) and disconnect, shared by all domains

@@ -165,6 +165,18 @@ def load_config(overrides: dict | None = None) -> dict:
         "GEOCODER_RATE": int(env.get("GEOCODER_RATE") or 40),
         "GEOCODER_MAX_WAIT": float(env.get("GEOCODER_MAX_WAIT") or 30),
         "GEOCODER_CACHE_DAYS": float(env.get("GEOCODER_CACHE_DAYS") or 30),
+        # France Travail's "Offres d'emploi v2" API (fair/francetravail): no client id, no import.
+        "FRANCE_TRAVAIL_CLIENT_ID": env.get("FRANCE_TRAVAIL_CLIENT_ID") or "",
+        "FRANCE_TRAVAIL_CLIENT_SECRET": env.get("FRANCE_TRAVAIL_CLIENT_SECRET") or "",
+        "FRANCE_TRAVAIL_TOKEN_URL": env.get("FRANCE_TRAVAIL_TOKEN_URL")
+        or "https://entreprise.francetravail.fr/connexion/oauth2/access_token?realm=%2Fpartenaire",
+        "FRANCE_TRAVAIL_API_URL": (env.get("FRANCE_TRAVAIL_API_URL")
+                                   or "https://api.francetravail.io/partenaire/offresdemploi/v2").rstrip("/"),
+        "FRANCE_TRAVAIL_TIMEOUT": float(env.get("FRANCE_TRAVAIL_TIMEOUT") or 10),
+        "FRANCE_TRAVAIL_RETRIES": int(env.get("FRANCE_TRAVAIL_RETRIES") or 3),
+        "FRANCE_TRAVAIL_BACKOFF": float(env.get("FRANCE_TRAVAIL_BACKOFF") or 0.5),
+        "FRANCE_TRAVAIL_MAX_WAIT": float(env.get("FRANCE_TRAVAIL_MAX_WAIT") or 30),
+        "FRANCE_TRAVAIL_MIN_INTERVAL": float(env.get("FRANCE_TRAVAIL_MIN_INTERVAL") or 0.25),
     }
     if overrides:
         config.update(overrides)

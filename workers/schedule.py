@@ -15,6 +15,7 @@ from rq.registry import ScheduledJobRegistry
 
 from fair.calendar import jobs as calendar_jobs
 from fair.exports import jobs as export_jobs
+from fair.francetravail import jobs as francetravail_jobs
 from fair.health import jobs as health_jobs
 from fair.jobs import QUEUE_NAMES, JobFunction, get_queue
 from fair.live import jobs as live_jobs
@@ -68,6 +69,8 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("export-files-sweep", export_jobs.sweep_exports, dt.timedelta(minutes=30)),
     # Addresses saved before the geocoder or the QPV boundaries were there are placed, at the API's rate.
     Periodic("qpv-place-pending", territory_jobs.place_pending_profiles, dt.timedelta(hours=1)),
+    # Offers imported from France Travail are asked again: changed ones updated, closed ones withdrawn.
+    Periodic("france-travail-refresh", francetravail_jobs.refresh_imported_offers, dt.timedelta(days=1)),
 )
 
 

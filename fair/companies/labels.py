@@ -16,6 +16,7 @@ CONTRACT_LABELS = {
     ContractType.stage: _l("Internship"),
     ContractType.insertion: _l("Insertion contract"),
     ContractType.training: _l("Training / POEC"),
+    ContractType.other: _l("Other contract"),
 }
 
 REMOTE_LABELS = {

@@ -20,6 +20,7 @@ class ContractType(str, enum.Enum):
     stage = "stage"
     insertion = "insertion"
     training = "training"  # training / POEC
+    other = "other"  # an imported contract fair has no word for (its own label kept in contract_label_original)
 
 
 class RemoteMode(str, enum.Enum):
@@ -78,8 +79,16 @@ class BoothStaff(Base):
     user: Mapped[User] = relationship()
 
 
+class OfferSource(str, enum.Enum):
+    """Where an offer was written: in fair, or imported from a job board (fair/francetravail)."""
+
+    france_travail = "france_travail"
+
+
 class Offer(Base):
     __tablename__ = "offers"
+    # Re-importing the same offer updates it: one row per booth, source and external id.
+    __table_args__ = (UniqueConstraint("booth_id", "source", "external_id", name="uq_offers_booth_source_external"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     booth_id: Mapped[int] = mapped_column(ForeignKey("booths.id", ondelete="CASCADE"), index=True)
@@ -95,5 +104,16 @@ class Offer(Base):
     is_published: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # Imported offers (fair/francetravail): where from, their id and page there, and what fair has no
+    # field for otherwise. `withdrawn_at` is set when the source no longer lists the offer.
+    source: Mapped[OfferSource | None] = mapped_column(enum_column(OfferSource, "offer_source"))
+    external_id: Mapped[str | None] = mapped_column(String(40))
+    external_url: Mapped[str | None] = mapped_column(String(500))
+    rome_label: Mapped[str | None] = mapped_column(String(200))
+    contract_label_original: Mapped[str | None] = mapped_column(String(120))
+    working_hours: Mapped[str | None] = mapped_column(String(200))
+    salary_text: Mapped[str | None] = mapped_column(String(300))
+    imported_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     booth: Mapped[Booth] = relationship(back_populates="offers")

@@ -242,3 +242,15 @@ def published_offer_in_edition(edition: Edition, offer_id: int) -> Offer | None:
         .where(Offer.id == offer_id, Booth.edition_id == edition.id, Offer.is_published.is_(True))
         .options(contains_eager(Offer.booth).contains_eager(Booth.company))
     ).scalars().first()
+
+
+def edition_published_offers(edition: Edition) -> list[Offer]:
+    """Every published offer of the fair, oldest first (the public JSON feed), in one query."""
+    return list(db.session.execute(
+        select(Offer)
+        .join(Booth, Booth.id == Offer.booth_id)
+        .join(Organisation, Organisation.id == Booth.company_id)
+        .where(Booth.edition_id == edition.id, Offer.is_published.is_(True))
+        .options(contains_eager(Offer.booth).contains_eager(Booth.company))
+        .order_by(Offer.id)
+    ).scalars())

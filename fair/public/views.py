@@ -5,6 +5,7 @@ preview with a banner.
 """
 from __future__ import annotations
 
+import json
 import re
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
@@ -16,7 +17,7 @@ from fair.extensions import db
 from fair.fairs.models import Edition
 from fair.fairs.rules import brand_colour_or_default, registration_message, registration_state
 from fair.privacy import notice as privacy_notice
-from fair.public import services
+from fair.public import jobposting, services
 from fair.public.forms import OfferSearchForm
 
 bp = Blueprint("public", __name__)
@@ -104,7 +105,34 @@ def offer(slug: str, offer_id: int):
     if found is None:
         abort(404)
     return render_template("public/offer.html", edition=edition, brand_edition=edition, offer=found,
-                           booth=found.booth)
+                           booth=found.booth, job_posting=jobposting.job_posting(found, edition))
+
+
+FEED_MAX_AGE = 300  # seconds a cache may keep the feed; ETag and Last-Modified make rechecks cheap
+
+
+@bp.route("/fairs/<slug>/offers.json")
+def offers_feed(slug: str):
+    """The fair's published offers as one JSON document (docs/configuration.md, "Public offers feed"):
+    only public fairs, only what the offer pages show; ETag and Last-Modified answer a recheck with 304."""
+    edition = services.edition_by_slug(slug)
+    if edition is None or not edition.is_public:
+        abort(404)
+    offers = services.edition_published_offers(edition)
+    changed = max([edition.updated_at, *(o.updated_at for o in offers), *(o.booth.updated_at for o in offers)])
+    response = current_app.response_class(json.dumps({
+        "edition": {"title": edition.title, "slug": edition.slug, "starts_at": edition.starts_at.isoformat(),
+                    "ends_at": edition.ends_at.isoformat(), "time_zone": edition.timezone,
+                    "url": url_for("public.fair", slug=edition.slug, _external=True)},
+        "count": len(offers),
+        "offers": [jobposting.feed_item(offer, edition) for offer in offers],
+    }, ensure_ascii=False, separators=(",", ":")), mimetype="application/json")
+    response.cache_control.public = True
+    response.cache_control.max_age = FEED_MAX_AGE
+    response.last_modified = changed.replace(microsecond=0)
+    response.vary.add("Accept-Language")
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 # ---------------------------------------------------------------- the pages every public body publishes

@@ -23,13 +23,14 @@ EVERY_ID = ["outbox-sweep", "sms-receipts", "reminders-reconcile", "chat-purge",
             "outcome-reminders", "follow-up-send",
             "retention-applications", "retention-inactive-accounts", "retention-mail-bodies",
             "retention-cv-access-log", "export-sweep", "export-files-sweep",
-            "qpv-place-pending"]
+            "qpv-place-pending", "france-travail-refresh"]
 
 
 def test_each_periodic_job_is_planned_once_one_interval_ahead(app, valkey):
     assert schedule.reconcile(valkey.url) == EVERY_ID
     jobs = sorted(planned().values())
     assert [func for func, _ in jobs] == ["fair.calendar.jobs.reconcile_reminders", "fair.exports.jobs.sweep_exports",
+                                          "fair.francetravail.jobs.refresh_imported_offers",
                                           "fair.health.jobs.send_digests",
                                           "fair.live.jobs.purge_chat",
                                           "fair.mail.jobs.sweep_outbox", "fair.outcomes.jobs.send_follow_ups",
