@@ -230,12 +230,13 @@ def test_a_subscription_failing_for_days_is_disabled_and_its_owners_told(app, se
     hooks.emit(session, "booking.created", 7, [world.alpha_id])
     session.commit()
     run_jobs(app, ("default",))
-    for step in (dt.timedelta(hours=30), dt.timedelta(hours=30), dt.timedelta(hours=20)):
+    for step in (dt.timedelta(hours=40), dt.timedelta(hours=33)):  # failing for 73 h at the last attempt
         moving_clock.now += step
         hooks.emit(session, "booking.created", 8, [world.alpha_id])
         session.commit()
-        run_jobs(app, ("default",))
-        sweep_and_run(app)
+        sweep_and_run(app)  # the new delivery, and the first one's retry
+        if step.total_seconds() == 40 * 3600:
+            assert session.get(WebhookSubscription, subscription_id).status is SubscriptionStatus.active
     assert session.get(WebhookSubscription, subscription_id).status is SubscriptionStatus.disabled
     assert count(session, WebhookDelivery, WebhookDelivery.status == DeliveryStatus.pending) == 0
     run_jobs(app, ("mail",))
