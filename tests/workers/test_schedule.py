@@ -19,7 +19,8 @@ def planned() -> dict[str, tuple[str, dt.timedelta]]:
             for job_id in registry.get_job_ids() if job_id.startswith(schedule.PREFIX)}
 
 
-EVERY_ID = ["outbox-sweep", "sms-receipts", "webhooks-sweep", "reminders-reconcile", "chat-purge", "health-digest", "survey-mail",
+EVERY_ID = ["outbox-sweep", "sms-receipts", "webhooks-sweep",
+            "reminders-reconcile", "chat-purge", "health-digest", "survey-mail",
             "outcome-reminders", "follow-up-send",
             "retention-applications", "retention-inactive-accounts", "retention-mail-bodies",
             "retention-cv-access-log", "export-sweep", "export-files-sweep",
