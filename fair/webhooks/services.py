@@ -273,8 +273,10 @@ def emit(session: Session, event_type: str, object_id: int,
     if not wanted:
         return []
     subscriptions = session.execute(
-        select(WebhookSubscription).where(WebhookSubscription.organisation_id.in_(wanted),
-                                          WebhookSubscription.status == SubscriptionStatus.active)
+        select(WebhookSubscription)
+        .join(Organisation, Organisation.id == WebhookSubscription.organisation_id)
+        .where(WebhookSubscription.organisation_id.in_(wanted), Organisation.is_active.is_(True),
+               WebhookSubscription.status == SubscriptionStatus.active)  # a deactivated organisation hears nothing
         .order_by(WebhookSubscription.id)
     ).scalars().all()
     kind = event_type.split(".")[0]
