@@ -50,6 +50,7 @@ from fair.teams.views import bp as teams_bp
 from fair.territory.views import bp as territory_bp
 from fair.video import sockets as video_sockets
 from fair.video.views import bp as video_bp
+from fair.webhooks.views import bp as webhooks_bp
 from fair.webinars import sockets as webinar_sockets
 from fair.webinars.views import bp as webinars_bp
 
@@ -62,7 +63,7 @@ TRANSLATION_DIRS = ["translations", "accounts/translations", "fairs/translations
                     "checkin/translations", "surveys/translations", "health/translations",
                     "outcomes/translations", "exports/translations", "selfservice/translations",
                     "sms/translations", "reports/translations",
-                    "callbacks/translations", "territory/translations", "francetravail/translations"]
+                    "callbacks/translations", "territory/translations", "francetravail/translations", "webhooks/translations"]
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -103,7 +104,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
                       calendar_bp, live_bp, video_bp, webinars_bp, ops_bp, teams_bp, admin_bp, health_bp,
                       surveys_bp, checkin_bp, privacy_bp, erasure_bp, pipeline_bp, exports_bp, outcomes_bp,
                       export_files_bp, selfservice_bp, sms_bp, reports_bp,
-                      callbacks_bp, territory_bp, francetravail_bp):
+                      callbacks_bp, territory_bp, francetravail_bp, webhooks_bp):
         app.register_blueprint(blueprint)
 
     sockets.register(socketio)  # connect (signed-in users only) and disconnect, shared by all domains

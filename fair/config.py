@@ -149,6 +149,11 @@ def load_config(overrides: dict | None = None) -> dict:
         # A job-dating video room opens N minutes before its slot and closes N minutes after its end.
         "CALL_OPENS_MINUTES_BEFORE": int(env.get("CALL_OPENS_MINUTES_BEFORE") or 10),
         "CALL_CLOSES_MINUTES_AFTER": int(env.get("CALL_CLOSES_MINUTES_AFTER") or 15),
+        # Webhooks (fair/webhooks): receivers on loopback or private addresses, and plain http to loopback,
+        # are refused in production (server-side request forgery) unless this is set; allowed otherwise.
+        "WEBHOOKS_ALLOW_LOCAL": _bool(env.get("WEBHOOKS_ALLOW_LOCAL"), not production),
+        "WEBHOOKS_TIMEOUT_SECONDS": float(env.get("WEBHOOKS_TIMEOUT_SECONDS") or 5),
+        "WEBHOOKS_DISABLE_AFTER_DAYS": float(env.get("WEBHOOKS_DISABLE_AFTER_DAYS") or 3),
         # Webinars: Jitsi Meet (a JWT signed with the app secret when both are set) and BigBlueButton.
         "JITSI_BASE_URL": (env.get("JITSI_BASE_URL") or "https://meet.jit.si").rstrip("/"),
         "JITSI_APP_ID": env.get("JITSI_APP_ID") or "",

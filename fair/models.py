@@ -42,4 +42,5 @@ from fair.sms.models import SmsReceipt  # noqa: F401
 from fair.surveys.models import SurveyResponse  # noqa: F401
 from fair.territory.models import QpvZone  # noqa: F401
 from fair.video.models import CallRoom  # noqa: F401
+from fair.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription  # noqa: F401
 from fair.webinars.models import Webinar, WebinarQuestion, WebinarRegistration, WebinarVote  # noqa: F401

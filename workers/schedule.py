@@ -27,6 +27,7 @@ from fair.redis_conn import redis_for
 from fair.sms import jobs as sms_jobs
 from fair.surveys import jobs as survey_jobs
 from fair.territory import jobs as territory_jobs
+from fair.webhooks import jobs as webhook_jobs
 
 log = logging.getLogger("workers.schedule")
 
@@ -45,6 +46,8 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("outbox-sweep", mail_jobs.sweep_outbox, dt.timedelta(minutes=1)),
     # SMPP delivery receipts that came after their batch unbound (fair/sms/jobs.py says why a job).
     Periodic("sms-receipts", sms_jobs.drain_receipts, dt.timedelta(minutes=1)),
+    # Webhook deliveries whose retry is due (or whose first send job was lost) are sent.
+    Periodic("webhooks-sweep", webhook_jobs.sweep_deliveries, dt.timedelta(minutes=1)),
     # Reminders Redis lost with its data are planned again from the calendar entries.
     Periodic("reminders-reconcile", calendar_jobs.reconcile_reminders, dt.timedelta(minutes=10)),
     # Booth chats of fairs ended more than LIVE_CHAT_RETENTION_DAYS ago are deleted.

@@ -40,6 +40,7 @@ from fair.candidates.models import (
     RejectionReason,
     Situation,
 )
+from fair.candidates.webhook_audience import emit_application
 from fair.companies.models import Booth, Offer
 from fair.db import utcnow
 from fair.extensions import db
@@ -259,6 +260,7 @@ def apply(candidate: User, offer: Offer, *, message: str = "", cv: CandidateCv |
     if revived:
         application = existing_application(candidate.id, offer.id)
         db.session.refresh(application)
+        emit_application(db.session, "application.updated", application)
         return application
     application = Application(candidate_id=candidate.id, offer_id=offer.id, message=message,
                               cv_id=cv.id if cv else None, applied_by_id=applied_by.id if applied_by else None,
@@ -268,6 +270,7 @@ def apply(candidate: User, offer: Offer, *, message: str = "", cv: CandidateCv |
         db.session.flush()
     except IntegrityError as error:
         raise AlreadyApplied(offer_id) from error
+    emit_application(db.session, "application.created", application)
     return application
 
 
@@ -286,6 +289,7 @@ def withdraw(application: Application) -> Application:
         raise MoveRefused(application.status.value)
     application.status = ApplicationStatus.withdrawn
     application.status_changed_at = utcnow()
+    emit_application(db.session, "application.updated", application)
     return application
 
 
@@ -370,6 +374,7 @@ def move(application: Application, target: ApplicationStatus, reason: RejectionR
     application.status_changed_at = utcnow()
     if application.first_answered_at is None:
         application.first_answered_at = application.status_changed_at
+    emit_application(db.session, "application.updated", application)
     return application
 
 

@@ -38,6 +38,7 @@ from fair.calendar.models import CalendarEntry, EntryStatus
 from fair.calendar.texting import send_by_sms
 from fair.candidates.models import Application, ApplicationStatus, Referral, ReferralStatus
 from fair.candidates.services import mark_interview_booked
+from fair.candidates.webhook_audience import emit_booking
 from fair.companies.models import Booth, Offer
 from fair.fairs.models import BookingPolicy, Edition, EditionStatus
 from fair.fairs.rules import RegistrationClosed, check_registration_open, opening_hours_problem
@@ -336,6 +337,7 @@ def book(session: Session, *, slot_id: int, candidate_id: int, booked_by_id: int
             entry.status = WaitlistStatus.booked
     _mark_applications_booked(session, slot.booth_id, candidate_id, now)
     sync_calendar_later(session, booking)
+    emit_booking(session, "booking.created", booking)
     log.info("booking %s: slot %s for candidate %s", booking.id, slot.id, candidate_id)
     return booking
 
@@ -367,6 +369,7 @@ def cancel_booking(session: Session, booking: Booking, *, by_user_id: int, now: 
     session.flush()
     sync_calendar_later(session, booking)
     call_rooms.booking_changed(session, booking.id, "cancelled")
+    emit_booking(session, "booking.cancelled", booking)
     slot = session.get(Slot, booking.slot_id)
     offer_freed_slot(session, slot, now=now, excluding=booking.candidate_id)
     return booking
@@ -405,6 +408,7 @@ def reschedule(session: Session, booking: Booking, new_slot_id: int, *, now: dt.
         new_slot.held_for_id, new_slot.held_until = None, None
     sync_calendar_later(session, booking)
     call_rooms.booking_changed(session, booking.id, "moved")
+    emit_booking(session, "booking.created", booking)  # moved: the same booking at its new time (docs/webhooks.md)
     offer_freed_slot(session, old_slot, now=now, excluding=booking.candidate_id)
     return booking
 

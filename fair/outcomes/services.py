@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from fair import links
 from fair.accounts.models import Organisation, OrganisationKind, User
 from fair.candidates.models import Application, Referral, ReferralStatus
+from fair.candidates.webhook_audience import emit_outcome
 from fair.clock import now
 from fair.companies.models import Booth, Offer
 from fair.fairs.models import Edition, EditionOrganiser, EditionPartner
@@ -105,6 +106,7 @@ def record(session: Session, *, candidate_id: int, details: HireDetails, recorde
     outcome.note = details.note.strip()
     session.flush()
     plan_follow_ups(session, outcome)
+    emit_outcome(session, outcome)
     return outcome
 
 

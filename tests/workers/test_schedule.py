@@ -19,7 +19,8 @@ def planned() -> dict[str, tuple[str, dt.timedelta]]:
             for job_id in registry.get_job_ids() if job_id.startswith(schedule.PREFIX)}
 
 
-EVERY_ID = ["outbox-sweep", "sms-receipts", "reminders-reconcile", "chat-purge", "health-digest", "survey-mail",
+EVERY_ID = ["outbox-sweep", "sms-receipts", "webhooks-sweep",
+            "reminders-reconcile", "chat-purge", "health-digest", "survey-mail",
             "outcome-reminders", "follow-up-send",
             "retention-applications", "retention-inactive-accounts", "retention-mail-bodies",
             "retention-cv-access-log", "export-sweep", "export-files-sweep",
@@ -41,7 +42,8 @@ def test_each_periodic_job_is_planned_once_one_interval_ahead(app, valkey):
                                           "fair.privacy.jobs.purge_cv_access_log",
                                           "fair.privacy.jobs.purge_mail_bodies", "fair.sms.jobs.drain_receipts",
                                           "fair.surveys.jobs.send_surveys",
-                                          "fair.territory.jobs.place_pending_profiles"]
+                                          "fair.territory.jobs.place_pending_profiles",
+                                          "fair.webhooks.jobs.sweep_deliveries"]
     ahead = {func: delay for func, delay in jobs}
     assert dt.timedelta(hours=23) < ahead["fair.live.jobs.purge_chat"] <= dt.timedelta(days=1)
     assert dt.timedelta(minutes=9) < ahead["fair.calendar.jobs.reconcile_reminders"] <= dt.timedelta(minutes=10)
