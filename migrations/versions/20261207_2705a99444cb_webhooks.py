@@ -3,7 +3,7 @@
 Three new tables (fair/webhooks/models.py); nothing existing changes.
 
 Revision ID: 2705a99444cb
-Revises: 9f3ffa8d970c
+Revises: a6d2038a8b7b
 Create Date: 2026-12-07 06:29:16.045931
 """
 from alembic import op
@@ -12,7 +12,7 @@ import fair.db
 
 
 revision = '2705a99444cb'
-down_revision = '9f3ffa8d970c'
+down_revision = 'a6d2038a8b7b'
 branch_labels = None
 depends_on = None
 
