@@ -55,15 +55,37 @@ from fair.webinars import sockets as webinar_sockets
 from fair.webinars.views import bp as webinars_bp
 
 # Every domain package that carries its own translation catalogue.
-TRANSLATION_DIRS = ["translations", "accounts/translations", "fairs/translations", "companies/translations",
-                    "public/translations", "mail/translations", "calendar/translations",
-                    "candidates/translations", "jobdating/translations", "live/translations",
-                    "video/translations", "webinars/translations", "ops/translations", "admin/translations",
-                    "teams/translations", "privacy/translations", "pipeline/translations",
-                    "checkin/translations", "surveys/translations", "health/translations",
-                    "outcomes/translations", "exports/translations", "selfservice/translations",
-                    "sms/translations", "reports/translations",
-                    "callbacks/translations", "territory/translations", "francetravail/translations", "webhooks/translations"]
+TRANSLATION_DIRS = [
+    "translations",
+    "accounts/translations",
+    "admin/translations",
+    "calendar/translations",
+    "callbacks/translations",
+    "candidates/translations",
+    "checkin/translations",
+    "companies/translations",
+    "exports/translations",
+    "fairs/translations",
+    "francetravail/translations",
+    "health/translations",
+    "jobdating/translations",
+    "live/translations",
+    "mail/translations",
+    "ops/translations",
+    "outcomes/translations",
+    "pipeline/translations",
+    "privacy/translations",
+    "public/translations",
+    "reports/translations",
+    "selfservice/translations",
+    "sms/translations",
+    "surveys/translations",
+    "teams/translations",
+    "territory/translations",
+    "video/translations",
+    "webhooks/translations",
+    "webinars/translations",
+]
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -100,11 +122,38 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     web.init_app(app)
 
-    for blueprint in (public_bp, accounts_bp, fairs_bp, companies_bp, mail_bp, candidates_bp, jobdating_bp,
-                      calendar_bp, live_bp, video_bp, webinars_bp, ops_bp, teams_bp, admin_bp, health_bp,
-                      surveys_bp, checkin_bp, privacy_bp, erasure_bp, pipeline_bp, exports_bp, outcomes_bp,
-                      export_files_bp, selfservice_bp, sms_bp, reports_bp,
-                      callbacks_bp, territory_bp, francetravail_bp, webhooks_bp):
+    for blueprint in (
+        public_bp,
+        accounts_bp,
+        fairs_bp,
+        companies_bp,
+        mail_bp,
+        candidates_bp,
+        jobdating_bp,
+        calendar_bp,
+        live_bp,
+        video_bp,
+        webinars_bp,
+        ops_bp,
+        teams_bp,
+        admin_bp,
+        health_bp,
+        surveys_bp,
+        checkin_bp,
+        privacy_bp,
+        erasure_bp,
+        pipeline_bp,
+        exports_bp,
+        outcomes_bp,
+        export_files_bp,
+        selfservice_bp,
+        sms_bp,
+        reports_bp,
+        callbacks_bp,
+        territory_bp,
+        francetravail_bp,
+        webhooks_bp,
+    ):
         app.register_blueprint(blueprint)
 
     sockets.register(socketio)  # connect (signed-in users only) and disconnect, shared by all domains

@@ -1,1 +1,5 @@
-"""Recruitment needs: a company or a group of employers posts a need to a network; member structures propose people; the company answers each proposal once."""
+"""Recruitment needs posted to a network.
+
+A company or a group of employers posts a need; member structures propose people; the company
+answers each proposal once.
+"""
