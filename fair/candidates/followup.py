@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from fair import audit, clock
 from fair.accounts.models import Membership, MembershipRole, Organisation, User
 from fair.accounts.reach import Message, reach
+from fair.candidates.access import structure_referrals
 from fair.candidates.labels import referrer_label, status_label
 from fair.candidates.models import AdviserNote, Application, ApplicationStatus, FileEntryKind, Referral, ReferralStatus
 from fair.companies.models import Booth, Offer
@@ -49,6 +50,7 @@ class Line:
     kind: str
     text: str
     detail: str = ""
+    interview_at: dt.datetime | None = None
 
 
 # ---------------------------------------------------------------- who
@@ -82,6 +84,17 @@ def advisers_with_people(session: Session, partner_id: int) -> list[tuple[User, 
         counts[adviser_id] = counts.get(adviser_id, 0) + 1
     users = session.execute(select(User).where(User.id.in_(counts))).scalars() if counts else []
     return sorted(((u, counts[u.id]) for u in users), key=lambda pair: (pair[0].full_name or "", pair[0].id))
+
+
+def home_referrals(session: Session, adviser_id: int) -> list[Referral]:
+    """The adviser's home: the people their structures follow (whoever their adviser is) and the
+    adviser's own referrals still waiting for consent or ended, newest first."""
+    shared = structure_referrals(adviser_id).with_only_columns(Referral.id)
+    return list(session.execute(
+        select(Referral).where(or_(Referral.id.in_(shared), Referral.adviser_id == adviser_id))
+        .options(joinedload(Referral.candidate), joinedload(Referral.partner), joinedload(Referral.adviser))
+        .order_by(Referral.created_at.desc(), Referral.id.desc())
+    ).scalars())
 
 
 # ---------------------------------------------------------------- the timeline
@@ -132,11 +145,11 @@ def _booking_lines(session: Session, candidate_id: int) -> list[Line]:
     for booking in bookings:
         company = booking.booth.company.name
         lines.append(Line(booking.created_at, "booking",
-                          _("Interview booked with %(company)s.", company=company), detail=_iso(booking.starts_at)))
+                          _("Interview booked with %(company)s.", company=company), interview_at=booking.starts_at))
         if booking.status is BookingStatus.cancelled:
             lines.append(Line(_when(booking.cancelled_at, booking.created_at), "booking-cancelled",
                               _("Interview with %(company)s cancelled.", company=company),
-                              detail=_iso(booking.starts_at)))
+                              interview_at=booking.starts_at))
         elif booking.attendance is Attendance.attended:
             lines.append(Line(booking.ends_at, "booking-attended",
                               _("Came to the interview with %(company)s.", company=company)))
@@ -144,10 +157,6 @@ def _booking_lines(session: Session, candidate_id: int) -> list[Line]:
             lines.append(Line(booking.ends_at, "booking-no-show",
                               _("Did not come to the interview with %(company)s.", company=company)))
     return lines
-
-
-def _iso(moment: dt.datetime) -> str:
-    return moment.isoformat()
 
 
 def _outcome_lines(session: Session, candidate_id: int) -> list[Line]:
