@@ -103,10 +103,17 @@ def _when(value: dt.datetime | None, fallback: dt.datetime) -> dt.datetime:
     return value if value is not None else fallback
 
 
-def _referral_lines(referrals: Iterable[Referral]) -> list[Line]:
+def _referral_lines(referrals: Iterable[Referral], notes: list[AdviserNote]) -> list[Line]:
+    """A referral is told as it was made: by the adviser who made it, whoever follows the person now
+    (the first handover of the referral names them)."""
+    first_holder: dict[int, User | None] = {}
+    for note in sorted(notes, key=lambda n: (n.created_at, n.id)):
+        if note.kind is FileEntryKind.handover and note.referral_id is not None:
+            first_holder.setdefault(note.referral_id, note.handed_from)
     lines = []
     for referral in referrals:
-        who = referral.adviser.full_name
+        holder = first_holder[referral.id] if referral.id in first_holder else referral.adviser
+        who = holder.full_name if holder is not None else _("a former adviser")
         lines.append(Line(referral.created_at, "referral",
                           _("Referred by %(adviser)s (%(partner)s).", adviser=who, partner=referral.partner.name)))
         if referral.confirmed_at is not None:
@@ -198,10 +205,10 @@ def timeline(session: Session, candidate_id: int, referrals: list[Referral]) -> 
     """Everything the structure(s) of `referrals` know of the person, newest first: the referrals,
     applications and their status, bookings (booked, cancelled, attended, no-show), outcomes, notes
     and handovers. Notes of another structure are never read."""
-    partner_ids = {r.partner_id for r in referrals}
-    lines = (_referral_lines(referrals) + _application_lines(session, candidate_id)
+    notes = structure_notes(session, candidate_id, {r.partner_id for r in referrals})
+    lines = (_referral_lines(referrals, notes) + _application_lines(session, candidate_id)
              + _booking_lines(session, candidate_id) + _outcome_lines(session, candidate_id)
-             + _note_lines(structure_notes(session, candidate_id, partner_ids)))
+             + _note_lines(notes))
     return sorted(lines, key=lambda line: line.at, reverse=True)
 
 
@@ -235,7 +242,8 @@ def hand_over(session: Session, referral: Referral, to: User, *, actor: User, no
     referral.adviser_id = to.id
     referral.adviser = to
     note = AdviserNote(partner_id=referral.partner_id, candidate_id=referral.candidate_id, author_id=actor.id,
-                       kind=FileEntryKind.handover, handed_from_id=before, handed_to_id=to.id, created_at=clock.now())
+                       kind=FileEntryKind.handover, referral_id=referral.id, handed_from_id=before,
+                       handed_to_id=to.id, created_at=clock.now())
     session.add(note)
     session.flush()
     audit.record(session, "referral.handover", referral, organisation_id=referral.partner_id, actor=actor,

@@ -229,7 +229,8 @@ class AdviserNote(Base):
     kind: Mapped[FileEntryKind] = mapped_column(enum_column(FileEntryKind, "adviser_note_kind"),
                                                 default=FileEntryKind.note)
     text: Mapped[str] = mapped_column(Text, default="")
-    # A handover: who followed the person before, and who follows them now.
+    # A handover: the referral handed over, who followed the person before, and who follows them now.
+    referral_id: Mapped[int | None] = mapped_column(ForeignKey("referrals.id", ondelete="SET NULL"), index=True)
     handed_from_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     handed_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

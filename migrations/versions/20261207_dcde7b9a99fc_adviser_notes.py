@@ -25,12 +25,14 @@ def upgrade() -> None:
     sa.Column('author_id', sa.Integer(), nullable=True),
     sa.Column('kind', sa.Enum('note', 'handover', name='adviser_note_kind', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('referral_id', sa.Integer(), nullable=True),
     sa.Column('handed_from_id', sa.Integer(), nullable=True),
     sa.Column('handed_to_id', sa.Integer(), nullable=True),
     sa.Column('created_at', fair.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['partner_id'], ['organisations.id'], name=op.f('fk_adviser_notes_partner_id_organisations'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['candidate_id'], ['users.id'], name=op.f('fk_adviser_notes_candidate_id_users'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_adviser_notes_author_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['referral_id'], ['referrals.id'], name=op.f('fk_adviser_notes_referral_id_referrals'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['handed_from_id'], ['users.id'], name=op.f('fk_adviser_notes_handed_from_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['handed_to_id'], ['users.id'], name=op.f('fk_adviser_notes_handed_to_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_adviser_notes'))
@@ -39,10 +41,12 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_adviser_notes_partner_id'), ['partner_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_adviser_notes_candidate_id'), ['candidate_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_adviser_notes_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_adviser_notes_referral_id'), ['referral_id'], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table('adviser_notes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_adviser_notes_referral_id'))
         batch_op.drop_index(batch_op.f('ix_adviser_notes_created_at'))
         batch_op.drop_index(batch_op.f('ix_adviser_notes_candidate_id'))
         batch_op.drop_index(batch_op.f('ix_adviser_notes_partner_id'))
