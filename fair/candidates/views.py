@@ -337,7 +337,8 @@ def inbox(booth_id: int):
                            counts=services.inbox_counts(booth),
                            statuses=[s for s in ApplicationStatus if s is not ApplicationStatus.withdrawn],
                            anonymised=services.is_anonymised, pseudonym=services.pseudonym,
-                           profiles=_profiles_of(items))
+                           profiles=_profiles_of(items),
+                           referrers=followup.referrers_of(db.session, [a.candidate_id for a in items]))
 
 
 def _profiles_of(applications) -> dict:
@@ -375,6 +376,7 @@ def _render_application(booth, application, reject_form=None, pipeline_form=None
         pseudonym=services.pseudonym(application), moves=services.RECRUITER_MOVES[application.status],
         reject_form=reject_form or RejectForm(formdata=None), ApplicationStatus=ApplicationStatus,
         pipeline_form=pipeline_form,
+        referrer=followup.referrers_of(db.session, [application.candidate_id]).get(application.candidate_id, ""),
     ), form_status(reject_form, pipeline_form)
 
 
