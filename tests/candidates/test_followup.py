@@ -195,3 +195,25 @@ def test_an_owner_hands_over_everyone_a_leaving_adviser_follows(client, app, wor
     smtp.wait_for(world.other_candidate.email)
     # Another structure's owner page is not found.
     assert manager.get(f"/adviser/structures/{world.other_partner.id}/handover").status_code == 404
+
+
+def test_erasing_a_person_deletes_the_notes_about_them_and_only_those(client, app, world, factory, session):
+    from fair.privacy.erasure import erase
+
+    referral = _confirmed(session, world.adviser, world.partner, world.candidate)
+    login(client, world.adviser.email)
+    path = f"/adviser/people/{world.candidate.id}"
+    post_form(client, f"{path}/notes", {"text": "Permis B en cours", "partner_id": str(world.partner.id)},
+              form_page=path)
+    colleague = factory.member(world.partner, email="colleague@example.org", full_name="Colleague Deux")
+    post_form(client, f"{path}/handover", {"referral_id": str(referral.id), "to_id": str(colleague.id)},
+              form_page=path)
+    kept = _confirmed(session, world.adviser, world.partner, world.other_candidate)
+    post_form(client, f"/adviser/people/{world.other_candidate.id}/notes",
+              {"text": "Autre personne", "partner_id": str(world.partner.id)},
+              form_page=f"/adviser/people/{world.other_candidate.id}")
+    assert count(session, AdviserNote) == 3
+    erase(session, session.get(type(world.candidate), world.candidate.id), actor=None, how="self")
+    session.commit()
+    assert count(session, AdviserNote, AdviserNote.candidate_id == world.candidate.id) == 0
+    assert count(session, AdviserNote, AdviserNote.candidate_id == kept.candidate_id) == 1
