@@ -217,3 +217,21 @@ def test_erasing_a_person_deletes_the_notes_about_them_and_only_those(client, ap
     session.commit()
     assert count(session, AdviserNote, AdviserNote.candidate_id == world.candidate.id) == 0
     assert count(session, AdviserNote, AdviserNote.candidate_id == kept.candidate_id) == 1
+
+
+def test_the_team_page_leads_an_owner_to_hand_over_a_member_s_people(client, app, world, factory, session):
+    owner = factory.member(world.partner, email="owner@example.org", full_name="Owner Trois", role="owner")
+    _confirmed(session, world.adviser, world.partner, world.candidate)
+    login(client, owner.email)
+    team = client.get(f"/organisations/{world.partner.id}/team").get_data(as_text=True)
+    link = re.search(r'<a href="([^"]+)">Transmettre les personnes suivies à un collègue<span class="visually-hidden">'
+                     r' — Adviser One</span>', team).group(1)
+    assert link == f"/adviser/structures/{world.partner.id}/handover?from={world.adviser.id}"
+    page = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert re.search(rf'<option selected value="{world.adviser.id}">Adviser One \(1\)</option>', page)
+    # A company's team page offers nothing of the kind.
+    recruiter_owner = factory.member(world.company_a, email="boss@example.org", role="owner")
+    company = app.test_client()
+    login(company, recruiter_owner.email)
+    assert "Transmettre les personnes suivies" not in company.get(
+        f"/organisations/{world.company_a.id}/team").get_data(as_text=True)
