@@ -235,3 +235,25 @@ def test_the_team_page_leads_an_owner_to_hand_over_a_member_s_people(client, app
     login(company, recruiter_owner.email)
     assert "Transmettre les personnes suivies" not in company.get(
         f"/organisations/{world.company_a.id}/team").get_data(as_text=True)
+
+
+def test_a_person_reached_by_text_message_hears_of_the_handover_by_sms(client, world, factory, session):
+    from fair.accounts import consent
+    from fair.accounts.consent import ConsentPurpose
+    from fair.mail.models import OutboxMessage
+
+    colleague = factory.member(world.partner, email="colleague@example.org", full_name="Colleague Deux")
+    person = factory.user(email=None, mobile="+33612345678", phone="+33612345678", full_name="Lou Mobile",
+                          notify_by="sms")
+    consent.give(session, person.id, ConsentPurpose.sms, "SMS ok", "v1")
+    session.commit()
+    referral = _confirmed(session, world.adviser, world.partner, person)
+    login(client, world.adviser.email)
+    path = f"/adviser/people/{person.id}"
+    assert post_form(client, f"{path}/handover", {"referral_id": str(referral.id), "to_id": str(colleague.id)},
+                     form_page=path).status_code == 302
+    session.expire_all()
+    [sms] = session.execute(select(OutboxMessage).where(OutboxMessage.channel == "sms")).scalars()
+    assert sms.to_address == "+33612345678"
+    assert "Désormais, Colleague Deux (Mission locale de Lille) suit vos candidatures au salon." in sms.text_body
+    assert count(session, OutboxMessage, OutboxMessage.channel == "mail") == 0
