@@ -9,7 +9,7 @@ import logging
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -665,9 +665,11 @@ def structure_handover(partner_id: int):
         form.to_id.errors = [refused.message]
         return _structure_handover_page(partner, form)
     db.session.commit()
-    flash(_("%(count)d people handed over to %(adviser)s; each one who agreed to the follow-up will be told.",
-            count=moved, adviser=to.full_name), "success")
+    flash(ngettext("%(num)d person handed over to %(adviser)s, who will be told if they agreed to the follow-up.",
+                   "%(num)d people handed over to %(adviser)s; each one who agreed to the follow-up will be told.",
+                   moved, adviser=to.full_name), "success")
     if left:
-        flash(_("%(count)d people were left as they were: %(adviser)s already has a referral of them.",
-                count=left, adviser=to.full_name), "info")
+        flash(ngettext("%(num)d person was left as they were: %(adviser)s already has a referral of them.",
+                       "%(num)d people were left as they were: %(adviser)s already has a referral of them.",
+                       left, adviser=to.full_name), "info")
     return redirect(url_for(".structure_handover", partner_id=partner.id))

@@ -48,7 +48,7 @@ def timeline(client, candidate_id: int) -> list[str]:
     response = client.get(f"/adviser/people/{candidate_id}")
     assert response.status_code == 200
     body = response.get_data(as_text=True)
-    block = re.search(r'<ol class="plain-list timeline" id="timeline">(.*?)</ol>', body, re.S).group(1)
+    block = re.search(r'<ol class="cand-list timeline" id="timeline">(.*?)</ol>', body, re.S).group(1)
     return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", item)).strip()
             for item in re.findall(r"<li.*?</li>", block, re.S)]
 
