@@ -627,7 +627,12 @@ def adviser_handover(candidate_id: int):
         db.session.rollback()
         form.to_id.errors = [refused.message]
         return _person_page(owned_or_404(structure_person(candidate_id, current_user.id)), handover_form=form)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # a colleague handed the same person to the same adviser at the same moment
+        db.session.rollback()
+        form.to_id.errors = [_("%(name)s already follows this person.", name=to.full_name)]
+        return _person_page(owned_or_404(structure_person(candidate_id, current_user.id)), handover_form=form)
     flash(_("%(adviser)s now follows %(name)s, who will be told.", adviser=to.full_name,
             name=referral.candidate.full_name), "success")
     return redirect(url_for(".adviser_person", candidate_id=referral.candidate_id))
