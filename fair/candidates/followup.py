@@ -23,7 +23,15 @@ from fair.accounts.models import Membership, MembershipRole, Organisation, User
 from fair.accounts.reach import Message, reach
 from fair.candidates.access import structure_referrals
 from fair.candidates.labels import referrer_label, status_label
-from fair.candidates.models import AdviserNote, Application, ApplicationStatus, FileEntryKind, Referral, ReferralStatus
+from fair.candidates.models import (
+    AdviserNote,
+    Application,
+    ApplicationChange,
+    ApplicationStatus,
+    FileEntryKind,
+    Referral,
+    ReferralStatus,
+)
 from fair.companies.models import Booth, Offer
 from fair.jobdating.models import Attendance, Booking, BookingStatus
 from fair.mail.render import mail_url
@@ -126,20 +134,29 @@ def _referral_lines(referrals: Iterable[Referral], notes: list[AdviserNote]) -> 
 
 
 def _application_lines(session: Session, candidate_id: int) -> list[Line]:
+    """Each application, then each change of its status (ApplicationChange); an application changed
+    before changes were kept shows its current status only."""
     lines = []
-    applications = session.execute(
+    applications = list(session.execute(
         select(Application).where(Application.candidate_id == candidate_id)
         .options(joinedload(Application.offer).joinedload(Offer.booth).joinedload(Booth.company))
-    ).scalars()
+    ).scalars())
+    changes: dict[int, list[ApplicationChange]] = {}
+    for change in session.execute(select(ApplicationChange).where(
+            ApplicationChange.application_id.in_([a.id for a in applications]))).scalars():
+        changes.setdefault(change.application_id, []).append(change)
     for application in applications:
         offer = application.offer
         company = offer.booth.company.name
         lines.append(Line(application.created_at, "application",
                           _("Applied to “%(title)s” at %(company)s.", title=offer.title, company=company)))
-        if application.status is not ApplicationStatus.submitted:
-            lines.append(Line(_when(application.status_changed_at, application.created_at), "application-status",
+        steps = [(c.created_at, c.status) for c in changes.get(application.id, [])]
+        if not steps and application.status is not ApplicationStatus.submitted:
+            steps = [(_when(application.status_changed_at, application.created_at), application.status)]
+        for at, status in steps:
+            lines.append(Line(at, "application-status",
                               _("Application to “%(title)s” at %(company)s: %(status)s.", title=offer.title,
-                                company=company, status=status_label(application.status))))
+                                company=company, status=status_label(status))))
     return lines
 
 

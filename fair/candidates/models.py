@@ -178,6 +178,18 @@ class Application(Base):
     cv: Mapped[CandidateCv | None] = relationship()
 
 
+class ApplicationChange(Base):
+    """One change of an application's status, kept so that the advisers' timeline tells each step
+    (shortlisted, then invited, then declined…), not only the latest. Who changed it is not kept."""
+
+    __tablename__ = "application_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    status: Mapped[ApplicationStatus] = mapped_column(enum_column(ApplicationStatus, "application_status"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class Referral(Base):
     """An adviser of a partner organisation puts a candidate forward; the candidate confirms by mail."""
 

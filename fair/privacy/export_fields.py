@@ -70,6 +70,7 @@ OWNED_BY: dict[tuple[str, str], str] = {
 REACHABLE: dict[str, tuple[str, ...]] = {
     "pipeline_notes": ("via", "entry_id", "pipeline_entries", "candidate_id"),
     "candidate_cv_accesses": ("via", "cv_id", "candidate_cvs", "user_id"),
+    "application_changes": ("via", "application_id", "applications", "candidate_id"),
     "bulk_recipients": ("email", "email"),
     "audit_log": ("object", "users"),
 }
@@ -120,6 +121,7 @@ TABLES: dict[str, object] = {
     "live_queue_entries": _l("Your places in booth queues."),
     "webinars": _l("Webinars you created."),
     "applications": _l("Applications to job offers."),
+    "application_changes": _l("Each change of the status of your applications, and when."),
     "jobdating_slots": _l("Interview slots."),
     "webinar_questions": _l("Questions you asked during webinars."),
     "webinar_registrations": _l("Your webinar registrations."),

@@ -1,6 +1,7 @@
-"""Adviser notes: the lines a structure writes on a person's shared file (notes and handovers).
+"""Adviser notes: the lines a structure writes on a person's shared file (notes and handovers), and
+each change of an application's status.
 
-One new table (fair/candidates/models.py AdviserNote); nothing existing changes.
+Two new tables (fair/candidates/models.py AdviserNote, ApplicationChange); nothing existing changes.
 
 Revision ID: dcde7b9a99fc
 Revises: 2705a99444cb
@@ -18,6 +19,17 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table('application_changes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('application_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.Enum('submitted', 'shortlisted', 'invited', 'rejected', 'withdrawn', name='application_status', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('created_at', fair.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['application_id'], ['applications.id'], name=op.f('fk_application_changes_application_id_applications'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_application_changes'))
+    )
+    with op.batch_alter_table('application_changes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_application_changes_application_id'), ['application_id'], unique=False)
+
     op.create_table('adviser_notes',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('partner_id', sa.Integer(), nullable=False),
@@ -51,3 +63,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_adviser_notes_candidate_id'))
         batch_op.drop_index(batch_op.f('ix_adviser_notes_partner_id'))
     op.drop_table('adviser_notes')
+    with op.batch_alter_table('application_changes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_application_changes_application_id'))
+    op.drop_table('application_changes')

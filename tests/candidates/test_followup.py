@@ -257,3 +257,20 @@ def test_a_person_reached_by_text_message_hears_of_the_handover_by_sms(client, w
     assert sms.to_address == "+33612345678"
     assert "Désormais, Colleague Deux (Mission locale de Lille) suit vos candidatures au salon." in sms.text_body
     assert count(session, OutboxMessage, OutboxMessage.channel == "mail") == 0
+
+
+def test_the_timeline_tells_each_step_of_an_application(client, app, world, session):
+    _confirmed(session, world.adviser, world.partner, world.candidate)
+    application = Application(candidate_id=world.candidate.id, offer_id=world.offer_a.id)
+    session.add(application)
+    session.commit()
+    recruiter = app.test_client()
+    login(recruiter, world.recruiter_a.email)
+    inbox = f"/recruiter/booths/{world.booth_a.id}/applications/{application.id}"
+    assert post_form(recruiter, f"{inbox}/shortlist", {}, form_page=inbox).status_code == 302
+    assert post_form(recruiter, f"{inbox}/reject", {"reason": "position_filled"}, form_page=inbox).status_code == 302
+    login(client, world.adviser.email)
+    lines = timeline(client, world.candidate.id)
+    steps = [line for line in lines if "Candidature à « Conducteur poids lourd » chez Transports Rapides" in line]
+    endings = [step.split("Transports Rapides")[1].strip() for step in steps]
+    assert endings == [": Non retenue.", ": Présélectionnée.", "."]
