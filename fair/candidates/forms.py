@@ -202,6 +202,11 @@ class OnBehalfForm(FlaskForm):
             raise ValidationError(_l("Choose an offer from the list."))
 
 
+def _with_placeholder(choices: list) -> list:
+    """No adviser chosen until someone picks one: a handover is never made by leaving the default."""
+    return select_choices([("", _l("Choose an adviser"))]) + choices
+
+
 class NoteForm(FlaskForm):
     """A note on a person's shared file; `partner_id` is asked only of someone in several structures."""
 
@@ -226,7 +231,7 @@ class HandoverForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.referral_id.choices = select_choices((str(r.id), f"{r.partner.name} — {r.adviser.full_name}")
                                                   for r in referrals)
-        self.to_id.choices = select_choices((str(a.id), a.full_name) for a in advisers)
+        self.to_id.choices = _with_placeholder(select_choices((str(a.id), a.full_name) for a in advisers))
         if len(referrals) == 1 and self.referral_id.data is None:
             self.referral_id.data = str(referrals[0].id)
 
@@ -239,5 +244,6 @@ class StructureHandoverForm(FlaskForm):
 
     def __init__(self, holders, advisers, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.from_id.choices = select_choices((str(u.id), f"{u.full_name} ({n})") for u, n in holders)
-        self.to_id.choices = select_choices((str(a.id), a.full_name) for a in advisers)
+        self.from_id.choices = _with_placeholder(select_choices((str(u.id), f"{u.full_name} ({n})")
+                                                                for u, n in holders))
+        self.to_id.choices = _with_placeholder(select_choices((str(a.id), a.full_name) for a in advisers))
