@@ -14,7 +14,15 @@ from fair.accounts.models import (  # noqa: F401
 from fair.audit import AuditEntry  # noqa: F401
 from fair.calendar.models import CalendarEntry, CalendarFeed, ReminderOffsets  # noqa: F401
 from fair.callbacks.models import CallbackRequest  # noqa: F401
-from fair.candidates.models import Application, CandidateCv, CandidateProfile, CvAccess, Referral  # noqa: F401
+from fair.candidates.models import (  # noqa: F401
+    AdviserNote,
+    Application,
+    ApplicationChange,
+    CandidateCv,
+    CandidateProfile,
+    CvAccess,
+    Referral,
+)
 from fair.checkin.models import CheckIn  # noqa: F401
 from fair.companies.models import Booth, BoothDocument, BoothStaff, Offer  # noqa: F401
 from fair.db import Base  # noqa: F401

@@ -10,7 +10,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from fair.access import as_id, organisations_of
-from fair.accounts.models import OrganisationKind
+from fair.accounts.models import Membership, MembershipRole, Organisation, OrganisationKind
 from fair.candidates.models import Application, CandidateCv, Referral, ReferralStatus
 from fair.extensions import db
 
@@ -69,3 +69,30 @@ def structure_referrals(adviser_id: int) -> Select:
 def followed_by(adviser_id: int) -> Select:
     """The ids of the candidates the adviser's structures follow (structure_referrals), for WHERE … IN."""
     return structure_referrals(adviser_id).with_only_columns(Referral.candidate_id).distinct()
+
+
+def structure_person(candidate_id: Any, adviser_id: int) -> list[Referral] | None:
+    """The confirmed referrals through which the adviser's structures follow this person (their shared
+    file), or None: a person another structure follows, or nobody, is not found (404)."""
+    wanted = as_id(candidate_id)
+    if wanted is None:
+        return None
+    found = list(db.session.execute(
+        structure_referrals(adviser_id).where(Referral.candidate_id == wanted)
+        .options(joinedload(Referral.candidate), joinedload(Referral.partner), joinedload(Referral.adviser))
+        .order_by(Referral.id)
+    ).scalars())
+    return found or None
+
+
+def adviser_structure(partner_id: Any, adviser_id: int, owner: bool = False) -> Organisation | None:
+    """A partner organisation the adviser belongs to (as an owner, with `owner`), else None (404)."""
+    wanted = as_id(partner_id)
+    if wanted is None:
+        return None
+    query = (select(Organisation).join(Membership, Membership.organisation_id == Organisation.id)
+             .where(Organisation.id == wanted, Organisation.kind == OrganisationKind.partner,
+                    Organisation.is_active.is_(True), Membership.user_id == adviser_id))
+    if owner:
+        query = query.where(Membership.role == MembershipRole.owner)
+    return db.session.execute(query).scalars().first()

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fair.candidates import labels, services
+from fair.candidates import followup, labels, services
 from fair.candidates.models import ApplicationStatus, CandidateProfile
 from fair.companies.access import recruiter_booth
 from fair.companies.models import Booth
@@ -47,10 +47,11 @@ def build(session: Session, params: dict[str, Any], progress: Progress, out: Bin
     items, total = services.inbox(booth, _filters(params))
     progress.total(total)
     profiles = profiles_of(session, items)
+    referrers = followup.referrers_of(session, [a.candidate_id for a in items])
     with text_file(out) as text:
         writer = csv.writer(text)
         writer.writerow([_("Application"), _("Candidate"), _("Email"), _("Phone"), _("Offer"), _("Status"),
-                         _("Skills"), _("Languages"), _("Availability"), _("Sent on")])
+                         _("Skills"), _("Languages"), _("Availability"), _("Sent on"), _("Referred by")])
         for application in items:
             hidden = services.is_anonymised(application)
             profile = profiles.get(application.candidate_id)
@@ -63,6 +64,7 @@ def build(session: Session, params: dict[str, Any], progress: Progress, out: Bin
                 application.offer.title, labels.status_label(application.status),
                 profile.skills if profile else "", profile.languages if profile else "",
                 profile.availability if profile else "", application.created_at.date().isoformat(),
+                "" if hidden else referrers.get(application.candidate_id, ""),
             ]])
             progress.advance()
     return f"applications-booth-{booth.id}.csv"

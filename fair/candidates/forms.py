@@ -15,6 +15,7 @@ from fair.accounts.reach import NotifyBy
 from fair.candidates.labels import CONTACT_LABELS, REASON_LABELS, SITUATION_LABELS
 from fair.candidates.models import Gender
 from fair.companies.forms import ListField
+from fair.forms import ChoiceField, select_choices
 from fair.sms.numbers import InvalidMobile, parse_mobile
 from fair.territory.labels import GENDER_LABELS
 
@@ -199,3 +200,50 @@ class OnBehalfForm(FlaskForm):
     def validate_offer_id(self, field) -> None:
         if not field.data or field.data not in {value for value, _label in self.offer_id.choices}:
             raise ValidationError(_l("Choose an offer from the list."))
+
+
+def _with_placeholder(choices: list) -> list:
+    """No adviser chosen until someone picks one: a handover is never made by leaving the default."""
+    return select_choices([("", _l("Choose an adviser"))]) + choices
+
+
+class NoteForm(FlaskForm):
+    """A note on a person's shared file; `partner_id` is asked only of someone in several structures."""
+
+    text = TextAreaField(_l("Note for the advisers of your structure"), filters=[_strip], render_kw={"rows": 4},
+                         validators=[_required(), _max(5000)])
+    partner_id = ChoiceField(_l("Structure"))
+
+    def __init__(self, partners, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.partner_id.choices = select_choices((str(p.id), p.name) for p in partners)
+        if len(partners) == 1 and self.partner_id.data is None:
+            self.partner_id.data = str(partners[0].id)
+
+
+class HandoverForm(FlaskForm):
+    """Hand one person to another adviser of the structure."""
+
+    referral_id = ChoiceField(_l("Follow-up"))
+    to_id = ChoiceField(_l("New adviser"))
+
+    def __init__(self, referrals, advisers, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.referral_id.choices = select_choices((str(r.id), f"{r.partner.name} — {r.adviser.full_name}")
+                                                  for r in referrals)
+        self.to_id.choices = _with_placeholder(select_choices((str(a.id), a.full_name) for a in advisers))
+        if len(referrals) == 1 and self.referral_id.data is None:
+            self.referral_id.data = str(referrals[0].id)
+
+
+class StructureHandoverForm(FlaskForm):
+    """Hand every person an adviser follows (someone leaving the team) to another adviser."""
+
+    from_id = ChoiceField(_l("Adviser who hands over"))
+    to_id = ChoiceField(_l("New adviser"))
+
+    def __init__(self, holders, advisers, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.from_id.choices = _with_placeholder(select_choices((str(u.id), f"{u.full_name} ({n})")
+                                                                for u, n in holders))
+        self.to_id.choices = _with_placeholder(select_choices((str(a.id), a.full_name) for a in advisers))

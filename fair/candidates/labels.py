@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from fair.accounts.models import Organisation
 from fair.accounts.reach import NotifyBy
 from fair.candidates.models import ApplicationStatus, ReferralStatus, RejectionReason, Situation
 
@@ -81,6 +82,17 @@ def reason_label(value: RejectionReason | str | None) -> str:
 
 def referral_label(value: ReferralStatus | str) -> str:
     return str(REFERRAL_LABELS[ReferralStatus(value)])
+
+
+# A referrer whose kind must stay unknown to companies (Organisation.is_sensitive: justice, addiction
+# care, health) is named to them only as this.
+SENSITIVE_REFERRER = _l("a partner")
+
+
+def referrer_label(partner: Organisation) -> str:
+    """The structure that referred a person, as companies read it: its name, or "a partner" when its
+    kind is sensitive. The one function every recruiter page, list and export uses."""
+    return str(SENSITIVE_REFERRER) if partner.is_sensitive else partner.name
 
 
 def contact_label(value: NotifyBy | str) -> str:

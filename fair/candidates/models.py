@@ -178,6 +178,18 @@ class Application(Base):
     cv: Mapped[CandidateCv | None] = relationship()
 
 
+class ApplicationChange(Base):
+    """One change of an application's status, kept so that the advisers' timeline tells each step
+    (shortlisted, then invited, then declined…), not only the latest. Who changed it is not kept."""
+
+    __tablename__ = "application_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    status: Mapped[ApplicationStatus] = mapped_column(enum_column(ApplicationStatus, "application_status"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class Referral(Base):
     """An adviser of a partner organisation puts a candidate forward; the candidate confirms by mail."""
 
@@ -207,3 +219,36 @@ class Referral(Base):
         """What the adviser may read of the person: the stored name once they agreed, before that the
         address the adviser typed (the account's name is the candidate's to give)."""
         return self.candidate.full_name if self.confirmed_at is not None else self.candidate.email
+
+
+class FileEntryKind(str, enum.Enum):
+    note = "note"          # an adviser wrote on the person's file
+    handover = "handover"  # the person was handed from one adviser of the structure to another
+
+
+class AdviserNote(Base):
+    """A line the structure writes on a person's shared file: an adviser's note, or a handover.
+
+    Owned by the structure (`partner_id`), not by its author: every adviser of the structure reads it,
+    nobody else does (companies never, another structure never). The person gets it in their export."""
+
+    __tablename__ = "adviser_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    kind: Mapped[FileEntryKind] = mapped_column(enum_column(FileEntryKind, "adviser_note_kind"),
+                                                default=FileEntryKind.note)
+    text: Mapped[str] = mapped_column(Text, default="")
+    # A handover: the referral handed over, who followed the person before, and who follows them now.
+    referral_id: Mapped[int | None] = mapped_column(ForeignKey("referrals.id", ondelete="SET NULL"), index=True)
+    handed_from_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    handed_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    handed_from: Mapped[User | None] = relationship(foreign_keys=[handed_from_id])
+    handed_to: Mapped[User | None] = relationship(foreign_keys=[handed_to_id])
+
+    _no_bidi = bidi_free("text")

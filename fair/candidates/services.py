@@ -31,6 +31,7 @@ from fair.calendar import reminders
 from fair.candidates import jobs, labels, storage
 from fair.candidates.models import (
     Application,
+    ApplicationChange,
     ApplicationStatus,
     CandidateCv,
     CandidateProfile,
@@ -284,11 +285,18 @@ def candidate_applications(candidate_id: int) -> list[Application]:
     ).scalars().unique())
 
 
+def _log_change(application: Application) -> None:
+    """Each status change is kept for the advisers' timeline (fair/candidates/followup.py)."""
+    db.session.add(ApplicationChange(application_id=application.id, status=application.status,
+                                     created_at=application.status_changed_at))
+
+
 def withdraw(application: Application) -> Application:
     if application.status not in ACTIVE_STATUSES:
         raise MoveRefused(application.status.value)
     application.status = ApplicationStatus.withdrawn
     application.status_changed_at = utcnow()
+    _log_change(application)
     emit_application(db.session, "application.updated", application)
     return application
 
@@ -374,6 +382,7 @@ def move(application: Application, target: ApplicationStatus, reason: RejectionR
     application.status_changed_at = utcnow()
     if application.first_answered_at is None:
         application.first_answered_at = application.status_changed_at
+    _log_change(application)
     emit_application(db.session, "application.updated", application)
     return application
 

@@ -9,7 +9,7 @@ import logging
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -21,9 +21,26 @@ from fair.accounts.consent import version_of
 from fair.accounts.models import OrganisationKind
 from fair.accounts.reach import phone_text
 from fair.candidates import exports as candidate_exports
-from fair.candidates import labels, mailing, services, storage
-from fair.candidates.access import candidate_application, candidate_cv, candidate_referral, referral_by_adviser
-from fair.candidates.forms import ApplyForm, CvForm, OnBehalfForm, ProfileForm, ReferralForm, RejectForm
+from fair.candidates import followup, labels, mailing, services, storage
+from fair.candidates.access import (
+    adviser_structure,
+    candidate_application,
+    candidate_cv,
+    candidate_referral,
+    referral_by_adviser,
+    structure_person,
+)
+from fair.candidates.forms import (
+    ApplyForm,
+    CvForm,
+    HandoverForm,
+    NoteForm,
+    OnBehalfForm,
+    ProfileForm,
+    ReferralForm,
+    RejectForm,
+    StructureHandoverForm,
+)
 from fair.candidates.models import ApplicationStatus, CandidateCv, ReferralStatus, RejectionReason
 from fair.companies.access import recruiter_booth
 from fair.companies.models import Booth
@@ -320,7 +337,8 @@ def inbox(booth_id: int):
                            counts=services.inbox_counts(booth),
                            statuses=[s for s in ApplicationStatus if s is not ApplicationStatus.withdrawn],
                            anonymised=services.is_anonymised, pseudonym=services.pseudonym,
-                           profiles=_profiles_of(items))
+                           profiles=_profiles_of(items),
+                           referrers=followup.referrers_of(db.session, [a.candidate_id for a in items]))
 
 
 def _profiles_of(applications) -> dict:
@@ -358,6 +376,7 @@ def _render_application(booth, application, reject_form=None, pipeline_form=None
         pseudonym=services.pseudonym(application), moves=services.RECRUITER_MOVES[application.status],
         reject_form=reject_form or RejectForm(formdata=None), ApplicationStatus=ApplicationStatus,
         pipeline_form=pipeline_form,
+        referrer=followup.referrers_of(db.session, [application.candidate_id]).get(application.candidate_id, ""),
     ), form_status(reject_form, pipeline_form)
 
 
@@ -456,16 +475,20 @@ def edition_statistics(edition_id: int):
 @bp.route("/adviser/")
 @adviser_only
 def adviser_home():
-    referrals = services.adviser_referrals(current_user.id)
+    """The people the adviser's structures follow, whoever their adviser is, and the adviser's own
+    referrals waiting for consent or ended."""
+    referrals = followup.home_referrals(db.session, current_user.id)
     return render_template("candidates/adviser_home.html", referrals=referrals,
-                           applications=_applications_by_candidate(referrals))
+                           applications=_applications_by_candidate(referrals),
+                           owned_structures=[p for p in services.adviser_partners(current_user)
+                                             if followup.is_structure_owner(db.session, p.id, current_user.id)])
 
 
 def _applications_by_candidate(referrals) -> dict:
     """Applications only of candidates who agreed: nothing is shown while the referral waits."""
     result = {}
     for referral in referrals:
-        if referral.status is ReferralStatus.confirmed:
+        if referral.status is ReferralStatus.confirmed and referral.candidate_id not in result:
             result[referral.candidate_id] = services.candidate_applications(referral.candidate_id)
     return result
 
@@ -548,3 +571,110 @@ def adviser_cv(referral_id: int, cv_id: int):
         abort(404)
     cv = owned_or_404(candidate_cv(cv_id, referral.candidate_id))
     return _send_cv(cv, cv.original_name, opened_by=referral.partner_id)
+
+
+# ================================================================ adviser: the structure's shared file
+
+def _person_page(referrals, note_form=None, handover_form=None):
+    candidate = referrals[0].candidate
+    partners = sorted({r.partner for r in referrals}, key=lambda p: (p.name, p.id))
+    advisers = sorted({a for r in referrals for a in followup.structure_advisers(db.session, r.partner_id)},
+                      key=lambda a: (a.full_name or "", a.id))
+    return render_template(
+        "candidates/adviser_person.html", candidate=candidate, referrals=referrals,
+        timeline=followup.timeline(db.session, candidate.id, referrals),
+        note_form=note_form or NoteForm(partners, formdata=None),
+        handover_form=handover_form or HandoverForm(referrals, advisers, formdata=None),
+    ), form_status(note_form, handover_form)
+
+
+@bp.route("/adviser/people/<int:candidate_id>")
+@adviser_only
+def adviser_person(candidate_id: int):
+    """The file a structure shares on a person it follows: every adviser of the structure reads it."""
+    return _person_page(owned_or_404(structure_person(candidate_id, current_user.id)))
+
+
+@bp.route("/adviser/people/<int:candidate_id>/notes", methods=["POST"])
+@adviser_only
+def adviser_note(candidate_id: int):
+    referrals = owned_or_404(structure_person(candidate_id, current_user.id))
+    form = NoteForm(sorted({r.partner for r in referrals}, key=lambda p: (p.name, p.id)))
+    if not form.validate():
+        return _person_page(referrals, note_form=form)
+    followup.add_note(db.session, partner_id=int(form.partner_id.data), candidate_id=referrals[0].candidate_id,
+                      author=current_user, text=form.text.data)
+    db.session.commit()
+    flash(_("Your note is on the file, for the advisers of your structure."), "success")
+    return redirect(url_for(".adviser_person", candidate_id=referrals[0].candidate_id))
+
+
+@bp.route("/adviser/people/<int:candidate_id>/handover", methods=["POST"])
+@adviser_only
+def adviser_handover(candidate_id: int):
+    """Hand the person to another adviser of the structure: the timeline stays whole, plus one line."""
+    referrals = owned_or_404(structure_person(candidate_id, current_user.id))
+    advisers = sorted({a for r in referrals for a in followup.structure_advisers(db.session, r.partner_id)},
+                      key=lambda a: (a.full_name or "", a.id))
+    form = HandoverForm(referrals, advisers)
+    if not form.validate():
+        return _person_page(referrals, handover_form=form)
+    referral = next(r for r in referrals if str(r.id) == form.referral_id.data)
+    to = next(a for a in advisers if str(a.id) == form.to_id.data)
+    try:
+        followup.hand_over(db.session, referral, to, actor=current_user)
+    except followup.HandoverRefused as refused:
+        db.session.rollback()
+        form.to_id.errors = [refused.message]
+        return _person_page(owned_or_404(structure_person(candidate_id, current_user.id)), handover_form=form)
+    try:
+        db.session.commit()
+    except IntegrityError:  # a colleague handed the same person to the same adviser at the same moment
+        db.session.rollback()
+        form.to_id.errors = [_("%(name)s already follows this person.", name=to.full_name)]
+        return _person_page(owned_or_404(structure_person(candidate_id, current_user.id)), handover_form=form)
+    flash(_("%(adviser)s now follows %(name)s, who will be told.", adviser=to.full_name,
+            name=referral.candidate.full_name), "success")
+    return redirect(url_for(".adviser_person", candidate_id=referral.candidate_id))
+
+
+def _structure_handover_page(partner, form=None):
+    holders = followup.advisers_with_people(db.session, partner.id)
+    advisers = followup.structure_advisers(db.session, partner.id)
+    if form is None:
+        form = StructureHandoverForm(holders, advisers, formdata=None)
+        wanted = request.args.get("from", "")
+        if wanted in {str(u.id) for u, _n in holders}:
+            form.from_id.data = wanted
+    return render_template("candidates/structure_handover.html", partner=partner, form=form,
+                           holders=holders), form_status(form)
+
+
+@bp.route("/adviser/structures/<int:partner_id>/handover", methods=["GET", "POST"])
+@adviser_only
+def structure_handover(partner_id: int):
+    """An owner of the structure hands everyone an adviser follows (someone leaving) to a colleague."""
+    partner = owned_or_404(adviser_structure(partner_id, current_user.id, owner=True))
+    if request.method == "GET":
+        return _structure_handover_page(partner)
+    holders = followup.advisers_with_people(db.session, partner.id)
+    advisers = followup.structure_advisers(db.session, partner.id)
+    form = StructureHandoverForm(holders, advisers)
+    if not form.validate():
+        return _structure_handover_page(partner, form)
+    to = next(a for a in advisers if str(a.id) == form.to_id.data)
+    try:
+        moved, left = followup.hand_over_all(db.session, partner, int(form.from_id.data), to, actor=current_user)
+    except followup.HandoverRefused as refused:
+        db.session.rollback()
+        form.to_id.errors = [refused.message]
+        return _structure_handover_page(partner, form)
+    db.session.commit()
+    flash(ngettext("%(num)d person handed over to %(adviser)s, who will be told if they agreed to the follow-up.",
+                   "%(num)d people handed over to %(adviser)s; each one who agreed to the follow-up will be told.",
+                   moved, adviser=to.full_name), "success")
+    if left:
+        flash(ngettext("%(num)d person was left as they were: %(adviser)s already has a referral of them.",
+                       "%(num)d people were left as they were: %(adviser)s already has a referral of them.",
+                       left, adviser=to.full_name), "info")
+    return redirect(url_for(".structure_handover", partner_id=partner.id))

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from fair import clock
 from fair.access import candidate_required, member_org_ids, owned_or_404, role_required
 from fair.accounts.models import OrganisationKind, User
+from fair.candidates import followup
 from fair.candidates.access import followed_by
 from fair.companies.access import recruiter_booth
 from fair.companies.models import Booth
@@ -357,7 +358,9 @@ def _recruiter_day_page(wanted: str, *, failed: Booking | None = None, outcome_f
                            outcome_form=outcome_form or OutcomeForm(formdata=None),
                            cancel_form=cancel_form or RecruiterCancelForm(formdata=None),
                            pipeline_form=pipeline_form,
-                           failed=failed, booths=booths), form_status(outcome_form, cancel_form, pipeline_form)
+                           failed=failed, booths=booths,
+                           referrers=followup.referrers_of(db.session, [b.candidate_id for _s, b in rows if b]),
+                           ), form_status(outcome_form, cancel_form, pipeline_form)
 
 
 def _booking_day(booking: Booking) -> str:

@@ -7,6 +7,7 @@ from typing import Any, BinaryIO
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
+from fair.candidates import followup
 from fair.candidates.labels import status_label
 from fair.companies.access import member_company
 from fair.exports.services import ExportKind, Progress, register, text_file
@@ -40,14 +41,15 @@ def status_text(row: services.PipelineRow) -> tuple[str, str]:
     return status, outcome
 
 
-def _csv_values(row: services.PipelineRow) -> list:
+def _csv_values(row: services.PipelineRow, referrers: dict[int, str]) -> list:
     status, outcome = status_text(row)
     tz = row.edition.timezone if row.edition else None
     notes = "\n".join(f"{note.author.full_name if note.author else _('A former colleague')} "
                       f"({local_date(note.created_at, tz, 'short')}): {note.body}" for note in row.notes)
     return [row.name, row.edition.title if row.edition else "", row.rating or "",
             services.next_step_label(row.next_step), status, outcome,
-            row.last_contact.date().isoformat() if row.last_contact else "", notes]
+            row.last_contact.date().isoformat() if row.last_contact else "", notes,
+            referrers.get(row.candidate_id, "") if row.named else ""]
 
 
 def may_download(session: Session, user_id: int, params: dict[str, Any]) -> bool:
@@ -62,10 +64,11 @@ def build(session: Session, params: dict[str, Any], progress: Progress, out: Bin
     with text_file(out) as text:
         writer = csv.writer(text)
         writer.writerow([_("Person"), _("Fair"), _("Rating"), _("Next step"), _("Status"), _("Outcome"),
-                         _("Last contact"), _("Notes")])
+                         _("Last contact"), _("Notes"), _("Referred by")])
         for rows in services.pipeline_in_chunks(session, company_id, filters):
+            referrers = followup.referrers_of(session, [row.candidate_id for row in rows if row.named])
             for row in rows:
-                writer.writerow([csv_cell(value) for value in _csv_values(row)])
+                writer.writerow([csv_cell(value) for value in _csv_values(row, referrers)])
             progress.advance(len(rows))
     return f"pipeline-{company_id}.csv"
 

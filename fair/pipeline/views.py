@@ -15,6 +15,7 @@ from flask_login import current_user
 from fair import clock
 from fair.access import owned_or_404, role_required
 from fair.accounts.models import Organisation, OrganisationKind
+from fair.candidates import followup
 from fair.companies.access import member_company, recruiter_booth
 from fair.exports.services import request_export
 from fair.extensions import db
@@ -141,6 +142,7 @@ def _render_pipeline(company: Organisation, failed: int | None = None, form: Pip
         panel_of=lambda row: services.Panel(key=f"c{row.candidate_id}", entry=row.entry, notes=row.notes,
                                              show_current=False),
         status_text=pipeline_exports.status_text,
+        referrers=followup.referrers_of(db.session, [row.candidate_id for row in rows if row.named]),
     ), form_status(form)
 
 

@@ -7,7 +7,7 @@ An erased account keeps its `users` row as an anonymous tombstone: the address b
 answers, outcomes and their follow-ups, consenting situations) stay linked to the tombstone, so every
 figure reads the same after; their free text is emptied and their links to files cleared. Rows that are
 only the person's (CVs and their files, sessions, codes, tokens, calendar entries and feed, exports, join
-requests, invitations to their address, recruiters' notes about them) are deleted. Mails and calendar
+requests, invitations to their address, recruiters' and advisers' notes about them) are deleted. Mails and calendar
 entries of other people that quote them, and the audit log, keep no trace of their name or address.
 
 `anonymise_participation` does the same for one person's part in one ended edition while the account
@@ -49,7 +49,15 @@ from fair.accounts.phone import forget_codes
 from fair.calendar.models import CalendarEntry, CalendarFeed
 from fair.callbacks.models import CallbackRequest
 from fair.candidates import jobs as candidate_jobs
-from fair.candidates.models import Application, CandidateCv, CandidateProfile, CvAccess, Referral, ReferralStatus
+from fair.candidates.models import (
+    AdviserNote,
+    Application,
+    CandidateCv,
+    CandidateProfile,
+    CvAccess,
+    Referral,
+    ReferralStatus,
+)
 from fair.checkin.models import CheckIn
 from fair.companies.models import Booth, BoothStaff, Offer
 from fair.exports import jobs as export_jobs
@@ -290,6 +298,8 @@ def _delete_own_rows(session: Session, user: User) -> dict[str, int]:
         ("join_requests", delete(JoinRequest).where(JoinRequest.user_id == user.id)),
         ("team_invitations", delete(TeamInvitation).where(func.lower(TeamInvitation.email) == _lower(user.email))),
         ("pipeline_notes", delete(PipelineNote).where(PipelineNote.entry_id.in_(notes_about))),
+        # What a structure's advisers wrote on the person's file, and its handovers: about them alone.
+        ("adviser_notes", delete(AdviserNote).where(AdviserNote.candidate_id == user.id)),
         ("chat_mutes", delete(ChatMute).where(ChatMute.user_id == user.id)),
         ("consents", delete(ConsentRecord).where(ConsentRecord.user_id == user.id,
                                                  ConsentRecord.purpose.not_in(KEPT_CONSENTS))),

@@ -70,6 +70,7 @@ OWNED_BY: dict[tuple[str, str], str] = {
 REACHABLE: dict[str, tuple[str, ...]] = {
     "pipeline_notes": ("via", "entry_id", "pipeline_entries", "candidate_id"),
     "candidate_cv_accesses": ("via", "cv_id", "candidate_cvs", "user_id"),
+    "application_changes": ("via", "application_id", "applications", "candidate_id"),
     "bulk_recipients": ("email", "email"),
     "audit_log": ("object", "users"),
 }
@@ -98,6 +99,8 @@ TABLES: dict[str, object] = {
     "mfa_recovery_codes": _l("Your two-step verification recovery codes (dates only, never the codes)."),
     "password_reset_tokens": _l("Password resets you asked for (dates only)."),
     "referrals": _l("Referrals between a candidate and an adviser of a partner."),
+    "adviser_notes": _l("The file a partner structure keeps on a person it follows: its advisers' notes, and each "
+                        "time the person was handed over from one adviser to another."),
     "team_invitations": _l("Invitations to join an organisation's team that you sent or accepted."),
     "user_sessions": _l("Your sign-ins: when, from which address and browser."),
     "bulk_invitations": _l("Lists of invitations you sent to a fair."),
@@ -118,6 +121,7 @@ TABLES: dict[str, object] = {
     "live_queue_entries": _l("Your places in booth queues."),
     "webinars": _l("Webinars you created."),
     "applications": _l("Applications to job offers."),
+    "application_changes": _l("Each change of the status of your applications, and when."),
     "jobdating_slots": _l("Interview slots."),
     "webinar_questions": _l("Questions you asked during webinars."),
     "webinar_registrations": _l("Your webinar registrations."),
@@ -272,6 +276,9 @@ FIELDS: dict[str, object] = {
     "ready_at": _l("When it was ready"),
     "downloaded_at": _l("When it was downloaded"),
     "note": _l("Note written with the referral"),
+    "referral_id": _l("Number of the referral handed over (see referrals.json)"),
+    "handed_from_name": _l("Name of the adviser who followed the person before"),
+    "handed_to_name": _l("Name of the adviser who follows the person since"),
     "consent_text": _l("Text the candidate agreed to"),
     "last_seen_at": _l("When the session was last used"),
     "mfa_at": _l("When two-step verification was passed"),

@@ -67,6 +67,22 @@ _add("candidates.adviser_referral",
 _add("candidates.adviser_cv",
      Check("GET", lambda i: "/adviser/referrals/{referral_c}/cvs/{cv_c}".format(**i), only({"adviser": 200})),
      Check("GET", lambda i: "/adviser/referrals/{referral_c}/cvs/{cv_other}".format(**i), only({})))
+# The structure's shared file: the world's candidate is followed by Partner P (the adviser's structure);
+# person_q only by Partner Q. The adviser owns Partner O (no one followed there) and is a plain member of P.
+_add("candidates.adviser_person",
+     Check("GET", lambda i: "/adviser/people/{person_c}".format(**i), only({"adviser": 200})),
+     Check("GET", lambda i: "/adviser/people/{person_q}".format(**i), only({})))
+_add("candidates.adviser_note",
+     Check("POST", lambda i: "/adviser/people/{person_c}/notes".format(**i), only({"adviser": 422}), {"text": ""}),
+     Check("POST", lambda i: "/adviser/people/{person_q}/notes".format(**i), only({}), {"text": "x"}))
+_add("candidates.adviser_handover",
+     Check("POST", lambda i: "/adviser/people/{person_c}/handover".format(**i), only({"adviser": 422}), {}),
+     Check("POST", lambda i: "/adviser/people/{person_q}/handover".format(**i), only({}), {}))
+_add("candidates.structure_handover",
+     Check("GET", lambda i: "/adviser/structures/{partner_o}/handover".format(**i), only({"adviser": 200})),
+     Check("POST", lambda i: "/adviser/structures/{partner_o}/handover".format(**i), only({"adviser": 422}), {}),
+     Check("GET", lambda i: "/adviser/structures/{partner_p}/handover".format(**i), only({})),
+     Check("GET", lambda i: "/adviser/structures/{partner_q}/handover".format(**i), only({})))
 
 # These change what the other checks of the same role see: the candidate's own objects go last.
 RUN_LAST = ["candidates.apply", "candidates.withdraw", "candidates.revoke_referral", "candidates.delete_cv"]
@@ -75,7 +91,7 @@ RUN_LAST = ["candidates.apply", "candidates.withdraw", "candidates.revoke_referr
 def build(factory, session, world) -> None:
     from sqlalchemy import select
 
-    from fair.accounts.models import Organisation, User
+    from fair.accounts.models import Membership, MembershipRole, Organisation, User
     from fair.candidates import storage
     from fair.candidates.models import Application, CandidateCv, CvKind, Referral, ReferralStatus
     from fair.candidates.services import referral_token
@@ -108,9 +124,17 @@ def build(factory, session, world) -> None:
     referral_other = Referral(adviser_id=other_adviser.id, partner_id=partner.id, candidate_id=other.id,
                               status=ReferralStatus.confirmed, confirmed_at=utcnow(), consent_text="ok")
     session.add_all([application, application_other, referral, pending, referral_other])
+    partner_q = factory.organisation("partner", "Partner Q")
+    adviser_q = factory.member(partner_q, email="adviser.q@example.org")
+    person_q = factory.user(email="person.q@example.org")
+    session.add(Referral(adviser_id=adviser_q.id, partner_id=partner_q.id, candidate_id=person_q.id,
+                         status=ReferralStatus.confirmed, confirmed_at=utcnow(), consent_text="ok"))
+    partner_o = factory.organisation("partner", "Partner O")
+    session.add(Membership(user_id=adviser.id, organisation_id=partner_o.id, role=MembershipRole.owner))
     session.commit()
     world.ids.update({
         "cv_c": cvs["cv_c"].id, "cv_other": cvs["cv_other"].id, "application_c": application.id,
         "application_other": application_other.id, "referral_c": referral.id, "referral_other": referral_other.id,
-        "referral_token": referral_token(pending),
+        "referral_token": referral_token(pending), "person_c": candidate.id, "person_q": person_q.id,
+        "partner_o": partner_o.id, "partner_p": partner.id, "partner_q": partner_q.id,
     })
