@@ -10,7 +10,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from fair.access import as_id, organisations_of
-from fair.accounts.models import OrganisationKind
+from fair.accounts.models import Membership, Organisation, OrganisationKind
 from fair.candidates.models import Application, CandidateCv, Referral, ReferralStatus
 from fair.extensions import db
 
@@ -69,3 +69,15 @@ def structure_referrals(adviser_id: int) -> Select:
 def followed_by(adviser_id: int) -> Select:
     """The ids of the candidates the adviser's structures follow (structure_referrals), for WHERE … IN."""
     return structure_referrals(adviser_id).with_only_columns(Referral.candidate_id).distinct()
+
+
+def structure_advisers(candidate_id: int) -> Select:
+    """The ids of the advisers of every structure that follows the person (a confirmed referral to an
+    active partner organisation): the reverse of `followed_by`. All of them hear of the person's
+    no-shows and outcomes, not only the adviser who made the referral."""
+    structures = select(Referral.partner_id).where(Referral.candidate_id == candidate_id,
+                                                   Referral.status == ReferralStatus.confirmed)
+    return (select(Membership.user_id).join(Organisation, Organisation.id == Membership.organisation_id)
+            .where(Organisation.id.in_(structures), Organisation.kind == OrganisationKind.partner,
+                   Organisation.is_active.is_(True))
+            .distinct())
