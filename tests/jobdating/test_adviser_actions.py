@@ -182,8 +182,8 @@ def test_an_adviser_cancels_several_interviews_with_a_reason(app, session, smtp,
 def test_bulk_actions_emit_each_booking_s_webhook_once(app, session, world, structure):
     from sqlalchemy import select
 
-    from fair.webhooks import services as webhooks
     from fair.jobdating.models import Booking
+    from fair.webhooks import services as webhooks
     from fair.webhooks.models import WebhookDelivery
 
     webhooks.subscribe(session, structure.partner, url="https://hooks.example.org/fair",
@@ -193,6 +193,7 @@ def test_bulk_actions_emit_each_booking_s_webhook_once(app, session, world, stru
     login(client, structure.referring.email)
     post_form(client, _book_page(world), {"candidate_id": [world.candidate.id, world.other.id]})
     booked = [b.id for b in active_bookings(session)]
+    assert len(booked) == 2
     post_form(client, "/adviser/interviews/cancel", {"booking_id": booked, "reason": "Malade"},
               form_page="/adviser/interviews")
     session.expire_all()
