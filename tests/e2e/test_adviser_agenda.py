@@ -45,7 +45,7 @@ def test_an_adviser_books_cancels_and_reads_agendas(live_server, page, factory, 
     check_and_shoot(page, "adviser-book-several-form")
     page.get_by_label("Première Personne", exact=True).check()
     page.get_by_label("Seconde Personne", exact=True).check()
-    page.get_by_label("Créneau pour Seconde Personne").select_index(3)
+    page.get_by_label("Créneau pour Seconde Personne").select_option(index=3)
     page.get_by_role("button", name="Inscrire les personnes cochées").click()
     page.wait_for_load_state()
     main = page.inner_text("main")
