@@ -60,6 +60,7 @@ from fair.mail.render import mail_url
 from fair.selfservice.links import booking_link, waitlist_link
 from fair.timezones import fair_zone, local_span_text, local_time_text
 from fair.video import rooms as call_rooms
+from fair.webinars.models import RegistrationStatus, Webinar, WebinarRegistration, WebinarStatus
 
 log = logging.getLogger("fair.jobdating")
 
@@ -779,6 +780,17 @@ def candidate_bookings(session: Session, candidate_id: int, *, start: dt.datetim
     if end is not None:
         query = query.where(Booking.starts_at < end)
     return list(session.execute(query.order_by(Booking.starts_at)).scalars())
+
+
+def person_webinars(session: Session, candidate_id: int) -> list[WebinarRegistration]:
+    """The webinars the person is registered to or waiting for (an adviser's view of their agenda)."""
+    return list(session.execute(
+        select(WebinarRegistration).join(Webinar, Webinar.id == WebinarRegistration.webinar_id)
+        .where(WebinarRegistration.user_id == candidate_id,
+               WebinarRegistration.status.in_((RegistrationStatus.confirmed, RegistrationStatus.waitlisted)),
+               Webinar.status == WebinarStatus.scheduled)
+        .order_by(Webinar.starts_at, Webinar.id)
+    ).scalars())
 
 
 def recruiter_day(session: Session, recruiter_id: int, start: dt.datetime,

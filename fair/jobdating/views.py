@@ -513,6 +513,7 @@ def _person_agenda(person: User, cancel_error: str | None = None, reason: str = 
     past.reverse()
     return render_template("jobdating/adviser_person_agenda.html", person=person, upcoming=upcoming, past=past,
                            now=now, cancel_error=cancel_error, reason=reason,
+                           webinars=services.person_webinars(db.session, person.id),
                            no_shows=services.no_show_count(db.session, person.id)), status
 
 

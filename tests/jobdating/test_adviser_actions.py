@@ -236,11 +236,18 @@ def test_each_person_s_agenda_and_the_structure_s_filtered_agenda(app, session, 
     from fair import clock
     from fair.jobdating.models import Attendance, Booking
     from fair.jobdating.services import book
+    from fair.webinars.models import Provider, RegistrationStatus, Webinar, WebinarRegistration
 
     missed = book(session, slot_id=world.slots[0].id, candidate_id=world.candidate.id)
     book(session, slot_id=world.slots[3].id, candidate_id=world.candidate.id)
     book(session, slot_id=world.slots[1].id, candidate_id=world.other.id)
     book(session, slot_id=world.slots[2].id, candidate_id=structure.outsider.id)
+    webinar = Webinar(edition_id=world.edition.id, title="Réussir son entretien", speaker="Organiser",
+                      starts_at=world.slots[6].starts_at, duration_minutes=30, capacity=1, provider=Provider.jitsi)
+    session.add(webinar)
+    session.flush()
+    session.add(WebinarRegistration(webinar_id=webinar.id, user_id=world.candidate.id,
+                                    status=RegistrationStatus.waitlisted))
     session.commit()
     missed_id = missed.id
     client = app.test_client()
@@ -249,6 +256,7 @@ def test_each_person_s_agenda_and_the_structure_s_filtered_agenda(app, session, 
     text = page_text(client.get(agenda))
     assert "Agenda de Candidate One" in text
     assert "Entretiens à venir" in text and "09:00" in text and "10:00" in text
+    assert "11:00 — Réussir son entretien (Métropole Emploi) · Sur la liste d’attente" in text
     assert client.get(f"/adviser/people/{structure.outsider.id}/agenda").status_code == 404
     session.get(Booking, missed_id).attendance = Attendance.no_show
     session.commit()
