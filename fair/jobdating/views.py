@@ -1,8 +1,10 @@
 """Job-dating pages and the small JSON API.
 
-Candidates book from a booth's interview page and find their bookings in "my day"; advisers book for
-a candidate they refer (confirmed referral); recruiters open availability and run their day; the
-organiser reads the fill rates. Every object is looked up among those of the person asking:
+Candidates book from a booth's interview page and find their bookings in "my day"; advisers act for
+every person their structure follows (`fair.candidates.access.followed_by`): book one or several,
+cancel several with a reason, move one, read each person's agenda and the structure's
+(docs/advisers-agenda.md); recruiters open availability and run their day; the organiser reads the
+fill rates. Every object is looked up among those of the person asking:
 another owner's booking, range or edition answers 404.
 """
 from __future__ import annotations
