@@ -242,3 +242,33 @@ def test_an_unanswered_hold_passed_on_mails_the_next_person_once(app, session, w
     [passed_on] = [m for m in smtp.wait_for(first_address) if "réservé" in m["Subject"]]
     assert "jusqu’au vendredi 1 mars 2030, 11:01 (heure de Paris)" in _plain(passed_on)
     assert len(_outbox(session, "waitlist_hold")) == 2
+
+
+def test_an_adviser_who_chose_sms_gets_the_no_show_by_text_message(app, session, world, factory):
+    from fair.accounts import consent
+    from fair.accounts.consent import ConsentPurpose
+    from fair.accounts.models import PartnerType
+    from fair.candidates.models import Referral, ReferralStatus
+    from fair.db import utcnow
+    from fair.jobdating.models import Attendance
+    from fair.jobdating.services import book, record_outcome
+    from fair.mail.models import OutboxMessage
+
+    partner = factory.organisation("partner", name="Mission locale de Lille", partner_type=PartnerType.mission_locale)
+    by_mail = factory.member(partner, email="adviser@example.org", full_name="Adviser One")
+    by_sms = factory.member(partner, email="texter@example.org", full_name="Adviser Texter")
+    by_sms.phone, by_sms.notify_by = "+33612345678", "sms"
+    consent.give(session, by_sms.id, ConsentPurpose.sms, "SMS consent as shown", "test-1")
+    session.add(Referral(adviser_id=by_mail.id, partner_id=partner.id, candidate_id=world.candidate.id,
+                         status=ReferralStatus.confirmed, confirmed_at=utcnow(), consent_text="ok"))
+    booking = book(session, slot_id=world.slots[1].id, candidate_id=world.candidate.id, now=EARLY)
+    session.commit()
+    record_outcome(session, booking, attendance=Attendance.no_show, outcome=None, now=AFTER)
+    session.commit()
+    session.expire_all()
+    rows = session.query(OutboxMessage).filter(OutboxMessage.idempotency_key.like(f"no-show:{booking.id}:%")).all()
+    assert sorted((r.channel, r.to_address) for r in rows) == [("mail", "adviser@example.org"),
+                                                              ("sms", "+33612345678")]
+    [sms] = [r for r in rows if r.channel == "sms"]
+    assert sms.text_body.startswith("Candidate One n’est pas venu·e à l’entretien avec Transports Rapides (")
+    assert f"/adviser/people/{world.candidate.id}/agenda" in sms.text_body
