@@ -106,6 +106,24 @@ def test_the_next_free_slot_passes_over_one_that_clashes_with_the_person_s_day(a
     assert booking.slot_id == world.slots[1].id
 
 
+def test_the_edition_s_booking_policy_holds_for_each_person_booked_by_an_adviser(app, session, world, structure):
+    from fair.candidates.models import Application, ApplicationStatus
+    from fair.fairs.models import BookingPolicy
+
+    world.edition.booking_policy = BookingPolicy.invitation
+    session.add(Application(offer_id=world.offer_a.id, candidate_id=world.other.id, status=ApplicationStatus.invited))
+    session.commit()
+    client = app.test_client()
+    login(client, structure.referring.email)
+    response = post_form(client, _book_page(world), {"candidate_id": [world.candidate.id, world.other.id]})
+    text = page_text(response)
+    assert ("Candidate One : pas d’inscription. Seuls les candidats invités par cette entreprise peuvent réserver "
+            "ses entretiens.") in text
+    assert "Candidate Two : inscrit·e à 09:00" in text
+    assert active_bookings(session, candidate_id=world.candidate.id) == []
+    assert len(active_bookings(session, candidate_id=world.other.id)) == 1
+
+
 def test_bad_input_or_another_structure_s_person_books_nobody(app, session, world, structure):
     other_booth = open_range(session, world.booth_b, world.recruiter_b, FAIR_DAY, "14:00", "15:00")
     session.commit()
