@@ -96,3 +96,15 @@ def adviser_structure(partner_id: Any, adviser_id: int, owner: bool = False) -> 
     if owner:
         query = query.where(Membership.role == MembershipRole.owner)
     return db.session.execute(query).scalars().first()
+
+
+def structure_advisers(candidate_id: int) -> Select:
+    """The ids of the advisers of every structure that follows the person (a confirmed referral to an
+    active partner organisation): the reverse of `followed_by`. All of them hear of the person's
+    no-shows and outcomes, not only the adviser who made the referral."""
+    structures = select(Referral.partner_id).where(Referral.candidate_id == candidate_id,
+                                                   Referral.status == ReferralStatus.confirmed)
+    return (select(Membership.user_id).join(Organisation, Organisation.id == Membership.organisation_id)
+            .where(Organisation.id.in_(structures), Organisation.kind == OrganisationKind.partner,
+                   Organisation.is_active.is_(True))
+            .distinct())

@@ -4,8 +4,9 @@ Services never commit: the request or the job owns the transaction. A booking ne
 itself: once it is committed, a job (`sync_calendar`) creates, moves or cancels both people's
 calendar entries through `fair.calendar.agenda`, which queues the invitations and keeps the reminders
 in step. Two mails are written straight into the outbox, in the transaction of their cause: the
-slot held for the next person of a waitlist (`offer_freed_slot`) and a no-show told to the advisers
-the candidate consented to (`record_outcome`); each has its own idempotency key.
+slot held for the next person of a waitlist (`offer_freed_slot`), and a no-show or an outcome told to
+every adviser of the structures that follow the candidate (`record_outcome`, fair.jobdating.notices);
+each has its own idempotency key.
 
 Concurrency. `book` and `reschedule` first call `lock_candidate`: on SQLite it opens the transaction
 with BEGIN IMMEDIATE (one writer at a time, so "check then insert" cannot interleave); on PostgreSQL it
@@ -36,13 +37,14 @@ from fair.accounts.services import lock_user, require_confirmed
 from fair.calendar.agenda import cancel_entry, move_entry, schedule_entry, sms_when
 from fair.calendar.models import CalendarEntry, EntryStatus
 from fair.calendar.texting import send_by_sms
-from fair.candidates.models import Application, ApplicationStatus, Referral, ReferralStatus
+from fair.candidates.models import Application, ApplicationStatus
 from fair.candidates.services import mark_interview_booked
 from fair.candidates.webhook_audience import emit_booking
 from fair.companies.models import Booth, Offer
 from fair.fairs.models import BookingPolicy, Edition, EditionStatus
 from fair.fairs.rules import RegistrationClosed, check_registration_open, opening_hours_problem
-from fair.jobdating import jobs
+from fair.jobdating import jobs, notices
+from fair.jobdating.forms import OUTCOME_LABELS
 from fair.jobdating.models import (
     Attendance,
     Availability,
@@ -54,11 +56,11 @@ from fair.jobdating.models import (
     WaitlistEntry,
     WaitlistStatus,
 )
-from fair.mail.outbox import queue_mail
 from fair.mail.render import mail_url
 from fair.selfservice.links import booking_link, waitlist_link
 from fair.timezones import fair_zone, local_span_text, local_time_text
 from fair.video import rooms as call_rooms
+from fair.webinars.models import RegistrationStatus, Webinar, WebinarRegistration, WebinarStatus
 
 log = logging.getLogger("fair.jobdating")
 
@@ -89,6 +91,13 @@ class SlotTaken(BookingError):
 class Overlap(BookingError):
     status = 409
     code = "overlap"
+
+
+class NoFittingSlot(BookingError):
+    """None of a booth's free slots can be had for the person (booking into "the next free slot")."""
+
+    status = 409
+    code = "no_fitting_slot"
 
 
 class AvailabilityError(ValueError):
@@ -342,6 +351,25 @@ def book(session: Session, *, slot_id: int, candidate_id: int, booked_by_id: int
     return booking
 
 
+def book_next_free(session: Session, *, booth_id: int, candidate_id: int, booked_by_id: int | None = None,
+                   now: dt.datetime | None = None) -> Booking:
+    """Book the earliest free slot of the booth the candidate can take (an adviser booking several
+    people into "the next free slots"): a slot taken meanwhile or clashing with the person's other
+    interviews is passed over; any other refusal (policy, quota, window) is the answer."""
+    now = now or clock.now()
+    clashed = False
+    for slot in free_slots(session, booth_id, now=now, candidate_id=candidate_id):
+        try:
+            return book(session, slot_id=slot.id, candidate_id=candidate_id, booked_by_id=booked_by_id, now=now)
+        except Overlap:
+            clashed = True
+        except SlotTaken:
+            continue
+    if clashed:
+        raise NoFittingSlot(_l("Every free slot of this company clashes with another interview of this person."))
+    raise NoFittingSlot(_l("No free slot left at this company."))
+
+
 def _mark_applications_booked(session: Session, booth_id: int, candidate_id: int, now: dt.datetime) -> None:
     """The candidate's applications to this booth's offers: the recruiter now sees who they are."""
     for application in session.execute(
@@ -373,6 +401,14 @@ def cancel_booking(session: Session, booking: Booking, *, by_user_id: int, now: 
     slot = session.get(Slot, booking.slot_id)
     offer_freed_slot(session, slot, now=now, excluding=booking.candidate_id)
     return booking
+
+
+def cancelled_by_adviser(session: Session, booking: Booking) -> bool:
+    """The booking was cancelled by an adviser acting for the candidate (not by them, nor the company)."""
+    if booking.cancelled_by_id is None or booking.cancelled_by_id == booking.candidate_id:
+        return False
+    canceller = session.get(User, booking.cancelled_by_id)
+    return canceller is not None and canceller.is_adviser
 
 
 def reschedule(session: Session, booking: Booking, new_slot_id: int, *, now: dt.datetime | None = None) -> Booking:
@@ -425,34 +461,54 @@ def record_outcome(session: Session, booking: Booking, *, attendance: Attendance
     booking.attendance, booking.outcome = attendance, outcome
     session.flush()
     if attendance == Attendance.no_show:
-        _mail_advisers_of_no_show(session, booking)
+        _tell_structures_of_no_show(session, booking)
+    elif outcome is not None:
+        _tell_structures_of_outcome(session, booking)
     return booking
 
 
-def _mail_advisers_of_no_show(session: Session, booking: Booking) -> None:
-    """Each adviser the candidate agreed to (confirmed referral, not revoked) hears of the no-show,
-    in the adviser's language, once per booking (the outbox key), whatever the recruiter changes after."""
-    referrals = session.execute(
-        select(Referral).where(Referral.candidate_id == booking.candidate_id,
-                               Referral.status == ReferralStatus.confirmed).order_by(Referral.id)
-    ).scalars().all()
-    if not referrals:
-        return
+def _tell_structures_of_no_show(session: Session, booking: Booking) -> None:
+    """Every adviser of the structures that follow the person hears of the no-show (fair.jobdating.notices),
+    in their language, once per booking and adviser (the outbox key), whatever the recruiter changes after."""
     booth = session.get(Booth, booking.booth_id)
     edition = session.get(Edition, booking.edition_id)
     candidate = session.get(User, booking.candidate_id)
     tz = edition.timezone or "Europe/Paris"
-    for referral in referrals:
-        adviser = session.get(User, referral.adviser_id)
-        locale = adviser.locale or "fr"
-        queue_mail(
-            session, to=adviser.email, template="no_show_adviser", locale=locale,
-            context={"adviser": adviser.full_name, "candidate": candidate.full_name,
-                     "company": booth.company.name, "fair": edition.title,
-                     "when": local_span_text(booking.starts_at, booking.ends_at, tz, locale),
-                     "link": mail_url("candidates.adviser_referral", referral_id=referral.id)},
-            key=f"no-show:{booking.id}:{referral.id}", edition_id=edition.id,
-        )
+
+    def context(adviser: User) -> dict:
+        return {"candidate": candidate.full_name, "company": booth.company.name, "fair": edition.title,
+                "when": local_span_text(booking.starts_at, booking.ends_at, tz, adviser.locale or "fr")}
+
+    def sms_text(adviser: User) -> str:
+        return _("%(candidate)s did not come to the interview with %(company)s (%(when)s).",
+                 candidate=candidate.full_name, company=booth.company.name,
+                 when=sms_when(booking.starts_at, tz, adviser.locale or "fr"))
+
+    notices.tell_structures(session, booking.candidate_id, key=f"no-show:{booking.id}", template="no_show_adviser",
+                            context=context, sms_text=sms_text, edition_id=edition.id)
+
+
+def _tell_structures_of_outcome(session: Session, booking: Booking) -> None:
+    """The interview's outcome, told as a no-show is; a changed outcome is a new notice, the same one
+    recorded again is not (the key names the outcome)."""
+    booth = session.get(Booth, booking.booth_id)
+    edition = session.get(Edition, booking.edition_id)
+    candidate = session.get(User, booking.candidate_id)
+    tz = edition.timezone or "Europe/Paris"
+    outcome = booking.outcome
+
+    def headline() -> str:
+        return _("Interview of %(candidate)s with %(company)s: %(outcome)s", candidate=candidate.full_name,
+                 company=booth.company.name, outcome=str(OUTCOME_LABELS[outcome]))
+
+    def context(adviser: User) -> dict:
+        return {"candidate": candidate.full_name, "headline": headline(),
+                "detail": _("“%(fair)s”, %(when)s.", fair=edition.title,
+                            when=local_span_text(booking.starts_at, booking.ends_at, tz, adviser.locale or "fr"))}
+
+    notices.tell_structures(session, booking.candidate_id, key=f"outcome:{booking.id}:{outcome.value}",
+                            template="outcome_adviser", context=context, sms_text=lambda adviser: headline(),
+                            edition_id=edition.id)
 
 
 def no_show_count(session: Session, candidate_id: int, edition_id: int | None = None) -> int:
@@ -668,10 +724,15 @@ def sync_calendar(session: Session, booking_id: int) -> list[str]:
         if user_id not in wanted and entry.status == EntryStatus.active:
             if (user_id == booking.candidate_id and booking.cancel_reason
                     and booking.cancelled_by_id != booking.candidate_id):
-                # The cancellation the candidate receives says why the company cancelled.
+                # The cancellation the candidate receives says who cancelled (the company, or an adviser
+                # of the structure that follows them) and why.
                 with force_locale(booking.candidate.locale or "fr"):
-                    entry.summary = _("%(summary)s — cancelled by the company: %(reason)s",
-                                      summary=entry.summary, reason=booking.cancel_reason)[:300]
+                    if cancelled_by_adviser(session, booking):
+                        entry.summary = _("%(summary)s — cancelled by your adviser: %(reason)s",
+                                          summary=entry.summary, reason=booking.cancel_reason)[:300]
+                    else:
+                        entry.summary = _("%(summary)s — cancelled by the company: %(reason)s",
+                                          summary=entry.summary, reason=booking.cancel_reason)[:300]
             cancel_entry(session, entry)
             done.append(f"cancel:{user_id}")
     for user_id, for_recruiter in wanted.items():
@@ -719,6 +780,17 @@ def candidate_bookings(session: Session, candidate_id: int, *, start: dt.datetim
     if end is not None:
         query = query.where(Booking.starts_at < end)
     return list(session.execute(query.order_by(Booking.starts_at)).scalars())
+
+
+def person_webinars(session: Session, candidate_id: int) -> list[WebinarRegistration]:
+    """The webinars the person is registered to or waiting for (an adviser's view of their agenda)."""
+    return list(session.execute(
+        select(WebinarRegistration).join(Webinar, Webinar.id == WebinarRegistration.webinar_id)
+        .where(WebinarRegistration.user_id == candidate_id,
+               WebinarRegistration.status.in_((RegistrationStatus.confirmed, RegistrationStatus.waitlisted)),
+               Webinar.status == WebinarStatus.scheduled)
+        .order_by(Webinar.starts_at, Webinar.id)
+    ).scalars())
 
 
 def recruiter_day(session: Session, recruiter_id: int, start: dt.datetime,

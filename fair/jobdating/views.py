@@ -1,8 +1,10 @@
 """Job-dating pages and the small JSON API.
 
-Candidates book from a booth's interview page and find their bookings in "my day"; advisers book for
-a candidate they refer (confirmed referral); recruiters open availability and run their day; the
-organiser reads the fill rates. Every object is looked up among those of the person asking:
+Candidates book from a booth's interview page and find their bookings in "my day"; advisers act for
+every person their structure follows (`fair.candidates.access.followed_by`): book one or several,
+cancel several with a reason, move one, read each person's agenda and the structure's
+(docs/advisers-agenda.md); recruiters open availability and run their day; the organiser reads the
+fill rates. Every object is looked up among those of the person asking:
 another owner's booking, range or edition answers 404.
 """
 from __future__ import annotations
@@ -18,9 +20,11 @@ from sqlalchemy import select
 
 from fair import clock
 from fair.access import candidate_required, member_org_ids, owned_or_404, role_required
-from fair.accounts.models import OrganisationKind, User
+from fair.accounts.models import Membership, OrganisationKind, User
+from fair.accounts.services import EmailNotConfirmed
 from fair.candidates import followup
-from fair.candidates.access import followed_by
+from fair.candidates.access import followed_by, structure_referrals
+from fair.candidates.models import Referral
 from fair.companies.access import recruiter_booth
 from fair.companies.models import Booth
 from fair.extensions import db
@@ -28,7 +32,13 @@ from fair.fairs.access import editions_run_by, organiser_edition
 from fair.fairs.models import PUBLIC_STATUSES, Edition
 from fair.forms import form_status
 from fair.jobdating import services
-from fair.jobdating.access import candidate_booking, candidate_waitlist_entry, recruiter_booking
+from fair.jobdating.access import (
+    candidate_booking,
+    candidate_waitlist_entry,
+    followed_booking,
+    followed_person,
+    recruiter_booking,
+)
 from fair.jobdating.forms import (
     ATTENDANCE_LABELS,
     MODE_LABELS,
@@ -180,7 +190,9 @@ def my_day():
     cancelled_for_me = list(db.session.execute(select(Booking).where(
         Booking.candidate_id == current_user.id, Booking.status == BookingStatus.cancelled,
         Booking.cancelled_by_id != current_user.id, Booking.starts_at > now).order_by(Booking.starts_at)).scalars())
+    by_adviser = {b.id for b in cancelled_for_me if services.cancelled_by_adviser(db.session, b)}
     return render_template("jobdating/my_day.html", days=days, now=now, cancelled_for_me=cancelled_for_me,
+                           by_adviser=by_adviser,
                            waitlist=services.candidate_waitlist(db.session, current_user.id),
                            cutoff=dt.timedelta(minutes=_cfg("BOOKING_CHANGE_CUTOFF_MINUTES")))
 
@@ -428,16 +440,214 @@ def organiser_index():
                            rows=[(e, services.edition_overview(db.session, e)["total"]) for e in editions])
 
 
+# ---------------------------------------------------------------- advisers: acting for the people they follow
+
+
+adviser_only = role_required(OrganisationKind.partner)
+
+
+def _structure_advisers() -> list[User]:
+    """The adviser and their colleagues: the members of the adviser's structures (partner organisations)."""
+    return list(db.session.execute(
+        select(User).join(Membership, Membership.user_id == User.id)
+        .where(Membership.organisation_id.in_(member_org_ids(OrganisationKind.partner)))
+        .distinct().order_by(User.full_name)
+    ).scalars())
+
+
+def _referred_by(adviser_id: int) -> set[int]:
+    """The people of the structure this colleague referred (the filter "by adviser" of the agenda)."""
+    return set(db.session.execute(structure_referrals(current_user.id).where(
+        Referral.adviser_id == adviser_id).with_only_columns(Referral.candidate_id)).scalars())
+
+
 @bp.route("/adviser/interviews")
-@role_required(OrganisationKind.partner)
+@adviser_only
 def adviser_interviews():
-    """The interviews of the candidates this adviser refers: no-shows and outcomes included."""
+    return _structure_agenda()
+
+
+def _structure_agenda(cancel_error: str | None = None, reason: str = "", status: int = 200):
+    """The interviews of every person the adviser's structures follow, filterable by the adviser who
+    referred them and by day (the fair's day); no-shows and outcomes included."""
     people = _referred_candidates()
+    colleagues = _structure_advisers()
+    errors = []
+    adviser_id = request.args.get("adviser", "")
+    wanted = {p.id for p in people}
+    if adviser_id:
+        if adviser_id.isdigit() and int(adviser_id) in {c.id for c in colleagues}:
+            wanted &= _referred_by(int(adviser_id))
+        else:
+            errors.append(_("Choose an adviser from the list."))
+            adviser_id = ""
+    day_text = request.args.get("day", "")
+    day = None
+    if day_text:
+        try:
+            day = dt.date.fromisoformat(day_text)
+        except ValueError:
+            errors.append(_("Enter a valid date."))
+            day_text = ""
     bookings = list(db.session.execute(
-        select(Booking).where(Booking.candidate_id.in_([p.id for p in people])).order_by(Booking.starts_at)
-    ).scalars()) if people else []
-    return render_template("jobdating/adviser_interviews.html", bookings=bookings,
-                           no_shows={p.id: services.no_show_count(db.session, p.id) for p in people})
+        select(Booking).where(Booking.candidate_id.in_(wanted)).order_by(Booking.starts_at, Booking.id)
+    ).scalars()) if wanted else []
+    if day is not None:
+        bookings = [b for b in bookings if b.starts_at.astimezone(fair_zone(b.booth.edition)).date() == day]
+    return render_template("jobdating/adviser_interviews.html", bookings=bookings, colleagues=colleagues,
+                           adviser_id=adviser_id, day=day_text, filter_errors=errors, now=clock.now(),
+                           cancel_error=cancel_error, reason=reason, person=None,
+                           no_shows={p.id: services.no_show_count(db.session, p.id) for p in people}), status
+
+
+@bp.route("/adviser/people/<int:candidate_id>/agenda")
+@adviser_only
+def adviser_person_agenda(candidate_id: int):
+    person = owned_or_404(followed_person(candidate_id, current_user.id))
+    return _person_agenda(person)
+
+
+def _person_agenda(person: User, cancel_error: str | None = None, reason: str = "", status: int = 200):
+    """One person's interviews (upcoming, then past and cancelled) and webinars, in each fair's time zone."""
+    now = clock.now()
+    bookings = list(db.session.execute(
+        select(Booking).where(Booking.candidate_id == person.id).order_by(Booking.starts_at, Booking.id)
+    ).scalars())
+    upcoming = [b for b in bookings if b.status == BookingStatus.active and b.ends_at > now]
+    past = [b for b in bookings if b not in upcoming]
+    past.reverse()
+    return render_template("jobdating/adviser_person_agenda.html", person=person, upcoming=upcoming, past=past,
+                           now=now, cancel_error=cancel_error, reason=reason,
+                           webinars=services.person_webinars(db.session, person.id),
+                           no_shows=services.no_show_count(db.session, person.id)), status
+
+
+@bp.route("/adviser/booths/<int:booth_id>/book", methods=["GET", "POST"])
+@adviser_only
+def adviser_book_several(booth_id: int):
+    """Book several followed people at once: a chosen slot each, or the next free one. Each person is
+    booked in a transaction of their own, through the same service as a candidate's own booking."""
+    booth = db.session.get(Booth, booth_id)
+    if booth is None or booth.edition.status not in PUBLIC_STATUSES:
+        abort(404)
+    people = _referred_candidates()
+    results, error = [], None
+    if request.method == "POST":
+        followed = {p.id: p for p in people}
+        chosen = request.form.getlist("candidate_id")
+        if any(not c.isdigit() or int(c) not in followed for c in chosen):
+            abort(404)  # another structure's people are not named here
+        wishes = []
+        for candidate_id in dict.fromkeys(int(c) for c in chosen):
+            slot_text = request.form.get(f"slot_{candidate_id}", "")
+            if slot_text and not (slot_text.isdigit() and _slot_of_booth(int(slot_text), booth.id)):
+                error = _("Choose a slot from the list.")
+            wishes.append((followed[candidate_id], int(slot_text) if slot_text.isdigit() else None))
+        if not wishes:
+            error = _("Choose at least one person.")
+        if error is None:
+            results = [_book_one(booth, person, slot_id) for person, slot_id in wishes]
+    tz = fair_zone(booth.edition)
+    slots = services.free_slots(db.session, booth.id)
+    return render_template("jobdating/adviser_book.html", booth=booth, edition=booth.edition, people=people,
+                           slots=slots, days=services.slots_by_day(slots, tz), results=results,
+                           error=error), 422 if error else 200
+
+
+def _slot_of_booth(slot_id: int, booth_id: int) -> bool:
+    slot = db.session.get(Slot, slot_id)
+    return slot is not None and slot.booth_id == booth_id
+
+
+def _refusal_text(error: services.BookingError) -> str:
+    """A refusal worded for the adviser: the person, not "you", has the other interview or the quota."""
+    if isinstance(error, services.Overlap):
+        return _("This person already has an interview at this time.")
+    return str(error.message)
+
+
+def _book_one(booth: Booth, person: User, slot_id: int | None) -> dict[str, Any]:
+    try:
+        if slot_id is None:
+            booking = services.book_next_free(db.session, booth_id=booth.id, candidate_id=person.id,
+                                              booked_by_id=current_user.id)
+        else:
+            booking = services.book(db.session, slot_id=slot_id, candidate_id=person.id,
+                                    booked_by_id=current_user.id)
+        db.session.commit()
+    except services.BookingError as error:
+        db.session.rollback()
+        return {"person": person, "booking": None, "error": _refusal_text(error)}
+    except EmailNotConfirmed:
+        db.session.rollback()
+        return {"person": person, "booking": None,
+                "error": _("This person has not confirmed their email address yet.")}
+    return {"person": person, "booking": booking, "error": None}
+
+
+@bp.route("/adviser/interviews/cancel", methods=["POST"])
+@adviser_only
+def adviser_cancel_several():
+    """Cancel the chosen bookings of followed people, with a reason, each in its own transaction."""
+    person = None
+    if request.form.get("person"):
+        person = owned_or_404(followed_person(request.form["person"], current_user.id))
+    chosen = request.form.getlist("booking_id")
+    bookings = [owned_or_404(followed_booking(b, current_user.id)) for b in dict.fromkeys(chosen)]
+    reason = (request.form.get("reason") or "").strip()
+    error = None
+    if not bookings:
+        error = _("Choose at least one interview.")
+    elif not reason:
+        error = _("Give the candidate a reason.")
+    elif len(reason) > 1000:
+        error = _("At most %(max)d characters.", max=1000)
+    if error:
+        if person is not None:
+            return _person_agenda(person, cancel_error=error, reason=reason, status=422)
+        return _structure_agenda(cancel_error=error, reason=reason, status=422)
+    for booking in bookings:
+        who, company = booking.candidate.full_name, booking.booth.company.name
+        when = local_time(booking.starts_at, booking.booth.edition.timezone)
+        try:
+            services.cancel_booking(db.session, booking, by_user_id=current_user.id, reason=reason)
+            db.session.commit()
+            flash(_("%(name)s: the interview with %(company)s at %(time)s is cancelled.", name=who, company=company,
+                    time=when), "success")
+        except services.BookingError as refused:
+            db.session.rollback()
+            flash(_("%(name)s: the interview with %(company)s at %(time)s was not cancelled: %(reason)s",
+                    name=who, company=company, time=when, reason=str(refused.message)), "error")
+    if person is not None:
+        return redirect(url_for(".adviser_person_agenda", candidate_id=person.id))
+    return redirect(url_for(".adviser_interviews"))
+
+
+@bp.route("/adviser/interviews/<int:booking_id>/move", methods=["GET", "POST"])
+@adviser_only
+def adviser_move(booking_id: int):
+    """Move a followed person's interview to another free slot of the same booth (the reschedule service)."""
+    booking = owned_or_404(followed_booking(booking_id, current_user.id))
+    error = None
+    if request.method == "POST":
+        chosen = request.form.get("slot_id", "")
+        if not chosen.isdigit():
+            error = _("Choose a slot from the list.")
+        else:
+            try:
+                services.reschedule(db.session, booking, int(chosen))
+                db.session.commit()
+                flash(_("The interview of %(name)s has been moved to %(time)s.", name=booking.candidate.full_name,
+                        time=local_time(booking.starts_at, booking.booth.edition.timezone)), "success")
+                return redirect(url_for(".adviser_person_agenda", candidate_id=booking.candidate_id))
+            except services.BookingError as refused:
+                db.session.rollback()
+                error = _refusal_text(refused)
+    slots = [s for s in services.free_slots(db.session, booking.booth_id, candidate_id=booking.candidate_id)
+             if s.id != booking.slot_id]
+    edition = booking.booth.edition
+    return render_template("jobdating/adviser_move.html", booking=booking, edition=edition, error=error,
+                           days=services.slots_by_day(slots, fair_zone(edition))), (422 if error else 200)
 
 
 @bp.route("/console/editions/<int:edition_id>/interviews")

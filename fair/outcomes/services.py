@@ -18,6 +18,7 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
+from babel.dates import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select, union
 from sqlalchemy.orm import Session
@@ -31,6 +32,7 @@ from fair.companies.models import Booth, Offer
 from fair.fairs.models import Edition, EditionOrganiser, EditionPartner
 from fair.fairs.rules import editions_run_by
 from fair.forms import FieldErrors
+from fair.jobdating import notices
 from fair.jobdating.models import Booking
 from fair.outcomes.models import (
     FOLLOW_UP_MONTHS,
@@ -107,7 +109,33 @@ def record(session: Session, *, candidate_id: int, details: HireDetails, recorde
     session.flush()
     plan_follow_ups(session, outcome)
     emit_outcome(session, outcome)
+    if existing is None and booking_id is None:  # an interview's hire was told when the interview recorded it
+        _tell_structures(session, outcome)
     return outcome
+
+
+def _tell_structures(session: Session, outcome: Outcome) -> None:
+    """Every adviser of the structures that follow the person hears of a new outcome, once (the key
+    names it); the adviser who recorded it hears nothing."""
+    company = session.get(Organisation, outcome.company_id) if outcome.company_id else None
+    employer = company.name if company is not None else outcome.employer_name
+    person = session.get(User, outcome.candidate_id)
+
+    def headline(adviser: User) -> str:
+        contract = str(CONTRACT_LABELS[outcome.contract])
+        starts = format_date(outcome.starts_on, format="long", locale=adviser.locale or "fr")
+        if employer:
+            return _l("%(candidate)s: %(contract)s with %(employer)s from %(date)s", candidate=person.full_name,
+                      contract=contract, employer=employer, date=starts)
+        return _l("%(candidate)s: %(contract)s from %(date)s", candidate=person.full_name, contract=contract,
+                  date=starts)
+
+    notices.tell_structures(
+        session, outcome.candidate_id, key=f"outcome-recorded:{outcome.id}", template="outcome_adviser",
+        context=lambda adviser: {"candidate": person.full_name, "headline": str(headline(adviser)),
+                                 "detail": outcome.job_title},
+        sms_text=lambda adviser: str(headline(adviser)), edition_id=outcome.edition_id,
+        except_user_id=outcome.recorded_by_id if outcome.recorded_as is RecordedAs.adviser else None)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

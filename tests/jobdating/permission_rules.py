@@ -55,7 +55,23 @@ _add("jobdating.overview",
      Check("GET", lambda i: "/console/editions/{edition_f}/interviews".format(**i), only({"organiser_f": 200})))
 _add("jobdating.organiser_index",
      Check("GET", lambda i: "/console/interviews", only({"organiser_f": 200, "organiser_g": 200})))
-_add("jobdating.adviser_interviews", Check("GET", lambda i: "/adviser/interviews", only({"adviser": 200})))
+_add("jobdating.adviser_interviews", Check("GET", lambda i: "/adviser/interviews", only({"adviser": 200})),
+     Check("GET", lambda i: "/adviser/interviews?day=not-a-day&adviser=x", only({"adviser": 200})))
+# Advisers act for the people their structure follows: another structure's people answer 404.
+_add("jobdating.adviser_person_agenda",
+     Check("GET", lambda i: "/adviser/people/{jd_followed}/agenda".format(**i), only({"adviser": 200})),
+     Check("GET", lambda i: "/adviser/people/{jd_unfollowed}/agenda".format(**i), only({})))
+_add("jobdating.adviser_book_several",
+     Check("GET", lambda i: "/adviser/booths/{booth_a}/book".format(**i), only({"adviser": 200})),
+     Check("POST", lambda i: "/adviser/booths/{booth_a}/book".format(**i), only({"adviser": 422}), {}),
+     Check("GET", lambda i: "/adviser/booths/999999/book", only({})))
+_add("jobdating.adviser_cancel_several",
+     Check("POST", lambda i: "/adviser/interviews/cancel", only({"adviser": 422}), {}))
+_add("jobdating.adviser_move",
+     Check("GET", lambda i: "/adviser/interviews/{jd_booking_followed}/move".format(**i), only({"adviser": 200})),
+     Check("POST", lambda i: "/adviser/interviews/{jd_booking_followed}/move".format(**i), only({"adviser": 422}),
+           {"slot_id": "x"}),
+     Check("GET", lambda i: "/adviser/interviews/{jd_booking_other}/move".format(**i), only({})))
 _add("jobdating.api_free_slots",
      Check("GET", lambda i: "/api/jobdating/booths/{booth_a}/slots".format(**i), everyone(200)),
      Check("GET", lambda i: "/api/jobdating/booths/999999/slots", everyone(404)))
@@ -73,6 +89,7 @@ def build(factory, session, world) -> None:
     from sqlalchemy import select
 
     from fair.accounts.models import User
+    from fair.candidates.models import Referral, ReferralStatus
     from fair.companies.models import Booth
     from fair.jobdating.models import WaitlistEntry
     from fair.jobdating.services import book
@@ -89,6 +106,11 @@ def build(factory, session, world) -> None:
     # The other candidate's booking first: the notify rules hold a calendar entry "booking 1" of the candidate.
     booking_other = book(session, slot_id=slots[1].id, candidate_id=other.id)
     booking_c = book(session, slot_id=slots[0].id, candidate_id=user("candidate").id)
+    followed = factory.user(email="jobdating.followed@example.org", full_name="Followed Person")
+    adviser = user("adviser")
+    session.add(Referral(adviser_id=adviser.id, partner_id=adviser.memberships[0].organisation_id,
+                         candidate_id=followed.id, status=ReferralStatus.confirmed, consent_text="ok"))
+    booking_followed = book(session, slot_id=slots[5].id, candidate_id=followed.id)
     wait_c = WaitlistEntry(booth_id=booth_b.id, candidate_id=user("candidate").id)
     wait_other = WaitlistEntry(booth_id=booth_b.id, candidate_id=other.id)
     session.add_all([wait_c, wait_other])
@@ -97,4 +119,5 @@ def build(factory, session, world) -> None:
         "jd_availability": availability.id, "jd_slot_free": slots[2].id, "jd_slot_api": slots[3].id,
         "jd_booking_c": booking_c.id, "jd_booking_other": booking_other.id,
         "jd_wait_c": wait_c.id, "jd_wait_other": wait_other.id,
+        "jd_followed": followed.id, "jd_unfollowed": other.id, "jd_booking_followed": booking_followed.id,
     })

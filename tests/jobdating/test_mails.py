@@ -1,5 +1,6 @@
 """The two job-dating mails, read from the real SMTP sink after the jobs ran: the slot held for the
-next person of a waitlist (in their language, once), and the no-show told to the consenting adviser."""
+next person of a waitlist (in their language, once), and the no-show and outcomes told to every adviser of
+the structures that follow the person."""
 from __future__ import annotations
 
 import datetime as dt
@@ -85,7 +86,9 @@ def test_a_french_hold_is_worded_in_french(app, session, world, smtp):
     assert "Il vous est gardé jusqu’au vendredi 1 mars 2030, 10:30 (heure de Paris)." in body
 
 
-def test_a_no_show_reaches_the_consenting_adviser_only_and_attended_sends_nothing(app, session, world, factory, smtp):
+def test_a_no_show_reaches_every_adviser_of_the_following_structure_once(app, session, world, factory, smtp):
+    """Consent is given to the structure: the referring adviser and a colleague hear of the no-show;
+    a structure whose referral was revoked or is pending, and one that follows someone else, do not."""
     from fair.accounts.models import PartnerType
     from fair.candidates.models import Referral, ReferralStatus
     from fair.db import utcnow
@@ -93,28 +96,31 @@ def test_a_no_show_reaches_the_consenting_adviser_only_and_attended_sends_nothin
     from fair.jobdating.services import book, record_outcome
 
     partner = factory.organisation("partner", name="Mission locale de Lille", partner_type=PartnerType.mission_locale)
-    consenting = factory.member(partner, email="adviser@example.org", full_name="Adviser One")
-    revoked = factory.member(partner, email="adviser.two@example.org", full_name="Adviser Two")
-    pending = factory.member(partner, email="adviser.pending@example.org", full_name="Adviser Pending")
-    other_adviser = factory.member(partner, email="adviser.other@example.org", full_name="Adviser Other")
+    referring = factory.member(partner, email="adviser@example.org", full_name="Adviser One")
+    colleague = factory.member(partner, email="colleague@example.org", full_name="Adviser Colleague")
+    elsewhere = factory.organisation("partner", name="Association du Sud", partner_type=PartnerType.association)
+    revoked = factory.member(elsewhere, email="adviser.two@example.org", full_name="Adviser Two")
+    third = factory.organisation("partner", name="Cap emploi", partner_type=PartnerType.association)
+    pending = factory.member(third, email="adviser.pending@example.org", full_name="Adviser Pending")
+    fourth = factory.organisation("partner", name="PLIE", partner_type=PartnerType.association)
+    other_adviser = factory.member(fourth, email="adviser.other@example.org", full_name="Adviser Other")
     session.add_all([
-        Referral(adviser_id=consenting.id, partner_id=partner.id, candidate_id=world.candidate.id,
+        Referral(adviser_id=referring.id, partner_id=partner.id, candidate_id=world.candidate.id,
                  status=ReferralStatus.confirmed, confirmed_at=utcnow(), consent_text="ok"),
-        Referral(adviser_id=revoked.id, partner_id=partner.id, candidate_id=world.candidate.id,
+        Referral(adviser_id=revoked.id, partner_id=elsewhere.id, candidate_id=world.candidate.id,
                  status=ReferralStatus.revoked, confirmed_at=utcnow(), revoked_at=utcnow(), consent_text="ok"),
-        Referral(adviser_id=pending.id, partner_id=partner.id, candidate_id=world.candidate.id,
+        Referral(adviser_id=pending.id, partner_id=third.id, candidate_id=world.candidate.id,
                  status=ReferralStatus.pending),
-        # A confirmed referral of another candidate: that adviser hears nothing of this one.
-        Referral(adviser_id=other_adviser.id, partner_id=partner.id, candidate_id=world.other.id,
+        # A confirmed referral of another candidate: that structure hears nothing of this one.
+        Referral(adviser_id=other_adviser.id, partner_id=fourth.id, candidate_id=world.other.id,
                  status=ReferralStatus.confirmed, confirmed_at=utcnow(), consent_text="ok"),
     ])
     missed = book(session, slot_id=world.slots[0].id, candidate_id=world.candidate.id, now=EARLY)
     came = book(session, slot_id=world.slots[2].id, candidate_id=world.candidate.id, now=EARLY)
     other_came = book(session, slot_id=world.slots[4].id, candidate_id=world.other.id, now=EARLY)
     session.commit()
-    consenting_referral = session.query(Referral).filter_by(adviser_id=consenting.id).one()
 
-    # "Attended", whatever the outcome, tells no adviser.
+    # "Attended" is no no-show; an attended interview without an outcome tells nobody.
     record_outcome(session, came, attendance=Attendance.attended, outcome=Outcome.second_interview, now=AFTER)
     record_outcome(session, other_came, attendance=Attendance.attended, outcome=None, now=AFTER)
     session.commit()
@@ -122,29 +128,64 @@ def test_a_no_show_reaches_the_consenting_adviser_only_and_attended_sends_nothin
 
     record_outcome(session, missed, attendance=Attendance.no_show, outcome=None, now=AFTER)
     session.commit()
-    # Recorded again (a second click, or changed and changed back): still one mail for this booking.
+    # Recorded again (a second click, or changed and changed back): still one mail per adviser.
     record_outcome(session, missed, attendance=Attendance.attended, outcome=None, now=AFTER)
     record_outcome(session, missed, attendance=Attendance.no_show, outcome=None, now=AFTER)
     session.commit()
     rows = _outbox(session, "no_show_adviser")
-    assert [(r.to_address, r.idempotency_key) for r in rows] == [
-        (consenting.email, f"no-show:{missed.id}:{consenting_referral.id}")]
+    assert sorted((r.to_address, r.idempotency_key) for r in rows) == sorted([
+        (referring.email, f"no-show:{missed.id}:adviser:{referring.id}"),
+        (colleague.email, f"no-show:{missed.id}:adviser:{colleague.id}")])
 
-    consenting_email, referral_id = consenting.email, consenting_referral.id
+    told = {referring.email: "Adviser One", colleague.email: "Adviser Colleague"}
+    candidate_id = world.candidate.id
     unconcerned = [revoked.email, pending.email, other_adviser.email]
     run_jobs(app)
     run_jobs(app)
-    [message] = smtp.wait_for(consenting_email)
-    assert message["Subject"] == "Candidate One n’est pas venu·e à l’entretien avec Transports Rapides"
-    body = _plain(message)
-    assert "Bonjour Adviser One," in body
-    assert ("Candidate One, que vous accompagnez, n’est pas venu·e à l’entretien avec Transports Rapides "
-            "pour « Job dating de printemps ».") in body
-    assert "Quand : mardi 12 mars 2030, 09:00 – 09:20 (heure de Paris)" in body
-    assert f"http://fair.test/adviser/referrals/{referral_id}" in body
-    assert len(smtp.to(consenting_email)) == 1
+    for address, name in told.items():
+        messages = [m for m in smtp.wait_for(address, 2) if "pas venu" in m["Subject"]]
+        [message] = messages
+        assert message["Subject"] == "Candidate One n’est pas venu·e à l’entretien avec Transports Rapides"
+        body = _plain(message)
+        assert f"Bonjour {name}," in body
+        assert ("Candidate One, que votre structure accompagne, n’est pas venu·e à l’entretien avec Transports "
+                "Rapides pour « Job dating de printemps ».") in body
+        assert "Quand : mardi 12 mars 2030, 09:00 – 09:20 (heure de Paris)" in body
+        assert f"http://fair.test/adviser/people/{candidate_id}/agenda" in body
     for address in unconcerned:
         assert smtp.to(address) == [], address
+
+
+def test_an_interview_outcome_reaches_the_structure_once_per_outcome(app, session, world, factory, smtp):
+    from fair.accounts.models import PartnerType
+    from fair.candidates.models import Referral, ReferralStatus
+    from fair.db import utcnow
+    from fair.jobdating.models import Attendance, Outcome
+    from fair.jobdating.services import book, record_outcome
+
+    partner = factory.organisation("partner", name="Mission locale de Lille", partner_type=PartnerType.mission_locale)
+    referring = factory.member(partner, email="adviser@example.org", full_name="Adviser One")
+    colleague = factory.member(partner, email="colleague@example.org", full_name="Adviser Colleague", locale="en")
+    elsewhere = factory.organisation("partner", name="Association du Sud", partner_type=PartnerType.association)
+    outsider = factory.member(elsewhere, email="outsider@example.org", full_name="Adviser Outside")
+    session.add(Referral(adviser_id=referring.id, partner_id=partner.id, candidate_id=world.candidate.id,
+                         status=ReferralStatus.confirmed, confirmed_at=utcnow(), consent_text="ok"))
+    booking = book(session, slot_id=world.slots[1].id, candidate_id=world.candidate.id, now=EARLY)
+    session.commit()
+    record_outcome(session, booking, attendance=Attendance.attended, outcome=Outcome.second_interview, now=AFTER)
+    session.commit()
+    record_outcome(session, booking, attendance=Attendance.attended, outcome=Outcome.second_interview, now=AFTER)
+    session.commit()
+    assert len(_outbox(session, "outcome_adviser")) == 2
+    emails = (referring.email, colleague.email, outsider.email)
+    run_jobs(app)
+    [french] = smtp.wait_for(emails[0])
+    assert french["Subject"] == "Entretien de Candidate One avec Transports Rapides : Second entretien"
+    assert "« Job dating de printemps », mardi 12 mars 2030, 09:20 – 09:40 (heure de Paris)." in _plain(french)
+    [english] = smtp.wait_for(emails[1])
+    assert english["Subject"] == "Interview of Candidate One with Transports Rapides: Second interview"
+    assert "News of Candidate One, whom your structure follows:" in _plain(english)
+    assert smtp.to(emails[2]) == []
 
 
 def test_the_no_show_mail_speaks_the_adviser_s_language(app, session, world, factory, smtp):
@@ -201,3 +242,33 @@ def test_an_unanswered_hold_passed_on_mails_the_next_person_once(app, session, w
     [passed_on] = [m for m in smtp.wait_for(first_address) if "réservé" in m["Subject"]]
     assert "jusqu’au vendredi 1 mars 2030, 11:01 (heure de Paris)" in _plain(passed_on)
     assert len(_outbox(session, "waitlist_hold")) == 2
+
+
+def test_an_adviser_who_chose_sms_gets_the_no_show_by_text_message(app, session, world, factory):
+    from fair.accounts import consent
+    from fair.accounts.consent import ConsentPurpose
+    from fair.accounts.models import PartnerType
+    from fair.candidates.models import Referral, ReferralStatus
+    from fair.db import utcnow
+    from fair.jobdating.models import Attendance
+    from fair.jobdating.services import book, record_outcome
+    from fair.mail.models import OutboxMessage
+
+    partner = factory.organisation("partner", name="Mission locale de Lille", partner_type=PartnerType.mission_locale)
+    by_mail = factory.member(partner, email="adviser@example.org", full_name="Adviser One")
+    by_sms = factory.member(partner, email="texter@example.org", full_name="Adviser Texter")
+    by_sms.phone, by_sms.notify_by = "+33612345678", "sms"
+    consent.give(session, by_sms.id, ConsentPurpose.sms, "SMS consent as shown", "test-1")
+    session.add(Referral(adviser_id=by_mail.id, partner_id=partner.id, candidate_id=world.candidate.id,
+                         status=ReferralStatus.confirmed, confirmed_at=utcnow(), consent_text="ok"))
+    booking = book(session, slot_id=world.slots[1].id, candidate_id=world.candidate.id, now=EARLY)
+    session.commit()
+    record_outcome(session, booking, attendance=Attendance.no_show, outcome=None, now=AFTER)
+    session.commit()
+    session.expire_all()
+    rows = session.query(OutboxMessage).filter(OutboxMessage.idempotency_key.like(f"no-show:{booking.id}:%")).all()
+    assert sorted((r.channel, r.to_address) for r in rows) == [("mail", "adviser@example.org"),
+                                                              ("sms", "+33612345678")]
+    [sms] = [r for r in rows if r.channel == "sms"]
+    assert sms.text_body.startswith("Candidate One n’est pas venu·e à l’entretien avec Transports Rapides (")
+    assert f"/adviser/people/{world.candidate.id}/agenda" in sms.text_body
