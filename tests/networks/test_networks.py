@@ -175,3 +175,24 @@ def test_a_partner_page_in_an_edition(app, session, factory):
     assert organiser.get(f"{base}/{world.outsider.id}").status_code == 404  # not a partner of this fair
     assert f"/editions/{world.edition.id}/partners" in organiser.get(
         f"/console/editions/{world.edition.id}").get_data(as_text=True)
+
+
+def test_the_demo_shows_a_union_of_two_associations(app, session):
+    from fair.demo import DEMO_PASSWORD, NETWORK_NAME, PAST_SLUG, load_demo
+    from fair.fairs.models import Edition
+    from fair.networks.models import NetworkMember
+
+    with app.test_request_context():
+        assert load_demo() is True
+    coordinator = app.test_client()
+    login(coordinator, "coordination@demo.fair", DEMO_PASSWORD)
+    home = coordinator.get("/networks")
+    assert NETWORK_NAME in page_text(home)
+    rows = session.execute(select(NetworkMember)).scalars().all()
+    assert len(rows) == 2 and all(row.referent_id for row in rows)
+    page = page_text(coordinator.get(f"/networks/{rows[0].network_id}"))
+    assert "Inès Référente" in page and "Conseillère Démo" in page
+    past = session.execute(select(Edition).where(Edition.slug == PAST_SLUG)).scalar_one()
+    figures = page_text(coordinator.get(f"/networks/{rows[0].network_id}/figures?year={past.starts_at.year}"))
+    assert "Personnes orientées" in figures
+    assert "Amina Benali" in figures and "Julien Lefebvre" not in figures  # only she agreed to be named
