@@ -54,6 +54,20 @@ def members(session: Session, network_id: int, *, with_left: bool = False) -> li
     return list(session.execute(query).scalars())
 
 
+def names_sensitive_members(session: Session, network_id: int, user_id: int, is_coordinator: bool) -> bool:
+    """Whether this person may read the names of the network's sensitive partners (justice, addiction
+    care, health): its coordinators and the people of its member structures may, the people of its member
+    companies may not (companies never learn them, Organisation.is_sensitive)."""
+    if is_coordinator:
+        return True
+    mine = select(Membership.organisation_id).where(Membership.user_id == user_id)
+    return session.execute(
+        select(NetworkMember.id).join(Organisation, Organisation.id == NetworkMember.member_id)
+        .where(NetworkMember.network_id == network_id, NetworkMember.left_at.is_(None),
+               NetworkMember.member_id.in_(mine), Organisation.kind == OrganisationKind.partner,
+               Organisation.is_active.is_(True))).first() is not None
+
+
 def member_row(session: Session, network_id: int, row_id: int | None) -> NetworkMember | None:
     """One member row of this network (the caller has checked the person coordinates it)."""
     if row_id is None:

@@ -53,14 +53,16 @@ def index():
 def _network_page(network: Organisation, status: int = 200):
     is_coordinator = access.coordinated_network(network.id, current_user.id) is not None
     rows = services.members(db.session, network.id, with_left=is_coordinator)
-    contacts = {row.id: services.contact_of(db.session, row.member_id, row.referent) for row in rows}
+    names_sensitive = services.names_sensitive_members(db.session, network.id, current_user.id, is_coordinator)
+    contacts = {row.id: services.contact_of(db.session, row.member_id, row.referent) for row in rows
+                if names_sensitive or not row.member.is_sensitive}
     context = {}
     if is_coordinator:
         context = {"addable": services.addable_organisations(db.session, network.id),
                    "people": {row.id: services.people_of(db.session, row.member_id) for row in rows
                               if row.left_at is None}}
     return render_template("networks/network.html", network=network, rows=rows, contacts=contacts,
-                           is_coordinator=is_coordinator, **context), status
+                           is_coordinator=is_coordinator, names_sensitive=names_sensitive, **context), status
 
 
 @bp.route("/networks/<int:network_id>")

@@ -196,3 +196,21 @@ def test_the_demo_shows_a_union_of_two_associations(app, session):
     figures = page_text(coordinator.get(f"/networks/{rows[0].network_id}/figures?year={past.starts_at.year}"))
     assert "Personnes orientées" in figures
     assert "Amina Benali" in figures and "Julien Lefebvre" not in figures  # only she agreed to be named
+
+
+def test_a_member_company_never_reads_the_name_of_a_sensitive_member(app, session, factory):
+    from fair.accounts.models import PartnerType
+    from fair.networks.models import NetworkMember
+
+    world = build(app, session, factory)
+    spip = factory.organisation("partner", "SPIP du Nord", partner_type=PartnerType.justice)
+    factory.person("spip@example.org", "Sam Probation", spip)
+    session.add_all([NetworkMember(network_id=world.union.id, member_id=spip.id),
+                     NetworkMember(network_id=world.union.id, member_id=world.company.id)])
+    session.commit()
+    recruiter, adviser = app.test_client(), app.test_client()
+    login(recruiter, world.recruiter.email)
+    login(adviser, world.other_adviser.email)
+    page = page_text(recruiter.get(f"/networks/{world.union.id}"))
+    assert "SPIP du Nord" not in page and "Un partenaire" in page and "Association Tremplin" in page
+    assert "SPIP du Nord" in page_text(adviser.get(f"/networks/{world.union.id}"))
