@@ -214,3 +214,32 @@ def test_a_member_company_never_reads_the_name_of_a_sensitive_member(app, sessio
     page = page_text(recruiter.get(f"/networks/{world.union.id}"))
     assert "SPIP du Nord" not in page and "Un partenaire" in page and "Association Tremplin" in page
     assert "SPIP du Nord" in page_text(adviser.get(f"/networks/{world.union.id}"))
+
+
+def test_the_figures_as_csv_files_through_the_export_jobs(app, session, factory):
+    import io
+    import zipfile
+
+    from tests.exports.helpers import fetch_export
+
+    world = build(app, session, factory)
+    candidate, coordinator = app.test_client(), app.test_client()
+    login(candidate, world.camille.email)
+    post_form(candidate, f"/candidate/networks/{world.union.id}/consent", {}, form_page="/candidate/networks")
+    login(coordinator, world.coordinator.email)
+    page = f"/networks/{world.union.id}/figures?year=2030"
+    response = fetch_export(app, coordinator, f"/networks/{world.union.id}/figures/export?year=2030", page,
+                            {"format": "csv"})
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(response.get_data()))
+    members = archive.read("network-members.csv").decode("utf-8-sig").splitlines()
+    assert members[0].startswith("Membre;Personnes orientées;Rencontrées")
+    assert "Association Tremplin;7;< 5;< 5;< 5" in members
+    named = archive.read("network-named.csv").decode("utf-8-sig")
+    assert "Camille Martin" in named and "Personne 2" not in named  # only she agreed
+
+    other = app.test_client()
+    login(other, world.other_coordinator.email)
+    refused = fetch_export(app, other, f"/networks/{world.union.id}/figures/export?year=2030", "/account",
+                           {"format": "csv"})
+    assert refused.status_code == 404
