@@ -94,6 +94,9 @@ def test_an_adviser_records_the_consent_with_the_person_present(app, session, fa
     outsider = app.test_client()
     login(outsider, world.outsider_adviser.email)
     assert outsider.get(path).status_code == 404
+    author = app.test_client()
+    login(author, world.adviser.email)  # reached from the person's page of the adviser who referred them
+    assert path in author.get(f"/adviser/referrals/{world.camille_referral.id}").get_data(as_text=True)
 
 
 def test_coordinators_manage_members_and_everything_is_audited(app, session, factory):
