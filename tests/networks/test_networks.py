@@ -178,6 +178,7 @@ def test_a_partner_page_in_an_edition(app, session, factory):
     assert organiser.get(f"{base}/{world.outsider.id}").status_code == 404  # not a partner of this fair
     assert f"/editions/{world.edition.id}/partners" in organiser.get(
         f"/console/editions/{world.edition.id}").get_data(as_text=True)
+    assert f"/editions/{world.edition.id}/partners" in recruiter.get("/recruiter/").get_data(as_text=True)
 
 
 def test_the_demo_shows_a_union_of_two_associations(app, session):
