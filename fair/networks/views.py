@@ -11,7 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from fair import clock
 from fair.access import as_id, candidate_required, organisations_of, owned_or_404
@@ -32,6 +32,21 @@ from fair.reports.files import FORMATS
 from fair.reports.pdf import render_context
 
 bp = Blueprint("networks", __name__)
+
+
+@bp.app_context_processor
+def _network_links_function():
+    """`network_links()` for the adviser's home (templates/networks/_links.html): the networks the person
+    reaches, so that a member's people find their network without typing its address. Worked out only
+    when an include calls it."""
+    def network_links() -> list[tuple[str, str]]:
+        if not current_user.is_authenticated:
+            return []
+        reached = db.session.execute(select(Organisation).where(or_(
+            Organisation.id.in_(access.coordinated_networks(current_user.id)),
+            Organisation.id.in_(access.member_networks(current_user.id)))).order_by(Organisation.name)).scalars()
+        return [(_("Network: %(name)s", name=n.name), url_for("networks.network", network_id=n.id)) for n in reached]
+    return {"network_links": network_links}
 
 
 # ---------------------------------------------------------------- a network's page

@@ -107,7 +107,7 @@ def test_coordinators_manage_members_and_everything_is_audited(app, session, fac
     newcomer = factory.organisation("partner", "Mission locale de Roubaix")
     newcomer_adviser = factory.person("ml@example.org", "Nadia Mission", newcomer)
     coordinator = app.test_client()
-    login(coordinator, world.coordinator.email)
+    assert login(coordinator, world.coordinator.email).headers["Location"].endswith("/networks")  # lands there
     page = f"/networks/{world.union.id}"
 
     bad = post_form(coordinator, f"{page}/members", {"organisation_id": "nonsense"}, form_page=page)
@@ -129,6 +129,7 @@ def test_coordinators_manage_members_and_everything_is_audited(app, session, fac
     member_client = app.test_client()
     login(member_client, newcomer_adviser.email)
     assert "Rachida Référente" in page_text(member_client.get(page))  # the referents' contacts
+    assert page in member_client.get("/adviser/").get_data(as_text=True)  # found from the adviser's home
     assert "Ajouter un membre" not in page_text(member_client.get(page))  # not the management
     assert member_client.post(f"{page}/members/{row.id}/leave").status_code in (400, 404)
 
