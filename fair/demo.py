@@ -20,7 +20,15 @@ from sqlalchemy import func, insert, select
 
 from fair.accounts import consent
 from fair.accounts.consent import ConsentPurpose
-from fair.accounts.models import Membership, MembershipRole, Organisation, OrganisationKind, PartnerType, User
+from fair.accounts.models import (
+    Membership,
+    MembershipRole,
+    NetworkType,
+    Organisation,
+    OrganisationKind,
+    PartnerType,
+    User,
+)
 from fair.candidates import labels, storage
 from fair.candidates.models import (
     Application,
@@ -42,6 +50,8 @@ from fair.jobdating.models import Attendance, Booking, BookingStatus, Slot, Slot
 from fair.jobdating.models import Outcome as BookingOutcome
 from fair.jobdating.services import open_availability
 from fair.live.models import Announcement
+from fair.networks.models import NetworkMember
+from fair.networks.services import give_network_consent, network_choices
 from fair.outcomes import services as outcomes
 from fair.outcomes.models import AnsweredBy, CohortKind, FollowUp, RecordedAs, TrainingCohort
 from fair.outcomes.models import ContractType as OutcomeContract
@@ -66,6 +76,7 @@ DEMO_LOGINS: list[tuple[str, str, str]] = [
     ("recruiter", "recruteur@demo.fair", "Recruteuse Démo"),
     ("candidate", "candidat@demo.fair", "Candidat Démo"),
     ("adviser", "conseiller@demo.fair", "Conseillère Démo"),
+    ("coordinator", "coordination@demo.fair", "Coordinatrice Démo"),
 ]
 
 SEED = 2026
@@ -1300,7 +1311,7 @@ def database_is_empty() -> bool:
 
 
 def load_demo(only_if_empty: bool = False) -> bool:
-    """Load the demo fair and its four logins; False (and nothing written) when it is already there.
+    """Load the demo fair and its logins; False (and nothing written) when it is already there.
 
     With only_if_empty, nothing is loaded into a database that holds any edition (what `make run`
     does on every start). Commits: it is a command, not a service.
@@ -1325,7 +1336,7 @@ def load_demo(only_if_empty: bool = False) -> bool:
                              description=text) for name, ptype, city, site, text in PARTNERS]
     session.add_all([organiser, *companies, *partners])
 
-    password_hash = hash_password(DEMO_PASSWORD)  # one argon2 hash for the four logins: loading stays fast
+    password_hash = hash_password(DEMO_PASSWORD)  # one argon2 hash for the logins: loading stays fast
     users = {
         role: User(email=email, full_name=name, password_hash=password_hash, locale="fr",
                    email_confirmed_at=now, security_stamp=secrets.token_hex(16))
@@ -1676,6 +1687,47 @@ def _working_day(session, organiser: Organisation, companies: list[Organisation]
                 Booth.edition_id == main_booth.edition_id, Booth.company_id == company_id).order_by(Offer.id).limit(3)
         ).scalars():
             session.add(Offer(booth_id=booth.id, **{column: getattr(offer, column) for column in OFFER_COPIED}))
+    _network(session, partners, users, people, now)
     session.add(Referral(adviser_id=users["adviser"].id, partner_id=partners[0].id, candidate_id=people["yanis"].id,
                          status=ReferralStatus.pending, note="Cuisinier, cherche un poste en journée.",
                          created_at=now - dt.timedelta(days=1)))
+
+
+NETWORK_NAME = "Union des structures d'insertion de la Métropole"
+
+
+def _network(session, partners: list[Organisation], users: dict[str, User], people: dict[str, User],
+             now: dt.datetime) -> None:
+    """A union of two associations (Tremplin, the Mission locale), each with its referent, coordinated by
+    the demo coordinator: five people of the alternance forum were referred by its members, and one of
+    them agreed that the union sees her name (the others are counted, not named)."""
+    union = Organisation(kind=OrganisationKind.network, network_type=NetworkType.union_of_associations,
+                         name=NETWORK_NAME, city="Lille",
+                         description="Les associations et la Mission locale de la Métropole, ensemble pour "
+                                     "accompagner les habitants vers l'emploi.")
+    referent = User(email="referente.ml@demo.fair", full_name="Inès Référente", phone="03 20 00 00 02",
+                    password_hash="!" + secrets.token_hex(16), locale="fr", email_confirmed_at=now,
+                    security_stamp=secrets.token_hex(16))
+    users["adviser"].phone = users["adviser"].phone or "03 20 00 00 01"
+    session.add_all([union, referent,
+                     Membership(user=users["coordinator"], organisation=union, role=MembershipRole.owner),
+                     Membership(user=referent, organisation=partners[1], role=MembershipRole.owner)])
+    session.flush()
+    session.add_all([NetworkMember(network_id=union.id, member_id=partners[0].id, referent_id=users["adviser"].id,
+                                   joined_at=now - dt.timedelta(days=200)),
+                     NetworkMember(network_id=union.id, member_id=partners[1].id, referent_id=referent.id,
+                                   joined_at=now - dt.timedelta(days=120))])
+    referred = [("amina", partners[0], users["adviser"]), ("julien", partners[0], users["adviser"]),
+                ("kevin", partners[0], users["adviser"]), ("sofia", partners[1], referent),
+                ("thomas", partners[1], referent)]
+    for key, partner, adviser in referred:
+        text = str(labels.CONSENT_TEXT % {"adviser": adviser.full_name, "partner": partner.name})
+        session.add(Referral(adviser_id=adviser.id, partner_id=partner.id, candidate_id=people[key].id,
+                             status=ReferralStatus.confirmed, consent_text=text,
+                             confirmed_at=now - dt.timedelta(days=20), created_at=now - dt.timedelta(days=21)))
+        consent.give(session, people[key].id, ConsentPurpose.referral, text, consent.version_of(labels.CONSENT_TEXT),
+                     organisation_id=partner.id, recorded_by_id=people[key].id, locale="fr")
+    session.flush()
+    with force_locale("fr"):
+        for choice in network_choices(session, people["amina"].id):
+            give_network_consent(session, people["amina"].id, choice)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from fair import instance
 from fair.accounts import sessions
-from fair.accounts.models import User
+from fair.accounts.models import OrganisationKind, User
 from fair.accounts.reach import phone_text
 from fair.extensions import db, login_manager, read_user
 from fair.security import safe_next_url
@@ -125,6 +125,7 @@ def _nav_roles() -> dict[str, bool]:
         "organiser": user.is_organiser,
         "recruiter": user.is_recruiter,
         "adviser": user.is_adviser,
+        "network": bool(user.organisations_of_kind(OrganisationKind.network)),
         "candidate": user.is_candidate,
         "admin": user.is_admin,
     }, {})

@@ -152,6 +152,8 @@ def landing_url(user: User) -> str:
         return url_for("fairs.console")
     if user.is_recruiter:
         return url_for("companies.dashboard")
+    if user.organisations_of_kind(OrganisationKind.network):
+        return url_for("networks.index")
     return url_for("public.home")
 
 

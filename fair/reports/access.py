@@ -8,7 +8,8 @@ organisation meanwhile gets no file). Rules:
 - an organiser's year: the members of that organiser;
 - a company's: its owners, for all its fairs or one; an edition's organisers, for a company that
   exhibits at that edition and for that edition only;
-- a partner's: its members (advisers and owners), for all fairs or one.
+- a partner's: its members (advisers and owners), for all fairs or one;
+- a network's year: its coordinators (fair.networks.access.coordinated_network).
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from fair.companies.models import Booth
 from fair.extensions import db
 from fair.fairs.access import organiser_edition
 from fair.fairs.models import Edition
+from fair.networks.access import coordinated_network
 from fair.teams.access import owner_membership
 
 
@@ -80,6 +82,11 @@ def partner_scope(user_id: int, partner_id: Any, edition_id: Any = None) -> dict
     return {"kind": "partner", "partner_id": found, "edition_id": edition}
 
 
+def network_scope(user_id: int, network_id: Any, year: int) -> dict | None:
+    network = coordinated_network(network_id, user_id)
+    return {"kind": "network", "network_id": network.id, "year": year} if network is not None else None
+
+
 def scope_for(user_id: int, params: dict[str, Any]) -> dict | None:
     """The scope this person may read for the report `params` names (a page's or a job's)."""
     kind = params.get("kind")
@@ -92,6 +99,9 @@ def scope_for(user_id: int, params: dict[str, Any]) -> dict | None:
         return company_scope(user_id, params.get("company_id"), params.get("edition_id"))
     if kind == "partner":
         return partner_scope(user_id, params.get("partner_id"), params.get("edition_id"))
+    if kind == "network":
+        year = params.get("year")
+        return network_scope(user_id, params.get("network_id"), year) if isinstance(year, int) else None
     return None
 
 

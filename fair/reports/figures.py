@@ -7,6 +7,7 @@ small dict:
 - {"kind": "organiser", "organisation_id": 3, "year": 2026}
 - {"kind": "company", "company_id": 8, "edition_id": 12 or None}
 - {"kind": "partner", "partner_id": 5, "edition_id": 12 or None}
+- {"kind": "network", "network_id": 9, "year": 2026}
 
 ("locale" is optional everywhere: the edition's first language, else French.)
 
@@ -52,6 +53,9 @@ from fair.companies.models import Booth, Offer
 from fair.fairs.models import Edition
 from fair.jobdating.models import Attendance, Booking, BookingStatus
 from fair.jobdating.models import Outcome as InterviewOutcome
+from fair.live.models import QueueEntry
+from fair.networks.access import named_to_network
+from fair.networks.models import NetworkMember
 from fair.outcomes.models import FollowUp, Outcome
 from fair.outcomes.services import CONTRACT_LABELS
 from fair.reports.document import SUPPRESSED, Branding, Cell, Chart, Report, Section, Table, count, share
@@ -654,8 +658,169 @@ def _partner_report(session: Session, scope: dict) -> Report:
                       _branding(edition, partner), sections)
 
 
+# ---------------------------------------------------------------- a network's members
+
+
+NETWORK_STEPS = ("referred", "met", "interviewed", "hired")
+
+
+@dataclass
+class NetworkTally:
+    """True counts of the people a network's members referred (cumulative: [referred, met, interviewed,
+    hired]); `named` only the people whose consent to the network is in force."""
+
+    total: list[int]
+    by_member: dict[int, list[int]]
+    by_member_edition: dict[tuple[int, int], list[int]]
+    named: list[tuple[int, int, int, int]]  # (member id, candidate id, edition id, furthest step 1–4)
+
+
+def network_tally(session: Session, network_id: int, editions: Select | list[int]) -> NetworkTally:
+    """Each member's people in these editions (`referred_tally`); a member that left still counts what it
+    brought. Names only under a consent in force to this network."""
+    members = select(NetworkMember.member_id).where(NetworkMember.network_id == network_id)
+    return referred_tally(session, members, editions, named_to_network(network_id))
+
+
+def referred_tally(session: Session, partners: Select | list[int], editions: Select | list[int],
+                   named: Select | None = None) -> NetworkTally:
+    """The people each partner referred, in these editions, from the same stages as every report
+    (`_stages`): referred (took part in the fair), met (an interview attended or a live conversation
+    held), interviewed, hired. A person referred by two partners counts for each, and once in the total;
+    `named` (a SELECT of user ids) says whose rows may be listed by name."""
+    refs = consenting_referrals().where(Referral.partner_id.in_(partners))
+    pairs = session.execute(refs).all()
+    partners_of: dict[int, set[int]] = defaultdict(set)
+    for partner_id, candidate_id in pairs:
+        partners_of[candidate_id].add(partner_id)
+    people = refs.with_only_columns(Referral.candidate_id)
+    stages = _stages(Filter(editions, people=people), by_edition=True)
+    levels = {(c, e): level for c, e, level in session.execute(
+        select(stages.c.candidate_id, stages.c.edition_id, stages.c.level)).all()}
+    live = set(session.execute(select(QueueEntry.candidate_id, QueueEntry.edition_id).where(
+        QueueEntry.edition_id.in_(editions), QueueEntry.started_at.is_not(None),
+        QueueEntry.candidate_id.in_(people))).all())
+    named_ids = set(session.execute(named).scalars()) if named is not None else set()
+    per_edition: dict[tuple[int, int], Counter] = defaultdict(Counter)
+    best_member: dict[tuple[int, int], int] = {}
+    best: dict[int, int] = {}
+    named_rows = []
+    for key in set(levels) | live:
+        candidate_id, edition_id = key
+        level = levels.get(key, REGISTERED)
+        step = 4 if level >= HIRED else 3 if level >= INTERVIEWED else 2 if key in live else 1
+        best[candidate_id] = max(best.get(candidate_id, 0), step)
+        for member_id in partners_of[candidate_id]:
+            per_edition[(member_id, edition_id)][step] += 1
+            best_member[(member_id, candidate_id)] = max(best_member.get((member_id, candidate_id), 0), step)
+            if candidate_id in named_ids:
+                named_rows.append((member_id, candidate_id, edition_id, step))
+    by_member: dict[int, Counter] = defaultdict(Counter)
+    for (member_id, _candidate), step in best_member.items():
+        by_member[member_id][step] += 1
+
+    def cum(steps: Counter) -> list[int]:
+        return [sum(n for s, n in steps.items() if s >= wanted) for wanted in range(1, 5)]
+
+    return NetworkTally(cum(Counter(best.values())), {m: cum(c) for m, c in by_member.items()},
+                        {k: cum(c) for k, c in per_edition.items()}, named_rows)
+
+
+def partner_companies(session: Session, partner_id: int, edition_id: int) -> list[tuple[int, str, int]]:
+    """(company id, name, people) of the companies of this edition that the partner's referred people
+    applied to, had an interview booked with, or were hired by."""
+    people = consenting_referrals().where(Referral.partner_id == partner_id).with_only_columns(
+        Referral.candidate_id)
+    applied = (select(Booth.company_id.label("company_id"), Application.candidate_id.label("candidate_id"))
+               .join(Offer, Offer.booth_id == Booth.id).join(Application, Application.offer_id == Offer.id)
+               .where(Booth.edition_id == edition_id, Application.candidate_id.in_(people)))
+    booked = (select(Booth.company_id, Booking.candidate_id).join(Booking, Booking.booth_id == Booth.id)
+              .where(Booth.edition_id == edition_id, Booking.candidate_id.in_(people)))
+    hired = (select(Outcome.company_id, Outcome.candidate_id)
+             .where(Outcome.edition_id == edition_id, Outcome.company_id.is_not(None),
+                    Outcome.candidate_id.in_(people)))
+    done = union_all(applied, booked, hired).subquery()
+    return [tuple(row) for row in session.execute(
+        select(Organisation.id, Organisation.name, func.count(func.distinct(done.c.candidate_id)))
+        .join(done, done.c.company_id == Organisation.id)
+        .group_by(Organisation.id, Organisation.name).order_by(Organisation.name)).all()]
+
+
+def network_step_labels() -> list[str]:
+    return [_("People referred"), _("Met"), _("Interviewed"), _("Hired or in training")]
+
+
+def network_named_rows(session: Session, tally: NetworkTally) -> list[list[str]]:
+    """(member, person, fair, furthest step) for the people named to the network, by member and name."""
+    if not tally.named:
+        return []
+    ids = {m for m, _c, _e, _s in tally.named}
+    names = dict(session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))).all())
+    people = {u.id: u for u in session.execute(select(User).where(
+        User.id.in_({c for _m, c, _e, _s in tally.named}))).scalars()}
+    fairs = dict(session.execute(select(Edition.id, Edition.title).where(
+        Edition.id.in_({e for _m, _c, e, _s in tally.named}))).all())
+    labels = network_step_labels()
+    rows = [[names[m], people[c].full_name, fairs[e], labels[s - 1]] for m, c, e, s in tally.named]
+    return sorted(rows, key=lambda r: (r[0].lower(), r[1].lower(), r[2].lower()))
+
+
+def _network_report(session: Session, scope: dict) -> Report:
+    network = session.get(Organisation, scope.get("network_id") or 0)
+    if network is None:
+        raise UnknownScope("network")
+    year = int(scope.get("year") or clock.now().year)
+    start = dt.datetime(year, 1, 1, tzinfo=dt.timezone.utc)
+    end = dt.datetime(year + 1, 1, 1, tzinfo=dt.timezone.utc)
+    editions = session.execute(select(Edition.id, Edition.title, Edition.starts_at).where(
+        Edition.starts_at >= start, Edition.starts_at < end).order_by(Edition.starts_at, Edition.id)).all()
+    locale, now = _locale(scope, None), clock.now()
+    with force_locale(locale):
+        tally = network_tally(session, network.id, [e.id for e in editions])
+        rows = session.execute(select(NetworkMember.member_id, Organisation.name, NetworkMember.left_at)
+                               .join(Organisation, Organisation.id == NetworkMember.member_id)
+                               .where(NetworkMember.network_id == network.id)
+                               .order_by(Organisation.name, NetworkMember.id)).all()
+        steps = network_step_labels()
+        zero = [0, 0, 0, 0]
+
+        def label(name: str, left_at: dt.datetime | None) -> str:
+            return _("%(name)s (left)", name=name) if left_at is not None else name
+
+        members = Table("network-members", _("By member structure"), [_("Member"), *steps], [
+            *[[label(name, left), *[count(v) for v in tally.by_member.get(m, zero)]] for m, name, left in rows],
+            [_("The whole network"), *[count(v) for v in tally.total]]], note=_(
+                "A person referred by two members counts for each, and once for the whole network."))
+        per_fair = Table("network-fairs", _("By member structure and fair"), [_("Member"), _("Fair"), _("Date"),
+                                                                            *steps], [
+            [label(name, left), title, starts.date(), *[count(v) for v in tally.by_member_edition[(m, e)]]]
+            for m, name, left in rows for e, title, starts in editions if (m, e) in tally.by_member_edition])
+        named = Table("network-named", _("People who agreed that the network sees their name"),
+                      [_("Member"), _("Person"), _("Fair"), _("Furthest step")],
+                      iter(network_named_rows(session, tally)), detail=True)
+        definitions = Table("definitions", _("What the figures mean"), [_("Figure"), _("Definition")], [
+            [steps[0], _("People a member referred (referral and consent in force) who took part in the fair.")],
+            [steps[1], _("Attended an interview or held a live conversation with a recruiter.")],
+            [steps[2], _("One of their interviews was marked attended.")],
+            [steps[3], _("An outcome was recorded for them from the fair: a job of any contract "
+                         "or a pre-hiring training.")],
+            [_("Names"), _("Only the people whose consent to the network is in force are named; everyone "
+                           "is counted.")],
+        ])
+        sections = [
+            Section("network-members", _("What the members brought"), [
+                Chart("network-members-chart", members.title, _("People referred, by member structure."),
+                      Table("network-members-referred", members.title, [_("Member"), steps[0]],
+                            [[r[0], r[1]] for r in members.rows[:-1]]), kind="bar"),
+                members, per_fair]),
+            Section("details", _("Details and definitions"), [named, definitions]),
+        ]
+        return Report(f"network-{network.id}-{year}", _("Figures of the network %(network)s", network=network.name),
+                      _("Year %(year)s", year=year), locale, now, _branding(None, network), sections)
+
+
 BUILDERS = {"edition": _edition_report, "organiser": _organiser_report, "company": _company_report,
-            "partner": _partner_report}
+            "partner": _partner_report, "network": _network_report}
 
 
 def build(session: Session, scope: dict) -> Report:
