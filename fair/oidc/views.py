@@ -1,0 +1,98 @@
+"""Sign-in with an OpenID Connect provider: the button posts here, the provider answers at the callback.
+
+What the callback must check (state, nonce, PKCE verifier) waits in the signed session cookie of the
+browser that started, for at most PENDING_MINUTES; it is removed as soon as the answer arrives, whatever
+the answer. A session opened this way starts as a password sign-in does (server-side row, second factor
+for accounts that have one); the ID token is kept beside it so that logging out ends the provider's
+session too (fair/oidc/signout.py, which accounts.logout asks).
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from fair.accounts.views import MFA_PENDING, _after_password, landing_url
+from fair.extensions import db, limiter
+from fair.oidc import providers, services, signout
+from fair.security import safe_next_url
+
+bp = Blueprint("oidc", __name__)
+log = logging.getLogger("fair.oidc")
+
+PENDING_KEY = "oidc_pending"  # the sign-in under way (state, nonce, verifier), until the callback
+
+NOT_CHECKED = _l("We could not check the answer of your provider: the sign-in was not completed. "
+                 "Start again from the login page.")
+UNREACHABLE = _l("Your provider cannot be reached right now. Try again in a few minutes, or log in with "
+                 "your password.")
+
+
+def _login_rate_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.app_template_global("oidc_providers")
+def oidc_providers() -> list[providers.Provider]:
+    """The buttons of the login page (templates/oidc/buttons.html)."""
+    return providers.configured()
+
+
+def _callback_url(provider: providers.Provider) -> str:
+    return current_app.config["BASE_URL"] + url_for("oidc.callback", name=provider.name)
+
+
+def _refused(message, status: int = 400) -> tuple[str, int]:
+    return render_template("oidc/refused.html", message=message), status
+
+
+@bp.route("/login/oidc/<name>", methods=["POST"])
+@limiter.limit(_login_rate_limit)
+def start(name: str):
+    """POST (with the CSRF token every POST carries): another site cannot send a browser through a
+    provider on its own."""
+    provider = providers.get(name)
+    if provider is None:
+        abort(404)
+    if current_user.is_authenticated:
+        return redirect(landing_url(current_user))
+    try:
+        url, pending = providers.begin(provider, _callback_url(provider))
+    except providers.ProviderUnreachable as error:
+        log.warning("sign-in with %s not started: %s", provider.name, error)
+        return _refused(UNREACHABLE, 503)
+    pending["next"] = safe_next_url(request.args.get("next"))
+    session[PENDING_KEY] = pending
+    return redirect(url)
+
+
+@bp.route("/login/oidc/<name>/callback")
+@limiter.limit(_login_rate_limit)
+def callback(name: str) -> Response | tuple[str, int]:
+    provider = providers.get(name)
+    if provider is None:
+        abort(404)
+    pending = session.pop(PENDING_KEY, None)  # one answer per start, whatever it is
+    try:
+        signed = providers.finish(provider, pending, request.args.to_dict(), _callback_url(provider))
+    except providers.SignInRefused as refusal:
+        log.warning("sign-in with %s refused: %s", provider.name, refusal.reason)
+        return _refused(NOT_CHECKED)
+    except providers.ProviderUnreachable as error:
+        log.warning("sign-in with %s failed: %s", provider.name, error)
+        return _refused(UNREACHABLE, 503)
+    try:
+        user = services.sign_in(db.session, provider, signed.claims)
+    except services.Refused as refusal:
+        db.session.rollback()
+        log.info("sign-in with %s opened no account: %s", provider.name, refusal.reason)
+        return _refused(refusal.message, 403)
+    db.session.commit()
+    log.info("account %s signed in with %s", user.id, provider.name)
+    response = _after_password(user, safe_next_url((pending or {}).get("next")))
+    if MFA_PENDING not in session:  # signed in now (a second step clears the session once the code is given)
+        session[signout.SESSION_KEY] = {"provider": provider.name, "id_token": signed.id_token}
+    return response
