@@ -215,7 +215,7 @@ def finish(provider: Provider, pending: dict | None, args: dict, redirect_uri: s
                           "access_token": token.get("access_token")})
     try:
         claims.validate(leeway=LEEWAY)
-    except AuthlibBaseError as error:
+    except (AuthlibBaseError, JoseError) as error:  # Authlib raises joserfc's claim errors
         raise SignInRefused(f"ID token: {error}") from error
     if not hmac.compare_digest(str(claims.get("nonce") or ""), pending["nonce"]):  # said twice: it is the point
         raise SignInRefused("ID token: nonce differs")
