@@ -198,3 +198,16 @@ def test_unknown_providers_and_callbacks_without_a_start(client):
     answer = client.get("/login/oidc/local/callback?code=x&state=y")
     assert answer.status_code == 400
     assert local_path(start(client)).startswith("/auth")
+
+
+def test_an_erased_account_is_not_opened_again_by_its_provider(app, client, browser, factory, session):
+    from fair.privacy.erasure import erase
+
+    user = factory.user(email="verified@example.org")
+    assert sign_in(client, browser, "verified").status_code == 302
+    erase(session, session.get(User, user.id), actor=None, how="self")
+    session.commit()
+    assert session.execute(select(func.count(OidcIdentity.id))).scalar() == 0
+    other = app.test_client()
+    assert sign_in(other, ProviderBrowser(), "verified").status_code == 403
+    assert signed_in_as(other) is None
