@@ -13,6 +13,7 @@ import logging
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from fair.accounts.views import MFA_PENDING, _after_password, landing_url
@@ -50,10 +51,10 @@ def _refused(message, status: int = 400) -> tuple[str, int]:
 
 
 @bp.route("/login/oidc/<name>", methods=["POST"])
-@limiter.limit(_login_rate_limit)
 def start(name: str):
     """POST (with the CSRF token every POST carries): another site cannot send a browser through a
-    provider on its own."""
+    provider on its own. Not throttled: it costs a redirect, and a whole office behind one address
+    signs in at nine; the callback, which reaches the provider, is."""
     provider = providers.get(name)
     if provider is None:
         abort(404)
@@ -86,11 +87,14 @@ def callback(name: str) -> Response | tuple[str, int]:
         return _refused(UNREACHABLE, 503)
     try:
         user = services.sign_in(db.session, provider, signed.claims)
+        db.session.commit()
     except services.Refused as refusal:
         db.session.rollback()
         log.info("sign-in with %s opened no account: %s", provider.name, refusal.reason)
         return _refused(refusal.message, 403)
-    db.session.commit()
+    except IntegrityError:  # the same account created by a sign-in racing this one
+        db.session.rollback()
+        return _refused(NOT_CHECKED, 409)
     log.info("account %s signed in with %s", user.id, provider.name)
     response = _after_password(user, safe_next_url((pending or {}).get("next")))
     if MFA_PENDING not in session:  # signed in now (a second step clears the session once the code is given)

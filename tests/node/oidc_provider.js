@@ -6,7 +6,7 @@
 //
 // The issuer is http://127.0.0.1:<port>. PKCE (S256) is required of every authorisation request;
 // RP-initiated logout is on. Its development login form takes any password: the account is the
-// login typed. Accounts (claims given to the `email` and `profile` scopes):
+// login typed. A second client, <client-id>-jwt, gets its userinfo as a signed JWT. Accounts (claims given to the `email` and `profile` scopes):
 //   verified     verified@example.org, email_verified true
 //   invited      invited@example.org, email_verified true   (no account at fair: a team invitation waits)
 //   stranger     stranger@example.org, email_verified true  (no account, no invitation)
@@ -55,19 +55,21 @@ function account(id) {
 }
 
 function configuration(key) {
+  const client = {
+    client_id: args["client-id"] || "fair",
+    client_secret: args["client-secret"] || "s3cret",
+    redirect_uris: [args["redirect-uri"] || "http://fair.test/login/oidc/local/callback"],
+    post_logout_redirect_uris: [args["post-logout-uri"] || "http://fair.test/"],
+    grant_types: ["authorization_code"],
+    response_types: ["code"],
+    token_endpoint_auth_method: "client_secret_basic",
+  };
   return {
-    clients: [{
-      client_id: args["client-id"] || "fair",
-      client_secret: args["client-secret"] || "s3cret",
-      redirect_uris: [args["redirect-uri"] || "http://fair.test/login/oidc/local/callback"],
-      post_logout_redirect_uris: [args["post-logout-uri"] || "http://fair.test/"],
-      grant_types: ["authorization_code"],
-      response_types: ["code"],
-      token_endpoint_auth_method: "client_secret_basic",
-    }],
+    // The same client again, answered at userinfo with a signed JWT, as ProConnect answers.
+    clients: [client, { ...client, client_id: `${client.client_id}-jwt`, userinfo_signed_response_alg: "RS256" }],
     pkce: { required: () => true },
     claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name", "given_name", "family_name"] },
-    features: { devInteractions: { enabled: true }, rpInitiatedLogout: { enabled: true } },
+    features: { devInteractions: { enabled: true }, rpInitiatedLogout: { enabled: true }, jwtUserinfo: { enabled: true } },
     findAccount: async (_ctx, id) => account(id),
     cookies: { keys: ["test-cookie-key-one", "test-cookie-key-two"] },
     jwks: { keys: [key] },

@@ -211,3 +211,32 @@ def test_an_erased_account_is_not_opened_again_by_its_provider(app, client, brow
     other = app.test_client()
     assert sign_in(other, ProviderBrowser(), "verified").status_code == 403
     assert signed_in_as(other) is None
+
+
+def test_a_userinfo_answer_signed_as_a_jwt_is_read(app, client, browser, factory, oidc_provider):
+    """ProConnect answers userinfo with a signed JWT: the address comes from it (the ID token of the code
+    flow carries only `sub` here)."""
+    factory.user(email="verified@example.org")
+    app.config["OIDC_PROVIDERS"] = [oidc_provider.settings(client_id=f"{oidc_provider.CLIENT_ID}-jwt")]
+    assert sign_in(client, browser, "verified").status_code == 302
+    assert signed_in_as(client) == "verified@example.org"
+
+
+def test_a_disabled_account_is_refused_even_when_linked(app, client, browser, factory, session):
+    user = factory.user(email="verified@example.org")
+    assert sign_in(client, browser, "verified").status_code == 302
+    session.get(User, user.id).is_active_account = False
+    session.commit()
+    other = app.test_client()
+    answer = sign_in(other, ProviderBrowser(), "verified")
+    assert answer.status_code == 403
+    assert "Ce compte est désactivé" in page_text(answer)
+    assert signed_in_as(other) is None
+
+
+def test_the_page_asked_for_before_signing_in_is_where_it_ends(client, browser, factory):
+    factory.user(email="verified@example.org")
+    token = csrf_token(client, "/login")
+    answer = client.post("/login/oidc/local?next=/account", data={"csrf_token": token})
+    back = local_path(browser.through(answer.headers["Location"], "verified"))
+    assert client.get(back).headers["Location"].endswith("/account")
