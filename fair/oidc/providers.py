@@ -2,7 +2,8 @@
 
 Authorisation code flow with PKCE (S256), as Authlib's requests client builds it. What one browser's
 sign-in needs to check the answer (state, nonce, PKCE verifier) is returned by `begin` for the caller to
-keep in the signed session, and given back to `finish`, which refuses a state that is not the one kept,
+keep in the signed session, and given back to `finish`, which refuses a state that is not the one kept
+or that was answered already (spent states are kept in Redis for every node),
 an `iss` of the authorisation response that is not the provider's (mix-up), an ID token whose signature,
 `iss`, `aud`, `exp` or `nonce` is wrong, and a userinfo answer about another subject.
 
@@ -12,6 +13,7 @@ token signed with a key id the cache does not know fetches the keys again once (
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import hmac
 import logging
 import secrets
@@ -29,8 +31,10 @@ from flask import current_app
 from joserfc import jwt
 from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
+from redis.exceptions import RedisError
 
 from fair import clock
+from fair.redis_conn import get_redis
 
 log = logging.getLogger("fair.oidc")
 
@@ -189,6 +193,7 @@ def finish(provider: Provider, pending: dict | None, args: dict, redirect_uri: s
         raise SignInRefused("no start time") from None
     if clock.now() - started > dt.timedelta(minutes=PENDING_MINUTES):
         raise SignInRefused("started too long ago")
+    _spend(pending["state"])
     if args.get("error"):
         raise SignInRefused(f"provider answered {args.get('error')}: {args.get('error_description', '')}"[:300])
     if args.get("iss") and str(args["iss"]).rstrip("/") != provider.issuer:
@@ -222,6 +227,20 @@ def finish(provider: Provider, pending: dict | None, args: dict, redirect_uri: s
     merged = dict(claims)
     merged.update(_userinfo(provider, token, str(claims["sub"])))
     return SignIn(claims=merged, id_token=id_token)
+
+
+def _spend(state: str) -> None:
+    """A state answers once, on every node: a copied session cookie played again with the same answer
+    is refused here, before the provider sees its code a second time (which it refuses too). Without
+    Redis the provider's single-use codes still hold: the check is skipped, not the sign-in."""
+    key = f"fair:oidc:state:{hashlib.sha256(state.encode()).hexdigest()}"
+    try:
+        first = get_redis().set(key, b"1", nx=True, ex=PENDING_MINUTES * 60 + LEEWAY)
+    except RedisError as error:
+        log.warning("state of a sign-in not recorded as spent (Redis: %s)", error)
+        return
+    if not first:
+        raise SignInRefused("state already answered")
 
 
 def _userinfo(provider: Provider, token: dict, subject: str) -> dict:

@@ -103,7 +103,8 @@ def test_a_forged_state_is_refused(client, browser, factory, session, caplog):
     assert session.execute(select(func.count(OidcIdentity.id))).scalar() == 0
 
 
-def test_a_replayed_code_is_refused_by_the_provider(app, client, browser, factory, session, caplog):
+def test_a_replayed_answer_is_refused_by_fair_and_its_code_by_the_provider(app, client, browser, factory, session,
+                                                                          valkey, caplog):
     factory.user(email="verified@example.org")
     back = back_from_provider(client, browser, "verified")
     cookie = client.get_cookie("session").value  # the browser's session as it was before the answer
@@ -113,7 +114,18 @@ def test_a_replayed_code_is_refused_by_the_provider(app, client, browser, factor
     thief = app.test_client()  # the answer and the session cookie copied, played again
     thief.set_cookie("session", cookie, domain="localhost")
     answer = thief.get(back)
-    assert answer.status_code == 400  # same state and verifier: the provider refuses a used code
+    assert answer.status_code == 400
+    assert "state already answered" in caplog.text  # fair remembers the states it took, on every node
+    assert signed_in_as(thief) is None
+
+    # Even with fair's memory gone (Redis emptied), the provider refuses a code used once.
+    from fair.redis_conn import redis_for
+
+    redis_for(valkey.url).flushdb()
+    caplog.clear()
+    thief = app.test_client()
+    thief.set_cookie("session", cookie, domain="localhost")
+    assert thief.get(back).status_code == 400
     assert "token endpoint: invalid_grant" in caplog.text
     assert signed_in_as(thief) is None
     assert session.execute(select(func.count(UserSession.id))).scalar() == 1
