@@ -65,11 +65,14 @@ class Provider:
 
 
 class SignInRefused(Exception):
-    """The provider's answer cannot sign anyone in; `reason` says which check refused it (logged)."""
+    """The provider's answer cannot sign anyone in; `reason` says which check refused it (logged).
+    `cancelled`: the provider answered with an error (the person said no, or gave up) for this very
+    sign-in, rather than with something that failed a check."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, *, cancelled: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.cancelled = cancelled
 
 
 class ProviderUnreachable(Exception):
@@ -195,7 +198,8 @@ def finish(provider: Provider, pending: dict | None, args: dict, redirect_uri: s
         raise SignInRefused("started too long ago")
     _spend(pending["state"])
     if args.get("error"):
-        raise SignInRefused(f"provider answered {args.get('error')}: {args.get('error_description', '')}"[:300])
+        raise SignInRefused(f"provider answered {args.get('error')}: {args.get('error_description', '')}"[:300],
+                            cancelled=True)
     if args.get("iss") and str(args["iss"]).rstrip("/") != provider.issuer:
         raise SignInRefused("iss of the authorisation response is another provider's")
     code = args.get("code")

@@ -28,6 +28,8 @@ PENDING_KEY = "oidc_pending"  # the sign-in under way (state, nonce, verifier), 
 
 NOT_CHECKED = _l("We could not check the answer of your provider: the sign-in was not completed. "
                  "Start again from the login page.")
+CANCELLED = _l("The sign-in was stopped at your provider, so you are not signed in. You can start again, "
+               "or log in with your password.")
 UNREACHABLE = _l("Your provider cannot be reached right now. Try again in a few minutes, or log in with "
                  "your password.")
 
@@ -81,7 +83,7 @@ def callback(name: str) -> Response | tuple[str, int]:
         signed = providers.finish(provider, pending, request.args.to_dict(), _callback_url(provider))
     except providers.SignInRefused as refusal:
         log.warning("sign-in with %s refused: %s", provider.name, refusal.reason)
-        return _refused(NOT_CHECKED)
+        return _refused(CANCELLED if refusal.cancelled else NOT_CHECKED)
     except providers.ProviderUnreachable as error:
         log.warning("sign-in with %s failed: %s", provider.name, error)
         return _refused(UNREACHABLE, 503)

@@ -252,3 +252,11 @@ def test_the_page_asked_for_before_signing_in_is_where_it_ends(client, browser, 
     answer = client.post("/login/oidc/local?next=/account", data={"csrf_token": token})
     back = local_path(browser.through(answer.headers["Location"], "verified"))
     assert client.get(back).headers["Location"].endswith("/account")
+
+
+def test_a_sign_in_stopped_at_the_provider_says_so(client):
+    state = parse_qs(urlsplit(start(client)).query)["state"][0]
+    answer = client.get(f"/login/oidc/local/callback?error=access_denied&state={state}")
+    assert answer.status_code == 400
+    assert "La connexion a été interrompue chez votre fournisseur" in page_text(answer)
+    assert signed_in_as(client) is None
