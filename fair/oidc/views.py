@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from fair.accounts.views import MFA_PENDING, _after_password, landing_url
-from fair.extensions import db, limiter
+from fair.extensions import db
 from fair.oidc import providers, services, signout
 from fair.security import safe_next_url
 
@@ -32,10 +32,6 @@ CANCELLED = _l("The sign-in was stopped at your provider, so you are not signed 
                "or log in with your password.")
 UNREACHABLE = _l("Your provider cannot be reached right now. Try again in a few minutes, or log in with "
                  "your password.")
-
-
-def _login_rate_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
 
 
 @bp.app_template_global("oidc_providers")
@@ -55,8 +51,9 @@ def _refused(message, status: int = 400) -> tuple[str, int]:
 @bp.route("/login/oidc/<name>", methods=["POST"])
 def start(name: str):
     """POST (with the CSRF token every POST carries): another site cannot send a browser through a
-    provider on its own. Not throttled: it costs a redirect, and a whole office behind one address
-    signs in at nine; the callback, which reaches the provider, is."""
+    provider on its own. Neither route is throttled per address: there is nothing to guess (the state
+    is 256 random bits, checked before anything else is done), and a whole office behind one address
+    signs in at nine."""
     provider = providers.get(name)
     if provider is None:
         abort(404)
@@ -73,7 +70,6 @@ def start(name: str):
 
 
 @bp.route("/login/oidc/<name>/callback")
-@limiter.limit(_login_rate_limit)
 def callback(name: str) -> Response | tuple[str, int]:
     provider = providers.get(name)
     if provider is None:
