@@ -430,8 +430,10 @@ def login_verify():
             error = WRONG_CODE
         else:
             next_url = safe_next_url(session[MFA_PENDING].get("next"))
+            keep = session[MFA_PENDING].get("keep") or {}  # what the first step left for the session
             db.session.commit()
             _start_session(user)
+            session.update(keep)  # (fair/oidc: the provider's ID token, for logging out there too)
             _mark_mfa_passed(user)
             log.info("account %s logged in with a second factor (%s)", user.id, used)
             if used == "recovery":

@@ -95,6 +95,9 @@ def callback(name: str) -> Response | tuple[str, int]:
         return _refused(NOT_CHECKED, 409)
     log.info("account %s signed in with %s", user.id, provider.name)
     response = _after_password(user, safe_next_url((pending or {}).get("next")))
-    if MFA_PENDING not in session:  # signed in now (a second step clears the session once the code is given)
-        session[signout.SESSION_KEY] = {"provider": provider.name, "id_token": signed.id_token}
+    signed_out_by = {"provider": provider.name, "id_token": signed.id_token}
+    if isinstance(session.get(MFA_PENDING), dict):  # the second step starts a fresh session: it carries this
+        session[MFA_PENDING] = {**session[MFA_PENDING], "keep": {signout.SESSION_KEY: signed_out_by}}
+    else:
+        session[signout.SESSION_KEY] = signed_out_by
     return response

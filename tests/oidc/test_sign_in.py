@@ -188,7 +188,8 @@ def test_a_rotated_signing_key_is_fetched_again(app, client, browser, factory, o
     assert signed_in_as(other) == "verified@example.org"
 
 
-def test_an_account_with_two_step_verification_still_gives_its_code(client, browser, factory, session):
+def test_two_step_verification_is_still_asked_and_logout_still_reaches_the_provider(client, browser, factory,
+                                                                                  session):
     from fair.accounts.mfa import encrypt_secret
 
     secret = pyotp.random_base32()
@@ -202,6 +203,9 @@ def test_an_account_with_two_step_verification_still_gives_its_code(client, brow
     answer = client.post("/login/verify", data={"code": code, "csrf_token": csrf_token(client, "/login/verify")})
     assert answer.status_code == 302
     assert signed_in_as(client) == "verified@example.org"
+    # The code step started a fresh session: logging out still ends the provider's session too.
+    answer = client.post("/logout", data={"csrf_token": csrf_token(client, "/account")})
+    assert "/session/end?" in answer.headers["Location"]
 
 
 def test_unknown_providers_and_callbacks_without_a_start(client):
