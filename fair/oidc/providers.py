@@ -228,6 +228,8 @@ def finish(provider: Provider, pending: dict | None, args: dict, redirect_uri: s
         raise SignInRefused(f"ID token: {error}") from error
     if not hmac.compare_digest(str(claims.get("nonce") or ""), pending["nonce"]):  # said twice: it is the point
         raise SignInRefused("ID token: nonce differs")
+    if provider.acr_values and claims.get("acr") not in provider.acr_values.split():
+        raise SignInRefused(f"ID token: acr {claims.get('acr')!r} is not one asked for")  # a weaker level
     merged = dict(claims)
     merged.update(_userinfo(provider, token, str(claims["sub"])))
     return SignIn(claims=merged, id_token=id_token)
@@ -261,8 +263,10 @@ def _userinfo(provider: Provider, token: dict, subject: str) -> dict:
     if answer.headers.get("Content-Type", "").split(";")[0].strip() == "application/jwt":
         decoded = _decode(provider, answer.text.strip())
         info = dict(decoded.claims)
-        if str(info.get("iss", provider.issuer)).rstrip("/") != provider.issuer:
-            raise SignInRefused("userinfo: iss")
+        audience = info.get("aud", provider.client_id)
+        if str(info.get("iss", provider.issuer)).rstrip("/") != provider.issuer or provider.client_id not in (
+                audience if isinstance(audience, list) else [audience]):
+            raise SignInRefused("userinfo: iss or aud")
     else:
         try:
             info = dict(UserInfo(answer.json()))

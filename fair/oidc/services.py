@@ -49,8 +49,11 @@ class Refused(Exception):
 
 
 def email_is_verified(provider: Provider, claims: dict) -> bool:
+    """`email_verified` true; or, for a provider trusted for its addresses, anything but an explicit false."""
     value = claims.get("email_verified")
-    return provider.trust_email or value is True or (isinstance(value, str) and value.lower() == "true")
+    if isinstance(value, str):
+        value = {"true": True, "false": False}.get(value.lower())
+    return value is True or (provider.trust_email and value is not False)
 
 
 def full_name(claims: dict) -> str:

@@ -30,3 +30,15 @@ def test_one_object_or_a_list():
 def test_a_list_that_cannot_work_stops_the_app(raw, says):
     with pytest.raises(ConfigError, match=says):
         oidc_providers(raw)
+
+
+def test_an_explicit_unverified_address_wins_over_trusting_the_provider():
+    from fair.oidc.providers import Provider
+    from fair.oidc.services import email_is_verified
+
+    trusted = Provider.from_config({**GOOD, "trust_email": True})
+    plain = Provider.from_config(GOOD)
+    assert email_is_verified(trusted, {}) and email_is_verified(trusted, {"email_verified": "true"})
+    assert not email_is_verified(trusted, {"email_verified": False})
+    assert not email_is_verified(trusted, {"email_verified": "false"})
+    assert not email_is_verified(plain, {}) and email_is_verified(plain, {"email_verified": True})

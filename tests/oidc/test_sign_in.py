@@ -264,3 +264,12 @@ def test_a_sign_in_stopped_at_the_provider_says_so(client):
     assert answer.status_code == 400
     assert "La connexion a été interrompue chez votre fournisseur" in page_text(answer)
     assert signed_in_as(client) is None
+
+
+def test_an_id_token_without_the_level_asked_for_is_refused(app, client, browser, factory, oidc_provider, caplog):
+    """An instance that asks for an assurance level (ProConnect's `acr_values`) gets it or nobody."""
+    factory.user(email="verified@example.org")
+    app.config["OIDC_PROVIDERS"] = [oidc_provider.settings(acr_values="urn:example:strong")]
+    assert sign_in(client, browser, "verified").status_code == 400
+    assert "acr None is not one asked for" in caplog.text
+    assert signed_in_as(client) is None
