@@ -273,3 +273,19 @@ def test_an_id_token_without_the_level_asked_for_is_refused(app, client, browser
     assert sign_in(client, browser, "verified").status_code == 400
     assert "acr None is not one asked for" in caplog.text
     assert signed_in_as(client) is None
+
+
+def test_a_provider_that_cannot_be_reached(app, client, browser, factory, oidc_provider):
+    """Starting says so (in French, 503); logging out of a session it opened ends ours alone."""
+    from tests.servers import free_port
+
+    factory.user(email="verified@example.org")
+    assert sign_in(client, browser, "verified").status_code == 302
+    app.config["OIDC_PROVIDERS"] = [oidc_provider.settings(issuer=f"http://127.0.0.1:{free_port()}")]
+    answer = client.post("/logout", data={"csrf_token": csrf_token(client, "/account")})
+    assert answer.headers["Location"] == "/"
+    assert signed_in_as(client) is None
+
+    answer = client.post("/login/oidc/local", data={"csrf_token": csrf_token(client, "/login")})
+    assert answer.status_code == 503
+    assert "Votre fournisseur d’identité ne répond pas" in page_text(answer)
