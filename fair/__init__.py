@@ -33,6 +33,7 @@ from fair.live import sockets as live_sockets
 from fair.live.views import bp as live_bp
 from fair.mail.views import bp as mail_bp
 from fair.networks.views import bp as networks_bp
+from fair.oidc.views import bp as oidc_bp
 from fair.ops.views import bp as ops_bp
 from fair.outcomes.views import bp as outcomes_bp
 from fair.pipeline.views import bp as pipeline_bp
@@ -73,6 +74,7 @@ TRANSLATION_DIRS = [
     "live/translations",
     "mail/translations",
     "networks/translations",
+    "oidc/translations",
     "ops/translations",
     "outcomes/translations",
     "pipeline/translations",
@@ -156,6 +158,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         francetravail_bp,
         webhooks_bp,
         networks_bp,
+        oidc_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -1,7 +1,9 @@
 """Settings, all read from the environment so that production replaces every embedded default."""
 from __future__ import annotations
 
+import json
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -182,6 +184,11 @@ def load_config(overrides: dict | None = None) -> dict:
         "FRANCE_TRAVAIL_BACKOFF": float(env.get("FRANCE_TRAVAIL_BACKOFF") or 0.5),
         "FRANCE_TRAVAIL_MAX_WAIT": float(env.get("FRANCE_TRAVAIL_MAX_WAIT") or 30),
         "FRANCE_TRAVAIL_MIN_INTERVAL": float(env.get("FRANCE_TRAVAIL_MIN_INTERVAL") or 0.25),
+        # Sign-in with OpenID Connect (fair/oidc, docs/openid-connect.md): a JSON list of providers, each
+        # {"name", "label", "issuer", "client_id", "client_secret", "scopes", "acr_values", "trust_email",
+        # "kind"}; empty: passwords only. OIDC_TIMEOUT: seconds for each call to a provider.
+        "OIDC_PROVIDERS": oidc_providers(env.get("OIDC_PROVIDERS") or ""),
+        "OIDC_TIMEOUT": float(env.get("OIDC_TIMEOUT") or 10),
     }
     if overrides:
         config.update(overrides)
@@ -203,6 +210,36 @@ def load_config(overrides: dict | None = None) -> dict:
             )
         config["SECRET_KEY"] = _development_secret(instance)
     return config
+
+
+_PROVIDER_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+
+
+def oidc_providers(raw: str) -> list[dict]:
+    """OIDC_PROVIDERS read and checked: the app refuses to start on a list it cannot use."""
+    if not raw.strip():
+        return []
+    try:
+        providers = json.loads(raw)
+    except ValueError as error:
+        raise ConfigError(f"OIDC_PROVIDERS is not valid JSON ({error}): see docs/openid-connect.md.") from None
+    if isinstance(providers, dict):
+        providers = [providers]
+    if not isinstance(providers, list) or not all(isinstance(p, dict) for p in providers):
+        raise ConfigError("OIDC_PROVIDERS must be a JSON list of objects: see docs/openid-connect.md.")
+    names = set()
+    for provider in providers:
+        name = str(provider.get("name") or "")
+        if not _PROVIDER_NAME.match(name) or name in names:
+            raise ConfigError(f"OIDC_PROVIDERS: each provider needs a distinct name of lowercase letters, "
+                              f"digits and hyphens (got {name!r}).")
+        names.add(name)
+        for key in ("issuer", "client_id"):
+            if not provider.get(key):
+                raise ConfigError(f"OIDC_PROVIDERS: provider {name!r} has no {key}.")
+        if not str(provider["issuer"]).startswith(("https://", "http://127.0.0.1", "http://localhost")):
+            raise ConfigError(f"OIDC_PROVIDERS: the issuer of {name!r} must be an https:// address.")
+    return providers
 
 
 def _development_secret(instance: Path) -> str:

@@ -308,6 +308,60 @@ class SmscProcess:
             terminate(self.proc)
 
 
+class OidcProviderProcess:
+    """tests/node/oidc_provider.js: the npm `oidc-provider` package (a certified OpenID Provider) on
+    loopback, with one client for `BASE_URL` and the accounts its header lists; `mode()` and `rotate()`
+    reach its test controls (a provider that changes the nonce, a new signing key)."""
+
+    CLIENT_ID = "fair"
+    CLIENT_SECRET = "provider-test-secret"
+
+    def __init__(self, base_url: str = "http://fair.test", name: str = "local") -> None:
+        self.port = free_port()
+        self.base_url, self.name = base_url, name
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def issuer(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def settings(self, **extra: Any) -> dict:
+        """One entry of OIDC_PROVIDERS for this provider."""
+        return {"name": self.name, "label": "Test provider", "issuer": self.issuer, "client_id": self.CLIENT_ID,
+                "client_secret": self.CLIENT_SECRET, "scopes": "openid email profile", **extra}
+
+    def start(self) -> "OidcProviderProcess":
+        node = shutil.which("node") or "node"
+        self.proc = subprocess.Popen(
+            [node, str(ROOT / "tests" / "node" / "oidc_provider.js"), "--port", str(self.port),
+             "--client-id", self.CLIENT_ID, "--client-secret", self.CLIENT_SECRET,
+             "--redirect-uri", f"{self.base_url}/login/oidc/{self.name}/callback",
+             "--post-logout-uri", f"{self.base_url}/"],
+            cwd=ROOT / "tests" / "node", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        wait_for_port(self.port)
+        return self
+
+    def _control(self, path: str, body: dict) -> dict:
+        import json
+        import urllib.request
+
+        request = urllib.request.Request(f"{self.issuer}/__control/{path}", method="POST",
+                                         data=json.dumps(body).encode())
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return json.loads(answer.read())
+
+    def mode(self, **changes: Any) -> dict:
+        return self._control("mode", changes)
+
+    def rotate(self) -> dict:
+        return self._control("rotate", {})
+
+    def stop(self) -> None:
+        if self.proc:
+            terminate(self.proc)
+
+
 @dataclass
 class SmtpSink:
     """aiosmtpd on loopback keeping every message it receives; `replies` scripts error answers."""

@@ -50,6 +50,7 @@ from fair.calendar import feeds
 from fair.extensions import db, limiter, read_user
 from fair.forms import form_status
 from fair.jobs import after_commit
+from fair.oidc import signout as oidc_signout
 from fair.security import safe_next_url
 from fair.sms.numbers import InvalidMobile, parse_mobile
 from fair.sms.numbers import display as display_number
@@ -431,8 +432,10 @@ def login_verify():
             error = WRONG_CODE
         else:
             next_url = safe_next_url(session[MFA_PENDING].get("next"))
+            keep = session[MFA_PENDING].get("keep") or {}  # what the first step left for the session
             db.session.commit()
             _start_session(user)
+            session.update(keep)  # (fair/oidc: the provider's ID token, for logging out there too)
             _mark_mfa_passed(user)
             log.info("account %s logged in with a second factor (%s)", user.id, used)
             if used == "recovery":
@@ -446,7 +449,9 @@ def login_verify():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """POST only, with CSRF: a link or an image elsewhere cannot log people out."""
+    """POST only, with CSRF: a link or an image elsewhere cannot log people out. A session opened with
+    an OpenID Connect provider ends at the provider too, when it can (fair/oidc)."""
+    provider_logout = oidc_signout.end_session_redirect() if current_user.is_authenticated else None
     if current_user.is_authenticated:
         sessions.end(db.session, session.get(sessions.SESSION_TOKEN_KEY))
         user_id = current_user.id
@@ -455,7 +460,7 @@ def logout():
     logout_user()
     session.clear()
     flash(_("You are logged out."), "success")
-    return redirect(url_for("public.home"))
+    return redirect(provider_logout or url_for("public.home"))
 
 
 # ---------------------------------------------------------------- sign-in with a code by SMS

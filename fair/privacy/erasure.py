@@ -72,6 +72,7 @@ from fair.live.chat import ChatMessage, ChatMute, PrivateMessage
 from fair.live.models import OPEN_STATUSES, QueueEntry, QueueStatus
 from fair.mail.models import CLAIMABLE_STATUSES, DevMail, OutboxMessage
 from fair.mail.outbox import queue_mail
+from fair.oidc.models import OidcIdentity
 from fair.outcomes.models import Outcome
 from fair.pipeline.models import PipelineEntry, PipelineNote
 from fair.privacy import export as export_files
@@ -295,6 +296,8 @@ def _delete_own_rows(session: Session, user: User) -> dict[str, int]:
         ("action_tokens", delete(ActionToken).where(ActionToken.user_id == user.id)),
         ("calendar_entries", delete(CalendarEntry).where(CalendarEntry.user_id == user.id)),
         ("calendar_feeds", delete(CalendarFeed).where(CalendarFeed.user_id == user.id)),
+        # The provider's subject must not open the erased account again (fair/oidc).
+        ("oidc_identities", delete(OidcIdentity).where(OidcIdentity.user_id == user.id)),
         ("join_requests", delete(JoinRequest).where(JoinRequest.user_id == user.id)),
         ("team_invitations", delete(TeamInvitation).where(func.lower(TeamInvitation.email) == _lower(user.email))),
         ("pipeline_notes", delete(PipelineNote).where(PipelineNote.entry_id.in_(notes_about))),
