@@ -3,7 +3,7 @@
 One new table (fair/oidc/models.py); nothing existing changes.
 
 Revision ID: 0428fdc759c0
-Revises: 2705a99444cb
+Revises: dcde7b9a99fc
 Create Date: 2026-12-07 13:30:00.000000
 """
 from alembic import op
@@ -12,7 +12,7 @@ import fair.db
 
 
 revision = '0428fdc759c0'
-down_revision = '2705a99444cb'
+down_revision = 'dcde7b9a99fc'
 branch_labels = None
 depends_on = None
 

@@ -28,10 +28,10 @@ def build(factory, session, world) -> None:
     network_m = factory.organisation("network", "Network M")
     factory.member(network_n, email="coordinator.n@example.org")
     factory.member(network_m, email="coordinator.m@example.org")
-    partner_q = factory.organisation("partner", "Partner Q")
+    partner_r = factory.organisation("partner", "Partner R")
     sensitive = factory.organisation("partner", "Partner S", partner_type=PartnerType.justice)
     row_p = NetworkMember(network_id=network_n.id, member_id=partner.id, referent_id=adviser.id)
-    row_q = NetworkMember(network_id=network_m.id, member_id=partner_q.id)
+    row_q = NetworkMember(network_id=network_m.id, member_id=partner_r.id)
     session.add_all([row_p, row_q,
                      EditionPartner(edition_id=world.ids["edition_f"], organisation_id=partner.id),
                      EditionPartner(edition_id=world.ids["edition_f"], organisation_id=sensitive.id)])
