@@ -56,7 +56,7 @@ def test_a_sensitive_referrer_is_only_a_partner_to_companies(app, client, world,
     for place, text in seen.items():
         assert "SPIP du Nord" not in text, place
         assert "un partenaire" in text, place
-    assert "Orienté(e) par un partenaire" in seen["inbox"]
+    assert "Orienté·e par un partenaire" in seen["inbox"]
 
 
 def test_another_referrer_is_named_to_companies(app, client, world, factory, session):
