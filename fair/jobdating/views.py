@@ -219,6 +219,15 @@ def cancel(booking_id: int):
 @candidate_required
 def reschedule(booking_id: int):
     booking = owned_or_404(candidate_booking(booking_id, current_user.id))
+    return _move_page(booking, "jobdating/reschedule.html", url_for(".my_day"),
+                      lambda time: _("Your interview has been moved to %(time)s.", time=time),
+                      lambda refused: str(refused.message))
+
+
+def _move_page(booking: Booking, template: str, done_url: str, moved: Callable[[str], str],
+               refusal: Callable) -> Any:
+    """The one page that moves an interview to another free slot of its booth (the reschedule service),
+    for the person themself or for an adviser acting for them; `moved(time)` says it was done."""
     error = None
     if request.method == "POST":
         chosen = request.form.get("slot_id", "")
@@ -228,16 +237,15 @@ def reschedule(booking_id: int):
             try:
                 services.reschedule(db.session, booking, int(chosen))
                 db.session.commit()
-                flash(_("Your interview has been moved to %(time)s.",
-                        time=local_time(booking.starts_at, booking.booth.edition.timezone)), "success")
-                return redirect(url_for(".my_day"))
+                flash(moved(local_time(booking.starts_at, booking.booth.edition.timezone)), "success")
+                return redirect(done_url)
             except services.BookingError as refused:
                 db.session.rollback()
-                error = str(refused.message)
-    slots = [s for s in services.free_slots(db.session, booking.booth_id, candidate_id=current_user.id)
+                error = refusal(refused)
+    slots = [s for s in services.free_slots(db.session, booking.booth_id, candidate_id=booking.candidate_id)
              if s.id != booking.slot_id]
     edition = booking.booth.edition
-    return render_template("jobdating/reschedule.html", booking=booking, edition=edition, error=error,
+    return render_template(template, booking=booking, edition=edition, error=error,
                            days=services.slots_by_day(slots, fair_zone(edition))), (422 if error else 200)
 
 
@@ -628,26 +636,11 @@ def adviser_cancel_several():
 def adviser_move(booking_id: int):
     """Move a followed person's interview to another free slot of the same booth (the reschedule service)."""
     booking = owned_or_404(followed_booking(booking_id, current_user.id))
-    error = None
-    if request.method == "POST":
-        chosen = request.form.get("slot_id", "")
-        if not chosen.isdigit():
-            error = _("Choose a slot from the list.")
-        else:
-            try:
-                services.reschedule(db.session, booking, int(chosen))
-                db.session.commit()
-                flash(_("The interview of %(name)s has been moved to %(time)s.", name=booking.candidate.full_name,
-                        time=local_time(booking.starts_at, booking.booth.edition.timezone)), "success")
-                return redirect(url_for(".adviser_person_agenda", candidate_id=booking.candidate_id))
-            except services.BookingError as refused:
-                db.session.rollback()
-                error = _refusal_text(refused)
-    slots = [s for s in services.free_slots(db.session, booking.booth_id, candidate_id=booking.candidate_id)
-             if s.id != booking.slot_id]
-    edition = booking.booth.edition
-    return render_template("jobdating/adviser_move.html", booking=booking, edition=edition, error=error,
-                           days=services.slots_by_day(slots, fair_zone(edition))), (422 if error else 200)
+    return _move_page(booking, "jobdating/adviser_move.html",
+                      url_for(".adviser_person_agenda", candidate_id=booking.candidate_id),
+                      lambda time: _("The interview of %(name)s has been moved to %(time)s.",
+                                     name=booking.candidate.full_name, time=time),
+                      _refusal_text)
 
 
 @bp.route("/console/editions/<int:edition_id>/interviews")
