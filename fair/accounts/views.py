@@ -237,8 +237,9 @@ def _pending_user() -> User | None:
     return user
 
 
-def _after_password(user: User, next_url: str | None) -> Response:
-    """Where a right password leads: the second step, enrolment when it is required, or the page asked for."""
+def after_first_factor(user: User, next_url: str | None) -> Response:
+    """Where a first factor (a right password, or an OpenID Connect provider's answer) leads: the second
+    step, enrolment when it is required, or the page asked for."""
     if mfa.is_enabled(user):
         _begin_second_step(user, next_url)
         return redirect(url_for("accounts.login_verify"))
@@ -406,7 +407,7 @@ def login():
             error = _l("This account is disabled. Please contact the organiser of your fair.")
         else:
             log.info("account %s gave the right password", user.id)
-            return _after_password(user, next_url)
+            return after_first_factor(user, next_url)
     status = 422 if error else form_status(form)
     return render_template("accounts/login.html", form=form, error=error, next_url=next_url), status
 

@@ -16,7 +16,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from fair.accounts.views import MFA_PENDING, _after_password, landing_url
+from fair.accounts.views import MFA_PENDING, after_first_factor, landing_url
 from fair.extensions import db
 from fair.oidc import providers, services, signout
 from fair.security import safe_next_url
@@ -94,7 +94,7 @@ def callback(name: str) -> Response | tuple[str, int]:
         db.session.rollback()
         return _refused(NOT_CHECKED, 409)
     log.info("account %s signed in with %s", user.id, provider.name)
-    response = _after_password(user, safe_next_url((pending or {}).get("next")))
+    response = after_first_factor(user, safe_next_url((pending or {}).get("next")))
     signed_out_by = {"provider": provider.name, "id_token": signed.id_token}
     if isinstance(session.get(MFA_PENDING), dict):  # the second step starts a fresh session: it carries this
         session[MFA_PENDING] = {**session[MFA_PENDING], "keep": {signout.SESSION_KEY: signed_out_by}}
