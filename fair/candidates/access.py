@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload
 
 from fair.access import as_id, organisations_of
@@ -45,12 +45,15 @@ def candidate_referral(referral_id: Any, candidate_id: int) -> Referral | None:
 
 
 def referral_by_adviser(referral_id: Any, adviser_id: int) -> Referral | None:
-    """A referral this adviser made, whatever its status (the caller checks it is confirmed)."""
+    """A referral this adviser made, whatever its status (the caller checks it is confirmed), or a confirmed
+    referral of one of their structures: the person's consent is given to the structure, whose advisers all
+    act for them (a colleague's person is followed too). Another structure's referral is not found."""
     wanted = as_id(referral_id)
     if wanted is None:
         return None
+    shared = structure_referrals(adviser_id).with_only_columns(Referral.id)
     return db.session.execute(
-        select(Referral).where(Referral.id == wanted, Referral.adviser_id == adviser_id)
+        select(Referral).where(Referral.id == wanted, or_(Referral.adviser_id == adviser_id, Referral.id.in_(shared)))
         .options(joinedload(Referral.candidate), joinedload(Referral.partner))
     ).scalars().first()
 

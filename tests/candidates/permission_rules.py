@@ -62,7 +62,9 @@ _add("candidates.new_referral", Check("GET", lambda i: "/adviser/referrals/new",
      Check("POST", lambda i: "/adviser/referrals/new", only({"adviser": 422}), {}))
 _add("candidates.adviser_referral",
      Check("GET", lambda i: "/adviser/referrals/{referral_c}".format(**i), only({"adviser": 200})),
-     Check("GET", lambda i: "/adviser/referrals/{referral_other}".format(**i), only({})),
+     # A colleague's person: the consent covers the structure, so every adviser of it acts for them.
+     Check("GET", lambda i: "/adviser/referrals/{referral_other}".format(**i), only({"adviser": 200})),
+     Check("GET", lambda i: "/adviser/referrals/{referral_q}".format(**i), only({})),
      Check("POST", lambda i: "/adviser/referrals/{referral_c}".format(**i), only({"adviser": 422}), {}))
 _add("candidates.adviser_cv",
      Check("GET", lambda i: "/adviser/referrals/{referral_c}/cvs/{cv_c}".format(**i), only({"adviser": 200})),
@@ -127,14 +129,16 @@ def build(factory, session, world) -> None:
     partner_q = factory.organisation("partner", "Partner Q")
     adviser_q = factory.member(partner_q, email="adviser.q@example.org")
     person_q = factory.user(email="person.q@example.org")
-    session.add(Referral(adviser_id=adviser_q.id, partner_id=partner_q.id, candidate_id=person_q.id,
-                         status=ReferralStatus.confirmed, confirmed_at=utcnow(), consent_text="ok"))
+    referral_q = Referral(adviser_id=adviser_q.id, partner_id=partner_q.id, candidate_id=person_q.id,
+                          status=ReferralStatus.confirmed, confirmed_at=utcnow(), consent_text="ok")
+    session.add(referral_q)
     partner_o = factory.organisation("partner", "Partner O")
     session.add(Membership(user_id=adviser.id, organisation_id=partner_o.id, role=MembershipRole.owner))
     session.commit()
     world.ids.update({
         "cv_c": cvs["cv_c"].id, "cv_other": cvs["cv_other"].id, "application_c": application.id,
         "application_other": application_other.id, "referral_c": referral.id, "referral_other": referral_other.id,
+        "referral_q": referral_q.id,
         "referral_token": referral_token(pending), "person_c": candidate.id, "person_q": person_q.id,
         "partner_o": partner_o.id, "partner_p": partner.id, "partner_q": partner_q.id,
     })

@@ -88,13 +88,13 @@ EXPECTED: dict[str, list[Check]] = {
     ],
     "outcomes.adviser_person": [
         Check("GET", lambda i: PERSON.format(**i), only({"adviser": 200})),
-        Check("GET", lambda i: "/adviser/referrals/{referral_other}/outcomes".format(**i), only({})),
+        Check("GET", lambda i: "/adviser/referrals/{referral_q}/outcomes".format(**i), only({})),
         Check("POST", lambda i: PERSON.format(**i), only({"adviser": 422}), {}),
     ],
     "outcomes.adviser_answer": [
         Check("POST", lambda i: "/adviser/referrals/{referral_hired}/follow-ups/{follow_up_hired}".format(**i),
               only({"adviser": 302}), {"answer": "same"}),
-        Check("POST", lambda i: "/adviser/referrals/{referral_other}/follow-ups/{follow_up_hired}".format(**i),
+        Check("POST", lambda i: "/adviser/referrals/{referral_q}/follow-ups/{follow_up_hired}".format(**i),
               only({}), {"answer": "same"}),
     ],
     "outcomes.cohorts": [
