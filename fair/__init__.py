@@ -32,6 +32,7 @@ from fair.jobdating.views import bp as jobdating_bp
 from fair.live import sockets as live_sockets
 from fair.live.views import bp as live_bp
 from fair.mail.views import bp as mail_bp
+from fair.needs.views import bp as needs_bp
 from fair.ops.views import bp as ops_bp
 from fair.outcomes.views import bp as outcomes_bp
 from fair.pipeline.views import bp as pipeline_bp
@@ -71,6 +72,7 @@ TRANSLATION_DIRS = [
     "jobdating/translations",
     "live/translations",
     "mail/translations",
+    "needs/translations",
     "ops/translations",
     "outcomes/translations",
     "pipeline/translations",
@@ -153,6 +155,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         territory_bp,
         francetravail_bp,
         webhooks_bp,
+        needs_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -25,7 +25,7 @@ def _upper(value: str | None) -> str | None:
 
 class NeedForm(FlaskForm):
     company = ChoiceField(_l("Employer"), validators=[InputRequired(message=_REQUIRED)])
-    job_title = StringField(_l("Job"), filters=[_strip], validators=[
+    job_title = StringField(_l("Job title"), filters=[_strip], validators=[
         DataRequired(message=_REQUIRED), Length(max=200, message=_l("At most %(max)d characters."))])
     rome_code = StringField(
         _l("ROME code"), filters=[_strip, _upper], render_kw={"autocapitalize": "characters", "maxlength": 5},
@@ -34,8 +34,8 @@ class NeedForm(FlaskForm):
     posts = IntegerField(_l("Number of posts"), default=1, validators=[
         InputRequired(message=_REQUIRED),
         NumberRange(min=1, max=500, message=_l("Between %(min)d and %(max)d posts."))])
-    starts_on = DateField(_l("From"), validators=[InputRequired(message=_REQUIRED)], invalid_value_message=_DATE)
-    ends_on = DateField(_l("Until (optional)"), validators=[Optional()], invalid_value_message=_DATE)
+    starts_on = DateField(_l("Start date"), validators=[InputRequired(message=_REQUIRED)], invalid_value_message=_DATE)
+    ends_on = DateField(_l("End date"), validators=[Optional()], invalid_value_message=_DATE)
     place = StringField(_l("Place of work"), filters=[_strip], validators=[
         Optional(), Length(max=200, message=_l("At most %(max)d characters."))])
     requirements = TextAreaField(_l("Requirements"), filters=[_strip], render_kw={"rows": 4}, validators=[
