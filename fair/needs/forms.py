@@ -69,9 +69,13 @@ class AnswerForm(FlaskForm):
                          choices=select_choices([("", _l("Choose a reason")),
                                                  *((r.value, label) for r, label in REASON_LABELS.items())]))
 
-    def validate_reason(self, field) -> None:
-        if self.decision.data == "decline" and not field.data:
-            raise ValidationError(_l("Choose the reason for declining."))
+    def validate(self, extra_validators=None) -> bool:
+        """A decline needs its reason (checked here: an empty optional field skips its own validators)."""
+        valid = super().validate(extra_validators)
+        if valid and self.decision.data == "decline" and not self.reason.data:
+            self.reason.errors = [_l("Choose the reason for declining.")]
+            return False
+        return valid
 
 
 WHOM_CHOICES = [("accepted", _l("The people you accepted")),
