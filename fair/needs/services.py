@@ -3,7 +3,9 @@ invite the proposed people to book interviews. Services take plain arguments and
 
 Invariants held by the database: one proposal per person and need (a unique pair: a colleague's
 concurrent proposal of the same person fails the insert, caught in a savepoint); one answer per
-proposal (a conditional UPDATE from `proposed`: the second answer changes no row).
+proposal (a conditional UPDATE from `proposed`: the second answer changes no row); one invitation per
+proposal (a conditional UPDATE from no `invited_at`). On SQLite each of these writes first takes the
+process's one writer lock (`begin_sqlite_write`), which orders two colleagues acting at once.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from fair.candidates.access import structure_referrals
 from fair.candidates.labels import reason_label
 from fair.candidates.models import Referral, RejectionReason
 from fair.companies.models import Booth
+from fair.db import begin_sqlite_write
 from fair.mail.outbox import queue_mail
 from fair.mail.render import mail_url
 from fair.needs.access import structures_in_network
@@ -33,7 +36,7 @@ from fair.networks.access import member_ids, named_to_network
 
 log = logging.getLogger(__name__)
 
-A_PARTNER = _l("A partner")
+A_PARTNER = _l("a partner")  # in "Proposed by a partner on …"
 
 
 class NeedRefused(Exception):
@@ -131,6 +134,7 @@ def propose(session: Session, need: RecruitmentNeed, *, adviser_id: int, candida
         raise NeedRefused(str(_l("This need is closed: it takes no more proposals.")))
     if not wanted:
         raise NeedRefused(str(_l("Choose at least one person to propose.")))
+    begin_sqlite_write(session)  # SQLite: the process's one writer from here, so the checks below hold
     file = _file(session, need, adviser_id)
     if any(i not in file for i in wanted):
         raise NeedRefused(str(_l("Only people your structure follows, with their agreement, can be proposed.")))
@@ -185,6 +189,7 @@ def answer(session: Session, proposal: NeedProposal, *, accepted: bool, reason: 
     if not accepted and reason is None:
         raise NeedRefused(str(_l("Choose the reason for declining.")))
     status = ProposalStatus.accepted if accepted else ProposalStatus.declined
+    begin_sqlite_write(session)
     changed = session.execute(
         update(NeedProposal)
         .where(NeedProposal.id == proposal.id, NeedProposal.status == ProposalStatus.proposed)
@@ -232,6 +237,7 @@ def invite_to_book(session: Session, need: RecruitmentNeed, booth: Booth,
     outbox) and the proposal says so; the booth's booking policy lets them book (fair.jobdating)."""
     if booth.company_id != need.company_id:
         raise NeedRefused(str(_l("Choose one of the company's booths.")))
+    begin_sqlite_write(session)
     now = clock.now()
     edition = booth.edition
     count = 0

@@ -132,7 +132,7 @@ def test_the_company_answers_each_proposal_once_from_one_list(app, session, w):
     assert "3 propositions" in listing
     assert "Inès Morel" in listing and "Jules Petit" in listing and "Karim Benali" in listing
     assert "Proposée par Association Tremplin" in listing
-    assert "Proposée par Un partenaire" in listing and "SPIP" not in listing  # a sensitive structure
+    assert "Proposée par un partenaire" in listing and "SPIP" not in listing  # a sensitive structure
 
     answer = f"/needs/{need.id}/proposals/{{}}/answer"
     missing_reason = post_form(company, answer.format(jules.id), {"decision": "decline"},
