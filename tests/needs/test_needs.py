@@ -229,3 +229,17 @@ def test_another_networks_needs_answer_404(app, session, factory, w):
         assert post_form(client, f"/needs/{need.id}/close", {}, form_page="/account").status_code == 404
         assert client.get(f"/networks/{other_union.id}/needs/new").status_code == 404
     assert count(session, NeedProposal) == 1
+
+
+def test_a_closed_need_takes_no_more_proposals(app, session, w):
+    need = post(session, w.union, w.company, w.recruiter)
+    company = _as(app, w.recruiter)
+    assert post_form(company, f"/needs/{need.id}/close", {}, form_page=f"/needs/{need.id}").status_code == 302
+    adviser = _as(app, w.adviser1)
+    page = page_text(adviser.get(f"/needs/{need.id}"))
+    assert "Clôturé" in page and "Proposer les personnes cochées" not in page
+    refused = post_form(adviser, f"/needs/{need.id}/proposals", {"candidate": [str(w.ines.id)]},
+                        form_page="/account")
+    assert refused.status_code == 422
+    assert "Ce besoin est clôturé : il ne reçoit plus de propositions." in page_text(refused)
+    assert count(session, NeedProposal) == 0
