@@ -15,7 +15,7 @@ from sqlalchemy import select
 from fair import clock
 from fair.access import as_id, owned_or_404
 from fair.accounts.models import Organisation
-from fair.candidates.labels import REASON_LABELS
+from fair.candidates.labels import reason_label
 from fair.candidates.models import RejectionReason
 from fair.companies.access import recruiter_booth
 from fair.companies.models import Booth
@@ -44,10 +44,9 @@ def _postable_networks() -> list[tuple[Organisation, list[Organisation]]]:
     return [(network, companies) for network, companies in found if companies]
 
 
-@bp.app_context_processor
+@bp.context_processor  # the needs pages only
 def need_labels() -> dict:
-    return {"need_reason_label": lambda r: REASON_LABELS.get(RejectionReason(r), r) if r else "",
-            "structure_label": services.structure_label}
+    return {"need_reason_label": reason_label, "structure_label": services.structure_label}
 
 
 @bp.route("/needs")
