@@ -162,15 +162,23 @@ def propose(session: Session, need: RecruitmentNeed, *, adviser_id: int, candida
     return proposals
 
 
-def consolidated(session: Session, need: RecruitmentNeed) -> list[NeedProposal]:
-    """Every proposal of every member structure: those waiting for an answer first, then by structure."""
+# How the employer's list may be ordered: the key of each proposal (stable, after the date of proposal).
+ORDERS = {
+    "status": lambda p: (p.status is not ProposalStatus.proposed, structure_label(p.structure).casefold()),
+    "structure": lambda p: structure_label(p.structure).casefold(),
+    "date": lambda p: 0,
+}
+
+
+def consolidated(session: Session, need: RecruitmentNeed, order: str = "status") -> list[NeedProposal]:
+    """Every proposal of every member structure, by default those waiting for an answer first, then by
+    structure; `order` "structure" groups them by proposing structure, "date" keeps the order made."""
     rows = session.execute(
         select(NeedProposal).where(NeedProposal.need_id == need.id)
         .options(joinedload(NeedProposal.candidate), joinedload(NeedProposal.structure),
                  joinedload(NeedProposal.invited_booth))
         .order_by(NeedProposal.created_at, NeedProposal.id)).scalars().all()
-    return sorted(rows, key=lambda p: (p.status is not ProposalStatus.proposed,
-                                       structure_label(p.structure).casefold()))
+    return sorted(rows, key=ORDERS.get(order, ORDERS["status"]))
 
 
 def structure_proposals(session: Session, need: RecruitmentNeed, adviser_id: int) -> list[NeedProposal]:

@@ -92,7 +92,9 @@ def _need_page(need: RecruitmentNeed, *, propose_form: ProposeForm | None = None
     context = {"need": need, "answers": answers, "proposes": proposes, "error": error,
                "statuses": ProposalStatus, "open": need.status is NeedStatus.open}
     if answers:
-        context["proposals"] = services.consolidated(db.session, need)
+        order = request.args.get("order", "status")
+        context["order"] = order if order in services.ORDERS else "status"
+        context["proposals"] = services.consolidated(db.session, need, context["order"])
         context["answer_forms"] = answer_forms or {}
         context["answer_form"] = AnswerForm(formdata=None)
         context["booths"] = _company_booths(need) if _works_for_company(need) else []

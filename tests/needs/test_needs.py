@@ -133,6 +133,12 @@ def test_the_company_answers_each_proposal_once_from_one_list(app, session, w):
     assert "Inès Morel" in listing and "Jules Petit" in listing and "Karim Benali" in listing
     assert "Proposée par Association Tremplin" in listing
     assert "Proposée par un partenaire" in listing and "SPIP" not in listing  # a sensitive structure
+    assert "3 en attente de votre réponse" in listing
+    by_structure = page_text(company.get(f"/needs/{need.id}?order=structure"))
+    assert by_structure.index("Association Tremplin") < by_structure.index("un partenaire")
+    assert by_structure.index("Karim Benali") > by_structure.index("Jules Petit")
+    by_date = page_text(company.get(f"/needs/{need.id}?order=date"))
+    assert by_date.index("Inès Morel") < by_date.index("Karim Benali")
 
     answer = f"/needs/{need.id}/proposals/{{}}/answer"
     missing_reason = post_form(company, answer.format(jules.id), {"decision": "decline"},
