@@ -46,15 +46,19 @@ def postable_companies(network_id: int, user_id: int) -> list[Organisation]:
     return list(db.session.execute(query.order_by(Organisation.name)).scalars())
 
 
+def answered_by(user_id: int):
+    """The condition on needs this person answers: their employer's, or their network's as coordinator."""
+    return or_(RecruitmentNeed.company_id.in_(employers_of(user_id)),
+               RecruitmentNeed.network_id.in_(coordinated_networks(user_id)))
+
+
 def answerable_need(need_id: Any, user_id: int) -> RecruitmentNeed | None:
     """A need of one of this person's employers, or of a network they coordinate (they answer it)."""
     wanted = as_id(need_id)
     if wanted is None:
         return None
     return db.session.execute(select(RecruitmentNeed).where(
-        RecruitmentNeed.id == wanted,
-        or_(RecruitmentNeed.company_id.in_(employers_of(user_id)),
-            RecruitmentNeed.network_id.in_(coordinated_networks(user_id))))).scalars().first()
+        RecruitmentNeed.id == wanted, answered_by(user_id))).scalars().first()
 
 
 def proposable_need(need_id: Any, user_id: int) -> RecruitmentNeed | None:
@@ -72,9 +76,7 @@ def visible_needs(user_id: int) -> Select:
     """The needs this person answers or may propose people for, newest first."""
     structures = organisations_of(user_id, OrganisationKind.partner)
     adviser_networks = member_networks(user_id).where(NetworkMember.member_id.in_(structures))
-    mine = or_(RecruitmentNeed.company_id.in_(employers_of(user_id)),
-               RecruitmentNeed.network_id.in_(coordinated_networks(user_id)))
-    return (select(RecruitmentNeed).where(or_(mine, RecruitmentNeed.network_id.in_(adviser_networks)))
+    return (select(RecruitmentNeed).where(or_(answered_by(user_id), RecruitmentNeed.network_id.in_(adviser_networks)))
             .order_by(RecruitmentNeed.created_at.desc()))
 
 

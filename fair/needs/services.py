@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -179,6 +179,17 @@ def consolidated(session: Session, need: RecruitmentNeed, order: str = "status")
                  joinedload(NeedProposal.invited_booth))
         .order_by(NeedProposal.created_at, NeedProposal.id)).scalars().all()
     return sorted(rows, key=ORDERS.get(order, ORDERS["status"]))
+
+
+def waiting_counts(session: Session, need_ids: Iterable[int]) -> dict[int, int]:
+    """How many proposals of each need wait for the employer's answer."""
+    ids = list(need_ids)
+    if not ids:
+        return {}
+    return dict(session.execute(
+        select(NeedProposal.need_id, func.count()).where(NeedProposal.need_id.in_(ids),
+                                                         NeedProposal.status == ProposalStatus.proposed)
+        .group_by(NeedProposal.need_id)).all())
 
 
 def structure_proposals(session: Session, need: RecruitmentNeed, adviser_id: int) -> list[NeedProposal]:

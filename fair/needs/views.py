@@ -59,7 +59,10 @@ def index():
         | Organisation.id.in_(member_networks(current_user.id))).limit(1)).first()
     if not reaches and not needs:
         abort(404)
-    return render_template("needs/index.html", needs=needs, postable=postable)
+    answered = set(db.session.execute(select(RecruitmentNeed.id).where(
+        RecruitmentNeed.id.in_([n.id for n in needs]), access.answered_by(current_user.id))).scalars())
+    return render_template("needs/index.html", needs=needs, postable=postable,
+                           waiting=services.waiting_counts(db.session, answered))
 
 
 @bp.route("/networks/<int:network_id>/needs/new", methods=["GET", "POST"])

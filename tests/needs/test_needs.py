@@ -14,8 +14,9 @@ from fair.jobdating import services as jobdating
 from fair.jobdating.models import Slot
 from fair.mail.models import OutboxMessage
 from fair.needs.models import NeedProposal, ProposalStatus, RecruitmentNeed
-from tests.conftest import count, login, page_text, post_form
+from tests.conftest import count, page_text, post_form
 from tests.needs.helpers import post, union_world
+from tests.webinars.helpers import signed_in_client
 
 NEED = {"job_title": "Agent de propreté", "rome_code": "k2204", "posts": "4", "starts_on": "2030-03-01",
         "ends_on": "2030-06-30", "place": "Lille", "requirements": "Permis B apprécié",
@@ -28,9 +29,8 @@ def w(app, session, factory):
 
 
 def _as(app, user):
-    client = app.test_client()
-    login(client, user.email)
-    return client
+    """A client signed in as this person (a server-side session, as after logging in)."""
+    return signed_in_client(app, user)
 
 
 def _propose(client, need, *people, note=""):
@@ -134,6 +134,8 @@ def test_the_company_answers_each_proposal_once_from_one_list(app, session, w):
     assert "Proposée par Association Tremplin" in listing
     assert "Proposée par un partenaire" in listing and "SPIP" not in listing  # a sensitive structure
     assert "3 en attente de votre réponse" in listing
+    assert "3 en attente de votre réponse" in page_text(company.get("/needs"))
+    assert "en attente de votre réponse" not in page_text(_as(app, w.adviser1).get("/needs"))
     by_structure = page_text(company.get(f"/needs/{need.id}?order=structure"))
     assert by_structure.index("Association Tremplin") < by_structure.index("un partenaire")
     assert by_structure.index("Karim Benali") > by_structure.index("Jules Petit")
