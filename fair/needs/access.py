@@ -67,7 +67,9 @@ def proposable_need(need_id: Any, user_id: int) -> RecruitmentNeed | None:
     if wanted is None:
         return None
     need = db.session.get(RecruitmentNeed, wanted)
-    if need is None or not db.session.execute(structures_in_network(need.network_id, user_id)).first():
+    if need is None or not need.network.is_active:
+        return None
+    if not db.session.execute(structures_in_network(need.network_id, user_id)).first():
         return None
     return need
 
