@@ -132,6 +132,9 @@ def test_a_union_s_associations_propose_people_and_the_company_answers_from_one_
         assert "Karim" not in _main(colleague)
         check_and_shoot(colleague, "needs-adviser-answers")
     with signed_in(browser, live_server, w.adviser2.email) as probation:
+        probation.goto(f"{live_server}/needs")
+        assert "Agent de propreté" in _main(probation)
+        check_and_shoot(probation, "needs-index-adviser")
         probation.goto(need_url)
         mine = probation.locator("#mine").inner_text()
         assert "Karim Benali" in mine and "Acceptée" in mine and "Inès" not in _main(probation)
