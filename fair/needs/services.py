@@ -20,7 +20,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from fair import clock
+from fair import audit, clock
 from fair.accounts.consent import ConsentRecord
 from fair.accounts.models import Organisation, User
 from fair.candidates.access import structure_referrals
@@ -66,6 +66,8 @@ def post_need(session: Session, *, network: Organisation, company: Organisation,
                            training_possible=training_possible, social_clause=social_clause)
     session.add(need)
     session.flush()
+    audit.record(session, "need.post", need, label=job_title, organisation_id=company.id,
+                 details={"network_id": network.id})
     return need
 
 
@@ -75,6 +77,7 @@ def close_need(session: Session, need: RecruitmentNeed) -> None:
         need.status = NeedStatus.closed
         need.closed_at = clock.now()
         session.flush()
+        audit.record(session, "need.close", need, label=need.job_title, organisation_id=need.company_id)
 
 
 def structure_label(structure: Organisation) -> str:
@@ -220,6 +223,9 @@ def answer(session: Session, proposal: NeedProposal, *, accepted: bool, reason: 
     if changed != 1:
         raise NeedRefused(str(_l("This proposal has already been answered.")))
     session.refresh(proposal)
+    audit.record(session, "need.answer", proposal, label=proposal.need.job_title,
+                 organisation_id=proposal.need.company_id,
+                 details={"status": status.value, "reason": reason.value if reason and not accepted else None})
     _mail_answer(session, proposal)
     return proposal
 

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from fair.audit import AuditEntry
 from fair.fairs.models import BookingPolicy
 from fair.jobdating import services as jobdating
 from fair.jobdating.models import Slot
@@ -158,6 +159,9 @@ def test_the_company_answers_each_proposal_once_from_one_list(app, session, w):
     assert [rows[p.id].status for p in (ines, jules, karim)] == [ProposalStatus.accepted, ProposalStatus.declined,
                                                                  ProposalStatus.proposed]
     assert rows[ines.id].answered_by_id == w.recruiter.id and rows[jules.id].decline_reason.value == "experience"
+    logged = session.execute(select(AuditEntry.action, AuditEntry.object_id, AuditEntry.actor_id)
+                             .where(AuditEntry.action == "need.answer").order_by(AuditEntry.id)).all()
+    assert logged == [("need.answer", ines.id, w.recruiter.id), ("need.answer", jules.id, w.recruiter.id)]
 
     # The proposing adviser is told by mail, once per answer; their colleague sees it on the page.
     mails = session.execute(select(OutboxMessage).where(OutboxMessage.template == "need_answer")
