@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, joinedload
 from fair import audit, clock
 from fair.accounts.consent import ConsentRecord
 from fair.accounts.models import Organisation, User
+from fair.accounts.reach import Message, reach
 from fair.candidates.access import structure_referrals
 from fair.candidates.labels import reason_label
 from fair.candidates.models import Referral, RejectionReason
@@ -260,8 +261,8 @@ def invitable(session: Session, need: RecruitmentNeed, *, accepted_only: bool) -
 
 def invite_to_book(session: Session, need: RecruitmentNeed, booth: Booth,
                    proposals: Iterable[NeedProposal]) -> int:
-    """Each person is invited to book an interview at the booth (a mail with the booth's link, through the
-    outbox) and the proposal says so; the booth's booking policy lets them book (fair.jobdating)."""
+    """Each person is invited to book an interview at the booth (the booth's link by mail or text message,
+    through the outbox) and the proposal says so; the booth's booking policy lets them book (fair.jobdating)."""
     if booth.company_id != need.company_id:
         raise NeedRefused(str(_l("Choose one of the company's booths.")))
     begin_sqlite_write(session)
@@ -277,11 +278,12 @@ def invite_to_book(session: Session, need: RecruitmentNeed, booth: Booth,
             continue
         session.refresh(proposal)
         candidate: User = proposal.candidate
-        queue_mail(session, to=candidate.email, template="need_invitation", locale=candidate.locale or "fr",
-                   context={"name": candidate.full_name, "company": need.company.name,
-                            "job_title": need.job_title, "fair": edition.title,
-                            "booth_link": mail_url("public.booth", slug=edition.slug, booth_id=booth.id)},
-                   key=f"need-invitation:{proposal.id}", edition_id=edition.id)
+        context = {"name": candidate.full_name, "company": need.company.name, "job_title": need.job_title,
+                   "fair": edition.title,
+                   "booth_link": mail_url("public.booth", slug=edition.slug, booth_id=booth.id)}
+        # By mail, or by text message to whoever chose it (or has no address): fair.accounts.reach.
+        reach(session, candidate, key=f"need-invitation:{proposal.id}", mail=Message("need_invitation", context),
+              sms=Message("need_invitation", context), edition_id=edition.id)
         count += 1
     return count
 

@@ -9,6 +9,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from fair.accounts import consent
+from fair.accounts.consent import ConsentPurpose
 from fair.audit import AuditEntry
 from fair.fairs.models import BookingPolicy
 from fair.jobdating import services as jobdating
@@ -187,9 +189,15 @@ def test_a_need_becomes_interviews_the_accepted_people_are_invited_to_book(app, 
         session.add(NeedProposal(need_id=need.id, candidate_id=person.id, structure_id=structure.id,
                                  adviser_id=adviser.id))
     session.commit()
-    ines = session.execute(select(NeedProposal).where(NeedProposal.candidate_id == w.ines.id)).scalar_one()
-    ines.status = ProposalStatus.accepted
+    for accepted in (w.ines, w.karim):
+        session.execute(select(NeedProposal).where(NeedProposal.candidate_id == accepted.id)).scalar_one().status = \
+            ProposalStatus.accepted
+    # Karim chose text messages: his invitation goes by SMS.
+    w.karim.phone, w.karim.notify_by = "+33612345678", "sms"
     session.commit()
+    with app.test_request_context():
+        consent.give(session, w.karim.id, ConsentPurpose.sms, "SMS consent as shown", "test-1")
+        session.commit()
 
     company = _as(app, w.recruiter)
     assert "Les rencontrer en job dating" in page_text(company.get(f"/needs/{need.id}"))
@@ -204,9 +212,13 @@ def test_a_need_becomes_interviews_the_accepted_people_are_invited_to_book(app, 
     assert count(session, Slot, Slot.booth_id == booth.id) == 3
     invited = session.execute(select(NeedProposal).where(NeedProposal.invited_at.is_not(None))
                               .execution_options(populate_existing=True)).scalars().all()
-    assert [p.candidate_id for p in invited] == [w.ines.id] and invited[0].invited_booth_id == booth.id
-    mail = session.execute(select(OutboxMessage).where(OutboxMessage.template == "need_invitation")).scalar_one()
-    assert mail.to_address == w.ines.email and f"/booths/{booth.id}" in mail.text_body
+    assert {p.candidate_id for p in invited} == {w.ines.id, w.karim.id}
+    assert {p.invited_booth_id for p in invited} == {booth.id}
+    sent = session.execute(select(OutboxMessage).where(OutboxMessage.template == "need_invitation")
+                           .order_by(OutboxMessage.channel)).scalars().all()
+    assert [(m.channel, m.to_address) for m in sent] == [("mail", w.ines.email), ("sms", "+33612345678")]
+    assert all(f"/booths/{booth.id}" in m.text_body for m in sent)
+    assert sent[1].text_body.startswith("Propreté Services veut vous rencontrer (Agent de propreté).")
     assert "Invitée le" in page_text(_as(app, w.adviser1).get(f"/needs/{need.id}"))
 
     # The invitation lets her book under the edition's "invited only" policy; Jules was not invited.
