@@ -165,7 +165,25 @@ def propose(session: Session, need: RecruitmentNeed, *, adviser_id: int, candida
         log.info("proposal to need %s raced with another for the same person", need.id)
         raise NeedRefused(str(_l("Someone of your list was proposed for this need meanwhile. Nothing was "
                                  "saved: check the list and propose again."))) from None
+    _mail_proposals(session, need, proposals)
     return proposals
+
+
+def _mail_proposals(session: Session, need: RecruitmentNeed, proposals: list[NeedProposal]) -> None:
+    """The person who posted the need hears of each batch of proposals, the structure named as on the list."""
+    poster = need.posted_by
+    if poster is None:
+        return
+    structure = session.get(Organisation, proposals[0].structure_id)
+    locale = poster.locale or "fr"
+    with force_locale(locale):
+        label = structure_label(structure)
+    label = label[:1].upper() + label[1:]  # it starts the sentence
+    queue_mail(session, to=poster.email, template="need_proposals", locale=locale,
+               context={"name": poster.full_name, "structure": label, "count": len(proposals),
+                        "job_title": need.job_title, "network": need.network.name,
+                        "link": mail_url("needs.need", need_id=need.id)},
+               key=f"need-proposals:{need.id}:{proposals[0].id}")
 
 
 # How the employer's list may be ordered: the key of each proposal (stable, after the date of proposal).

@@ -111,6 +111,15 @@ def test_advisers_propose_several_people_each_once_with_consent(app, session, w)
     assert _propose(_as(app, w.adviser2), need, w.karim).status_code == 302
     assert count(session, NeedProposal) == 3
 
+    # Whoever posted the need hears of each batch, the sensitive structure unnamed.
+    told = session.execute(select(OutboxMessage).where(OutboxMessage.template == "need_proposals")
+                           .order_by(OutboxMessage.id)).scalars().all()
+    assert [(m.to_address, m.subject) for m in told] == [
+        (w.recruiter.email, "2 personnes proposées pour « Agent de propreté »"),
+        (w.recruiter.email, "1 personne proposée pour « Agent de propreté »")]
+    assert "Association Tremplin propose 2 personnes pour votre besoin" in told[0].text_body
+    assert "Un partenaire propose 1 personne" in told[1].text_body and "SPIP" not in told[1].text_body
+
 
 def test_one_proposal_per_person_and_need_is_a_database_constraint(app, session, w):
     need = post(session, w.union, w.company, w.recruiter)
