@@ -113,14 +113,14 @@ def _already_proposed(session: Session, need_id: int, candidate_ids: Iterable[in
 def proposable(session: Session, need: RecruitmentNeed, adviser_id: int) -> list[Proposable]:
     """Everyone of the adviser's files, with whether they may be proposed (consent to the network)."""
     file = _file(session, need, adviser_id)
-    named = _named(session, need.network_id, file)
+    named = named_people(session, need.network_id, file)
     proposed = _already_proposed(session, need.id, file)
     people = [Proposable(referral, referral.candidate_id in named, referral.candidate_id in proposed)
               for referral in file.values()]
     return sorted(people, key=lambda p: p.referral.candidate.full_name.casefold())
 
 
-def _named(session: Session, network_id: int, candidate_ids: Iterable[int]) -> set[int]:
+def named_people(session: Session, network_id: int, candidate_ids: Iterable[int]) -> set[int]:
     """Which of these people let the network name them (a consent in force to it)."""
     ids = list(candidate_ids)
     if not ids:
@@ -145,7 +145,7 @@ def propose(session: Session, need: RecruitmentNeed, *, adviser_id: int, candida
     file = _file(session, need, adviser_id)
     if any(i not in file for i in wanted):
         raise NeedRefused(str(_l("Only people your structure follows, with their agreement, can be proposed.")))
-    named = _named(session, need.network_id, wanted)
+    named = named_people(session, need.network_id, wanted)
     refused = [i for i in wanted if i not in named]
     if refused:
         raise NeedRefused(str(_l(

@@ -98,6 +98,9 @@ def _need_page(need: RecruitmentNeed, *, propose_form: ProposeForm | None = None
         order = request.args.get("order", "status")
         context["order"] = order if order in services.ORDERS else "status"
         context["proposals"] = services.consolidated(db.session, need, context["order"])
+        # Someone who withdrew their consent to the network is no longer named to its members.
+        context["named"] = services.named_people(db.session, need.network_id,
+                                                 [p.candidate_id for p in context["proposals"]])
         context["answer_forms"] = answer_forms or {}
         context["answer_form"] = AnswerForm(formdata=None)
         context["booths"] = _company_booths(need) if _works_for_company(need) else []
@@ -160,8 +163,9 @@ def answer(need_id: int, proposal_id: int):
         db.session.rollback()
         return _need_page(found, error=refused.message)
     db.session.commit()
-    flash(_("Answer saved: the adviser who proposed %(name)s is told.", name=proposal.candidate.full_name),
-          "success")
+    named = services.named_people(db.session, found.network_id, [proposal.candidate_id])
+    flash(_("Answer saved: the adviser who proposed %(name)s is told.",
+            name=proposal.candidate.full_name if named else _("this person")), "success")
     return redirect(url_for(".need", need_id=found.id) + f"#proposal-{proposal.id}")
 
 

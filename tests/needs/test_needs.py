@@ -187,6 +187,16 @@ def test_the_company_answers_each_proposal_once_from_one_list(app, session, w):
     assert "Karim Benali" in probation and "En attente de la réponse de l’entreprise" in probation
     assert "Inès" not in probation
 
+    # Karim withdraws his consent to the union: the company no longer reads his name; his adviser does.
+    with app.test_request_context():
+        consent.withdraw(session, w.karim.id, ConsentPurpose.network, organisation_id=w.union.id)
+        session.commit()
+    hidden = page_text(company.get(f"/needs/{need.id}"))
+    assert "Karim" not in hidden and f"Une personne qui ne souhaite plus être nommée (n° {karim.id})" in hidden
+    done = post_form(company, answer.format(karim.id), {"decision": "accept"}, form_page=f"/needs/{need.id}")
+    assert "Karim" not in page_text(company.get(done.headers["Location"]))
+    assert "Karim Benali" in page_text(_as(app, w.adviser2).get(f"/needs/{need.id}"))
+
 
 def test_a_need_becomes_interviews_the_accepted_people_are_invited_to_book(app, session, factory, w):
     organiser = factory.organisation("organiser", "Métropole")
