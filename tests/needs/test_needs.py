@@ -286,3 +286,19 @@ def test_a_closed_need_takes_no_more_proposals(app, session, w):
     assert refused.status_code == 422
     assert "Ce besoin est clôturé : il ne reçoit plus de propositions." in page_text(refused)
     assert count(session, NeedProposal) == 0
+
+
+def test_a_group_of_employers_member_of_the_union_posts_a_need(app, session, factory, w):
+    from fair.networks.models import NetworkMember
+
+    group = factory.organisation("network", "Groupement d’employeurs du BTP")
+    session.add(NetworkMember(network_id=w.union.id, member_id=group.id))
+    session.commit()
+    member = factory.person("geiq@example.org", "Gaëlle Groupement", group)
+    client = _as(app, member)
+    form = page_text(client.get(f"/networks/{w.union.id}/needs/new"))
+    assert "Groupement d’employeurs du BTP" in form and "Propreté Services" not in form
+    assert post_form(client, f"/networks/{w.union.id}/needs/new", {**NEED, "company": str(group.id)}).status_code == 302
+    need = session.execute(select(RecruitmentNeed)).scalar_one()
+    assert need.company_id == group.id
+    assert "Groupement d’employeurs du BTP" in page_text(_as(app, w.adviser1).get(f"/needs/{need.id}"))
