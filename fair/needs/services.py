@@ -34,6 +34,7 @@ from fair.mail.render import mail_url
 from fair.needs.access import structures_in_network
 from fair.needs.models import NeedProposal, NeedStatus, ProposalStatus, RecruitmentNeed
 from fair.networks.access import member_ids, named_to_network
+from fair.teams.services import members
 
 log = logging.getLogger(__name__)
 
@@ -250,20 +251,22 @@ def answer(session: Session, proposal: NeedProposal, *, accepted: bool, reason: 
 
 
 def _mail_answer(session: Session, proposal: NeedProposal) -> None:
-    """The proposing adviser is told, in their language; their colleagues see it on the need's page."""
-    adviser = proposal.adviser
-    if adviser is None:
-        return
+    """Every adviser of the proposing structure is told, each in their language: the person's consent is
+    given to the structure, and any of its advisers may act on the answer."""
     need = proposal.need
-    locale = adviser.locale or "fr"
-    with force_locale(locale):
-        reason = reason_label(proposal.decline_reason)
-    queue_mail(session, to=adviser.email, template="need_answer", locale=locale,
-               context={"adviser": adviser.full_name, "candidate": proposal.candidate.full_name,
-                        "job_title": need.job_title, "company": need.company.name,
-                        "accepted": proposal.status is ProposalStatus.accepted, "reason": reason,
-                        "link": mail_url("needs.need", need_id=need.id)},
-               key=f"need-answer:{proposal.id}")
+    for membership in members(session, proposal.structure_id):
+        adviser = membership.user
+        if adviser.erased_at is not None:
+            continue
+        locale = adviser.locale or "fr"
+        with force_locale(locale):
+            reason = reason_label(proposal.decline_reason)
+        queue_mail(session, to=adviser.email, template="need_answer", locale=locale,
+                   context={"adviser": adviser.full_name, "candidate": proposal.candidate.full_name,
+                            "job_title": need.job_title, "company": need.company.name,
+                            "accepted": proposal.status is ProposalStatus.accepted, "reason": reason,
+                            "link": mail_url("needs.need", need_id=need.id)},
+                   key=f"need-answer:{proposal.id}:{adviser.id}")
 
 
 # ---------------------------------------------------------------- need -> job dating

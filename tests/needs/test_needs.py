@@ -174,13 +174,18 @@ def test_the_company_answers_each_proposal_once_from_one_list(app, session, w):
                              .where(AuditEntry.action == "need.answer").order_by(AuditEntry.id)).all()
     assert logged == [("need.answer", ines.id, w.recruiter.id), ("need.answer", jules.id, w.recruiter.id)]
 
-    # The proposing adviser is told by mail, once per answer; their colleague sees it on the page.
+    # Every adviser of the proposing structure is told by mail, once per answer, and sees it on the page.
     mails = session.execute(select(OutboxMessage).where(OutboxMessage.template == "need_answer")
                             .order_by(OutboxMessage.id)).scalars().all()
-    assert [(m.to_address, m.idempotency_key) for m in mails] == [
-        (w.adviser1.email, f"need-answer:{ines.id}"), (w.adviser1.email, f"need-answer:{jules.id}")]
+    assert sorted((m.to_address, m.idempotency_key) for m in mails) == sorted([
+        (w.adviser1.email, f"need-answer:{ines.id}:{w.adviser1.id}"),
+        (w.colleague1.email, f"need-answer:{ines.id}:{w.colleague1.id}"),
+        (w.adviser1.email, f"need-answer:{jules.id}:{w.adviser1.id}"),
+        (w.colleague1.email, f"need-answer:{jules.id}:{w.colleague1.id}")])
     assert "Propreté Services accepte Inès Morel" in mails[0].subject
-    assert "L’expérience demandée ne correspond pas" in mails[1].text_body or "Motif indiqué" in mails[1].text_body
+    declined = next(m for m in mails if m.idempotency_key == f"need-answer:{jules.id}:{w.colleague1.id}")
+    assert "Propreté Services ne retient pas Jules Petit, que votre structure a proposé·e" in declined.text_body
+    assert "Motif indiqué : L'expérience demandée ne correspond pas." in declined.text_body
     seen = page_text(_as(app, w.colleague1).get(f"/needs/{need.id}"))
     assert "Inès Morel" in seen and "Acceptée" in seen and "Non retenue" in seen and "Karim" not in seen
     probation = page_text(_as(app, w.adviser2).get(f"/needs/{need.id}"))
