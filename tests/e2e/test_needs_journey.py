@@ -127,7 +127,7 @@ def test_a_union_s_associations_propose_people_and_the_company_answers_from_one_
     with signed_in(browser, live_server, w.colleague1.email) as colleague:
         colleague.goto(need_url)
         mine = colleague.locator("#mine").inner_text()
-        assert "Inès Morel" in mine and "Acceptée" in mine and "Invitée le" in mine
+        assert "Inès Morel" in mine and "Acceptée" in mine and "Invitation à réserver un entretien envoyée le" in mine
         assert "Jules Petit" in mine and "Non retenue" in mine and "L'expérience demandée ne correspond pas" in mine
         assert "Karim" not in _main(colleague)
         check_and_shoot(colleague, "needs-adviser-answers")

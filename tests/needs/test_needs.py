@@ -84,7 +84,7 @@ def test_advisers_propose_several_people_each_once_with_consent(app, session, w)
     need = post(session, w.union, w.company, w.recruiter)
     adviser = _as(app, w.adviser1)
     form = page_text(adviser.get(f"/needs/{need.id}"))
-    assert "Inès Morel" in form and "Léa Dubois (n’a pas accepté d’être nommée à ce réseau)" in form
+    assert "Inès Morel" in form and "Léa Dubois (n’a pas accepté d’être nommé·e à ce réseau)" in form
 
     refused = _propose(adviser, need, w.ines, w.lea)
     assert refused.status_code == 422
@@ -243,7 +243,7 @@ def test_a_need_becomes_interviews_the_accepted_people_are_invited_to_book(app, 
     assert [(m.channel, m.to_address) for m in sent] == [("mail", w.ines.email), ("sms", "+33612345678")]
     assert all(f"/booths/{booth.id}" in m.text_body for m in sent)
     assert sent[1].text_body.startswith("Propreté Services veut vous rencontrer (Agent de propreté).")
-    assert "Invitée le" in page_text(_as(app, w.adviser1).get(f"/needs/{need.id}"))
+    assert "Invitation à réserver un entretien envoyée le" in page_text(_as(app, w.adviser1).get(f"/needs/{need.id}"))
 
     # The invitation lets her book under the edition's "invited only" policy; Jules was not invited.
     slots = session.execute(select(Slot).where(Slot.booth_id == booth.id).order_by(Slot.starts_at)).scalars().all()
