@@ -99,7 +99,7 @@ def test_a_union_s_associations_propose_people_and_the_company_answers_from_one_
     with signed_in(browser, live_server, w.recruiter.email) as company:
         company.goto(need_url)
         text = _main(company)
-        assert "3 propositions" in text and "Proposée par un partenaire" in text and "SPIP" not in text
+        assert "3 propositions" in text and "Proposé·e par un partenaire" in text and "SPIP" not in text
         check_and_shoot(company, "needs-consolidated-list")
         for name, decision, reason in (("Inès Morel", "Accepter", None), ("Karim Benali", "Accepter", None),
                                        ("Jules Petit", "Ne pas retenir", "experience")):

@@ -143,8 +143,8 @@ def test_the_company_answers_each_proposal_once_from_one_list(app, session, w):
     listing = page_text(company.get(f"/needs/{need.id}"))
     assert "3 propositions" in listing
     assert "Inès Morel" in listing and "Jules Petit" in listing and "Karim Benali" in listing
-    assert "Proposée par Association Tremplin" in listing
-    assert "Proposée par un partenaire" in listing and "SPIP" not in listing  # a sensitive structure
+    assert "Proposé·e par Association Tremplin" in listing
+    assert "Proposé·e par un partenaire" in listing and "SPIP" not in listing  # a sensitive structure
     assert "3 en attente de votre réponse" in listing
     assert "3 en attente de votre réponse" in page_text(company.get("/needs"))
     assert "en attente de votre réponse" not in page_text(_as(app, w.adviser1).get("/needs"))
