@@ -32,6 +32,7 @@ from fair.jobdating.views import bp as jobdating_bp
 from fair.live import sockets as live_sockets
 from fair.live.views import bp as live_bp
 from fair.mail.views import bp as mail_bp
+from fair.needs.views import bp as needs_bp
 from fair.networks.views import bp as networks_bp
 from fair.oidc.views import bp as oidc_bp
 from fair.ops.views import bp as ops_bp
@@ -73,6 +74,7 @@ TRANSLATION_DIRS = [
     "jobdating/translations",
     "live/translations",
     "mail/translations",
+    "needs/translations",
     "networks/translations",
     "oidc/translations",
     "ops/translations",
@@ -159,6 +161,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         webhooks_bp,
         networks_bp,
         oidc_bp,
+        needs_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -42,6 +42,7 @@ from fair.links import ActionToken  # noqa: F401
 from fair.live.chat import ChatMessage, ChatMute, PrivateMessage  # noqa: F401
 from fair.live.models import Announcement, LiveBooth, QueueEntry  # noqa: F401
 from fair.mail.models import DevMail, MailUnsubscribe, OutboxMessage  # noqa: F401
+from fair.needs.models import NeedProposal, RecruitmentNeed  # noqa: F401
 from fair.networks.models import NetworkMember  # noqa: F401
 from fair.oidc.models import OidcIdentity  # noqa: F401
 from fair.outcomes.models import FollowUp, Outcome, TrainingCohort  # noqa: F401

@@ -1,6 +1,8 @@
 """Forms of the job-dating pages; every message is translated and shown next to its field."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField, TimeField
@@ -8,6 +10,8 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from fair.forms import ChoiceField, select_choices
 from fair.jobdating.models import Attendance, Outcome, SlotMode
+from fair.timezones import fair_zone, local_day_bounds
+from fair.web import local_date
 
 MODE_LABELS = {
     SlotMode.video: _l("Video"),
@@ -21,6 +25,19 @@ OUTCOME_LABELS = {
     Outcome.training_proposed: _l("Training proposed"),
     Outcome.not_retained: _l("Not retained"),
 }
+
+
+def fair_days(edition) -> list[tuple[str, str]]:
+    """The days of the fair in its time zone, as the choices of AvailabilityForm's `day`."""
+    tz = fair_zone(edition)
+    first, last = edition.starts_at.astimezone(tz).date(), edition.ends_at.astimezone(tz).date()
+    days = []
+    day = first
+    while day <= last:
+        start, _end = local_day_bounds(day, tz)
+        days.append((day.isoformat(), local_date(start, edition.timezone, "full")))
+        day += dt.timedelta(days=1)
+    return days
 
 
 def _strip(value):

@@ -57,6 +57,7 @@ from fair.jobdating.models import (
     WaitlistStatus,
 )
 from fair.mail.render import mail_url
+from fair.needs.models import NeedProposal
 from fair.selfservice.links import booking_link, waitlist_link
 from fair.timezones import fair_zone, local_span_text, local_time_text
 from fair.video import rooms as call_rooms
@@ -246,6 +247,10 @@ def _check_policy(session: Session, edition: Edition, booth_id: int, candidate_i
         .where(Offer.booth_id == booth_id, Application.candidate_id == candidate_id, Application.status.in_(wanted))
         .limit(1)
     ).first()
+    if not found:  # a person the company invited from a recruitment need (fair.needs) was invited too
+        found = session.execute(select(NeedProposal.id).where(
+            NeedProposal.invited_booth_id == booth_id, NeedProposal.candidate_id == candidate_id,
+            NeedProposal.invited_at.is_not(None)).limit(1)).first()
     if not found:
         if edition.booking_policy == BookingPolicy.invitation:
             raise BookingError(_l("Only candidates invited by this company can book its interviews."))

@@ -46,6 +46,7 @@ from fair.jobdating.forms import (
     AvailabilityForm,
     OutcomeForm,
     RecruiterCancelForm,
+    fair_days,
 )
 from fair.jobdating.models import (
     Attendance,
@@ -61,7 +62,7 @@ from fair.jobdating.models import (
 from fair.pipeline.forms import PipelineForm
 from fair.pipeline.forms import save as save_pipeline
 from fair.timezones import fair_zone, local_day_bounds, local_to_utc, zone_named
-from fair.web import local_date, local_time
+from fair.web import local_time
 
 bp = Blueprint("jobdating", __name__)
 
@@ -292,24 +293,12 @@ def leave_waitlist(entry_id: int):
 # ---------------------------------------------------------------- recruiters
 
 
-def _fair_days(edition: Edition) -> list[tuple[str, str]]:
-    tz = fair_zone(edition)
-    first, last = edition.starts_at.astimezone(tz).date(), edition.ends_at.astimezone(tz).date()
-    days = []
-    day = first
-    while day <= last:
-        start, _end = local_day_bounds(day, tz)
-        days.append((day.isoformat(), local_date(start, edition.timezone, "full")))
-        day += dt.timedelta(days=1)
-    return days
-
-
 @bp.route("/recruiter/booths/<int:booth_id>/availability", methods=["GET", "POST"])
 @recruiter_only
 def availability(booth_id: int):
     booth = owned_or_404(recruiter_booth(booth_id, current_user.id))
     edition = booth.edition
-    form = AvailabilityForm(_fair_days(edition), formdata=request.form if request.method == "POST" else None)
+    form = AvailabilityForm(fair_days(edition), formdata=request.form if request.method == "POST" else None)
     if request.method == "POST":
         if form.validate():
             tz = fair_zone(edition)

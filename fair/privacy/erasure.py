@@ -72,6 +72,7 @@ from fair.live.chat import ChatMessage, ChatMute, PrivateMessage
 from fair.live.models import OPEN_STATUSES, QueueEntry, QueueStatus
 from fair.mail.models import CLAIMABLE_STATUSES, DevMail, OutboxMessage
 from fair.mail.outbox import queue_mail
+from fair.needs.models import NeedProposal
 from fair.oidc.models import OidcIdentity
 from fair.outcomes.models import Outcome
 from fair.pipeline.models import PipelineEntry, PipelineNote
@@ -323,6 +324,8 @@ def _empty_free_text(session: Session, user: User) -> dict[str, int]:
         update(Application).where(Application.candidate_id == user.id).values(message=""),
         update(Booking).where(Booking.candidate_id == user.id).values(cancel_reason=None),
         update(Referral).where(Referral.candidate_id == user.id).values(note="", consent_text=None),
+        # A proposal for a recruitment need stays counted for the network; the adviser's note goes.
+        update(NeedProposal).where(NeedProposal.candidate_id == user.id).values(note=""),
         update(ChatMessage).where(ChatMessage.author_id == user.id).values(text=""),
         update(PrivateMessage).where(or_(PrivateMessage.candidate_id == user.id,
                                          (PrivateMessage.recruiter_id == user.id)

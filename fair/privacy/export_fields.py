@@ -97,6 +97,8 @@ TABLES: dict[str, object] = {
     "memberships": _l("The organisations you belong to."),
     "network_members": _l("The networks of structures in which you are the named referent of your organisation."),
     "oidc_identities": _l("The accounts of identity providers (such as ProConnect) you sign in with."),
+    "recruitment_needs": _l("Recruitment needs you posted to a network for an employer."),
+    "need_proposals": _l("Proposals of a person for an employer's recruitment need, and the employer's answer."),
     "mfa_recovery_codes": _l("Your two-step verification recovery codes (dates only, never the codes)."),
     "password_reset_tokens": _l("Password resets you asked for (dates only)."),
     "referrals": _l("Referrals between a candidate and an adviser of a partner."),
@@ -364,6 +366,19 @@ FIELDS: dict[str, object] = {
 
 # Where one table uses a common name in its own sense.
 TABLE_FIELDS: dict[tuple[str, str], object] = {
+    ("recruitment_needs", "job_title"): _l("The job to fill"),
+    ("recruitment_needs", "rome_code"): _l("The job's ROME code"),
+    ("recruitment_needs", "posts"): _l("Number of posts"),
+    ("recruitment_needs", "place"): _l("Place of work"),
+    ("recruitment_needs", "requirements"): _l("Requirements"),
+    ("recruitment_needs", "training_possible"): _l("Whether training before hiring is possible"),
+    ("recruitment_needs", "posted_by_name"): _l("Name of the person who posted the need"),
+    ("need_proposals", "need_id"): _l("Number of the recruitment need"),
+    ("need_proposals", "structure_id"): _l("Number of the proposing structure"),
+    ("need_proposals", "note"): _l("The adviser's note for the employer"),
+    ("need_proposals", "decline_reason"): _l("Why the employer declined the proposal"),
+    ("need_proposals", "invited_at"): _l("When the person was invited to book an interview"),
+    ("need_proposals", "invited_booth_id"): _l("Number of the booth where they were invited"),
     ("users", "email"): _l("Your email address"),
     ("users", "created_at"): _l("When you signed up"),
     ("users", "mobile"): _l("The mobile number you sign in with, when your account has one"),

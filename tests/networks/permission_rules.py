@@ -41,7 +41,8 @@ def build(factory, session, world) -> None:
 
 
 EXPECTED = {
-    "networks.index": [Check("GET", lambda i: "/networks", only(AD))],
+    # Companies A and B belong to networks X and Y of the recruitment needs' rows (tests/needs).
+    "networks.index": [Check("GET", lambda i: "/networks", only({**AD, "recruiter_a": 200, "recruiter_b": 200}))],
     "networks.network": [
         Check("GET", lambda i: N.format(**i), only(AD)),
         Check("GET", lambda i: M.format(**i), only({})),
