@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from fair.api.models import SCOPES
 from fair.candidates.models import ApplicationStatus, RejectionReason
@@ -178,7 +179,7 @@ COMMON = {"401": _problem("No token, or an unknown, revoked or expired one."),
           "429": _problem("Too many requests: wait `Retry-After` seconds.")}
 
 
-def _operation(summary: str, scope: str, responses: dict, *, parameters: list | None = None,
+def _operation(summary: Any, scope: str, responses: dict, *, parameters: list | None = None,
                body: str | None = None) -> dict:
     operation: dict[str, Any] = {
         "summary": summary, "security": [{"bearer": [scope]}],
@@ -215,69 +216,79 @@ NOT_FOUND = {"404": _problem("Not found, or not this organisation's.")}
 INVALID = {"422": _problem("Invalid fields (`errors`), or a change the object's state refuses.")}
 
 
-def _list(summary: str, resource: str, schema: str, extra: list | None = None) -> dict:
+def _list(summary: Any, resource: str, schema: str, extra: list | None = None) -> dict:
     return _operation(summary, f"{resource}:read", {"200": _json(schema + "Page"), **INVALID},
                       parameters=PAGE_PARAMETERS + (extra or []))
 
 
 PATHS: dict[str, dict[str, Any]] = {
     "/api/v1/offers": {
-        "get": _list("The offers of the organisation's booths (a company) or editions (an organiser).",
+        "get": _list(_l("The offers of the organisation's booths (a company) or editions (an organiser)."),
                      "offers", "Offer"),
-        "post": _operation("Publish an offer on one of the company's booths.", "offers:write",
+        "post": _operation(_l("Publish an offer on one of the company's booths."), "offers:write",
                            {"201": _json("Offer", "Created"), **NOT_FOUND, **INVALID}, body="OfferCreate"),
     },
     "/api/v1/offers/{offer_id}": {
-        "get": _operation("One offer.", "offers:read", {"200": _json("Offer"), **NOT_FOUND},
+        "get": _operation(_l("One offer."), "offers:read", {"200": _json("Offer"), **NOT_FOUND},
                           parameters=[_id("offer_id")]),
-        "patch": _operation("Change some fields of an offer, or publish or withdraw it.", "offers:write",
+        "patch": _operation(_l("Change some fields of an offer, or publish or withdraw it."), "offers:write",
                             {"200": _json("Offer"), **NOT_FOUND, **INVALID}, parameters=[_id("offer_id")],
                             body="OfferUpdate"),
     },
     "/api/v1/applications": {
-        "get": _list("Applications to the organisation's offers, oldest first.", "applications", "Application",
+        "get": _list(_l("Applications to the organisation's offers, oldest first."), "applications", "Application",
                      [_status_filter(ApplicationStatus)]),
     },
     "/api/v1/applications/{application_id}": {
-        "get": _operation("One application.", "applications:read", {"200": _json("Application"), **NOT_FOUND},
+        "get": _operation(_l("One application."), "applications:read", {"200": _json("Application"), **NOT_FOUND},
                           parameters=[_id("application_id")]),
-        "patch": _operation("Shortlist, invite or decline (with a reason) an application; the candidate is told "
-                            "as from the recruiter's pages.", "applications:write",
+        "patch": _operation(_l("Shortlist, invite or decline (with a reason) an application; the candidate is told "
+                            "as from the recruiter's pages."), "applications:write",
                             {"200": _json("Application"), **NOT_FOUND, **INVALID},
                             parameters=[_id("application_id")], body="ApplicationUpdate"),
     },
     "/api/v1/bookings": {
-        "get": _list("Interviews booked at the organisation's booths.", "bookings", "Booking",
+        "get": _list(_l("Interviews booked at the organisation's booths."), "bookings", "Booking",
                      [_status_filter(BookingStatus)]),
     },
     "/api/v1/bookings/{booking_id}": {
-        "get": _operation("One interview booking.", "bookings:read", {"200": _json("Booking"), **NOT_FOUND},
+        "get": _operation(_l("One interview booking."), "bookings:read", {"200": _json("Booking"), **NOT_FOUND},
                           parameters=[_id("booking_id")]),
     },
     "/api/v1/bookings/{booking_id}/cancel": {
-        "post": _operation("Cancel an interview, with a reason told to the candidate.", "bookings:write",
+        "post": _operation(_l("Cancel an interview, with a reason told to the candidate."), "bookings:write",
                            {"200": _json("Booking"), **NOT_FOUND, **INVALID}, parameters=[_id("booking_id")],
                            body="BookingCancel"),
     },
     "/api/v1/outcomes": {
-        "get": _list("Outcomes (hires, trainings) the organisation recorded or that name it.", "outcomes",
+        "get": _list(_l("Outcomes (hires, trainings) the organisation recorded or that name it."), "outcomes",
                      "Outcome"),
     },
     "/api/v1/outcomes/{outcome_id}": {
-        "get": _operation("One outcome.", "outcomes:read", {"200": _json("Outcome"), **NOT_FOUND},
+        "get": _operation(_l("One outcome."), "outcomes:read", {"200": _json("Outcome"), **NOT_FOUND},
                           parameters=[_id("outcome_id")]),
     },
 }
 
 
+def _plain(value: Any) -> Any:
+    """The document with its lazy texts worded now, in the reader's language."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
+
+
 def document(server_url: str) -> dict:
-    """The OpenAPI 3.1 document, with this instance's address as its server."""
-    return {
+    """The OpenAPI 3.1 document, with this instance's address as its server; its summaries are in the
+    reader's language (Accept-Language), like the API's errors."""
+    return _plain({
         "openapi": "3.1.0",
         "info": {"title": "fair API", "version": "1",
-                 "description": "Read and change an organisation's offers, applications, interview bookings and "
-                                "outcomes with a token made on the organisation's API tokens page. Errors are "
-                                "RFC 9457 problem details in the language of Accept-Language (French by default)."},
+                 "description": _l("Read and change an organisation's offers, applications, interview bookings and "
+                                   "outcomes with a token made on the organisation's API tokens page. Errors are RFC "
+                                   "9457 problem details in the language of Accept-Language (French by default).")},
         "servers": [{"url": server_url}],
         "paths": PATHS,
         "components": {
@@ -285,7 +296,7 @@ def document(server_url: str) -> dict:
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
                                            "description": "Scopes: " + ", ".join(SCOPES)}},
         },
-    }
+    })
 
 
 # ---------------------------------------------------------------- request bodies
