@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from fair.accounts.models import User
 from fair.candidates import services as candidates
-from fair.candidates.models import Application
+from fair.candidates.models import Application, ApplicationStatus
 from fair.companies.models import Offer
 from fair.jobdating.models import Booking
 from fair.outcomes import services as outcomes
@@ -46,8 +46,9 @@ def _candidate(person: User, label: str, hidden: bool) -> dict:
 
 def application(row: Application, *, sees_names: bool) -> dict:
     """As the recruiter's inbox shows it: in an anonymised edition, no name, contact, place, year of birth
-    nor message until an interview is booked (`fair.candidates.services.is_anonymised`)."""
-    hidden = not sees_names and candidates.is_anonymised(row)
+    nor message until an interview is booked (`fair.candidates.services.is_anonymised`). A withdrawn
+    application, which the inbox no longer lists, keeps its number and status only."""
+    hidden = not sees_names and (candidates.is_anonymised(row) or row.status is ApplicationStatus.withdrawn)
     label = _("Candidate no. %(code)s", code=candidates.pseudonym(row))
     return {
         "id": row.id, "offer_id": row.offer_id, "booth_id": row.offer.booth_id,

@@ -89,8 +89,8 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "OfferUpdate": {"type": "object", "additionalProperties": False, "properties": OFFER_FIELDS},
     "Candidate": {
         "type": "object",
-        "description": "Who applied or booked. In an anonymised edition, until an interview is booked, only "
-                       "`label` is given and every other field is null.",
+        "description": "Who applied or booked. In an anonymised edition until an interview is booked, and for a "
+                       "withdrawn application, only `label` is given and every other field is null.",
         "required": ["anonymised", "label", "name", "email", "phone", "postcode", "city", "birth_year"],
         "properties": {
             "anonymised": BOOLEAN, "label": STRING, "name": _nullable(STRING), "email": _nullable(STRING),

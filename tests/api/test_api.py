@@ -81,6 +81,19 @@ def test_an_anonymised_edition_stays_anonymised_until_an_interview(client, sessi
                          "birth_year": 1990}
 
 
+def test_a_withdrawn_application_keeps_only_its_number_and_status(client, session, world):
+    from fair.candidates import services as candidates
+
+    candidates.withdraw(session.get(Application, world.i.application_a))
+    session.commit()
+    seen = client.get(f"/api/v1/applications/{world.i.application_a}", headers=bearer(world.alpha_token)).get_json()
+    assert seen["status"] == "withdrawn" and seen["candidate"]["anonymised"] is True
+    assert seen["candidate"]["name"] is None and seen["message"] is None
+    # The partner the person agreed to still follows them.
+    followed = client.get(f"/api/v1/applications/{world.i.application_a}", headers=bearer(world.partner_token))
+    assert followed.get_json()["candidate"]["name"] == "Ana Candidate"
+
+
 def test_pages_follow_the_signed_cursor_and_refuse_a_forged_one(client, factory, world):
     for n in range(5):
         factory.offer(world.booth_a, title=f"Offre {n}")
