@@ -152,6 +152,21 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "created_at": DATETIME, "updated_at": DATETIME,
         },
     },
+    "OutcomeCreate": {
+        "type": "object", "additionalProperties": False,
+        "required": ["contract", "starts_on", "weekly_hours", "job_title"],
+        "description": "A hire from one of the company's interviews (marked hired on the interview day) or "
+                       "applications: exactly one of `booking_id` and `application_id`. Recording it again changes it.",
+        "properties": {
+            "booking_id": ID, "application_id": ID,
+            "contract": {"type": "string", "enum": _values(OutcomeContract)},
+            "starts_on": {"type": "string", "format": "date"},
+            "job_title": {"type": "string", "minLength": 1, "maxLength": 200},
+            "weekly_hours": {"type": "number", "minimum": 1, "maximum": 48},
+            "social_clause": BOOLEAN,
+            "social_clause_contract": {"type": "string", "maxLength": 200},
+        },
+    },
 }
 
 for _name in ("Offer", "Application", "Booking", "Outcome"):
@@ -263,6 +278,10 @@ PATHS: dict[str, dict[str, Any]] = {
     "/api/v1/outcomes": {
         "get": _list(_l("Outcomes (hires, trainings) the organisation recorded or that name it."), "outcomes",
                      "Outcome"),
+        "post": _operation(_l("Record a hire from one of the company's interviews or applications; the person is "
+                              "then asked how it goes, as from the recruiter's pages."), "outcomes:write",
+                           {"200": _json("Outcome", "Changed"), "201": _json("Outcome", "Created"), **NOT_FOUND,
+                            **INVALID}, body="OutcomeCreate"),
     },
     "/api/v1/outcomes/{outcome_id}": {
         "get": _operation(_l("One outcome."), "outcomes:read", {"200": _json("Outcome"), **NOT_FOUND},
@@ -328,7 +347,7 @@ def _field_problem(value: Any, schema: dict) -> str | None:
             return _("This field is required.")
         if len(value) > schema.get("maxLength", len(value)):
             return _("At most %(max)d characters.", max=schema["maxLength"])
-    if isinstance(value, int) and ("minimum" in schema or "maximum" in schema):
+    if isinstance(value, (int, float)) and ("minimum" in schema or "maximum" in schema):
         low, high = schema.get("minimum", -2**31), schema.get("maximum", 2**31 - 1)
         if not low <= value <= high:
             return _("Enter a number between %(min)s and %(max)s.", min=low, max=high)

@@ -287,6 +287,24 @@ def outcomes(token: ApiToken):
     return _page(access.outcomes(token), Outcome, serializers.outcome)
 
 
+@bp.route("/api/v1/outcomes", methods=["POST"])
+@api_view("outcomes:write")
+def record_outcome(token: ApiToken):
+    body = _body("OutcomeCreate")
+    if ("booking_id" in body) == ("application_id" in body):
+        message = _("Give either booking_id or application_id.")
+        raise problems.invalid({"#/booking_id": message, "#/application_id": message})
+    booking = application = None
+    if "booking_id" in body:
+        booking = _found(_writable(token, access.bookings(token)), Booking, body["booking_id"])
+    else:
+        application = _found(_writable(token, access.applications(token)), Application, body["application_id"])
+    outcome, created = writes.record_hire(token, body, booking=booking, application=application)
+    db.session.commit()
+    return serializers.outcome(outcome), 201 if created else 200, {"Location": url_for(".outcome",
+                                                                                        outcome_id=outcome.id)}
+
+
 @bp.route("/api/v1/outcomes/<int:outcome_id>")
 @api_view("outcomes:read")
 def outcome(token: ApiToken, outcome_id: int):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from fair import audit
 from fair.api import problems
 from fair.api.models import ApiToken
 from fair.candidates import mailing
@@ -17,6 +18,10 @@ from fair.companies.models import Booth, Offer
 from fair.extensions import db
 from fair.jobdating import services as jobdating
 from fair.jobdating.models import Booking
+from fair.jobdating.models import Outcome as InterviewOutcome
+from fair.outcomes import services as outcomes
+from fair.outcomes.forms import OutcomeForm
+from fair.outcomes.models import RecordedAs
 
 FORM_FIELDS = ("title", "contract_type", "positions", "place", "remote", "description", "requirements", "rome_code",
                "open_to_beginners")
@@ -88,6 +93,40 @@ def move_application(application: Application, body: dict) -> Application:
         mailing.application_rejected(application)
     mailing.advisers_of_status(application)
     return application
+
+
+def record_hire(token: ApiToken, body: dict, *, booking: Booking | None, application: Application | None):
+    """A hire, as the recruiter's hire form records it (the same form checks it, the same service writes
+    it and plans the follow-ups); recording it again changes it. Answers (outcome, created)."""
+    if booking is not None and booking.outcome is not InterviewOutcome.hired:
+        raise problems.refused(_("Record the interview as hired on the interview day first."))
+    if application is not None and application.status is ApplicationStatus.withdrawn:
+        raise problems.refused(_("This change is not possible from the application's current status."))
+    candidate_id = booking.candidate_id if booking is not None else application.candidate_id
+    values = {"contract": body["contract"], "starts_on": body["starts_on"], "weekly_hours": body["weekly_hours"],
+              "job_title": body.get("job_title"), "social_clause": body.get("social_clause"),
+              "social_clause_contract": body.get("social_clause_contract")}
+    formdata = MultiDict({name: ("y" if value is True else str(value)) for name, value in values.items()
+                          if value is not None and value is not False})
+    form = OutcomeForm(formdata=formdata, meta={"csrf": False},
+                       cohorts=outcomes.trainee_cohorts(db.session, candidate_id))
+    if not form.validate():
+        raise problems.invalid({f"#/{name}": str(messages[0]) for name, messages in form.errors.items()})
+    if booking is not None:
+        existing = outcomes.outcome_of_booking(db.session, booking)
+        edition_id, company_id = booking.edition_id, booking.booth.company_id
+    else:
+        existing = outcomes.outcome_of_application(db.session, application)
+        edition_id, company_id = application.offer.booth.edition_id, application.offer.booth.company_id
+    outcome = outcomes.record(db.session, candidate_id=candidate_id, details=form.details(),
+                              recorded_as=RecordedAs.recruiter, recorded_by_id=token.created_by_id,
+                              edition_id=edition_id, company_id=company_id,
+                              booking_id=booking.id if booking is not None else None,
+                              application_id=application.id if application is not None else None, existing=existing)
+    # As the hire page logs it: no name, the outcome's number and contract say what was done.
+    audit.record(db.session, "outcome.hire", outcome, label=outcome.contract.value, organisation_id=company_id,
+                 actor=token.created_by, details={"api_token": token.prefix})
+    return outcome, existing is None
 
 
 def cancel_booking(token: ApiToken, booking: Booking, reason: str) -> Booking:

@@ -31,6 +31,7 @@ EXPECTED: dict[str, list[Check]] = {
     "api.cancel_booking": _api("POST", "/api/v1/bookings/1/cancel"),
     "api.outcomes": _api("GET", "/api/v1/outcomes"),
     "api.outcome": _api("GET", "/api/v1/outcomes/1"),
+    "api.record_outcome": _api("POST", "/api/v1/outcomes"),
     "api.tokens": [
         Check("GET", lambda i: T.format(**i), only({RA: 200})),
         Check("GET", lambda i: "/organisations/{api_organiser_f}/api-tokens".format(**i), only({"organiser_f": 200})),

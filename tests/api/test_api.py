@@ -186,6 +186,40 @@ def test_cancelling_an_interview_needs_a_reason_and_happens_once(client, session
                        json={"reason": "x"}).status_code == 404
 
 
+def test_a_hire_is_recorded_from_an_application_or_a_hired_interview(client, session, world):
+    import datetime as dt
+
+    from fair.outcomes.models import FollowUp, Outcome
+
+    h = bearer(world.alpha_token)
+    starts = (dt.date.today() + dt.timedelta(days=14)).isoformat()
+    body = {"application_id": world.i.application_a, "contract": "cdd_long", "starts_on": starts, "weekly_hours": 30,
+            "job_title": "Cariste"}
+    before = count(session, FollowUp)
+    created = client.post("/api/v1/outcomes", headers=h, json=body)
+    assert created.status_code == 201, created.get_data(as_text=True)
+    outcome = created.get_json()
+    assert outcome["application_id"] == world.i.application_a and outcome["contract"] == "cdd_long"
+    assert outcome["employer_name"] == "Transports Alpha" and created.headers["Location"].endswith(str(outcome["id"]))
+    assert count(session, FollowUp) > before  # the person will be asked how it goes
+    changed = client.post("/api/v1/outcomes", headers=h, json={**body, "contract": "cdi"})
+    assert changed.status_code == 200 and changed.get_json()["id"] == outcome["id"]
+    assert count(session, Outcome, Outcome.application_id == world.i.application_a) == 1
+    # The interview was not marked hired on the interview day: refused, in words.
+    on_booking = {key: value for key, value in body.items() if key != "application_id"}
+    on_booking["booking_id"] = world.i.booking
+    refused = client.post("/api/v1/outcomes", headers=bearer(world.alpha_token, "en"), json=on_booking)
+    assert refused.status_code == 422
+    assert refused.get_json()["detail"] == "Record the interview as hired on the interview day first."
+    both = client.post("/api/v1/outcomes", headers=h, json={**body, "booking_id": world.i.booking})
+    assert both.status_code == 422 and {e["pointer"] for e in both.get_json()["errors"]} == {
+        "#/booking_id", "#/application_id"}
+    far = client.post("/api/v1/outcomes", headers=h, json={**body, "starts_on": "1926-01-01"})
+    assert far.status_code == 422 and far.get_json()["errors"][0]["pointer"] == "#/starts_on"
+    other = client.post("/api/v1/outcomes", headers=h, json={**body, "application_id": world.i.application_b})
+    assert other.status_code == 404
+
+
 def test_refusals_are_problem_details_in_the_callers_language(client, session, world):
     none = client.get("/api/v1/offers")
     assert none.status_code == 401 and none.headers["WWW-Authenticate"].startswith("Bearer")

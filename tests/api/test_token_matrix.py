@@ -4,6 +4,7 @@ a line here fails, as a new page without a line in the permission matrix does (t
 where session cookies get 401 from every API route: tests/api/permission_rules.py)."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Callable
 
@@ -41,9 +42,14 @@ MATRIX: dict[str, Route] = {
     "api.cancel_booking": Route("POST", lambda i: f"/api/v1/bookings/{i.booking}/cancel", "bookings:write", 200,
                                 body=lambda i: {"reason": "Poste pourvu"}),
     "api.outcomes": Route("GET", lambda i: "/api/v1/outcomes", "outcomes:read", 200, other=200),
+    "api.record_outcome": Route("POST", lambda i: "/api/v1/outcomes", "outcomes:write", 201,
+                                body=lambda i: {"application_id": i.application_a, "contract": "cdi",
+                                                "starts_on": HIRED_ON, "weekly_hours": 35,
+                                                "job_title": "Cariste"}),
     "api.outcome": Route("GET", lambda i: f"/api/v1/outcomes/{i.outcome}", "outcomes:read", 200),
 }
 PUBLIC = {"api.openapi", "api.docs"}
+HIRED_ON = (dt.date.today() + dt.timedelta(days=30)).isoformat()
 
 
 def test_every_api_route_is_in_the_token_matrix(app):
