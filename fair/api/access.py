@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Select, false, or_, select
+from sqlalchemy.orm import joinedload
 
 from fair.access import as_id
 from fair.accounts.models import OrganisationKind
@@ -48,12 +49,15 @@ def _followed(token: ApiToken) -> Select | None:
 
 def offers(token: ApiToken) -> Select:
     booths = _booths(token)
-    return select(Offer).where(Offer.booth_id.in_(booths) if booths is not None else false())
+    return (select(Offer).where(Offer.booth_id.in_(booths) if booths is not None else false())
+            .options(joinedload(Offer.booth)))
 
 
 def applications(token: ApiToken) -> Select:
     booths, followed = _booths(token), _followed(token)
-    statement = select(Application).join(Offer, Offer.id == Application.offer_id)
+    statement = (select(Application).join(Offer, Offer.id == Application.offer_id)
+                 .options(joinedload(Application.offer).joinedload(Offer.booth).joinedload(Booth.edition),
+                          joinedload(Application.candidate)))
     if booths is not None:
         return statement.where(Offer.booth_id.in_(booths))
     return statement.where(Application.candidate_id.in_(followed) if followed is not None else false())
@@ -61,9 +65,10 @@ def applications(token: ApiToken) -> Select:
 
 def bookings(token: ApiToken) -> Select:
     booths, followed = _booths(token), _followed(token)
+    statement = select(Booking).options(joinedload(Booking.slot), joinedload(Booking.candidate))
     if booths is not None:
-        return select(Booking).where(Booking.booth_id.in_(booths))
-    return select(Booking).where(Booking.candidate_id.in_(followed) if followed is not None else false())
+        return statement.where(Booking.booth_id.in_(booths))
+    return statement.where(Booking.candidate_id.in_(followed) if followed is not None else false())
 
 
 def outcomes(token: ApiToken) -> Select:

@@ -112,13 +112,18 @@ def _page_args() -> tuple[int, int]:
     return limit, after
 
 
-def _page(statement, model, serialise: Callable[[Any], dict]) -> dict:
+def _page(statement, model, serialise: Callable[..., dict], *, with_profiles: bool = False) -> dict:
     limit, after = _page_args()
     rows = list(db.session.execute(statement.where(model.id > after).order_by(model.id).limit(limit + 1))
                 .scalars().unique())
     more = len(rows) > limit
     rows = rows[:limit]
-    return {"data": [serialise(row) for row in rows],
+    if with_profiles:  # the people's profiles in one query
+        profiles = serializers.profiles_of(row.candidate_id for row in rows)
+        data = [serialise(row, profiles=profiles) for row in rows]
+    else:
+        data = [serialise(row) for row in rows]
+    return {"data": data,
             "next_cursor": services.cursor_for(rows[-1].id, request.endpoint) if more else None}
 
 
@@ -236,7 +241,9 @@ def update_offer(token: ApiToken, offer_id: int):
 def applications(token: ApiToken):
     statement = _status_filter(access.applications(token), Application.status, ApplicationStatus)
     names = access.sees_names(token)
-    return _page(statement, Application, lambda row: serializers.application(row, sees_names=names))
+    return _page(statement, Application,
+                 lambda row, profiles: serializers.application(row, sees_names=names, profiles=profiles),
+                 with_profiles=True)
 
 
 @bp.route("/api/v1/applications/<int:application_id>")
@@ -261,7 +268,7 @@ def update_application(token: ApiToken, application_id: int):
 @api_view("bookings:read")
 def bookings(token: ApiToken):
     statement = _status_filter(access.bookings(token), Booking.status, BookingStatus)
-    return _page(statement, Booking, serializers.booking)
+    return _page(statement, Booking, serializers.booking, with_profiles=True)
 
 
 @bp.route("/api/v1/bookings/<int:booking_id>")
