@@ -343,6 +343,8 @@ def _field_problem(value: Any, schema: dict) -> str | None:
     if "enum" in schema and value not in schema["enum"]:
         return _("Choose one of: %(values)s.", values=", ".join(str(v) for v in schema["enum"] if v is not None))
     if isinstance(value, str):
+        if "\x00" in value:  # PostgreSQL stores no NUL character in text
+            return _("This text contains a character that is not allowed (NUL).")
         if len(value.strip()) < schema.get("minLength", 0):
             return _("This field is required.")
         if len(value) > schema.get("maxLength", len(value)):

@@ -142,6 +142,8 @@ def test_a_company_publishes_and_changes_offers_and_bad_input_changes_nothing(cl
         "rome_code": "12345"})
     assert rome.status_code == 422 and rome.get_json()["errors"][0]["pointer"] == "#/rome_code"
     assert client.post("/api/v1/offers", headers=h, data="title=x").status_code == 400
+    nul = client.patch(f"/api/v1/offers/{world.i.offer_a}", headers=h, json={"place": "Lille\u0000"})
+    assert nul.status_code == 422 and nul.get_json()["errors"][0]["pointer"] == "#/place"
     # Another company's booth is not found.
     other = client.post("/api/v1/offers", headers=h, json={
         "booth_id": world.i.booth_b, "title": "T", "contract_type": "cdi", "place": "Lille", "description": "x"})
