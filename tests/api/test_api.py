@@ -272,6 +272,19 @@ def test_a_token_revoked_mid_way_is_refused_at_the_next_call(app, client, sessio
     assert client.get("/api/v1/applications", headers=bearer(world.beta_token)).status_code == 200
 
 
+def test_a_token_notes_its_last_use_and_dies_with_its_organisation(client, session, world):
+    from fair.api.models import ApiToken
+
+    assert client.get("/api/v1/offers", headers=bearer(world.beta_token)).status_code == 200
+    session.expire_all()
+    beta = session.get(Organisation, world.i.beta)
+    token = session.execute(select(ApiToken).where(ApiToken.organisation_id == beta.id)).scalars().one()
+    assert token.last_used_at is not None
+    beta.is_active = False  # deactivated (or merged) by an administrator
+    session.commit()
+    assert client.get("/api/v1/offers", headers=bearer(world.beta_token)).status_code == 401
+
+
 def test_an_expired_token_is_refused(client, session, world):
     import datetime as dt
 
