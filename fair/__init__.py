@@ -16,6 +16,7 @@ from fair import (
 )
 from fair.accounts.views import bp as accounts_bp
 from fair.admin.views import bp as admin_bp
+from fair.api.views import bp as api_bp
 from fair.calendar.views import bp as calendar_bp
 from fair.callbacks.views import bp as callbacks_bp
 from fair.candidates.views import bp as candidates_bp
@@ -62,6 +63,7 @@ TRANSLATION_DIRS = [
     "translations",
     "accounts/translations",
     "admin/translations",
+    "api/translations",
     "calendar/translations",
     "callbacks/translations",
     "candidates/translations",
@@ -162,6 +164,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         networks_bp,
         oidc_bp,
         needs_bp,
+        api_bp,
     ):
         app.register_blueprint(blueprint)
 

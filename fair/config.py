@@ -156,6 +156,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "WEBHOOKS_ALLOW_LOCAL": _bool(env.get("WEBHOOKS_ALLOW_LOCAL"), not production),
         "WEBHOOKS_TIMEOUT_SECONDS": float(env.get("WEBHOOKS_TIMEOUT_SECONDS") or 5),
         "WEBHOOKS_DISABLE_AFTER_DAYS": float(env.get("WEBHOOKS_DISABLE_AFTER_DAYS") or 3),
+        # REST API (fair/api): requests one token may make (a Flask-Limiter rate, shared by every endpoint).
+        "API_RATE_LIMIT": env.get("API_RATE_LIMIT") or "300 per minute",
         # Webinars: Jitsi Meet (a JWT signed with the app secret when both are set) and BigBlueButton.
         "JITSI_BASE_URL": (env.get("JITSI_BASE_URL") or "https://meet.jit.si").rstrip("/"),
         "JITSI_APP_ID": env.get("JITSI_APP_ID") or "",

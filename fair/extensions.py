@@ -47,6 +47,9 @@ def read_user(read: Callable[[object], T], default: T) -> T:
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    # The REST API speaks the caller's Accept-Language (its page, /api/v1/docs, follows the rules of pages).
+    if request and request.path.startswith("/api/v1/") and request.path != "/api/v1/docs":
+        return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = request.cookies.get("lang") if request else None
     if chosen in languages:
         return chosen

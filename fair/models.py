@@ -11,6 +11,7 @@ from fair.accounts.models import (  # noqa: F401
     User,
     UserSession,
 )
+from fair.api.models import ApiToken  # noqa: F401
 from fair.audit import AuditEntry  # noqa: F401
 from fair.calendar.models import CalendarEntry, CalendarFeed, ReminderOffsets  # noqa: F401
 from fair.callbacks.models import CallbackRequest  # noqa: F401

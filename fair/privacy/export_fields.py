@@ -133,6 +133,7 @@ TABLES: dict[str, object] = {
     "webinar_votes": _l("Your votes for webinar questions."),
     "call_rooms": _l("Video and phone calls."),
     "callback_requests": _l("Your requests to be called back by a company at a booth, and how each call went."),
+    "api_tokens": _l("The API tokens of an organisation that you made or revoked (never the token itself)."),
 }
 
 # What each field means, by column name (a table may override one in TABLE_FIELDS). A foreign key to
@@ -151,6 +152,10 @@ FIELDS: dict[str, object] = {
     "expires_at": _l("When it expires"),
     "used_at": _l("When it was used"),
     "revoked_at": _l("When it was revoked"),
+    "revoked_by_name": _l("Name of the person who revoked it"),
+    "scopes": _l("What the token may read or change"),
+    "prefix": _l("The first characters of the token, to recognise it"),
+    "last_used_at": _l("When it was last used"),
     "accepted_at": _l("When it was accepted"),
     "cancelled_at": _l("When it was cancelled"),
     "confirmed_at": _l("When it was confirmed"),
@@ -380,6 +385,7 @@ TABLE_FIELDS: dict[tuple[str, str], object] = {
     ("need_proposals", "invited_at"): _l("When the person was invited to book an interview"),
     ("need_proposals", "invited_booth_id"): _l("Number of the booth where they were invited"),
     ("users", "email"): _l("Your email address"),
+    ("api_tokens", "name"): _l("Name given to the token"),
     ("users", "created_at"): _l("When you signed up"),
     ("users", "mobile"): _l("The mobile number you sign in with, when your account has one"),
     ("callback_requests", "note"): _l("The recruiter's note on the call"),
