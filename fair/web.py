@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Callable
 
 from babel.dates import format_date, format_datetime, format_time
 from flask import Flask, g, make_response, redirect, render_template, request, url_for
@@ -100,7 +101,15 @@ _ERROR_TEXT = {
 }
 
 
+# Requests whose errors another edge answers in its own format, by a test on the request (the REST API
+# registers its problem details here): one set of handlers for every error, whoever answers it.
+ERROR_FORMATS: list[tuple[Callable[[], bool], Callable]] = []
+
+
 def _error_page(error):
+    for concerns, answer in ERROR_FORMATS:
+        if concerns():
+            return answer(error)
     code = getattr(error, "code", 500) or 500
     title, text = _ERROR_TEXT.get(code, _ERROR_TEXT[500])
     if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":

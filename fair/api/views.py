@@ -156,9 +156,7 @@ def _problem(problem: Problem):
 
 
 def _http_error(error: HTTPException):
-    """Routing and limiter errors under /api/v1 as problem details; every other page as before."""
-    if not _is_api_call():
-        return web._error_page(error)
+    """Routing, limiter and server errors under /api/v1 as problem details (fair.web hands them here)."""
     db.session.rollback()
     retry_after = None
     if error.code == 429 and limiter.current_limit is not None:
@@ -168,8 +166,7 @@ def _http_error(error: HTTPException):
                                                               retry_after=retry_after))
 
 
-for _code in (400, 404, 405, 413, 429, 500):
-    bp.app_errorhandler(_code)(_http_error)
+web.ERROR_FORMATS.append((_is_api_call, _http_error))
 
 
 @bp.after_request
