@@ -3,7 +3,7 @@
 Candidates book from a booth's interview page and find their bookings in "my day"; advisers act for
 every person their structure follows (`fair.candidates.access.followed_by`): book one or several,
 cancel several with a reason, move one, read each person's agenda and the structure's
-(docs/advisers-agenda.md); recruiters open availability and run their day; the organiser reads the
+(docs/advisers.md); recruiters open availability and run their day; the organiser reads the
 fill rates. Every object is looked up among those of the person asking:
 another owner's booking, range or edition answers 404.
 """
