@@ -25,15 +25,16 @@ log = logging.getLogger("fair.jobdating")
 
 def tell_structures(session: Session, candidate_id: int, *, key: str, template: str,
                     context: Callable[[User], dict], sms_text: Callable[[User], str], edition_id: int | None,
-                    except_user_id: int | None = None) -> list[int]:
+                    except_user_id: int | None = None, link: str | None = None) -> list[int]:
     """Queue the notice `template` for each adviser following the person; answers whom it reached.
 
     `context` and `sms_text` are called in the adviser's language; `context` gets `adviser` and
-    `link` (the person's agenda) added. `except_user_id`: the adviser who did it hears nothing."""
+    `link` (the person's agenda unless another page is given) added. `except_user_id`: the adviser who
+    did it hears nothing."""
     told = []
     adviser_ids = session.execute(select(User.id).where(User.id.in_(structure_advisers(candidate_id)))
                                   .order_by(User.id)).scalars().all()
-    link = mail_url("jobdating.adviser_person_agenda", candidate_id=candidate_id)
+    link = link or mail_url("jobdating.adviser_person_agenda", candidate_id=candidate_id)
     for adviser_id in adviser_ids:
         if adviser_id == except_user_id:
             continue

@@ -5,7 +5,7 @@
   today; another channel plugs in there).
 - `send_outcome_reminders` (every hour): REMINDER_DAYS after an edition ends, each recruiter of each
   booth gets the list of the booth's interviews that were attended and have no outcome yet.
-- `tell_advisers`: the person's advisers hear of a follow-up answer.
+- `tell_advisers`: every adviser of the structures following the person hears of a follow-up answer.
 
 A retried or repeated run sends nothing twice: the outbox key says what was sent.
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from flask_babel import gettext as _
 from sqlalchemy import select, union
 from sqlalchemy.orm import Session
 
@@ -24,6 +25,7 @@ from fair.companies.models import Booth, BoothStaff
 from fair.db import db
 from fair.fairs.models import Edition, EditionStatus
 from fair.jobdating.models import Attendance, Availability, Booking, BookingStatus
+from fair.jobdating.notices import tell_structures
 from fair.jobs import job
 from fair.mail.models import OutboxMessage
 from fair.mail.outbox import queue_mail
@@ -89,30 +91,29 @@ def send_follow_ups() -> int:
 
 
 def tell_advisers(session: Session, follow_up: FollowUp, *, except_user_id: int | None = None) -> int:
-    """Each adviser the person agreed to hears of the answer (once per answer given)."""
+    """Every adviser of the structures that follow the person hears of the answer, once per answer given
+    (fair.jobdating.notices: the consent is the structure's, as for no-shows and interview outcomes)."""
     outcome = follow_up.outcome
     person = session.get(User, outcome.candidate_id)
-    told = 0
-    # One mail per answer given: a correction (another answer, or the same later) is news again.
+    # One notice per answer given: a correction (another answer, or the same later) is news again.
     stamp = follow_up.answered_at.strftime("%Y%m%d%H%M%S%f") if follow_up.answered_at else "none"
-    stamp += f":{services.choice_of(follow_up)}:{follow_up.contract.value if follow_up.contract else ''}"
-    for referral in services.advisers_of(session, outcome.candidate_id):
-        if referral.adviser_id == except_user_id:
-            continue
-        adviser = session.get(User, referral.adviser_id)
-        if adviser is None or adviser.erased_at is not None:
-            continue
-        choice = services.choice_of(follow_up)
-        queue_mail(session, to=adviser.email, template="follow_up_answer", locale=adviser.locale or "fr",
-                   key=f"follow-up-answer:{follow_up.id}:{referral.id}:{stamp}", edition_id=outcome.edition_id,
-                   context={"adviser": adviser.full_name, "candidate": person.full_name,
-                            "employer": services.employer_of(outcome), "job": outcome.job_title,
-                            "months": follow_up.months, "answer": services.ANSWER_LABELS[choice],
-                            "contract": services.CONTRACT_LABELS[follow_up.contract] if follow_up.contract else "",
-                            "by_adviser": follow_up.answered_by is AnsweredBy.adviser,
-                            "link": mail_url("outcomes.adviser_person", referral_id=referral.id)})
-        told += 1
-    return told
+    choice = services.choice_of(follow_up)
+    stamp += f":{choice}:{follow_up.contract.value if follow_up.contract else ''}"
+
+    def context(adviser: User) -> dict:
+        return {"candidate": person.full_name, "employer": services.employer_of(outcome),
+                "job": outcome.job_title, "months": follow_up.months, "answer": services.ANSWER_LABELS[choice],
+                "contract": services.CONTRACT_LABELS[follow_up.contract] if follow_up.contract else "",
+                "by_adviser": follow_up.answered_by is AnsweredBy.adviser}
+
+    told = tell_structures(
+        session, outcome.candidate_id, key=f"follow-up-answer:{follow_up.id}:{stamp}", template="follow_up_answer",
+        context=context, edition_id=outcome.edition_id, except_user_id=except_user_id,
+        sms_text=lambda adviser: _("Follow-up of %(name)s, %(months)s months after the hire: %(answer)s.",
+                                   name=person.full_name, months=follow_up.months,
+                                   answer=services.ANSWER_LABELS[choice]),
+        link=mail_url("candidates.adviser_person", candidate_id=outcome.candidate_id))
+    return len(told)
 
 
 # ---------------------------------------------------------------- reminders to recruiters

@@ -362,13 +362,6 @@ def choice_of(follow_up: FollowUp) -> str | None:
     return SAME if follow_up.contract == follow_up.outcome.contract else OTHER
 
 
-def advisers_of(session: Session, candidate_id: int) -> list[Referral]:
-    """The confirmed referrals of the person: their advisers hear of the answers."""
-    return list(session.execute(select(Referral).where(
-        Referral.candidate_id == candidate_id, Referral.status == ReferralStatus.confirmed)
-        .order_by(Referral.id)).scalars())
-
-
 def followed_referral(session: Session, referral: Referral | None) -> Referral | None:
     """The referral if the person confirmed it (an adviser sees outcomes only then)."""
     return referral if referral is not None and referral.status is ReferralStatus.confirmed else None

@@ -2,7 +2,7 @@
 translated errors and records the contract with its follow-ups (another company gets 404); an adviser
 records an outcome with an employer that had no booth; a cohort's trainee's later CDI links back to the
 cohort's page; the follow-up link answers once, expires, refuses another purpose and another person's,
-and its answer reaches the adviser (read in the real mail), who can also answer for the person; erasure
+and its answer reaches the structure's advisers (read in the real mail), who can also answer for the person; erasure
 empties the free text and keeps the rows."""
 from __future__ import annotations
 
@@ -125,10 +125,15 @@ def _mail_links(message) -> dict[str, str]:
     return {code: path for path, code in re.findall(r"http://fair\.test(/follow-up/[^/\s]+/(same|other|no))", text)}
 
 
-def test_the_follow_up_is_answered_in_one_tap_and_reaches_the_adviser(app, client, world, session, smtp):
+def test_the_follow_up_is_answered_in_one_tap_and_reaches_the_structure_s_advisers(app, client, world, session,
+                                                                                     smtp, factory):
     from fair.outcomes.jobs import send_follow_ups
     from fair.outcomes.models import AnsweredBy, FollowUp
 
+    # The consent is the Mission locale's: Awa's colleague hears of the answer too; another structure's
+    # adviser (following nobody here) does not.
+    factory.person("ines@mission.example", "Inès Collègue", world.mission)
+    factory.person("omar@ailleurs.example", "Omar Ailleurs", factory.organisation("partner", "Ailleurs"))
     outcome = hire(session, world)
     due = _utc(2030, 4, 1, 8)
     with clock.frozen_at(due - dt.timedelta(minutes=1)):
@@ -154,6 +159,10 @@ def test_the_follow_up_is_answered_in_one_tap_and_reaches_the_adviser(app, clien
     [told] = smtp.wait_for("awa@mission.example")
     assert "Ana Lima a répondu au suivi de son emploi" in str(told["Subject"])
     assert "Réponse : Oui, même contrat" in told.get_body(("plain",)).get_content()
+    [colleague] = smtp.wait_for("ines@mission.example")
+    assert "Ana Lima a répondu au suivi de son emploi" in str(colleague["Subject"])
+    assert f"/adviser/people/{world.ana.id}" in colleague.get_body(("plain",)).get_content()
+    assert smtp.to("omar@ailleurs.example") == []
 
     # A mistaken tap is corrected on the page: another contract, which one.
     page_path = links["same"].rsplit("/", 1)[0]
