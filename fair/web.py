@@ -5,7 +5,7 @@ import datetime as dt
 from typing import Callable
 
 from babel.dates import format_date, format_datetime, format_time
-from flask import Flask, g, make_response, redirect, render_template, request, url_for
+from flask import Flask, abort, g, make_response, redirect, render_template, request, url_for
 from flask import session as flask_session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -80,6 +80,19 @@ def init_app(app: Flask) -> None:
             "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
         )
         return response
+
+    @app.before_request
+    def refuse_nul_characters():
+        """A NUL character in a form or query value (never typed by a person) is refused before any page
+        reads it: PostgreSQL stores none in text and would turn the save into a 500; SQLite the same way.
+        An edge with its own error format (the REST API) checks its input itself, field by field."""
+        if any(concerns() for concerns, _answer in ERROR_FORMATS):
+            return
+        values = list(request.args.listvalues())
+        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            values += list(request.form.listvalues())
+        if any("\x00" in value for group in values for value in group):
+            abort(400)
 
     for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, _error_page)

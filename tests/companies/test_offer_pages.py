@@ -117,3 +117,18 @@ def test_deleting_an_offer_asks_first_then_deletes_on_post(client, session, worl
     assert response.status_code == 302
     assert count(session, Offer, Offer.id == world.offer_a.id) == 0
     assert count(session, Offer) == 1  # company B's offer is untouched
+
+
+def test_a_nul_character_is_refused_and_nothing_is_saved(client, session, world):
+    """No person types one, but a pasted or scripted value can hold it: PostgreSQL stores none in text,
+    and the save once ended in a 500 there."""
+    login(client, "recruiter.a@example.org")
+    before = count(session, Offer)
+
+    response = post_form(client, f"/recruiter/booths/{world.booth_a.id}/offers/new",
+                         {**GOOD_OFFER, "description": "Chargement\x00 des camions."})
+
+    assert response.status_code == 400
+    assert "La demande n'a pas pu être comprise." in page_text(response)
+    assert count(session, Offer) == before
+    assert client.get(f"/recruiter/booths/{world.booth_a.id}/offers?q=a\x00b").status_code == 400
