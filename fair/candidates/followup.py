@@ -33,7 +33,7 @@ from fair.candidates.models import (
     ReferralStatus,
 )
 from fair.companies.models import Booth, Offer
-from fair.jobdating.models import Attendance, Booking, BookingStatus
+from fair.jobdating.models import Attendance, Booking, BookingMove, BookingStatus
 from fair.mail.render import mail_url
 from fair.outcomes.models import Outcome
 
@@ -166,10 +166,21 @@ def _booking_lines(session: Session, candidate_id: int) -> list[Line]:
         select(Booking).where(Booking.candidate_id == candidate_id)
         .options(joinedload(Booking.booth).joinedload(Booth.company))
     ).scalars()
+    bookings = list(bookings)
+    moves: dict[int, list[BookingMove]] = {}
+    for move in session.execute(select(BookingMove).where(BookingMove.booking_id.in_([b.id for b in bookings]))
+                                .order_by(BookingMove.moved_at, BookingMove.id)).scalars():
+        moves.setdefault(move.booking_id, []).append(move)
     for booking in bookings:
         company = booking.booth.company.name
+        first_time = moves[booking.id][0].from_starts_at if booking.id in moves else booking.starts_at
         lines.append(Line(booking.created_at, "booking",
-                          _("Interview booked with %(company)s.", company=company), interview_at=booking.starts_at))
+                          _("Interview booked with %(company)s.", company=company), interview_at=first_time))
+        for move in moves.get(booking.id, []):
+            mover = session.get(User, move.moved_by_id) if move.moved_by_id is not None else None
+            text = (_("Interview with %(company)s moved by %(name)s.", company=company, name=mover.full_name)
+                    if mover is not None else _("Interview with %(company)s moved.", company=company))
+            lines.append(Line(move.moved_at, "booking-moved", text, interview_at=move.to_starts_at))
         if booking.status is BookingStatus.cancelled:
             lines.append(Line(_when(booking.cancelled_at, booking.created_at), "booking-cancelled",
                               _("Interview with %(company)s cancelled.", company=company),

@@ -134,6 +134,20 @@ class Booking(Base):
     candidate: Mapped[User] = relationship(foreign_keys=[candidate_id])
 
 
+class BookingMove(Base):
+    """A booking moved to another slot of its booth (the booking itself keeps only its new time): the
+    person's file shows when it was first set and each move, by whom."""
+
+    __tablename__ = "jobdating_booking_moves"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("jobdating_bookings.id", ondelete="CASCADE"), index=True)
+    from_starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    to_starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    moved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    moved_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class WaitlistEntry(Base):
     __tablename__ = "jobdating_waitlist"
     __table_args__ = (UniqueConstraint("booth_id", "candidate_id", name="uq_jobdating_waitlist_booth_candidate"),)

@@ -49,6 +49,7 @@ from fair.jobdating.models import (
     Attendance,
     Availability,
     Booking,
+    BookingMove,
     BookingStatus,
     Outcome,
     Slot,
@@ -416,8 +417,10 @@ def cancelled_by_adviser(session: Session, booking: Booking) -> bool:
     return canceller is not None and canceller.is_adviser
 
 
-def reschedule(session: Session, booking: Booking, new_slot_id: int, *, now: dt.datetime | None = None) -> Booking:
-    """Move a booking to another free slot of the same booth, until the cut-off."""
+def reschedule(session: Session, booking: Booking, new_slot_id: int, *, now: dt.datetime | None = None,
+               by_user_id: int | None = None) -> Booking:
+    """Move a booking to another free slot of the same booth, until the cut-off; the move is kept
+    (BookingMove, `by_user_id`: the person or the adviser who moved it)."""
     lock_candidate(session, booking.candidate_id)
     now = now or clock.now()
     session.refresh(booking)
@@ -447,6 +450,8 @@ def reschedule(session: Session, booking: Booking, new_slot_id: int, *, now: dt.
         raise
     if new_slot.held_for_id == booking.candidate_id:
         new_slot.held_for_id, new_slot.held_until = None, None
+    session.add(BookingMove(booking_id=booking.id, from_starts_at=old_times[1], to_starts_at=booking.starts_at,
+                            moved_by_id=by_user_id, moved_at=now))
     sync_calendar_later(session, booking)
     call_rooms.booking_changed(session, booking.id, "moved")
     emit_booking(session, "booking.created", booking)  # moved: the same booking at its new time (docs/webhooks.md)

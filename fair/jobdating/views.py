@@ -236,7 +236,7 @@ def _move_page(booking: Booking, template: str, done_url: str, moved: Callable[[
             error = _("Choose a slot from the list.")
         else:
             try:
-                services.reschedule(db.session, booking, int(chosen))
+                services.reschedule(db.session, booking, int(chosen), by_user_id=current_user.id)
                 db.session.commit()
                 flash(moved(local_time(booking.starts_at, booking.booth.edition.timezone)), "success")
                 return redirect(done_url)

@@ -131,7 +131,7 @@ def move(session: Session, booking: Booking, slot_id: int) -> Booking:
     """The same booth's other slot; the booking (and so this link) follows. A confirmation was for the
     old time, so it is asked again."""
     old_slot = booking.slot_id
-    jobdating.reschedule(session, booking, slot_id)
+    jobdating.reschedule(session, booking, slot_id, by_user_id=booking.candidate_id)
     if booking.slot_id != old_slot:
         booking.confirmed_at = None
     return booking

@@ -274,3 +274,24 @@ def test_the_timeline_tells_each_step_of_an_application(client, app, world, sess
     steps = [line for line in lines if "Candidature à « Conducteur poids lourd » chez Transports Rapides" in line]
     endings = [step.split("Transports Rapides")[1].strip() for step in steps]
     assert endings == [": Non retenue.", ": Présélectionnée.", "."]
+
+
+def test_a_moved_interview_keeps_its_first_time_and_says_who_moved_it(client, world, factory, session):
+    from fair.jobdating import services as jobdating
+
+    _confirmed(session, world.adviser, world.partner, world.candidate)
+    factory.slot_range(world.booth_b, world.recruiter_b, dt.date(2030, 3, 12), "10:00", "11:00", slot_minutes=30)
+    first, second = session.execute(select(Slot).where(Slot.booth_id == world.booth_b.id)
+                                    .order_by(Slot.starts_at)).scalars().all()
+    booking = jobdating.book(session, slot_id=first.id, candidate_id=world.candidate.id)
+    session.commit()
+    login(client, world.adviser.email)
+    page = f"/adviser/interviews/{booking.id}/move"
+    assert post_form(client, page, {"slot_id": str(second.id)}, form_page=page).status_code == 302
+
+    lines = timeline(client, world.candidate.id)
+    [booked] = [line for line in lines if "Entretien réservé avec Boulangerie du Nord." in line]
+    [moved] = [line for line in lines if "Entretien avec Boulangerie du Nord déplacé par Adviser One." in line]
+    assert "12 mars 2030, 10:00" in booked and "10:30" not in booked  # the time it was first set
+    assert "12 mars 2030, 10:30" in moved
+    assert lines.index(moved) < lines.index(booked)  # newest first
