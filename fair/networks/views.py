@@ -8,28 +8,22 @@ gets 404, as for any object of another owner.
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
-from fair import clock
 from fair.access import as_id, candidate_required, organisations_of, owned_or_404
 from fair.accounts.models import Organisation, OrganisationKind
 from fair.candidates.access import structure_referrals
 from fair.candidates.models import Referral
 from fair.companies.models import Booth
-from fair.exports.services import request_export
 from fair.extensions import db
 from fair.fairs.access import organiser_edition
 from fair.fairs.models import Edition, EditionPartner
 from fair.networks import access, services
 from fair.networks.models import NetworkMember
-from fair.reports import access as report_access
 from fair.reports import figures
 from fair.reports.document import count
-from fair.reports.files import FORMATS
-from fair.reports.pdf import render_context
 
 bp = Blueprint("networks", __name__)
 
@@ -141,40 +135,6 @@ def mark_left(network_id: int, row_id: int):
     flash(_("%(name)s has left the network; what it brought stays in the figures.", name=row.member.name),
           "success")
     return redirect(url_for(".network", network_id=network.id), 303)
-
-
-# ---------------------------------------------------------------- figures (coordinators)
-
-
-def _year() -> int:
-    raw = request.values.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else clock.now().year
-
-
-@bp.route("/networks/<int:network_id>/figures")
-@login_required
-def network_figures(network_id: int):
-    scope = owned_or_404(report_access.network_scope(current_user.id, network_id, _year()))
-    report = figures.build(db.session, {**scope, "locale": str(get_locale())})
-    starts = db.session.execute(select(Edition.starts_at)).scalars()
-    years = sorted({s.year for s in starts} | {clock.now().year}, reverse=True)
-    named = next(t for t in report.tables(detail=True) if t.key == "network-named")
-    return render_template("networks/figures.html", network=db.session.get(Organisation, scope["network_id"]),
-                           year=scope["year"], years=years, named=list(named.rows), formats=FORMATS,
-                           **render_context(report))
-
-
-@bp.route("/networks/<int:network_id>/figures/export", methods=["POST"])
-@login_required
-def network_figures_export(network_id: int):
-    scope = owned_or_404(report_access.network_scope(current_user.id, network_id, _year()))
-    fmt = request.form.get("format", "")
-    if fmt not in FORMATS:
-        abort(404)
-    export = request_export(db.session, user=current_user, kind=f"report.{fmt}",
-                            params={**scope, "locale": str(get_locale())}, locale=str(get_locale()))
-    db.session.commit()
-    return redirect(url_for("export_files.show", export_id=export.id), 303)
 
 
 # ---------------------------------------------------------------- the person's consent

@@ -54,10 +54,10 @@ def _scope_or_404(scope: dict | None) -> dict:
     return scope
 
 
-def _page(scope: dict, export_url: str, **context) -> str:
+def _page(scope: dict, export_url: str, template: str = "reports/report.html", **context) -> str:
+    """A report's page; `template` extends reports/report.html when a kind of report adds a part."""
     report = figures.build(db.session, {**scope, "locale": str(get_locale())})
-    return render_template("reports/report.html", export_url=export_url, formats=FORMATS,
-                           **render_context(report), **context)
+    return render_template(template, export_url=export_url, formats=FORMATS, **render_context(report), **context)
 
 
 def _export(scope: dict):
@@ -171,3 +171,27 @@ def partner_report(partner_id: int):
 @login_required
 def partner_report_export(partner_id: int):
     return _export(_scope_or_404(access.partner_scope(current_user.id, partner_id, request.args.get("edition"))))
+
+
+# ---------------------------------------------------------------- a network's year (its coordinators)
+
+
+@bp.route("/networks/<int:network_id>/figures")
+@login_required
+def network_report(network_id: int):
+    """Every member's figures; below them, the people who agreed that the network sees their name."""
+    scope = _scope_or_404(access.network_scope(current_user.id, network_id, _year()))
+    starts = db.session.execute(select(Edition.starts_at)).scalars()
+    years = sorted({s.year for s in starts} | {clock.now().year}, reverse=True)
+    choices = {"name": "year", "label": _("Year"), "current": str(scope["year"]),
+               "options": [(str(y), str(y)) for y in years]}
+    network = db.session.get(Organisation, scope["network_id"])
+    return _page(scope, url_for(".network_report_export", network_id=network.id, year=scope["year"]),
+                 template="networks/figures.html", choices=choices,
+                 back_url=url_for("networks.network", network_id=network.id), back_label=network.name)
+
+
+@bp.route("/networks/<int:network_id>/figures/export", methods=["POST"])
+@login_required
+def network_report_export(network_id: int):
+    return _export(_scope_or_404(access.network_scope(current_user.id, network_id, _year())))

@@ -60,11 +60,11 @@ EXPECTED = {
         Check("POST", lambda i: (N + "/members/{row_p}/leave").format(**i), only({}), {}),
         Check("POST", lambda i: (M + "/members/{row_q}/leave").format(**i), only({}), {}),
     ],
-    "networks.network_figures": [
+    "reports.network_report": [
         Check("GET", lambda i: (N + "/figures").format(**i), only({})),
         Check("GET", lambda i: (M + "/figures").format(**i), only({})),
     ],
-    "networks.network_figures_export": [
+    "reports.network_report_export": [
         Check("POST", lambda i: (N + "/figures/export").format(**i), only({}), {"format": "csv"}),
     ],
     "networks.my_networks": [Check("GET", lambda i: "/candidate/networks", only({"candidate": 200}))],
