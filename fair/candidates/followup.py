@@ -19,7 +19,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from fair import audit, clock
-from fair.accounts.models import Membership, MembershipRole, Organisation, User
+from fair.accounts.models import Membership, Organisation, User
 from fair.accounts.reach import Message, reach
 from fair.candidates.access import structure_referrals
 from fair.candidates.labels import referrer_label, status_label
@@ -36,6 +36,7 @@ from fair.companies.models import Booth, Offer
 from fair.jobdating.models import Attendance, Booking, BookingMove, BookingStatus
 from fair.mail.render import mail_url
 from fair.outcomes.models import Outcome
+from fair.teams.access import team_membership
 
 NOTE_MAX = 5000
 # Referrals a handover moves: the person agreed (confirmed) or has yet to answer (pending).
@@ -62,17 +63,6 @@ class Line:
 
 
 # ---------------------------------------------------------------- who
-
-def is_structure_member(session: Session, partner_id: int, user_id: int) -> bool:
-    return session.execute(select(Membership.id).where(
-        Membership.organisation_id == partner_id, Membership.user_id == user_id)).first() is not None
-
-
-def is_structure_owner(session: Session, partner_id: int, user_id: int) -> bool:
-    return session.execute(select(Membership.id).where(
-        Membership.organisation_id == partner_id, Membership.user_id == user_id,
-        Membership.role == MembershipRole.owner)).first() is not None
-
 
 def structure_advisers(session: Session, partner_id: int) -> list[User]:
     """The structure's members today, by name: whom a person may be handed to."""
@@ -259,7 +249,7 @@ def hand_over(session: Session, referral: Referral, to: User, *, actor: User, no
         raise HandoverRefused(_("This follow-up has ended: it cannot be handed over."))
     if to.id == referral.adviser_id:
         raise HandoverRefused(_("%(name)s already follows this person.", name=to.full_name))
-    if not is_structure_member(session, referral.partner_id, to.id):
+    if team_membership(referral.partner_id, to.id) is None:
         raise HandoverRefused(_("Choose an adviser of %(partner)s.", partner=referral.partner.name))
     taken = session.execute(select(Referral.id).where(
         Referral.adviser_id == to.id, Referral.candidate_id == referral.candidate_id)).first()
@@ -294,7 +284,7 @@ def hand_over_all(session: Session, partner: Organisation, from_id: int, to: Use
     Answers (handed over, left because `to` already has a referral of the person)."""
     if from_id == to.id:
         raise HandoverRefused(_("Choose two different advisers."))
-    if not is_structure_member(session, partner.id, to.id):
+    if team_membership(partner.id, to.id) is None:
         raise HandoverRefused(_("Choose an adviser of %(partner)s.", partner=partner.name))
     referrals = list(session.execute(
         select(Referral).where(Referral.partner_id == partner.id, Referral.adviser_id == from_id,

@@ -52,6 +52,7 @@ from fair.forms import form_status
 from fair.pipeline.forms import PipelineForm
 from fair.pipeline.forms import save as save_pipeline
 from fair.sms.numbers import display as display_number
+from fair.teams.access import owner_membership
 from fair.territory import services as territory
 
 log = logging.getLogger("fair.candidates")
@@ -481,7 +482,7 @@ def adviser_home():
     return render_template("candidates/adviser_home.html", referrals=referrals,
                            applications=_applications_by_candidate(referrals),
                            owned_structures=[p for p in services.adviser_partners(current_user)
-                                             if followup.is_structure_owner(db.session, p.id, current_user.id)])
+                                             if owner_membership(p.id, current_user.id) is not None])
 
 
 def _applications_by_candidate(referrals) -> dict:
