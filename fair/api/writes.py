@@ -87,11 +87,7 @@ def move_application(application: Application, body: dict) -> Application:
         candidates.move(application, target, reason)
     except candidates.MoveRefused as error:
         raise problems.refused(_("This change is not possible from the application's current status.")) from error
-    if target is ApplicationStatus.invited:
-        mailing.application_invited(application)
-    elif target is ApplicationStatus.rejected:
-        mailing.application_rejected(application)
-    mailing.advisers_of_status(application)
+    mailing.application_moved(application)
     return application
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask_babel import force_locale
 
 from fair.candidates.labels import reason_label, status_label
-from fair.candidates.models import Application, Referral
+from fair.candidates.models import Application, ApplicationStatus, Referral
 from fair.candidates.services import confirmed_referrals_of, referral_token
 from fair.extensions import db
 from fair.mail.models import OutboxMessage
@@ -53,6 +53,16 @@ def application_invited(application: Application) -> None:
         key=f"application-invited:{application.id}:{application.status_changed_at.isoformat()}",
         edition_id=edition.id,
     )
+
+
+def application_moved(application: Application) -> None:
+    """What a change of status tells, whoever made it (the recruiter's inbox, the API): the candidate
+    when invited or declined, and the advisers they agreed to, always."""
+    if application.status is ApplicationStatus.invited:
+        application_invited(application)
+    elif application.status is ApplicationStatus.rejected:
+        application_rejected(application)
+    advisers_of_status(application)
 
 
 def advisers_of_status(application: Application) -> None:

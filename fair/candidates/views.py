@@ -409,7 +409,7 @@ def inbox_cv(booth_id: int, application_id: int):
 
 
 def _moved(booth: Booth, application, message: str):
-    mailing.advisers_of_status(application)
+    mailing.application_moved(application)
     db.session.commit()
     flash(message, "success")
     return redirect(url_for(".inbox_application", booth_id=booth.id, application_id=application.id))
@@ -441,7 +441,6 @@ def invite(booth_id: int, application_id: int):
         services.move(application, ApplicationStatus.invited)
     except services.MoveRefused:
         return _refused_move(booth, application)
-    mailing.application_invited(application)
     return _moved(booth, application, _("The candidate is invited to book an interview; they will be told by email."))
 
 
@@ -457,7 +456,6 @@ def reject(booth_id: int, application_id: int):
         services.move(application, ApplicationStatus.rejected, reason=RejectionReason(form.reason.data))
     except services.MoveRefused:
         return _refused_move(booth, application)
-    mailing.application_rejected(application)
     return _moved(booth, application, _("The application is declined; the candidate will get a kind message."))
 
 
