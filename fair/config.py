@@ -119,9 +119,6 @@ def load_config(overrides: dict | None = None) -> dict:
         "METRICS_TOKEN": env.get("METRICS_TOKEN") or "",
         "SOCKETIO_ALLOWED_ORIGINS": [o.strip() for o in (env.get("SOCKETIO_ALLOWED_ORIGINS") or "").split(",")
                                      if o.strip()] or None,
-        # A socket checks its user's security stamp (changed password, disabled account) at most every
-        # N seconds, not on every event; logging out closes the user's sockets at once anyway.
-        "SOCKET_USER_CHECK_SECONDS": int(env.get("SOCKET_USER_CHECK_SECONDS") or 30),
         # Sockets one person may hold at once (tabs, devices); the one beyond is refused. 0: no cap.
         "SOCKETS_PER_USER": int(env.get("SOCKETS_PER_USER") or 8),
         # Each web node beats in Redis every N seconds (0: never); a node silent for 3 beats is taken

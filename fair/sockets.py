@@ -17,19 +17,21 @@
   sockets there. When a node stops beating (killed, machine lost), the next node to beat forgets
   that node's sockets as if each had closed: a recruiter whose desk was on it stops counting as
   available, a call peer as present. Their pages reconnect to another node and say so again.
-- The user is read from the database at connect, and then at most every `SOCKET_USER_CHECK_SECONDS`
-  (the security stamp and the account's state checked again, as a page does on every request): in
-  between, an event gets `current_user` from what the socket remembers, without a query. The
-  server-side session (fair/accounts/sessions.py) is checked on every event, from a cache of
-  `SOCKET_SESSION_CHECK_SECONDS`: a logout, a password change, a disabled account or "end all
-  sessions" refuses the socket's next event within seconds on every node, even while Redis is down;
-  when Redis is up, `disconnect_user` closes the sockets at once.
+- The user and the server-side session (fair/accounts/sessions.py) are read at connect; then each
+  node reads those of all its sockets again every `SOCKET_SESSION_CHECK_SECONDS / 2`, a thousand per
+  query (`watch_sockets`), and an event gets `current_user` from what its socket remembers, without a
+  query. A logout, a password change, a disabled account or "end all sessions" refuses the socket's
+  next event within `SOCKET_SESSION_CHECK_SECONDS` on every node, even while Redis is down; when Redis
+  is up, `disconnect_user` closes the sockets at once. A socket the watch did not reach in time is
+  read again by its next event, as a page is.
 """
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import logging
+import math
 import os
 import secrets
 import socket as _socket
@@ -50,14 +52,17 @@ from flask_socketio import ConnectionRefusedError as ConnectionRefused
 from flask_socketio import SocketIO, join_room
 from redis.exceptions import RedisError
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
+from fair import clock
 from fair.accounts import sessions
-from fair.accounts.models import User
+from fair.accounts.models import User, UserSession
 from fair.accounts.services import EmailNotConfirmed
 from fair.extensions import db, socketio
 from fair.redis_conn import get_redis
+from fair.security import hash_token
 
 log = logging.getLogger("fair.sockets")
 
@@ -109,6 +114,9 @@ def handle(server: SocketIO, event: str, handler: Handler, *, max_bytes: int = 4
             return refusal(_("This message is too long."), "too_large")
         if not within_rate(current_user.id, bucket, per_minute):
             return refusal(_("You are sending too many messages. Please wait a moment."), "rate_limited")
+        # What the handler commits is what it then broadcasts: its objects need no reading again (the
+        # event's session ends with the event).
+        db.session().expire_on_commit = False
         try:
             answer = handler(data)
         except (Refused, EmailNotConfirmed) as refused:
@@ -127,16 +135,24 @@ def handle(server: SocketIO, event: str, handler: Handler, *, max_bytes: int = 4
 @dataclass
 class _SocketUser:
     values: dict[str, Any]  # the user's columns as last read from the database
-    checked: float  # time.monotonic() of that reading
+    checked: float  # time.monotonic() of that reading, which also found the session alive
+    token_hash: str  # the server-side session of the socket's cookie (fair/accounts/sessions.py)
+    idle: float  # seconds without activity after which that session ends (staff sooner)
+    used: bool = False  # an event since the last watch: the session was active
 
 
 _socket_users: dict[str, _SocketUser] = {}  # sid → its user, on this node
 
 
 def _remember(sid: str, user: Any) -> None:
+    """Called once the user and their session were read and found alive (Flask-Login's loader)."""
     user = user._get_current_object() if hasattr(user, "_get_current_object") else user  # current_user proxy
     columns = sa_inspect(type(user)).column_attrs
-    _socket_users[sid] = _SocketUser({attr.key: getattr(user, attr.key) for attr in columns}, time.monotonic())
+    idle, _absolute = sessions.limits(user)
+    _socket_users[sid] = _SocketUser({attr.key: getattr(user, attr.key) for attr in columns}, time.monotonic(),
+                                     hash_token(flask_session.get(sessions.SESSION_TOKEN_KEY) or ""),
+                                     idle.total_seconds())
+    _watch(current_app._get_current_object())
 
 
 def _remembered_user(values: dict[str, Any]) -> Any:
@@ -150,19 +166,22 @@ def _remembered_user(values: dict[str, Any]) -> Any:
     return user
 
 
+def _check_every() -> float:
+    return float(current_app.config.get("SOCKET_SESSION_CHECK_SECONDS", 3))
+
+
 def signed_in() -> bool:
     """Whether this socket's user may act now, and `current_user` set for the event.
 
-    Within `SOCKET_USER_CHECK_SECONDS` of the last check, from memory; after that, Flask-Login loads
-    the user from the session id "id:stamp" (None if the stamp changed or the account is inactive).
+    The node's session watch (`watch_sockets`) reads the user and the session of every socket of the
+    node at least every `SOCKET_SESSION_CHECK_SECONDS`: in between, the event takes its user from
+    memory, without a query. A socket the watch found ended, or did not reach in time, is read
+    again here as a page is: Flask-Login's loader checks the stamp, the account and the session row.
     """
     sid = request.sid
     remembered = _socket_users.get(sid)
-    limit = current_app.config.get("SOCKET_USER_CHECK_SECONDS", 30)
-    if remembered is not None and time.monotonic() - remembered.checked < limit:
-        if not session_lives(remembered.values["id"]):
-            _socket_users.pop(sid, None)
-            return False
+    if remembered is not None and time.monotonic() - remembered.checked < _check_every():
+        remembered.used = True
         g._login_user = _remembered_user(remembered.values)
         return True
     if not current_user.is_authenticated:  # the user loader checks the session row itself
@@ -172,29 +191,94 @@ def signed_in() -> bool:
     return True
 
 
-_session_checks: dict[str, tuple[bool, float]] = {}  # session secret → (alive, time.monotonic()), this node
+# ---------------------------------------------------------------- the node's session watch
+
+_watching: dict[str, Any] = {"app": None, "running": False}
+WATCH_CHUNK = 1000  # sessions read per query
 
 
-def session_lives(user_id: int) -> bool:
-    """Whether the socket's server-side session still lives, read from the database at most every
-    `SOCKET_SESSION_CHECK_SECONDS`: a session ended on another node is refused here within seconds,
-    even while Redis (which carries `disconnect_user` between nodes) is down."""
-    token = flask_session.get(sessions.SESSION_TOKEN_KEY)
-    if not token:
-        return False
-    now, every = time.monotonic(), float(current_app.config.get("SOCKET_SESSION_CHECK_SECONDS", 3))
-    known = _session_checks.get(token)
-    if known is not None and now - known[1] < every:
-        return known[0]
-    with Session(db.engine) as own:  # its own short transaction: the event's session stays untouched
-        user = own.get(User, user_id)
-        row = sessions.live_session(own, user, token) if user is not None and user.is_active else None
-        if row is not None:
-            sessions.touch(row)
-    if len(_session_checks) > 10_000:
-        _session_checks.clear()
-    _session_checks[token] = (row is not None, now)
-    return row is not None
+def _watch(app: Any) -> None:
+    """Start this node's session watch (once per process; it stops when the node has no socket)."""
+    _watching["app"] = app  # tests make a new app per test in one process: the newest one is watched
+    if not _watching["running"]:
+        _watching["running"] = True
+        socketio.start_background_task(_watch_loop)
+
+
+def _watch_loop() -> None:
+    try:
+        while _socket_users:
+            app = _watching["app"]
+            with app.app_context():
+                every = _check_every()
+                try:
+                    watch_sockets()
+                except Exception:
+                    log.exception("socket session watch failed: events check their session themselves")
+                finally:
+                    db.session.remove()
+            socketio.sleep(every / 2)
+    finally:
+        _watching["running"] = False
+
+
+def watch_sockets() -> int:
+    """Read the session of every socket of this node in a few queries (instead of one reading per
+    event), the user of those that sent events since the last watch, and record their activity (at
+    most once a minute per session, as a page does). A socket whose session ended, or whose user
+    changed their password or lost their account, is marked unchecked: its next event reads it again,
+    as a page would, and is refused. Answers how many sockets were found alive."""
+    started = time.monotonic()
+    now = clock.now()
+    by_hash: dict[str, list[_SocketUser]] = {}
+    for remembered in list(_socket_users.values()):
+        by_hash.setdefault(remembered.token_hash, []).append(remembered)
+    hashes = list(by_hash)
+    alive: list[tuple[_SocketUser, int, dt.datetime]] = []  # (socket, session id, session last seen)
+    with Session(db.engine) as own:
+        for first in range(0, len(hashes), WATCH_CHUNK):
+            rows = own.execute(
+                select(UserSession.token_hash, UserSession.id, UserSession.user_id, UserSession.last_seen_at,
+                       User.security_stamp)
+                .join(User, User.id == UserSession.user_id)
+                .where(UserSession.token_hash.in_(hashes[first:first + WATCH_CHUNK]),
+                       UserSession.revoked_at.is_(None), UserSession.expires_at > now,
+                       User.is_active_account.is_(True))).all()
+            for token_hash, session_id, user_id, last_seen_at, stamp in rows:
+                idle = (now - last_seen_at).total_seconds()
+                for remembered in by_hash.get(token_hash, ()):
+                    known = remembered.values
+                    if user_id == known["id"] and stamp == known["security_stamp"] and idle < remembered.idle:
+                        alive.append((remembered, session_id, last_seen_at))
+        used = [item for item in alive if item[0].used]
+        users = {}
+        if used:  # their user as it is now (name, roles…), as a page would read it
+            columns = sa_inspect(User).column_attrs
+            for row in own.execute(select(*[attr.columns[0] for attr in columns])
+                                   .where(User.id.in_({item[0].values["id"] for item in used}))):
+                users[row.id] = {attr.key: row._mapping[attr.columns[0]] for attr in columns}
+    for remembered, _session_id, _seen in alive:
+        remembered.checked = started
+    touched_sessions, touched_users = set(), set()
+    for remembered, session_id, last_seen_at in used:
+        remembered.used = False
+        values = users.get(remembered.values["id"])
+        if values is None or values["security_stamp"] != remembered.values["security_stamp"]:
+            remembered.checked = -math.inf
+            continue
+        remembered.values = values
+        if now - last_seen_at >= sessions.TOUCH_EVERY:
+            touched_sessions.add(session_id)
+        if values["last_active_at"] is None or now - values["last_active_at"] >= sessions.ACTIVE_EVERY:
+            touched_users.add(values["id"])
+    if touched_sessions or touched_users:
+        with Session(db.engine) as own:
+            sessions.record_activity(own, touched_sessions, touched_users, now)
+            own.commit()
+    for remembered in list(_socket_users.values()):  # not found alive: the next event reads it again
+        if remembered.token_hash in by_hash and remembered.checked < started:
+            remembered.checked = -math.inf
+    return len(alive)
 
 
 def on_disconnect(hook: DisconnectHook) -> None:
@@ -210,7 +294,7 @@ def within_rate(user_id: int, bucket: str, per_minute: int) -> bool:
         return within_local_rate(user_id, bucket, per_minute)
     key = f"fair:sockets:rate:{bucket}:{user_id}:{int(time.time() // 60)}"
     try:
-        pipe = get_redis().pipeline()
+        pipe = get_redis().pipeline(transaction=False)  # one round trip; no MULTI/EXEC needed
         pipe.incr(key)
         pipe.expire(key, 70)
         count, _expiry = pipe.execute()
@@ -225,11 +309,10 @@ _local_lock = threading.Lock()
 
 
 def forget_local_state() -> None:
-    """Empty this process's fallback rate windows and session checks (a new app in the same process,
+    """Empty this process's fallback rate windows (a new app in the same process,
     as tests make one per test, starts from nothing: user ids are reused there)."""
     with _local_lock:
         _local_events.clear()
-    _session_checks.clear()
 
 
 def within_local_rate(user_id: int, bucket: str, per_minute: int, at: float | None = None) -> bool:
@@ -288,6 +371,12 @@ def user_connected(user_id: int) -> bool | None:
         return None
 
 
+def in_room(room: str) -> bool:
+    """Whether this event's socket joined `room` on this node: one lookup, where Flask-SocketIO's
+    `rooms()` walks every room of the server (a user room per connected person)."""
+    return request.sid in socketio.server.manager.rooms.get(request.namespace or "/", {}).get(room, ())
+
+
 def broadcast(event: str, data: dict[str, Any], room: str, *, skip_sid: str | None = None) -> None:
     """Emit to a room on every node, from a request or a socket handler, after the commit.
 
@@ -298,6 +387,21 @@ def broadcast(event: str, data: dict[str, Any], room: str, *, skip_sid: str | No
         socketio.emit(event, data, to=room, skip_sid=skip_sid)
     except Exception:
         log.warning("could not broadcast %s to %s", event, room, exc_info=True)
+
+
+def broadcast_many(messages: list[tuple[str, dict[str, Any], str]]) -> None:
+    """Several broadcasts (event, data, room) made by one change: one message between nodes."""
+    if not messages:
+        return
+    manager = getattr(socketio.server, "manager", None)
+    if not isinstance(manager, PromptRedisManager):
+        for event, data, room in messages:
+            broadcast(event, data, room)
+        return
+    try:
+        manager.emit_many(messages)
+    except Exception:
+        log.warning("could not broadcast %s", ", ".join(sorted({m[0] for m in messages})), exc_info=True)
 
 
 def disconnect_user(user_id: int) -> int:
@@ -461,6 +565,53 @@ def register(server: SocketIO) -> None:
 
 # ---------------------------------------------------------------- between nodes
 
+class PromptRedisManager(python_socketio.RedisManager):
+    """The message queue between nodes, subscribing again every second after an outage, and carrying
+    the several messages of one change as one (`emit_many`)."""
+
+    def _redis_listen_with_retries(self):  # python-socketio 5.18's loop, with a 1 s wait
+        failing = False
+        while True:
+            try:
+                self._redis_connect()
+                self.pubsub.subscribe(self.channel)
+                if failing:
+                    log.info("socket events between nodes flow again")
+                    failing = False
+                yield from self.pubsub.listen()
+            except Exception as exc:
+                if not failing:
+                    log.warning("socket events between nodes stopped (%s); subscribing again every "
+                                "%.0f s", exc, SUBSCRIBE_EVERY)
+                    failing = True
+                with contextlib.suppress(Exception):
+                    self.pubsub.close()
+                time.sleep(SUBSCRIBE_EVERY)
+
+    def emit_many(self, messages: list[tuple[str, dict[str, Any], str]]) -> None:
+        """Emit each (event, data, room) to the sockets of this node, and publish them all to the other
+        nodes as one message: one Redis round trip and one decoding per node for a whole change."""
+        packed = []
+        for event, data, room in messages:
+            message = {"method": "emit", "event": event, "data": [data], "binary": False, "namespace": "/",
+                       "room": room, "skip_sid": None, "callback": None, "host_id": self.host_id}
+            self._handle_emit(message)
+            packed.append(message)
+        self._publish({"method": "emit_many", "messages": packed, "host_id": self.host_id})
+
+    def _listen(self):
+        for message in super()._listen():
+            try:
+                data = message if isinstance(message, dict) else self.json.loads(message)
+            except ValueError:
+                continue
+            if isinstance(data, dict) and data.get("method") == "emit_many":
+                if data.get("host_id") != self.host_id:
+                    yield from data.get("messages") or ()
+                continue
+            yield data
+
+
 def socketio_manager(redis_url: str) -> Any:
     """The message queue of Flask-SocketIO (channel `flask-socketio`, as the workers' emitter uses).
 
@@ -469,27 +620,6 @@ def socketio_manager(redis_url: str) -> Any:
     between nodes (a queue moved on node B, its candidate on node A) could stay lost for 30 s more.
     `PromptRedisManager` tries every second.
     """
-
-    class PromptRedisManager(python_socketio.RedisManager):
-        def _redis_listen_with_retries(self):  # python-socketio 5.18's loop, with a 1 s wait
-            failing = False
-            while True:
-                try:
-                    self._redis_connect()
-                    self.pubsub.subscribe(self.channel)
-                    if failing:
-                        log.info("socket events between nodes flow again")
-                        failing = False
-                    yield from self.pubsub.listen()
-                except Exception as exc:
-                    if not failing:
-                        log.warning("socket events between nodes stopped (%s); subscribing again every "
-                                    "%.0f s", exc, SUBSCRIBE_EVERY)
-                        failing = True
-                    with contextlib.suppress(Exception):
-                        self.pubsub.close()
-                    time.sleep(SUBSCRIBE_EVERY)
-
     return PromptRedisManager(redis_url, channel="flask-socketio")
 
 

@@ -93,19 +93,25 @@ def touch(row: UserSession) -> None:
     now = clock.now()
     if now - row.last_seen_at < TOUCH_EVERY or holds_sqlite_write(db.session):
         return
-    row_id = row.id
     user = row.user
     active = user.last_active_at is None or now - user.last_active_at >= ACTIVE_EVERY
     with Session(db.engine) as own:
-        begin_sqlite_write(own)
-        own.execute(update(UserSession).where(UserSession.id == row_id).values(last_seen_at=now))
-        if active:
-            own.execute(update(User).where(User.id == user.id).values(last_active_at=now, inactivity_warned_at=None))
+        record_activity(own, {row.id}, {user.id} if active else set(), now)
         own.commit()
     set_committed_value(row, "last_seen_at", now)  # written already: the request need not write it
     if active:
         set_committed_value(user, "last_active_at", now)
         set_committed_value(user, "inactivity_warned_at", None)
+
+
+def record_activity(own: Session, session_ids: set[int], user_ids: set[int], now: dt.datetime) -> None:
+    """Sessions seen now, and accounts active now (retention counts from there, see `mark_active`), in
+    `own`, a session of the caller's that holds nothing else (the caller commits)."""
+    begin_sqlite_write(own)
+    if session_ids:
+        own.execute(update(UserSession).where(UserSession.id.in_(session_ids)).values(last_seen_at=now))
+    if user_ids:
+        own.execute(update(User).where(User.id.in_(user_ids)).values(last_active_at=now, inactivity_warned_at=None))
 
 
 def mark_active(user: User, now: dt.datetime | None = None) -> None:

@@ -11,11 +11,11 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_socketio import SocketIO, rooms
+from flask_socketio import SocketIO
 
 from fair.extensions import db
 from fair.live import chat
-from fair.sockets import Refused, broadcast, handle, user_room
+from fair.sockets import Refused, broadcast, handle, in_room, user_room
 
 # 1,000 characters of text (the chat's limit) fit even when every one is a 4-byte emoji.
 CHAT_RATE = {"bucket": "chat", "per_minute": 20, "max_bytes": 4200}
@@ -59,7 +59,7 @@ def _refusal_of(error: chat.ChatRefused) -> Refused:
 def chat_send(data: dict[str, Any]) -> dict[str, Any]:
     """A public message from someone following the booth page (they get it back with everyone)."""
     booth = _booth(data)
-    if booth_room(booth.id) not in rooms():
+    if not in_room(booth_room(booth.id)):
         raise Refused(_("Open the booth's page to take part in its chat."), code="not_following")
     try:
         message = chat.post(db.session, booth, current_user._get_current_object(), data.get("text"))

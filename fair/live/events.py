@@ -25,7 +25,7 @@ from fair.companies.models import Booth
 from fair.extensions import socketio
 from fair.live import presence, services
 from fair.live.models import LiveBooth, QueueEntry, QueueStatus
-from fair.sockets import broadcast, emit_from_worker, user_room
+from fair.sockets import broadcast, broadcast_many, emit_from_worker, user_room
 
 Emit = Callable[[str, dict[str, Any], str], None]
 
@@ -92,38 +92,46 @@ def booth_changed(session: Session, booth_id: int, now: dt.datetime, emit: Emit 
 
     After a change made under `services.lock_booth`, everything comes from what the transaction knew
     (no second reading of the database). The recruiters' queue and the dashboard are built only
-    while someone follows them (`presence.followed`)."""
+    while someone follows them (`presence.followed`). From a web node, the messages of the change
+    travel to the other nodes as one (`broadcast_many`)."""
     batch_emit = emit
-    emit = emit or _default_emit
+    out: list[tuple[str, dict[str, Any], str]] = []
     booth = session.get(Booth, booth_id)
+    staff, dashboard = staff_room(booth_id), dashboard_room(booth.edition_id)
     locked = services.changes_since_lock(session, booth_id)
+    # Redis once: who follows the recruiters' queue and the dashboard, the available recruiters
+    followed, connected, available = presence.followed([staff, dashboard], booth.edition_id,
+                                                       None if locked and locked.recruiters is not None else booth_id)
     if locked is not None and locked.entries is not None:
-        live, entries, recruiters, before = locked.live, locked.entries, locked.recruiters, locked.shown
+        live, entries = locked.live, locked.entries
     else:  # told from elsewhere: read it as it is
         live = session.get(LiveBooth, booth_id, populate_existing=True)
         entries = services.open_entries(session, booth_id)
-        recruiters = presence.available_count(booth_id)
-        before = locked.shown if locked is not None else {}
+    recruiters = locked.recruiters if locked is not None and locked.recruiters is not None else available or 0
+    before = locked.shown(recruiters) if locked is not None else {}
     row = services.presence_from(booth, live, entries, recruiters)
     public = {k: row[k] for k in ("booth", "recruiters", "waiting", "wait_min", "open", "seq")}
-    emit("booth_presence", public, booth_room(booth_id))
-    edition_presence(booth.edition_id, public, batch_emit)
-    staff, dashboard = staff_room(booth_id), dashboard_room(booth.edition_id)
-    followed, connected = presence.followed([staff, dashboard], booth.edition_id)
+    out.append(("booth_presence", public, booth_room(booth_id)))
     if followed[staff]:
-        emit("staff_queue", services.staff_state(session, booth, None, now, entries=entries, live=live,
-                                                 recruiters=recruiters), staff)
+        out.append(("staff_queue", services.staff_state(session, booth, None, now, entries=entries, live=live,
+                                                         recruiters=recruiters), staff))
     positions: dict[int, tuple[int, int]] = {}
     waiting = [entry.candidate_id for entry in entries if entry.status == QueueStatus.waiting]
     for position, candidate_id in enumerate(waiting, start=1):
         wait = services.estimated_wait(position, recruiters, live)
         positions[candidate_id] = (position, wait)
         if before.get(candidate_id) != (position, wait):
-            emit("queue_position", {"booth": booth_id, "position": position, "wait_min": wait, "seq": row["seq"]},
-                 user_room(candidate_id))
+            out.append(("queue_position", {"booth": booth_id, "position": position, "wait_min": wait,
+                                            "seq": row["seq"]}, user_room(candidate_id)))
     if followed[dashboard]:
-        emit("dashboard", {"edition": booth.edition_id, "connected": connected,
-                           "booth": services.dashboard_row(booth, row, live, now)}, dashboard)
+        out.append(("dashboard", {"edition": booth.edition_id, "connected": connected,
+                                  "booth": services.dashboard_row(booth, row, live, now)}, dashboard))
+    if emit is None:
+        broadcast_many(out)
+    else:
+        for event, data, room in out:
+            emit(event, data, room)
+    edition_presence(booth.edition_id, public, batch_emit)
     return dict(public, positions=positions)
 
 

@@ -96,7 +96,7 @@ def available_counts(booth_ids: list[int]) -> dict[int, int]:
     if not booth_ids or not _enabled():
         return {booth_id: 0 for booth_id in booth_ids}
     try:
-        pipe = get_redis().pipeline()
+        pipe = get_redis().pipeline(transaction=False)
         for booth_id in booth_ids:
             pipe.hvals(_available_key(booth_id))
         values = pipe.execute()
@@ -148,21 +148,28 @@ def follow_room(room: str, sid: str) -> None:
         log.warning("follower of %s not counted: Redis unavailable", room)
 
 
-def followed(rooms: list[str], edition_id: int) -> tuple[dict[str, bool], int]:
-    """Whether each room has a follower, and the edition's connected count, in one round trip.
+def followed(rooms: list[str], edition_id: int,
+             available_at: int | None = None) -> tuple[dict[str, bool], int, int | None]:
+    """Whether each room has a follower, the edition's connected count and, for a booth
+    (`available_at`), its available recruiters, in one round trip.
 
-    If Redis is unavailable every room counts as followed: messages are built rather than lost."""
+    If Redis is unavailable every room counts as followed (messages are built rather than lost) and
+    nobody as available."""
     if not _enabled():
-        return {room: True for room in rooms}, 0
+        return {room: True for room in rooms}, 0, 0 if available_at is not None else None
     try:
-        pipe = get_redis().pipeline()
+        pipe = get_redis().pipeline(transaction=False)
         for room in rooms:
             pipe.scard(_followers_key(room))
         pipe.hlen(_people_key(edition_id))
-        *counts, connected = pipe.execute()
+        if available_at is not None:
+            pipe.hvals(_available_key(available_at))
+        answers = pipe.execute()
     except RedisError:
-        return {room: True for room in rooms}, 0
-    return {room: int(count) > 0 for room, count in zip(rooms, counts, strict=True)}, int(connected)
+        return {room: True for room in rooms}, 0, 0 if available_at is not None else None
+    counts, connected = answers[:len(rooms)], answers[len(rooms)]
+    available = len(set(answers[-1])) if available_at is not None else None
+    return {room: int(count) > 0 for room, count in zip(rooms, counts, strict=True)}, int(connected), available
 
 
 def follow_edition(edition_id: int, sid: str, user_id: int) -> None:

@@ -22,12 +22,13 @@ import datetime as dt
 import logging
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, func, select, update
+from sqlalchemy import bindparam, event, func, select, update
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, joinedload
 
 from fair.accounts.models import User
@@ -66,9 +67,12 @@ def followable_edition(session: Session, edition_id: Any) -> Edition | None:
     return edition if edition is not None and edition.status in FOLLOWABLE else None
 
 
+_BOOTH_WITH_EDITION = select(Booth).options(joinedload(Booth.edition)).where(Booth.id == bindparam("booth_id"))
+
+
 def followable_booth(session: Session, booth_id: Any) -> Booth | None:
-    # with its edition in the same query: every queue and chat event of a booth page starts here
-    booth = session.get(Booth, _int(booth_id), options=[joinedload(Booth.edition)])
+    # with its edition in the same query, built once: every queue and chat event of a booth page starts here
+    booth = session.execute(_BOOTH_WITH_EDITION, {"booth_id": _int(booth_id)}).scalars().first()
     return booth if booth is not None and booth.edition.status in FOLLOWABLE else None
 
 
@@ -86,19 +90,32 @@ def _int(value: Any) -> int:
 def lock_booth(session: Session, booth_id: int, recruiters: int | None = None) -> LiveBooth:
     """Serialise the changes of one booth's queue (on SQLite: of every writer) until commit.
 
-    Redis is read *before* the lock (`recruiters`: the available count, read here when not given):
-    nothing but the database may run while it is held, since on SQLite every writer of the process
-    waits for it.
+    Nothing but the database may run while it is held, since on SQLite every writer of the process
+    waits for it: Redis (the available recruiters) is read after the commit, with the followers
+    (`fair.live.events.booth_changed`); a change of availability reads it before and gives the count
+    (`recruiters`). The first lock of a transaction reads the booth's open entries once
+    (`Locked.read`): the rules of a change and the broadcasts after the commit work from them.
     """
     before = session.info.setdefault(BEFORE_KEY, {})
-    if booth_id not in before and recruiters is None:
-        recruiters = presence.available_count(booth_id)
-    if not begin_sqlite_write(session):
-        session.connection().execute(select(Booth.id).where(Booth.id == booth_id).with_for_update(key_share=True))
-    if booth_id not in before:
-        before[booth_id] = Locked(shown=_positions_and_waits(session, booth_id, recruiters or 0),
-                                  recruiters=recruiters or 0)
-    live = session.get(LiveBooth, booth_id, populate_existing=True)
+    first = booth_id not in before
+    live = _lock_live(session, booth_id)
+    if first:
+        read = [OpenEntry(*row) for row in open_entries(session, booth_id)]
+        before[booth_id] = Locked(positions=_positions(read), live_before=_copy(live), recruiters_before=recruiters,
+                                  read=read)
+    return live
+
+
+def _lock_live(session: Session, booth_id: int) -> LiveBooth:
+    """The booth's live row, locked (PostgreSQL: FOR NO KEY UPDATE, read in the same statement;
+    its first change makes it under the booth row's lock)."""
+    if begin_sqlite_write(session):
+        live = session.get(LiveBooth, booth_id, populate_existing=True)
+    else:
+        live = _live_for_update(session, booth_id)
+        if live is None:
+            session.connection().execute(select(Booth.id).where(Booth.id == booth_id).with_for_update(key_share=True))
+            live = _live_for_update(session, booth_id)  # made meanwhile by the holder of that lock?
     if live is None:
         live = LiveBooth(booth_id=booth_id, queue_open=True, seq=0, last_ticket=0)
         session.add(live)
@@ -106,27 +123,83 @@ def lock_booth(session: Session, booth_id: int, recruiters: int | None = None) -
     return live
 
 
+def _live_for_update(session: Session, booth_id: int) -> LiveBooth | None:
+    return session.execute(select(LiveBooth).where(LiveBooth.booth_id == booth_id)
+                           .with_for_update(key_share=True)
+                           .execution_options(populate_existing=True)).scalars().first()
+
+
 BEFORE_KEY = "fair_live_before"
 COMMITTED_KEY = "fair_live_committed"
+
+
+class OpenEntry(NamedTuple):
+    """An open entry of a booth's queue as the database has it (see `open_entries`)."""
+
+    id: int
+    candidate_id: int
+    status: QueueStatus
+    ticket: int
+    joined_at: dt.datetime
+    turn_expires_at: dt.datetime | None
+    started_at: dt.datetime | None
+    room_path: str | None
+    called_by_id: int | None
+    full_name: str
 
 
 @dataclass
 class Locked:
     """What a transaction that locked a booth knows of it, so the broadcasts after the commit need
-    no second reading: the positions and waits shown before the change, the available recruiters,
-    and (filled in just before the commit, still under the lock) the booth's row and open entries."""
+    no second reading: the positions before the change and the live row they were shown with (with
+    `recruiters_before`, or, when None, the count read after the commit: the waits people were
+    shown), the available recruiters after the change when it changed them, the open entries (`read`
+    under the lock, kept up to date by the changes that know what they did; None after a change that
+    leaves it to the database), and, filled in just before the commit, a copy of the booth's live
+    row and its open entries as the commit leaves them."""
 
-    shown: dict[int, tuple[int, int]]
-    recruiters: int
+    positions: dict[int, int]
+    live_before: LiveBooth | None
+    recruiters_before: int | None = None
+    recruiters: int | None = None
+    read: list[OpenEntry] | None = None
     live: LiveBooth | None = None
-    entries: list[Any] | None = None
+    entries: list[OpenEntry] | None = None
+
+    def shown(self, recruiters_now: int) -> dict[int, tuple[int, int]]:
+        """candidate id → (position, minutes) each person waiting was shown before the change."""
+        recruiters = recruiters_now if self.recruiters_before is None else self.recruiters_before
+        return {candidate_id: (position, estimated_wait(position, recruiters, self.live_before))
+                for candidate_id, position in self.positions.items()}
 
 
-def _positions_and_waits(session: Session, booth_id: int, recruiters: int) -> dict[int, tuple[int, int]]:
-    """candidate id → (position, minutes): what each person waiting is shown, to tell only those it changes for."""
-    live = session.get(LiveBooth, booth_id)
-    return {candidate_id: (position, estimated_wait(position, recruiters, live))
-            for candidate_id, position in waiting_order(session, booth_id)}
+def _locked(session: Session, booth_id: int) -> Locked:
+    return session.info[BEFORE_KEY][booth_id]
+
+
+def _read(session: Session, booth_id: int) -> list[OpenEntry]:
+    """The booth's open entries now, first ticket first (call under `lock_booth`)."""
+    locked = _locked(session, booth_id)
+    if locked.read is None:
+        session.flush()
+        locked.read = [OpenEntry(*row) for row in open_entries(session, booth_id)]
+    return locked.read
+
+
+def _entries_changed(session: Session, booth_id: int) -> None:
+    """A change the open entries read under the lock do not show: read them again when needed."""
+    _locked(session, booth_id).read = None
+
+
+def _positions(read: list[OpenEntry]) -> dict[int, int]:
+    """candidate id → position of each person waiting, to tell only those the change moves."""
+    waiting = [entry.candidate_id for entry in read if entry.status == QueueStatus.waiting]
+    return {candidate_id: position for position, candidate_id in enumerate(waiting, start=1)}
+
+
+def _copy(live: LiveBooth | None) -> LiveBooth | None:
+    """A copy of the live row that no flush, commit or expiry changes."""
+    return LiveBooth(**{attr.key: getattr(live, attr.key) for attr in _LIVE_COLUMNS}) if live is not None else None
 
 
 def changes_since_lock(session: Session, booth_id: int) -> Locked | None:
@@ -135,10 +208,14 @@ def changes_since_lock(session: Session, booth_id: int) -> Locked | None:
 
 
 def _snapshot_locked_booths(session: Session) -> None:
-    """Before the commit, under the lock: each locked booth's open entries as the commit leaves them."""
+    """Before the commit, under the lock: each locked booth's live row (a copy, which the commit does
+    not expire) and open entries as the commit leaves them."""
     for booth_id, locked in session.info.get(BEFORE_KEY, {}).items():
-        locked.live = session.get(LiveBooth, booth_id)
-        locked.entries = open_entries(session, booth_id)
+        locked.live = _copy(session.get(LiveBooth, booth_id))
+        locked.entries = _read(session, booth_id)
+
+
+_LIVE_COLUMNS = sa_inspect(LiveBooth).column_attrs
 
 
 def _live(session: Session, booth_id: int) -> LiveBooth | None:
@@ -174,14 +251,16 @@ def estimated_wait(people_ahead_and_me: int, recruiters: int, live: LiveBooth | 
 
 def expire_turns(session: Session, booth_id: int, now: dt.datetime) -> list[QueueEntry]:
     """Write down the turns that lapsed (call under `lock_booth`); answers the entries skipped."""
-    lapsed = list(session.execute(select(QueueEntry).where(
-        QueueEntry.booth_id == booth_id, QueueEntry.status == QueueStatus.called,
-        QueueEntry.turn_expires_at <= now)).scalars())
+    read = _read(session, booth_id)
+    ids = [entry.id for entry in read if _lapsed(entry, now)]
+    if not ids:
+        return []
+    lapsed = list(session.execute(select(QueueEntry).where(QueueEntry.id.in_(ids))).scalars())
     for entry in lapsed:
         entry.status, entry.ended_at = QueueStatus.skipped, now
         log.info("queue entry %s skipped: turn not accepted in time", entry.id)
-    if lapsed:
-        session.flush()
+    session.flush()
+    _locked(session, booth_id).read = [entry for entry in read if entry.id not in ids]
     return lapsed
 
 
@@ -197,10 +276,11 @@ def expire_turn(session: Session, entry_id: int, now: dt.datetime) -> QueueEntry
     entry.status, entry.ended_at = QueueStatus.skipped, now
     live.seq += 1
     session.flush()
+    _entries_changed(session, entry.booth_id)
     return entry
 
 
-def _lapsed(entry: QueueEntry, now: dt.datetime) -> bool:
+def _lapsed(entry: QueueEntry | OpenEntry, now: dt.datetime) -> bool:
     return entry.status == QueueStatus.called and entry.turn_expires_at is not None and entry.turn_expires_at <= now
 
 
@@ -213,12 +293,6 @@ def open_entry(session: Session, booth_id: int, candidate_id: int) -> QueueEntry
         QueueEntry.status.in_(OPEN_STATUSES))).scalars().first()
 
 
-def _open_count(session: Session, booth_id: int) -> int:
-    return session.execute(select(func.count(QueueEntry.id)).where(
-        QueueEntry.booth_id == booth_id,
-        QueueEntry.status.in_((QueueStatus.waiting, QueueStatus.called)))).scalar_one()
-
-
 def join(session: Session, booth: Booth, candidate: User, now: dt.datetime) -> QueueEntry:
     if not candidate.is_candidate:
         raise QueueRefused(_l("Only candidates can join a queue."), "not_candidate")
@@ -227,9 +301,10 @@ def join(session: Session, booth: Booth, candidate: User, now: dt.datetime) -> Q
     expire_turns(session, booth.id, now)
     if not is_open(booth, live):
         raise QueueRefused(_l("This booth's queue is closed right now."), "closed")
-    if open_entry(session, booth.id, candidate.id) is not None:
+    read = _read(session, booth.id)
+    if any(row.candidate_id == candidate.id for row in read):
         raise QueueRefused(_l("You are already in this booth's queue."), "already")
-    if _open_count(session, booth.id) >= queue_max(live):
+    if sum(1 for row in read if row.status in (QueueStatus.waiting, QueueStatus.called)) >= queue_max(live):
         raise QueueRefused(_l("This booth's queue is full. Please try again in a few minutes."), "full")
     live.last_ticket += 1
     live.seq += 1
@@ -237,19 +312,23 @@ def join(session: Session, booth: Booth, candidate: User, now: dt.datetime) -> Q
                        ticket=live.last_ticket, status=QueueStatus.waiting, joined_at=now)
     session.add(entry)
     session.flush()
+    read.append(OpenEntry(entry.id, candidate.id, QueueStatus.waiting, entry.ticket, now, None, None, None, None,
+                          candidate.full_name))
     return entry
 
 
-def leave(session: Session, booth_id: int, candidate_id: int, now: dt.datetime) -> QueueEntry:
+def leave(session: Session, booth_id: int, candidate_id: int, now: dt.datetime) -> None:
     live = lock_booth(session, booth_id)
     expire_turns(session, booth_id, now)
-    entry = open_entry(session, booth_id, candidate_id)
+    read = _read(session, booth_id)
+    entry = next((row for row in read if row.candidate_id == candidate_id), None)
     if entry is None or entry.status == QueueStatus.in_call:
         raise QueueRefused(_l("You are not waiting in this booth's queue."), "not_in_queue")
-    entry.status, entry.ended_at = QueueStatus.left, now
+    session.execute(update(QueueEntry).where(QueueEntry.id == entry.id)
+                    .values(status=QueueStatus.left, ended_at=now))
     live.seq += 1
     session.flush()
-    return entry
+    read.remove(entry)
 
 
 def accept(session: Session, booth_id: int, candidate_id: int, now: dt.datetime) -> QueueEntry:
@@ -270,6 +349,7 @@ def accept(session: Session, booth_id: int, candidate_id: int, now: dt.datetime)
     entry.room_id, entry.room_path = room.id, room_path(room)
     live.seq += 1
     session.flush()
+    _entries_changed(session, booth_id)
     return entry
 
 
@@ -301,6 +381,7 @@ def call_next(session: Session, booth: Booth, recruiter_id: int,
     session.refresh(entry)
     live.seq += 1
     session.flush()
+    _entries_changed(session, booth.id)
     _schedule_turn_expiry(session, entry)
     jobs.text_turn.after_commit(session, entry.id)
     return entry, skipped
@@ -326,6 +407,7 @@ def finish(session: Session, entry: QueueEntry, now: dt.datetime) -> QueueEntry:
     if seconds:
         live.average_call_seconds = max(60, int(sum(seconds) / len(seconds)))
     session.flush()
+    _entries_changed(session, entry.booth_id)
     return entry
 
 
@@ -356,7 +438,7 @@ def set_available(session: Session, booth: Booth, user_id: int, sid: str, availa
     session.flush()
     booth_id = booth.id
     after_commit(session, lambda: presence.set_available(booth_id, user_id, sid, available))
-    session.info[BEFORE_KEY][booth.id].recruiters = after
+    _locked(session, booth.id).recruiters = after
     return before != after
 
 
@@ -476,14 +558,6 @@ def presence_from(booth: Booth, live: LiveBooth | None, entries: list[Any], recr
     waiting = sum(1 for row in entries if row.status == QueueStatus.waiting)
     calls = sum(1 for row in entries if row.status == QueueStatus.in_call)
     return _presence_row(booth, live, waiting, calls, recruiters)
-
-
-def waiting_order(session: Session, booth_id: int) -> list[tuple[int, int]]:
-    """(candidate id, position) of everyone waiting, first in line first."""
-    rows = session.execute(select(QueueEntry.candidate_id).where(
-        QueueEntry.booth_id == booth_id, QueueEntry.status == QueueStatus.waiting)
-        .order_by(QueueEntry.ticket)).scalars()
-    return [(candidate_id, position) for position, candidate_id in enumerate(rows, start=1)]
 
 
 def me(session: Session, booth_id: int, user_id: int | None, now: dt.datetime,

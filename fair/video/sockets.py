@@ -22,11 +22,11 @@ from typing import Any
 from flask import current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_socketio import SocketIO, join_room, leave_room, rooms
+from flask_socketio import SocketIO, join_room, leave_room
 from sqlalchemy import select
 
 from fair.extensions import db, socketio
-from fair.sockets import Refused, broadcast, handle, on_disconnect
+from fair.sockets import Refused, broadcast, handle, in_room, on_disconnect
 from fair.video import presence, services
 from fair.video import rooms as rooms_of_calls
 from fair.video.models import CallMode, CallRoom
@@ -65,7 +65,7 @@ def _my_room(data: dict[str, Any]) -> CallRoom:
 def _joined_token(data: dict[str, Any]) -> str:
     """The room this socket joined (signalling and chat need no database read)."""
     token = _token(data)
-    if f"call:{token}" not in rooms():
+    if not in_room(f"call:{token}"):
         raise _not_found()
     return token
 
@@ -157,7 +157,7 @@ def _chat(data: dict[str, Any]) -> dict[str, Any]:
 
 def _leave(data: dict[str, Any]) -> dict[str, Any]:
     token = _token(data)
-    if f"call:{token}" in rooms():
+    if in_room(f"call:{token}"):
         _gone(token, request.sid, current_user.id)
         leave_room(f"call:{token}")
     return {"ok": True}

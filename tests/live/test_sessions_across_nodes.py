@@ -31,7 +31,7 @@ def own_valkey(tmp_path) -> Iterator[ValkeyProcess]:
 
 @pytest.fixture
 def nodes(database_url, own_valkey, tmp_path) -> Iterator[tuple[WebProcess, WebProcess]]:
-    env = {"SOCKET_SESSION_CHECK_SECONDS": "0.5", "SOCKET_USER_CHECK_SECONDS": "30", "FAIR_ENV": "development"}
+    env = {"SOCKET_SESSION_CHECK_SECONDS": "0.5", "FAIR_ENV": "development"}
     started = []
     try:
         for n in (1, 2):

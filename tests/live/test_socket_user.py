@@ -1,5 +1,5 @@
 """A socket remembers its user between checks (no database read on every event), and a changed
-password still ends its rights: at the next check, at most SOCKET_USER_CHECK_SECONDS later. Real
+password still ends its rights: at the node's next reading of its sockets, at most SOCKET_SESSION_CHECK_SECONDS later. Real
 server process (`python wsgi.py`, gevent) on SQLite and PostgreSQL, python-socketio clients."""
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ GIVE_UP_SECONDS = 20  # a socket never re-checked would still answer "ok" when t
 @pytest.fixture(scope="module")
 def server(request, db_kind, valkey, tmp_path_factory) -> Iterator[WebProcess]:
     with web_process(request, db_kind, valkey, tmp_path_factory, "socket-user",
-                     env={"SOCKET_USER_CHECK_SECONDS": str(CHECK_SECONDS)}) as web:
+                     env={"SOCKET_SESSION_CHECK_SECONDS": str(CHECK_SECONDS)}) as web:
         yield web
 
 
