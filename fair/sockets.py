@@ -58,7 +58,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from fair import clock
 from fair.accounts import sessions
-from fair.accounts.models import User, UserSession
+from fair.accounts.models import Membership, User, UserSession
 from fair.accounts.services import EmailNotConfirmed
 from fair.extensions import db, socketio
 from fair.redis_conn import get_redis
@@ -138,6 +138,7 @@ class _SocketUser:
     checked: float  # time.monotonic() of that reading, which also found the session alive
     token_hash: str  # the server-side session of the socket's cookie (fair/accounts/sessions.py)
     idle: float  # seconds without activity after which that session ends (staff sooner)
+    member: bool  # of any organisation (else a candidate, unless administrator)
     used: bool = False  # an event since the last watch: the session was active
 
 
@@ -151,16 +152,18 @@ def _remember(sid: str, user: Any) -> None:
     idle, _absolute = sessions.limits(user)
     _socket_users[sid] = _SocketUser({attr.key: getattr(user, attr.key) for attr in columns}, time.monotonic(),
                                      hash_token(flask_session.get(sessions.SESSION_TOKEN_KEY) or ""),
-                                     idle.total_seconds())
+                                     idle.total_seconds(), bool(user.memberships))
     _watch(current_app._get_current_object())
 
 
-def _remembered_user(values: dict[str, Any]) -> Any:
+def _remembered_user(remembered: _SocketUser) -> Any:
     """The user as a persistent object of this event's session, built from remembered values: no query
-    (relationships still load when touched)."""
+    (relationships load when touched, but a candidate's memberships are known to be none)."""
     user = sa_inspect(User).class_manager.new_instance()
-    for key, value in values.items():
+    for key, value in remembered.values.items():
         set_committed_value(user, key, value)
+    if not remembered.member:
+        set_committed_value(user, "memberships", [])
     make_transient_to_detached(user)
     db.session.add(user)
     return user
@@ -182,7 +185,7 @@ def signed_in() -> bool:
     remembered = _socket_users.get(sid)
     if remembered is not None and time.monotonic() - remembered.checked < _check_every():
         remembered.used = True
-        g._login_user = _remembered_user(remembered.values)
+        g._login_user = _remembered_user(remembered)
         return True
     if not current_user.is_authenticated:  # the user loader checks the session row itself
         _socket_users.pop(sid, None)
@@ -254,19 +257,20 @@ def watch_sockets() -> int:
         users = {}
         if used:  # their user as it is now (name, roles…), as a page would read it
             columns = sa_inspect(User).column_attrs
-            for row in own.execute(select(*[attr.columns[0] for attr in columns])
+            member = select(Membership.id).where(Membership.user_id == User.id).exists().label("member")
+            for row in own.execute(select(*[attr.columns[0] for attr in columns], member)
                                    .where(User.id.in_({item[0].values["id"] for item in used}))):
-                users[row.id] = {attr.key: row._mapping[attr.columns[0]] for attr in columns}
+                users[row.id] = ({attr.key: row._mapping[attr.columns[0]] for attr in columns}, bool(row.member))
     for remembered, _session_id, _seen in alive:
         remembered.checked = started
     touched_sessions, touched_users = set(), set()
     for remembered, session_id, last_seen_at in used:
         remembered.used = False
-        values = users.get(remembered.values["id"])
+        values, member = users.get(remembered.values["id"], (None, False))
         if values is None or values["security_stamp"] != remembered.values["security_stamp"]:
             remembered.checked = -math.inf
             continue
-        remembered.values = values
+        remembered.values, remembered.member = values, member
         if now - last_seen_at >= sessions.TOUCH_EVERY:
             touched_sessions.add(session_id)
         if values["last_active_at"] is None or now - values["last_active_at"] >= sessions.ACTIVE_EVERY:
@@ -333,28 +337,6 @@ def within_local_rate(user_id: int, bucket: str, per_minute: int, at: float | No
 
 def _local_socket_count(user_id: int) -> int:
     return sum(1 for remembered in _socket_users.values() if remembered.values["id"] == user_id)
-
-
-def _within_socket_cap(user_id: int, sid: str) -> bool:
-    """At most `SOCKETS_PER_USER` sockets per person (0: no cap), counted in Redis across nodes, or
-    on this node while Redis is down. Called before the socket is remembered."""
-    cap = int(current_app.config.get("SOCKETS_PER_USER") or 0)
-    if cap <= 0:
-        return True
-    if current_app.config.get("REDIS_URL"):
-        try:
-            pipe = get_redis().pipeline()
-            pipe.sadd(_sids_key(user_id), sid)
-            pipe.scard(_sids_key(user_id))
-            pipe.expire(_sids_key(user_id), 24 * 3600)
-            _added, count, _expiry = pipe.execute()
-            if int(count) <= cap:
-                return True
-            get_redis().srem(_sids_key(user_id), sid)
-            return False
-        except RedisError:
-            log.warning("sockets of user %s counted on this node only: Redis unavailable", user_id)
-    return _local_socket_count(user_id) < cap
 
 
 def _sids_key(user_id: int) -> str:
@@ -445,20 +427,31 @@ def _heartbeat_every() -> float:
     return float(current_app.config.get("SOCKET_NODE_HEARTBEAT_SECONDS", 10))
 
 
-def _record_socket(user_id: int, sid: str) -> None:
-    """The socket under its user (for logout) and under this node (forgotten if the node dies)."""
+def _record_socket(user_id: int, sid: str) -> int:
+    """The socket under its user (for logout) and under this node (forgotten if the node dies), in
+    one round trip; answers how many sockets the person holds on every node, this one included."""
     node, every = node_id(), _heartbeat_every()
-    pipe = get_redis().pipeline()
+    pipe = get_redis().pipeline(transaction=False)
     pipe.sadd(_sids_key(user_id), sid)
+    pipe.scard(_sids_key(user_id))
     pipe.expire(_sids_key(user_id), 24 * 3600)
     if every > 0:
         pipe.hset(_node_sids_key(node), sid, user_id)
         pipe.set(_alive_key(node), 1, ex=max(1, round(3 * every)))
         pipe.sadd(_NODES_KEY, node)
-    pipe.execute()
+    count = int(pipe.execute()[1])
     if every > 0 and not _node["beating"]:
         _node["beating"] = True
         socketio.start_background_task(_heartbeat, current_app._get_current_object())
+    return count
+
+
+def _unrecord_socket(user_id: int, sid: str) -> None:
+    pipe = get_redis().pipeline(transaction=False)
+    pipe.srem(_sids_key(user_id), sid)
+    if _heartbeat_every() > 0:
+        pipe.hdel(_node_sids_key(node_id()), sid)
+    pipe.execute()
 
 
 def _heartbeat(app: Any) -> None:
@@ -532,17 +525,25 @@ def _socket_closed(user_id: int, sid: str, node: str | None = None) -> None:
 def _connect(auth: Any = None) -> bool:
     if not current_user.is_authenticated:
         return False  # the client gets a connect_error; nothing here for anonymous visitors
-    if not _within_socket_cap(current_user.id, request.sid):
-        log.warning("socket of user %s refused: over SOCKETS_PER_USER", current_user.id)
-        raise ConnectionRefused(_("Too many pages of this site are open. Close some of them and "
-                                       "reload this one."))
-    _remember(request.sid, current_user)
-    join_room(user_room(current_user.id))
+    user_id, sid = current_user.id, request.sid
+    # At most SOCKETS_PER_USER sockets per person (0: no cap), counted in Redis across nodes as the
+    # socket is recorded, or on this node while Redis is down.
+    cap = int(current_app.config.get("SOCKETS_PER_USER") or 0)
+    held = None
     if current_app.config.get("REDIS_URL"):
         try:
-            _record_socket(current_user.id, request.sid)
+            held = _record_socket(user_id, sid)
         except RedisError:
-            log.warning("socket of user %s not recorded: Redis unavailable", current_user.id)
+            log.warning("socket of user %s not recorded (counted on this node only): Redis unavailable", user_id)
+    if cap > 0 and (held > cap if held is not None else _local_socket_count(user_id) >= cap):
+        if held is not None:
+            with contextlib.suppress(RedisError):
+                _unrecord_socket(user_id, sid)
+        log.warning("socket of user %s refused: over SOCKETS_PER_USER", user_id)
+        raise ConnectionRefused(_("Too many pages of this site are open. Close some of them and "
+                                       "reload this one."))
+    _remember(sid, current_user)
+    join_room(user_room(user_id))
     return True
 
 

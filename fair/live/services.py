@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, event, func, select, update
+from sqlalchemy import bindparam, event, select, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, joinedload
 
@@ -562,20 +562,25 @@ def presence_from(booth: Booth, live: LiveBooth | None, entries: list[Any], recr
 
 def me(session: Session, booth_id: int, user_id: int | None, now: dt.datetime,
        recruiters: int | None = None) -> dict[str, Any]:
-    empty = {"position": None, "wait_min": None, "status": None, "turn_expires_at": None, "room": None}
+    """This person's place at the booth: position and wait, their turn, or their call's room."""
     if user_id is None:
-        return empty
-    entry = open_entry(session, booth_id, user_id)
+        return _me_from([], None, now, 0, None)
+    if recruiters is None:
+        recruiters = presence.available_count(booth_id)
+    return _me_from(open_entries(session, booth_id), user_id, now, recruiters, _live(session, booth_id))
+
+
+def _me_from(entries: list[Any], user_id: int | None, now: dt.datetime, recruiters: int,
+             live: LiveBooth | None) -> dict[str, Any]:
+    empty = {"position": None, "wait_min": None, "status": None, "turn_expires_at": None, "room": None}
+    waiting = [entry for entry in entries if entry.status == QueueStatus.waiting]
+    entry = next((entry for entry in entries if entry.candidate_id == user_id), None)
     if entry is None or _lapsed(entry, now):
         return empty
     answer = dict(empty, status=entry.status.value)
     if entry.status == QueueStatus.waiting:
-        position = session.execute(select(func.count(QueueEntry.id)).where(
-            QueueEntry.booth_id == booth_id, QueueEntry.status == QueueStatus.waiting,
-            QueueEntry.ticket <= entry.ticket)).scalar_one()
-        if recruiters is None:
-            recruiters = presence.available_count(booth_id)
-        answer.update(position=position, wait_min=estimated_wait(position, recruiters, _live(session, booth_id)))
+        position = waiting.index(entry) + 1
+        answer.update(position=position, wait_min=estimated_wait(position, recruiters, live))
     elif entry.status == QueueStatus.called:
         answer["turn_expires_at"] = _iso(entry.turn_expires_at)
     else:
@@ -584,8 +589,13 @@ def me(session: Session, booth_id: int, user_id: int | None, now: dt.datetime,
 
 
 def booth_state(session: Session, booth: Booth, user_id: int | None, now: dt.datetime) -> dict[str, Any]:
-    state = booth_presence(session, booth, now)
-    state["me"] = me(session, booth.id, user_id, now, recruiters=state["recruiters"])
+    """The booth page's state: its presence, this person's place, chat and announcements (the open
+    entries read once for the first two)."""
+    live = _live(session, booth.id)
+    entries = open_entries(session, booth.id)
+    recruiters = presence.available_count(booth.id)
+    state = presence_from(booth, live, entries, recruiters)
+    state["me"] = _me_from(entries, user_id, now, recruiters, live)
     state["chat"] = chat.history(session, booth.id, user_id)
     state["announcements"] = announcements(session, booth.edition_id, booth.id)
     return state
