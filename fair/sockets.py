@@ -18,7 +18,7 @@
   that node's sockets as if each had closed: a recruiter whose desk was on it stops counting as
   available, a call peer as present. Their pages reconnect to another node and say so again.
 - The user and the server-side session (fair/accounts/sessions.py) are read at connect; then each
-  node reads those of all its sockets again every `SOCKET_SESSION_CHECK_SECONDS / 2`, a thousand per
+  node reads those of all its sockets again every `0.8 × SOCKET_SESSION_CHECK_SECONDS`, a thousand per
   query (`watch_sockets`), and an event gets `current_user` from what its socket remembers, without a
   query. A logout, a password change, a disabled account or "end all sessions" refuses the socket's
   next event within `SOCKET_SESSION_CHECK_SECONDS` on every node, even while Redis is down; when Redis
@@ -139,7 +139,7 @@ class _SocketUser:
     token_hash: str  # the server-side session of the socket's cookie (fair/accounts/sessions.py)
     idle: float  # seconds without activity after which that session ends (staff sooner)
     member: bool  # of any organisation (else a candidate, unless administrator)
-    used: bool = False  # an event since the last watch: the session was active
+    used: bool = True  # connected or sent an event since the last watch: the session was active
 
 
 _socket_users: dict[str, _SocketUser] = {}  # sid → its user, on this node
@@ -198,6 +198,7 @@ def signed_in() -> bool:
 
 _watching: dict[str, Any] = {"app": None, "running": False}
 WATCH_CHUNK = 1000  # sessions read per query
+WATCH_SHARE = 0.8  # a watch every 0.8 × SOCKET_SESSION_CHECK_SECONDS: a socket stays checked until the next
 
 
 def _watch(app: Any) -> None:
@@ -220,7 +221,7 @@ def _watch_loop() -> None:
                     log.exception("socket session watch failed: events check their session themselves")
                 finally:
                     db.session.remove()
-            socketio.sleep(every / 2)
+            socketio.sleep(every * WATCH_SHARE)
     finally:
         _watching["running"] = False
 
@@ -258,9 +259,12 @@ def watch_sockets() -> int:
         if used:  # their user as it is now (name, roles…), as a page would read it
             columns = sa_inspect(User).column_attrs
             member = select(Membership.id).where(Membership.user_id == User.id).exists().label("member")
-            for row in own.execute(select(*[attr.columns[0] for attr in columns], member)
-                                   .where(User.id.in_({item[0].values["id"] for item in used}))):
-                users[row.id] = ({attr.key: row._mapping[attr.columns[0]] for attr in columns}, bool(row.member))
+            ids = sorted({item[0].values["id"] for item in used})
+            for first in range(0, len(ids), WATCH_CHUNK):
+                for row in own.execute(select(*[attr.columns[0] for attr in columns], member)
+                                       .where(User.id.in_(ids[first:first + WATCH_CHUNK]))):
+                    users[row.id] = ({attr.key: row._mapping[attr.columns[0]] for attr in columns},
+                                     bool(row.member))
     for remembered, _session_id, _seen in alive:
         remembered.checked = started
     touched_sessions, touched_users = set(), set()

@@ -48,7 +48,8 @@ def init_app(app: Flask) -> None:
         row = sessions.live_session(db.session, user, flask_session.get(sessions.SESSION_TOKEN_KEY))
         if row is None:
             return None
-        sessions.touch(row)
+        if getattr(request, "sid", None) is None:  # a socket's activity is recorded by its node's watch
+            sessions.touch(row)
         g.user_session = row  # what this request's session gave (e.g. its second factor)
         return user
 

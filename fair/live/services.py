@@ -100,7 +100,7 @@ def lock_booth(session: Session, booth_id: int, recruiters: int | None = None) -
     first = booth_id not in before
     live = _lock_live(session, booth_id)
     if first:
-        read = [OpenEntry(*row) for row in open_entries(session, booth_id)]
+        read = open_entries(session, booth_id)
         before[booth_id] = Locked(positions=_positions(read), live_before=_copy(live), recruiters_before=recruiters,
                                   read=read)
     return live
@@ -182,7 +182,7 @@ def _read(session: Session, booth_id: int) -> list[OpenEntry]:
     locked = _locked(session, booth_id)
     if locked.read is None:
         session.flush()
-        locked.read = [OpenEntry(*row) for row in open_entries(session, booth_id)]
+        locked.read = open_entries(session, booth_id)
     return locked.read
 
 
@@ -543,14 +543,18 @@ def booth_presence(session: Session, booth: Booth, now: dt.datetime) -> dict[str
     return _presence_rows(session, [booth], now)[0]
 
 
-def open_entries(session: Session, booth_id: int) -> list[Any]:
+_OPEN_ENTRIES = select(
+    QueueEntry.id, QueueEntry.candidate_id, QueueEntry.status, QueueEntry.ticket, QueueEntry.joined_at,
+    QueueEntry.turn_expires_at, QueueEntry.started_at, QueueEntry.room_path, QueueEntry.called_by_id,
+    User.full_name).join(User, User.id == QueueEntry.candidate_id).where(
+    QueueEntry.booth_id == bindparam("booth_id"), QueueEntry.status.in_(OPEN_STATUSES)).order_by(QueueEntry.ticket)
+
+
+def open_entries(session: Session, booth_id: int) -> list[OpenEntry]:
     """The booth's open entries, first ticket first, with each candidate's name: one query (rows, not
-    objects, so they are as the database has them whatever the session holds)."""
-    return list(session.execute(select(
-        QueueEntry.id, QueueEntry.candidate_id, QueueEntry.status, QueueEntry.ticket, QueueEntry.joined_at,
-        QueueEntry.turn_expires_at, QueueEntry.started_at, QueueEntry.room_path, QueueEntry.called_by_id,
-        User.full_name).join(User, User.id == QueueEntry.candidate_id).where(
-        QueueEntry.booth_id == booth_id, QueueEntry.status.in_(OPEN_STATUSES)).order_by(QueueEntry.ticket)).all())
+    objects, so they are as the database has them whatever the session holds; on the session's
+    connection, past the ORM, since every queue change reads them)."""
+    return [OpenEntry(*row) for row in session.connection().execute(_OPEN_ENTRIES, {"booth_id": booth_id})]
 
 
 def presence_from(booth: Booth, live: LiveBooth | None, entries: list[Any], recruiters: int) -> dict[str, Any]:
