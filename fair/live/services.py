@@ -67,7 +67,10 @@ def followable_edition(session: Session, edition_id: Any) -> Edition | None:
     return edition if edition is not None and edition.status in FOLLOWABLE else None
 
 
-_BOOTH_WITH_EDITION = select(Booth).options(joinedload(Booth.edition)).where(Booth.id == bindparam("booth_id"))
+# The edition's columns a queue or chat event reads (the others, JSON among them, load if touched)
+_BOOTH_WITH_EDITION = select(Booth).options(joinedload(Booth.edition).load_only(
+    Edition.id, Edition.organiser_id, Edition.title, Edition.timezone, Edition.starts_at, Edition.ends_at,
+    Edition.status, Edition.anonymised_applications)).where(Booth.id == bindparam("booth_id"))
 
 
 def followable_booth(session: Session, booth_id: Any) -> Booth | None:
