@@ -95,15 +95,38 @@ class Database:
 
     def __init__(self) -> None:
         self.engine: Engine | None = None
+        self._side: Engine | None = None
         self.session = scoped_session(sessionmaker(expire_on_commit=False))
         # RQ forks a work horse per job: the child must not reuse the parent's pooled connections.
         os.register_at_fork(after_in_child=self._forget_inherited_connections)
 
     def _forget_inherited_connections(self) -> None:
+        for engine in (self.engine, self._side):
+            if engine is not None:
+                engine.dispose(close=False)
+
+    def side_engine(self) -> Engine:
+        """A second, small pool for the short writes made while a request's session may hold a
+        connection of the first (a sign-in's activity, `fair.accounts.sessions.touch`). Taking a
+        second connection from the same pool could wait forever: thirty requests holding one each and
+        waiting for another empty it. Here a request waits only for connections whose holders wait
+        for nothing."""
+        if self._side is None:
+            self._side = make_engine(str(self.engine.url), pool_size=2, max_overflow=8)
+        return self._side
+
+    def dispose(self) -> None:
+        """Close the pooled connections of both pools."""
+        if self._side is not None:
+            self._side.dispose()
+            self._side = None
         if self.engine is not None:
-            self.engine.dispose(close=False)
+            self.engine.dispose()
 
     def init_app(self, app: Any) -> None:
+        if self._side is not None:
+            self._side.dispose()
+            self._side = None
         self.engine = make_engine(app.config["DATABASE_URL"])
         self.session.remove()
         self.session.configure(bind=self.engine)
@@ -122,7 +145,7 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, pool_size: int = 10, max_overflow: int = 20) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
         database = make_url(url).database
@@ -141,7 +164,7 @@ def make_engine(url: str) -> Engine:
         # should a connection go back to the pool still marked as the writer, the lock goes with it
         event.listen(engine.pool, "checkin", _release_dbapi_writer)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow)
 
 
 SQLITE_BUSY_SECONDS = 30

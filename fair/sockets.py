@@ -114,9 +114,6 @@ def handle(server: SocketIO, event: str, handler: Handler, *, max_bytes: int = 4
             return refusal(_("This message is too long."), "too_large")
         if not within_rate(current_user.id, bucket, per_minute):
             return refusal(_("You are sending too many messages. Please wait a moment."), "rate_limited")
-        # What the handler commits is what it then broadcasts: its objects need no reading again (the
-        # event's session ends with the event).
-        db.session().expire_on_commit = False
         try:
             answer = handler(data)
         except (Refused, EmailNotConfirmed) as refused:
@@ -280,7 +277,7 @@ def watch_sockets() -> int:
         if values["last_active_at"] is None or now - values["last_active_at"] >= sessions.ACTIVE_EVERY:
             touched_users.add(values["id"])
     if touched_sessions or touched_users:
-        with Session(db.engine) as own:
+        with Session(db.side_engine()) as own:
             sessions.record_activity(own, touched_sessions, touched_users, now)
             own.commit()
     for remembered in list(_socket_users.values()):  # not found alive: the next event reads it again

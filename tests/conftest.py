@@ -173,7 +173,7 @@ def app(app_config, valkey, smtp):
     with application.app_context():
         yield application
     db.session.remove()
-    db.engine.dispose()
+    db.dispose()
 
 
 @pytest.fixture

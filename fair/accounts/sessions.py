@@ -88,14 +88,15 @@ def live_session(session: Session, user: User, token: str | None) -> UserSession
 
 
 def touch(row: UserSession) -> None:
-    """Record activity (at most once a minute) in a transaction of its own: a page that only reads,
-    or a socket event, keeps its session alive without committing anything of the request."""
+    """Record activity (at most once a minute) in a transaction of its own, on the side pool: a page
+    that only reads keeps its session alive without committing anything of the request (a socket's
+    activity is recorded by its node's watch, `fair.sockets.watch_sockets`)."""
     now = clock.now()
     if now - row.last_seen_at < TOUCH_EVERY or holds_sqlite_write(db.session):
         return
     user = row.user
     active = user.last_active_at is None or now - user.last_active_at >= ACTIVE_EVERY
-    with Session(db.engine) as own:
+    with Session(db.side_engine()) as own:
         record_activity(own, {row.id}, {user.id} if active else set(), now)
         own.commit()
     set_committed_value(row, "last_seen_at", now)  # written already: the request need not write it
