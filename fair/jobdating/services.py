@@ -194,6 +194,12 @@ def active_booking_of_slot(session: Session, slot_id: int) -> Booking | None:
     ).scalar_one_or_none()
 
 
+def slot_and_edition(session: Session, slot_id: int) -> tuple[Slot, Edition] | None:
+    """The slot and its edition in one statement (None if there is no such slot)."""
+    return session.execute(select(Slot, Edition).join(Edition, Edition.id == Slot.edition_id)
+                           .where(Slot.id == slot_id)).tuples().first()
+
+
 def _closes_delta() -> dt.timedelta:
     return dt.timedelta(minutes=current_app.config["BOOKING_CLOSES_MINUTES"])
 
@@ -278,6 +284,10 @@ def _check_free(session: Session, slot: Slot, candidate_id: int, now: dt.datetim
     current = active_booking_of_slot(session, slot.id)
     if current is not None and current is not own:
         raise SlotTaken(_l("This slot has just been booked by someone else."))
+    _check_not_held(slot, candidate_id, now)
+
+
+def _check_not_held(slot: Slot, candidate_id: int, now: dt.datetime) -> None:
     if slot.held_for_id and slot.held_for_id != candidate_id and slot.held_until and slot.held_until > now:
         raise SlotTaken(_l("This slot is held for a person of the waiting list."))
 
@@ -294,12 +304,18 @@ def _check_overlap(session: Session, candidate_id: int, starts_at: dt.datetime, 
         raise Overlap(_l("You already have an interview at this time."))
 
 
-def _check_quota(session: Session, edition: Edition, candidate_id: int) -> None:
-    count = session.execute(
-        select(func.count(Booking.id)).where(Booking.edition_id == edition.id, Booking.candidate_id == candidate_id,
-                                             Booking.status == BookingStatus.active)
-    ).scalar_one()
-    if count >= edition.max_bookings_per_candidate:
+def _check_overlap_and_quota(session: Session, edition: Edition, candidate_id: int, starts_at: dt.datetime,
+                             ends_at: dt.datetime) -> None:
+    """One statement for two rules of a new booking: no other active interview of the candidate at
+    this time, and fewer than the edition's maximum of active interviews."""
+    mine = (Booking.candidate_id == candidate_id) & (Booking.status == BookingStatus.active)
+    overlapping, of_edition = session.execute(select(
+        func.count(Booking.id).filter(Booking.starts_at < ends_at, Booking.ends_at > starts_at),
+        func.count(Booking.id).filter(Booking.edition_id == edition.id),
+    ).where(mine)).one()
+    if overlapping:
+        raise Overlap(_l("You already have an interview at this time."))
+    if of_edition >= edition.max_bookings_per_candidate:
         raise BookingError(_l("You have reached the maximum of %(n)d interviews for this fair.",
                               n=edition.max_bookings_per_candidate))
 
@@ -337,10 +353,10 @@ def book(session: Session, *, slot_id: int, candidate_id: int, booked_by_id: int
     require_confirmed(candidate)  # also when an adviser books for them
     edition = session.get(Edition, slot.edition_id)
     _check_slot_open(slot, edition, now)
-    _check_free(session, slot, candidate_id, now)
+    # Taken since the check above: the unique index refuses the row below (SlotTaken all the same).
+    _check_not_held(slot, candidate_id, now)
     _check_policy(session, edition, slot.booth_id, candidate_id)
-    _check_overlap(session, candidate_id, slot.starts_at, slot.ends_at)
-    _check_quota(session, edition, candidate_id)
+    _check_overlap_and_quota(session, edition, candidate_id, slot.starts_at, slot.ends_at)
     booking = Booking(slot_id=slot.id, booth_id=slot.booth_id, edition_id=slot.edition_id, candidate_id=candidate_id,
                       booked_by_id=booked_by_id or candidate_id, starts_at=slot.starts_at, ends_at=slot.ends_at,
                       status=BookingStatus.active)
