@@ -290,7 +290,7 @@ def run_backend(backend: str, database_url: str, redis_url: str, cluster, args) 
         catalogue = catalogue_of(base, booth_ids)
         if args.profile:
             profiler = subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--pid",
-                                         str(server.pid), "--format", "raw", "--output",
+                                         str(server.pid), "--format", "raw", "--nonblocking", "--output",
                                          str(args.profile / f"{backend}.txt"), "--rate", "200"],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         ours = burst(base, people, catalogue, args.attempts, args.concurrency)

@@ -194,9 +194,11 @@ def active_booking_of_slot(session: Session, slot_id: int) -> Booking | None:
     ).scalar_one_or_none()
 
 
-def slot_and_edition(session: Session, slot_id: int) -> tuple[Slot, Edition] | None:
-    """The slot and its edition in one statement (None if there is no such slot)."""
-    return session.execute(select(Slot, Edition).join(Edition, Edition.id == Slot.edition_id)
+def slot_and_edition(session: Session, slot_id: int) -> tuple[Slot, Edition, bool] | None:
+    """The slot, its edition and whether it has an active booking, in one statement (None if there
+    is no such slot): what a booking attempt reads first (give the flag to `book` as `taken`)."""
+    taken = select(Booking.id).where(Booking.slot_id == Slot.id, Booking.status == BookingStatus.active).exists()
+    return session.execute(select(Slot, Edition, taken).join(Edition, Edition.id == Slot.edition_id)
                            .where(Slot.id == slot_id)).tuples().first()
 
 
@@ -336,11 +338,14 @@ def _write_guarded(session: Session, change) -> None:
 
 
 def book(session: Session, *, slot_id: int, candidate_id: int, booked_by_id: int | None = None,
-         now: dt.datetime | None = None) -> Booking:
-    """Book `slot_id` for the candidate, or raise a `BookingError` saying why not."""
+         now: dt.datetime | None = None, taken: bool | None = None) -> Booking:
+    """Book `slot_id` for the candidate, or raise a `BookingError` saying why not. `taken`: whether
+    the caller has just read an active booking of the slot (`slot_and_edition`), else it is read here."""
     now = now or clock.now()
     # A slot already taken is refused before taking any lock: most attempts of a rush end here.
-    if active_booking_of_slot(session, slot_id) is not None:
+    if taken is None:
+        taken = active_booking_of_slot(session, slot_id) is not None
+    if taken:
         raise SlotTaken(_l("This slot has just been booked by someone else."))
     lock_candidate(session, candidate_id)
     slot = session.execute(select(Slot).where(Slot.id == slot_id).execution_options(populate_existing=True)

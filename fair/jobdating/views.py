@@ -668,7 +668,7 @@ def api_book(slot_id: int):
     found = services.slot_and_edition(db.session, slot_id)
     if found is None or found[1].status not in PUBLIC_STATUSES:
         abort(404)
-    slot, edition = found
+    slot, edition, taken = found
     payload = request.get_json(silent=True) or {}
     if current_user.is_candidate:
         candidate_id = current_user.id
@@ -679,7 +679,8 @@ def api_book(slot_id: int):
             return jsonify({"error": _("Choose the candidate you are booking for.")}), 422
     tz = edition.timezone
     try:
-        booking = services.book(db.session, slot_id=slot.id, candidate_id=candidate_id, booked_by_id=current_user.id)
+        booking = services.book(db.session, slot_id=slot.id, candidate_id=candidate_id, booked_by_id=current_user.id,
+                                taken=taken)
         db.session.commit()
     except services.BookingError as error:
         # Answered before the rollback, which would expire what the answer reads (the person, the slot).
