@@ -21,7 +21,11 @@ and a Valkey server, as the tests do. Each backend's figures go to stderr as the
 is one JSON object holding both backends and the load average:
 {"load_average": [...], "sqlite": {...}, "postgresql": {...}}.
 
+`--processes N` runs N server processes of each (the candidates spread over them, each on one), as
+one web process per core would; on SQLite they then wait for each other's write lock.
+
     .venv/bin/python bench/booking_burst.py [--candidates 500] [--attempts 2000] [--concurrency 32]
+        [--backends sqlite,postgresql] [--processes 1] [--profile FOLDER]
 """
 from __future__ import annotations
 
@@ -31,6 +35,7 @@ import json
 import os
 import random
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -44,7 +49,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.servers import PostgresCluster, ValkeyProcess, free_port, wait_for_port  # noqa: E402
+from tests.servers import PostgresCluster, ValkeyProcess, free_port, terminate, wait_for_port  # noqa: E402
 
 PASSWORD = "burst password 2026"
 BOOTHS, SLOTS_PER_BOOTH = 20, 20
@@ -180,7 +185,7 @@ def catalogue_of(base: str, booth_ids: list[int]) -> dict[int, dict]:
     return catalogue
 
 
-def burst(base: str, people: list[Candidate], catalogue: dict[int, dict], attempts: int, concurrency: int,
+def burst(people: list[Candidate], catalogue: dict[int, dict], attempts: int, concurrency: int,
           seed_value: int = 7) -> dict:
     """The same attempts whatever the server: each carries the candidate's id (fair takes the signed-in
     person and ignores it; the reference has nothing else)."""
@@ -220,7 +225,7 @@ def burst(base: str, people: list[Candidate], catalogue: dict[int, dict], attemp
                         for start, end in person.held)]
                     slot_id = rng.choice(options) if options else rng.choice(list(catalogue))
                 began = time.perf_counter()
-                answer = person.http.post(f"{base}/api/jobdating/slots/{slot_id}/bookings",
+                answer = person.http.post(f"{person.base}/api/jobdating/slots/{slot_id}/bookings",
                                           json={"candidate_id": person.id}, headers={"X-CSRFToken": person.token})
                 latencies.append((time.perf_counter() - began) * 1000)
                 outcomes[answer.status_code] = outcomes.get(answer.status_code, 0) + 1
@@ -270,6 +275,8 @@ def summary(result: dict, booked: int, doubles: int) -> dict:
 
 
 def run_backend(backend: str, database_url: str, redis_url: str, cluster, args) -> dict:
+    """fair's burst, then the reference's on a copy of the same seed, each on `--processes` servers
+    (the candidates spread over them, each always on the same one, as nginx's sticky cookie does)."""
     from fair.redis_conn import redis_for
 
     redis_for(redis_url).flushdb()
@@ -277,51 +284,49 @@ def run_backend(backend: str, database_url: str, redis_url: str, cluster, args) 
     work = Path(tempfile.mkdtemp(prefix="fair-bench-"))
     reference_url = copy_database(backend, database_url, cluster, work)
 
-    port = free_port()
-    env = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=redis_url, SECRET_KEY="bench-secret",
-               FAIR_INSTANCE_PATH=tempfile.mkdtemp(prefix="fair-bench-"), BASE_URL=f"http://127.0.0.1:{port}",
-               LOGIN_RATE_LIMIT="100000 per minute", HOST="127.0.0.1", PORT=str(port), MAIL_URL="")
-    server = serve([sys.executable, "wsgi.py"], env, port, work / "server.log")
+    ports = [free_port() for _ in range(args.processes)]
+    servers = []
     try:
-        base = f"http://127.0.0.1:{port}"
-        people = [Candidate(base, email, person_id) for email, person_id in ids.items()]
+        for n, port in enumerate(ports):
+            env = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=redis_url, SECRET_KEY="bench-secret",
+                       FAIR_INSTANCE_PATH=str(work / "instance"), BASE_URL=f"http://127.0.0.1:{ports[0]}",
+                       LOGIN_RATE_LIMIT="100000 per minute", HOST="127.0.0.1", PORT=str(port), MAIL_URL="")
+            servers.append(serve([sys.executable, "wsgi.py"], env, port, work / f"server{n}.log"))
+        people = [Candidate(f"http://127.0.0.1:{ports[n % len(ports)]}", email, person_id)
+                  for n, (email, person_id) in enumerate(ids.items())]
         with ThreadPoolExecutor(max_workers=min(16, args.concurrency)) as pool:
             list(pool.map(lambda c: c.sign_in(), people))
-        catalogue = catalogue_of(base, booth_ids)
-        if args.profile:
-            profiler = subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--pid",
-                                         str(server.pid), "--format", "raw", "--nonblocking", "--output",
-                                         str(args.profile / f"{backend}.txt"), "--rate", "200"],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        ours = burst(base, people, catalogue, args.attempts, args.concurrency)
-        if args.profile:
-            profiler.send_signal(2)
+        catalogue = catalogue_of(f"http://127.0.0.1:{ports[0]}", booth_ids)
+        profilers = [subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--pid",
+                                       str(server.pid), "--format", "raw", "--nonblocking", "--output",
+                                       str(args.profile / f"{backend}-{n}.txt"), "--rate", "200"],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                     for n, server in enumerate(servers)] if args.profile else []
+        ours = burst(people, catalogue, args.attempts, args.concurrency)
+        for profiler in profilers:
+            profiler.send_signal(signal.SIGINT)
             profiler.wait(30)
     finally:
-        server.terminate()
-        try:
-            server.wait(15)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        for server in servers:
+            terminate(server, 15)
     calendar_jobs = queued_jobs(redis_url)
 
-    port = free_port()
-    server = serve([sys.executable, str(ROOT / "bench" / "booking_reference.py"), reference_url, str(port)],
-                   dict(os.environ), port, work / "reference.log")
+    ports = [free_port() for _ in range(args.processes)]
+    servers = []
     try:
-        base = f"http://127.0.0.1:{port}"
-        bare = burst(base, [Candidate(base, email, person_id) for email, person_id in ids.items()], catalogue,
-                     args.attempts, args.concurrency)
+        for n, port in enumerate(ports):
+            servers.append(serve([sys.executable, str(ROOT / "bench" / "booking_reference.py"), reference_url,
+                                  str(port)], dict(os.environ), port, work / f"reference{n}.log"))
+        bare = burst([Candidate(f"http://127.0.0.1:{ports[n % len(ports)]}", email, person_id)
+                      for n, (email, person_id) in enumerate(ids.items())], catalogue, args.attempts, args.concurrency)
     finally:
-        server.terminate()
-        try:
-            server.wait(15)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        for server in servers:
+            terminate(server, 15)
 
     figures = summary(ours, *count_double_bookings(database_url))
     reference = summary(bare, *count_double_bookings(reference_url))
     figures["free_slots"] = BOOTHS * SLOTS_PER_BOOTH
+    figures["processes"] = args.processes
     figures["reference"] = reference
     figures["ratio_attempts"] = round(figures["attempts_per_s"] / reference["attempts_per_s"], 2)
     figures["ratio_p99"] = round(figures["p99_ms"] / reference["p99_ms"], 2)
@@ -336,6 +341,7 @@ def main() -> None:
     parser.add_argument("--attempts", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--processes", type=int, default=1, help="server processes, for fair and the reference alike")
     parser.add_argument("--profile", type=Path, help="a folder for py-spy's raw samples of fair's server")
     args = parser.parse_args()
     if args.profile:
@@ -357,6 +363,7 @@ def main() -> None:
         valkey.stop()
     results["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     keep = ("attempts", "booked", "double_bookings", "attempts_per_s", "bookings_per_s", "p50_ms", "p99_ms")
+    results["processes"] = args.processes
     print(json.dumps({key: value if not isinstance(value, dict) else {
         **{k: value[k] for k in keep}, "reference": {k: value["reference"][k] for k in keep},
         "ratio_attempts": value["ratio_attempts"], "ratio_p99": value["ratio_p99"]}
