@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -88,15 +89,21 @@ def live_session(session: Session, user: User, token: str | None, row: UserSessi
     return row
 
 
+@cache
+def _signed_in_query():
+    """Built once, with bound parameters: a request pays neither its construction nor its cache key."""
+    return (select(UserSession)
+            .where(UserSession.token_hash == bindparam("token_hash"), UserSession.user_id == bindparam("user_id"))
+            .options(joinedload(UserSession.user).joinedload(User.memberships).joinedload(Membership.organisation)))
+
+
 def signed_in(session: Session, user_id: int, token: str | None) -> UserSession | None:
     """`live_session` of the person `user_id`, read with that person and their memberships (what every
     request asks of them: the roles) in one statement: the check each signed-in request pays."""
     if not token or not isinstance(token, str) or len(token) > 100:
         return None
-    row = session.execute(
-        select(UserSession).where(UserSession.token_hash == hash_token(token), UserSession.user_id == user_id)
-        .options(joinedload(UserSession.user).joinedload(User.memberships).joinedload(Membership.organisation))
-    ).unique().scalars().first()
+    row = session.execute(_signed_in_query(), {"token_hash": hash_token(token), "user_id": user_id}
+                          ).unique().scalars().first()
     return live_session(session, row.user, token, row) if row is not None else None
 
 

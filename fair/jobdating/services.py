@@ -20,13 +20,14 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -194,12 +195,22 @@ def active_booking_of_slot(session: Session, slot_id: int) -> Booking | None:
     ).scalar_one_or_none()
 
 
+# The statements every attempt of a booking rush reads are built once, with bound parameters: a
+# request then pays neither their construction nor their cache key (SQLAlchemy keeps it on them).
+
+
+@cache
+def _slot_and_edition_query():
+    taken = select(Booking.id).where(Booking.slot_id == Slot.id, Booking.status == BookingStatus.active).exists()
+    return (select(Slot, Edition, taken).join(Edition, Edition.id == Slot.edition_id)
+            .where(Slot.id == bindparam("slot_id")))
+
+
 def slot_and_edition(session: Session, slot_id: int) -> tuple[Slot, Edition, bool] | None:
     """The slot, its edition and whether it has an active booking, in one statement (None if there
     is no such slot): what a booking attempt reads first (give the flag to `book` as `taken`)."""
-    taken = select(Booking.id).where(Booking.slot_id == Slot.id, Booking.status == BookingStatus.active).exists()
-    return session.execute(select(Slot, Edition, taken).join(Edition, Edition.id == Slot.edition_id)
-                           .where(Slot.id == slot_id)).tuples().first()
+    row = session.execute(_slot_and_edition_query(), {"slot_id": slot_id}).first()
+    return (row[0], row[1], row[2]) if row is not None else None
 
 
 def _closes_delta() -> dt.timedelta:
@@ -210,21 +221,26 @@ def _cutoff_delta() -> dt.timedelta:
     return dt.timedelta(minutes=current_app.config["BOOKING_CHANGE_CUTOFF_MINUTES"])
 
 
-def _free_condition(now: dt.datetime, candidate_id: int | None):
+@cache
+def _free_slots_query(for_candidate: bool):
+    """The free slots of a booth: no active booking, not held for someone else (`candidate_id`: held
+    for them is free for them), opening after `opens_after` (now and the closing delay)."""
     taken = select(Booking.id).where(Booking.slot_id == Slot.id, Booking.status == BookingStatus.active).exists()
-    not_held = or_(Slot.held_for_id.is_(None), Slot.held_until <= now)
-    if candidate_id is not None:
-        not_held = or_(not_held, Slot.held_for_id == candidate_id)
-    return and_(~taken, not_held, Slot.starts_at > now + _closes_delta())
+    not_held = or_(Slot.held_for_id.is_(None), Slot.held_until <= bindparam("now"))
+    if for_candidate:
+        not_held = or_(not_held, Slot.held_for_id == bindparam("candidate_id"))
+    return (select(Slot).where(Slot.booth_id == bindparam("booth_id"), ~taken, not_held,
+                               Slot.starts_at > bindparam("opens_after"))
+            .order_by(Slot.starts_at, Slot.id))
 
 
 def free_slots(session: Session, booth_id: int, *, now: dt.datetime | None = None,
                candidate_id: int | None = None) -> list[Slot]:
     now = now or clock.now()
-    return list(session.execute(
-        select(Slot).where(Slot.booth_id == booth_id, _free_condition(now, candidate_id))
-        .order_by(Slot.starts_at, Slot.id)
-    ).scalars())
+    parameters = {"booth_id": booth_id, "now": now, "opens_after": now + _closes_delta()}
+    if candidate_id is not None:
+        parameters["candidate_id"] = candidate_id
+    return list(session.execute(_free_slots_query(candidate_id is not None), parameters).scalars())
 
 
 def nearest_free_slots(session: Session, slot: Slot, *, now: dt.datetime | None = None,
