@@ -10,11 +10,22 @@ them, refreshed by what the answers said) and that does not clash with their own
 reminders, made by the worker after commit); no worker runs here, so the figures are those of the
 booking path alone and the stderr line says how many calendar jobs were left queued.
 
+Reference, in the same run and for each backend: `bench/booking_reference.py`, a bare WSGI app served
+the same way (one gevent process) doing the same transaction with the same driver on a fresh copy of
+the same seed (the real table and its unique index), with no session, CSRF, ORM or rule: the same
+candidates, attempts and concurrency drive both, and `ratio_attempts` is ours / the reference's
+attempts answered per second (goal ≥ 0.5).
+
 It needs nothing running: it starts a throw-away PostgreSQL cluster (initdb from Debian's package)
-and a Valkey server, as the tests do. The last lines are one JSON object per backend, PostgreSQL last:
-{"backend", "attempts", "booked", "double_bookings", "bookings_per_s", "p50_ms", "p99_ms"}.
+and a Valkey server, as the tests do. Each backend's figures go to stderr as they come; the last line
+is one JSON object holding both backends and the load average:
+{"load_average": [...], "sqlite": {...}, "postgresql": {...}}.
+
+`--processes N` runs N server processes of each (the candidates spread over them, each on one), as
+one web process per core would; on SQLite they then wait for each other's write lock.
 
     .venv/bin/python bench/booking_burst.py [--candidates 500] [--attempts 2000] [--concurrency 32]
+        [--backends sqlite,postgresql] [--processes 1] [--profile FOLDER]
 """
 from __future__ import annotations
 
@@ -24,6 +35,7 @@ import json
 import os
 import random
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -37,13 +49,13 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.servers import PostgresCluster, ValkeyProcess, free_port, wait_for_port  # noqa: E402
+from tests.servers import PostgresCluster, ValkeyProcess, free_port, terminate, wait_for_port  # noqa: E402
 
 PASSWORD = "burst password 2026"
 BOOTHS, SLOTS_PER_BOOTH = 20, 20
 
 
-def seed(database_url: str, redis_url: str, candidates: int) -> tuple[list[str], list[int]]:
+def seed(database_url: str, redis_url: str, candidates: int) -> tuple[dict[str, int], list[int]]:
     """A published fair, 20 booths with 20 video slots each, and the candidates' accounts."""
     from argon2 import PasswordHasher
 
@@ -67,7 +79,8 @@ def seed(database_url: str, redis_url: str, candidates: int) -> tuple[list[str],
         organiser = Organisation(kind=OrganisationKind.organiser, name="Bench organiser")
         start = dt.datetime(2030, 3, 12, 7, 0, tzinfo=dt.timezone.utc)
         edition = Edition(organiser=organiser, slug="bench-burst", title="Bench burst", starts_at=start,
-                          ends_at=start + dt.timedelta(hours=10), registration_opens_at=start - dt.timedelta(days=30),
+                          # registration open now: bookings are refused outside its window
+                          ends_at=start + dt.timedelta(hours=10), registration_opens_at=utcnow() - dt.timedelta(days=1),
                           registration_closes_at=start, status=EditionStatus.published,
                           default_slot_minutes=20, max_bookings_per_candidate=4)
         s.add(edition)
@@ -87,12 +100,34 @@ def seed(database_url: str, redis_url: str, candidates: int) -> tuple[list[str],
                               ends_at=start + dt.timedelta(hours=1, minutes=20 * SLOTS_PER_BOOTH),
                               slot_minutes=None, buffer_minutes=0, location="https://visio.example.org/bench")
         emails = [f"candidate{n}@bench.example.org" for n in range(candidates)]
-        s.add_all([User(email=e, password_hash=password_hash, full_name=f"Candidate {n}", security_stamp=f"c{n}",
-                        email_confirmed_at=utcnow()) for n, e in enumerate(emails)])
+        people = [User(email=e, password_hash=password_hash, full_name=f"Candidate {n}", security_stamp=f"c{n}",
+                       email_confirmed_at=utcnow()) for n, e in enumerate(emails)]
+        s.add_all(people)
         s.commit()
+        ids = {person.email: person.id for person in people}
         db.session.remove()
         db.engine.dispose()
-    return emails, booth_ids
+    return ids, booth_ids
+
+
+def copy_database(backend: str, database_url: str, cluster, work: Path) -> str:
+    """A fresh copy of the seeded database, for the reference."""
+    if backend == "sqlite":
+        import sqlite3
+
+        copy = work / "reference.sqlite3"
+        source, target = sqlite3.connect(database_url.removeprefix("sqlite:///")), sqlite3.connect(copy)
+        source.backup(target)
+        source.close(), target.close()
+        return f"sqlite:///{copy}"
+    import psycopg2
+
+    connection = psycopg2.connect(cluster.url())
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE bench_reference TEMPLATE "{database_url.rsplit("/", 1)[1]}"')
+    connection.close()
+    return cluster.url("bench_reference")
 
 
 def queued_jobs(redis_url: str) -> int:
@@ -124,8 +159,8 @@ def count_double_bookings(database_url: str) -> tuple[int, int]:
 
 
 class Candidate:
-    def __init__(self, base: str, email: str) -> None:
-        self.base, self.email = base, email
+    def __init__(self, base: str, email: str, person_id: int) -> None:
+        self.base, self.email, self.id = base, email, person_id
         self.http = requests.Session()
         self.token = ""
         self.held: list[tuple[str, str]] = []  # (starts_at, ends_at) of their bookings
@@ -141,16 +176,20 @@ class Candidate:
         self.token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
 
-def burst(base: str, emails: list[str], booth_ids: list[int], attempts: int, concurrency: int,
-          seed_value: int = 7) -> dict:
-    rng = random.Random(seed_value)
-    people = [Candidate(base, e) for e in emails]
-    with ThreadPoolExecutor(max_workers=min(16, concurrency)) as pool:
-        list(pool.map(lambda c: c.sign_in(), people))
+def catalogue_of(base: str, booth_ids: list[int]) -> dict[int, dict]:
+    """The free slots as the booths' pages show them (read from fair before its burst)."""
     catalogue = {}
     for booth in booth_ids:
         for slot in requests.get(f"{base}/api/jobdating/booths/{booth}/slots").json()["slots"]:
             catalogue[slot["id"]] = slot
+    return catalogue
+
+
+def burst(people: list[Candidate], catalogue: dict[int, dict], attempts: int, concurrency: int,
+          seed_value: int = 7) -> dict:
+    """The same attempts whatever the server: each carries the candidate's id (fair takes the signed-in
+    person and ignores it; the reference has nothing else)."""
+    rng = random.Random(seed_value)
     believed_free = set(catalogue)  # what the pages showed, refreshed by the answers
     knowledge = threading.Lock()
     queue_lock = threading.Lock()
@@ -186,8 +225,8 @@ def burst(base: str, emails: list[str], booth_ids: list[int], attempts: int, con
                         for start, end in person.held)]
                     slot_id = rng.choice(options) if options else rng.choice(list(catalogue))
                 began = time.perf_counter()
-                answer = person.http.post(f"{base}/api/jobdating/slots/{slot_id}/bookings", json={},
-                                          headers={"X-CSRFToken": person.token})
+                answer = person.http.post(f"{person.base}/api/jobdating/slots/{slot_id}/bookings",
+                                          json={"candidate_id": person.id}, headers={"X-CSRFToken": person.token})
                 latencies.append((time.perf_counter() - began) * 1000)
                 outcomes[answer.status_code] = outcomes.get(answer.status_code, 0) + 1
                 with knowledge:
@@ -214,41 +253,84 @@ def burst(base: str, emails: list[str], booth_ids: list[int], attempts: int, con
             "outcomes": outcomes}
 
 
-def run_backend(backend: str, database_url: str, redis_url: str, args) -> dict:
-    from fair.redis_conn import redis_for
+def serve(command: list[str], env: dict[str, str], port: int, log_path: Path) -> subprocess.Popen:
+    log = open(log_path, "wb")
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    log.close()
+    wait_for_port(port, timeout=60)
+    return server
 
-    redis_for(redis_url).flushdb()
-    emails, booth_ids = seed(database_url, redis_url, args.candidates)
-    port = free_port()
-    env = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=redis_url, SECRET_KEY="bench-secret",
-               FAIR_INSTANCE_PATH=tempfile.mkdtemp(prefix="fair-bench-"), BASE_URL=f"http://127.0.0.1:{port}",
-               LOGIN_RATE_LIMIT="100000 per minute", HOST="127.0.0.1", PORT=str(port), MAIL_URL="")
-    log = open(Path(tempfile.mkdtemp(prefix="fair-bench-log-")) / "server.log", "wb")
-    server = subprocess.Popen([sys.executable, "wsgi.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        wait_for_port(port, timeout=60)
-        result = burst(f"http://127.0.0.1:{port}", emails, booth_ids, args.attempts, args.concurrency)
-    finally:
-        server.terminate()
-        try:
-            server.wait(15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
-    booked, doubles = count_double_bookings(database_url)
+
+def summary(result: dict, booked: int, doubles: int) -> dict:
     lat = result["latencies"]
-    figures = {
-        "backend": backend, "attempts": len(lat), "booked": booked, "free_slots": BOOTHS * SLOTS_PER_BOOTH,
-        "double_bookings": doubles,
-        "bookings_per_s": round(booked / result["elapsed_s"], 1),
+    return {
+        "attempts": len(lat), "booked": booked, "double_bookings": doubles,
         "attempts_per_s": round(len(lat) / result["elapsed_s"], 1),
+        "bookings_per_s": round(booked / result["elapsed_s"], 1),
         # Until the last slot was taken: after it every attempt can only get a 409.
-        "fill_s": round(result["fill_s"], 2), "bookings_per_s_until_full": round(booked / result["fill_s"], 1)
-        if result["fill_s"] else 0.0,
+        "fill_s": round(result["fill_s"], 2),
         "p50_ms": round(lat[len(lat) // 2], 1), "p99_ms": round(lat[min(len(lat) - 1, int(len(lat) * 0.99))], 1),
         "answers": {str(k): v for k, v in sorted(result["outcomes"].items())},
     }
-    print(f"# {backend}: {json.dumps(figures)} (calendar jobs queued, not run: {queued_jobs(redis_url)})",
+
+
+def run_backend(backend: str, database_url: str, redis_url: str, cluster, args) -> dict:
+    """fair's burst, then the reference's on a copy of the same seed, each on `--processes` servers
+    (the candidates spread over them, each always on the same one, as nginx's sticky cookie does)."""
+    from fair.redis_conn import redis_for
+
+    redis_for(redis_url).flushdb()
+    ids, booth_ids = seed(database_url, redis_url, args.candidates)
+    work = Path(tempfile.mkdtemp(prefix="fair-bench-"))
+    reference_url = copy_database(backend, database_url, cluster, work)
+
+    ports = [free_port() for _ in range(args.processes)]
+    servers = []
+    try:
+        for n, port in enumerate(ports):
+            env = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=redis_url, SECRET_KEY="bench-secret",
+                       FAIR_INSTANCE_PATH=str(work / "instance"), BASE_URL=f"http://127.0.0.1:{ports[0]}",
+                       LOGIN_RATE_LIMIT="100000 per minute", HOST="127.0.0.1", PORT=str(port), MAIL_URL="")
+            servers.append(serve([sys.executable, "wsgi.py"], env, port, work / f"server{n}.log"))
+        people = [Candidate(f"http://127.0.0.1:{ports[n % len(ports)]}", email, person_id)
+                  for n, (email, person_id) in enumerate(ids.items())]
+        with ThreadPoolExecutor(max_workers=min(16, args.concurrency)) as pool:
+            list(pool.map(lambda c: c.sign_in(), people))
+        catalogue = catalogue_of(f"http://127.0.0.1:{ports[0]}", booth_ids)
+        profilers = [subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--pid",
+                                       str(server.pid), "--format", "raw", "--nonblocking", "--output",
+                                       str(args.profile / f"{backend}-{n}.txt"), "--rate", "200"],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                     for n, server in enumerate(servers)] if args.profile else []
+        ours = burst(people, catalogue, args.attempts, args.concurrency)
+        for profiler in profilers:
+            profiler.send_signal(signal.SIGINT)
+            profiler.wait(30)
+    finally:
+        for server in servers:
+            terminate(server, 15)
+    calendar_jobs = queued_jobs(redis_url)
+
+    ports = [free_port() for _ in range(args.processes)]
+    servers = []
+    try:
+        for n, port in enumerate(ports):
+            servers.append(serve([sys.executable, str(ROOT / "bench" / "booking_reference.py"), reference_url,
+                                  str(port)], dict(os.environ), port, work / f"reference{n}.log"))
+        bare = burst([Candidate(f"http://127.0.0.1:{ports[n % len(ports)]}", email, person_id)
+                      for n, (email, person_id) in enumerate(ids.items())], catalogue, args.attempts, args.concurrency)
+    finally:
+        for server in servers:
+            terminate(server, 15)
+
+    figures = summary(ours, *count_double_bookings(database_url))
+    reference = summary(bare, *count_double_bookings(reference_url))
+    figures["free_slots"] = BOOTHS * SLOTS_PER_BOOTH
+    figures["processes"] = args.processes
+    figures["reference"] = reference
+    figures["ratio_attempts"] = round(figures["attempts_per_s"] / reference["attempts_per_s"], 2)
+    figures["ratio_p99"] = round(figures["p99_ms"] / reference["p99_ms"], 2)
+    print(f"# {backend}: {json.dumps(figures)} (calendar jobs queued, not run: {calendar_jobs})",
           file=sys.stderr, flush=True)
     return figures
 
@@ -259,22 +341,33 @@ def main() -> None:
     parser.add_argument("--attempts", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--processes", type=int, default=1, help="server processes, for fair and the reference alike")
+    parser.add_argument("--profile", type=Path, help="a folder for py-spy's raw samples of fair's server")
     args = parser.parse_args()
+    if args.profile:
+        args.profile.mkdir(parents=True, exist_ok=True)
+    load_average = [round(x, 2) for x in os.getloadavg()]
     work = Path(tempfile.mkdtemp(prefix="fair-bench-"))
     valkey = ValkeyProcess(work / "valkey").start()
     cluster = PostgresCluster().start()
+    results: dict = {"load_average": load_average}
     try:
-        results = []
         if "sqlite" in args.backends:
-            results.append(run_backend("sqlite", f"sqlite:///{work / 'bench.sqlite3'}", valkey.url, args))
+            results["sqlite"] = run_backend("sqlite", f"sqlite:///{work / 'bench.sqlite3'}", valkey.url, cluster,
+                                            args)
         if "postgresql" in args.backends:
-            results.append(run_backend("postgresql", cluster.create_database("bench_burst"), valkey.url, args))
+            results["postgresql"] = run_backend("postgresql", cluster.create_database("bench_burst"), valkey.url,
+                                                cluster, args)
     finally:
         cluster.stop()
         valkey.stop()
-    for figures in results:
-        print(json.dumps({k: figures[k] for k in ("backend", "attempts", "booked", "double_bookings",
-                                                   "bookings_per_s", "p50_ms", "p99_ms")}))
+    results["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    keep = ("attempts", "booked", "double_bookings", "attempts_per_s", "bookings_per_s", "p50_ms", "p99_ms")
+    results["processes"] = args.processes
+    print(json.dumps({key: value if not isinstance(value, dict) else {
+        **{k: value[k] for k in keep}, "reference": {k: value["reference"][k] for k in keep},
+        "ratio_attempts": value["ratio_attempts"], "ratio_p99": value["ratio_p99"]}
+        for key, value in results.items()}))
 
 
 if __name__ == "__main__":

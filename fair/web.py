@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from fair import instance
 from fair.accounts import sessions
-from fair.accounts.models import OrganisationKind, User
+from fair.accounts.models import OrganisationKind
 from fair.accounts.reach import phone_text
 from fair.extensions import db, login_manager, read_user
 from fair.security import safe_next_url
@@ -42,11 +42,9 @@ def init_app(app: Flask) -> None:
         user_id, _, stamp = session_id.partition(":")
         if not user_id.isdigit():
             return None
-        user = db.session.get(User, int(user_id))
+        row = sessions.signed_in(db.session, int(user_id), flask_session.get(sessions.SESSION_TOKEN_KEY))
+        user = row.user if row is not None else None
         if user is None or user.security_stamp != stamp or not user.is_active:
-            return None
-        row = sessions.live_session(db.session, user, flask_session.get(sessions.SESSION_TOKEN_KEY))
-        if row is None:
             return None
         if getattr(request, "sid", None) is None:  # a socket's activity is recorded by its node's watch
             sessions.touch(row)

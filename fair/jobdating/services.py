@@ -20,13 +20,14 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -194,6 +195,24 @@ def active_booking_of_slot(session: Session, slot_id: int) -> Booking | None:
     ).scalar_one_or_none()
 
 
+# The statements every attempt of a booking rush reads are built once, with bound parameters: a
+# request then pays neither their construction nor their cache key (SQLAlchemy keeps it on them).
+
+
+@cache
+def _slot_and_edition_query():
+    taken = select(Booking.id).where(Booking.slot_id == Slot.id, Booking.status == BookingStatus.active).exists()
+    return (select(Slot, Edition, taken).join(Edition, Edition.id == Slot.edition_id)
+            .where(Slot.id == bindparam("slot_id")))
+
+
+def slot_and_edition(session: Session, slot_id: int) -> tuple[Slot, Edition, bool] | None:
+    """The slot, its edition and whether it has an active booking, in one statement (None if there
+    is no such slot): what a booking attempt reads first (give the flag to `book` as `taken`)."""
+    row = session.execute(_slot_and_edition_query(), {"slot_id": slot_id}).first()
+    return (row[0], row[1], row[2]) if row is not None else None
+
+
 def _closes_delta() -> dt.timedelta:
     return dt.timedelta(minutes=current_app.config["BOOKING_CLOSES_MINUTES"])
 
@@ -202,21 +221,26 @@ def _cutoff_delta() -> dt.timedelta:
     return dt.timedelta(minutes=current_app.config["BOOKING_CHANGE_CUTOFF_MINUTES"])
 
 
-def _free_condition(now: dt.datetime, candidate_id: int | None):
+@cache
+def _free_slots_query(for_candidate: bool):
+    """The free slots of a booth: no active booking, not held for someone else (`candidate_id`: held
+    for them is free for them), opening after `opens_after` (now and the closing delay)."""
     taken = select(Booking.id).where(Booking.slot_id == Slot.id, Booking.status == BookingStatus.active).exists()
-    not_held = or_(Slot.held_for_id.is_(None), Slot.held_until <= now)
-    if candidate_id is not None:
-        not_held = or_(not_held, Slot.held_for_id == candidate_id)
-    return and_(~taken, not_held, Slot.starts_at > now + _closes_delta())
+    not_held = or_(Slot.held_for_id.is_(None), Slot.held_until <= bindparam("now"))
+    if for_candidate:
+        not_held = or_(not_held, Slot.held_for_id == bindparam("candidate_id"))
+    return (select(Slot).where(Slot.booth_id == bindparam("booth_id"), ~taken, not_held,
+                               Slot.starts_at > bindparam("opens_after"))
+            .order_by(Slot.starts_at, Slot.id))
 
 
 def free_slots(session: Session, booth_id: int, *, now: dt.datetime | None = None,
                candidate_id: int | None = None) -> list[Slot]:
     now = now or clock.now()
-    return list(session.execute(
-        select(Slot).where(Slot.booth_id == booth_id, _free_condition(now, candidate_id))
-        .order_by(Slot.starts_at, Slot.id)
-    ).scalars())
+    parameters = {"booth_id": booth_id, "now": now, "opens_after": now + _closes_delta()}
+    if candidate_id is not None:
+        parameters["candidate_id"] = candidate_id
+    return list(session.execute(_free_slots_query(candidate_id is not None), parameters).scalars())
 
 
 def nearest_free_slots(session: Session, slot: Slot, *, now: dt.datetime | None = None,
@@ -278,6 +302,10 @@ def _check_free(session: Session, slot: Slot, candidate_id: int, now: dt.datetim
     current = active_booking_of_slot(session, slot.id)
     if current is not None and current is not own:
         raise SlotTaken(_l("This slot has just been booked by someone else."))
+    _check_not_held(slot, candidate_id, now)
+
+
+def _check_not_held(slot: Slot, candidate_id: int, now: dt.datetime) -> None:
     if slot.held_for_id and slot.held_for_id != candidate_id and slot.held_until and slot.held_until > now:
         raise SlotTaken(_l("This slot is held for a person of the waiting list."))
 
@@ -294,12 +322,18 @@ def _check_overlap(session: Session, candidate_id: int, starts_at: dt.datetime, 
         raise Overlap(_l("You already have an interview at this time."))
 
 
-def _check_quota(session: Session, edition: Edition, candidate_id: int) -> None:
-    count = session.execute(
-        select(func.count(Booking.id)).where(Booking.edition_id == edition.id, Booking.candidate_id == candidate_id,
-                                             Booking.status == BookingStatus.active)
-    ).scalar_one()
-    if count >= edition.max_bookings_per_candidate:
+def _check_overlap_and_quota(session: Session, edition: Edition, candidate_id: int, starts_at: dt.datetime,
+                             ends_at: dt.datetime) -> None:
+    """One statement for two rules of a new booking: no other active interview of the candidate at
+    this time, and fewer than the edition's maximum of active interviews."""
+    mine = (Booking.candidate_id == candidate_id) & (Booking.status == BookingStatus.active)
+    overlapping, of_edition = session.execute(select(
+        func.count(Booking.id).filter(Booking.starts_at < ends_at, Booking.ends_at > starts_at),
+        func.count(Booking.id).filter(Booking.edition_id == edition.id),
+    ).where(mine)).one()
+    if overlapping:
+        raise Overlap(_l("You already have an interview at this time."))
+    if of_edition >= edition.max_bookings_per_candidate:
         raise BookingError(_l("You have reached the maximum of %(n)d interviews for this fair.",
                               n=edition.max_bookings_per_candidate))
 
@@ -320,11 +354,14 @@ def _write_guarded(session: Session, change) -> None:
 
 
 def book(session: Session, *, slot_id: int, candidate_id: int, booked_by_id: int | None = None,
-         now: dt.datetime | None = None) -> Booking:
-    """Book `slot_id` for the candidate, or raise a `BookingError` saying why not."""
+         now: dt.datetime | None = None, taken: bool | None = None) -> Booking:
+    """Book `slot_id` for the candidate, or raise a `BookingError` saying why not. `taken`: whether
+    the caller has just read an active booking of the slot (`slot_and_edition`), else it is read here."""
     now = now or clock.now()
     # A slot already taken is refused before taking any lock: most attempts of a rush end here.
-    if active_booking_of_slot(session, slot_id) is not None:
+    if taken is None:
+        taken = active_booking_of_slot(session, slot_id) is not None
+    if taken:
         raise SlotTaken(_l("This slot has just been booked by someone else."))
     lock_candidate(session, candidate_id)
     slot = session.execute(select(Slot).where(Slot.id == slot_id).execution_options(populate_existing=True)
@@ -337,10 +374,10 @@ def book(session: Session, *, slot_id: int, candidate_id: int, booked_by_id: int
     require_confirmed(candidate)  # also when an adviser books for them
     edition = session.get(Edition, slot.edition_id)
     _check_slot_open(slot, edition, now)
-    _check_free(session, slot, candidate_id, now)
+    # Taken since the check above: the unique index refuses the row below (SlotTaken all the same).
+    _check_not_held(slot, candidate_id, now)
     _check_policy(session, edition, slot.booth_id, candidate_id)
-    _check_overlap(session, candidate_id, slot.starts_at, slot.ends_at)
-    _check_quota(session, edition, candidate_id)
+    _check_overlap_and_quota(session, edition, candidate_id, slot.starts_at, slot.ends_at)
     booking = Booking(slot_id=slot.id, booth_id=slot.booth_id, edition_id=slot.edition_id, candidate_id=candidate_id,
                       booked_by_id=booked_by_id or candidate_id, starts_at=slot.starts_at, ends_at=slot.ends_at,
                       status=BookingStatus.active)

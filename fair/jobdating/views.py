@@ -665,9 +665,10 @@ def api_book(slot_id: int):
         return jsonify({"error": _("Please log in to see this page.")}), 401
     if not (current_user.is_candidate or current_user.is_adviser):
         abort(404)
-    slot = db.session.get(Slot, slot_id)
-    if slot is None or slot.booth.edition.status not in PUBLIC_STATUSES:
+    found = services.slot_and_edition(db.session, slot_id)
+    if found is None or found[1].status not in PUBLIC_STATUSES:
         abort(404)
+    slot, edition, taken = found
     payload = request.get_json(silent=True) or {}
     if current_user.is_candidate:
         candidate_id = current_user.id
@@ -676,15 +677,17 @@ def api_book(slot_id: int):
         candidate_id = next((p.id for p in _referred_candidates() if str(p.id) == wanted), None)
         if candidate_id is None:
             return jsonify({"error": _("Choose the candidate you are booking for.")}), 422
-    tz = slot.booth.edition.timezone
+    tz = edition.timezone
     try:
-        booking = services.book(db.session, slot_id=slot.id, candidate_id=candidate_id, booked_by_id=current_user.id)
+        booking = services.book(db.session, slot_id=slot.id, candidate_id=candidate_id, booked_by_id=current_user.id,
+                                taken=taken)
         db.session.commit()
     except services.BookingError as error:
-        db.session.rollback()
+        # Answered before the rollback, which would expire what the answer reads (the person, the slot).
         body: dict[str, Any] = {"error": str(error.message), "code": error.code}
         if error.status == 409:
-            nearest = services.nearest_free_slots(db.session, db.session.get(Slot, slot_id), candidate_id=candidate_id)
+            nearest = services.nearest_free_slots(db.session, slot, candidate_id=candidate_id)
             body["nearest"] = [_slot_json(s, tz) for s in nearest]
+        db.session.rollback()
         return jsonify(body), error.status
     return jsonify({"id": booking.id, "slot": _slot_json(slot, tz), "status": booking.status.value}), 201

@@ -57,6 +57,37 @@ def test_fifty_candidates_booking_the_same_slot_make_exactly_one_booking(app, se
     assert len(active_bookings(session, slot_id=slot.id)) == 1
 
 
+def test_two_people_booking_one_slot_through_the_api_at_once_get_one_201_and_one_409(app, session, world):
+    """As two phones would: two signed-in candidates send the booking request at the same moment."""
+    from tests.conftest import csrf_token, login
+
+    slot = world.slots[2]  # 09:40
+    barrier = threading.Barrier(2)
+    answers: dict[str, object] = {}
+
+    def book_as(client, token: str) -> None:
+        barrier.wait(timeout=30)
+        response = client.post(f"/api/jobdating/slots/{slot.id}/bookings", json={}, headers={"X-CSRFToken": token})
+        answers[token] = (response.status_code, response.get_json())
+
+    clients = []
+    for person in (world.candidate, world.other):
+        client = app.test_client()
+        login(client, person.email)
+        clients.append((client, csrf_token(client, "/interviews/my-day")))
+    threads = [threading.Thread(target=book_as, args=pair) for pair in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    codes = sorted(code for code, _body in answers.values())
+    assert codes == [201, 409], answers
+    refused = next(body for code, body in answers.values() if code == 409)
+    assert refused["code"] == "slot_taken"
+    assert [s["local_time"] for s in refused["nearest"]] == ["09:00", "09:20", "10:00"]
+    assert len(active_bookings(session, slot_id=slot.id)) == 1
+
+
 def test_one_candidate_booking_two_overlapping_slots_at_once_holds_at_most_one(app, session, world):
     from fair.jobdating.services import BookingError
 
