@@ -37,7 +37,7 @@ import nh3
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import ForeignKey, Index, Text, UniqueConstraint, delete, exists, or_, select, union
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
 
 from fair.accounts.models import Membership, User
 from fair.accounts.services import require_confirmed
@@ -336,7 +336,9 @@ def history(session: Session, booth_id: int, viewer_id: int | None, before: int 
     `viewer_id` is kept in the signature for the live core, which passes who is asking.
     `before` gives the page of older messages preceding that message id.
     """
-    statement = select(ChatMessage).where(ChatMessage.booth_id == booth_id, ChatMessage.hidden_at.is_(None))
+    # the authors in one more query (not one per author); the booth is the same for all
+    statement = select(ChatMessage).options(selectinload(ChatMessage.author)).where(
+        ChatMessage.booth_id == booth_id, ChatMessage.hidden_at.is_(None))
     if before is not None:
         statement = statement.where(ChatMessage.id < before)
     rows = list(session.execute(statement.order_by(ChatMessage.id.desc()).limit(limit)).scalars())
