@@ -113,6 +113,12 @@ class Served:
         line = next(x for x in text.splitlines() if x.startswith("fair_socket_connections "))
         return int(float(line.split()[-1]))
 
+    def healthz_count(self, index: int) -> float:
+        """Requests to /healthz node `index` answered so far (its own request counter)."""
+        text = requests.get(f"http://127.0.0.1:{self.node_ports[index]}/metrics", timeout=10).text
+        return sum(float(x.split()[-1]) for x in text.splitlines()
+                   if x.startswith("fair_http_requests_total{") and "healthz" in x)
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGINT)
@@ -150,6 +156,7 @@ def served(tmp_path_factory):
         running_serve = Served(cluster)
         wait_until(lambda: _ready(cluster.nginx_port) and all(_ready(p) for p in running_serve.node_ports), 90,
                    "serve answers through nginx and on each node")
+        running_serve.started = time.monotonic()  # the nodes were started before this
         yield running_serve
     finally:
         if running_serve is not None:
@@ -158,23 +165,22 @@ def served(tmp_path_factory):
 
 
 def _on_each_node(served: Served, candidates: list, per_node: int = 2) -> dict[int, list]:
-    """Candidates' sockets through nginx, each with a sticky cookie of its own, until each node holds
-    `per_node` of them: which node took a socket is read from the nodes' socket counts."""
-    on: dict[int, list] = {0: [], 1: []}
-    counts = wait_until(lambda: (lambda c: c if sum(c) == 0 else None)([served.sockets(0), served.sockets(1)]),
-                        20, "the sockets of earlier tests closed")
-    for n, candidate in enumerate(candidates):
-        client = socket_client(served.cluster.base_url, candidate.cookie, node=f"visitor-{n}")
-        client.visitor = candidate  # type: ignore[attr-defined]
-        expected = sum(counts) + 1
-        now = wait_until(lambda: (lambda c: c if sum(c) == expected else None)(  # noqa: B023 - read at once
-            [served.sockets(0), served.sockets(1)]), 10, "the new socket counted on a node")
-        index = 0 if now[0] > counts[0] else 1
-        counts = now
-        on[index].append(client)
-        if all(len(group) >= per_node for group in on.values()):
-            return on
-    raise AssertionError(f"nginx sent every socket to one node: {counts}")
+    """Candidates' sockets through nginx, `per_node` on each node, each with a sticky cookie of its
+    own that nginx's hash sends to that node (found by which node's /healthz count grows)."""
+    cookies: dict[int, list[str]] = {0: [], 1: []}
+    for n in range(200):
+        before = [served.healthz_count(0), served.healthz_count(1)]
+        value = f"visitor-{n}"
+        requests.get(f"{served.cluster.base_url}/healthz", cookies={"fair_node": value}, timeout=10)
+        index = 0 if served.healthz_count(0) > before[0] else 1
+        cookies[index].append(value)
+        if all(len(found) >= per_node for found in cookies.values()):
+            break
+    else:
+        raise AssertionError("nginx sent every visitor to the same node")
+    people = iter(candidates)
+    return {index: [socket_client(served.cluster.base_url, next(people).cookie, node=value)
+                    for value in found[:per_node]] for index, found in cookies.items()}
 
 
 @needs_nginx
@@ -286,3 +292,13 @@ def test_a_killed_web_process_s_followers_come_back_through_nginx_with_the_booth
     finally:
         for client in states:
             client.disconnect()
+
+
+@needs_nginx
+def test_ctrl_c_stops_every_web_process_nginx_the_worker_and_the_scheduler(served):
+    children = descendants(served.proc.pid)
+    assert any("nginx" in c for c in children.values())
+    served.proc.send_signal(signal.SIGINT)
+    assert served.proc.wait(60) == 0
+    wait_until(lambda: not any(running(pid) for pid in children), 20, "every process serve started stopped")
+    assert not _ready(served.cluster.nginx_port)
