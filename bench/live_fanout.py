@@ -15,12 +15,27 @@ Latency = from the `queue_join`/`queue_leave` emit to the arrival of that `booth
 booth and `seq`) at **every** client following the booth, p50/p99 over all deliveries; clocks are
 `time.time()` on this one machine. The server's RSS is read from /proc/<pid>/status after the load.
 
-In the same run the same clients and load go to `bench/node/reference_server.mjs` (Node's socket.io
-doing the same broadcasts from memory: no database, no session, no Redis), installed with `npm ci`
-when missing. The last line is one JSON object:
-{"clients", "connected", "p50_ms", "p99_ms", "rss_mb", "node_p99_ms", "ratio_p99"}
+`--processes N`: N gunicorn gevent nodes as `make serve` runs them (deploy/gunicorn.conf.py) behind
+Debian's nginx with the site of deploy/nginx/fair.conf (fair/ops/nginx.py), every client through nginx
+with a `fair_node` cookie of its own. `--kill-one` (with --processes) SIGKILLs the first node's web
+process `--kill-after` seconds into the load; gunicorn starts another; the clients reconnect as the
+page's client does (jittered exponential backoff, 1 s to 5 s here), follow their booth again, and count
+as back when that follow's state has at least the `seq` their process had seen when they dropped.
+CPU and RSS are summed over our web processes (nginx's own are not counted); `kb_per_client` is their
+RSS growth from before the clients connect (each process answered one request) to after, per client.
 
-    .venv/bin/python bench/live_fanout.py [--clients 2000] [--postgres] [--gunicorn] [--seconds 30] [--profile]
+In the same run the same clients and load go to `bench/node/reference_server.mjs` (Node's socket.io
+doing the same broadcasts from memory: no database, no session, no Redis; one process: socket.io's
+cluster adapter is not in bench/node's lock file), installed with `npm ci` when missing, with no proxy
+in front. The last line is one JSON object: {"clients", "connected", "p50_ms", "p99_ms", "rss_mb",
+"node_p99_ms", "ratio_p99", "ratio_cpu", "database", "load_average": [before, after], "fair": {…},
+"node": {…}}, each of "fair" and "node" with connect_s, p50_ms, p99_ms, cpu_ms_per_change, timed_out
+{changes, clients}, delivered, expected_deliveries, rss_mb, kb_per_client, processes, and for ours
+sockets_per_process and, with --kill-one, kill_one {dropped, back, back_stale, never_back,
+last_back_s, p50_back_s, others_fell_over, restarted}.
+
+    .venv/bin/python bench/live_fanout.py [--clients 2000] [--postgres] [--gunicorn | --processes 2 [--kill-one]]
+                                          [--seconds 30] [--profile]
 """
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ SITE = PROJECT_ROOT / "deploy" / "nginx" / "fair.conf"
 
 
 def binary() -> str | None:
-    """Debian's nginx (`apt-get install nginx-light`, or `make nginx`), or None when it is not installed."""
+    """Debian's nginx (`make nginx` installs it), or None when it is not installed."""
     return shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 
 
@@ -54,7 +54,7 @@ def write_config(prefix: Path, site: str, worker_processes: int | str = 1, worke
     files limit (LimitNOFILE, ulimit -n) above that."""
     found = binary()
     if found is None:
-        raise FileNotFoundError("nginx is not installed (Debian: apt-get install nginx-light, or `make nginx`)")
+        raise FileNotFoundError("nginx is not installed (Debian's package: `make nginx`)")
     prefix.mkdir(parents=True, exist_ok=True)
     for sub in ("logs", "tmp"):
         (prefix / sub).mkdir(exist_ok=True)

@@ -93,7 +93,7 @@ def _run(supervisor: Supervisor, env: dict[str, str]) -> int:
     count = web_processes(env)
     if count > 1 and nginx.binary() is None:
         say(f"fair serve: nginx is not installed, so ONE web process serves everything instead of {count} "
-            "(only one core serves sockets). Install Debian's nginx-light (`make nginx`) to use every core.")
+            "(only one core serves sockets). Install Debian's nginx (`make nginx`) to use every core.")
         count = 1
     gunicorn = [python, "-m", "gunicorn", "-c", str(PROJECT_ROOT / "deploy" / "gunicorn.conf.py"), "wsgi:app"]
     if count == 1:
