@@ -62,8 +62,8 @@ def write_config(prefix: Path, site: str, worker_processes: int | str = 1, worke
     user = "user root root;\n" if os.geteuid() == 0 else ""
     files = 2 * worker_connections + 64
     hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
-    if os.geteuid() != 0 and hard != resource.RLIM_INFINITY:
-        files = min(files, hard)  # only root may raise its hard limit
+    if hard != resource.RLIM_INFINITY:
+        files = min(files, hard)  # raising the hard limit needs CAP_SYS_RESOURCE, which a container lacks
     config = prefix / "nginx.conf"
     config.write_text(
         f"{user}worker_processes {worker_processes};\nworker_rlimit_nofile {files};\n"
