@@ -103,6 +103,10 @@ def _run(supervisor: Supervisor, env: dict[str, str]) -> int:
         first = int(env.get("WEB_FIRST_PORT") or port + 1)
         node_ports = list(range(first, first + count))
         nodes = [supervisor.spawn(f"web node {p}", gunicorn, node_env(env, p, True)) for p in node_ports]
+        # nginx only once every node listens: a refused connection would mark a node failed for
+        # fail_timeout (10 s) and answer the first visitors with 502.
+        if not _wait_listening(supervisor, node_ports):
+            return 1
         prefix = Path(load_config()["INSTANCE_PATH"]) / "nginx"
         listen = env.get("BIND") or f"127.0.0.1:{port}"
         nginx.write_config(prefix, nginx.render_site(node_ports, listen), worker_processes=count,
@@ -111,12 +115,8 @@ def _run(supervisor: Supervisor, env: dict[str, str]) -> int:
     supervisor.spawn("worker", [python, "-m", "workers", "worker"], env)
     supervisor.spawn("scheduler", [python, "-m", "workers", "scheduler"], env)
     started = {child.name: time.monotonic() for child in nodes}
-    while not all(answers("127.0.0.1", p) for p in {port, *node_ports}):
-        dead = supervisor.first_dead()
-        if dead:
-            say(f"fair serve: the {dead.name} stopped (exit code {dead.process.returncode}).")
-            return 1
-        time.sleep(0.1)
+    if not _wait_listening(supervisor, [port, *node_ports]):
+        return 1
     if count == 1:
         say(f"fair serve: one web process on http://127.0.0.1:{port}/ (health: /healthz, readiness: /readyz), "
             "one worker, the scheduler. Ctrl-C stops them.")
@@ -137,6 +137,16 @@ def _run(supervisor: Supervisor, env: dict[str, str]) -> int:
                 "stopping the others.")
             return 1
         time.sleep(0.25)
+
+
+def _wait_listening(supervisor: Supervisor, ports: list[int]) -> bool:
+    while not all(answers("127.0.0.1", p) for p in ports):
+        dead = supervisor.first_dead()
+        if dead:
+            say(f"fair serve: the {dead.name} stopped (exit code {dead.process.returncode}).")
+            return False
+        time.sleep(0.1)
+    return True
 
 
 def _respawn(supervisor: Supervisor, dead: Child, argv: list[str], env: dict[str, str]) -> None:
