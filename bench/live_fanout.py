@@ -371,8 +371,9 @@ async def run_clients(config: dict[str, Any], control, report) -> None:
     await loop.run_in_executor(None, control.get)  # stay connected until every process is done
     closing = True
     await asyncio.gather(*(sio.disconnect() for sio, _b in clients), return_exceptions=True)
+    # The pool stays open: a client still trying to reconnect would trip over a closed one; the
+    # process ends right after.
     await asyncio.gather(*(jar.close() for jar in jars), return_exceptions=True)
-    await connector.close()
 
 
 def client_process(config: dict[str, Any], control, report) -> None:
