@@ -19,7 +19,7 @@ booth and `seq`) at **every** client following the booth, p50/p99 over all deliv
 Debian's nginx with the site of deploy/nginx/fair.conf (fair/ops/nginx.py), every client through nginx
 with a `fair_node` cookie of its own. `--kill-one` (with --processes) SIGKILLs the first node's web
 process `--kill-after` seconds into the load; gunicorn starts another; the clients reconnect as the
-page's client does (jittered exponential backoff, 1 s to 5 s here), follow their booth again, and count
+page's client does (jittered exponential backoff, 1 s to 10 s), follow their booth again, and count
 as back when that follow's state has at least the `seq` their process had seen when they dropped.
 CPU and RSS are summed over our web processes (nginx's own are not counted); `kb_per_client` is their
 RSS growth from before the clients connect (each process answered one request) to after, per client.
@@ -221,8 +221,8 @@ async def run_clients(config: dict[str, Any], control, report) -> None:
 
     def client_for(booth: int, staff: bool = False) -> socketio.AsyncClient:
         # With --kill-one the clients come back as the page's client does (static/js/socket.js): jittered
-        # exponential backoff from 1 s to 5 s, then the page's onConnect asks the current state again.
-        sio = socketio.AsyncClient(reconnection=reconnect, reconnection_delay=1, reconnection_delay_max=5,
+        # exponential backoff from 1 s to 10 s, then the page's onConnect asks the current state again.
+        sio = socketio.AsyncClient(reconnection=reconnect, reconnection_delay=1, reconnection_delay_max=10,
                                    randomization_factor=0.5,
                                    http_session=aiohttp.ClientSession(connector=connector, connector_owner=False))
         jars.append(sio.eio.http)
