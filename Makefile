@@ -9,8 +9,9 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 run: install translations
 	$(BIN)/python -m fair.devserver
 
-# Production: one gunicorn node + one worker + the scheduler against DATABASE_URL, REDIS_URL and
-# MAIL_URL from the environment (nothing embedded; see docs/deploy.md for several nodes).
+# Production on one host: a gunicorn node per core (WEB_PROCESSES) behind nginx (`make nginx` installs
+# it; without it, one node), one worker and the scheduler, against DATABASE_URL, REDIS_URL and MAIL_URL
+# from the environment (nothing embedded; see docs/deploy.md for several hosts).
 serve: install translations
 	$(BIN)/python -m fair.ops.serve
 

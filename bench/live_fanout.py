@@ -15,12 +15,27 @@ Latency = from the `queue_join`/`queue_leave` emit to the arrival of that `booth
 booth and `seq`) at **every** client following the booth, p50/p99 over all deliveries; clocks are
 `time.time()` on this one machine. The server's RSS is read from /proc/<pid>/status after the load.
 
-In the same run the same clients and load go to `bench/node/reference_server.mjs` (Node's socket.io
-doing the same broadcasts from memory: no database, no session, no Redis), installed with `npm ci`
-when missing. The last line is one JSON object:
-{"clients", "connected", "p50_ms", "p99_ms", "rss_mb", "node_p99_ms", "ratio_p99"}
+`--processes N`: N gunicorn gevent nodes as `make serve` runs them (deploy/gunicorn.conf.py) behind
+Debian's nginx with the site of deploy/nginx/fair.conf (fair/ops/nginx.py), every client through nginx
+with a `fair_node` cookie of its own. `--kill-one` (with --processes) SIGKILLs the first node's web
+process `--kill-after` seconds into the load; gunicorn starts another; the clients reconnect as the
+page's client does (jittered exponential backoff, 1 s to 10 s), follow their booth again, and count
+as back when that follow's state has at least the `seq` their process had seen when they dropped.
+CPU and RSS are summed over our web processes (nginx's own are not counted); `kb_per_client` is their
+RSS growth from before the clients connect (each process answered one request) to after, per client.
 
-    .venv/bin/python bench/live_fanout.py [--clients 2000] [--postgres] [--gunicorn] [--seconds 30] [--profile]
+In the same run the same clients and load go to `bench/node/reference_server.mjs` (Node's socket.io
+doing the same broadcasts from memory: no database, no session, no Redis; one process: socket.io's
+cluster adapter is not in bench/node's lock file), installed with `npm ci` when missing, with no proxy
+in front. The last line is one JSON object: {"clients", "connected", "p50_ms", "p99_ms", "rss_mb",
+"node_p99_ms", "ratio_p99", "ratio_cpu", "database", "load_average": [before, after], "fair": {…},
+"node": {…}}, each of "fair" and "node" with connect_s, p50_ms, p99_ms, cpu_ms_per_change, timed_out
+{changes, clients}, delivered, expected_deliveries, rss_mb, kb_per_client, processes, and for ours
+sockets_per_process and, with --kill-one, kill_one {dropped, back, back_stale, never_back,
+last_back_s, p50_back_s, others_fell_over, restarted}.
+
+    .venv/bin/python bench/live_fanout.py [--clients 2000] [--postgres] [--gunicorn | --processes 2 [--kill-one]]
+                                          [--seconds 30] [--profile]
 """
 from __future__ import annotations
 
@@ -38,6 +53,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -197,10 +213,26 @@ async def run_clients(config: dict[str, Any], control, report) -> None:
     dropped: list[str] = []  # sockets the server closed before the end
     closing = False
     connector = aiohttp.TCPConnector(limit=0)
-    http = aiohttp.ClientSession(connector=connector)
+    # One cookie jar a client, over one connection pool: engine.io moves the Cookie header into the jar
+    # and sends the jar's cookies again on a reconnection, as each browser keeps its own.
+    jars: list = []
+    reconnect = config.get("reconnect", False)
+    comebacks: list[tuple[float, float, bool]] = []  # (dropped at, back with the current state at, current)
 
-    def client_for(booth: int) -> socketio.AsyncClient:
-        sio = socketio.AsyncClient(reconnection=False, http_session=http)
+    def client_for(booth: int, staff: bool = False) -> socketio.AsyncClient:
+        # With --kill-one the clients come back as the page's client does (static/js/socket.js): jittered
+        # exponential backoff from 1 s to 10 s, then the page's onConnect asks the current state again.
+        sio = socketio.AsyncClient(reconnection=reconnect, reconnection_delay=1, reconnection_delay_max=10,
+                                   randomization_factor=0.5,
+                                   http_session=aiohttp.ClientSession(connector=connector, connector_owner=False))
+        jars.append(sio.eio.http)
+        sio.dropped_at = None  # type: ignore[attr-defined]
+        sio.seq_at_drop = 0  # type: ignore[attr-defined]
+
+        @sio.on("connect")
+        async def connected():
+            if sio.dropped_at is not None:
+                asyncio.get_running_loop().create_task(follow_again(sio, booth, staff))
 
         @sio.on("booth_presence")
         async def presence(data):  # noqa: ANN001 - python-socketio handler
@@ -225,8 +257,33 @@ async def run_clients(config: dict[str, Any], control, report) -> None:
         async def gone(*reason):  # noqa: ANN002 - the server closed it (ping timeout, error…)
             if not closing:
                 dropped.append(str(reason[0]) if reason else "?")
+                if sio.dropped_at is None:
+                    sio.dropped_at = time.time()
+                    sio.seq_at_drop = last_seq.get(booth, 0)
 
         return sio
+
+    async def follow_again(sio, booth: int, staff: bool) -> None:
+        """What the page's onConnect does on a reconnection: follow the booth again and read its state."""
+        try:
+            if staff:
+                ack = await sio.call("staff_follow_booth", {"booth": booth}, timeout=30)
+                if ack and ack.get("ok"):
+                    await sio.call("staff_available", {"booth": booth, "available": True}, timeout=30)
+                sio.dropped_at = None
+                return
+            ack = await sio.call("live_follow_booth", {"booth": booth}, timeout=30)
+        except Exception as error:
+            refused[f"refollow:{type(error).__name__}"] += 1
+            return
+        if not ack or not ack.get("ok"):
+            refused[f"refollow:{(ack or {}).get('code', 'no_ack')}"] += 1
+            return
+        seq = int((ack.get("state") or {}).get("seq", 0))
+        # Current: at least every change this process had seen of the booth when the socket dropped.
+        comebacks.append((sio.dropped_at, time.time(), seq >= sio.seq_at_drop))
+        last_seq[booth] = max(last_seq.get(booth, 0), seq)
+        sio.dropped_at = None
 
     followers: dict[int, list] = defaultdict(list)
     clients: list[tuple[socketio.AsyncClient, int]] = []
@@ -234,11 +291,12 @@ async def run_clients(config: dict[str, Any], control, report) -> None:
     gate = asyncio.Semaphore(config["connect_concurrency"])
 
     async def connect(cookie: str, booth: int, staff: bool) -> None:
-        sio = client_for(booth)
+        sio = client_for(booth, staff)
+        sticky = f"; fair_node={rng.getrandbits(64):016x}" if config.get("sticky") else ""
         async with gate:
             try:
-                await sio.connect(url, headers={"Cookie": f"{cookie_name}={cookie}"}, transports=["websocket"],
-                                  wait_timeout=30)
+                await sio.connect(url, headers={"Cookie": f"{cookie_name}={cookie}{sticky}"},
+                                  transports=["websocket"], wait_timeout=30)
                 if staff:
                     ack = await sio.call("staff_follow_booth", {"booth": booth}, timeout=30)
                     if ack and ack.get("ok"):
@@ -305,13 +363,17 @@ async def run_clients(config: dict[str, Any], control, report) -> None:
     out = Path(config["out"])
     for reason in dropped:
         refused[f"dropped:{reason}"] += 1
+    never_back = sum(1 for group in followers.values() for sio in group if sio.dropped_at is not None)
     out.write_text(json.dumps({"arrivals": arrivals, "emits": emits, "followers": followers_count,
-                               "refused": dict(refused), "chat_sent": chat_sent[0], "chat_received": chat_received[0]}))
+                               "refused": dict(refused), "chat_sent": chat_sent[0], "chat_received": chat_received[0],
+                               "comebacks": comebacks, "never_back": never_back}))
     report.put({"index": config["index"], "phase": "done", "out": str(out)})
     await loop.run_in_executor(None, control.get)  # stay connected until every process is done
     closing = True
     await asyncio.gather(*(sio.disconnect() for sio, _b in clients), return_exceptions=True)
-    await http.close()
+    # The pool stays open: a client still trying to reconnect would trip over a closed one; the
+    # process ends right after.
+    await asyncio.gather(*(jar.close() for jar in jars), return_exceptions=True)
 
 
 def client_process(config: dict[str, Any], control, report) -> None:
@@ -321,13 +383,104 @@ def client_process(config: dict[str, Any], control, report) -> None:
 
 # ---------------------------------------------------------------- one round against one server
 
-def run_round(name: str, url: str, seeded: dict[str, Any], args, work: Path, server_pid: int,
+class Servers:
+    """The server processes of one round: Node's one process, `python wsgi.py`, or gunicorn arbiters
+    whose workers serve the sockets (found again after one is killed and restarted). A thread reads
+    their CPU time every half second, so a process killed under load still counts what it used."""
+
+    def __init__(self, procs: list[subprocess.Popen], arbiters: bool, ports: list[int] | None = None,
+                 proxy: subprocess.Popen | None = None) -> None:
+        self.procs, self.arbiters, self.ports, self.proxy = procs, arbiters, ports or [], proxy
+        self.cpu: dict[int, float] = {}
+        self.first_pids: list[int] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def pids(self) -> list[int]:
+        if not self.arbiters:
+            return [p.pid for p in self.procs]
+        found = []
+        for proc in self.procs:
+            try:
+                children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+            except OSError:
+                continue
+            found.extend(int(c) for c in children[:1])
+        return found
+
+    def wait_ready(self) -> None:
+        """Until each process has its worker and has answered a first request (the app is loaded)."""
+        import urllib.request
+
+        deadline = time.time() + 60
+        while len(self.pids()) < len(self.procs) and time.time() < deadline:
+            time.sleep(0.2)
+        for port in self.ports:
+            while time.time() < deadline:
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10).read()
+                    break
+                except OSError:
+                    time.sleep(0.2)
+        self.first_pids = self.pids()
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.5):
+            self.read()
+
+    def read(self) -> dict[int, float]:
+        for pid in self.pids():
+            try:
+                self.cpu[pid] = cpu_seconds(pid)
+            except (OSError, IndexError):
+                pass
+        return dict(self.cpu)
+
+    def cpu_since(self, before: dict[int, float]) -> float:
+        now = self.read()
+        return sum(value - before.get(pid, 0.0) for pid, value in now.items())
+
+    def rss(self) -> tuple[float, float]:
+        rss = peak = 0.0
+        for pid in self.pids():
+            try:
+                now, top = rss_mb(pid)
+            except OSError:
+                continue
+            rss, peak = rss + now, peak + top
+        return round(rss, 1), round(peak, 1)
+
+    def sockets_per_process(self) -> list[int | None]:
+        """`fair_socket_connections` of each node, read from its /metrics on loopback."""
+        import urllib.request
+
+        counts: list[int | None] = []
+        for port in self.ports:
+            try:
+                text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read().decode()
+                line = next(x for x in text.splitlines() if x.startswith("fair_socket_connections"))
+                counts.append(int(float(line.split()[-1])))
+            except Exception:
+                counts.append(None)
+        return counts
+
+    def stop(self) -> None:
+        self._stop.set()
+        for proc in [*self.procs, *([self.proxy] if self.proxy else [])]:
+            stop(proc)
+
+
+def run_round(name: str, url: str, seeded: dict[str, Any], args, work: Path, servers: Servers,
               with_staff: bool) -> dict[str, Any]:
     booths = seeded["booths"]
     candidates = seeded["candidates"]
     processes = max(1, math.ceil(len(candidates) / args.per_process))
+    kill = bool(args.kill_one and name == "fair")
+    server_pid = servers.pids()[0]
     connect_profiler = (start_profile(server_pid, work / "profile-connect.txt")
                         if args.profile and name == "fair" else None)
+    rss_idle = servers.rss()[0]
     ctx = mp.get_context("spawn")
     report = ctx.Queue()
     controls, procs = [], []
@@ -338,7 +491,7 @@ def run_round(name: str, url: str, seeded: dict[str, Any], args, work: Path, ser
                   "recruiters": staff if with_staff else [],
                   "drive": [b for n, b in enumerate(booths) if n % processes == index],
                   "connect_concurrency": args.connect_concurrency, "timeout": args.timeout, "grace": args.grace,
-                  "out": str(work / f"{name}-{index}.json")}
+                  "out": str(work / f"{name}-{index}.json"), "reconnect": kill, "sticky": name == "fair"}
         control = ctx.Queue()
         proc = ctx.Process(target=client_process, args=(config, control, report), daemon=True)
         proc.start()
@@ -352,25 +505,37 @@ def run_round(name: str, url: str, seeded: dict[str, Any], args, work: Path, ser
         for key, n in message["refused"].items():
             refused[key] += n
     connect_s = time.time() - began
-    rss_connected = rss_mb(server_pid)[0]
+    rss_connected = servers.rss()[0]
+    kb_per_client = round((rss_connected - rss_idle) * 1024 / connected, 1) if connected else None
     if connect_profiler is not None:
         stop_profile(connect_profiler, work / "profile-connect.txt", "connecting and following")
     print(f"# {name}: {connected}/{len(candidates)} connected and following in {connect_s:.1f}s "
-          f"({processes} client processes), server RSS {rss_connected} MB, refused {dict(refused)}",
-          file=sys.stderr, flush=True)
+          f"({processes} client processes), server RSS {rss_idle} MB idle, {rss_connected} MB connected "
+          f"({kb_per_client} KB a client), sockets per process {servers.sockets_per_process()}, "
+          f"refused {dict(refused)}", file=sys.stderr, flush=True)
     start_at = time.time() + 1.0
-    cpu_before = cpu_seconds(server_pid)
+    cpu_before = servers.read()
     profiler = start_profile(server_pid, work / "profile-load.txt") if args.profile and name == "fair" else None
     per_booth_interval = len(booths) / args.changes_per_s
     chat_interval = processes / args.chat_per_s if args.chat_per_s > 0 else 0
     for control in controls:
         control.put((start_at, args.seconds, per_booth_interval, chat_interval))
+    killed: dict[str, Any] = {}
+    if kill:
+        # One web process dies under the load (SIGKILL: no goodbye to its sockets); gunicorn's arbiter
+        # starts another in its place, and nginx sends the clients that come back to the live ones.
+        time.sleep(max(0.0, start_at + args.kill_after - time.time()))
+        victim = servers.pids()[0]
+        killed = {"pid": victim, "at": time.time()}
+        os.kill(victim, signal.SIGKILL)
+        print(f"# {name}: killed web process {victim} after {args.kill_after}s of load", file=sys.stderr, flush=True)
     outs = []
     for _ in range(processes):
         message = report.get(timeout=args.seconds + args.grace + args.timeout * 2 + 120)
         outs.append(message["out"])
-    rss_now, rss_peak = rss_mb(server_pid)
-    server_cpu = cpu_seconds(server_pid) - cpu_before
+    rss_now, rss_peak = servers.rss()
+    server_cpu = servers.cpu_since(cpu_before)
+    per_process = servers.sockets_per_process()
     if profiler is not None:
         stop_profile(profiler, work / "profile-load.txt", "the load")
     for control in controls:
@@ -380,7 +545,31 @@ def run_round(name: str, url: str, seeded: dict[str, Any], args, work: Path, ser
         if proc.is_alive():
             proc.terminate()
     # Each process's file holds its refusals since it started, connections included.
-    return summarise(name, outs, len(candidates), connected, rss_now, rss_peak, {}, args, server_cpu)
+    figures = summarise(name, outs, len(candidates), connected, rss_now, rss_peak, {}, args, server_cpu)
+    figures.update(connect_s=round(connect_s, 1), rss_idle_mb=rss_idle, rss_connected_mb=rss_connected,
+                   kb_per_client=kb_per_client, processes=len(servers.procs), sockets_per_process=per_process)
+    if kill:
+        figures["kill_one"] = storm(outs, killed, servers)
+    return figures
+
+
+def storm(outs: list[str], killed: dict[str, Any], servers: Servers) -> dict[str, Any]:
+    """How the clients of the killed process came back: when the last one had the current state again,
+    how many never did, and whether any other web process fell over meanwhile."""
+    comebacks, never_back = [], 0
+    for path in outs:
+        data = json.loads(Path(path).read_text())
+        comebacks.extend(data["comebacks"])
+        never_back += data["never_back"]
+    current = [back for dropped, back, fresh in comebacks if fresh]
+    now = servers.pids()
+    survivors = [pid for pid in servers.first_pids if pid != killed["pid"]]
+    return {"dropped": len(comebacks) + never_back, "back": len(current),
+            "back_stale": sum(1 for *_x, fresh in comebacks if not fresh), "never_back": never_back,
+            "last_back_s": round(max(current) - killed["at"], 1) if current else None,
+            "p50_back_s": round(sorted(current)[len(current) // 2] - killed["at"], 1) if current else None,
+            "others_fell_over": sum(1 for pid in survivors if pid not in now),
+            "restarted": len(now) == len(servers.procs) and killed["pid"] not in now}
 
 
 def start_profile(pid: int, path: Path) -> subprocess.Popen:
@@ -461,18 +650,46 @@ def summarise(name: str, outs: list[str], clients: int, connected: int, rss_now:
                # The server's CPU per queue change, its chat messages and every delivery included.
                "cpu_ms_per_change": round(1000 * server_cpu / len(emitted), 1) if emitted else None,
                "rss_mb": rss_now, "rss_peak_mb": rss_peak, "chat_sent": chat_sent, "chat_received": chat_received,
-               "refused": dict(refused)}
+               "refused": dict(refused), "delivered": len(latencies),
+               "timed_out": {"changes": sum(n for key, n in refused.items()
+                                            if key in ("change:TimeoutError", "change:no_broadcast")),
+                             "clients": clients - connected}}
     print(f"# {name}: {json.dumps(figures)}", file=sys.stderr, flush=True)
     return figures
 
 
 # ---------------------------------------------------------------- servers
 
-def start_ours(database_url: str, redis_url: str, work: Path, args) -> tuple[subprocess.Popen, str]:
-    port = free_port()
+def start_ours(database_url: str, redis_url: str, work: Path, args) -> tuple[Servers, str]:
+    """One `python wsgi.py` (or one gunicorn node with --gunicorn) on its port; with --processes N, N
+    gunicorn nodes as `make serve` runs them (deploy/gunicorn.conf.py) behind nginx (fair/ops/nginx.py)."""
     env = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=redis_url, SECRET_KEY=SECRET_KEY,
-               FAIR_INSTANCE_PATH=str(work / "instance"), BASE_URL=f"http://127.0.0.1:{port}",
-               HOST="127.0.0.1", PORT=str(port), MAIL_URL="", LIVE_QUEUE_MAX="1000")
+               FAIR_INSTANCE_PATH=str(work / "instance"), HOST="127.0.0.1", MAIL_URL="", LIVE_QUEUE_MAX="1000",
+               GUNICORN_WORKER_CONNECTIONS="20000")
+    if args.processes:
+        from fair.ops.nginx import render_site
+        from tests.servers import start_nginx
+
+        ports, front = [free_port() for _ in range(args.processes)], free_port()
+        procs = []
+        for n, port in enumerate(ports):
+            node_env = dict(env, PORT=str(port), NODE_NAME=f"bench-{n}", TRUSTED_PROXIES="1",
+                            BASE_URL=f"http://127.0.0.1:{front}")
+            procs.append(subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "wsgi:app"],
+                cwd=ROOT, env=node_env, stdout=open(work / f"server{n}.log", "wb"), stderr=subprocess.STDOUT,
+                preexec_fn=raise_open_files))
+        for port in ports:
+            wait_for_port(port, timeout=60)
+        # Two connections a socket (the client's, the node's), over as many nginx workers as cores.
+        proxy = start_nginx(work / "nginx", render_site(ports, front), front, log=open(work / "nginx.log", "wb"),
+                            worker_processes=os.cpu_count() or 1,
+                            worker_connections=max(4096, 3 * args.clients // (os.cpu_count() or 1)))
+        servers = Servers(procs, arbiters=True, ports=ports, proxy=proxy)
+        servers.wait_ready()
+        return servers, f"http://127.0.0.1:{front}"
+    port = free_port()
+    env.update(BASE_URL=f"http://127.0.0.1:{port}", PORT=str(port))
     log = open(work / "server.log", "wb")
     if args.gunicorn:
         command = [str(Path(sys.executable).parent / "gunicorn"), "-k", "gevent", "-w", "1", "--no-control-socket",
@@ -482,10 +699,12 @@ def start_ours(database_url: str, redis_url: str, work: Path, args) -> tuple[sub
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                               preexec_fn=raise_open_files)
     wait_for_port(port, timeout=60)
-    return server, f"http://127.0.0.1:{port}"
+    servers = Servers([server], arbiters=args.gunicorn, ports=[port])
+    servers.wait_ready()
+    return servers, f"http://127.0.0.1:{port}"
 
 
-def start_node(work: Path) -> tuple[subprocess.Popen, str]:
+def start_node(work: Path) -> tuple[Servers, str]:
     if not (NODE_DIR / "node_modules" / "socket.io").exists():
         subprocess.run(["npm", "ci", "--silent", "--no-audit", "--no-fund"], cwd=NODE_DIR, check=True)
     port = free_port()
@@ -493,7 +712,9 @@ def start_node(work: Path) -> tuple[subprocess.Popen, str]:
     server = subprocess.Popen(["node", "reference_server.mjs", str(port)], cwd=NODE_DIR, stdout=log,
                               stderr=subprocess.STDOUT, preexec_fn=raise_open_files)
     wait_for_port(port, timeout=30)
-    return server, f"http://127.0.0.1:{port}"
+    servers = Servers([server], arbiters=False)
+    servers.wait_ready()
+    return servers, f"http://127.0.0.1:{port}"
 
 
 def stop(server: subprocess.Popen) -> None:
@@ -504,19 +725,6 @@ def stop(server: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
-
-
-def server_process_pid(server: subprocess.Popen, gunicorn: bool) -> int:
-    """The process serving the sockets: gunicorn's one worker, else the process itself."""
-    if not gunicorn:
-        return server.pid
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
-        if children:
-            return int(children[0])
-        time.sleep(0.2)
-    return server.pid
 
 
 def main() -> None:
@@ -532,6 +740,11 @@ def main() -> None:
     parser.add_argument("--connect-timeout", type=float, default=900.0)
     parser.add_argument("--postgres", action="store_true", help="a throw-away PostgreSQL cluster instead of SQLite")
     parser.add_argument("--gunicorn", action="store_true", help="gunicorn -k gevent -w 1 instead of python wsgi.py")
+    parser.add_argument("--processes", type=int, default=0,
+                        help="N gunicorn gevent nodes behind nginx (as `make serve` runs them) instead of one process")
+    parser.add_argument("--kill-one", action="store_true",
+                        help="SIGKILL one web process under the load; its clients reconnect (with --processes)")
+    parser.add_argument("--kill-after", type=float, default=5.0, help="seconds of load before --kill-one kills")
     parser.add_argument("--skip-node", action="store_true")
     parser.add_argument("--skip-ours", action="store_true")
     parser.add_argument("--profile", action="store_true", help="sample our server with py-spy during the load")
@@ -541,6 +754,7 @@ def main() -> None:
     # A `timeout` or Ctrl-C still stops every server and client process this run started.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     work = Path(tempfile.mkdtemp(prefix="fair-bench-live-"))
+    load_before = os.getloadavg()
     valkey = ValkeyProcess(work / "valkey").start()
     cluster = PostgresCluster().start() if args.postgres else None
     ours = node = None
@@ -553,17 +767,17 @@ def main() -> None:
               f"{args.chat_per_s} chat messages/s for {args.seconds}s; load average {os.getloadavg()}",
               file=sys.stderr, flush=True)
         if not args.skip_ours:
-            server, url = start_ours(database_url, valkey.url, work, args)
+            servers, url = start_ours(database_url, valkey.url, work, args)
             try:
-                ours = run_round("fair", url, seeded, args, work, server_process_pid(server, args.gunicorn), True)
+                ours = run_round("fair", url, seeded, args, work, servers, True)
             finally:
-                stop(server)
+                servers.stop()
         if not args.skip_node:
-            server, url = start_node(work)
+            servers, url = start_node(work)
             try:
-                node = run_round("node", url, seeded, args, work, server.pid, False)
+                node = run_round("node", url, seeded, args, work, servers, False)
             finally:
-                stop(server)
+                servers.stop()
     finally:
         if cluster:
             cluster.stop()
@@ -574,12 +788,20 @@ def main() -> None:
             shutil.rmtree(work, ignore_errors=True)
     main_figures = ours or node
     node_p99 = node["p99_ms"] if node else None
+    shown = ("connect_s", "p50_ms", "p99_ms", "cpu_ms_per_change", "timed_out", "delivered", "expected_deliveries",
+             "rss_mb", "kb_per_client", "processes", "sockets_per_process", "kill_one")
+
+    def ratio(key: str) -> float | None:
+        return round(ours[key] / node[key], 2) if ours and node and ours.get(key) and node.get(key) else None
+
     print(json.dumps({
         "clients": args.clients, "connected": main_figures["connected"], "p50_ms": main_figures["p50_ms"],
         "p99_ms": main_figures["p99_ms"], "rss_mb": main_figures["rss_mb"], "node_p99_ms": node_p99,
-        "ratio_p99": round(ours["p99_ms"] / node_p99, 2) if ours and node_p99 else None,
+        "ratio_p99": ratio("p99_ms"), "ratio_cpu": ratio("cpu_ms_per_change"),
+        "database": "postgresql" if args.postgres else "sqlite", "load_average": [load_before, os.getloadavg()],
+        "fair": {k: ours[k] for k in shown if k in ours} if ours else None,
+        "node": {k: node[k] for k in shown if k in node} if node else None,
     }))
-
 
 if __name__ == "__main__":
     main()

@@ -29,6 +29,7 @@ LONGEST_FIRST = (
     "tests/live/test_socket_limits.py",
     "tests/ops/test_cluster_redis.py",
     "tests/ops/test_cluster_nodes.py",
+    "tests/ops/test_serve.py",
     "tests/admin/test_admin_browser.py",
     "tests/e2e/",
     "tests/live/test_chat_sockets.py",

@@ -541,30 +541,19 @@ def start_worker(env: dict[str, str], *args: str, log: Any = subprocess.DEVNULL)
 
 
 def nginx_binary() -> str | None:
-    return shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    from fair.ops import nginx
+
+    return nginx.binary()
 
 
-def start_nginx(prefix: Path, site: str, port: int, log: Any = subprocess.DEVNULL) -> subprocess.Popen:
-    """Debian's nginx in the foreground with `site` as its only configuration, its files under `prefix`,
-    in a session of its own; returns once it listens on `port`."""
-    binary = nginx_binary()
-    assert binary, "nginx is not installed: `make nginx` installs Debian's package"
-    for sub in ("logs", "tmp"):
-        (prefix / sub).mkdir(parents=True, exist_ok=True)
-    (prefix / "fair.conf").write_text(site)
-    user = "user root root;\n" if os.geteuid() == 0 else ""
-    (prefix / "nginx.conf").write_text(
-        f"{user}worker_processes 1;\npid {prefix}/nginx.pid;\nerror_log {prefix}/logs/error.log warn;\n"
-        "events { worker_connections 4096; }\n"
-        "http {\n"
-        f"  access_log off;\n  client_body_temp_path {prefix}/tmp/body;\n"
-        f"  proxy_temp_path {prefix}/tmp/proxy;\n  fastcgi_temp_path {prefix}/tmp/fastcgi;\n"
-        f"  uwsgi_temp_path {prefix}/tmp/uwsgi;\n  scgi_temp_path {prefix}/tmp/scgi;\n"
-        f"  include {prefix}/fair.conf;\n"
-        "}\n")
-    subprocess.run([binary, "-t", "-p", str(prefix), "-c", str(prefix / "nginx.conf")], check=True,
-                   capture_output=True)
-    proc = subprocess.Popen([binary, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+def start_nginx(prefix: Path, site: str, port: int, log: Any = subprocess.DEVNULL,
+                worker_processes: int | str = 1, worker_connections: int = 4096) -> subprocess.Popen:
+    """Debian's nginx in the foreground with `site` as its only configuration (fair/ops/nginx.py), its
+    files under `prefix`, in a session of its own; returns once it listens on `port`."""
+    from fair.ops import nginx
+
+    assert nginx.binary(), "nginx is not installed: `make nginx` installs Debian's package"
+    nginx.write_config(prefix, site, worker_processes, worker_connections)
+    proc = subprocess.Popen(nginx.command(prefix), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     wait_for_port(port)
     return proc

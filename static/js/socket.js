@@ -5,6 +5,11 @@
 // down ("you are offline, reconnecting…").
 import { io } from "../vendor/socket.io-4.8.4.esm.min.js";
 
+// When a web process dies, thousands of pages lose their socket at the same instant. Each comes back
+// after a jittered exponential backoff (1 s ± 50 %, then 2 s, 4 s… up to 10 s, each ± 50 %), so they
+// reach the remaining processes spread over seconds instead of all in the same one.
+const RECONNECTION = { reconnectionDelay: 1000, reconnectionDelayMax: 10000, randomizationFactor: 0.5 };
+
 let socket = null;
 const onConnects = [];
 
@@ -15,7 +20,7 @@ function offline(down) {
 export function connect(onConnect) {
   if (onConnect) onConnects.push(onConnect);
   if (!socket) {
-    socket = io({ transports: ["websocket", "polling"], withCredentials: true });
+    socket = io({ transports: ["websocket", "polling"], withCredentials: true, ...RECONNECTION });
     socket.on("connect", () => { offline(false); onConnects.forEach((run) => run(socket)); });
     socket.on("disconnect", () => offline(true));
     socket.on("connect_error", () => offline(true));

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from types import SimpleNamespace
 
 import requests
 
+from fair.ops.nginx import render_site as render_nginx_site  # noqa: F401 - one site for all
 from tests.conftest import token_in
 from tests.live.server import session_cookie
 from tests.servers import (  # noqa: F401
@@ -40,26 +40,6 @@ from tests.servers import (  # noqa: F401
 
 SECRET = "cluster-test-secret"
 PASSWORD = "cluster password 2026"
-
-
-def render_nginx_site(node_ports: list[int], listen_port: int, debug_upstream: bool = False) -> str:
-    """deploy/nginx/fair.conf for loopback and plain HTTP: our nodes, no TLS, no static alias."""
-    site = (ROOT / "deploy" / "nginx" / "fair.conf").read_text()
-    servers = "\n".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;" for p in node_ports)
-    site = re.sub(r"(?m)^    server 127\.0\.0\.1:\d+ [^\n]*\n", "", site)
-    site = site.replace("    keepalive 32;", servers + "\n    keepalive 32;")
-    # Drop the port-80 redirect server, make the TLS server a loopback HTTP one.
-    site = re.sub(r"server \{\n    listen 80;.*?\n\}\n", "", site, count=1, flags=re.S)
-    site = re.sub(r"    listen (\[::\]:)?443[^\n]*\n", "", site)
-    site = re.sub(r"    ssl_[^\n]*\n", "", site)
-    site = site.replace("    server_name fair.example.org;", f"    listen 127.0.0.1:{listen_port};\n    server_name _;")
-    site = site.replace("; Secure;", ";")
-    site = re.sub(r"    location /static/ \{.*?\n    \}\n", "", site, flags=re.S)
-    if debug_upstream:  # tests only: which node answered
-        site = site.replace("    add_header Set-Cookie $fair_node_cookie;",
-                            "    add_header Set-Cookie $fair_node_cookie;\n"
-                            "    add_header X-Upstream $upstream_addr always;")
-    return site
 
 
 @dataclass
