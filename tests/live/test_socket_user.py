@@ -1,6 +1,7 @@
 """A socket remembers its user between checks (no database read on every event), and a changed
 password still ends its rights: at the node's next reading of its sockets, at most
-SOCKET_SESSION_CHECK_SECONDS later. Real server process (`python wsgi.py`, gevent) on SQLite and PostgreSQL, python-socketio clients."""
+SOCKET_SESSION_CHECK_SECONDS later. Real server process (`python wsgi.py`, gevent) on SQLite and
+PostgreSQL, python-socketio clients."""
 from __future__ import annotations
 
 import time
