@@ -49,7 +49,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.servers import PostgresCluster, ValkeyProcess, free_port, terminate, wait_for_port  # noqa: E402
+from tests.servers import PostgresCluster, ValkeyProcess, copy_database, free_port, terminate, wait_for_port  # noqa: E402
 
 PASSWORD = "burst password 2026"
 BOOTHS, SLOTS_PER_BOOTH = 20, 20
@@ -108,26 +108,6 @@ def seed(database_url: str, redis_url: str, candidates: int) -> tuple[dict[str, 
         db.session.remove()
         db.engine.dispose()
     return ids, booth_ids
-
-
-def copy_database(backend: str, database_url: str, cluster, work: Path) -> str:
-    """A fresh copy of the seeded database, for the reference."""
-    if backend == "sqlite":
-        import sqlite3
-
-        copy = work / "reference.sqlite3"
-        source, target = sqlite3.connect(database_url.removeprefix("sqlite:///")), sqlite3.connect(copy)
-        source.backup(target)
-        source.close(), target.close()
-        return f"sqlite:///{copy}"
-    import psycopg2
-
-    connection = psycopg2.connect(cluster.url())
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE bench_reference TEMPLATE "{database_url.rsplit("/", 1)[1]}"')
-    connection.close()
-    return cluster.url("bench_reference")
 
 
 def queued_jobs(redis_url: str) -> int:
@@ -282,7 +262,7 @@ def run_backend(backend: str, database_url: str, redis_url: str, cluster, args) 
     redis_for(redis_url).flushdb()
     ids, booth_ids = seed(database_url, redis_url, args.candidates)
     work = Path(tempfile.mkdtemp(prefix="fair-bench-"))
-    reference_url = copy_database(backend, database_url, cluster, work)
+    reference_url = copy_database(database_url, "bench_reference", cluster)
 
     ports = [free_port() for _ in range(args.processes)]
     servers = []

@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.conftest import PASSWORD, Factory, login, password_hash  # noqa: E402
-from tests.servers import PostgresCluster  # noqa: E402
+from tests.servers import PostgresCluster, copy_database  # noqa: E402
 
 UTC = dt.timezone.utc
 EDITION_START = dt.datetime(2026, 1, 10, 8, 0, tzinfo=UTC)
@@ -306,25 +306,6 @@ def run_bare(url: str, edition_id: int) -> dict:
     return {"bare_s": round(elapsed, 3), "bare_people": moved}
 
 
-def copy_database(backend: str, url: str, cluster, name: str) -> str:
-    if backend == "sqlite":
-        source = Path(url.removeprefix("sqlite:///"))
-        target = source.with_name(f"{name}.sqlite3")
-        shutil.copyfile(source, target)
-        return f"sqlite:///{target}"
-    import psycopg2
-
-    conn = psycopg2.connect(cluster.url())
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'CREATE DATABASE "{name}" TEMPLATE "{url.rsplit("/", 1)[1]}"')
-    conn.close()
-    return cluster.url(name)
-
-
-# ---------------------------------------------------------------- 2. one heavy account, 3. the pipeline
-
-
 def seed_people(app, met: int) -> dict:
     """The heavy account and the company that met `met` people; answers their ids."""
     from fair.candidates.models import Application, ApplicationStatus, CandidateCv, CvKind
@@ -488,7 +469,7 @@ def main() -> None:
         started = time.perf_counter()
         edition_id = in_child(seed_retention, url, work / "retention", args.candidates)
         figures["seed_s"] = round(time.perf_counter() - started, 1)
-        bare_url = copy_database(backend, url, cluster, "retention_bare")
+        bare_url = copy_database(url, "retention_bare", cluster)
         progress(f"seeded in {figures['seed_s']} s; retention job…")
         app = make_app(url, work / "retention")
         figures.update(run_retention(app, edition_id))

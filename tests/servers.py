@@ -237,13 +237,14 @@ class PostgresCluster:
     def url(self, dbname: str = "postgres") -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{dbname}"
 
-    def create_database(self, name: str) -> str:
+    def create_database(self, name: str, template: str | None = None) -> str:
+        """A new database (a copy of `template`, a database of this cluster, when given)."""
         import psycopg2
 
         conn = psycopg2.connect(self.url())
         conn.autocommit = True
         with conn.cursor() as cur:
-            cur.execute(f'CREATE DATABASE "{name}"')
+            cur.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
         conn.close()
         return self.url(name)
 
@@ -557,3 +558,19 @@ def start_nginx(prefix: Path, site: str, port: int, log: Any = subprocess.DEVNUL
     proc = subprocess.Popen(nginx.command(prefix), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     wait_for_port(port)
     return proc
+
+
+def copy_database(url: str, name: str, cluster: PostgresCluster | None = None) -> str:
+    """A copy of a seeded database under `name`, for a second run on the same data: SQLite's backup
+    beside the file, or a PostgreSQL database of `cluster` made from it as a template."""
+    if url.startswith("sqlite"):
+        import sqlite3
+
+        source_path = Path(url.removeprefix("sqlite:///"))
+        target_path = source_path.with_name(f"{name}.sqlite3")
+        source, target = sqlite3.connect(source_path), sqlite3.connect(target_path)
+        source.backup(target)
+        source.close()
+        target.close()
+        return f"sqlite:///{target_path}"
+    return cluster.create_database(name, template=url.rsplit("/", 1)[1])
