@@ -6,6 +6,7 @@ through nginx with the booth's current state. One `make serve` (on the servers o
 for the module."""
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import subprocess
@@ -283,11 +284,13 @@ def test_a_killed_web_process_s_followers_come_back_through_nginx_with_the_booth
         assert served.arbiter(0) != old_arbiter
         assert "starting it again" in served.output()
         extra: list = []
+        tries = itertools.count()
 
         def one_lands_on_a() -> bool:
             before = served.sockets(0)
-            candidate = world.candidates[8 + len(extra) % 2]
-            extra.append(socket_client(served.cluster.base_url, candidate.cookie, node=f"again-{len(extra)}"))
+            attempt = next(tries)  # a new sticky cookie each time: nginx's hash sends some to each node
+            candidate = world.candidates[8 + attempt % 2]
+            extra.append(socket_client(served.cluster.base_url, candidate.cookie, node=f"again-{attempt}"))
             if served.sockets(0) > before:
                 return True
             extra.pop().disconnect()
