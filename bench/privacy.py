@@ -30,6 +30,7 @@ import json
 import logging
 import multiprocessing
 import os
+import re
 import secrets
 import shutil
 import statistics
@@ -43,7 +44,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.conftest import PASSWORD, Factory, login, password_hash  # noqa: E402
+from tests.conftest import PASSWORD, Factory, login, password_hash, token_in  # noqa: E402
 from tests.servers import PostgresCluster, copy_database  # noqa: E402
 
 UTC = dt.timezone.utc
@@ -433,17 +434,40 @@ def run_pipeline(app, ids: dict) -> dict:
     path = f"/recruiter/companies/{ids['company']}/pipeline"
     first = page_ms(client, path)
     loads = sorted(page_ms(client, path) for _ in range(20))
-    csv_ms = page_ms(client, path + ".csv")
+    csv_ms, body = pipeline_csv(app, client, path)
     gc.collect()
     tracemalloc.start()
-    response = client.get(path + ".csv")
-    body = response.get_data()
+    pipeline_csv(app, client, path)
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return {"pipeline_first_page_ms": round(first, 1), "pipeline_page_p50_ms": round(statistics.median(loads), 1),
             "pipeline_page_p99_ms": round(loads[min(len(loads) - 1, int(len(loads) * 0.99))], 1),
             "pipeline_csv_ms": round(csv_ms, 1), "pipeline_csv_peak_mb": round(peak / 1024 / 1024, 1),
             "pipeline_csv_rows": body.count(b"\n"), "pipeline_csv_mb": round(len(body) / 1024 / 1024, 2)}
+
+
+def pipeline_csv(app, client, path: str) -> tuple[float, bytes]:
+    """The CSV of everyone as a recruiter gets it: asked from the page (an export job, then its file),
+    the job's function run here as the worker runs it. Answers (milliseconds from the ask to the file
+    read, the file)."""
+    from fair.exports.jobs import build_export
+    from fair.extensions import db
+
+    token = token_in(client.get(path).get_data(as_text=True), path)
+    started = time.perf_counter()
+    asked = client.post(path + ".csv", data={"csrf_token": token})
+    assert asked.status_code == 303, f"{path}.csv: {asked.status_code}"
+    export_id = int(asked.headers["Location"].rstrip("/").split("/")[-1])
+    with app.app_context():
+        assert build_export(export_id), f"export {export_id} not built"
+        db.session.remove()
+    page = client.get(asked.headers["Location"]).get_data(as_text=True)
+    link = re.search(r'href="([^"]+/download[^"]*)"', page)
+    assert link, "no download link on the export's page"
+    response = client.get(link.group(1))
+    body = response.get_data()
+    assert response.status_code == 200, f"{link.group(1)}: {response.status_code}"
+    return (time.perf_counter() - started) * 1000, body
 
 
 def main() -> None:
