@@ -117,16 +117,17 @@ class Database:
 
     def dispose(self) -> None:
         """Close the pooled connections of both pools."""
-        if self._side is not None:
-            self._side.dispose()
-            self._side = None
+        self._drop_side()
         if self.engine is not None:
             self.engine.dispose()
 
-    def init_app(self, app: Any) -> None:
+    def _drop_side(self) -> None:
         if self._side is not None:
             self._side.dispose()
             self._side = None
+
+    def init_app(self, app: Any) -> None:
+        self._drop_side()  # made again, for this app's database, when first needed
         self.engine = make_engine(app.config["DATABASE_URL"])
         self.session.remove()
         self.session.configure(bind=self.engine)

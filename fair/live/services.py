@@ -22,6 +22,7 @@ import datetime as dt
 import logging
 import math
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, NamedTuple
 
 from flask import current_app
@@ -67,15 +68,18 @@ def followable_edition(session: Session, edition_id: Any) -> Edition | None:
     return edition if edition is not None and edition.status in FOLLOWABLE else None
 
 
-# The edition's columns a queue or chat event reads (the others, JSON among them, load if touched)
-_BOOTH_WITH_EDITION = select(Booth).options(joinedload(Booth.edition).load_only(
-    Edition.id, Edition.organiser_id, Edition.title, Edition.timezone, Edition.starts_at, Edition.ends_at,
-    Edition.status, Edition.anonymised_applications)).where(Booth.id == bindparam("booth_id"))
+@cache
+def _booth_with_edition_query():
+    """Built once, with the edition's columns a queue or chat event reads (the others, JSON among
+    them, load if touched)."""
+    return select(Booth).options(joinedload(Booth.edition).load_only(
+        Edition.id, Edition.organiser_id, Edition.title, Edition.timezone, Edition.starts_at, Edition.ends_at,
+        Edition.status, Edition.anonymised_applications)).where(Booth.id == bindparam("booth_id"))
 
 
 def followable_booth(session: Session, booth_id: Any) -> Booth | None:
-    # with its edition in the same query, built once: every queue and chat event of a booth page starts here
-    booth = session.execute(_BOOTH_WITH_EDITION, {"booth_id": _int(booth_id)}).scalars().first()
+    # with its edition in the same query: every queue and chat event of a booth page starts here
+    booth = session.execute(_booth_with_edition_query(), {"booth_id": _int(booth_id)}).scalars().first()
     return booth if booth is not None and booth.edition.status in FOLLOWABLE else None
 
 
@@ -546,18 +550,21 @@ def booth_presence(session: Session, booth: Booth, now: dt.datetime) -> dict[str
     return _presence_rows(session, [booth], now)[0]
 
 
-_OPEN_ENTRIES = select(
-    QueueEntry.id, QueueEntry.candidate_id, QueueEntry.status, QueueEntry.ticket, QueueEntry.joined_at,
-    QueueEntry.turn_expires_at, QueueEntry.started_at, QueueEntry.room_path, QueueEntry.called_by_id,
-    User.full_name).join(User, User.id == QueueEntry.candidate_id).where(
-    QueueEntry.booth_id == bindparam("booth_id"), QueueEntry.status.in_(OPEN_STATUSES)).order_by(QueueEntry.ticket)
+@cache
+def _open_entries_query():
+    """Built once, with a bound parameter."""
+    return select(
+        QueueEntry.id, QueueEntry.candidate_id, QueueEntry.status, QueueEntry.ticket, QueueEntry.joined_at,
+        QueueEntry.turn_expires_at, QueueEntry.started_at, QueueEntry.room_path, QueueEntry.called_by_id,
+        User.full_name).join(User, User.id == QueueEntry.candidate_id).where(
+        QueueEntry.booth_id == bindparam("booth_id"), QueueEntry.status.in_(OPEN_STATUSES)).order_by(QueueEntry.ticket)
 
 
 def open_entries(session: Session, booth_id: int) -> list[OpenEntry]:
     """The booth's open entries, first ticket first, with each candidate's name: one query (rows, not
     objects, so they are as the database has them whatever the session holds; on the session's
     connection, past the ORM, since every queue change reads them)."""
-    return [OpenEntry(*row) for row in session.connection().execute(_OPEN_ENTRIES, {"booth_id": booth_id})]
+    return [OpenEntry(*row) for row in session.connection().execute(_open_entries_query(), {"booth_id": booth_id})]
 
 
 def presence_from(booth: Booth, live: LiveBooth | None, entries: list[Any], recruiters: int) -> dict[str, Any]:
