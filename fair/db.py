@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import logging
 import os
 import threading
 from pathlib import Path
@@ -14,9 +15,11 @@ from typing import Any
 
 from sqlalchemy import DateTime, Enum, MetaData, create_engine, event, make_url
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker, validates
 from sqlalchemy.types import TypeDecorator
+
+log = logging.getLogger(__name__)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -135,7 +138,18 @@ class Database:
 
         @app.teardown_appcontext
         def _remove_session(_exc: BaseException | None) -> None:
+            self.end_session()
+
+    def end_session(self) -> None:
+        """Close the request's (or event's) session. A connection lost once the page was made (the
+        database restarted meanwhile) fails the closing rollback: the page stands, and the session is
+        dropped with its connection, which the pool replaces."""
+        try:
             self.session.remove()
+        except DBAPIError as error:
+            log.warning("the session's connection was lost at the end of the request: %s", error.orig)
+            self.session.registry().invalidate()
+            self.session.registry.clear()
 
 
 def normalise_url(url: str) -> str:

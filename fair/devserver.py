@@ -49,7 +49,7 @@ def prepare_database() -> list[tuple[str, str]]:
         emails = {e for (e,) in db.session.execute(
             select(func.lower(User.email)).where(func.lower(User.email).in_([e for _, e, _ in DEMO_LOGINS]))
         )}
-        db.session.remove()
+        db.end_session()
         db.dispose()
     return [(role, email) for role, email, _ in DEMO_LOGINS if email in emails]
 

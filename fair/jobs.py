@@ -145,7 +145,7 @@ class JobFunction(Generic[P, R]):
                 with app.test_request_context(base_url=app.config.get("BASE_URL") or None):
                     return self.fn(*args, **kwargs)
             finally:
-                db.session.remove()
+                db.end_session()
 
     def call(self, *args: Any, at: dt.datetime | None = None, job_id: str | None = None,
              **kwargs: Any) -> JobCall:

@@ -217,7 +217,7 @@ def _watch_loop() -> None:
                 except Exception:
                     log.exception("socket session watch failed: events check their session themselves")
                 finally:
-                    db.session.remove()
+                    db.end_session()
             socketio.sleep(every * WATCH_SHARE)
     finally:
         _watching["running"] = False
@@ -468,7 +468,7 @@ def _heartbeat(app: Any) -> None:
             except Exception:
                 log.exception("node heartbeat failed")
             finally:
-                db.session.remove()
+                db.end_session()
 
 
 def beat() -> list[str]:

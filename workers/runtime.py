@@ -68,7 +68,7 @@ def catch_up(app: Flask) -> int:
             outbox.sweep(db.session)  # rows a dead worker left in `sending` past their lease
             schedule.reconcile(redis_url)
         finally:
-            db.session.remove()
+            db.end_session()
     if waiting:
         log.info("outbox: %d waiting message(s) enqueued again", len(waiting))
     return len(waiting)
