@@ -110,6 +110,7 @@ def lock_booth(session: Session, booth_id: int, recruiters: int | None = None) -
         read = open_entries(session, booth_id)
         before[booth_id] = Locked(positions=_positions(read), live_before=_copy(live), recruiters_before=recruiters,
                                   read=read)
+    before[booth_id].held = live
     return live
 
 
@@ -163,10 +164,12 @@ class Locked:
     shown), the available recruiters after the change when it changed them, the open entries (`read`
     under the lock, kept up to date by the changes that know what they did; None after a change that
     leaves it to the database), and, filled in just before the commit, a copy of the booth's live
-    row and its open entries as the commit leaves them."""
+    row and its open entries as the commit leaves them. `held` is the booth's live row in the session,
+    kept here since the session holds its rows weakly: read again before the commit otherwise."""
 
     positions: dict[int, int]
     live_before: LiveBooth | None
+    held: LiveBooth | None = None
     recruiters_before: int | None = None
     recruiters: int | None = None
     read: list[OpenEntry] | None = None
@@ -218,7 +221,7 @@ def _snapshot_locked_booths(session: Session) -> None:
     """Before the commit, under the lock: each locked booth's live row (a copy, which the commit does
     not expire) and open entries as the commit leaves them."""
     for booth_id, locked in session.info.get(BEFORE_KEY, {}).items():
-        locked.live = _copy(session.get(LiveBooth, booth_id))
+        locked.live = _copy(locked.held)
         locked.entries = _read(session, booth_id)
 
 

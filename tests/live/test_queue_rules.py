@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from fair.db import utcnow
 from fair.live import services
@@ -198,3 +198,24 @@ def test_dashboard_counts_queues_calls_and_flags_booths_left_without_recruiter(a
     # booth A never had a recruiter available since the fair opened an hour ago; booth B has one
     assert rows[w.booth_a.id]["idle"] is True and rows[w.booth_a.id]["idle_minutes"] >= 60
     assert rows[w.booth_b.id]["idle"] is False and rows[w.booth_b.id]["recruiters"] == 1
+
+
+def test_a_queue_change_reads_the_booth_s_live_row_once_under_its_lock(app, session, live_world):
+    """Every join and leave at a busy booth pays for its statements while holding the booth's lock:
+    the live row locked at the start is the one the broadcasts after the commit are built from."""
+    from fair.extensions import db
+
+    w = live_world
+    _join(session, w.booth_a, w.candidates[0])  # the booth's live row exists from here on
+    statements: list[str] = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        _join(session, w.booth_a, w.candidates[1])
+        services.leave(session, w.booth_a.id, w.candidates[0].id, utcnow())
+        session.commit()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT") and "FROM live_booths" in s]
+    assert len(reads) == 2, reads  # one per change: the lock
+    assert [services.me(session, w.booth_a.id, c.id, utcnow())["position"] for c in w.candidates[:2]] == [None, 1]
