@@ -127,6 +127,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         cors_allowed_origins=app.config.get("SOCKETIO_ALLOWED_ORIGINS") or None,
         max_http_buffer_size=100_000,  # one frame; each event has its own, smaller limit
     )
+    app.wsgi_app = sockets.without_compression(app.wsgi_app)  # type: ignore[method-assign]
 
     web.init_app(app)
 

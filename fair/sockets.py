@@ -614,6 +614,20 @@ class PromptRedisManager(python_socketio.RedisManager):
             yield data
 
 
+def without_compression(wsgi_app: Callable[..., Any], path: str = "/socket.io") -> Callable[..., Any]:
+    """The Socket.IO websockets without permessage-deflate, as Socket.IO's own server has it by default.
+
+    Every browser offers it, and simple-websocket accepts whatever is offered: each socket then keeps
+    a zlib compressor (about 110 KB resident, more than everything else a socket holds) and every
+    message is compressed again for each recipient, while the messages are small JSON. The offer
+    is taken out of the handshake, so the browser goes on uncompressed, as the protocol allows."""
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if environ.get("PATH_INFO", "").startswith(path):
+            environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
+        return wsgi_app(environ, start_response)
+    return app
+
+
 def socketio_manager(redis_url: str) -> Any:
     """The message queue of Flask-SocketIO (channel `flask-socketio`, as the workers' emitter uses).
 

@@ -4,6 +4,7 @@ and python-socketio clients, on SQLite and PostgreSQL: the connection rules of f
 from __future__ import annotations
 
 import re
+import socket
 import time
 from types import SimpleNamespace
 from typing import Iterator
@@ -52,6 +53,32 @@ def test_a_socket_from_another_origin_is_refused(app, server, live_world):
     cookie = session_cookie(app, live_world.candidates[0])
     with pytest.raises(socketio.exceptions.ConnectionError):
         LiveClient(server.url, cookie, headers={"Origin": "https://evil.example"}, transports=["polling"]).connect()
+
+
+def test_a_browser_s_websocket_is_served_without_compression(server):
+    """Browsers offer permessage-deflate; accepted, each socket would keep a zlib compressor and every
+    message would be compressed once per recipient. The server declines it and speaks plain frames."""
+    host, port = server.url.split("//")[1].split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as raw:
+        raw.sendall((f"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: {host}:{port}\r\n"
+                     f"Origin: {server.url}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                     "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                     "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n").encode())
+        received = b""
+
+        def first_frame_in() -> bool:  # the 101 answer, then a whole first frame (under 126 bytes)
+            _head, _, after = received.partition(b"\r\n\r\n")
+            return len(after) >= 2 and len(after) >= 2 + (after[1] & 0x7F)
+
+        while not first_frame_in():
+            chunk = raw.recv(4096)
+            assert chunk, received
+            received += chunk
+    head, _, frames = received.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 101"), head
+    assert b"sec-websocket-extensions" not in head.lower(), head
+    assert frames[0] == 0x81, hex(frames[0])  # FIN and a text frame, RSV1 clear: not compressed
+    assert frames[2:2 + (frames[1] & 0x7F)].startswith(b'0{"sid":')  # engine.io's open packet, in clear
 
 
 def test_a_walk_in_call_from_joining_to_done(people, session):
