@@ -224,7 +224,9 @@ async def run_clients(config: dict[str, Any], control, report) -> None:
         # exponential backoff from 1 s to 10 s, then the page's onConnect asks the current state again.
         sio = socketio.AsyncClient(reconnection=reconnect, reconnection_delay=1, reconnection_delay_max=10,
                                    randomization_factor=0.5,
-                                   http_session=aiohttp.ClientSession(connector=connector, connector_owner=False))
+                                   http_session=aiohttp.ClientSession(connector=connector, connector_owner=False),
+                                   # --deflate: offer permessage-deflate, as every browser does
+                                   websocket_extra_options={"compress": 15} if config.get("deflate") else {})
         jars.append(sio.eio.http)
         sio.dropped_at = None  # type: ignore[attr-defined]
         sio.seq_at_drop = 0  # type: ignore[attr-defined]
@@ -491,7 +493,8 @@ def run_round(name: str, url: str, seeded: dict[str, Any], args, work: Path, ser
                   "recruiters": staff if with_staff else [],
                   "drive": [b for n, b in enumerate(booths) if n % processes == index],
                   "connect_concurrency": args.connect_concurrency, "timeout": args.timeout, "grace": args.grace,
-                  "out": str(work / f"{name}-{index}.json"), "reconnect": kill, "sticky": name == "fair"}
+                  "out": str(work / f"{name}-{index}.json"), "reconnect": kill, "sticky": name == "fair",
+                  "deflate": args.deflate}
         control = ctx.Queue()
         proc = ctx.Process(target=client_process, args=(config, control, report), daemon=True)
         proc.start()
@@ -745,6 +748,8 @@ def main() -> None:
     parser.add_argument("--kill-one", action="store_true",
                         help="SIGKILL one web process under the load; its clients reconnect (with --processes)")
     parser.add_argument("--kill-after", type=float, default=5.0, help="seconds of load before --kill-one kills")
+    parser.add_argument("--deflate", action="store_true",
+                        help="clients offer permessage-deflate in the websocket handshake, as browsers do")
     parser.add_argument("--skip-node", action="store_true")
     parser.add_argument("--skip-ours", action="store_true")
     parser.add_argument("--profile", action="store_true", help="sample our server with py-spy during the load")
