@@ -35,7 +35,7 @@ sockets_per_process and, with --kill-one, kill_one {dropped, back, back_stale, n
 last_back_s, p50_back_s, others_fell_over, restarted}.
 
     .venv/bin/python bench/live_fanout.py [--clients 2000] [--postgres] [--gunicorn | --processes 2 [--kill-one]]
-                                          [--seconds 30] [--profile]
+                                          [--seconds 30] [--profile] [--deflate]
 """
 from __future__ import annotations
 
