@@ -17,14 +17,21 @@ from fair.companies.models import Booth, Offer
 from fair.fairs.models import Edition, EditionOrganiser
 
 
-def audience(session: Session, *, candidate_id: int, company_id: int | None, edition_id: int | None) -> set[int]:
-    heard = {company_id} if company_id else set()
+def audience(session: Session, *, candidate_id: int, company_id: int | None = None, booth_id: int | None = None,
+             edition_id: int | None = None) -> set[int]:
+    """The organisations that hear of an event about the candidate, in one statement (bookings come at
+    the pace of a rush): the company (`company_id`, or the company of `booth_id`), the edition's
+    organisers, the partners that follow the candidate."""
+    parts = [select(Referral.partner_id).where(Referral.candidate_id == candidate_id,
+                                               Referral.status == ReferralStatus.confirmed)]
+    if booth_id:
+        parts.append(select(Booth.company_id).where(Booth.id == booth_id))
     if edition_id:
-        heard.update(session.execute(select(Edition.organiser_id).where(Edition.id == edition_id)).scalars())
-        heard.update(session.execute(select(EditionOrganiser.organisation_id)
-                                     .where(EditionOrganiser.edition_id == edition_id)).scalars())
-    heard.update(session.execute(select(Referral.partner_id).where(
-        Referral.candidate_id == candidate_id, Referral.status == ReferralStatus.confirmed)).scalars())
+        parts.append(select(Edition.organiser_id).where(Edition.id == edition_id))
+        parts.append(select(EditionOrganiser.organisation_id).where(EditionOrganiser.edition_id == edition_id))
+    heard = set(session.execute(union(*parts)).scalars())
+    if company_id:
+        heard.add(company_id)
     return heard
 
 
@@ -37,20 +44,10 @@ def emit_application(session: Session, event_type: str, application: Application
                            edition_id=edition_id))
 
 
-def booking_audience(session: Session, booking) -> set[int]:
-    """`audience` of a booking in one statement (a booking is made at the pace of a rush): the booth's
-    company, the edition's organisers, the partners that follow the candidate."""
-    return set(session.execute(union(
-        select(Booth.company_id).where(Booth.id == booking.booth_id),
-        select(Edition.organiser_id).where(Edition.id == booking.edition_id),
-        select(EditionOrganiser.organisation_id).where(EditionOrganiser.edition_id == booking.edition_id),
-        select(Referral.partner_id).where(Referral.candidate_id == booking.candidate_id,
-                                          Referral.status == ReferralStatus.confirmed),
-    )).scalars())
-
-
 def emit_booking(session: Session, event_type: str, booking) -> None:
-    webhooks.emit(session, event_type, booking.id, booking_audience(session, booking))
+    webhooks.emit(session, event_type, booking.id,
+                  audience(session, candidate_id=booking.candidate_id, booth_id=booking.booth_id,
+                           edition_id=booking.edition_id))
 
 
 def emit_outcome(session: Session, outcome) -> None:
