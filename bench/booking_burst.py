@@ -35,7 +35,6 @@ import json
 import os
 import random
 import re
-import signal
 import subprocess
 import sys
 import tempfile
@@ -49,7 +48,16 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.servers import PostgresCluster, ValkeyProcess, copy_database, free_port, terminate, wait_for_port  # noqa: E402
+from tests.servers import (  # noqa: E402
+    PostgresCluster,
+    ValkeyProcess,
+    copy_database,
+    free_port,
+    start_profiler,
+    stop_profiler,
+    terminate,
+    wait_for_port,
+)
 
 PASSWORD = "burst password 2026"
 BOOTHS, SLOTS_PER_BOOTH = 20, 20
@@ -277,15 +285,11 @@ def run_backend(backend: str, database_url: str, redis_url: str, cluster, args) 
         with ThreadPoolExecutor(max_workers=min(16, args.concurrency)) as pool:
             list(pool.map(lambda c: c.sign_in(), people))
         catalogue = catalogue_of(f"http://127.0.0.1:{ports[0]}", booth_ids)
-        profilers = [subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--pid",
-                                       str(server.pid), "--format", "raw", "--nonblocking", "--output",
-                                       str(args.profile / f"{backend}-{n}.txt"), "--rate", "200"],
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        profilers = [start_profiler(server.pid, args.profile / f"{backend}-{n}.txt")
                      for n, server in enumerate(servers)] if args.profile else []
         ours = burst(people, catalogue, args.attempts, args.concurrency)
         for profiler in profilers:
-            profiler.send_signal(signal.SIGINT)
-            profiler.wait(30)
+            stop_profiler(profiler)
     finally:
         for server in servers:
             terminate(server, 15)

@@ -62,7 +62,15 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.servers import PostgresCluster, ValkeyProcess, free_port, wait_for_port  # noqa: E402
+from tests.servers import (  # noqa: E402
+    PostgresCluster,
+    ValkeyProcess,
+    free_port,
+    start_profiler,
+    stop_profiler,
+    terminate,
+    wait_for_port,
+)
 
 BOOTHS = 50
 SECRET_KEY = "bench-live-secret"
@@ -470,7 +478,7 @@ class Servers:
     def stop(self) -> None:
         self._stop.set()
         for proc in [*self.procs, *([self.proxy] if self.proxy else [])]:
-            stop(proc)
+            terminate(proc, 20)
 
 
 def run_round(name: str, url: str, seeded: dict[str, Any], args, work: Path, servers: Servers,
@@ -480,7 +488,7 @@ def run_round(name: str, url: str, seeded: dict[str, Any], args, work: Path, ser
     processes = max(1, math.ceil(len(candidates) / args.per_process))
     kill = bool(args.kill_one and name == "fair")
     server_pid = servers.pids()[0]
-    connect_profiler = (start_profile(server_pid, work / "profile-connect.txt")
+    connect_profiler = (start_profiler(server_pid, work / "profile-connect.txt")
                         if args.profile and name == "fair" else None)
     rss_idle = servers.rss()[0]
     ctx = mp.get_context("spawn")
@@ -518,7 +526,7 @@ def run_round(name: str, url: str, seeded: dict[str, Any], args, work: Path, ser
           f"refused {dict(refused)}", file=sys.stderr, flush=True)
     start_at = time.time() + 1.0
     cpu_before = servers.read()
-    profiler = start_profile(server_pid, work / "profile-load.txt") if args.profile and name == "fair" else None
+    profiler = start_profiler(server_pid, work / "profile-load.txt") if args.profile and name == "fair" else None
     per_booth_interval = len(booths) / args.changes_per_s
     chat_interval = processes / args.chat_per_s if args.chat_per_s > 0 else 0
     for control in controls:
@@ -575,19 +583,8 @@ def storm(outs: list[str], killed: dict[str, Any], servers: Servers) -> dict[str
             "restarted": len(now) == len(servers.procs) and killed["pid"] not in now}
 
 
-def start_profile(pid: int, path: Path) -> subprocess.Popen:
-    """py-spy sampling the server until `stop_profile` (py-spy is on PyPI: `pip install py-spy`)."""
-    return subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(pid), "--format",
-                             "raw", "--rate", "200", "--nonblocking", "-o", str(path)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
 def stop_profile(profiler: subprocess.Popen, path: Path, what: str) -> None:
-    profiler.send_signal(signal.SIGINT)
-    try:
-        profiler.wait(60)
-    except subprocess.TimeoutExpired:
-        profiler.kill()
+    stop_profiler(profiler)
     print_profile(path, what)
 
 
@@ -718,16 +715,6 @@ def start_node(work: Path) -> tuple[Servers, str]:
     servers = Servers([server], arbiters=False)
     servers.wait_ready()
     return servers, f"http://127.0.0.1:{port}"
-
-
-def stop(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        server.terminate()
-        try:
-            server.wait(20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def main() -> None:

@@ -541,12 +541,6 @@ def start_worker(env: dict[str, str], *args: str, log: Any = subprocess.DEVNULL)
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def nginx_binary() -> str | None:
-    from fair.ops import nginx
-
-    return nginx.binary()
-
-
 def start_nginx(prefix: Path, site: str, port: int, log: Any = subprocess.DEVNULL,
                 worker_processes: int | str = 1, worker_connections: int = 4096) -> subprocess.Popen:
     """Debian's nginx in the foreground with `site` as its only configuration (fair/ops/nginx.py), its
@@ -558,6 +552,23 @@ def start_nginx(prefix: Path, site: str, port: int, log: Any = subprocess.DEVNUL
     proc = subprocess.Popen(nginx.command(prefix), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     wait_for_port(port)
     return proc
+
+
+def start_profiler(pid: int, path: Path) -> subprocess.Popen:
+    """py-spy sampling process `pid` 200 times a second into `path` (raw stacks) until `stop_profiler`
+    (for the benchmarks' --profile; py-spy is on PyPI: `pip install py-spy`)."""
+    return subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(pid), "--format",
+                             "raw", "--rate", "200", "--nonblocking", "-o", str(path)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def stop_profiler(profiler: subprocess.Popen) -> None:
+    """py-spy writes its samples when interrupted."""
+    profiler.send_signal(signal.SIGINT)
+    try:
+        profiler.wait(60)
+    except subprocess.TimeoutExpired:
+        profiler.kill()
 
 
 def copy_database(url: str, name: str, cluster: PostgresCluster | None = None) -> str:
