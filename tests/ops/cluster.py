@@ -18,7 +18,7 @@ from types import SimpleNamespace
 
 import requests
 
-from fair.ops.nginx import render_site as render_nginx_site  # noqa: F401 - one site for all
+from fair.ops.nginx import render_site
 from tests.conftest import token_in
 from tests.live.server import session_cookie
 from tests.servers import (  # noqa: F401
@@ -29,7 +29,6 @@ from tests.servers import (  # noqa: F401
     descendants,
     free_port,
     kill_tree,
-    nginx_binary,
     running,
     signal_group,
     start_nginx,
@@ -121,7 +120,7 @@ class Cluster:
         return proc
 
     def start_nginx(self, debug_upstream: bool = True) -> None:
-        site = render_nginx_site(self.node_ports, self.nginx_port, debug_upstream)
+        site = render_site(self.node_ports, self.nginx_port, debug_upstream)
         self.nginx_proc = start_nginx(self.workdir / "nginx", site, self.nginx_port, log=self._log("nginx"))
 
     def stop(self) -> None:

@@ -10,7 +10,8 @@ import time
 import pytest
 import requests
 
-from tests.ops.cluster import Cluster, http, nginx_binary, socket_client, wait_for_event, wait_until
+from fair.ops.nginx import binary as nginx_binary
+from tests.ops.cluster import Cluster, http, socket_client, wait_for_event, wait_until
 
 pytestmark = pytest.mark.skipif(nginx_binary() is None, reason="nginx is not installed (make nginx)")
 

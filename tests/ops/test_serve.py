@@ -19,8 +19,9 @@ from pathlib import Path
 import pytest
 import requests
 
+from fair.ops.nginx import binary as nginx_binary
 from fair.ops.serve import CRASH_SECONDS
-from tests.ops.cluster import ROOT, Cluster, descendants, nginx_binary, running, socket_client, wait_until
+from tests.ops.cluster import ROOT, Cluster, descendants, running, socket_client, wait_until
 from tests.servers import free_port
 
 
@@ -82,7 +83,7 @@ class Served:
     def __init__(self, cluster: Cluster) -> None:
         self.cluster = cluster
         first = free_port()
-        while not all(_free(p) for p in (first + 1,)):
+        while not _free(first + 1):
             first = free_port()
         self.node_ports = [first, first + 1]
         self.log = open(cluster.workdir / "serve.log", "wb")
@@ -108,16 +109,18 @@ class Served:
                 return pid
         raise AssertionError(f"no web node on port {self.node_ports[index]}")
 
+    def metrics(self, index: int) -> list[str]:
+        """The lines of node `index`'s /metrics, read on loopback as Prometheus does."""
+        return requests.get(f"http://127.0.0.1:{self.node_ports[index]}/metrics", timeout=10).text.splitlines()
+
     def sockets(self, index: int) -> int:
-        """Sockets held by node `index` (its /metrics, read on loopback as Prometheus does)."""
-        text = requests.get(f"http://127.0.0.1:{self.node_ports[index]}/metrics", timeout=10).text
-        line = next(x for x in text.splitlines() if x.startswith("fair_socket_connections "))
+        """Sockets held by node `index`."""
+        line = next(x for x in self.metrics(index) if x.startswith("fair_socket_connections "))
         return int(float(line.split()[-1]))
 
     def healthz_count(self, index: int) -> float:
         """Requests to /healthz node `index` answered so far (its own request counter)."""
-        text = requests.get(f"http://127.0.0.1:{self.node_ports[index]}/metrics", timeout=10).text
-        return sum(float(x.split()[-1]) for x in text.splitlines()
+        return sum(float(x.split()[-1]) for x in self.metrics(index)
                    if x.startswith("fair_http_requests_total{") and "healthz" in x)
 
     def stop(self) -> None:
