@@ -128,6 +128,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         max_http_buffer_size=100_000,  # one frame; each event has its own, smaller limit
     )
     app.wsgi_app = sockets.without_compression(app.wsgi_app)  # type: ignore[method-assign]
+    sockets.frame_once(socketio.server)
 
     web.init_app(app)
 

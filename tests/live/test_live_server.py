@@ -3,6 +3,7 @@ and python-socketio clients, on SQLite and PostgreSQL: the connection rules of f
 (no session, wrong Origin, someone else's booth, oversized, flood, logout) and a whole walk-in call."""
 from __future__ import annotations
 
+import json
 import re
 import socket
 import time
@@ -13,10 +14,15 @@ import pytest
 import requests
 import socketio
 from sqlalchemy import select
+from wsproto import ConnectionType, WSConnection
+from wsproto.events import Message, Request, TextMessage
 
+from fair.live.events import booth_room
 from fair.live.models import QueueEntry, QueueStatus
+from fair.sockets import emitter
 from tests.conftest import token_in
 from tests.live.server import LiveClient, WebProcess, close_all, database_url, db_kind, session_cookie, web_process  # noqa: F401 (fixtures)
+from tests.servers import wait_until
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +46,7 @@ def people(app, live_world, server):
         clients.append(made)
         return made
 
-    yield SimpleNamespace(client=client, cookies=cookies, world=w)
+    yield SimpleNamespace(client=client, cookies=cookies, world=w, world_url=server.url)
     close_all(clients)
 
 
@@ -79,6 +85,83 @@ def test_a_browser_s_websocket_is_served_without_compression(server):
     assert b"sec-websocket-extensions" not in head.lower(), head
     assert frames[0] == 0x81, hex(frames[0])  # FIN and a text frame, RSV1 clear: not compressed
     assert frames[2:2 + (frames[1] & 0x7F)].startswith(b'0{"sid":')  # engine.io's open packet, in clear
+
+
+class SlowPhone:
+    """A websocket client that reads only when asked, through a small receive buffer: a phone on a
+    slow link. wsproto makes and reads the frames; engine.io and Socket.IO packets are written out."""
+
+    def __init__(self, url: str, cookie: str) -> None:
+        host, port = url.split("//")[1].split(":")
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        self.sock.settimeout(30)
+        self.sock.connect((host, int(port)))
+        self.ws = WSConnection(ConnectionType.CLIENT)
+        self.pending: list[str] = []
+        self.parts: list[str] = []
+        self.sock.sendall(self.ws.send(Request(
+            host=f"{host}:{port}", target="/socket.io/?EIO=4&transport=websocket",
+            extra_headers=[(b"cookie", cookie.encode()), (b"origin", url.encode())])))
+        assert self.next().startswith("0{")  # engine.io's open packet
+        self.send("40")
+        assert self.next().startswith("40{")  # Socket.IO's connect
+
+    def send(self, text: str) -> None:
+        self.sock.sendall(self.ws.send(Message(data=text)))
+
+    def next(self) -> str:
+        """The next Socket.IO or engine.io text, answering engine.io's pings on the way."""
+        while not self.pending:
+            data = self.sock.recv(65536)
+            assert data, "the server closed the socket"
+            self.ws.receive_data(data)
+            for event in self.ws.events():
+                if isinstance(event, TextMessage):
+                    self.parts.append(event.data)
+                    if event.message_finished:
+                        text, self.parts = "".join(self.parts), []
+                        if text == "2":
+                            self.send("3")
+                        else:
+                            self.pending.append(text)
+        return self.pending.pop(0)
+
+    def ask(self, event: str, data: dict) -> dict:
+        self.send(f"421{json.dumps([event, data])}")
+        while not (text := self.next()).startswith("431"):
+            pass
+        return json.loads(text[3:])[0]
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def test_a_slow_phone_holds_no_one_up_and_gets_every_message_whole_and_in_order(people, valkey):
+    """A broadcast is framed once and written to each socket without waiting: what a slow phone's
+    socket cannot take at once waits for it, in order, while the others get theirs."""
+    booth = people.world.booth_a.id
+    slow = SlowPhone(people.world_url, people.cookies["c1"])
+    try:
+        assert slow.ask("live_follow_booth", {"booth": booth})["ok"]
+        fast = people.client("c2")
+        assert fast.ask("live_follow_booth", {"booth": booth})["ok"]
+        # 200 messages of 50 KB, 10 MB: more than the kernel buffers the slow socket, whatever their size.
+        pad = "abcdefghij" * 5_000
+        workers = emitter(valkey.url)
+        for i in range(200):
+            workers.emit("announcement", {"i": i, "text": pad}, to=booth_room(booth))
+        wait_until(lambda: len(fast.received("announcement")) >= 200, 60, "the other phone's 200 messages")
+        assert [d["i"] for d in fast.received("announcement")] == list(range(200))
+        got = []
+        while len(got) < 200:
+            text = slow.next()
+            if text.startswith('42["announcement"'):
+                got.append(json.loads(text[2:])[1])
+        assert [d["i"] for d in got] == list(range(200))
+        assert all(d["text"] == pad for d in got)
+    finally:
+        slow.close()
 
 
 def test_a_walk_in_call_from_joining_to_done(people, session):
