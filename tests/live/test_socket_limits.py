@@ -34,7 +34,7 @@ def _sockets(server: WebProcess, cookie: str, count: int) -> list[LiveClient]:
 
 def _refused(server: WebProcess, cookie: str) -> bool:
     try:
-        LiveClient(server.url, cookie, transports=["polling"]).connect()
+        LiveClient(server.url, cookie).connect()
     except socketio.exceptions.ConnectionError:
         return True
     return False
