@@ -32,8 +32,9 @@ def main(ids: dict) -> None:
         # a calendar sync: a booking
         jobdating.book(session, slot_id=ids["slot"], candidate_id=ids["booker"])
         session.commit()
-        # reminders at a time: an appointment 90 s from now, reminded 1 minute before
-        start = utcnow() + dt.timedelta(seconds=90)
+        # reminders at a time: an appointment 70 s from now, reminded 1 minute before, so 10 s from
+        # now: held while Redis is down, sent by the worker once it is back
+        start = utcnow() + dt.timedelta(seconds=70)
         schedule_entry(session, user_id=ids["reminded"], edition_id=ids["edition"], kind="booking", ref_id=4242,
                        starts_at=start, ends_at=start + dt.timedelta(minutes=20), summary="Entretien rappelé",
                        description="", location="Stand 4")
