@@ -46,7 +46,7 @@ def people(app, live_world, server):
         clients.append(made)
         return made
 
-    yield SimpleNamespace(client=client, cookies=cookies, world=w, world_url=server.url)
+    yield SimpleNamespace(client=client, cookies=cookies, world=w, url=server.url)
     close_all(clients)
 
 
@@ -142,12 +142,13 @@ def test_a_slow_phone_holds_no_one_up_and_gets_every_message_whole_and_in_order(
     socket cannot take at once waits for it, in order, while the others get theirs. (simple-websocket
     alone wrote a message once and dropped what a full socket did not take: the stream was lost.)"""
     booth = people.world.booth_a.id
-    slow = SlowPhone(people.world_url, people.cookies["c1"])
+    slow = SlowPhone(people.url, people.cookies["c1"])
     try:
         assert slow.ask("live_follow_booth", {"booth": booth})["ok"]
         fast = people.client("c2")
         assert fast.ask("live_follow_booth", {"booth": booth})["ok"]
-        # 200 messages of 50 KB, 10 MB: more than the kernel buffers the slow socket, whatever their size.
+        # 200 messages of 50 KB, 10 MB: more than the kernel buffers for the slow socket (Linux's
+        # default for a socket's send buffer grows to 4 MB at most).
         pad = "abcdefghij" * 5_000
         workers = emitter(valkey.url)
         for i in range(200):
