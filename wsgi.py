@@ -12,6 +12,7 @@ import os  # noqa: E402
 from fair import create_app  # noqa: E402
 from fair.extensions import socketio  # noqa: E402
 from fair.ops.memory import tune_garbage_collector  # noqa: E402
+from fair.sockets import WebSocketHandler  # noqa: E402
 
 app = create_app()
 tune_garbage_collector()  # fewer, shorter collector pauses: see fair/ops/memory.py
@@ -19,4 +20,5 @@ tune_garbage_collector()  # fewer, shorter collector pauses: see fair/ops/memory
 if __name__ == "__main__":
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "5000"))
-    socketio.run(app, host=host, port=port, debug=False, use_reloader=False, log_output=True)
+    socketio.run(app, host=host, port=port, debug=False, use_reloader=False, log_output=True,
+                 handler_class=WebSocketHandler)

@@ -51,6 +51,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError as ConnectionRefused
 from flask_socketio import SocketIO, join_room
+from gevent import pywsgi
 from redis.exceptions import RedisError
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
@@ -657,6 +658,23 @@ def _frame_of(eio_packet: Any) -> _Frame:
     if frame is None:
         frame = eio_packet._fair_frame = _frame(eio_packet.encode())
     return frame
+
+
+class WebSocketHandler(pywsgi.WSGIHandler):
+    """gevent's request handler for `python wsgi.py`, which closes the connection after a websocket.
+
+    simple-websocket serves the websocket on a copy of the connection's socket; once it ended,
+    gevent's server waited on the original for another HTTP request, which never comes after a
+    websocket: the client, having got the close frame, waited for the server to close the connection
+    (3 s for python's websocket-client, 2 s for Chromium) and the server kept a greenlet and a socket
+    for it. gunicorn's gevent worker closes it itself."""
+
+    def run_application(self) -> None:
+        try:
+            super().run_application()
+        finally:
+            if self.environ.get("HTTP_UPGRADE", "").lower() == "websocket":
+                self.close_connection = True
 
 
 def frame_once(server: Any) -> None:

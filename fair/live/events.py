@@ -55,6 +55,11 @@ _batches: dict[int, dict[int, dict[str, Any]]] = {}  # edition id â†’ booth id â
 _batches_lock = threading.Lock()  # under gevent a gevent lock; the timers of the threading mode need it too
 
 
+def batches_waiting() -> int:
+    """Fair pages' batches of booth changes this node holds until their send."""
+    return len(_batches)
+
+
 def _send_batch_later(edition_id: int) -> None:
     socketio.sleep(BATCH_SECONDS)
     with _batches_lock:

@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 
 from fair.extensions import db, socketio
 from fair.jobs import QUEUE_NAMES, HeldJob
+from fair.live.events import batches_waiting
 from fair.mail.models import OutboxMessage
 from fair.ops.probes import probe_redis
 
@@ -64,6 +65,10 @@ class PlatformCollector(Collector):
         sockets = GaugeMetricFamily("fair_socket_connections", "Socket.IO connections held by this node.")
         sockets.add_metric([], socket_count())
         yield sockets
+        batches = GaugeMetricFamily("fair_live_batches_waiting", "Fair pages' batches of booth changes held "
+                                    "by this node until their send (one a second per edition).")
+        batches.add_metric([], batches_waiting())
+        yield batches
         yield from self._queues()
         yield from self._outbox()
 

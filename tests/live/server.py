@@ -13,6 +13,7 @@ Every process one of these starts, it stops: use them as context managers or cal
 """
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -130,10 +131,30 @@ class LiveClient:
         self.close()
 
 
+def node_metrics(base_url: str) -> str:
+    """A node's /metrics (the tests run on its loopback, which may read them)."""
+    import requests
+
+    return requests.get(f"{base_url}/metrics", timeout=30).text
+
+
+def settled(base_url: str) -> bool:
+    """Whether a node holds no socket (engine.io forgets one once its disconnect handlers are done)
+    and no fair page's batch of changes waiting for its send."""
+    figures = dict(re.findall(r"^(fair_socket_connections|fair_live_batches_waiting) (\S+)$",
+                              node_metrics(base_url), re.M))
+    return len(figures) == 2 and all(float(value) == 0 for value in figures.values())
+
+
 def close_all(clients: list[LiveClient]) -> None:
-    """Close many clients at once: each close waits for its reading thread to end."""
+    """Close many clients at once, the last ones of the test on their nodes: each close waits for its
+    reading thread to end, then each node is waited on until it has handled the disconnects, so that
+    what they do (a recruiter no longer available, the fair pages' batch of it) never lands in the
+    next test's data, whose ids are the same."""
     threads = [threading.Thread(target=client.close) for client in clients]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(30)
+    for base_url in {client.base_url for client in clients}:
+        wait_until(lambda url=base_url: settled(url), 60, f"{base_url} done with the sockets closed", every=0.1)
