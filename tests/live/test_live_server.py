@@ -15,7 +15,7 @@ import requests
 import socketio
 from sqlalchemy import select
 from wsproto import ConnectionType, WSConnection
-from wsproto.events import Message, Request, TextMessage
+from wsproto.events import CloseConnection, Message, Request, TextMessage
 
 from fair.live.events import booth_room
 from fair.live.models import QueueEntry, QueueStatus
@@ -135,6 +135,21 @@ class SlowPhone:
 
     def close(self) -> None:
         self.sock.close()
+
+
+def test_once_a_websocket_is_closed_the_server_ends_its_connection(people):
+    """After the closing handshake the server closes the TCP connection (RFC 6455, 7.1.1): until it
+    did, a phone's browser waited on it for seconds, and the server kept a greenlet and a socket."""
+    phone = SlowPhone(people.url, people.cookies["c1"])
+    try:
+        phone.sock.sendall(phone.ws.send(CloseConnection(code=1000)))
+        events = []
+        while chunk := phone.sock.recv(65536):  # b"": the server closed it (else a timeout after 30 s)
+            phone.ws.receive_data(chunk)
+            events += list(phone.ws.events())
+        assert any(isinstance(event, CloseConnection) for event in events), events
+    finally:
+        phone.close()
 
 
 def test_a_slow_phone_holds_no_one_up_and_gets_every_message_whole_and_in_order(people, valkey):
