@@ -128,6 +128,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         max_http_buffer_size=100_000,  # one frame; each event has its own, smaller limit
     )
     app.wsgi_app = sockets.without_compression(app.wsgi_app)  # type: ignore[method-assign]
+    if app.config["SOCKET_CONNECTS_AT_ONCE"] > 0:
+        admission = app.extensions[sockets.ADMISSION_KEY] = sockets.Admission(
+            app.config["SOCKET_CONNECTS_AT_ONCE"], app.config["SOCKET_CONNECTS_WAITING"],
+            app.config["SOCKET_CONNECT_WAIT_SECONDS"])
+        app.wsgi_app = sockets.admitting(app.wsgi_app, admission)  # type: ignore[method-assign]
     sockets.frame_once(socketio.server)
 
     web.init_app(app)

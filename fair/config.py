@@ -121,6 +121,13 @@ def load_config(overrides: dict | None = None) -> dict:
                                      if o.strip()] or None,
         # Sockets one person may hold at once (tabs, devices); the one beyond is refused. 0: no cap.
         "SOCKETS_PER_USER": int(env.get("SOCKETS_PER_USER") or 8),
+        # New sockets a web process takes in at once (from the handshake to the end of the connect:
+        # the user and the session read); the next ones wait their turn, at most N of them for at most
+        # N seconds, and the others are answered 503 and come back after the page's backoff, so that a
+        # reconnection storm goes through at the process's pace instead of stalling it. 0: no limit.
+        "SOCKET_CONNECTS_AT_ONCE": int(env.get("SOCKET_CONNECTS_AT_ONCE") or 50),
+        "SOCKET_CONNECTS_WAITING": int(env.get("SOCKET_CONNECTS_WAITING") or 1000),
+        "SOCKET_CONNECT_WAIT_SECONDS": float(env.get("SOCKET_CONNECT_WAIT_SECONDS") or 3),
         # Each web node beats in Redis every N seconds (0: never); a node silent for 3 beats is taken
         # for dead and its sockets forgotten (presence, call rooms). NODE_NAME names it in logs.
         "SOCKET_NODE_HEARTBEAT_SECONDS": float(env.get("SOCKET_NODE_HEARTBEAT_SECONDS") or 10),

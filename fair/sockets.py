@@ -11,6 +11,9 @@
   the handler itself is never called.
 - A person holds at most `SOCKETS_PER_USER` sockets (counted in Redis, or per node while it is
   down): the connection beyond is refused.
+- A process takes in at most `SOCKET_CONNECTS_AT_ONCE` new sockets at once (`Admission`): after a
+  process dies, its pages come back at the pace the others can serve them, the rest wait their turn
+  or are answered 503 and try again after their backoff.
 - Each connection's sid is kept in Redis under its user, so that logging out disconnects that user's
   sockets on whichever node holds them (python-socketio forwards the disconnect on the message queue).
 - Each web node beats in Redis every `SOCKET_NODE_HEARTBEAT_SECONDS` and keeps the list of its
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import json
 import logging
 import math
@@ -42,6 +46,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+from urllib.parse import parse_qs
 
 import gevent.socket
 import socketio as python_socketio
@@ -527,6 +532,13 @@ def _socket_closed(user_id: int, sid: str, node: str | None = None) -> None:
 
 
 def _connect(auth: Any = None) -> bool:
+    try:
+        return _take_socket()
+    finally:
+        _admitted()
+
+
+def _take_socket() -> bool:
     if not current_user.is_authenticated:
         return False  # the client gets a connect_error; nothing here for anonymous visitors
     user_id, sid = current_user.id, request.sid
@@ -629,6 +641,116 @@ def without_compression(wsgi_app: Callable[..., Any], path: str = "/socket.io") 
             environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
         return wsgi_app(environ, start_response)
     return app
+
+
+class Admission:
+    """How many new sockets a web process takes in at once (`SOCKET_CONNECTS_AT_ONCE`).
+
+    When a process dies under thousands of sockets, its pages all come back within a second or two,
+    to the restarted process or to the others. Taken in all at once, each handshake holds a greenlet
+    that wants a database connection for the user and the session, thousands of them share the
+    core with the handshakes, the pool's holders are scheduled too rarely to finish, and the others'
+    30 s pool timeout runs out: no one gets in, and the pages try again into the same storm. Here a
+    handshake goes on only while fewer than `at_once` sockets are between their handshake and the
+    end of their connect; the next ones wait their turn, in order, at most `wait_s` seconds and at
+    most `max_waiting` of them; beyond, the handshake is answered 503 at once, and the page's
+    client tries again after its jittered backoff. A place whose socket never connects is given back
+    after `hold_s` seconds. A waiting handshake costs a parked greenlet and no CPU."""
+
+    def __init__(self, at_once: int, max_waiting: int, wait_s: float, hold_s: float = 10.0) -> None:
+        self.at_once, self.max_waiting, self.wait_s, self.hold_s = at_once, max_waiting, wait_s, hold_s
+        self.refused = 0  # handshakes answered 503 since the process started
+        self._lock = threading.Lock()  # gevent's under monkey-patching; held without yielding
+        self._held: dict[int, float] = {}  # ticket → admitted at (time.monotonic()), oldest first
+        self._waiting: deque[_Waiter] = deque()
+        self._tickets = itertools.count(1)
+
+    @property
+    def in_progress(self) -> int:
+        return len(self._held)
+
+    @property
+    def waiting(self) -> int:
+        return len(self._waiting)
+
+    def enter(self) -> int | None:
+        """A ticket for one new socket, once there is room (waiting for it if need be); None: refused."""
+        with self._lock:
+            self._expire()
+            if len(self._held) < self.at_once and not self._waiting:
+                return self._admit()
+            if len(self._waiting) >= self.max_waiting:
+                self.refused += 1
+                return None
+            waiter = _Waiter(threading.Event())
+            self._waiting.append(waiter)
+        waiter.event.wait(self.wait_s)
+        with self._lock:
+            if waiter.ticket is None:
+                self._waiting.remove(waiter)
+                self.refused += 1
+            return waiter.ticket
+
+    def leave(self, ticket: int | None) -> None:
+        """The socket of `ticket` connected, was refused or closed: its place goes to the next one."""
+        with self._lock:
+            if ticket is not None and self._held.pop(ticket, None) is not None:
+                self._hand_over()
+
+    def _admit(self) -> int:
+        ticket = next(self._tickets)
+        self._held[ticket] = time.monotonic()
+        return ticket
+
+    def _hand_over(self) -> None:
+        while self._waiting and len(self._held) < self.at_once:
+            waiter = self._waiting.popleft()
+            waiter.ticket = self._admit()
+            waiter.event.set()
+
+    def _expire(self) -> None:
+        oldest_kept = time.monotonic() - self.hold_s
+        for ticket, admitted in list(self._held.items()):
+            if admitted > oldest_kept:
+                break
+            del self._held[ticket]
+        self._hand_over()
+
+
+@dataclass
+class _Waiter:
+    event: threading.Event
+    ticket: int | None = None
+
+
+ADMISSION_KEY = "fair.socket_admission"  # the handshake's ticket in its WSGI environ
+_BUSY = b'{"message": "This server is busy: try again in a few seconds."}'
+
+
+def admitting(wsgi_app: Callable[..., Any], admission: Admission, path: str = "/socket.io") -> Callable[..., Any]:
+    """Socket.IO handshakes (requests without a `sid`) through `admission`; a refused one gets 503."""
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if (not environ.get("PATH_INFO", "").startswith(path)
+                or "sid" in parse_qs(environ.get("QUERY_STRING", ""))):
+            return wsgi_app(environ, start_response)
+        ticket = admission.enter()
+        if ticket is None:
+            start_response("503 Service Unavailable", [("Content-Type", "application/json"),
+                                                       ("Retry-After", "2"), ("Cache-Control", "no-store")])
+            return [_BUSY]
+        environ[ADMISSION_KEY] = ticket
+        try:
+            return wsgi_app(environ, start_response)  # a websocket's lasts as long as the socket
+        finally:
+            admission.leave(ticket)
+    return app
+
+
+def _admitted() -> None:
+    """The connect of this request's socket is over: its place in the admission goes to the next."""
+    admission = current_app.extensions.get(ADMISSION_KEY)
+    if admission is not None:
+        admission.leave(request.environ.get(ADMISSION_KEY))
 
 
 class _Frame(bytes):

@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Flask, g, request
 from prometheus_client import CollectorRegistry, Counter, Histogram
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 from rq import Queue
 from rq.registry import FailedJobRegistry
@@ -25,6 +25,7 @@ from fair.jobs import QUEUE_NAMES, HeldJob
 from fair.live.events import batches_waiting
 from fair.mail.models import OutboxMessage
 from fair.ops.probes import probe_redis
+from fair.sockets import ADMISSION_KEY
 
 log = logging.getLogger("fair.ops")
 
@@ -69,6 +70,18 @@ class PlatformCollector(Collector):
                                     "by this node until their send (one a second per edition).")
         batches.add_metric([], batches_waiting())
         yield batches
+        admission = self.app.extensions.get(ADMISSION_KEY)
+        if admission is not None:
+            connecting = GaugeMetricFamily("fair_socket_connects", "New sockets between their handshake and the "
+                                           "end of their connect on this node, and those waiting their turn.",
+                                           labels=["state"])
+            connecting.add_metric(["in_progress"], admission.in_progress)
+            connecting.add_metric(["waiting"], admission.waiting)
+            yield connecting
+            refused = CounterMetricFamily("fair_socket_connects_refused", "Socket handshakes this node "
+                                          "answered 503 (too many waiting) since it started.")
+            refused.add_metric([], admission.refused)
+            yield refused
         yield from self._queues()
         yield from self._outbox()
 

@@ -68,11 +68,11 @@ class LiveClient:
     """A python-socketio client that records what it receives."""
 
     def __init__(self, base_url: str, cookie: str | None = None, *, headers: dict[str, str] | None = None,
-                 transports: list[str] | None = None) -> None:
+                 transports: list[str] | None = None, request_timeout: float = 5) -> None:
         import socketio
 
         self.base_url = base_url
-        self.sio = socketio.Client(reconnection=False)
+        self.sio = socketio.Client(reconnection=False, request_timeout=request_timeout)
         self.events: list[tuple[str, Any]] = []
         self.disconnected = threading.Event()
         self._lock = threading.Lock()
@@ -90,8 +90,8 @@ class LiveClient:
         def _gone(*_args: Any) -> None:
             self.disconnected.set()
 
-    def connect(self) -> "LiveClient":
-        self.sio.connect(self.base_url, headers=self.headers, transports=self.transports, wait_timeout=10)
+    def connect(self, wait_timeout: float = 10) -> "LiveClient":
+        self.sio.connect(self.base_url, headers=self.headers, transports=self.transports, wait_timeout=wait_timeout)
         return self
 
     @property

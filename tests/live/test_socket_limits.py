@@ -3,13 +3,27 @@ with a Valkey of its own that the test stops: per-event rates fall back to a per
 instead of letting everything through, and one person holds at most SOCKETS_PER_USER sockets."""
 from __future__ import annotations
 
+import re
+import threading
 from typing import Iterator
 
 import pytest
+import requests
 import socketio
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
-from tests.live.server import LiveClient, WebProcess, database_url, db_kind, session_cookie  # noqa: F401 (fixtures)
-from tests.servers import ValkeyProcess
+from fair.db import normalise_url
+from tests.live.server import (  # noqa: F401 (fixtures)
+    LiveClient,
+    WebProcess,
+    close_all,
+    database_url,
+    db_kind,
+    node_metrics,
+    session_cookie,
+)
+from tests.servers import ValkeyProcess, wait_until
 
 
 @pytest.fixture
@@ -65,3 +79,50 @@ def test_rates_and_the_socket_cap_hold_with_redis_down(app, factory, server, own
     finally:
         for client in opened:
             client.close()
+
+
+def _connects(server: WebProcess) -> dict[str, float]:
+    """The node's admission figures from its /metrics (the test runs on the node's loopback)."""
+    figures = dict(re.findall(r'^fair_socket_connects(?:_refused_total|\{state="(\w+)"\}) (\S+)$',
+                              node_metrics(server.url), re.M))
+    return {(state or "refused"): float(value) for state, value in figures.items()}
+
+
+@pytest.mark.parametrize("db_kind", ["postgresql"], indirect=True)
+def test_a_process_takes_in_new_sockets_at_its_pace_and_turns_the_rest_away_at_once(app, factory, database_url,
+                                                                                      valkey, tmp_path):
+    """A reconnection storm: one socket at a time is let through to its connect, one more waits its turn,
+    the next is answered 503 at once (its page comes back after its backoff), and pages are served all
+    along. The database holds the connect in the middle (PostgreSQL's table lock on the sessions the
+    connect reads), so that the test waits on the node's figures, never on time."""
+    server = WebProcess(database_url, valkey.url, secret_key=app.config["SECRET_KEY"], log_path=tmp_path / "log",
+                        env={"FAIR_INSTANCE_PATH": str(tmp_path / "instance"), "SOCKET_CONNECTS_AT_ONCE": "1",
+                             "SOCKET_CONNECTS_WAITING": "1", "SOCKET_CONNECT_WAIT_SECONDS": "120"}).start()
+    cookie = session_cookie(app, factory.user(email="returning@example.org", full_name="Return Ing"))
+    first, second = (LiveClient(server.url, cookie, request_timeout=120) for _ in range(2))
+    threads = [threading.Thread(target=client.connect, kwargs={"wait_timeout": 120}) for client in (first, second)]
+    engine = create_engine(normalise_url(database_url), poolclass=NullPool)
+    try:
+        with engine.begin() as locking:
+            locking.execute(text("LOCK TABLE user_sessions IN ACCESS EXCLUSIVE MODE"))
+            threads[0].start()
+            wait_until(lambda: _connects(server)["in_progress"] == 1, 60, "the first socket in its connect")
+            threads[1].start()
+            wait_until(lambda: _connects(server)["waiting"] == 1, 60, "the second socket waiting its turn")
+
+            handshake = requests.get(f"{server.url}/socket.io/?EIO=4&transport=polling", timeout=30)
+            assert handshake.status_code == 503 and handshake.headers["Retry-After"] == "2"
+            assert _refused(server, cookie), "a third socket is turned away while two are in"
+            assert _connects(server) == {"in_progress": 1, "waiting": 1, "refused": 2}
+            assert requests.get(f"{server.url}/legal-notice", timeout=30).status_code == 200
+            assert not first.connected and not second.connected
+        for thread in threads:  # the lock is gone: the first connects, then the second in its turn
+            thread.join(timeout=120)
+        assert first.connected and second.connected
+        with LiveClient(server.url, cookie) as third:
+            assert third.connected
+            assert _connects(server)["in_progress"] == 0 and _connects(server)["waiting"] == 0
+    finally:
+        engine.dispose()
+        close_all([first, second])
+        server.stop()
