@@ -19,7 +19,8 @@ booth and `seq`) at **every** client following the booth, p50/p99 over all deliv
 Debian's nginx with the site of deploy/nginx/fair.conf (fair/ops/nginx.py), every client through nginx
 with a `fair_node` cookie of its own. `--kill-one` (with --processes) SIGKILLs the first node's web
 process `--kill-after` seconds into the load; gunicorn starts another; the clients reconnect as the
-page's client does (jittered exponential backoff, 1 s to 10 s), follow their booth again, and count
+page's client does (jittered exponential backoff, 1 s to 10 s, 20 s for each attempt to connect),
+follow their booth again, and count
 as back when that follow's state has at least the `seq` their process had seen when they dropped.
 CPU and RSS are summed over our web processes (nginx's own are not counted); `kb_per_client` is their
 RSS growth from before the clients connect (each process answered one request) to after, per client.
@@ -227,20 +228,44 @@ async def run_clients(config: dict[str, Any], control, report) -> None:
     reconnect = config.get("reconnect", False)
     comebacks: list[tuple[float, float, bool]] = []  # (dropped at, back with the current state at, current)
 
+    class PageClient(socketio.AsyncClient):
+        """python-socketio's client, reconnecting as the page's socket.io client does.
+
+        The browser's client gives a connection 20 s (its `timeout`); python-socketio gives a
+        reconnection's handshake 5 s and its namespace connect 1 s, then drops it. The browser's
+        jitter is ±50 % of each delay (1 s, 2 s, 4 s… up to 10 s); python-socketio's is ±
+        `randomization_factor` seconds, which its loop reads once an attempt: here it is half the delay."""
+        attempts = 0  # since the last connection
+
+        async def connect(self, *args: Any, **kwargs: Any) -> None:
+            kwargs["wait_timeout"] = max(kwargs.get("wait_timeout", 0), 20)
+            await super().connect(*args, **kwargs)
+
+        @property
+        def randomization_factor(self) -> float:
+            delay = min(self.reconnection_delay * 2 ** self.attempts, self.reconnection_delay_max)
+            self.attempts += 1
+            return 0.5 * delay
+
+        @randomization_factor.setter
+        def randomization_factor(self, _value: float) -> None:  # set by the base class
+            pass
+
     def client_for(booth: int, staff: bool = False) -> socketio.AsyncClient:
         # With --kill-one the clients come back as the page's client does (static/js/socket.js): jittered
-        # exponential backoff from 1 s to 10 s, then the page's onConnect asks the current state again.
-        sio = socketio.AsyncClient(reconnection=reconnect, reconnection_delay=1, reconnection_delay_max=10,
-                                   randomization_factor=0.5,
-                                   http_session=aiohttp.ClientSession(connector=connector, connector_owner=False),
-                                   # --deflate: offer permessage-deflate, as every browser does
-                                   websocket_extra_options={"compress": 15} if config.get("deflate") else {})
+        # exponential backoff from 1 s to 10 s, each attempt given 20 s, then the page's onConnect asks
+        # the current state again.
+        sio = PageClient(reconnection=reconnect, reconnection_delay=1, reconnection_delay_max=10, request_timeout=20,
+                         http_session=aiohttp.ClientSession(connector=connector, connector_owner=False),
+                         # --deflate: offer permessage-deflate, as every browser does
+                         websocket_extra_options={"compress": 15} if config.get("deflate") else {})
         jars.append(sio.eio.http)
         sio.dropped_at = None  # type: ignore[attr-defined]
         sio.seq_at_drop = 0  # type: ignore[attr-defined]
 
         @sio.on("connect")
         async def connected():
+            sio.attempts = 0
             if sio.dropped_at is not None:
                 asyncio.get_running_loop().create_task(follow_again(sio, booth, staff))
 

@@ -13,7 +13,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select, text
 
-from tests.servers import PostgresCluster, SmscProcess, SmtpSink, ValkeyProcess
+from tests.servers import PostgresCluster, SmscProcess, SmtpSink, ValkeyProcess, WebProcess
 
 PASSWORD = "correct horse battery staple"
 
@@ -72,6 +72,18 @@ def smsc() -> Iterator[SmscProcess]:
     server = SmscProcess().start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def live_server(postgresql_url, valkey, smtp, tmp_path_factory) -> Iterator[str]:
+    """`python wsgi.py` on a free port, sharing the test database, Valkey and SMTP sink, for the browser
+    tests: one per test process (each start imports the whole app: about 4 s of CPU). Each test
+    empties the database (the `app` fixture) as it would for a server of its own."""
+    server = WebProcess(postgresql_url, valkey.url, secret_key="e2e-secret-key", mail_url=smtp.url,
+                        env={"FAIR_INSTANCE_PATH": str(tmp_path_factory.mktemp("e2e-instance"))},
+                        log_path=tmp_path_factory.mktemp("e2e-log") / "server.log")
+    with server:
+        yield server.url
 
 
 @pytest.fixture(scope="session")

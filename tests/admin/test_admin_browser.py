@@ -8,13 +8,12 @@ import datetime as dt
 import pytest
 
 from fair.audit import AuditEntry
-from tests.e2e.conftest import (  # noqa: F401 (browser, database_url, live_server: fixtures)
+from tests.e2e.conftest import (  # noqa: F401 (browser, database_url: fixtures)
     ARTIFACTS,
     axe_violations,
     browser,
     database_url,
     describe,
-    live_server,
     log_in,
 )
 

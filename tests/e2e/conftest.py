@@ -9,7 +9,7 @@ from typing import Iterator
 import pytest
 
 from tests.conftest import PASSWORD
-from tests.servers import ROOT, WebProcess
+from tests.servers import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -22,19 +22,6 @@ ARTIFACTS = ROOT / "test-artifacts"
 def database_url(request) -> str:
     """Browser tests are slow: they run on PostgreSQL, the production database, only."""
     return request.getfixturevalue(f"{request.param}_url")
-
-
-@pytest.fixture(scope="module")
-def live_server(request, tmp_path_factory) -> Iterator[str]:
-    """`python wsgi.py` on a free port, sharing the test database, Valkey and SMTP sink."""
-    database_url = request.getfixturevalue("postgresql_url")
-    valkey = request.getfixturevalue("valkey")
-    smtp = request.getfixturevalue("smtp")
-    server = WebProcess(database_url, valkey.url, secret_key="e2e-secret-key", mail_url=smtp.url,
-                        env={"FAIR_INSTANCE_PATH": str(tmp_path_factory.mktemp("e2e-instance"))},
-                        log_path=tmp_path_factory.mktemp("e2e-log") / "server.log")
-    with server:
-        yield server.url
 
 
 _shared: dict = {}

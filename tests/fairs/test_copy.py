@@ -9,12 +9,11 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import login, page_text, post_form, run_jobs
-from tests.e2e.conftest import (  # noqa: F401  (fixtures: browser, live_server, page)
+from tests.e2e.conftest import (  # noqa: F401  (fixtures: browser, page)
     ARTIFACTS,
     axe_violations,
     browser,
     describe,
-    live_server,
     log_in,
     page,
 )

@@ -11,7 +11,6 @@ from tests.e2e.conftest import (  # noqa: F401  (fixtures used by name)
     browser,
     database_url,
     describe,
-    live_server,
     log_in,
     page,
 )
