@@ -20,8 +20,8 @@ Debian's nginx with the site of deploy/nginx/fair.conf (fair/ops/nginx.py), ever
 with a `fair_node` cookie of its own. `--kill-one` (with --processes) SIGKILLs the first node's web
 process `--kill-after` seconds into the load; gunicorn starts another; the clients reconnect as the
 page's client does (jittered exponential backoff, 1 s to 10 s, 20 s for each attempt to connect),
-follow their booth again, and count
-as back when that follow's state has at least the `seq` their process had seen when they dropped.
+follow their booth again, and count as back when that follow's state has at least the `seq` their
+process had seen when they dropped.
 CPU and RSS are summed over our web processes (nginx's own are not counted); `kb_per_client` is their
 RSS growth from before the clients connect (each process answered one request) to after, per client.
 
