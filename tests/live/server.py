@@ -13,7 +13,6 @@ Every process one of these starts, it stops: use them as context managers or cal
 """
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -131,19 +130,23 @@ class LiveClient:
         self.close()
 
 
-def node_metrics(base_url: str) -> str:
-    """A node's /metrics (the tests run on its loopback, which may read them)."""
+def node_figures(base_url: str, timeout: float = 30) -> dict[str, float]:
+    """A node's /metrics, read on its loopback as Prometheus does: each sample's value under its name
+    and labels as the text shows them (`fair_socket_connects{state="waiting"}`)."""
     import requests
+    from prometheus_client.parser import text_string_to_metric_families
 
-    return requests.get(f"{base_url}/metrics", timeout=30).text
+    text = requests.get(f"{base_url}/metrics", timeout=timeout).text
+    return {sample.name + ("{" + ",".join(f'{k}="{v}"' for k, v in sorted(sample.labels.items())) + "}"
+                           if sample.labels else ""): sample.value
+            for family in text_string_to_metric_families(text) for sample in family.samples}
 
 
 def settled(base_url: str) -> bool:
     """Whether a node holds no socket (engine.io forgets one once its disconnect handlers are done)
     and no fair page's batch of changes waiting for its send."""
-    figures = dict(re.findall(r"^(fair_socket_connections|fair_live_batches_waiting) (\S+)$",
-                              node_metrics(base_url), re.M))
-    return len(figures) == 2 and all(float(value) == 0 for value in figures.values())
+    figures = node_figures(base_url)
+    return figures["fair_socket_connections"] == 0 and figures["fair_live_batches_waiting"] == 0
 
 
 def close_all(clients: list[LiveClient]) -> None:

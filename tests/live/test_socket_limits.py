@@ -3,7 +3,6 @@ with a Valkey of its own that the test stops: per-event rates fall back to a per
 instead of letting everything through, and one person holds at most SOCKETS_PER_USER sockets."""
 from __future__ import annotations
 
-import re
 import threading
 from typing import Iterator
 
@@ -20,7 +19,7 @@ from tests.live.server import (  # noqa: F401 (fixtures)
     close_all,
     database_url,
     db_kind,
-    node_metrics,
+    node_figures,
     session_cookie,
 )
 from tests.servers import ValkeyProcess, wait_until
@@ -82,10 +81,11 @@ def test_rates_and_the_socket_cap_hold_with_redis_down(app, factory, server, own
 
 
 def _connects(server: WebProcess) -> dict[str, float]:
-    """The node's admission figures from its /metrics (the test runs on the node's loopback)."""
-    figures = dict(re.findall(r'^fair_socket_connects(?:_refused_total|\{state="(\w+)"\}) (\S+)$',
-                              node_metrics(server.url), re.M))
-    return {(state or "refused"): float(value) for state, value in figures.items()}
+    """The node's admission figures from its /metrics."""
+    figures = node_figures(server.url)
+    return {"in_progress": figures['fair_socket_connects{state="in_progress"}'],
+            "waiting": figures['fair_socket_connects{state="waiting"}'],
+            "refused": figures["fair_socket_connects_refused_total"]}
 
 
 @pytest.mark.parametrize("db_kind", ["postgresql"], indirect=True)

@@ -21,6 +21,7 @@ import requests
 
 from fair.ops.nginx import binary as nginx_binary
 from fair.ops.serve import CRASH_SECONDS
+from tests.live.server import node_figures
 from tests.ops.cluster import ROOT, Cluster, descendants, running, socket_client, wait_until
 from tests.servers import free_port
 
@@ -109,19 +110,18 @@ class Served:
                 return pid
         raise AssertionError(f"no web node on port {self.node_ports[index]}")
 
-    def metrics(self, index: int) -> list[str]:
-        """The lines of node `index`'s /metrics, read on loopback as Prometheus does."""
-        return requests.get(f"http://127.0.0.1:{self.node_ports[index]}/metrics", timeout=10).text.splitlines()
+    def metrics(self, index: int) -> dict[str, float]:
+        """Node `index`'s /metrics, read on loopback as Prometheus does."""
+        return node_figures(f"http://127.0.0.1:{self.node_ports[index]}", timeout=10)
 
     def sockets(self, index: int) -> int:
         """Sockets held by node `index`."""
-        line = next(x for x in self.metrics(index) if x.startswith("fair_socket_connections "))
-        return int(float(line.split()[-1]))
+        return int(self.metrics(index)["fair_socket_connections"])
 
     def healthz_count(self, index: int) -> float:
         """Requests to /healthz node `index` answered so far (its own request counter)."""
-        return sum(float(x.split()[-1]) for x in self.metrics(index)
-                   if x.startswith("fair_http_requests_total{") and "healthz" in x)
+        return sum(value for sample, value in self.metrics(index).items()
+                   if sample.startswith("fair_http_requests_total{") and "healthz" in sample)
 
     def stop(self) -> None:
         if self.proc.poll() is None:
